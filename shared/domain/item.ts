@@ -1,0 +1,95 @@
+/**
+ * The item as the alert logic sees it: plain numbers and strings, already mapped from a
+ * kintone record by the app's configuration. Nothing here knows a field code.
+ */
+export interface ItemSnapshot {
+  appId: string;
+  recordId: string;
+  /** kintone `$revision` of the record this snapshot was read from. */
+  revision: number;
+  sku: string;
+  name: string;
+  unit: string;
+  onHand: number;
+  reorderPoint: number;
+  /** Order-up-to level (s, S policy). When set it wins over `reorderQuantity`. */
+  maxStock?: number;
+  /** Fixed reorder quantity (s, Q policy), raised to cover the shortfall when needed. */
+  reorderQuantity?: number;
+  /** Orders are whole multiples of this (1 when the supplier sells singles). */
+  packSize: number;
+  /** The supplier's minimum order quantity (0 when there is none). */
+  minimumOrder: number;
+  /** Quantity on order as kintone records it, when the app has such a field. */
+  onOrder?: number;
+  /** Quantity promised to customers, when the app has such a field. */
+  reserved?: number;
+  leadTimeDays: number;
+  /** Calendar date (YYYY-MM-DD) through which alerts for this item are snoozed. */
+  snoozeUntil?: string;
+  supplier: SupplierContact;
+  /** What kintone currently shows in the bridge's write-back fields. */
+  recorded: RecordedOutcome;
+}
+
+export interface SupplierContact {
+  code?: string;
+  name: string;
+  email?: string;
+  fax?: string;
+}
+
+/** The write-back fields as currently stored on the kintone record. */
+export interface RecordedOutcome {
+  status: string;
+  orderNumber: string;
+  orderedAt: string;
+  reason: string;
+}
+
+/**
+ * Result of mapping a record: either a usable snapshot, or the problems that make the
+ * record impossible to evaluate (each a Japanese sentence naming the field code).
+ */
+export type MappedItem =
+  | { ok: true; item: ItemSnapshot }
+  | {
+      ok: false;
+      appId: string;
+      recordId: string;
+      revision: number;
+      problems: string[];
+      recorded: RecordedOutcome;
+    };
+
+/** The bridge's own open order for an item, as the alert state remembers it. */
+export interface OpenOrderRef {
+  orderNumber: string;
+  quantity: number;
+  /**
+   * True when kintone's on-order field already includes this order (the app's staff type
+   * the bridge's orders into it), so the position must not count it twice.
+   */
+  reflectedInKintone: boolean;
+}
+
+/** What the bridge remembers about one item between notifications. */
+export interface ItemAlertState {
+  /** Highest `$revision` fully processed so far. */
+  lastRevision?: number;
+  openOrder?: OpenOrderRef;
+}
+
+/** The notification being evaluated, reduced to what the decision needs. */
+export interface NotificationRef {
+  id: string;
+  revision: number;
+}
+
+/** Per-app rules that are not item data. */
+export interface ReorderPolicy {
+  /** Values of the status field that mean the open order is finished (received, cancelled). */
+  closedStatuses: readonly string[];
+  /** IANA time zone in which dates (snooze, delivery date) are read, e.g. `Asia/Tokyo`. */
+  timeZone: string;
+}

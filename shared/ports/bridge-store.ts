@@ -1,0 +1,104 @@
+import type { DecisionKind } from '../domain/decision';
+import type { OrderRequest } from '../domain/order';
+
+/** Identifies one inventory item: one kintone record of one app. */
+export interface ItemKey {
+  appId: string;
+  recordId: string;
+}
+
+/** Steps of one order, recorded as each completes so a retry redoes only what is missing. */
+export interface OrderSteps {
+  emailSentAt?: string;
+  emailMessageId?: string;
+  writtenBackAt?: string;
+  commentedAt?: string;
+}
+
+export type OrderStep =
+  | { kind: 'email-sent'; at: string; messageId: string }
+  | { kind: 'written-back'; at: string }
+  | { kind: 'commented'; at: string };
+
+export type OrderStatus = 'open' | 'closed';
+
+/**
+ * One order. An item's orders are numbered by cycle (1, 2, ...): at most one order exists per
+ * cycle, and the cycle only advances when its order is closed. That is what makes "one order
+ * per shortage" hold under retries: creating the order for a cycle is a conditional write.
+ */
+export interface StoredOrder {
+  appId: string;
+  recordId: string;
+  cycle: number;
+  status: OrderStatus;
+  request: OrderRequest;
+  /** True when the app's on-order field includes the bridge's orders. */
+  reflectedInKintone: boolean;
+  createdAt: string;
+  createdByNotificationId: string;
+  steps: OrderSteps;
+  closedAt?: string;
+  /** The kintone status value that closed it (入荷済, キャンセル, ...). */
+  closedStatus?: string;
+}
+
+/** What the bridge remembers about one item. */
+export interface ItemRecord {
+  appId: string;
+  recordId: string;
+  /** Current order cycle; starts at 1. */
+  cycle: number;
+  /** Highest `$revision` fully processed. */
+  lastRevision?: number;
+  lastDecision?: { kind: DecisionKind | 'deleted'; reason: string; at: string };
+  deletedAt?: string;
+}
+
+export interface LoadedItem {
+  item: ItemRecord;
+  /** The order of the item's current cycle, if one was created. */
+  currentOrder?: StoredOrder;
+}
+
+export interface CompletedNotification {
+  notificationId: string;
+  key: ItemKey;
+  /** Revision the notification carried; the item's lastRevision only ever grows. */
+  revision?: number;
+  decision: { kind: DecisionKind | 'deleted'; reason: string };
+  at: string;
+}
+
+/** The bridge's state: items, orders, processed notifications, order numbers. */
+export interface BridgeStore {
+  /** True when the notification id was completed before (a replay). */
+  hasProcessed(notificationId: string): Promise<boolean>;
+
+  /** Loads an item's state; a never-seen item comes back as cycle 1 with nothing else. */
+  loadItem(key: ItemKey): Promise<LoadedItem>;
+
+  /**
+   * Allocates the next order number for a date, e.g. `PO-20261128-0001`. Numbers are unique;
+   * a crash between allocation and {@link createOrder} leaves a gap, never a duplicate.
+   */
+  allocateOrderNumber(prefix: string, orderDate: string): Promise<string>;
+
+  /**
+   * Creates the order of `order.cycle` unless that cycle already has one, in which case the
+   * existing order is returned with `created: false` (a retry, or a concurrent twin).
+   */
+  createOrder(order: StoredOrder): Promise<{ order: StoredOrder; created: boolean }>;
+
+  /** Records a completed step of an order and returns the updated order. */
+  recordOrderStep(key: ItemKey, cycle: number, step: OrderStep): Promise<StoredOrder>;
+
+  /** Closes the order of `cycle` and moves the item to the next cycle. Idempotent. */
+  closeOrder(key: ItemKey, cycle: number, closedAt: string, closedStatus: string): Promise<void>;
+
+  /** Marks a notification done and raises the item's lastRevision. Idempotent. */
+  completeNotification(done: CompletedNotification): Promise<void>;
+
+  /** Remembers that the record was deleted in kintone. */
+  markDeleted(key: ItemKey, at: string): Promise<void>;
+}

@@ -1,0 +1,15 @@
+import type { OrderRequest } from '../domain/order';
+
+export interface SentMail {
+  /** Provider's message id (SES MessageId). */
+  messageId: string;
+}
+
+/** Sends an order request to the supplier by email. */
+export interface OrderMailer {
+  /**
+   * Sends one order request. Throws on any failure; the caller records success, so a throw
+   * means "not sent, safe to retry with the same order".
+   */
+  sendOrderRequest(request: OrderRequest): Promise<SentMail>;
+}
