@@ -1,0 +1,69 @@
+import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
+import middy from '@middy/core';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { describeIssues } from '../../shared/config/load-config';
+import { processNotification, type DispatchDeps } from '../../shared/dispatch/process-notification';
+import { notificationSchema } from '../../shared/kintone/notification';
+import type { KeyedLogger } from '../../shared/ports/logger';
+
+export interface DispatchHandlerDeps extends DispatchDeps {
+  logger: KeyedLogger;
+}
+
+export type DispatchHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+
+/** A queue message that can never be processed; it goes to the dead-letter queue for a person. */
+export class MalformedMessageError extends Error {
+  override readonly name = 'MalformedMessageError';
+}
+
+function parseMessage(record: SQSRecord) {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(record.body);
+  } catch {
+    throw new MalformedMessageError(`message ${record.messageId} is not JSON`);
+  }
+  const parsed = notificationSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new MalformedMessageError(
+      `message ${record.messageId} is not a kintone notification:\n${describeIssues(parsed.error.issues)}`,
+    );
+  }
+  return parsed.data;
+}
+
+/**
+ * Processes a batch of queued notifications in order. A failed message is reported back so
+ * only it is retried; `skipGroupOnError` also holds back the later messages of the same record
+ * (FIFO group) while unrelated records proceed.
+ */
+export function makeDispatchHandler(deps: DispatchHandlerDeps) {
+  const processor = new SqsFifoPartialProcessorAsync();
+  const handleRecord = async (record: SQSRecord): Promise<void> => {
+    const notification = parseMessage(record);
+    deps.logger.appendKeys({ correlation_id: notification.id });
+    try {
+      await processNotification(notification, deps);
+    } catch (error) {
+      deps.logger.error('notification failed; it will be retried', {
+        error:
+          error instanceof Error ? { name: error.name, message: error.message } : String(error),
+        receiveCount: record.attributes.ApproximateReceiveCount,
+      });
+      throw error;
+    } finally {
+      deps.logger.removeKeys(['correlation_id']);
+    }
+  };
+  return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
+    processPartialResponse(event, handleRecord, processor, {
+      context,
+      skipGroupOnError: true,
+      throwOnFullBatchFailure: false,
+    });
+}
+
+export function createDispatchHandler(deps: DispatchHandlerDeps): DispatchHandler {
+  return middy(makeDispatchHandler(deps)) as DispatchHandler;
+}

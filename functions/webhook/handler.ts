@@ -1,0 +1,121 @@
+import middy from '@middy/core';
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
+import { describeIssues } from '../../shared/config/load-config';
+import {
+  BadRequestError,
+  PayloadTooLargeError,
+  UnauthorizedError,
+} from '../../shared/http/http-errors';
+import { httpErrorHandler, jsonResponse } from '../../shared/http/http-error-handler';
+import {
+  notificationGroupId,
+  notificationSchema,
+  type KintoneNotification,
+} from '../../shared/kintone/notification';
+import type { BridgeLogger } from '../../shared/ports/logger';
+import type { NotificationQueue } from '../../shared/ports/notification-queue';
+import type { WebhookTokenVerifier } from '../../shared/webhook/token-verifier';
+
+/** kintone sends at most 1 MB per notification; anything larger is not from kintone. */
+export const MAX_NOTIFICATION_BYTES = 1024 * 1024;
+
+export interface WebhookDeps {
+  verifier: WebhookTokenVerifier;
+  queue: NotificationQueue;
+  logger: BridgeLogger;
+  /** Field codes kept per app when queuing (the rest of the record is dropped). */
+  fieldCodesByApp: ReadonlyMap<string, readonly string[]>;
+}
+
+export type WebhookHandler = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyStructuredResultV2>;
+
+function readBody(event: APIGatewayProxyEventV2): Buffer {
+  if (event.body === undefined) return Buffer.alloc(0);
+  return Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+}
+
+/**
+ * Queues only the fields the configuration reads. Queue messages stay far below SQS's size
+ * limit, and data the bridge does not need (customer notes, attachments) never leaves kintone.
+ */
+function trimRecord(
+  notification: KintoneNotification,
+  codes: readonly string[] | undefined,
+): KintoneNotification {
+  if (!('record' in notification) || codes === undefined) return notification;
+  const record = notification.record as Record<string, unknown>;
+  const kept = Object.fromEntries(
+    codes.filter((code) => code in record).map((code) => [code, record[code]]),
+  );
+  return { ...notification, record: kept } as KintoneNotification;
+}
+
+/**
+ * `POST /webhooks/kintone?token=...`: authenticates, validates and queues a kintone
+ * notification, then answers at once. It calls neither kintone nor SES.
+ */
+export function makeWebhookHandler(deps: WebhookDeps) {
+  return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+    // The token is checked before the body is even read: a wrong token touches nothing else.
+    const apps = deps.verifier.appsFor(event.queryStringParameters?.token);
+    if (apps.size === 0) throw new UnauthorizedError();
+
+    const body = readBody(event);
+    if (body.byteLength > MAX_NOTIFICATION_BYTES)
+      throw new PayloadTooLargeError(MAX_NOTIFICATION_BYTES);
+
+    let raw: unknown;
+    try {
+      raw = JSON.parse(body.toString('utf8'));
+    } catch {
+      throw new BadRequestError(
+        'The body is not valid JSON. kintone webhooks send a JSON notification.',
+      );
+    }
+    const parsed = notificationSchema.safeParse(raw);
+    if (!parsed.success) {
+      throw new BadRequestError(
+        `The body is not a kintone webhook notification:\n${describeIssues(parsed.error.issues)}`,
+      );
+    }
+    const notification = parsed.data;
+    // A token only authorises notifications of its own app.
+    if (!apps.has(notification.app.id)) throw new UnauthorizedError();
+
+    if (notification.type === 'ADD_RECORD_COMMENT') {
+      deps.logger.info('comment notification ignored', { notificationId: notification.id });
+      return jsonResponse(200, {
+        status: 'ignored',
+        notificationId: notification.id,
+        reason: 'comments do not change stock',
+      });
+    }
+
+    const trimmed = trimRecord(notification, deps.fieldCodesByApp.get(notification.app.id));
+    await deps.queue.enqueue({
+      notificationId: notification.id,
+      groupId: notificationGroupId(notification),
+      body: JSON.stringify(trimmed),
+    });
+    deps.logger.info('notification queued', {
+      notificationId: notification.id,
+      type: notification.type,
+      appId: notification.app.id,
+    });
+    return jsonResponse(200, { status: 'queued', notificationId: notification.id });
+  };
+}
+
+/** The composed Lambda handler: the core handler plus error mapping. */
+export function createWebhookHandler(deps: WebhookDeps): WebhookHandler {
+  return middy(makeWebhookHandler(deps)).use(
+    httpErrorHandler({ logger: deps.logger }),
+  ) as WebhookHandler;
+}

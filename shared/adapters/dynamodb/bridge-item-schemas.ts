@@ -1,0 +1,170 @@
+/**
+ * Parsers for what the bridge table returns. Items come back from DynamoDB untyped; parsing
+ * them here means a hand-edited or half-migrated item fails loudly at the edge instead of
+ * flowing into the order logic with a missing field.
+ *
+ * @module
+ */
+import { z } from 'zod';
+import type { DecisionKind } from '../../domain/decision';
+import type { SupplierContact } from '../../domain/item';
+import type { CompanyBlock, OrderLine, OrderRequest } from '../../domain/order';
+import type { ItemRecord, OrderSteps, StoredOrder } from '../../ports/bridge-store';
+
+const decisionKinds = [
+  'order',
+  'order-open',
+  'no-order',
+  'snoozed',
+  'cannot-evaluate',
+  'stale',
+  'replay',
+  'deleted',
+] as const satisfies readonly (DecisionKind | 'deleted')[];
+
+const supplierSchema = z.object({
+  code: z.string().optional(),
+  name: z.string(),
+  email: z.string().optional(),
+  fax: z.string().optional(),
+});
+
+const orderLineSchema = z.object({
+  sku: z.string(),
+  name: z.string(),
+  quantity: z.number(),
+  unit: z.string(),
+});
+
+const companySchema = z.object({
+  name: z.string(),
+  postalCode: z.string().optional(),
+  address: z.string(),
+  phone: z.string(),
+  fax: z.string().optional(),
+  email: z.string(),
+  contactName: z.string().optional(),
+});
+
+const orderRequestSchema = z.object({
+  orderNumber: z.string(),
+  orderedAt: z.string(),
+  orderDate: z.string(),
+  desiredDeliveryDate: z.string(),
+  supplier: supplierSchema,
+  lines: z.array(orderLineSchema),
+  company: companySchema,
+  reason: z.string(),
+});
+
+const orderStepsSchema = z.object({
+  emailSentAt: z.string().optional(),
+  emailMessageId: z.string().optional(),
+  writtenBackAt: z.string().optional(),
+  commentedAt: z.string().optional(),
+});
+
+/** An order item; the key and index attributes are stripped by parsing. */
+export const storedOrderSchema = z.object({
+  appId: z.string(),
+  recordId: z.string(),
+  cycle: z.number().int().positive(),
+  status: z.enum(['open', 'closed']),
+  request: orderRequestSchema,
+  reflectedInKintone: z.boolean(),
+  createdAt: z.string(),
+  createdByNotificationId: z.string(),
+  steps: orderStepsSchema,
+  closedAt: z.string().optional(),
+  closedStatus: z.string().optional(),
+}) satisfies z.ZodType<StoredOrder>;
+
+const lastDecisionSchema = z.object({
+  kind: z.enum(decisionKinds),
+  reason: z.string(),
+  at: z.string(),
+});
+
+/** An item's STATE item; appId and recordId come from the key, cycle defaults to 1. */
+export const itemStateSchema = z.object({
+  cycle: z.number().int().positive().optional(),
+  lastRevision: z.number().optional(),
+  lastDecision: lastDecisionSchema.optional(),
+  deletedAt: z.string().optional(),
+});
+
+/** The attributes an order-number counter update returns. */
+export const counterSchema = z.object({ seq: z.number().int().positive() });
+
+/** Attributes every item has; used to find out which kind of item a query returned. */
+export const keySchema = z.object({ pk: z.string(), sk: z.string() });
+
+/*
+ * Compile-time guards. zod drops properties a schema does not name, so a field added to a
+ * domain type but not here would be silently lost on the next read; these fail the build
+ * instead.
+ */
+type SameKeys<A, B> = [Exclude<keyof A, keyof B> | Exclude<keyof B, keyof A>] extends [never]
+  ? true
+  : false;
+type ItemStateFields = Omit<ItemRecord, 'appId' | 'recordId'>;
+const _schemasNameEveryDomainField: {
+  supplier: SameKeys<z.infer<typeof supplierSchema>, SupplierContact>;
+  line: SameKeys<z.infer<typeof orderLineSchema>, OrderLine>;
+  company: SameKeys<z.infer<typeof companySchema>, CompanyBlock>;
+  request: SameKeys<z.infer<typeof orderRequestSchema>, OrderRequest>;
+  steps: SameKeys<z.infer<typeof orderStepsSchema>, OrderSteps>;
+  order: SameKeys<z.infer<typeof storedOrderSchema>, StoredOrder>;
+  state: SameKeys<z.infer<typeof itemStateSchema>, ItemStateFields>;
+  decisionKinds: Exclude<DecisionKind | 'deleted', (typeof decisionKinds)[number]> extends never
+    ? true
+    : false;
+} = {
+  supplier: true,
+  line: true,
+  company: true,
+  request: true,
+  steps: true,
+  order: true,
+  state: true,
+  decisionKinds: true,
+};
+
+/** Thrown when a stored item does not have the shape this code writes. */
+export class CorruptBridgeItemError extends Error {
+  override readonly name = 'CorruptBridgeItemError';
+
+  constructor(
+    readonly tableName: string,
+    readonly pk: string,
+    readonly sk: string,
+    details: string,
+  ) {
+    super(
+      `Item pk="${pk}" sk="${sk}" in table ${tableName} does not have the expected shape ` +
+        `(${details}); repair or delete the item, it was not written by this version.`,
+    );
+  }
+}
+
+/**
+ * Parses one stored item, naming the item in the error when it does not fit.
+ *
+ * @example
+ * const order = parseBridgeItem(storedOrderSchema, item, 'bridge-table');
+ */
+export function parseBridgeItem<T>(
+  schema: z.ZodType<T>,
+  item: Record<string, unknown>,
+  tableName: string,
+): T {
+  const result = schema.safeParse(item);
+  if (result.success) return result.data;
+  const key = keySchema.safeParse(item);
+  throw new CorruptBridgeItemError(
+    tableName,
+    key.success ? key.data.pk : '?',
+    key.success ? key.data.sk : '?',
+    z.prettifyError(result.error),
+  );
+}

@@ -1,0 +1,119 @@
+/**
+ * Rules every BridgeStore implementation must agree on, kept in one place so the DynamoDB
+ * adapter and the in-memory fake used by tests cannot drift apart.
+ *
+ * @module
+ */
+import type { OrderStep, OrderSteps } from '../../ports/bridge-store';
+
+/** Days a processed-notification marker is kept before DynamoDB's TTL may remove it. */
+export const DEFAULT_PROCESSED_TTL_DAYS = 30;
+
+/** Highest cycle the order sort key can hold (six digits keep lexical order = numeric order). */
+export const MAX_ORDER_CYCLE = 999_999;
+
+/** Reason stored as the last decision when kintone reports the record deleted (shown to staff). */
+export const DELETED_RECORD_REASON = 'kintone でレコードが削除されました。';
+
+const ORDER_DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
+const ORDER_SEQUENCE_DIGITS = 4;
+const SECONDS_PER_DAY = 86_400;
+
+/** Thrown when a step is recorded for an order that was never created. */
+export class OrderNotFoundError extends Error {
+  override readonly name = 'OrderNotFoundError';
+
+  constructor(
+    readonly appId: string,
+    readonly recordId: string,
+    readonly cycle: number,
+  ) {
+    super(
+      `No order exists for app ${appId}, record ${recordId}, cycle ${cycle}; ` +
+        'create it with createOrder before recording its steps.',
+    );
+  }
+}
+
+/** Thrown when a stored value cannot be used as given (a caller bug, not a transient fault). */
+export class BridgeStoreInputError extends Error {
+  override readonly name = 'BridgeStoreInputError';
+}
+
+/**
+ * Turns an order date into the compact day used in order numbers and counter keys.
+ *
+ * @example
+ * orderNumberDay('2026-11-28'); // '20261128'
+ */
+export function orderNumberDay(orderDate: string): string {
+  const match = ORDER_DATE_PATTERN.exec(orderDate);
+  if (!match) {
+    throw new BridgeStoreInputError(
+      `Order date "${orderDate}" is not YYYY-MM-DD; pass the calendar date in the ordering company's time zone.`,
+    );
+  }
+  return `${match[1]}${match[2]}${match[3]}`;
+}
+
+/** Rejects prefixes that would make order numbers ambiguous or empty. */
+export function assertOrderNumberPrefix(prefix: string): void {
+  // '#' separates key parts, so it must not appear inside one.
+  if (!/^[A-Za-z0-9_-]+$/.test(prefix)) {
+    throw new BridgeStoreInputError(
+      `Order number prefix "${prefix}" must be letters, digits, "-" or "_" (e.g. "PO").`,
+    );
+  }
+}
+
+/**
+ * Formats an allocated sequence number.
+ *
+ * @example
+ * formatOrderNumber('PO', '20261128', 1); // 'PO-20261128-0001'
+ */
+export function formatOrderNumber(prefix: string, day: string, sequence: number): string {
+  return `${prefix}-${day}-${String(sequence).padStart(ORDER_SEQUENCE_DIGITS, '0')}`;
+}
+
+/** Rejects cycles the order sort key cannot represent in order. */
+export function assertOrderCycle(cycle: number): void {
+  if (!Number.isInteger(cycle) || cycle < 1 || cycle > MAX_ORDER_CYCLE) {
+    throw new BridgeStoreInputError(
+      `Order cycle ${cycle} must be an integer from 1 to ${MAX_ORDER_CYCLE}.`,
+    );
+  }
+}
+
+/** The step fields an {@link OrderStep} sets on {@link OrderSteps}. */
+export function orderStepFields(step: OrderStep): OrderSteps {
+  switch (step.kind) {
+    case 'email-sent':
+      return { emailSentAt: step.at, emailMessageId: step.messageId };
+    case 'written-back':
+      return { writtenBackAt: step.at };
+    case 'commented':
+      return { commentedAt: step.at };
+  }
+}
+
+/**
+ * Epoch seconds at which a processed marker written at `at` may expire.
+ *
+ * @example
+ * processedExpiresAt('2026-11-28T00:00:00Z', 30); // 1798416000
+ */
+export function processedExpiresAt(at: string, ttlDays: number): number {
+  const millis = Date.parse(at);
+  if (Number.isNaN(millis)) {
+    throw new BridgeStoreInputError(`Completion time "${at}" is not an ISO timestamp.`);
+  }
+  return Math.floor(millis / 1000) + Math.round(ttlDays * SECONDS_PER_DAY);
+}
+
+/** Rejects TTLs that would expire markers immediately or never. */
+export function assertProcessedTtlDays(days: number): void {
+  if (!Number.isFinite(days) || days <= 0) {
+    throw new BridgeStoreInputError(`processedTtlDays must be a positive number, got ${days}.`);
+  }
+}

@@ -1,0 +1,458 @@
+/**
+ * The bridge's state in one DynamoDB table (single-table design; `pk`/`sk` are strings).
+ *
+ * | What                   | pk                            | sk                  | Other attributes |
+ * | ---------------------- | ----------------------------- | ------------------- | ---------------- |
+ * | Item state             | `ITEM#<appId>#<recordId>`     | `STATE`             | appId, recordId, cycle, lastRevision, lastDecision, deletedAt |
+ * | Order                  | `ITEM#<appId>#<recordId>`     | `ORDER#<cycle:6>`   | the whole StoredOrder, orderNumber, gsi1pk `ORDER#<orderNumber>`, gsi1sk `ORDER` |
+ * | Processed notification | `NOTIF#<notificationId>`      | `NOTIF`             | appId, recordId, revision, decision, at, expiresAt (TTL, epoch seconds) |
+ * | Order number counter   | `COUNTER#<prefix>#<YYYYMMDD>` | `COUNTER`           | seq |
+ *
+ * Why this shape:
+ * - An item's state and orders share a partition, and `STATE` sorts after every `ORDER#...`,
+ *   so one descending Query with Limit 2 returns the state and the newest order together.
+ * - The cycle is zero-padded to six digits so that lexical sort-key order is numeric order.
+ * - "One order per cycle" is a conditional put on the order's own key, which needs no
+ *   transaction (dynalite, the local stand-in, has none).
+ * - GSI1 (gsi1pk/gsi1sk) is sparse: only orders carry it, so it can look an order up by number.
+ * - `expiresAt` is the table's TTL attribute; markers only guard against replays for a while.
+ *
+ * @module
+ */
+import {
+  CreateTableCommand,
+  waitUntilTableExists,
+  type CreateTableCommandInput,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type {
+  BridgeStore,
+  CompletedNotification,
+  ItemKey,
+  ItemRecord,
+  LoadedItem,
+  OrderStep,
+  StoredOrder,
+} from '../../ports/bridge-store';
+import {
+  counterSchema,
+  itemStateSchema,
+  keySchema,
+  parseBridgeItem,
+  storedOrderSchema,
+} from './bridge-item-schemas';
+import {
+  DEFAULT_PROCESSED_TTL_DAYS,
+  DELETED_RECORD_REASON,
+  OrderNotFoundError,
+  assertOrderCycle,
+  assertOrderNumberPrefix,
+  assertProcessedTtlDays,
+  formatOrderNumber,
+  orderNumberDay,
+  orderStepFields,
+  processedExpiresAt,
+} from './bridge-store-rules';
+
+/** Name of the index that finds orders by order number (`gsi1pk` = `ORDER#<orderNumber>`). */
+export const BRIDGE_GSI1_NAME = 'GSI1';
+
+/** TTL attribute of the table; infrastructure must enable TTL on it (dynalite cannot). */
+export const BRIDGE_TTL_ATTRIBUTE = 'expiresAt';
+
+const STATE_SK = 'STATE';
+const NOTIF_SK = 'NOTIF';
+const COUNTER_SK = 'COUNTER';
+const ORDER_GSI1_SK = 'ORDER';
+const CYCLE_DIGITS = 6;
+// Wide enough for a real table to become ACTIVE; dynalite with createTableMs 0 is instant.
+const TABLE_WAIT_SECONDS = 120;
+
+/** Options of {@link DynamoDbBridgeStore}. */
+export interface DynamoDbBridgeStoreOptions {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+  /** Days processed-notification markers are kept; defaults to 30. */
+  processedTtlDays?: number;
+}
+
+/**
+ * {@link BridgeStore} on one DynamoDB table (layout at the top of this file). The client must
+ * remove undefined values ({@link createDocumentClient} builds one that does).
+ *
+ * @example
+ * const store = new DynamoDbBridgeStore({
+ *   client: createDocumentClient(new DynamoDBClient({})),
+ *   tableName: 'stock-alert-bridge',
+ * });
+ * const { item, currentOrder } = await store.loadItem({ appId: '12', recordId: '34' });
+ */
+export class DynamoDbBridgeStore implements BridgeStore {
+  private readonly client: DynamoDBDocumentClient;
+  private readonly tableName: string;
+  private readonly processedTtlDays: number;
+
+  constructor(options: DynamoDbBridgeStoreOptions) {
+    this.client = options.client;
+    this.tableName = options.tableName;
+    this.processedTtlDays = options.processedTtlDays ?? DEFAULT_PROCESSED_TTL_DAYS;
+    assertProcessedTtlDays(this.processedTtlDays);
+  }
+
+  async hasProcessed(notificationId: string): Promise<boolean> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: notifPk(notificationId), sk: NOTIF_SK },
+        ProjectionExpression: 'pk',
+        // A retry can arrive right after the first attempt finished.
+        ConsistentRead: true,
+      }),
+    );
+    return Item !== undefined;
+  }
+
+  async loadItem(key: ItemKey): Promise<LoadedItem> {
+    const { Items = [] } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': itemPk(key) },
+        // Descending, STATE comes first and then the newest order: all loadItem needs.
+        ScanIndexForward: false,
+        Limit: 2,
+        ConsistentRead: true,
+      }),
+    );
+    let state: ItemRecord = { appId: key.appId, recordId: key.recordId, cycle: 1 };
+    const stateItem = Items.find((item) => this.keyOf(item).sk === STATE_SK);
+    if (stateItem) {
+      const { cycle = 1, ...rest } = parseBridgeItem(itemStateSchema, stateItem, this.tableName);
+      state = { ...state, ...rest, cycle };
+    }
+    const currentSk = orderSk(state.cycle);
+    const orderItem = Items.find((item) => this.keyOf(item).sk === currentSk);
+    return orderItem
+      ? { item: state, currentOrder: parseBridgeItem(storedOrderSchema, orderItem, this.tableName) }
+      : { item: state };
+  }
+
+  async allocateOrderNumber(prefix: string, orderDate: string): Promise<string> {
+    assertOrderNumberPrefix(prefix);
+    const day = orderNumberDay(orderDate);
+    // ADD is atomic, so concurrent allocations never see the same number.
+    const { Attributes = {} } = await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: `COUNTER#${prefix}#${day}`, sk: COUNTER_SK },
+        UpdateExpression: 'ADD #seq :one',
+        ExpressionAttributeNames: { '#seq': 'seq' },
+        ExpressionAttributeValues: { ':one': 1 },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    const { seq } = parseBridgeItem(counterSchema, Attributes, this.tableName);
+    return formatOrderNumber(prefix, day, seq);
+  }
+
+  async createOrder(order: StoredOrder): Promise<{ order: StoredOrder; created: boolean }> {
+    const key: ItemKey = { appId: order.appId, recordId: order.recordId };
+    const orderNumber = order.request.orderNumber;
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...order,
+            // recordOrderStep sets paths inside `steps`, which fails unless the map exists.
+            steps: { ...order.steps },
+            pk: itemPk(key),
+            sk: orderSk(order.cycle),
+            orderNumber,
+            gsi1pk: `ORDER#${orderNumber}`,
+            gsi1sk: ORDER_GSI1_SK,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return { order: structuredClone(order), created: true };
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+    }
+    // dynalite lacks ReturnValuesOnConditionCheckFailure, so read the winner separately.
+    const existing = await this.getOrder(key, order.cycle);
+    if (!existing) throw new OrderNotFoundError(key.appId, key.recordId, order.cycle);
+    return { order: existing, created: false };
+  }
+
+  async recordOrderStep(key: ItemKey, cycle: number, step: OrderStep): Promise<StoredOrder> {
+    const fields = Object.entries(orderStepFields(step));
+    const names: Record<string, string> = { '#steps': 'steps' };
+    const values: Record<string, unknown> = {};
+    const assignments = fields.map(([field, value], index) => {
+      names[`#f${index}`] = field;
+      values[`:v${index}`] = value;
+      return `#steps.#f${index} = :v${index}`;
+    });
+    try {
+      const { Attributes = {} } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: itemPk(key), sk: orderSk(cycle) },
+          UpdateExpression: `SET ${assignments.join(', ')}`,
+          // Without it an update would create a stub order with nothing but steps.
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return parseBridgeItem(storedOrderSchema, Attributes, this.tableName);
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) {
+        throw new OrderNotFoundError(key.appId, key.recordId, cycle);
+      }
+      throw error;
+    }
+  }
+
+  async closeOrder(
+    key: ItemKey,
+    cycle: number,
+    closedAt: string,
+    closedStatus: string,
+  ): Promise<void> {
+    // The two writes are separate (no transactions on dynalite); each is conditional, so a
+    // retry after a crash between them finishes the second without repeating the first.
+    await this.ignoringConditionFailure(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: itemPk(key), sk: orderSk(cycle) },
+        UpdateExpression:
+          'SET #status = :closed, closedAt = :closedAt, closedStatus = :closedStatus',
+        ConditionExpression: '#status = :open',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':closed': 'closed',
+          ':open': 'open',
+          ':closedAt': closedAt,
+          ':closedStatus': closedStatus,
+        },
+      }),
+    );
+    // A missing cycle means the default 1, so only closing cycle 1 may start from nothing.
+    const cycleCondition =
+      cycle === 1 ? '#cycle = :cycle OR attribute_not_exists(#cycle)' : '#cycle = :cycle';
+    await this.ignoringConditionFailure(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: itemPk(key), sk: STATE_SK },
+        UpdateExpression: 'SET #cycle = :next, appId = :appId, recordId = :recordId',
+        ConditionExpression: cycleCondition,
+        ExpressionAttributeNames: { '#cycle': 'cycle' },
+        ExpressionAttributeValues: {
+          ':cycle': cycle,
+          ':next': cycle + 1,
+          ':appId': key.appId,
+          ':recordId': key.recordId,
+        },
+      }),
+    );
+  }
+
+  async completeNotification(done: CompletedNotification): Promise<void> {
+    const expiresAt = processedExpiresAt(done.at, this.processedTtlDays);
+    const lastDecision = { kind: done.decision.kind, reason: done.decision.reason, at: done.at };
+    // State first, marker last: a crash in between makes the replay run again (and find the
+    // raised revision), whereas the other order would swallow the notification.
+    const raised =
+      done.revision !== undefined &&
+      (await this.updateState(done.key, {
+        set: { lastRevision: done.revision, lastDecision },
+        condition: 'attribute_not_exists(lastRevision) OR lastRevision < :rev',
+        conditionValues: { ':rev': done.revision },
+      }));
+    if (!raised) await this.updateState(done.key, { set: { lastDecision } });
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          pk: notifPk(done.notificationId),
+          sk: NOTIF_SK,
+          appId: done.key.appId,
+          recordId: done.key.recordId,
+          revision: done.revision,
+          decision: done.decision,
+          at: done.at,
+          [BRIDGE_TTL_ATTRIBUTE]: expiresAt,
+        },
+      }),
+    );
+  }
+
+  async markDeleted(key: ItemKey, at: string): Promise<void> {
+    await this.updateState(key, {
+      set: { deletedAt: at, lastDecision: { kind: 'deleted', reason: DELETED_RECORD_REASON, at } },
+    });
+  }
+
+  private async getOrder(key: ItemKey, cycle: number): Promise<StoredOrder | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: itemPk(key), sk: orderSk(cycle) },
+        ConsistentRead: true,
+      }),
+    );
+    return Item && parseBridgeItem(storedOrderSchema, Item, this.tableName);
+  }
+
+  /**
+   * SETs state attributes, creating the STATE item with cycle 1 if needed. Returns false when
+   * the condition did not hold (nothing was written).
+   */
+  private async updateState(
+    key: ItemKey,
+    update: {
+      set: Record<string, unknown>;
+      condition?: string;
+      conditionValues?: Record<string, unknown>;
+    },
+  ): Promise<boolean> {
+    const names: Record<string, string> = { '#cycle': 'cycle' };
+    const values: Record<string, unknown> = {
+      ':one': 1,
+      ':appId': key.appId,
+      ':recordId': key.recordId,
+      ...update.conditionValues,
+    };
+    const assignments = Object.entries(update.set).map(([field, value], index) => {
+      names[`#s${index}`] = field;
+      values[`:s${index}`] = value;
+      return `#s${index} = :s${index}`;
+    });
+    return this.ignoringConditionFailure(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: itemPk(key), sk: STATE_SK },
+        UpdateExpression: [
+          'SET #cycle = if_not_exists(#cycle, :one), appId = :appId, recordId = :recordId',
+          ...assignments,
+        ].join(', '),
+        ConditionExpression: update.condition,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+  }
+
+  /** Sends a conditional update; false when its condition did not hold. */
+  private async ignoringConditionFailure(command: UpdateCommand): Promise<boolean> {
+    try {
+      await this.client.send(command);
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  private keyOf(item: Record<string, unknown>): { pk: string; sk: string } {
+    return parseBridgeItem(keySchema, item, this.tableName);
+  }
+}
+
+/**
+ * Builds the document client the store expects: undefined optional fields are dropped
+ * instead of failing the marshalling of the whole item.
+ *
+ * @example
+ * const client = createDocumentClient(new DynamoDBClient({ region: 'ap-northeast-1' }));
+ */
+export function createDocumentClient(client: DynamoDBClient): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+}
+
+/**
+ * The bridge table: on-demand billing, `pk`/`sk` strings and the sparse GSI1 on
+ * `gsi1pk`/`gsi1sk` (all attributes projected). TTL on {@link BRIDGE_TTL_ATTRIBUTE} is not
+ * part of CreateTable; infrastructure turns it on separately.
+ *
+ * @example
+ * await client.send(new CreateTableCommand(bridgeTableDefinition('stock-alert-bridge')));
+ */
+export function bridgeTableDefinition(tableName: string): CreateTableCommandInput {
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [
+      { AttributeName: 'pk', AttributeType: 'S' },
+      { AttributeName: 'sk', AttributeType: 'S' },
+      { AttributeName: 'gsi1pk', AttributeType: 'S' },
+      { AttributeName: 'gsi1sk', AttributeType: 'S' },
+    ],
+    KeySchema: [
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: BRIDGE_GSI1_NAME,
+        KeySchema: [
+          { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+          { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+    ],
+  };
+}
+
+/**
+ * Creates the bridge table unless it exists, then waits until it is ACTIVE. Meant for the
+ * local stack (dynalite); deployed tables come from infrastructure code.
+ *
+ * @example
+ * await ensureBridgeTable(new DynamoDBClient({ endpoint }), 'stock-alert-bridge');
+ */
+export async function ensureBridgeTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  try {
+    await client.send(new CreateTableCommand(bridgeTableDefinition(tableName)));
+  } catch (error) {
+    // Creating first and accepting "already exists" is race-free, unlike describe-then-create.
+    if (errorName(error) !== 'ResourceInUseException') throw error;
+  }
+  await waitUntilTableExists(
+    { client, maxWaitTime: TABLE_WAIT_SECONDS, minDelay: 1, maxDelay: 5 },
+    { TableName: tableName },
+  );
+}
+
+function itemPk(key: ItemKey): string {
+  return `ITEM#${key.appId}#${key.recordId}`;
+}
+
+function orderSk(cycle: number): string {
+  assertOrderCycle(cycle);
+  return `ORDER#${String(cycle).padStart(CYCLE_DIGITS, '0')}`;
+}
+
+function notifPk(notificationId: string): string {
+  return `NOTIF#${notificationId}`;
+}
+
+function errorName(error: unknown): string | undefined {
+  return error instanceof Error ? error.name : undefined;
+}
+
+// By name rather than instanceof: two copies of the SDK in node_modules would break instanceof.
+function isConditionalCheckFailed(error: unknown): boolean {
+  return errorName(error) === 'ConditionalCheckFailedException';
+}

@@ -1,0 +1,186 @@
+import { z } from 'zod';
+
+/**
+ * The deployment's configuration: one JSON file, validated here before anything runs.
+ * Nothing about a particular kintone app is hard-coded anywhere else; field codes live here.
+ */
+
+const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
+/** A literal secret must be long enough to be unguessable in a URL's query string. */
+export const MIN_LITERAL_SECRET_LENGTH = 24;
+
+/**
+ * A secret: either a reference to an environment variable (`{ "env": "NAME" }`, preferred, so
+ * the config file can be committed) or a literal string for throwaway local setups.
+ */
+export const secretRefSchema = z.union([
+  z.string().min(MIN_LITERAL_SECRET_LENGTH, {
+    message: `a literal secret must be at least ${MIN_LITERAL_SECRET_LENGTH} characters (or use {"env": "NAME"})`,
+  }),
+  z.strictObject({
+    env: z
+      .string()
+      .regex(ENV_NAME, { message: 'expected an environment variable name like WEBHOOK_TOKEN_12' }),
+  }),
+]);
+export type SecretRef = z.infer<typeof secretRefSchema>;
+
+const fieldCode = z.string().trim().min(1, { message: 'expected a kintone field code' }).max(128);
+const appId = z
+  .union([z.string(), z.number().int().positive()])
+  .transform(String)
+  .pipe(z.string().regex(/^[1-9]\d*$/, { message: 'expected a kintone app id such as "12"' }));
+
+/** Field codes of the item record. Optional ones may be left out when the app lacks them. */
+export const fieldMapSchema = z.strictObject({
+  sku: fieldCode,
+  name: fieldCode,
+  unit: fieldCode.optional(),
+  onHand: fieldCode,
+  reorderPoint: fieldCode,
+  maxStock: fieldCode.optional(),
+  reorderQuantity: fieldCode.optional(),
+  packSize: fieldCode.optional(),
+  minimumOrder: fieldCode.optional(),
+  onOrder: fieldCode.optional(),
+  reserved: fieldCode.optional(),
+  leadTimeDays: fieldCode.optional(),
+  snoozeUntil: fieldCode.optional(),
+  supplierCode: fieldCode.optional(),
+  supplierName: fieldCode.optional(),
+  supplierEmail: fieldCode.optional(),
+  supplierFax: fieldCode.optional(),
+});
+
+/** Fields the bridge writes its outcome to. They should not be edited by staff except status. */
+export const writeBackSchema = z.strictObject({
+  status: fieldCode,
+  orderNumber: fieldCode,
+  orderedAt: fieldCode.optional(),
+  reason: fieldCode,
+});
+
+const nonNegative = z.number().finite().nonnegative();
+
+export const statusValuesSchema = z.strictObject({
+  /** Written when an order request has been sent. */
+  ordered: z.string().min(1).default('発注依頼済'),
+  /** Any of these, set by staff together with the order number, closes the open order. */
+  closed: z.array(z.string().min(1)).min(1).default(['入荷済', 'キャンセル']),
+  /** Written when the record cannot be evaluated. */
+  needsAttention: z.string().min(1).default('要確認'),
+  /** Written back when a record that needed attention is fine again. */
+  idle: z.string().min(1).default('未発注'),
+});
+
+/** Values used when the app has no field for them (or the field is empty). */
+export const defaultsSchema = z.strictObject({
+  unit: z.string().min(1).default('個'),
+  packSize: z.number().finite().positive().default(1),
+  minimumOrder: nonNegative.default(0),
+  leadTimeDays: z.number().int().nonnegative().default(0),
+  maxStock: nonNegative.optional(),
+  reorderQuantity: z.number().finite().positive().optional(),
+  supplierName: z.string().min(1).optional(),
+  supplierEmail: z.email().optional(),
+});
+
+export const appConfigSchema = z.strictObject({
+  appId,
+  name: z.string().optional(),
+  /** One token, or two while rotating: both are accepted. */
+  webhookTokens: z
+    .array(secretRefSchema)
+    .min(1)
+    .max(2, { message: 'at most two webhook tokens (current and next) are allowed' }),
+  /** kintone API token with view and edit permission on the app, and comment permission. */
+  apiToken: secretRefSchema,
+  fields: fieldMapSchema,
+  writeBack: writeBackSchema,
+  statuses: statusValuesSchema.prefault({}),
+  defaults: defaultsSchema.prefault({}),
+  /** True when staff type the bridge's orders into the on-order field themselves. */
+  onOrderIncludesBridgeOrders: z.boolean().default(false),
+  /** Add a record comment summarising each order. */
+  commentOnOrder: z.boolean().default(true),
+});
+
+function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-CA', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const companySchema = z.strictObject({
+  name: z.string().trim().min(1),
+  postalCode: z.string().optional(),
+  address: z.string().trim().min(1),
+  phone: z.string().trim().min(1),
+  fax: z.string().optional(),
+  email: z.email({ message: 'expected the sender email address (verified in SES)' }),
+  contactName: z.string().optional(),
+});
+
+export const bridgeConfigSchema = z
+  .strictObject({
+    company: companySchema,
+    orderNumberPrefix: z
+      .string()
+      .regex(/^[A-Z][A-Z0-9]{0,7}$/, {
+        message: 'expected 1-8 capital letters or digits, such as "PO"',
+      })
+      .default('PO'),
+    timeZone: z
+      .string()
+      .refine(isTimeZone, { message: 'expected an IANA time zone such as "Asia/Tokyo"' })
+      .default('Asia/Tokyo'),
+    apps: z.array(appConfigSchema).min(1, { message: 'configure at least one kintone app' }),
+  })
+  .superRefine((config, ctx) => {
+    const seen = new Set<string>();
+    config.apps.forEach((app, index) => {
+      if (seen.has(app.appId)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['apps', index, 'appId'],
+          message: `app ${app.appId} is configured twice`,
+        });
+      }
+      seen.add(app.appId);
+      if (
+        app.fields.maxStock === undefined &&
+        app.fields.reorderQuantity === undefined &&
+        app.defaults.maxStock === undefined &&
+        app.defaults.reorderQuantity === undefined
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['apps', index, 'fields'],
+          message:
+            'map maxStock or reorderQuantity (or give defaults.maxStock / defaults.reorderQuantity): the bridge cannot compute a quantity otherwise',
+        });
+      }
+      if (app.fields.supplierEmail === undefined && app.defaults.supplierEmail === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['apps', index, 'fields', 'supplierEmail'],
+          message:
+            'map supplierEmail or give defaults.supplierEmail: order requests are sent by email',
+        });
+      }
+      if (app.fields.supplierName === undefined && app.defaults.supplierName === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['apps', index, 'fields', 'supplierName'],
+          message: 'map supplierName or give defaults.supplierName',
+        });
+      }
+    });
+  });
+
+export type BridgeConfig = z.infer<typeof bridgeConfigSchema>;
+export type AppConfig = z.infer<typeof appConfigSchema>;
+export type FieldMap = z.infer<typeof fieldMapSchema>;

@@ -1,0 +1,262 @@
+import type { AppConfig, BridgeConfig } from '../config/schema';
+import { findApp } from '../config/load-config';
+import type { Decision } from '../domain/decision';
+import { localDate } from '../domain/dates';
+import { evaluateReorder } from '../domain/evaluate-reorder';
+import type { ItemSnapshot, OpenOrderRef, RecordedOutcome } from '../domain/item';
+import type { OrderRequest } from '../domain/order';
+import {
+  isRecordNotification,
+  recordRevision,
+  type KintoneNotification,
+} from '../kintone/notification';
+import { mapRecord } from '../kintone/record-mapper';
+import { changedFields, decisionOutcome, orderComment, orderOutcome } from '../kintone/write-back';
+import type { BridgeStore, ItemKey, StoredOrder } from '../ports/bridge-store';
+import type { KintoneRecordWriter } from '../ports/kintone-record-writer';
+import type { BridgeLogger } from '../ports/logger';
+import type { OrderMailer } from '../ports/order-mailer';
+
+/** Collaborators of the dispatcher, built once in the function's wiring. */
+export interface DispatchDeps {
+  config: BridgeConfig;
+  store: BridgeStore;
+  mailer: OrderMailer;
+  kintone: KintoneRecordWriter;
+  logger: BridgeLogger;
+  /** Injected so tests and replays control time. */
+  now: () => Date;
+}
+
+/** What happened to one notification; logged, and returned for tests. */
+export interface DispatchOutcome {
+  notificationId: string;
+  decision: { kind: Decision['kind'] | 'deleted' | 'ignored' | 'duplicate'; reason: string };
+  orderNumber?: string;
+  /** Steps performed by this run (not by earlier attempts). */
+  emailed: boolean;
+  wroteFields: string[];
+  commented: boolean;
+  closedOrderNumber?: string;
+}
+
+/** The notification names an app that is not configured: retrying will not help. */
+export class UnknownAppError extends Error {
+  override readonly name = 'UnknownAppError';
+  constructor(readonly appId: string) {
+    super(`kintone app ${appId} is not in the configuration; add it or remove the webhook`);
+  }
+}
+
+/**
+ * Processes one queued notification end to end: decide, create the order (conditional write),
+ * send, write back, comment, and record each step as it completes. Running it again for the
+ * same notification, after a failure at any point, performs only the steps not yet recorded,
+ * under the same order number.
+ */
+export async function processNotification(
+  notification: KintoneNotification,
+  deps: DispatchDeps,
+): Promise<DispatchOutcome> {
+  const { store, logger } = deps;
+  const base = {
+    notificationId: notification.id,
+    emailed: false,
+    wroteFields: [],
+    commented: false,
+  };
+
+  if (notification.type === 'ADD_RECORD_COMMENT') {
+    return { ...base, decision: { kind: 'ignored', reason: 'コメントは在庫に影響しません' } };
+  }
+  if (await store.hasProcessed(notification.id)) {
+    return {
+      ...base,
+      decision: { kind: 'duplicate', reason: `通知 ${notification.id} は処理済み` },
+    };
+  }
+  const app = findApp(deps.config, notification.app.id);
+  if (!app) throw new UnknownAppError(notification.app.id);
+
+  const now = deps.now();
+  const at = now.toISOString();
+
+  if (!isRecordNotification(notification)) {
+    const key = { appId: app.appId, recordId: notification.recordId };
+    await store.markDeleted(key, at);
+    const decision = { kind: 'deleted' as const, reason: 'kintone でレコードが削除されました' };
+    await store.completeNotification({ notificationId: notification.id, key, decision, at });
+    return { ...base, decision };
+  }
+
+  const mapped = mapRecord(notification.record, app);
+  const key: ItemKey = {
+    appId: app.appId,
+    recordId: mapped.ok ? mapped.item.recordId : mapped.recordId,
+  };
+  const revision = recordRevision(notification.record);
+  const recorded = mapped.ok ? mapped.item.recorded : mapped.recorded;
+
+  const { item: itemState, currentOrder } = await store.loadItem(key);
+  const openOrder = currentOrder?.status === 'open' ? currentOrder : undefined;
+  const decision = evaluateReorder({
+    mapped,
+    state: {
+      ...(itemState.lastRevision !== undefined ? { lastRevision: itemState.lastRevision } : {}),
+      ...(openOrder ? { openOrder: openOrderRef(openOrder) } : {}),
+    },
+    notification: { id: notification.id, revision },
+    policy: { closedStatuses: app.statuses.closed, timeZone: deps.config.timeZone },
+    now,
+  });
+  logger.info('decided', {
+    decision: { kind: decision.kind, reason: decision.reason },
+    appId: key.appId,
+    recordId: key.recordId,
+    revision,
+  });
+
+  let cycle = itemState.cycle;
+  if (decision.closedOrderNumber !== undefined && openOrder) {
+    await store.closeOrder(key, openOrder.cycle, at, recorded.status);
+    cycle = openOrder.cycle + 1;
+    logger.info('order closed by kintone', {
+      orderNumber: decision.closedOrderNumber,
+      status: recorded.status,
+    });
+  }
+
+  let order: StoredOrder | undefined;
+  if (decision.kind === 'order' && mapped.ok) {
+    order = await createOrder(mapped.item, decision, cycle, notification.id, app, deps, now);
+  } else if (decision.kind === 'order-open' && openOrder) {
+    // The order exists; an earlier attempt may have stopped before finishing its steps.
+    order = openOrder;
+  }
+
+  const outcome: DispatchOutcome = {
+    ...base,
+    decision: { kind: decision.kind, reason: decision.reason },
+    ...(decision.closedOrderNumber !== undefined
+      ? { closedOrderNumber: decision.closedOrderNumber }
+      : {}),
+  };
+  if (order) {
+    Object.assign(outcome, await completeOrderSteps(order, app, recorded, deps), {
+      orderNumber: order.request.orderNumber,
+    });
+  } else {
+    const changes = changedFields(app, decisionOutcome(app, decision, recorded), recorded);
+    if (Object.keys(changes).length > 0) {
+      await deps.kintone.updateFields(key.appId, key.recordId, changes);
+      outcome.wroteFields = Object.keys(changes);
+    }
+  }
+
+  await store.completeNotification({
+    notificationId: notification.id,
+    key,
+    revision,
+    decision: { kind: decision.kind, reason: decision.reason },
+    at,
+  });
+  logger.info('notification processed', { outcome });
+  return outcome;
+}
+
+function openOrderRef(order: StoredOrder): OpenOrderRef {
+  const quantity = order.request.lines.reduce((sum, line) => sum + line.quantity, 0);
+  return {
+    orderNumber: order.request.orderNumber,
+    quantity,
+    reflectedInKintone: order.reflectedInKintone,
+  };
+}
+
+async function createOrder(
+  item: ItemSnapshot,
+  decision: Extract<Decision, { kind: 'order' }>,
+  cycle: number,
+  notificationId: string,
+  app: AppConfig,
+  deps: DispatchDeps,
+  now: Date,
+): Promise<StoredOrder> {
+  const orderDate = localDate(now, deps.config.timeZone);
+  const orderNumber = await deps.store.allocateOrderNumber(
+    deps.config.orderNumberPrefix,
+    orderDate,
+  );
+  const request: OrderRequest = {
+    orderNumber,
+    orderedAt: now.toISOString(),
+    orderDate,
+    desiredDeliveryDate: decision.desiredDeliveryDate,
+    supplier: item.supplier,
+    lines: [{ sku: item.sku, name: item.name, quantity: decision.quantity, unit: item.unit }],
+    company: deps.config.company,
+    reason: decision.reason,
+  };
+  const { order, created } = await deps.store.createOrder({
+    appId: item.appId,
+    recordId: item.recordId,
+    cycle,
+    status: 'open',
+    request,
+    reflectedInKintone: app.onOrderIncludesBridgeOrders,
+    createdAt: now.toISOString(),
+    createdByNotificationId: notificationId,
+    steps: {},
+  });
+  deps.logger.info(created ? 'order created' : 'order already existed for this cycle', {
+    orderNumber: order.request.orderNumber,
+    cycle,
+  });
+  return order;
+}
+
+async function completeOrderSteps(
+  order: StoredOrder,
+  app: AppConfig,
+  recorded: RecordedOutcome,
+  deps: DispatchDeps,
+): Promise<Pick<DispatchOutcome, 'emailed' | 'wroteFields' | 'commented'>> {
+  const { store, logger } = deps;
+  const key = { appId: order.appId, recordId: order.recordId };
+  const done = { emailed: false, wroteFields: [] as string[], commented: false };
+  let current = order;
+
+  if (!current.steps.emailSentAt) {
+    const sent = await deps.mailer.sendOrderRequest(current.request);
+    current = await store.recordOrderStep(key, current.cycle, {
+      kind: 'email-sent',
+      at: deps.now().toISOString(),
+      messageId: sent.messageId,
+    });
+    done.emailed = true;
+    logger.info('order request emailed', {
+      orderNumber: current.request.orderNumber,
+      messageId: sent.messageId,
+    });
+  }
+  if (!current.steps.writtenBackAt) {
+    const changes = changedFields(app, orderOutcome(app, current.request), recorded);
+    if (Object.keys(changes).length > 0) {
+      await deps.kintone.updateFields(key.appId, key.recordId, changes);
+      done.wroteFields = Object.keys(changes);
+    }
+    current = await store.recordOrderStep(key, current.cycle, {
+      kind: 'written-back',
+      at: deps.now().toISOString(),
+    });
+  }
+  if (app.commentOnOrder && !current.steps.commentedAt) {
+    await deps.kintone.addComment(key.appId, key.recordId, orderComment(current.request));
+    current = await store.recordOrderStep(key, current.cycle, {
+      kind: 'commented',
+      at: deps.now().toISOString(),
+    });
+    done.commented = true;
+  }
+  return done;
+}

@@ -1,0 +1,114 @@
+import { z } from 'zod';
+
+/**
+ * kintone webhook notifications (all five types), validated at the edge. Objects are loose:
+ * kintone may add keys, and rejecting a notification for an unknown key would lose it.
+ */
+
+const idString = z.string().regex(/^\d+$/, { message: 'expected a numeric id as a string' });
+
+/** One field of a record: `{ type, value }`, value's shape depends on the type. */
+export const fieldSchema = z.looseObject({ type: z.string().min(1), value: z.unknown() });
+export type KintoneField = z.infer<typeof fieldSchema>;
+
+export const recordSchema = z.record(z.string(), fieldSchema).superRefine((record, ctx) => {
+  for (const key of ['$id', '$revision'] as const) {
+    const field = record[key];
+    if (!field || typeof field.value !== 'string' || !/^\d+$/.test(field.value)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [key],
+        message: `record.${key} must be present with a numeric string value`,
+      });
+    }
+  }
+});
+export type KintoneRecord = z.infer<typeof recordSchema>;
+
+const appSchema = z.looseObject({ id: idString, name: z.string() });
+const notificationId = z.string().min(1).max(128);
+
+export const recordNotificationSchema = z.looseObject({
+  id: notificationId,
+  type: z.enum(['ADD_RECORD', 'UPDATE_RECORD', 'UPDATE_STATUS']),
+  app: appSchema,
+  record: recordSchema,
+  recordTitle: z.string().optional(),
+  url: z.string().optional(),
+});
+
+const userSchema = z.looseObject({ code: z.string(), name: z.string() });
+
+/** One older localized page spells the fields `deleteBy` / `deleteAt`: both are accepted. */
+export const deleteNotificationSchema = z
+  .looseObject({
+    id: notificationId,
+    type: z.literal('DELETE_RECORD'),
+    app: appSchema,
+    recordId: idString,
+    deletedBy: userSchema.optional(),
+    deleteBy: userSchema.optional(),
+    deletedAt: z.string().optional(),
+    deleteAt: z.string().optional(),
+  })
+  .transform(({ deleteBy, deleteAt, ...rest }) => ({
+    ...rest,
+    deletedBy: rest.deletedBy ?? deleteBy,
+    deletedAt: rest.deletedAt ?? deleteAt,
+  }));
+
+export const commentNotificationSchema = z.looseObject({
+  id: notificationId,
+  type: z.literal('ADD_RECORD_COMMENT'),
+  app: appSchema,
+  recordId: idString,
+  comment: z.looseObject({ id: z.string(), text: z.string().optional() }),
+  url: z.string().optional(),
+});
+
+export const notificationSchema = z.union([
+  recordNotificationSchema,
+  deleteNotificationSchema,
+  commentNotificationSchema,
+]);
+
+export type RecordNotification = z.infer<typeof recordNotificationSchema>;
+export type DeleteNotification = z.infer<typeof deleteNotificationSchema>;
+export type CommentNotification = z.infer<typeof commentNotificationSchema>;
+export type KintoneNotification = z.infer<typeof notificationSchema>;
+
+export const NOTIFICATION_TYPES = [
+  'ADD_RECORD',
+  'UPDATE_RECORD',
+  'UPDATE_STATUS',
+  'DELETE_RECORD',
+  'ADD_RECORD_COMMENT',
+] as const;
+
+/** True for the types that carry the whole record (add, edit, status change). */
+export function isRecordNotification(
+  notification: KintoneNotification,
+): notification is RecordNotification {
+  return (
+    notification.type === 'ADD_RECORD' ||
+    notification.type === 'UPDATE_RECORD' ||
+    notification.type === 'UPDATE_STATUS'
+  );
+}
+
+/** The record id a notification is about, whatever its type. */
+export function notificationRecordId(notification: KintoneNotification): string {
+  return isRecordNotification(notification)
+    ? String(notification.record.$id?.value)
+    : notification.recordId;
+}
+
+/** `$revision` of a record notification. */
+export function recordRevision(record: KintoneRecord): number {
+  return Number(record.$revision?.value);
+}
+
+/** FIFO group for a notification: one record's notifications are processed in order. */
+export function notificationGroupId(notification: KintoneNotification): string {
+  return `${notification.app.id}:${notificationRecordId(notification)}`;
+}

@@ -1,0 +1,179 @@
+import {
+  DEFAULT_PROCESSED_TTL_DAYS,
+  DELETED_RECORD_REASON,
+  OrderNotFoundError,
+  assertOrderCycle,
+  assertOrderNumberPrefix,
+  assertProcessedTtlDays,
+  formatOrderNumber,
+  orderNumberDay,
+  orderStepFields,
+  processedExpiresAt,
+} from '../../shared/adapters/dynamodb/bridge-store-rules';
+import type {
+  BridgeStore,
+  CompletedNotification,
+  ItemKey,
+  ItemRecord,
+  LoadedItem,
+  OrderStep,
+  StoredOrder,
+} from '../../shared/ports/bridge-store';
+
+/** One recorded call of an {@link InMemoryBridgeStore} method, arguments deep-copied. */
+export interface BridgeStoreCall {
+  method: string;
+  args: unknown[];
+}
+
+/** A processed-notification marker as the fake keeps it. */
+export interface ProcessedMarker {
+  done: CompletedNotification;
+  /** Epoch seconds, as the DynamoDB adapter writes to its TTL attribute. */
+  expiresAt: number;
+}
+
+/**
+ * {@link BridgeStore} in memory with the same semantics as the DynamoDB adapter (same rules
+ * module, same error types), for tests of the code that uses the store. Values are copied on
+ * the way in and out, so a test cannot change the store's state by mutating a result.
+ *
+ * @example
+ * const store = new InMemoryBridgeStore();
+ * await handler({ store })(event);
+ * expect(store.orders()).toHaveLength(1);
+ */
+export class InMemoryBridgeStore implements BridgeStore {
+  /** Every call, in order, for tests that need to see what was asked of the store. */
+  readonly calls: BridgeStoreCall[] = [];
+
+  private readonly items = new Map<string, ItemRecord>();
+  private readonly storedOrders = new Map<string, StoredOrder>();
+  private readonly processed = new Map<string, ProcessedMarker>();
+  private readonly counters = new Map<string, number>();
+  private readonly processedTtlDays: number;
+
+  constructor(options: { processedTtlDays?: number } = {}) {
+    this.processedTtlDays = options.processedTtlDays ?? DEFAULT_PROCESSED_TTL_DAYS;
+    assertProcessedTtlDays(this.processedTtlDays);
+  }
+
+  async hasProcessed(notificationId: string): Promise<boolean> {
+    this.record('hasProcessed', notificationId);
+    return this.processed.has(notificationId);
+  }
+
+  async loadItem(key: ItemKey): Promise<LoadedItem> {
+    this.record('loadItem', key);
+    const item = this.stateOf(key);
+    const currentOrder = this.storedOrders.get(orderKey(key, item.cycle));
+    return currentOrder ? { item, currentOrder: structuredClone(currentOrder) } : { item };
+  }
+
+  async allocateOrderNumber(prefix: string, orderDate: string): Promise<string> {
+    this.record('allocateOrderNumber', prefix, orderDate);
+    assertOrderNumberPrefix(prefix);
+    const day = orderNumberDay(orderDate);
+    const counter = `${prefix}#${day}`;
+    const sequence = (this.counters.get(counter) ?? 0) + 1;
+    this.counters.set(counter, sequence);
+    return formatOrderNumber(prefix, day, sequence);
+  }
+
+  async createOrder(order: StoredOrder): Promise<{ order: StoredOrder; created: boolean }> {
+    this.record('createOrder', order);
+    assertOrderCycle(order.cycle);
+    const key = orderKey(order, order.cycle);
+    const existing = this.storedOrders.get(key);
+    if (existing) return { order: structuredClone(existing), created: false };
+    this.storedOrders.set(key, structuredClone({ ...order, steps: { ...order.steps } }));
+    return { order: structuredClone(order), created: true };
+  }
+
+  async recordOrderStep(key: ItemKey, cycle: number, step: OrderStep): Promise<StoredOrder> {
+    this.record('recordOrderStep', key, cycle, step);
+    assertOrderCycle(cycle);
+    const order = this.storedOrders.get(orderKey(key, cycle));
+    if (!order) throw new OrderNotFoundError(key.appId, key.recordId, cycle);
+    order.steps = { ...order.steps, ...orderStepFields(step) };
+    return structuredClone(order);
+  }
+
+  async closeOrder(
+    key: ItemKey,
+    cycle: number,
+    closedAt: string,
+    closedStatus: string,
+  ): Promise<void> {
+    this.record('closeOrder', key, cycle, closedAt, closedStatus);
+    assertOrderCycle(cycle);
+    const order = this.storedOrders.get(orderKey(key, cycle));
+    if (order?.status === 'open') {
+      Object.assign(order, { status: 'closed', closedAt, closedStatus });
+    }
+    const state = this.stateOf(key);
+    if (state.cycle === cycle) this.items.set(itemKey(key), { ...state, cycle: cycle + 1 });
+  }
+
+  async completeNotification(done: CompletedNotification): Promise<void> {
+    this.record('completeNotification', done);
+    const expiresAt = processedExpiresAt(done.at, this.processedTtlDays);
+    const state = this.stateOf(done.key);
+    const raised =
+      done.revision !== undefined &&
+      (state.lastRevision === undefined || state.lastRevision < done.revision);
+    this.items.set(itemKey(done.key), {
+      ...state,
+      ...(raised ? { lastRevision: done.revision } : {}),
+      lastDecision: { kind: done.decision.kind, reason: done.decision.reason, at: done.at },
+    });
+    this.processed.set(done.notificationId, { done: structuredClone(done), expiresAt });
+  }
+
+  async markDeleted(key: ItemKey, at: string): Promise<void> {
+    this.record('markDeleted', key, at);
+    this.items.set(itemKey(key), {
+      ...this.stateOf(key),
+      deletedAt: at,
+      lastDecision: { kind: 'deleted', reason: DELETED_RECORD_REASON, at },
+    });
+  }
+
+  /** Every stored order (copies), sorted by app, record and cycle. */
+  orders(): StoredOrder[] {
+    return [...this.storedOrders.values()]
+      .sort(
+        (a, b) =>
+          a.appId.localeCompare(b.appId) ||
+          a.recordId.localeCompare(b.recordId) ||
+          a.cycle - b.cycle,
+      )
+      .map((order) => structuredClone(order));
+  }
+
+  /** The marker of a completed notification (a copy), or undefined if it was never completed. */
+  processedMarker(notificationId: string): ProcessedMarker | undefined {
+    const marker = this.processed.get(notificationId);
+    return marker && structuredClone(marker);
+  }
+
+  /** The item's state as stored, defaults filled in like {@link loadItem} does (a copy). */
+  private stateOf(key: ItemKey): ItemRecord {
+    const stored = this.items.get(itemKey(key));
+    return stored
+      ? structuredClone(stored)
+      : { appId: key.appId, recordId: key.recordId, cycle: 1 };
+  }
+
+  private record(method: string, ...args: unknown[]): void {
+    this.calls.push({ method, args: structuredClone(args) });
+  }
+}
+
+function itemKey(key: ItemKey): string {
+  return `${key.appId}#${key.recordId}`;
+}
+
+function orderKey(key: ItemKey, cycle: number): string {
+  return `${itemKey(key)}#${cycle}`;
+}

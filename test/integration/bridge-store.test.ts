@@ -1,0 +1,425 @@
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  BridgeStoreInputError,
+  DELETED_RECORD_REASON,
+  OrderNotFoundError,
+} from '../../shared/adapters/dynamodb/bridge-store-rules';
+import {
+  BRIDGE_GSI1_NAME,
+  DynamoDbBridgeStore,
+  bridgeTableDefinition,
+  createDocumentClient,
+  ensureBridgeTable,
+} from '../../shared/adapters/dynamodb/dynamodb-bridge-store';
+import type { BridgeStore, ItemKey, StoredOrder } from '../../shared/ports/bridge-store';
+import { InMemoryBridgeStore } from '../fakes/in-memory-bridge-store';
+import { startDynalite, type LocalDynamo } from '../support/dynalite';
+
+const KEY: ItemKey = { appId: '12', recordId: '345' };
+const OTHER_KEY: ItemKey = { appId: '12', recordId: '346' };
+
+function orderFor(key: ItemKey, cycle: number, orderNumber: string): StoredOrder {
+  return {
+    appId: key.appId,
+    recordId: key.recordId,
+    cycle,
+    status: 'open',
+    request: {
+      orderNumber,
+      orderedAt: '2026-11-28T01:02:03.000Z',
+      orderDate: '2026-11-28',
+      desiredDeliveryDate: '2026-12-05',
+      supplier: { code: 'S-01', name: '山田商事', email: 'order@yamada.example' },
+      lines: [{ sku: 'A-100', name: 'コピー用紙 A4', quantity: 20, unit: '箱' }],
+      company: {
+        name: '髙橋工業株式会社',
+        postalCode: '100-0001',
+        address: '東京都千代田区1-1',
+        phone: '03-0000-0000',
+        email: 'purchase@takahashi.example',
+      },
+      reason: '在庫 3 箱が発注点 5 箱を下回りました。',
+    },
+    reflectedInKintone: false,
+    createdAt: '2026-11-28T01:02:03.000Z',
+    createdByNotificationId: `notif-${cycle}`,
+    steps: {},
+  };
+}
+
+let dynamo: LocalDynamo;
+let documentClient: DynamoDBDocumentClient;
+let tableCount = 0;
+
+beforeAll(async () => {
+  dynamo = await startDynalite();
+  documentClient = createDocumentClient(dynamo.client);
+});
+
+afterAll(async () => {
+  await dynamo.close();
+});
+
+/** A store on a table no other test has touched. */
+async function newDynamoStore(): Promise<{ store: DynamoDbBridgeStore; tableName: string }> {
+  tableCount += 1;
+  const tableName = `bridge-store-test-${tableCount}`;
+  await ensureBridgeTable(dynamo.client, tableName);
+  return { store: new DynamoDbBridgeStore({ client: documentClient, tableName }), tableName };
+}
+
+const implementations: { name: string; create: () => Promise<BridgeStore> }[] = [
+  { name: 'DynamoDbBridgeStore on dynalite', create: async () => (await newDynamoStore()).store },
+  { name: 'InMemoryBridgeStore', create: async () => new InMemoryBridgeStore() },
+];
+
+describe.each(implementations)('BridgeStore contract: $name', ({ create }) => {
+  let store: BridgeStore;
+
+  beforeEach(async () => {
+    store = await create();
+  });
+
+  it('loads a never-seen item as cycle 1 with no order', async () => {
+    // Act
+    const loaded = await store.loadItem(KEY);
+
+    // Assess
+    expect(loaded).toEqual({ item: { appId: '12', recordId: '345', cycle: 1 } });
+    expect(loaded.currentOrder).toBeUndefined();
+    await expect(store.hasProcessed('never-seen')).resolves.toBe(false);
+  });
+
+  it('allocates order numbers in sequence per day and per prefix', async () => {
+    // Act
+    const numbers = [
+      await store.allocateOrderNumber('PO', '2026-11-28'),
+      await store.allocateOrderNumber('PO', '2026-11-28'),
+      await store.allocateOrderNumber('PO', '2026-11-29'),
+      await store.allocateOrderNumber('FX', '2026-11-28'),
+      await store.allocateOrderNumber('PO', '2026-11-28'),
+    ];
+
+    // Assess
+    expect(numbers).toEqual([
+      'PO-20261128-0001',
+      'PO-20261128-0002',
+      'PO-20261129-0001',
+      'FX-20261128-0001',
+      'PO-20261128-0003',
+    ]);
+  });
+
+  it('rejects an order date that is not YYYY-MM-DD', async () => {
+    await expect(store.allocateOrderNumber('PO', '2026/11/28')).rejects.toBeInstanceOf(
+      BridgeStoreInputError,
+    );
+  });
+
+  it('creates one order per cycle and returns the first to a second create', async () => {
+    // Prepare
+    const first = orderFor(KEY, 1, 'PO-20261128-0001');
+
+    // Act
+    const created = await store.createOrder(first);
+    const twin = await store.createOrder(orderFor(KEY, 1, 'PO-20261128-0002'));
+
+    // Assess
+    expect(created).toEqual({ order: first, created: true });
+    expect(twin).toEqual({ order: first, created: false });
+    await expect(store.loadItem(KEY)).resolves.toEqual({
+      item: { appId: '12', recordId: '345', cycle: 1 },
+      currentOrder: first,
+    });
+    await expect(store.loadItem(OTHER_KEY)).resolves.toEqual({
+      item: { appId: '12', recordId: '346', cycle: 1 },
+    });
+  });
+
+  it('records steps and returns them with the order', async () => {
+    // Prepare
+    await store.createOrder(orderFor(KEY, 1, 'PO-20261128-0001'));
+
+    // Act
+    const afterEmail = await store.recordOrderStep(KEY, 1, {
+      kind: 'email-sent',
+      at: '2026-11-28T01:02:04.000Z',
+      messageId: '<m-1@ses.example>',
+    });
+    await store.recordOrderStep(KEY, 1, { kind: 'written-back', at: '2026-11-28T01:02:05.000Z' });
+    const afterComment = await store.recordOrderStep(KEY, 1, {
+      kind: 'commented',
+      at: '2026-11-28T01:02:06.000Z',
+    });
+
+    // Assess
+    expect(afterEmail.steps).toEqual({
+      emailSentAt: '2026-11-28T01:02:04.000Z',
+      emailMessageId: '<m-1@ses.example>',
+    });
+    const allSteps = {
+      emailSentAt: '2026-11-28T01:02:04.000Z',
+      emailMessageId: '<m-1@ses.example>',
+      writtenBackAt: '2026-11-28T01:02:05.000Z',
+      commentedAt: '2026-11-28T01:02:06.000Z',
+    };
+    expect(afterComment.steps).toEqual(allSteps);
+    const { currentOrder } = await store.loadItem(KEY);
+    expect(currentOrder?.steps).toEqual(allSteps);
+  });
+
+  it('refuses to record a step of an order that does not exist', async () => {
+    await expect(
+      store.recordOrderStep(KEY, 1, { kind: 'written-back', at: '2026-11-28T01:02:05.000Z' }),
+    ).rejects.toBeInstanceOf(OrderNotFoundError);
+    await expect(store.loadItem(KEY)).resolves.toEqual({
+      item: { appId: '12', recordId: '345', cycle: 1 },
+    });
+  });
+
+  it('closes an order once and moves the item to the next cycle', async () => {
+    // Prepare
+    const first = orderFor(KEY, 1, 'PO-20261128-0001');
+    await store.createOrder(first);
+
+    // Act
+    await store.closeOrder(KEY, 1, '2026-12-04T09:00:00.000Z', '入荷済');
+    await store.closeOrder(KEY, 1, '2026-12-05T09:00:00.000Z', 'キャンセル');
+
+    // Assess
+    await expect(store.loadItem(KEY)).resolves.toEqual({
+      item: { appId: '12', recordId: '345', cycle: 2 },
+    });
+    const { order: closed } = await store.createOrder(first);
+    expect(closed).toEqual({
+      ...first,
+      status: 'closed',
+      closedAt: '2026-12-04T09:00:00.000Z',
+      closedStatus: '入荷済',
+    });
+  });
+
+  it('makes the order of the next cycle the current one', async () => {
+    // Prepare
+    await store.createOrder(orderFor(KEY, 1, 'PO-20261128-0001'));
+    await store.closeOrder(KEY, 1, '2026-12-04T09:00:00.000Z', '入荷済');
+    const second = orderFor(KEY, 2, 'PO-20261210-0001');
+
+    // Act
+    const created = await store.createOrder(second);
+    await store.closeOrder(KEY, 1, '2026-12-11T09:00:00.000Z', '入荷済');
+
+    // Assess
+    expect(created.created).toBe(true);
+    await expect(store.loadItem(KEY)).resolves.toEqual({
+      item: { appId: '12', recordId: '345', cycle: 2 },
+      currentOrder: second,
+    });
+  });
+
+  it('ignores a close of a cycle the item is not in', async () => {
+    // Prepare
+    await store.createOrder(orderFor(KEY, 1, 'PO-20261128-0001'));
+    await store.closeOrder(KEY, 1, '2026-12-04T09:00:00.000Z', '入荷済');
+    await store.createOrder(orderFor(KEY, 2, 'PO-20261210-0001'));
+    await store.closeOrder(KEY, 2, '2026-12-14T09:00:00.000Z', '入荷済');
+
+    // Act
+    await store.closeOrder(KEY, 1, '2026-12-15T09:00:00.000Z', '入荷済');
+    await store.closeOrder(OTHER_KEY, 2, '2026-12-15T09:00:00.000Z', '入荷済');
+
+    // Assess
+    expect((await store.loadItem(KEY)).item.cycle).toBe(3);
+    expect((await store.loadItem(OTHER_KEY)).item.cycle).toBe(1);
+  });
+
+  it('marks notifications processed and never lowers lastRevision', async () => {
+    // Act
+    await store.completeNotification({
+      notificationId: 'n-5',
+      key: KEY,
+      revision: 5,
+      decision: { kind: 'no-order', reason: '在庫は十分です。' },
+      at: '2026-11-28T01:00:00.000Z',
+    });
+    await store.completeNotification({
+      notificationId: 'n-3',
+      key: KEY,
+      revision: 3,
+      decision: { kind: 'stale', reason: '古い更新です。' },
+      at: '2026-11-28T01:01:00.000Z',
+    });
+    const afterStale = await store.loadItem(KEY);
+    await store.completeNotification({
+      notificationId: 'n-7',
+      key: KEY,
+      revision: 7,
+      decision: { kind: 'snoozed', reason: 'スヌーズ中です。' },
+      at: '2026-11-28T01:02:00.000Z',
+    });
+
+    // Assess
+    await expect(store.hasProcessed('n-5')).resolves.toBe(true);
+    await expect(store.hasProcessed('n-3')).resolves.toBe(true);
+    await expect(store.hasProcessed('n-4')).resolves.toBe(false);
+    expect(afterStale.item).toEqual({
+      appId: '12',
+      recordId: '345',
+      cycle: 1,
+      lastRevision: 5,
+      lastDecision: { kind: 'stale', reason: '古い更新です。', at: '2026-11-28T01:01:00.000Z' },
+    });
+    const { item } = await store.loadItem(KEY);
+    expect(item.lastRevision).toBe(7);
+    expect(item.lastDecision?.kind).toBe('snoozed');
+  });
+
+  it('completes a notification without a revision, keeping the cycle', async () => {
+    // Prepare
+    await store.createOrder(orderFor(KEY, 1, 'PO-20261128-0001'));
+    await store.closeOrder(KEY, 1, '2026-12-04T09:00:00.000Z', '入荷済');
+
+    // Act
+    await store.completeNotification({
+      notificationId: 'n-x',
+      key: KEY,
+      decision: { kind: 'cannot-evaluate', reason: '発注点が空です。' },
+      at: '2026-12-04T09:00:01.000Z',
+    });
+
+    // Assess
+    await expect(store.hasProcessed('n-x')).resolves.toBe(true);
+    await expect(store.loadItem(KEY)).resolves.toEqual({
+      item: {
+        appId: '12',
+        recordId: '345',
+        cycle: 2,
+        lastDecision: {
+          kind: 'cannot-evaluate',
+          reason: '発注点が空です。',
+          at: '2026-12-04T09:00:01.000Z',
+        },
+      },
+    });
+  });
+
+  it('remembers a deleted record', async () => {
+    // Prepare
+    await store.completeNotification({
+      notificationId: 'n-1',
+      key: KEY,
+      revision: 4,
+      decision: { kind: 'no-order', reason: '在庫は十分です。' },
+      at: '2026-11-28T01:00:00.000Z',
+    });
+
+    // Act
+    await store.markDeleted(KEY, '2026-11-29T00:00:00.000Z');
+
+    // Assess
+    await expect(store.loadItem(KEY)).resolves.toEqual({
+      item: {
+        appId: '12',
+        recordId: '345',
+        cycle: 1,
+        lastRevision: 4,
+        deletedAt: '2026-11-29T00:00:00.000Z',
+        lastDecision: {
+          kind: 'deleted',
+          reason: DELETED_RECORD_REASON,
+          at: '2026-11-29T00:00:00.000Z',
+        },
+      },
+    });
+  });
+
+  it('is not changed by mutating what it returned', async () => {
+    // Prepare
+    const { order } = await store.createOrder(orderFor(KEY, 1, 'PO-20261128-0001'));
+    const loaded = await store.loadItem(KEY);
+
+    // Act
+    order.steps.emailSentAt = 'mutated';
+    loaded.item.cycle = 9;
+    if (loaded.currentOrder) loaded.currentOrder.request.lines = [];
+
+    // Assess
+    const reloaded = await store.loadItem(KEY);
+    expect(reloaded.item.cycle).toBe(1);
+    expect(reloaded.currentOrder?.steps).toEqual({});
+    expect(reloaded.currentOrder?.request.lines).toHaveLength(1);
+  });
+});
+
+describe('DynamoDbBridgeStore storage details', () => {
+  it('stores processed markers with expiresAt 30 days ahead, in epoch seconds', async () => {
+    // Prepare
+    const { store, tableName } = await newDynamoStore();
+    const at = new Date().toISOString();
+
+    // Act
+    await store.completeNotification({
+      notificationId: 'n-ttl',
+      key: KEY,
+      revision: 1,
+      decision: { kind: 'no-order', reason: '在庫は十分です。' },
+      at,
+    });
+
+    // Assess
+    const { Item } = await documentClient.send(
+      new GetCommand({ TableName: tableName, Key: { pk: 'NOTIF#n-ttl', sk: 'NOTIF' } }),
+    );
+    const expected = Date.now() / 1000 + 30 * 86_400;
+    expect(Item?.expiresAt).toEqual(expect.any(Number));
+    expect(Math.abs(Number(Item?.expiresAt) - expected)).toBeLessThan(60);
+  });
+
+  it('defines GSI1 on the table and indexes orders by number', async () => {
+    // Prepare
+    const { store, tableName } = await newDynamoStore();
+    const order = orderFor(KEY, 1, 'PO-20261128-0007');
+    await store.createOrder(order);
+
+    // Act
+    const { Table } = await dynamo.client.send(new DescribeTableCommand({ TableName: tableName }));
+    const { Items } = await documentClient.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: BRIDGE_GSI1_NAME,
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'ORDER#PO-20261128-0007' },
+      }),
+    );
+
+    // Assess
+    expect(bridgeTableDefinition(tableName).GlobalSecondaryIndexes).toHaveLength(1);
+    expect(Table?.TableStatus).toBe('ACTIVE');
+    expect(Table?.GlobalSecondaryIndexes?.map((index) => index.IndexName)).toEqual(['GSI1']);
+    expect(Table?.GlobalSecondaryIndexes?.[0]?.KeySchema).toEqual([
+      { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+      { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+    ]);
+    expect(Items).toEqual([
+      expect.objectContaining({
+        pk: 'ITEM#12#345',
+        sk: 'ORDER#000001',
+        orderNumber: 'PO-20261128-0007',
+        gsi1sk: 'ORDER',
+      }),
+    ]);
+  });
+
+  it('leaves an existing table alone when ensured again', async () => {
+    // Prepare
+    const { store, tableName } = await newDynamoStore();
+    await store.allocateOrderNumber('PO', '2026-11-28');
+
+    // Act
+    await ensureBridgeTable(dynamo.client, tableName);
+
+    // Assess
+    await expect(store.allocateOrderNumber('PO', '2026-11-28')).resolves.toBe('PO-20261128-0002');
+  });
+});
