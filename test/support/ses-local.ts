@@ -1,0 +1,1 @@
+export { startSesLocal, type SesLocal, type StoredEmail } from '../../local/ses/ses-local';
