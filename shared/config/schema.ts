@@ -13,16 +13,24 @@ export const MIN_LITERAL_SECRET_LENGTH = 24;
  * A secret: either a reference to an environment variable (`{ "env": "NAME" }`, preferred, so
  * the config file can be committed) or a literal string for throwaway local setups.
  */
-export const secretRefSchema = z.union([
-  z.string().min(MIN_LITERAL_SECRET_LENGTH, {
-    message: `a literal secret must be at least ${MIN_LITERAL_SECRET_LENGTH} characters (or use {"env": "NAME"})`,
-  }),
-  z.strictObject({
-    env: z
-      .string()
-      .regex(ENV_NAME, { message: 'expected an environment variable name like WEBHOOK_TOKEN_12' }),
-  }),
-]);
+export const secretRefSchema = z.union(
+  [
+    z.string().min(MIN_LITERAL_SECRET_LENGTH, {
+      message: `a literal secret must be at least ${MIN_LITERAL_SECRET_LENGTH} characters (or use {"env": "NAME"})`,
+    }),
+    z.strictObject({
+      env: z
+        .string()
+        .regex(ENV_NAME, {
+          message: 'expected an environment variable name like WEBHOOK_TOKEN_12',
+        }),
+    }),
+  ],
+  {
+    // Without it a missing or mistyped secret reads only "Invalid input".
+    message: `expected {"env": "NAME"} or a literal secret of at least ${MIN_LITERAL_SECRET_LENGTH} characters`,
+  },
+);
 export type SecretRef = z.infer<typeof secretRefSchema>;
 
 const fieldCode = z.string().trim().min(1, { message: 'expected a kintone field code' }).max(128);

@@ -66,7 +66,11 @@ export const commentNotificationSchema = z.looseObject({
   url: z.string().optional(),
 });
 
-export const notificationSchema = z.union([
+/**
+ * Discriminated on `type` so that a rejected notification is reported at the failing field
+ * (`record.$revision`, `type`) instead of one top-level "Invalid input" for the whole union.
+ */
+export const notificationSchema = z.discriminatedUnion('type', [
   recordNotificationSchema,
   deleteNotificationSchema,
   commentNotificationSchema,

@@ -12,11 +12,11 @@ import type { FieldValues } from '../ports/kintone-record-writer';
 
 type Outcome = Partial<RecordedOutcome>;
 
-/** kintone DATETIME values are written without milliseconds. */
+/** kintone DATETIME values have minute precision: write and compare them that way. */
 export function toKintoneDateTime(iso: string): string {
   const date = new Date(iso);
   // A value staff typed by hand may not parse; compare it as it is rather than throw.
-  return Number.isNaN(date.getTime()) ? iso : date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return Number.isNaN(date.getTime()) ? iso : date.toISOString().replace(/:\d{2}\.\d{3}Z$/, ':00Z');
 }
 
 /** Desired write-back for an order that has been sent. */

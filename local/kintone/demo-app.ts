@@ -1,0 +1,131 @@
+import type { LocalAppDefinition, LocalFieldDefinition } from './app-definition';
+
+/** Choices of 発注状況, the field the bridge writes its order progress into. */
+export const ORDER_STATUS_OPTIONS = ['未発注', '発注依頼済', '入荷済', 'キャンセル', '要確認'];
+
+const text = (label: string, extra: Partial<LocalFieldDefinition> = {}): LocalFieldDefinition => ({
+  type: 'SINGLE_LINE_TEXT',
+  label,
+  ...extra,
+});
+const number = (label: string): LocalFieldDefinition => ({ type: 'NUMBER', label });
+
+const supplierS001 = {
+  仕入先コード: 'S-001',
+  仕入先名: '株式会社サンプル文具',
+  仕入先メール: 'order@sample-bungu.example.jp',
+  仕入先FAX: '03-1234-5678',
+};
+
+/**
+ * The inventory app of the webhook fixtures (app 12, 在庫管理) with the same field codes
+ * and types, plus the fields the bridge reads or writes beyond them (発注理由, スヌーズ期限,
+ * 発注残, 引当数, 発注量). Seeded with four items covering the reorder policies: order-up-to
+ * (最大在庫), fixed quantity (発注量, B-200 has no 最大在庫), pack size 1 and a shared supplier.
+ *
+ * @example
+ * ```ts
+ * const kintone = await startLocalKintone({
+ *   apps: [demoInventoryApp],
+ *   apiTokens: { [demoInventoryApp.appId]: ['local-token'] },
+ * });
+ * ```
+ */
+export const demoInventoryApp: LocalAppDefinition = {
+  appId: '12',
+  name: '在庫管理',
+  // The fixtures' title reads "A-100 ボールペン 黒 0.5mm": item code, then name.
+  recordTitle: '{品番} {品名}',
+  fields: {
+    レコード番号: { type: 'RECORD_NUMBER', label: 'レコード番号' },
+    作成者: { type: 'CREATOR', label: '作成者' },
+    作成日時: { type: 'CREATED_TIME', label: '作成日時' },
+    更新者: { type: 'MODIFIER', label: '更新者' },
+    更新日時: { type: 'UPDATED_TIME', label: '更新日時' },
+    品番: text('品番', { required: true, unique: true }),
+    品名: text('品名', { required: true }),
+    単位: text('単位'),
+    在庫数: number('在庫数'),
+    発注点: number('発注点'),
+    最大在庫: number('最大在庫'),
+    発注量: number('発注量'),
+    入数: number('入数'),
+    最小発注数: number('最小発注数'),
+    リードタイム日数: number('リードタイム日数'),
+    仕入先コード: text('仕入先コード'),
+    仕入先名: text('仕入先名'),
+    仕入先メール: { type: 'LINK', label: '仕入先メール' },
+    仕入先FAX: text('仕入先FAX'),
+    発注状況: {
+      type: 'DROP_DOWN',
+      label: '発注状況',
+      options: ORDER_STATUS_OPTIONS,
+      defaultValue: '未発注',
+    },
+    発注番号: text('発注番号'),
+    発注日時: { type: 'DATETIME', label: '発注日時' },
+    発注理由: { type: 'MULTI_LINE_TEXT', label: '発注理由' },
+    スヌーズ期限: { type: 'DATE', label: 'スヌーズ期限' },
+    発注残: number('発注残'),
+    引当数: number('引当数'),
+    // Process management as in the fixtures; the local kintone has no status actions, so
+    // every record stays in the first state.
+    ステータス: { type: 'STATUS', label: 'ステータス', options: ['在庫あり', '入荷済'] },
+    作業者: { type: 'STATUS_ASSIGNEE', label: '作業者' },
+    カテゴリー: { type: 'CATEGORY', label: 'カテゴリー' },
+  },
+  seed: [
+    {
+      品番: 'A-100',
+      品名: 'ボールペン 黒 0.5mm',
+      単位: '本',
+      在庫数: '50',
+      発注点: '20',
+      最大在庫: '100',
+      入数: '12',
+      最小発注数: '24',
+      リードタイム日数: '3',
+      ...supplierS001,
+      発注状況: '未発注',
+    },
+    {
+      品番: 'B-200',
+      品名: 'コピー用紙 A4 500枚',
+      単位: '冊',
+      在庫数: '40',
+      発注点: '10',
+      最大在庫: '',
+      発注量: '20',
+      入数: '5',
+      仕入先コード: 'S-002',
+      仕入先名: '紙の山田商店',
+      仕入先メール: 'sales@yamada-paper.example.jp',
+      発注状況: '未発注',
+    },
+    {
+      品番: 'C-300',
+      品名: 'トナー TN-29J',
+      単位: '個',
+      在庫数: '6',
+      発注点: '2',
+      最大在庫: '8',
+      入数: '1',
+      仕入先コード: 'S-003',
+      仕入先名: 'オフィス機器サービス株式会社',
+      仕入先メール: 'support@office-kiki.example.jp',
+      仕入先FAX: '06-9876-5432',
+      発注状況: '未発注',
+    },
+    {
+      品番: 'D-400',
+      品名: '付箋 75mm 黄',
+      単位: '冊',
+      在庫数: '30',
+      発注点: '10',
+      最大在庫: '60',
+      入数: '10',
+      ...supplierS001,
+      発注状況: '未発注',
+    },
+  ],
+};

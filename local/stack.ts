@@ -1,0 +1,294 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { SESClient } from '@aws-sdk/client-ses';
+import type { SQSEvent } from 'aws-lambda';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import {
+  createDocumentClient,
+  DynamoDbBridgeStore,
+  ensureBridgeTable,
+} from '../shared/adapters/dynamodb/dynamodb-bridge-store';
+import { RestKintoneRecordWriter } from '../shared/adapters/kintone/kintone-record-writer';
+import { SesOrderMailer } from '../shared/adapters/ses/ses-order-mailer';
+import type { Env } from '../shared/config/env';
+import { ConfigError, loadConfigFile, resolveSecret } from '../shared/config/load-config';
+import type { BridgeConfig } from '../shared/config/schema';
+import { createDispatchHandler } from '../functions/dispatch/handler';
+import { kintoneClients } from '../functions/dispatch/wiring';
+import { createWebhookHandler } from '../functions/webhook/handler';
+import { buildWebhookDeps } from '../functions/webhook/wiring';
+import { startDynalite, type LocalDynamo } from './dynamodb/dynalite';
+import { startHttpBridge } from './http-bridge';
+import { demoInventoryApp } from './kintone/demo-app';
+import { startLocalKintone, type LocalKintone } from './kintone/local-kintone';
+import { localLambdaContext } from './lambda-context';
+import { localSecretsEnv } from './local-secrets';
+import { LocalFifoQueue } from './queue/local-fifo-queue';
+import { startSesFaultProxy, FAULTS_ROUTE, type SesFaultProxy } from './ses/fault-proxy';
+import { startSesLocal, type SesLocal } from './ses/ses-local';
+
+/** Ports of the local stack. 0 picks a free port (tests); the defaults suit `npm start`. */
+export interface LocalPorts {
+  bridge: number;
+  kintone: number;
+  ses: number;
+  sesProxy: number;
+  dynamodb: number;
+}
+
+export const DEFAULT_PORTS: LocalPorts = {
+  bridge: 3000,
+  kintone: 3001,
+  ses: 3002,
+  sesProxy: 3003,
+  dynamodb: 3004,
+};
+export const TABLE_NAME = 'stock-alert-bridge';
+const WEBHOOK_PATH = '/webhooks/kintone';
+
+export interface LocalStackOptions {
+  /** Where dynalite, the local kintone, the queue and generated secrets keep their data. */
+  dataDir: string;
+  configPath: string;
+  /** The environment: secrets referenced by the config, KINTONE_BASE_URL, PUBLIC_URL. */
+  env: Env;
+  ports?: Partial<LocalPorts>;
+  queue?: { visibilityTimeoutMs?: number; maxReceiveCount?: number; pollIntervalMs?: number };
+  /** JSON logs of the functions; tests pass 'SILENT'. */
+  logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  /** One line per local event (webhook deliveries, HTTP calls); silent by default. */
+  log?: (line: string) => void;
+  now?: () => Date;
+}
+
+/** Where everything is; also written to `.data/local.json` for scripts. */
+export interface LocalUrls {
+  bridgeUrl: string;
+  /** The URL to enter in kintone's webhook settings, token included. */
+  webhookUrl: string;
+  kintoneBaseUrl: string;
+  /** Set only when the local kintone runs (its API token is generated locally). */
+  kintoneApiToken?: string;
+  kintoneAppId: string;
+  localKintone: boolean;
+  sesInboxUrl: string;
+  sesStoreUrl: string;
+  sesEndpoint: string;
+  sesFaultsUrl: string;
+  dynamodbEndpoint: string;
+  tableName: string;
+  deadLettersUrl: string;
+}
+
+export interface LocalStack {
+  urls: LocalUrls;
+  config: BridgeConfig;
+  /** The local kintone, unless a real one was given with KINTONE_BASE_URL. */
+  kintone?: LocalKintone;
+  queue: LocalFifoQueue;
+  ses: SesLocal;
+  sesFaults: SesFaultProxy;
+  dynamo: LocalDynamo;
+  /** Resolves when no webhook, queued notification or retry is pending anywhere. */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+function writeJsonAtomically(path: string, value: unknown): void {
+  writeFileSync(`${path}.tmp`, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
+  renameSync(`${path}.tmp`, path);
+}
+
+/**
+ * Starts the whole bridge on this machine: dynalite, aws-ses-v2-local (behind a fault proxy),
+ * a local kintone seeded with the demo app (unless `KINTONE_BASE_URL` names a real one), a FIFO
+ * queue with SQS semantics, and the HTTP API serving the same handlers as the Lambda functions.
+ *
+ * @example
+ * const stack = await startLocalStack({ dataDir: '.data', configPath: 'config/demo.json', env: process.env });
+ * console.log(stack.urls.webhookUrl);
+ */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const dataDir = resolve(options.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const ports = { ...DEFAULT_PORTS, ...options.ports };
+  const config = loadConfigFile(options.configPath);
+  const realKintoneUrl = options.env.KINTONE_BASE_URL?.trim() || undefined;
+
+  // Secrets the config refers to by variable: generated locally where that is safe.
+  const generated = localSecretsEnv(config, options.env, dataDir, (name) =>
+    realKintoneUrl
+      ? !config.apps.some((app) => typeof app.apiToken !== 'string' && app.apiToken.env === name)
+      : true,
+  );
+  const env: Env = { ...options.env, ...generated };
+
+  const logger = new Logger({
+    serviceName: 'stock-alert-bridge',
+    logLevel: options.logLevel ?? 'INFO',
+  });
+  const cleanups: Array<() => Promise<void>> = [];
+  const close = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  };
+
+  try {
+    const dynamo = await startDynalite({ path: join(dataDir, 'dynamodb'), port: ports.dynamodb });
+    cleanups.push(() => dynamo.close());
+    await ensureBridgeTable(dynamo.client, TABLE_NAME);
+    const store = new DynamoDbBridgeStore({
+      client: createDocumentClient(dynamo.client),
+      tableName: TABLE_NAME,
+    });
+
+    const ses = await startSesLocal({ port: ports.ses });
+    cleanups.push(() => ses.close());
+    const sesFaults = await startSesFaultProxy({ target: ses.endpoint, port: ports.sesProxy });
+    cleanups.push(() => sesFaults.close());
+    // One attempt per dispatch: a failed send is retried by the queue, like a Lambda retry.
+    const sesClient = new SESClient({
+      region: 'ap-northeast-1',
+      endpoint: sesFaults.endpoint,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    });
+    cleanups.push(async () => sesClient.destroy());
+
+    const localApp =
+      config.apps.find((app) => app.appId === demoInventoryApp.appId) ?? config.apps[0];
+    if (!localApp) throw new ConfigError('the configuration has no app');
+    let kintone: LocalKintone | undefined;
+    let kintoneBaseUrl: string;
+    if (realKintoneUrl) {
+      kintoneBaseUrl = realKintoneUrl;
+      for (const app of config.apps)
+        resolveSecret(
+          app.apiToken,
+          env,
+          `apps[app ${app.appId}].apiToken (the real kintone's API token)`,
+        );
+    } else {
+      kintone = await startLocalKintone({
+        port: ports.kintone,
+        dataFile: join(dataDir, 'kintone.json'),
+        apps: [demoInventoryApp],
+        apiTokens: {
+          [demoInventoryApp.appId]: [
+            resolveSecret(localApp.apiToken, env, 'local kintone API token'),
+          ],
+        },
+        ...(options.log ? { log: options.log } : {}),
+        ...(options.now ? { now: options.now } : {}),
+      });
+      const started = kintone;
+      cleanups.push(() => started.close());
+      kintoneBaseUrl = kintone.baseUrl;
+    }
+
+    const queue = new LocalFifoQueue({
+      dataDir: join(dataDir, 'queue'),
+      visibilityTimeoutMs: options.queue?.visibilityTimeoutMs ?? 5_000,
+      maxReceiveCount: options.queue?.maxReceiveCount ?? 5,
+      pollIntervalMs: options.queue?.pollIntervalMs ?? 50,
+      log: (entry) => {
+        const { level, message, ...detail } = entry;
+        logger[level](`queue: ${message}`, detail);
+      },
+    });
+    cleanups.push(() => queue.stop());
+
+    const webhook = createWebhookHandler(buildWebhookDeps(config, env, queue, logger));
+    const dispatch = createDispatchHandler({
+      config,
+      store,
+      mailer: new SesOrderMailer({ client: sesClient }),
+      kintone: new RestKintoneRecordWriter(kintoneClients(config, env, kintoneBaseUrl)),
+      logger,
+      now: options.now ?? (() => new Date()),
+    });
+    queue.start((event: SQSEvent) =>
+      dispatch(event, localLambdaContext('stock-alert-bridge-dispatch')),
+    );
+
+    const bridge = await startHttpBridge({
+      port: ports.bridge,
+      routes: [
+        {
+          method: 'POST',
+          path: WEBHOOK_PATH,
+          handler: webhook,
+          functionName: 'stock-alert-bridge-webhook',
+        },
+      ],
+      pages: {
+        '/': () => ({ service: 'stock-alert-bridge (local)', urls: publicUrls() }),
+        '/health': () => ({ ok: true, queue: queue.stats() }),
+        '/dead-letters': () => queue.deadLetters(),
+      },
+      ...(options.log ? { log: options.log } : {}),
+    });
+    cleanups.push(() => bridge.close());
+
+    const bridgeUrl = `http://127.0.0.1:${bridge.port}`;
+    const webhookToken = resolveSecret(localApp.webhookTokens[0] ?? '', env, 'webhook token');
+    // A real kintone cannot reach 127.0.0.1: PUBLIC_URL is the tunnel or host it can reach.
+    const publicBase = (options.env.PUBLIC_URL?.trim() || bridgeUrl).replace(/\/+$/, '');
+    const urls: LocalUrls = {
+      bridgeUrl,
+      webhookUrl: `${publicBase}${WEBHOOK_PATH}?token=${encodeURIComponent(webhookToken)}`,
+      kintoneBaseUrl,
+      ...(kintone
+        ? { kintoneApiToken: resolveSecret(localApp.apiToken, env, 'local kintone API token') }
+        : {}),
+      kintoneAppId: localApp.appId,
+      localKintone: kintone !== undefined,
+      sesInboxUrl: `${ses.endpoint}/`,
+      sesStoreUrl: ses.storeUrl,
+      sesEndpoint: sesFaults.endpoint,
+      sesFaultsUrl: `${sesFaults.endpoint}${FAULTS_ROUTE}`,
+      dynamodbEndpoint: dynamo.endpoint,
+      tableName: TABLE_NAME,
+      deadLettersUrl: `${bridgeUrl}/dead-letters`,
+    };
+    function publicUrls(): Omit<LocalUrls, 'webhookUrl' | 'kintoneApiToken'> {
+      const { webhookUrl: _secret, kintoneApiToken: _token, ...rest } = urls;
+      return rest;
+    }
+    if (kintone)
+      kintone.setWebhooks(localApp.appId, [
+        `${bridgeUrl}${WEBHOOK_PATH}?token=${encodeURIComponent(webhookToken)}`,
+      ]);
+    writeJsonAtomically(join(dataDir, 'local.json'), urls);
+
+    const idle = async () => {
+      // A webhook queues a notification whose dispatch writes to kintone, which fires another
+      // webhook: wait until a whole round finds nothing new.
+      for (;;) {
+        const before = kintone?.webhookDeliveries().length ?? 0;
+        await kintone?.idle();
+        await queue.idle();
+        await kintone?.idle();
+        if (
+          (kintone?.webhookDeliveries().length ?? 0) === before &&
+          queue.stats().visible + queue.stats().inFlight === 0
+        )
+          return;
+      }
+    };
+
+    return {
+      urls,
+      config,
+      ...(kintone ? { kintone } : {}),
+      queue,
+      ses,
+      sesFaults,
+      dynamo,
+      idle,
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

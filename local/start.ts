@@ -1,0 +1,64 @@
+import { parseArgs } from 'node:util';
+import { ConfigError } from '../shared/config/load-config';
+import { startLocalStack } from './stack';
+
+/**
+ * `npm start`: runs the whole bridge on this machine. With no options it uses the demo app
+ * and the embedded defaults; `--config FILE` and `KINTONE_BASE_URL` point it at a real kintone.
+ */
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      config: { type: 'string' },
+      'data-dir': { type: 'string' },
+    },
+  });
+  const configPath = values.config ?? process.env.BRIDGE_CONFIG_FILE ?? 'config/demo.json';
+  const dataDir = values['data-dir'] ?? '.data';
+  const stack = await startLocalStack({
+    dataDir,
+    configPath,
+    env: process.env,
+    logLevel: (process.env.POWERTOOLS_LOG_LEVEL as 'INFO' | undefined) ?? 'INFO',
+  });
+  const { urls } = stack;
+  const lines = [
+    '',
+    'stock-alert-bridge is running locally.',
+    '',
+    `  Webhook URL (enter in kintone): ${urls.webhookUrl}`,
+    urls.localKintone
+      ? `  Local kintone REST API:         ${urls.kintoneBaseUrl}  (app ${urls.kintoneAppId}, API token in ${dataDir}/local.json)`
+      : `  kintone:                        ${urls.kintoneBaseUrl}`,
+    `  Emails sent (SES inbox):        ${urls.sesInboxUrl}`,
+    `  SES store (JSON):               ${urls.sesStoreUrl}`,
+    `  SES fault injection:            POST ${urls.sesFaultsUrl} {"failNext":1}`,
+    `  DynamoDB (dynalite):            ${urls.dynamodbEndpoint}  table ${urls.tableName}`,
+    `  Dead letters:                   ${urls.deadLettersUrl}`,
+    '',
+    `  All of this as JSON:            ${dataDir}/local.json`,
+    urls.localKintone
+      ? '  Try it:                         npm run demo -- low   (drops A-100 below its reorder point)'
+      : '',
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+
+  const shutdown = (signal: string) => {
+    process.stdout.write(`\n${signal}: stopping (data kept in ${dataDir}/)\n`);
+    void stack.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  const message =
+    error instanceof ConfigError
+      ? error.message
+      : error instanceof Error
+        ? (error.stack ?? error.message)
+        : String(error);
+  process.stderr.write(`stock-alert-bridge could not start:\n${message}\n`);
+  process.exit(1);
+});
