@@ -1,13 +1,14 @@
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { describeIssues } from '../../shared/config/load-config';
 import { processNotification, type DispatchDeps } from '../../shared/dispatch/process-notification';
 import { notificationSchema } from '../../shared/kintone/notification';
-import type { KeyedLogger } from '../../shared/ports/logger';
 
 export interface DispatchHandlerDeps extends DispatchDeps {
-  logger: KeyedLogger;
+  logger: Logger;
 }
 
 export type DispatchHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
@@ -65,5 +66,7 @@ export function makeDispatchHandler(deps: DispatchHandlerDeps) {
 }
 
 export function createDispatchHandler(deps: DispatchHandlerDeps): DispatchHandler {
-  return middy(makeDispatchHandler(deps)) as DispatchHandler;
+  return middy(makeDispatchHandler(deps)).use(
+    injectLambdaContext(deps.logger, { resetKeys: true }),
+  ) as DispatchHandler;
 }

@@ -1,3 +1,5 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type {
   APIGatewayProxyEventV2,
@@ -16,7 +18,6 @@ import {
   notificationSchema,
   type KintoneNotification,
 } from '../../shared/kintone/notification';
-import type { BridgeLogger } from '../../shared/ports/logger';
 import type { NotificationQueue } from '../../shared/ports/notification-queue';
 import type { WebhookTokenVerifier } from '../../shared/webhook/token-verifier';
 
@@ -26,7 +27,7 @@ export const MAX_NOTIFICATION_BYTES = 1024 * 1024;
 export interface WebhookDeps {
   verifier: WebhookTokenVerifier;
   queue: NotificationQueue;
-  logger: BridgeLogger;
+  logger: Logger;
   /** Field codes kept per app when queuing (the rest of the record is dropped). */
   fieldCodesByApp: ReadonlyMap<string, readonly string[]>;
 }
@@ -86,6 +87,7 @@ export function makeWebhookHandler(deps: WebhookDeps) {
       );
     }
     const notification = parsed.data;
+    deps.logger.appendKeys({ correlation_id: notification.id });
     // A token only authorises notifications of its own app.
     if (!apps.has(notification.app.id)) throw new UnauthorizedError();
 
@@ -99,10 +101,20 @@ export function makeWebhookHandler(deps: WebhookDeps) {
     }
 
     const trimmed = trimRecord(notification, deps.fieldCodesByApp.get(notification.app.id));
+    let queuedBody: string;
+    try {
+      queuedBody = JSON.stringify(trimmed);
+    } catch {
+      // JSON.parse accepts nesting that JSON.stringify overflows the stack on (a RangeError):
+      // such a body is the sender's fault, not a reason to ask for a resend with a 500.
+      throw new BadRequestError(
+        'The notification is nested too deeply to be a kintone webhook notification.',
+      );
+    }
     await deps.queue.enqueue({
       notificationId: notification.id,
       groupId: notificationGroupId(notification),
-      body: JSON.stringify(trimmed),
+      body: queuedBody,
     });
     deps.logger.info('notification queued', {
       notificationId: notification.id,
@@ -113,9 +125,9 @@ export function makeWebhookHandler(deps: WebhookDeps) {
   };
 }
 
-/** The composed Lambda handler: the core handler plus error mapping. */
+/** The composed Lambda handler: Lambda context in the logs, then error mapping. */
 export function createWebhookHandler(deps: WebhookDeps): WebhookHandler {
-  return middy(makeWebhookHandler(deps)).use(
-    httpErrorHandler({ logger: deps.logger }),
-  ) as WebhookHandler;
+  return middy(makeWebhookHandler(deps))
+    .use(injectLambdaContext(deps.logger, { resetKeys: true }))
+    .use(httpErrorHandler({ logger: deps.logger })) as WebhookHandler;
 }

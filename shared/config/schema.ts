@@ -19,11 +19,9 @@ export const secretRefSchema = z.union(
       message: `a literal secret must be at least ${MIN_LITERAL_SECRET_LENGTH} characters (or use {"env": "NAME"})`,
     }),
     z.strictObject({
-      env: z
-        .string()
-        .regex(ENV_NAME, {
-          message: 'expected an environment variable name like WEBHOOK_TOKEN_12',
-        }),
+      env: z.string().regex(ENV_NAME, {
+        message: 'expected an environment variable name like WEBHOOK_TOKEN_12',
+      }),
     }),
   ],
   {
