@@ -2,12 +2,22 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SqsNotificationQueue } from '../../shared/adapters/sqs/sqs-notification-queue';
 import { loadConfigFromEnv, requireEnv, type Env } from '../../shared/config/env';
-import { resolveSecret } from '../../shared/config/load-config';
-import type { BridgeConfig } from '../../shared/config/schema';
+import { ConfigError, resolveSecret } from '../../shared/config/load-config';
+import { MIN_LITERAL_SECRET_LENGTH, type BridgeConfig } from '../../shared/config/schema';
 import { referencedFieldCodes } from '../../shared/kintone/record-mapper';
 import type { NotificationQueue } from '../../shared/ports/notification-queue';
 import { WebhookTokenVerifier } from '../../shared/webhook/token-verifier';
 import { createWebhookHandler, type WebhookDeps, type WebhookHandler } from './handler';
+
+/** A token from the environment must be as unguessable as a literal one in the config. */
+function webhookToken(value: string, appId: string): string {
+  if (value.length < MIN_LITERAL_SECRET_LENGTH) {
+    throw new ConfigError(
+      `the webhook token of app ${appId} is shorter than ${MIN_LITERAL_SECRET_LENGTH} characters; use a long random value`,
+    );
+  }
+  return value;
+}
 
 /** Builds the webhook function's collaborators from a validated configuration. */
 export function buildWebhookDeps(
@@ -20,7 +30,10 @@ export function buildWebhookDeps(
     config.apps.map((app) => ({
       appId: app.appId,
       tokens: app.webhookTokens.map((ref, index) =>
-        resolveSecret(ref, env, `apps[app ${app.appId}].webhookTokens[${index}]`),
+        webhookToken(
+          resolveSecret(ref, env, `apps[app ${app.appId}].webhookTokens[${index}]`),
+          app.appId,
+        ),
       ),
     })),
   );

@@ -26,7 +26,11 @@ export const recordSchema = z.record(z.string(), fieldSchema).superRefine((recor
 export type KintoneRecord = z.infer<typeof recordSchema>;
 
 const appSchema = z.looseObject({ id: idString, name: z.string() });
-const notificationId = z.string().min(1).max(128);
+// kintone's ids are UUID-like; the id also becomes the SQS FIFO deduplication id, which allows
+// only these characters.
+const notificationId = z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/, {
+  message: 'expected a notification id of letters, digits, "-", "_" or "."',
+});
 
 export const recordNotificationSchema = z.looseObject({
   id: notificationId,
