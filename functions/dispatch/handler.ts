@@ -42,14 +42,15 @@ function parseMessage(record: SQSRecord) {
 export function makeDispatchHandler(deps: DispatchHandlerDeps) {
   const processor = new SqsFifoPartialProcessorAsync();
   const handleRecord = async (record: SQSRecord): Promise<void> => {
-    const notification = parseMessage(record);
-    deps.logger.appendKeys({ correlation_id: notification.id });
     try {
+      const notification = parseMessage(record);
+      deps.logger.appendKeys({ correlation_id: notification.id });
       await processNotification(notification, deps);
     } catch (error) {
       deps.logger.error('notification failed; it will be retried', {
         error:
           error instanceof Error ? { name: error.name, message: error.message } : String(error),
+        messageId: record.messageId,
         receiveCount: record.attributes.ApproximateReceiveCount,
       });
       throw error;

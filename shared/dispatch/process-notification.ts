@@ -134,9 +134,16 @@ export async function processNotification(
     order = openOrder;
   }
 
+  // A retry of the notification that created the order reports it as that order, not as
+  // "an order is already open".
+  const resumedOwnOrder =
+    decision.kind === 'order-open' && order?.createdByNotificationId === notification.id;
   const outcome: DispatchOutcome = {
     ...base,
-    decision: { kind: decision.kind, reason: decision.reason },
+    decision:
+      resumedOwnOrder && order
+        ? { kind: 'order', reason: order.request.reason }
+        : { kind: decision.kind, reason: decision.reason },
     ...(decision.closedOrderNumber !== undefined
       ? { closedOrderNumber: decision.closedOrderNumber }
       : {}),

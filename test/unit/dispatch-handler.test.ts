@@ -1,0 +1,251 @@
+import { Logger, type LogItem } from '@aws-lambda-powertools/logger';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { createHash } from 'node:crypto';
+import { createDispatchHandler, type DispatchHandlerDeps } from '../../functions/dispatch/handler';
+import { loadConfigFile } from '../../shared/config/load-config';
+import {
+  isRecordNotification,
+  notificationGroupId,
+  notificationSchema,
+  type KintoneNotification,
+} from '../../shared/kintone/notification';
+import { InMemoryBridgeStore } from '../fakes/in-memory-bridge-store';
+import { RecordingKintoneRecordWriter } from '../fakes/recording-kintone-writer';
+import { RecordingOrderMailer } from '../fakes/recording-order-mailer';
+import { loadWebhookFixture } from '../fixtures/kintone-webhooks';
+
+const NOW = new Date('2026-11-28T02:15:00Z');
+const QUEUE_ARN = 'arn:aws:sqs:ap-northeast-1:123456789012:stock-alert-bridge-notifications.fifo';
+
+const context: Context = {
+  callbackWaitsForEmptyEventLoop: true,
+  functionName: 'stock-alert-bridge-dispatch',
+  functionVersion: '$LATEST',
+  invokedFunctionArn:
+    'arn:aws:lambda:ap-northeast-1:123456789012:function:stock-alert-bridge-dispatch',
+  memoryLimitInMB: '256',
+  awsRequestId: '3f4a0a4e-5d1b-4c0e-9a57-2b0d6c1e8f10',
+  logGroupName: '/aws/lambda/stock-alert-bridge-dispatch',
+  logStreamName: '2026/11/28/[$LATEST]0f1e2d3c4b5a69788796a5b4c3d2e1f0',
+  getRemainingTimeInMillis: () => 29_000,
+  done: () => undefined,
+  fail: () => undefined,
+  succeed: () => undefined,
+};
+
+interface Harness {
+  deps: DispatchHandlerDeps;
+  store: InMemoryBridgeStore;
+  mailer: RecordingOrderMailer;
+}
+
+/**
+ * A real Powertools Logger (so the handler's context middleware runs as in Lambda) that keeps
+ * each log item instead of printing it. `printLog` is the Logger's protected output hook.
+ */
+class CapturingLogger extends Logger {
+  readonly items: Record<string, unknown>[] = [];
+
+  protected override printLog(_logLevel: number, log: LogItem): void {
+    this.items.push(structuredClone(log.getAttributes()));
+  }
+
+  withMessage(message: string): Record<string, unknown>[] {
+    return this.items.filter((item) => item.message === message);
+  }
+}
+
+function harness(logger: Logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' })) {
+  const store = new InMemoryBridgeStore();
+  const mailer = new RecordingOrderMailer();
+  const deps: DispatchHandlerDeps = {
+    config: loadConfigFile('config/demo.json'),
+    store,
+    mailer,
+    kintone: new RecordingKintoneRecordWriter(),
+    logger,
+    now: () => new Date(NOW),
+  };
+  return { deps, store, mailer } satisfies Harness;
+}
+
+/** update-record-low.json (在庫数 18, short) for the given record, revision and id. */
+function lowNotification(id: string, recordId: string, revision: number): KintoneNotification {
+  const low = notificationSchema.parse(loadWebhookFixture('update-record-low.json'));
+  if (!isRecordNotification(low)) throw new Error('update-record-low.json is not a record');
+  return notificationSchema.parse({
+    ...low,
+    id,
+    record: {
+      ...low.record,
+      $id: { type: '__ID__', value: recordId },
+      $revision: { type: '__REVISION__', value: String(revision) },
+    },
+  });
+}
+
+let sequence = 0;
+
+/** An SQS FIFO record as Lambda delivers it; `groupId` defaults to the notification's. */
+function sqsRecord(
+  body: string,
+  { groupId, receiveCount = 1 }: { groupId: string; receiveCount?: number },
+): SQSRecord {
+  sequence += 1;
+  const suffix = String(sequence).padStart(12, '0');
+  return {
+    messageId: `2e1f7c3a-9b4d-4e6f-8a1b-${suffix}`,
+    receiptHandle: `AQEBwJnKyrHigUMZj6rYigCgxlaS3SLy0a${suffix}`,
+    body,
+    attributes: {
+      ApproximateReceiveCount: String(receiveCount),
+      SentTimestamp: '1795832100000',
+      SenderId: 'AROAEXAMPLE:stock-alert-bridge-webhook',
+      ApproximateFirstReceiveTimestamp: '1795832100050',
+      SequenceNumber: `1886${suffix}0000`,
+      MessageGroupId: groupId,
+      MessageDeduplicationId: createHash('sha256').update(body).digest('hex'),
+    },
+    messageAttributes: {},
+    md5OfBody: createHash('md5').update(body).digest('hex'),
+    eventSource: 'aws:sqs',
+    eventSourceARN: QUEUE_ARN,
+    awsRegion: 'ap-northeast-1',
+  };
+}
+
+/** The queue message the webhook function would have sent for a notification. */
+function queued(notification: KintoneNotification, receiveCount = 1): SQSRecord {
+  return sqsRecord(JSON.stringify(notification), {
+    groupId: notificationGroupId(notification),
+    receiveCount,
+  });
+}
+
+function event(...records: SQSRecord[]): SQSEvent {
+  return { Records: records };
+}
+
+describe('dispatch handler', () => {
+  it('reports no failures when every message is processed', async () => {
+    // Prepare
+    const { deps, store, mailer } = harness();
+    const first = lowNotification('n-7-5', '7', 5);
+    const second = lowNotification('n-7-6', '7', 6);
+    const other = lowNotification('n-8-3', '8', 3);
+    const handler = createDispatchHandler(deps);
+
+    // Act
+    const response = await handler(event(queued(first), queued(second), queued(other)), context);
+
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(mailer.sent.map((request) => request.orderNumber)).toEqual([
+      'PO-20261128-0001',
+      'PO-20261128-0002',
+    ]);
+    expect(store.processedMarker('n-7-5')?.done.decision.kind).toBe('order');
+    expect(store.processedMarker('n-7-6')?.done.decision.kind).toBe('order-open');
+    expect(store.processedMarker('n-8-3')?.done.decision.kind).toBe('order');
+  });
+
+  it.each([
+    ['not JSON', '{"id": "6f1c2e1a-0d7b'],
+    ['JSON but not a kintone notification', JSON.stringify({ id: 'x', type: 'UPDATE_RECORD' })],
+  ])('reports a message whose body is %s, and processes the others', async (_what, body) => {
+    // Prepare
+    const { deps, store, mailer } = harness();
+    const before = queued(lowNotification('n-7-5', '7', 5));
+    const malformed = sqsRecord(body, { groupId: '12:9' });
+    const after = queued(lowNotification('n-8-3', '8', 3));
+    const handler = createDispatchHandler(deps);
+
+    // Act
+    const response = await handler(event(before, malformed, after), context);
+
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: malformed.messageId }] });
+    expect(mailer.sent).toHaveLength(2);
+    expect(store.processedMarker('n-7-5')).toBeDefined();
+    expect(store.processedMarker('n-8-3')).toBeDefined();
+  });
+
+  it('holds back the rest of a failed record group while other records proceed', async () => {
+    // Prepare
+    const { deps, store, mailer } = harness();
+    mailer.failures.push(new Error('SES throttled'));
+    const failing = queued(lowNotification('n-7-5', '7', 5));
+    const sameRecordLater = queued(lowNotification('n-7-6', '7', 6));
+    const otherRecord = queued(lowNotification('n-8-3', '8', 3));
+    const handler = createDispatchHandler(deps);
+
+    // Act
+    const response = await handler(event(failing, sameRecordLater, otherRecord), context);
+
+    // Assess
+    expect(response).toEqual({
+      batchItemFailures: [
+        { itemIdentifier: failing.messageId },
+        { itemIdentifier: sameRecordLater.messageId },
+      ],
+    });
+    expect(failing.attributes.MessageGroupId).toBe('12:7');
+    expect(store.processedMarker('n-7-5')).toBeUndefined();
+    expect(store.processedMarker('n-7-6')).toBeUndefined();
+    expect(store.processedMarker('n-8-3')?.done.decision.kind).toBe('order');
+    expect(mailer.sent).toHaveLength(1);
+    expect(
+      store.orders().map(({ recordId, steps }) => ({ recordId, emailed: !!steps.emailSentAt })),
+    ).toEqual([
+      { recordId: '7', emailed: false },
+      { recordId: '8', emailed: true },
+    ]);
+  });
+
+  it('finishes the held-back group on redelivery under the order number it already has', async () => {
+    // Prepare
+    const { deps, store, mailer } = harness();
+    mailer.failures.push(new Error('SES throttled'));
+    const handler = createDispatchHandler(deps);
+    const first = lowNotification('n-7-5', '7', 5);
+    const later = lowNotification('n-7-6', '7', 6);
+    await handler(event(queued(first), queued(later)), context);
+
+    // Act
+    const response = await handler(event(queued(first, 2), queued(later, 2)), context);
+
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(mailer.sent.map((request) => request.orderNumber)).toEqual(['PO-20261128-0001']);
+    expect(store.orders()).toHaveLength(1);
+    expect(store.processedMarker('n-7-6')).toBeDefined();
+  });
+
+  it('logs a failure with the notification id, receive count and Lambda context', async () => {
+    // Prepare
+    const logger = new CapturingLogger({ serviceName: 'test', logLevel: 'INFO' });
+    const { deps, mailer } = harness(logger);
+    mailer.failures.push(new Error('SES throttled'));
+    const handler = createDispatchHandler(deps);
+
+    // Act
+    await handler(
+      event(queued(lowNotification('n-7-5', '7', 5), 3), queued(lowNotification('n-8-3', '8', 3))),
+      context,
+    );
+
+    // Assess
+    expect(logger.withMessage('notification failed; it will be retried')).toEqual([
+      expect.objectContaining({
+        level: 'ERROR',
+        correlation_id: 'n-7-5',
+        function_request_id: context.awsRequestId,
+        error: { name: 'Error', message: 'SES throttled' },
+        receiveCount: '3',
+      }),
+    ]);
+    expect(logger.withMessage('notification processed').map((item) => item.correlation_id)).toEqual(
+      ['n-8-3'],
+    );
+  });
+});

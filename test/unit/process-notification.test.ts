@@ -1,0 +1,649 @@
+import fc from 'fast-check';
+import { loadConfigFile } from '../../shared/config/load-config';
+import {
+  processNotification,
+  UnknownAppError,
+  type DispatchDeps,
+  type DispatchOutcome,
+} from '../../shared/dispatch/process-notification';
+import {
+  isRecordNotification,
+  notificationSchema,
+  type KintoneNotification,
+} from '../../shared/kintone/notification';
+import { InMemoryBridgeStore } from '../fakes/in-memory-bridge-store';
+import { RecordingKintoneRecordWriter } from '../fakes/recording-kintone-writer';
+import { RecordingLogger } from '../fakes/recording-logger';
+import { RecordingOrderMailer } from '../fakes/recording-order-mailer';
+import { loadWebhookFixture, type WebhookFixtureName } from '../fixtures/kintone-webhooks';
+
+/** 2026-11-28 11:15 in Tokyo, the time of the fixture's edit. */
+const NOW = new Date('2026-11-28T02:15:00Z');
+const NOW_ISO = '2026-11-28T02:15:00.000Z';
+/** The id and `$revision` of update-record-low.json. */
+const LOW_ID = '6f1c2e1a-0d7b-4a51-9b43-1f0e5a7c0002';
+const LOW_REVISION = 5;
+const FIRST_ORDER = 'PO-20261128-0001';
+const ORDER_REASON = '在庫数 18 ≤ 発注点 20: 84本を発注 (入数12の倍数、最大在庫100まで)';
+const WRITE_BACK_CODES = ['発注状況', '発注番号', '発注日時', '発注理由'];
+const ITEM = { appId: '12', recordId: '7' };
+
+interface Harness {
+  deps: DispatchDeps;
+  store: InMemoryBridgeStore;
+  mailer: RecordingOrderMailer;
+  kintone: RecordingKintoneRecordWriter;
+  logger: RecordingLogger;
+}
+
+function harness(): Harness {
+  const store = new InMemoryBridgeStore();
+  const mailer = new RecordingOrderMailer();
+  const kintone = new RecordingKintoneRecordWriter();
+  const logger = new RecordingLogger();
+  const deps: DispatchDeps = {
+    config: loadConfigFile('config/demo.json'),
+    store,
+    mailer,
+    kintone,
+    logger,
+    now: () => new Date(NOW),
+  };
+  return { deps, store, mailer, kintone, logger };
+}
+
+function fixture(name: WebhookFixtureName): KintoneNotification {
+  return notificationSchema.parse(loadWebhookFixture(name));
+}
+
+interface RecordEdit {
+  id?: string;
+  revision?: number;
+  appId?: string;
+  /** Field code to value; a field the fixture lacks is added. */
+  values?: Record<string, string>;
+}
+
+/** update-record-low.json (在庫数 18 of item A-100, record 7) with the given edit applied. */
+function lowNotification(edit: RecordEdit = {}): KintoneNotification {
+  const low = fixture('update-record-low.json');
+  if (!isRecordNotification(low)) throw new Error('update-record-low.json is not a record');
+  const record = { ...low.record };
+  if (edit.revision !== undefined) {
+    record.$revision = { type: '__REVISION__', value: String(edit.revision) };
+  }
+  for (const [code, value] of Object.entries(edit.values ?? {})) {
+    record[code] = { type: record[code]?.type ?? 'MULTI_LINE_TEXT', value };
+  }
+  return notificationSchema.parse({
+    ...low,
+    id: edit.id ?? low.id,
+    app: { ...low.app, id: edit.appId ?? low.app.id },
+    record,
+  });
+}
+
+/** What kintone shows once the bridge's write-back of the first order has landed. */
+const WRITTEN_BACK = {
+  発注状況: '発注依頼済',
+  発注番号: FIRST_ORDER,
+  発注日時: '2026-11-28T02:15:00Z',
+  発注理由: ORDER_REASON,
+};
+
+describe('processNotification: an order', () => {
+  it('orders 84本 when 在庫数 falls to 18: emails, writes back, comments, records each step', async () => {
+    // Prepare
+    const { deps, store, mailer, kintone, logger } = harness();
+
+    // Act
+    const outcome = await processNotification(lowNotification(), deps);
+
+    // Assess
+    expect(outcome).toEqual({
+      notificationId: LOW_ID,
+      decision: { kind: 'order', reason: ORDER_REASON },
+      orderNumber: FIRST_ORDER,
+      emailed: true,
+      wroteFields: WRITE_BACK_CODES,
+      commented: true,
+    });
+    expect(mailer.sent).toEqual([
+      {
+        orderNumber: FIRST_ORDER,
+        orderedAt: NOW_ISO,
+        orderDate: '2026-11-28',
+        desiredDeliveryDate: '2026-12-01',
+        supplier: {
+          code: 'S-001',
+          name: '株式会社サンプル文具',
+          email: 'order@sample-bungu.example.jp',
+          fax: '03-1234-5678',
+        },
+        lines: [{ sku: 'A-100', name: 'ボールペン 黒 0.5mm', quantity: 84, unit: '本' }],
+        company: deps.config.company,
+        reason: ORDER_REASON,
+      },
+    ]);
+    expect(kintone.updates).toEqual([{ ...ITEM, values: WRITTEN_BACK }]);
+    expect(kintone.comments).toEqual([
+      {
+        ...ITEM,
+        text: [
+          `発注依頼 ${FIRST_ORDER} を 株式会社サンプル文具 様へメールで送信しました (order@sample-bungu.example.jp)。`,
+          '・A-100 ボールペン 黒 0.5mm: 84本',
+          '納品希望日: 2026-12-01',
+          `理由: ${ORDER_REASON}`,
+        ].join('\n'),
+      },
+    ]);
+    expect(store.orders()).toEqual([
+      expect.objectContaining({
+        ...ITEM,
+        cycle: 1,
+        status: 'open',
+        createdByNotificationId: LOW_ID,
+        steps: {
+          emailSentAt: NOW_ISO,
+          emailMessageId: 'message-1',
+          writtenBackAt: NOW_ISO,
+          commentedAt: NOW_ISO,
+        },
+      }),
+    ]);
+    expect(store.processedMarker(LOW_ID)?.done).toMatchObject({
+      revision: LOW_REVISION,
+      decision: { kind: 'order' },
+    });
+    expect(logger.entries.map((entry) => entry.message)).toEqual([
+      'decided',
+      'order created',
+      'order request emailed',
+      'notification processed',
+    ]);
+  });
+
+  it('treats the same notification delivered again as a duplicate and sends nothing', async () => {
+    // Prepare
+    const { deps, mailer, kintone } = harness();
+    await processNotification(lowNotification(), deps);
+
+    // Act
+    const outcome = await processNotification(lowNotification(), deps);
+
+    // Assess
+    expect(outcome.decision.kind).toBe('duplicate');
+    expect(outcome).toMatchObject({ emailed: false, wroteFields: [], commented: false });
+    expect(mailer.sent).toHaveLength(1);
+    expect(kintone.updates).toHaveLength(1);
+    expect(kintone.comments).toHaveLength(1);
+  });
+
+  it('treats another notification of an already processed revision as a replay', async () => {
+    // Prepare
+    const { deps, store, mailer, kintone } = harness();
+    await processNotification(lowNotification(), deps);
+
+    // Act
+    const outcome = await processNotification(
+      lowNotification({ id: 'replayed-id', revision: LOW_REVISION }),
+      deps,
+    );
+
+    // Assess
+    expect(outcome.decision).toEqual({ kind: 'replay', reason: 'リビジョン 5 は処理済み' });
+    expect(mailer.sent).toHaveLength(1);
+    expect(kintone.updates).toHaveLength(1);
+    expect(kintone.comments).toHaveLength(1);
+    expect(store.orders()).toHaveLength(1);
+  });
+
+  it('ignores a lower revision arriving after a higher one (stale), even if it is short', async () => {
+    // Prepare
+    const { deps, store, mailer, kintone } = harness();
+    await processNotification(
+      lowNotification({ id: 'newer', revision: 6, values: { 在庫数: '50' } }),
+      deps,
+    );
+
+    // Act
+    const outcome = await processNotification(lowNotification(), deps);
+
+    // Assess
+    expect(outcome.decision).toEqual({
+      kind: 'stale',
+      reason: '古い更新のため無視 (リビジョン 5 < 処理済み 6)',
+    });
+    expect(mailer.sent).toEqual([]);
+    expect(kintone.updates).toEqual([]);
+    expect(kintone.comments).toEqual([]);
+    expect(store.orders()).toEqual([]);
+  });
+
+  it('writes nothing for the webhook fired by its own write-back (no loop)', async () => {
+    // Prepare
+    const { deps, mailer, kintone } = harness();
+    await processNotification(lowNotification(), deps);
+    const echo = lowNotification({ id: 'echo', revision: 6, values: WRITTEN_BACK });
+
+    // Act
+    const outcome = await processNotification(echo, deps);
+
+    // Assess
+    expect(outcome).toEqual({
+      notificationId: 'echo',
+      decision: { kind: 'order-open', reason: `発注依頼 ${FIRST_ORDER} (84本) の入荷待ち` },
+      orderNumber: FIRST_ORDER,
+      emailed: false,
+      wroteFields: [],
+      commented: false,
+    });
+    expect(mailer.sent).toHaveLength(1);
+    expect(kintone.updates).toHaveLength(1);
+    expect(kintone.comments).toHaveLength(1);
+  });
+});
+
+describe('processNotification: retries redo only the missing steps', () => {
+  it('after the write-back failed: does not email again, writes back and comments', async () => {
+    // Prepare
+    const { deps, store, mailer, kintone } = harness();
+    kintone.failures.push(new Error('kintone answered 503'));
+    await expect(processNotification(lowNotification(), deps)).rejects.toThrow(
+      'kintone answered 503',
+    );
+    const [afterFailure] = store.orders();
+
+    // Act
+    const outcome = await processNotification(lowNotification(), deps);
+
+    // Assess
+    expect(afterFailure?.steps).toEqual({ emailSentAt: NOW_ISO, emailMessageId: 'message-1' });
+    expect(store.processedMarker(LOW_ID)?.done.decision.kind).toBe('order-open');
+    expect(outcome).toMatchObject({
+      orderNumber: FIRST_ORDER,
+      emailed: false,
+      wroteFields: WRITE_BACK_CODES,
+      commented: true,
+    });
+    expect(mailer.sent.map((request) => request.orderNumber)).toEqual([FIRST_ORDER]);
+    expect(kintone.updates).toEqual([{ ...ITEM, values: WRITTEN_BACK }]);
+    expect(kintone.comments).toHaveLength(1);
+    expect(store.orders()).toHaveLength(1);
+  });
+
+  it('after the email failed: sends it under the order number allocated the first time', async () => {
+    // Prepare
+    const { deps, store, mailer, kintone } = harness();
+    mailer.failures.push(new Error('SES throttled'));
+    await expect(processNotification(lowNotification(), deps)).rejects.toThrow('SES throttled');
+    const afterFailure = store.orders();
+
+    // Act
+    const outcome = await processNotification(lowNotification(), deps);
+
+    // Assess
+    expect(afterFailure).toEqual([expect.objectContaining({ status: 'open', steps: {} })]);
+    expect(afterFailure[0]?.request.orderNumber).toBe(FIRST_ORDER);
+    expect(outcome).toMatchObject({
+      orderNumber: FIRST_ORDER,
+      emailed: true,
+      wroteFields: WRITE_BACK_CODES,
+      commented: true,
+    });
+    expect(mailer.sent.map((request) => request.orderNumber)).toEqual([FIRST_ORDER]);
+    expect(store.orders()).toHaveLength(1);
+    expect(store.calls.filter((call) => call.method === 'allocateOrderNumber')).toHaveLength(1);
+    expect(kintone.updates).toEqual([{ ...ITEM, values: WRITTEN_BACK }]);
+    expect(kintone.comments).toHaveLength(1);
+  });
+
+  it('after the comment failed: adds only the comment', async () => {
+    // Prepare
+    const { deps, store, mailer, kintone } = harness();
+    kintone.commentFailures.push(new Error('kintone answered 429'));
+    await expect(processNotification(lowNotification(), deps)).rejects.toThrow(
+      'kintone answered 429',
+    );
+    const commentsAfterFailure = kintone.comments.length;
+
+    // Act
+    const outcome = await processNotification(lowNotification(), deps);
+
+    // Assess
+    expect(commentsAfterFailure).toBe(0);
+    expect(outcome).toMatchObject({
+      orderNumber: FIRST_ORDER,
+      emailed: false,
+      wroteFields: [],
+      commented: true,
+    });
+    expect(mailer.sent).toHaveLength(1);
+    expect(kintone.updates).toHaveLength(1);
+    expect(kintone.comments).toEqual([expect.objectContaining({ ...ITEM })]);
+    expect(store.orders()[0]?.steps.commentedAt).toBe(NOW_ISO);
+  });
+});
+
+describe('processNotification: closing an order', () => {
+  it('closes the open order when staff mark it 入荷済, then orders again on the next shortage', async () => {
+    // Prepare
+    const { deps, store, mailer, kintone } = harness();
+    await processNotification(lowNotification(), deps);
+    const received = lowNotification({
+      id: 'received',
+      revision: 6,
+      values: { ...WRITTEN_BACK, 発注状況: '入荷済', 在庫数: '102' },
+    });
+
+    // Act
+    const closing = await processNotification(received, deps);
+    const reordering = await processNotification(
+      lowNotification({
+        id: 'short-again',
+        revision: 7,
+        values: { ...WRITTEN_BACK, 発注状況: '入荷済', 在庫数: '10' },
+      }),
+      deps,
+    );
+
+    // Assess
+    expect(closing).toMatchObject({
+      closedOrderNumber: FIRST_ORDER,
+      decision: { kind: 'no-order' },
+      emailed: false,
+      wroteFields: [],
+      commented: false,
+    });
+    expect(reordering).toMatchObject({
+      decision: { kind: 'order' },
+      orderNumber: 'PO-20261128-0002',
+      emailed: true,
+      commented: true,
+    });
+    expect(
+      store.orders().map(({ cycle, status, closedStatus, request }) => ({
+        cycle,
+        status,
+        closedStatus,
+        orderNumber: request.orderNumber,
+      })),
+    ).toEqual([
+      { cycle: 1, status: 'closed', closedStatus: '入荷済', orderNumber: FIRST_ORDER },
+      { cycle: 2, status: 'open', closedStatus: undefined, orderNumber: 'PO-20261128-0002' },
+    ]);
+    expect(mailer.sent.map((request) => request.orderNumber)).toEqual([
+      FIRST_ORDER,
+      'PO-20261128-0002',
+    ]);
+    expect(kintone.updates[1]?.values).toMatchObject({
+      発注状況: '発注依頼済',
+      発注番号: 'PO-20261128-0002',
+    });
+  });
+  it('orders again in the same notification when staff cancel the order and stock is still short', async () => {
+    // Prepare
+    const { deps, store, mailer } = harness();
+    await processNotification(lowNotification(), deps);
+    const cancelled = lowNotification({
+      id: 'cancelled',
+      revision: 6,
+      values: { ...WRITTEN_BACK, 発注状況: 'キャンセル' },
+    });
+
+    // Act
+    const outcome = await processNotification(cancelled, deps);
+
+    // Assess
+    expect(outcome).toMatchObject({
+      closedOrderNumber: FIRST_ORDER,
+      decision: { kind: 'order' },
+      orderNumber: 'PO-20261128-0002',
+      emailed: true,
+    });
+    expect(store.orders().map(({ cycle, status }) => ({ cycle, status }))).toEqual([
+      { cycle: 1, status: 'closed' },
+      { cycle: 2, status: 'open' },
+    ]);
+    expect(mailer.sent.map((request) => request.orderNumber)).toEqual([
+      FIRST_ORDER,
+      'PO-20261128-0002',
+    ]);
+  });
+});
+
+describe('processNotification: records that cannot be evaluated', () => {
+  const problem = '「在庫数」が数値ではありません ("abc")';
+
+  it('writes 要確認 and the reason when 在庫数 is not a number', async () => {
+    // Prepare
+    const { deps, store, mailer, kintone } = harness();
+
+    // Act
+    const outcome = await processNotification(lowNotification({ values: { 在庫数: 'abc' } }), deps);
+
+    // Assess
+    expect(outcome).toEqual({
+      notificationId: LOW_ID,
+      decision: { kind: 'cannot-evaluate', reason: problem },
+      emailed: false,
+      wroteFields: ['発注状況', '発注理由'],
+      commented: false,
+    });
+    expect(kintone.updates).toEqual([
+      { ...ITEM, values: { 発注状況: '要確認', 発注理由: problem } },
+    ]);
+    expect(mailer.sent).toEqual([]);
+    expect(store.orders()).toEqual([]);
+  });
+
+  it('writes nothing for the webhook of its own 要確認 write-back', async () => {
+    // Prepare
+    const { deps, kintone } = harness();
+    await processNotification(lowNotification({ values: { 在庫数: 'abc' } }), deps);
+    const echo = lowNotification({
+      id: 'echo',
+      revision: 6,
+      values: { 在庫数: 'abc', 発注状況: '要確認', 発注理由: problem },
+    });
+
+    // Act
+    const outcome = await processNotification(echo, deps);
+
+    // Assess
+    expect(outcome.decision.kind).toBe('cannot-evaluate');
+    expect(outcome.wroteFields).toEqual([]);
+    expect(kintone.updates).toHaveLength(1);
+  });
+
+  it('clears 要確認 back to 未発注 once staff fix the value', async () => {
+    // Prepare
+    const { deps, kintone } = harness();
+    await processNotification(lowNotification({ values: { 在庫数: 'abc' } }), deps);
+    const fixed = lowNotification({
+      id: 'fixed',
+      revision: 6,
+      values: { 在庫数: '50', 発注状況: '要確認', 発注理由: problem },
+    });
+
+    // Act
+    const outcome = await processNotification(fixed, deps);
+
+    // Assess
+    expect(outcome.decision).toEqual({
+      kind: 'no-order',
+      reason: '在庫数 50 > 発注点 20: 発注不要',
+    });
+    expect(kintone.updates[1]).toEqual({
+      ...ITEM,
+      values: { 発注状況: '未発注', 発注理由: '在庫数 50 > 発注点 20: 発注不要' },
+    });
+  });
+});
+
+describe('processNotification: other notifications', () => {
+  it('remembers a deleted record', async () => {
+    // Prepare
+    const { deps, store, mailer, kintone } = harness();
+    const deleted = fixture('delete-record.json');
+
+    // Act
+    const outcome = await processNotification(deleted, deps);
+
+    // Assess
+    expect(outcome.decision.kind).toBe('deleted');
+    expect((await store.loadItem(ITEM)).item.deletedAt).toBe(NOW_ISO);
+    expect(store.processedMarker(deleted.id)?.done.decision.kind).toBe('deleted');
+    expect(mailer.sent).toEqual([]);
+    expect(kintone.updates).toEqual([]);
+  });
+
+  it('ignores a comment without touching the store', async () => {
+    // Prepare
+    const { deps, store } = harness();
+
+    // Act
+    const outcome = await processNotification(fixture('add-record-comment.json'), deps);
+
+    // Assess
+    expect(outcome.decision.kind).toBe('ignored');
+    expect(store.calls).toEqual([]);
+  });
+
+  it('rejects a notification of an app that is not configured', async () => {
+    // Prepare
+    const { deps, mailer } = harness();
+
+    // Act
+    const processing = processNotification(lowNotification({ appId: '99' }), deps);
+
+    // Assess
+    await expect(processing).rejects.toThrow(UnknownAppError);
+    await expect(processing).rejects.toMatchObject({ appId: '99' });
+    expect(mailer.sent).toEqual([]);
+  });
+});
+
+type InjectedFailure = 'mailer' | 'update' | 'comment';
+
+interface Edit {
+  stock: number;
+  /** Staff mark the open order 入荷済 in the same edit. */
+  receives: boolean;
+  /** One-off failures of this edit's first attempts, each thrown once. */
+  failures: InjectedFailure[];
+}
+
+/** One attempt per injected failure (mailer, update, comment) plus the one that succeeds. */
+const MAX_ATTEMPTS = 4;
+/** 発注点 of the fixture; the fixture has no 発注残 or 引当, so the position is 在庫数. */
+const REORDER_POINT = 20;
+
+/** Delivers a notification as SQS would: again and again until it is processed. */
+async function deliverUntilProcessed(
+  notification: KintoneNotification,
+  { deps, mailer, kintone }: Harness,
+  failures: InjectedFailure[],
+): Promise<DispatchOutcome> {
+  if (failures.includes('mailer')) mailer.failures.push(new Error('SES throttled'));
+  if (failures.includes('update')) kintone.updateFailures.push(new Error('kintone update 503'));
+  if (failures.includes('comment')) kintone.commentFailures.push(new Error('kintone 503'));
+  let lastError: unknown;
+  try {
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      try {
+        return await processNotification(notification, deps);
+      } catch (error) {
+        lastError = error;
+      }
+    }
+  } finally {
+    // A failure aimed at a step this notification never reached is not carried over.
+    mailer.failures.length = 0;
+    kintone.updateFailures.length = 0;
+    kintone.commentFailures.length = 0;
+  }
+  throw lastError;
+}
+
+function openOrderCount(store: InMemoryBridgeStore): number {
+  return store.orders().filter((order) => order.status === 'open').length;
+}
+
+describe('processNotification: property', () => {
+  it('emails each order exactly once, keeps one order open per shortage, under any failures', async () => {
+    // Prepare
+    const edits = fc.array(
+      fc.record({
+        stock: fc.integer({ min: 0, max: 200 }),
+        receives: fc.boolean(),
+        failures: fc.subarray<InjectedFailure>(['mailer', 'update', 'comment']),
+      }),
+      { minLength: 1, maxLength: 12 },
+    );
+
+    const property = fc.asyncProperty(edits, async (steps: Edit[]) => {
+      // Act: each edit is delivered until processed, then the webhook of our own write-back;
+      // the invariants that must hold between deliveries are checked as they happen.
+      const h = harness();
+      // The record's write-back fields as kintone shows them: our updates land here.
+      const shown: Record<string, string> = {
+        発注状況: '未発注',
+        発注番号: '',
+        発注日時: '',
+        発注理由: '',
+      };
+      let revision = LOW_REVISION;
+      for (const [index, step] of steps.entries()) {
+        if (step.receives && shown['発注状況'] === '発注依頼済') shown['発注状況'] = '入荷済';
+        revision += 1;
+        const written = h.kintone.updates.length;
+        await deliverUntilProcessed(
+          lowNotification({
+            id: `edit-${index}`,
+            revision,
+            values: { ...shown, 在庫数: String(step.stock) },
+          }),
+          h,
+          step.failures,
+        );
+        const open = openOrderCount(h.store);
+        expect(open).toBeLessThanOrEqual(1);
+        // A shortage is never left without an order on its way.
+        if (step.stock <= REORDER_POINT) expect(open).toBe(1);
+
+        const writes = h.kintone.updates.slice(written);
+        if (writes.length === 0) continue;
+        for (const update of writes) Object.assign(shown, update.values);
+        revision += 1;
+        const echo = await processNotification(
+          lowNotification({
+            id: `echo-${index}`,
+            revision,
+            values: { ...shown, 在庫数: String(step.stock) },
+          }),
+          h.deps,
+        );
+        expect(echo).toMatchObject({ emailed: false, wroteFields: [], commented: false });
+        expect(openOrderCount(h.store)).toBeLessThanOrEqual(1);
+      }
+
+      // Assess
+      const emailed = h.mailer.sent.map((request) => request.orderNumber);
+      const orders = h.store.orders();
+      expect(emailed).toHaveLength(orders.length);
+      expect(new Set(emailed).size).toBe(emailed.length);
+      expect([...emailed].sort()).toEqual(orders.map((order) => order.request.orderNumber).sort());
+      for (const order of orders) {
+        expect(order.steps).toMatchObject({
+          emailSentAt: NOW_ISO,
+          writtenBackAt: NOW_ISO,
+          commentedAt: NOW_ISO,
+        });
+      }
+    });
+
+    // Act & Assess: on a violation fast-check fails with the shrunk sequence of edits.
+    await fc.assert(property, { numRuns: 150 });
+  });
+});
