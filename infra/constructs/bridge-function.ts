@@ -1,0 +1,146 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import {
+  NodejsFunction,
+  OutputFormat,
+  type NodejsFunctionProps,
+} from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import path from 'node:path';
+
+/** Lambda's task root: where the bundle (and the copied config file) lands at run time. */
+export const LAMBDA_TASK_ROOT = '/var/task';
+/** Name of the configuration file inside every bundle. */
+export const BUNDLED_CONFIG_NAME = 'config.json';
+
+/** Powertools settings shared by every function (metric names are in the monitoring construct). */
+export const POWERTOOLS_SERVICE_NAME = 'stock-alert-bridge';
+/** CloudWatch namespace of the bridge's own metrics. */
+export const METRICS_NAMESPACE = 'StockAlertBridge';
+
+/**
+ * Lets CommonJS dependencies call `require` inside the ES module bundle; without it esbuild's
+ * `__require` shim throws "Dynamic require of ... is not supported" (same banner as
+ * scripts/bundle.ts, whose measurements describe what is deployed).
+ */
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+/** Quotes a path for the POSIX shell that runs local bundling hooks. */
+function shellQuote(value: string): string {
+  return `'${value.replaceAll("'", `'\\''`)}'`;
+}
+
+/**
+ * The one set of function settings every bridge function shares; only the entry, timeout,
+ * environment and role differ.
+ *
+ * - Node.js 22 on arm64: the runtime the handlers are tested for; Graviton is cheaper per ms.
+ * - esbuild ESM, minified, with external source maps and `--enable-source-maps`, so stack
+ *   traces in the logs point at the TypeScript sources.
+ * - `externalModules: []` bundles the AWS SDK versions pinned in package.json instead of the
+ *   runtime's, which AWS updates without notice.
+ * - Tracing is off: Powertools logs and metrics answer the operational questions, and X-Ray's
+ *   PutTraceSegments permission can only be granted on `Resource: *`.
+ *
+ * @example
+ * new NodejsFunction(this, 'Fn', { ...bridgeFunctionProps('/abs/config.json'), entry, timeout });
+ */
+export function bridgeFunctionProps(configPath: string): NodejsFunctionProps {
+  const absoluteConfigPath = path.resolve(configPath);
+  return {
+    runtime: lambda.Runtime.NODEJS_22_X,
+    architecture: lambda.Architecture.ARM_64,
+    memorySize: 256,
+    handler: 'handler',
+    tracing: lambda.Tracing.DISABLED,
+    bundling: {
+      format: OutputFormat.ESM,
+      target: 'node22',
+      minify: true,
+      sourceMap: true,
+      // The map only needs line mappings for stack traces; embedding the sources doubles its size.
+      sourcesContent: false,
+      // Prefer a package's ES build so tree shaking has something to cut.
+      mainFields: ['module', 'main'],
+      banner: ESM_REQUIRE_BANNER,
+      externalModules: [],
+      commandHooks: {
+        beforeBundling: () => [],
+        beforeInstall: () => [],
+        // The functions read their configuration from the bundle, so a config change is a code
+        // change that CloudFormation rolls out (and rolls back) with the functions.
+        afterBundling: (_inputDir: string, outputDir: string) => [
+          `cp ${shellQuote(absoluteConfigPath)} ${shellQuote(`${outputDir}/${BUNDLED_CONFIG_NAME}`)}`,
+        ],
+      },
+    },
+  };
+}
+
+/** Props of {@link BridgeFunction}. */
+export interface BridgeFunctionProps {
+  /** Path of `functions/<name>/index.ts`, which exports `handler`. */
+  readonly entry: string;
+  /** Deployment's configuration file, copied into the bundle as config.json. */
+  readonly configPath: string;
+  readonly timeout: Duration;
+  /** Function-specific variables, added to the shared ones. Never a secret value. */
+  readonly environment: Readonly<Record<string, string>>;
+  readonly stage: string;
+  /** Secrets Manager secret whose JSON holds the values the config references as {"env": NAME}. */
+  readonly secretsArn: string;
+  readonly logRetention: logs.RetentionDays;
+  /** What happens to the log group when the stack is deleted. */
+  readonly logRemovalPolicy: RemovalPolicy;
+  readonly description: string;
+}
+
+/**
+ * One bridge Lambda function: the shared settings from {@link bridgeFunctionProps}, its own
+ * log group with retention, and its own role that may write to that log group and nothing
+ * else until the stack grants more (no AWSLambdaBasicExecutionRole, whose log permissions
+ * cover every log group).
+ */
+export class BridgeFunction extends Construct {
+  /** The function. */
+  readonly fn: NodejsFunction;
+  /** The function's execution role. */
+  readonly role: iam.Role;
+  /** The function's log group. */
+  readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: BridgeFunctionProps) {
+    super(scope, id);
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention,
+      removalPolicy: props.logRemovalPolicy,
+    });
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `${props.description} (execution role)`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.fn = new NodejsFunction(this, 'Function', {
+      ...bridgeFunctionProps(props.configPath),
+      entry: props.entry,
+      timeout: props.timeout,
+      role: this.role,
+      logGroup: this.logGroup,
+      description: props.description,
+      environment: {
+        BRIDGE_CONFIG_FILE: `${LAMBDA_TASK_ROOT}/${BUNDLED_CONFIG_NAME}`,
+        SECRETS_ARN: props.secretsArn,
+        POWERTOOLS_SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        STAGE: props.stage,
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+    });
+  }
+}

@@ -1,0 +1,167 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { METRICS_NAMESPACE, POWERTOOLS_SERVICE_NAME } from './bridge-function';
+
+/** The bridge's own metrics, emitted by the functions through Powertools. */
+export const BRIDGE_METRIC_NAMES = [
+  'NotificationsReceived',
+  'OrdersCreated',
+  'EmailsSent',
+  'DispatchFailures',
+  'EmailBounces',
+] as const;
+
+/** Name of one of the bridge's metrics. */
+export type BridgeMetricName = (typeof BRIDGE_METRIC_NAMES)[number];
+
+/**
+ * SES places an account under review at a 5 % bounce rate and may pause sending at 10 %;
+ * alarming at review level leaves time to clean the supplier addresses before sending stops.
+ */
+export const SES_BOUNCE_RATE_THRESHOLD = 0.05;
+
+/** Props of {@link BridgeMonitoring}. */
+export interface BridgeMonitoringProps {
+  /** Prefix of alarm and dashboard names, e.g. `stock-alert-bridge-prod`. */
+  readonly namePrefix: string;
+  /** Every alarm notifies this topic (operators subscribe to it). */
+  readonly alarmTopic: sns.ITopic;
+  /** Functions whose errors and throttles are alarmed on, by a short name. */
+  readonly functions: Readonly<Record<string, lambda.IFunction>>;
+  readonly queue: sqs.IQueue;
+  readonly deadLetterQueue: sqs.IQueue;
+}
+
+/**
+ * Alarms (dead letters, function errors and throttles, SES bounce rate) that notify the
+ * operators' topic, and a dashboard of the bridge's own metrics and queue depths.
+ */
+export class BridgeMonitoring extends Construct {
+  /** Every alarm, in creation order. */
+  readonly alarms: cloudwatch.Alarm[] = [];
+  /** The dashboard. */
+  readonly dashboard: cloudwatch.Dashboard;
+
+  constructor(scope: Construct, id: string, props: BridgeMonitoringProps) {
+    super(scope, id);
+    const action = new SnsAction(props.alarmTopic);
+    const addAlarm = (alarmId: string, alarmProps: cloudwatch.AlarmProps) => {
+      const alarm = new cloudwatch.Alarm(this, alarmId, {
+        // No data means nothing happened (no dead letters, no invocations), which is healthy.
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        ...alarmProps,
+      });
+      alarm.addAlarmAction(action);
+      // Operators also learn when it is over (e.g. after a replay emptied the DLQ).
+      alarm.addOkAction(action);
+      this.alarms.push(alarm);
+    };
+
+    addAlarm('DeadLetters', {
+      alarmName: `${props.namePrefix}-dead-letters`,
+      alarmDescription:
+        'A kintone notification failed 5 times and is in the dead-letter queue. Fix the cause (see the dispatch logs), then run `npm run replay`.',
+      metric: props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(1),
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+    });
+
+    for (const [name, fn] of Object.entries(props.functions)) {
+      addAlarm(`${name}Errors`, {
+        alarmName: `${props.namePrefix}-${name.toLowerCase()}-errors`,
+        alarmDescription: `The ${name} function failed. Its log group has the error.`,
+        metric: fn.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+      });
+      addAlarm(`${name}Throttles`, {
+        alarmName: `${props.namePrefix}-${name.toLowerCase()}-throttles`,
+        alarmDescription: `The ${name} function was throttled: the account's concurrency is exhausted or a limit is too low.`,
+        metric: fn.metricThrottles({
+          period: Duration.minutes(5),
+          statistic: cloudwatch.Stats.SUM,
+        }),
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+      });
+    }
+
+    addAlarm('SesBounceRate', {
+      alarmName: `${props.namePrefix}-ses-bounce-rate`,
+      alarmDescription:
+        "The account's SES bounce rate reached the level at which SES reviews the account. Check supplier email addresses (EmailBounces metric, ses-events logs).",
+      // Account-wide reputation metric; SES updates it a few times an hour.
+      metric: new cloudwatch.Metric({
+        namespace: 'AWS/SES',
+        metricName: 'Reputation.BounceRate',
+        period: Duration.hours(1),
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
+      threshold: SES_BOUNCE_RATE_THRESHOLD,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+    });
+
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      dashboardName: props.namePrefix,
+      defaultInterval: Duration.days(1),
+    });
+    const metric = (metricName: BridgeMetricName) => bridgeMetric(metricName);
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Notifications, orders and emails',
+        left: [metric('NotificationsReceived'), metric('OrdersCreated'), metric('EmailsSent')],
+        width: 12,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Failures and bounces',
+        left: [metric('DispatchFailures'), metric('EmailBounces')],
+        width: 12,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Queue depth',
+        left: [
+          props.queue.metricApproximateNumberOfMessagesVisible({
+            label: 'Queue: messages waiting',
+            statistic: cloudwatch.Stats.MAXIMUM,
+            period: Duration.minutes(5),
+          }),
+          props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+            label: 'Dead-letter queue: messages',
+            statistic: cloudwatch.Stats.MAXIMUM,
+            period: Duration.minutes(5),
+          }),
+        ],
+        width: 12,
+      }),
+      new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 12 }),
+    );
+  }
+}
+
+/**
+ * One of the bridge's metrics, as Powertools publishes it (namespace StockAlertBridge,
+ * dimension service=stock-alert-bridge), summed over 5 minutes.
+ */
+export function bridgeMetric(metricName: BridgeMetricName): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: METRICS_NAMESPACE,
+    metricName,
+    dimensionsMap: { service: POWERTOOLS_SERVICE_NAME },
+    statistic: cloudwatch.Stats.SUM,
+    period: Duration.minutes(5),
+  });
+}

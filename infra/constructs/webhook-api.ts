@@ -1,0 +1,100 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+/** The one route of the API; kintone's webhook URL is this path plus `?token=...`. */
+export const WEBHOOK_PATH = '/webhooks/kintone';
+
+/**
+ * kintone sends at most 60 webhook notifications a minute per domain, i.e. 1 a second on
+ * average. The steady rate allows twice that so a legitimate peak is never throttled, and the
+ * burst absorbs the notifications kintone fires together when staff save many records at once
+ * (bulk edit, CSV import); anything beyond that is not kintone and gets a 429 before it can
+ * cost a Lambda invocation.
+ */
+export const WEBHOOK_THROTTLE = { rateLimit: 2, burstLimit: 10 } as const;
+
+/**
+ * Access log fields. The webhook token travels in the query string, so nothing here may
+ * contain it: `$context.path` and `$context.routeKey` carry the path only, and no query-string
+ * variable (`$request.querystring`, `$context.requestOverride...`, a raw query string) is used.
+ */
+export const ACCESS_LOG_FIELDS: Readonly<Record<string, string>> = {
+  requestId: '$context.requestId',
+  requestTime: '$context.requestTime',
+  sourceIp: '$context.identity.sourceIp',
+  userAgent: '$context.identity.userAgent',
+  httpMethod: '$context.httpMethod',
+  routeKey: '$context.routeKey',
+  path: '$context.path',
+  protocol: '$context.protocol',
+  status: '$context.status',
+  responseLength: '$context.responseLength',
+  responseLatency: '$context.responseLatency',
+  integrationStatus: '$context.integrationStatus',
+  integrationLatency: '$context.integrationLatency',
+  integrationError: '$context.integrationErrorMessage',
+  error: '$context.error.message',
+};
+
+/** Props of {@link WebhookApi}. */
+export interface WebhookApiProps {
+  /** The webhook function behind `POST /webhooks/kintone`. */
+  readonly handler: lambda.IFunction;
+  readonly logRetention: logs.RetentionDays;
+  readonly logRemovalPolicy: RemovalPolicy;
+}
+
+/**
+ * The HTTP API kintone calls: one POST route, a throttled `$default` stage and JSON access
+ * logs without the query string.
+ */
+export class WebhookApi extends Construct {
+  /** The HTTP API. */
+  readonly api: apigwv2.HttpApi;
+  /** Its `$default` stage. */
+  readonly stage: apigwv2.HttpStage;
+  /** Where the access logs go. */
+  readonly accessLogs: logs.LogGroup;
+  /** The route kintone posts to. */
+  readonly route: apigwv2.HttpRoute;
+
+  constructor(scope: Construct, id: string, props: WebhookApiProps) {
+    super(scope, id);
+    this.api = new apigwv2.HttpApi(this, 'Api', {
+      description: 'kintone webhook endpoint of stock-alert-bridge',
+      // The stage is created below with throttling and access logs, which the default lacks.
+      createDefaultStage: false,
+    });
+    this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      retention: props.logRetention,
+      removalPolicy: props.logRemovalPolicy,
+    });
+    this.stage = this.api.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: WEBHOOK_THROTTLE,
+      accessLogSettings: {
+        destination: new apigwv2.LogGroupLogDestination(this.accessLogs),
+        format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
+      },
+    });
+    const [route] = this.api.addRoutes({
+      path: WEBHOOK_PATH,
+      methods: [apigwv2.HttpMethod.POST],
+      integration: new HttpLambdaIntegration('Webhook', props.handler),
+    });
+    if (!route) throw new Error(`no route was created for POST ${WEBHOOK_PATH}`);
+    this.route = route;
+  }
+
+  /** The URL to enter in kintone, before `?token=...` is appended. */
+  get webhookUrlWithoutToken(): string {
+    // The $default stage URL ends with a slash.
+    return `${this.stage.url}${WEBHOOK_PATH.slice(1)}`;
+  }
+}

@@ -1,0 +1,397 @@
+import {
+  ArnFormat,
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  Tags,
+  type StackProps,
+} from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as ses from 'aws-cdk-lib/aws-ses';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import path from 'node:path';
+import {
+  BRIDGE_TTL_ATTRIBUTE,
+  bridgeTableDefinition,
+} from '../shared/adapters/dynamodb/dynamodb-bridge-store';
+import { BridgeFunction } from './constructs/bridge-function';
+import { BridgeMonitoring } from './constructs/bridge-monitoring';
+import { WebhookApi } from './constructs/webhook-api';
+import { DEV_STAGE, type DeploymentSettings } from './deployment-settings';
+import { acknowledgeNagFindings } from './nag-acknowledgements';
+
+/** Lambda entry points relative to the project root; each exports `handler`. */
+export const FUNCTION_ENTRIES = {
+  webhook: 'functions/webhook/index.ts',
+  dispatch: 'functions/dispatch/index.ts',
+  sesEvents: 'functions/ses-events/index.ts',
+} as const;
+
+/**
+ * The dispatch function reads kintone, sends one email and writes kintone back per message,
+ * each call a few hundred ms; 30 s leaves room for SDK retries on a batch of 10.
+ */
+export const DISPATCH_TIMEOUT = Duration.seconds(30);
+/**
+ * AWS's rule for SQS event sources: visibility timeout at least 6x the function timeout, so a
+ * message is not handed out again while a throttled or retried invocation still works on it.
+ */
+export const QUEUE_VISIBILITY_TIMEOUT = Duration.seconds(DISPATCH_TIMEOUT.toSeconds() * 6);
+/** Attempts before a notification is dead-lettered. */
+export const MAX_RECEIVE_COUNT = 5;
+/**
+ * Two concurrent dispatchers (SQS's minimum for maximumConcurrency) with batches of 10 make at
+ * most a few kintone requests at a time, far below kintone's 100 concurrent requests per
+ * domain, and send a few emails a second at most, within SES's production send rate.
+ */
+export const DISPATCH_MAX_CONCURRENCY = 2;
+/** Messages per dispatch invocation; failures are reported per message. */
+export const DISPATCH_BATCH_SIZE = 10;
+/** One month: enough to investigate a failed order; longer costs without helping. */
+export const LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
+
+/** Props of {@link StockAlertBridgeStack}. */
+export interface StockAlertBridgeStackProps extends StackProps {
+  /** Resolved by `resolveDeploymentSettings`; `account` and `region` become the stack's env. */
+  readonly settings: DeploymentSettings;
+}
+
+/**
+ * The whole bridge in one stack: HTTP API -> webhook function -> SQS FIFO queue -> dispatch
+ * function (kintone, SES, DynamoDB), SES events via SNS -> ses-events function, a Secrets
+ * Manager secret for the tokens, alarms to an operators' topic and a dashboard.
+ *
+ * @example
+ * const stack = new StockAlertBridgeStack(app, 'StockAlertBridge-dev', { settings });
+ */
+export class StockAlertBridgeStack extends Stack {
+  /** The bridge's DynamoDB table. */
+  readonly table: dynamodb.Table;
+  /** The notification queue (FIFO). */
+  readonly queue: sqs.Queue;
+  /** Where notifications go after {@link MAX_RECEIVE_COUNT} failed attempts. */
+  readonly deadLetterQueue: sqs.Queue;
+  /** The secret holding kintone API tokens and webhook tokens. */
+  readonly secret: secretsmanager.Secret;
+  /** The three functions. */
+  readonly functions: {
+    readonly webhook: BridgeFunction;
+    readonly dispatch: BridgeFunction;
+    readonly sesEvents: BridgeFunction;
+  };
+
+  constructor(scope: Construct, id: string, props: StockAlertBridgeStackProps) {
+    const { settings, ...stackProps } = props;
+    super(scope, id, {
+      description: `stock-alert-bridge (${settings.stage}): kintone inventory webhooks to supplier order emails`,
+      ...stackProps,
+      env: { account: settings.account, region: settings.region },
+    });
+    Tags.of(this).add('app', 'stock-alert-bridge');
+    Tags.of(this).add('stage', settings.stage);
+
+    const isDev = settings.stage === DEV_STAGE;
+    // Data outlives a mistaken `cdk destroy` everywhere except in dev.
+    const dataRemovalPolicy = isDev ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+    const namePrefix = `stock-alert-bridge-${settings.stage}`;
+
+    // --- Secrets ---------------------------------------------------------------------------
+    this.secret = new secretsmanager.Secret(this, 'Secrets', {
+      secretName: `stock-alert-bridge/${settings.stage}/secrets`,
+      // Key names only, never values: operators put the tokens in after the first deploy.
+      description: `JSON object with the keys ${settings.secretKeys.join(', ')} (kintone API and webhook tokens referenced as {"env": NAME} in the configuration)`,
+      // CloudFormation needs some initial value. This one is a valid JSON object whose only key
+      // is not referenced by the configuration, and it is generated at deploy time, so no
+      // value appears in the template. The template stays constant, so CloudFormation never
+      // regenerates it over the operators' values.
+      generateSecretString: {
+        secretStringTemplate: '{}',
+        generateStringKey: 'placeholder',
+      },
+      removalPolicy: dataRemovalPolicy,
+    });
+
+    // --- State -----------------------------------------------------------------------------
+    this.table = new dynamodb.Table(this, 'Table', {
+      ...bridgeTableKeys(),
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // Processed-notification markers expire; orders and item state carry no expiresAt.
+      timeToLiveAttribute: BRIDGE_TTL_ATTRIBUTE,
+      deletionProtection: !isDev,
+      removalPolicy: dataRemovalPolicy,
+    });
+    for (const index of bridgeTableIndexes()) this.table.addGlobalSecondaryIndex(index);
+
+    // --- Queue -----------------------------------------------------------------------------
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      fifo: true,
+      contentBasedDeduplication: false,
+      // The longest SQS allows: operators replay after fixing the cause, which may take days.
+      retentionPeriod: Duration.days(14),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    this.queue = new sqs.Queue(this, 'NotificationQueue', {
+      fifo: true,
+      // The sender sets MessageDeduplicationId to kintone's notification id: a webhook
+      // delivered twice is dropped even if its body differs (e.g. a re-serialised retry).
+      contentBasedDeduplication: false,
+      visibilityTimeout: QUEUE_VISIBILITY_TIMEOUT,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: MAX_RECEIVE_COUNT },
+    });
+
+    // --- SES -------------------------------------------------------------------------------
+    // One customer-managed key for both topics: SES and CloudWatch alarms can publish to an
+    // encrypted topic only when the key policy lets them use the key, which the AWS-managed
+    // SNS key does not allow. The statements carry no source conditions, as in AWS's example
+    // for encrypted topics: not every service passes them to KMS, and a mismatch silently
+    // drops alarms. Who may publish is decided by each topic's policy, which is conditioned.
+    const topicKey = new kms.Key(this, 'TopicKey', {
+      description: `${namePrefix}: encrypts the SES events and alarm topics`,
+      enableKeyRotation: true,
+      removalPolicy: dataRemovalPolicy,
+    });
+    for (const [sid, service] of [
+      ['AllowSesToPublishToEncryptedTopics', 'ses.amazonaws.com'],
+      ['AllowCloudWatchAlarmsToPublishToEncryptedTopics', 'cloudwatch.amazonaws.com'],
+    ] as const) {
+      topicKey.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid,
+          principals: [new iam.ServicePrincipal(service)],
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          resources: ['*'],
+        }),
+      );
+    }
+
+    const configurationSet = new ses.ConfigurationSet(this, 'ConfigurationSet', {
+      configurationSetName: namePrefix,
+      // Per-configuration-set bounce and complaint rates in CloudWatch.
+      reputationMetrics: true,
+    });
+    const sesEventsTopic = new sns.Topic(this, 'SesEventsTopic', {
+      displayName: `${namePrefix} SES events`,
+      masterKey: topicKey,
+      enforceSSL: true,
+    });
+    configurationSet.addEventDestination('EventsToSns', {
+      destination: ses.EventDestination.snsTopic(sesEventsTopic),
+      events: [
+        ses.EmailSendingEvent.BOUNCE,
+        ses.EmailSendingEvent.COMPLAINT,
+        ses.EmailSendingEvent.DELIVERY,
+        ses.EmailSendingEvent.REJECT,
+      ],
+    });
+    const senderIdentity = new ses.EmailIdentity(this, 'SenderIdentity', {
+      identity: settings.senderIdentity.includes('@')
+        ? ses.Identity.email(settings.senderIdentity)
+        : ses.Identity.domain(settings.senderIdentity),
+      // Mail from this identity publishes its events even if a sender forgets the set.
+      configurationSet,
+    });
+    const configurationSetArn = this.formatArn({
+      service: 'ses',
+      resource: 'configuration-set',
+      resourceName: configurationSet.configurationSetName,
+    });
+
+    // --- Functions -------------------------------------------------------------------------
+    const common = {
+      configPath: settings.configPath,
+      stage: settings.stage,
+      secretsArn: this.secret.secretArn,
+      logRetention: LOG_RETENTION,
+      logRemovalPolicy: dataRemovalPolicy,
+    };
+    const webhook = new BridgeFunction(this, 'Webhook', {
+      ...common,
+      entry: path.join(settings.projectRoot, FUNCTION_ENTRIES.webhook),
+      // Verifies the token and enqueues: fast, and API Gateway gives up after 30 s anyway.
+      timeout: Duration.seconds(10),
+      description: `${namePrefix} webhook: verifies kintone notifications and queues them`,
+      environment: { QUEUE_URL: this.queue.queueUrl },
+    });
+    const dispatch = new BridgeFunction(this, 'Dispatch', {
+      ...common,
+      entry: path.join(settings.projectRoot, FUNCTION_ENTRIES.dispatch),
+      timeout: DISPATCH_TIMEOUT,
+      description: `${namePrefix} dispatch: decides, emails the supplier and writes back to kintone`,
+      environment: {
+        TABLE_NAME: this.table.tableName,
+        KINTONE_BASE_URL: settings.kintoneBaseUrl,
+        SES_CONFIGURATION_SET: configurationSet.configurationSetName,
+      },
+    });
+    const sesEvents = new BridgeFunction(this, 'SesEvents', {
+      ...common,
+      entry: path.join(settings.projectRoot, FUNCTION_ENTRIES.sesEvents),
+      // One kintone write-back per event.
+      timeout: Duration.seconds(30),
+      description: `${namePrefix} ses-events: records delivery, bounce and complaint on the order`,
+      environment: {
+        TABLE_NAME: this.table.tableName,
+        KINTONE_BASE_URL: settings.kintoneBaseUrl,
+      },
+    });
+    this.functions = { webhook, dispatch, sesEvents };
+
+    dispatch.fn.addEventSource(
+      new SqsEventSource(this.queue, {
+        batchSize: DISPATCH_BATCH_SIZE,
+        reportBatchItemFailures: true,
+        maxConcurrency: DISPATCH_MAX_CONCURRENCY,
+      }),
+    );
+    sesEventsTopic.addSubscription(new subscriptions.LambdaSubscription(sesEvents.fn));
+
+    // --- Permissions (each function gets only what it calls) -------------------------------
+    this.queue.grantSendMessages(webhook.fn);
+    this.table.grantReadWriteData(dispatch.fn);
+    this.table.grantReadWriteData(sesEvents.fn);
+    for (const fn of [webhook, dispatch, sesEvents]) this.secret.grantRead(fn.fn);
+    iam.Grant.addToPrincipal({
+      grantee: dispatch.fn,
+      actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+      // SES authorises a send against the sending identity and the configuration set.
+      resourceArns: [senderIdentity.emailIdentityArn, configurationSetArn],
+    });
+
+    // --- API -------------------------------------------------------------------------------
+    const api = new WebhookApi(this, 'WebhookApi', {
+      handler: webhook.fn,
+      logRetention: LOG_RETENTION,
+      logRemovalPolicy: dataRemovalPolicy,
+    });
+
+    // --- Operations ------------------------------------------------------------------------
+    const alarmTopic = new sns.Topic(this, 'AlarmTopic', {
+      displayName: `${namePrefix} alarms`,
+      masterKey: topicKey,
+      enforceSSL: true,
+    });
+    // The topic policy that enforces TLS replaces SNS's default policy, so CloudWatch needs an
+    // explicit allow, limited to this stack's alarms.
+    alarmTopic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowThisStacksAlarmsToPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [alarmTopic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': this.account },
+          ArnLike: {
+            'aws:SourceArn': this.formatArn({
+              service: 'cloudwatch',
+              resource: 'alarm',
+              resourceName: `${namePrefix}-*`,
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
+        },
+      }),
+    );
+    alarmTopic.addSubscription(new subscriptions.EmailSubscription(settings.operatorEmail));
+    new BridgeMonitoring(this, 'Monitoring', {
+      namePrefix,
+      alarmTopic,
+      functions: { Webhook: webhook.fn, Dispatch: dispatch.fn, SesEvents: sesEvents.fn },
+      queue: this.queue,
+      deadLetterQueue: this.deadLetterQueue,
+    });
+
+    new CfnOutput(this, 'WebhookUrlWithoutToken', {
+      description: 'Enter this URL in kintone with ?token=<the webhook token> appended',
+      value: api.webhookUrlWithoutToken,
+    });
+    new CfnOutput(this, 'SecretsArn', {
+      description: `Put a JSON object with ${settings.secretKeys.join(', ')} into this secret`,
+      value: this.secret.secretArn,
+    });
+    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'QueueUrl', { value: this.queue.queueUrl });
+    new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.deadLetterQueue.queueUrl });
+
+    acknowledgeNagFindings({
+      stack: this,
+      table: this.table,
+      secret: this.secret,
+      functions: [webhook, dispatch, sesEvents],
+      tableUsers: [dispatch, sesEvents],
+      route: api.route,
+    });
+  }
+}
+
+/** CDK attribute type for a DynamoDB attribute type letter. */
+function attributeType(letter: string | undefined): dynamodb.AttributeType {
+  switch (letter) {
+    case 'S':
+      return dynamodb.AttributeType.STRING;
+    case 'N':
+      return dynamodb.AttributeType.NUMBER;
+    case 'B':
+      return dynamodb.AttributeType.BINARY;
+    default:
+      throw new Error(`unsupported DynamoDB attribute type ${String(letter)}`);
+  }
+}
+
+/** The table definition the store's adapter is tested against (one source of key names). */
+const TABLE_DEFINITION = bridgeTableDefinition('unused');
+
+function attribute(name: string | undefined): dynamodb.Attribute {
+  const definition = TABLE_DEFINITION.AttributeDefinitions?.find(
+    (candidate) => candidate.AttributeName === name,
+  );
+  if (!name || !definition) throw new Error(`bridge table attribute ${String(name)} is undefined`);
+  return { name, type: attributeType(definition.AttributeType) };
+}
+
+function keysOf(keySchema: readonly { AttributeName?: string; KeyType?: string }[] | undefined): {
+  partitionKey: dynamodb.Attribute;
+  sortKey?: dynamodb.Attribute;
+} {
+  const hash = keySchema?.find((key) => key.KeyType === 'HASH');
+  const range = keySchema?.find((key) => key.KeyType === 'RANGE');
+  return {
+    partitionKey: attribute(hash?.AttributeName),
+    ...(range ? { sortKey: attribute(range.AttributeName) } : {}),
+  };
+}
+
+/** Partition and sort key of the bridge table, from `bridgeTableDefinition`. */
+export function bridgeTableKeys(): {
+  partitionKey: dynamodb.Attribute;
+  sortKey?: dynamodb.Attribute;
+} {
+  return keysOf(TABLE_DEFINITION.KeySchema);
+}
+
+/** Global secondary indexes of the bridge table, from `bridgeTableDefinition`. */
+export function bridgeTableIndexes(): dynamodb.GlobalSecondaryIndexProps[] {
+  return (TABLE_DEFINITION.GlobalSecondaryIndexes ?? []).map((index) => {
+    if (!index.IndexName) throw new Error('bridge table index without a name');
+    if (index.Projection?.ProjectionType !== 'ALL') {
+      throw new Error(`index ${index.IndexName}: only ALL projections are mapped`);
+    }
+    return {
+      indexName: index.IndexName,
+      ...keysOf(index.KeySchema),
+      projectionType: dynamodb.ProjectionType.ALL,
+    };
+  });
+}

@@ -1,0 +1,730 @@
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { VALIDATION_REPORT_FILE } from 'aws-cdk-lib/cx-api';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { bridgeTableDefinition } from '../../shared/adapters/dynamodb/dynamodb-bridge-store';
+import { BRIDGE_METRIC_NAMES } from '../../infra/constructs/bridge-monitoring';
+import { DISPATCH_TIMEOUT } from '../../infra/stock-alert-bridge-stack';
+import {
+  acknowledgementsIn,
+  logicalIdOf,
+  synthBridge,
+  type SynthesizedBridge,
+} from './synth-bridge';
+
+/** The part of a CloudFormation resource the assertions read. */
+interface ResourceJson {
+  Type: string;
+  Properties?: Record<string, unknown>;
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
+}
+
+interface StatementJson {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Principal?: unknown;
+  Condition?: unknown;
+}
+
+function resourcesOf(template: Template, type: string): Record<string, ResourceJson> {
+  return template.findResources(type) as Record<string, ResourceJson>;
+}
+
+function propsOf(resource: ResourceJson | undefined): Record<string, unknown> {
+  if (!resource?.Properties) throw new Error('resource has no Properties');
+  return resource.Properties;
+}
+
+function only<T>(items: Record<string, T>): [string, T] {
+  const entries = Object.entries(items);
+  if (entries.length !== 1) throw new Error(`expected exactly one, found ${entries.length}`);
+  return entries[0] as [string, T];
+}
+
+function statementsOf(policy: ResourceJson): StatementJson[] {
+  const document = propsOf(policy).PolicyDocument as { Statement: StatementJson[] };
+  return document.Statement;
+}
+
+/** Every string inside a JSON value (intrinsics included). */
+function stringsIn(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(stringsIn);
+  if (typeof value === 'object' && value !== null) return Object.values(value).flatMap(stringsIn);
+  return [];
+}
+
+/** The email subscription of the operators' topic. */
+function emailSubscription(template: Template): Record<string, unknown> {
+  const [, subscription] = only(
+    Object.fromEntries(
+      Object.entries(resourcesOf(template, 'AWS::SNS::Subscription')).filter(
+        ([, candidate]) => propsOf(candidate).Protocol === 'email',
+      ),
+    ),
+  );
+  return propsOf(subscription);
+}
+
+/** kintone's ceiling for webhook notifications. */
+const KINTONE_NOTIFICATIONS_PER_MINUTE = 60;
+
+const actionsOf = (statement: StatementJson): string[] =>
+  Array.isArray(statement.Action) ? statement.Action : [statement.Action];
+
+/** IAM policy statements attached to a role, by the role's logical id. */
+function roleStatements(template: Template, roleLogicalId: string): StatementJson[] {
+  return Object.values(resourcesOf(template, 'AWS::IAM::Policy'))
+    .filter((policy) =>
+      (propsOf(policy).Roles as unknown[]).some(
+        (role) => JSON.stringify(role) === JSON.stringify({ Ref: roleLogicalId }),
+      ),
+    )
+    .flatMap(statementsOf);
+}
+
+const COMMON_ENV_NAMES = [
+  'BRIDGE_CONFIG_FILE',
+  'SECRETS_ARN',
+  'POWERTOOLS_SERVICE_NAME',
+  'POWERTOOLS_METRICS_NAMESPACE',
+  'POWERTOOLS_LOG_LEVEL',
+  'STAGE',
+  'NODE_OPTIONS',
+];
+
+let dev: SynthesizedBridge;
+let prod: SynthesizedBridge;
+
+beforeAll(() => {
+  dev = synthBridge();
+  prod = synthBridge({
+    stage: 'prod',
+    kintoneBaseUrl: 'https://acme.cybozu.com',
+    senderIdentity: 'demo-shoji.example.jp',
+    operatorEmail: 'oncall@demo-shoji.example.jp',
+  });
+});
+
+const fnIds = (bridge: SynthesizedBridge) => ({
+  webhook: logicalIdOf(bridge.stack, bridge.stack.functions.webhook.fn),
+  dispatch: logicalIdOf(bridge.stack, bridge.stack.functions.dispatch.fn),
+  sesEvents: logicalIdOf(bridge.stack, bridge.stack.functions.sesEvents.fn),
+});
+const roleIds = (bridge: SynthesizedBridge) => ({
+  webhook: logicalIdOf(bridge.stack, bridge.stack.functions.webhook.role),
+  dispatch: logicalIdOf(bridge.stack, bridge.stack.functions.dispatch.role),
+  sesEvents: logicalIdOf(bridge.stack, bridge.stack.functions.sesEvents.role),
+});
+
+describe('functions', () => {
+  it('runs all three on Node.js 22, arm64, 256 MB, with their own log group', () => {
+    // Act
+    const functions = resourcesOf(dev.template, 'AWS::Lambda::Function');
+
+    // Assess
+    expect(Object.keys(functions).sort()).toEqual(Object.values(fnIds(dev)).sort());
+    for (const fn of Object.values(functions)) {
+      expect(propsOf(fn)).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        MemorySize: 256,
+        Handler: 'index.handler',
+        LoggingConfig: { LogGroup: { Ref: expect.stringMatching(/Logs/) } },
+      });
+      // No X-Ray: its permission can only be granted on Resource "*".
+      expect(propsOf(fn).TracingConfig).toBeUndefined();
+    }
+    dev.template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('dispatch'),
+      Timeout: DISPATCH_TIMEOUT.toSeconds(),
+    });
+  });
+
+  it('keeps every log group for one month', () => {
+    // Act
+    const logGroups = Object.values(resourcesOf(dev.template, 'AWS::Logs::LogGroup'));
+
+    // Assess: three functions and the API's access logs.
+    expect(logGroups).toHaveLength(4);
+    for (const logGroup of logGroups) expect(propsOf(logGroup).RetentionInDays).toBe(30);
+  });
+
+  it('gives each function exactly the contract environment, with no secret value in it', () => {
+    // Arrange
+    const ids = fnIds(dev);
+    const envOf = (id: string, template = dev.template) =>
+      (
+        propsOf(resourcesOf(template, 'AWS::Lambda::Function')[id]).Environment as {
+          Variables: Record<string, unknown>;
+        }
+      ).Variables;
+    const secretRef = { Ref: logicalIdOf(dev.stack, dev.stack.secret) };
+    const tableRef = { Ref: logicalIdOf(dev.stack, dev.stack.table) };
+    const common = {
+      BRIDGE_CONFIG_FILE: '/var/task/config.json',
+      SECRETS_ARN: secretRef,
+      POWERTOOLS_SERVICE_NAME: 'stock-alert-bridge',
+      POWERTOOLS_METRICS_NAMESPACE: 'StockAlertBridge',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      STAGE: 'dev',
+      NODE_OPTIONS: '--enable-source-maps',
+    };
+
+    // Assess: exact equality leaves no room for an extra variable carrying a token.
+    expect(Object.keys(common).sort()).toEqual([...COMMON_ENV_NAMES].sort());
+    expect(envOf(ids.webhook)).toEqual({
+      ...common,
+      QUEUE_URL: { Ref: logicalIdOf(dev.stack, dev.stack.queue) },
+    });
+    expect(envOf(ids.dispatch)).toEqual({
+      ...common,
+      TABLE_NAME: tableRef,
+      KINTONE_BASE_URL: 'https://example.cybozu.com',
+      SES_CONFIGURATION_SET: { Ref: expect.stringMatching(/^ConfigurationSet/) },
+    });
+    expect(envOf(ids.sesEvents)).toEqual({
+      ...common,
+      TABLE_NAME: tableRef,
+      KINTONE_BASE_URL: 'https://example.cybozu.com',
+    });
+    expect(envOf(fnIds(prod).dispatch, prod.template)).toMatchObject({
+      STAGE: 'prod',
+      KINTONE_BASE_URL: 'https://acme.cybozu.com',
+    });
+  });
+});
+
+describe('HTTP API', () => {
+  it('routes POST /webhooks/kintone to the webhook function', () => {
+    // Assess
+    dev.template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: 'POST /webhooks/kintone',
+      AuthorizationType: 'NONE',
+    });
+    dev.template.resourceCountIs('AWS::ApiGatewayV2::Route', 1);
+    dev.template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+      IntegrationType: 'AWS_PROXY',
+      PayloadFormatVersion: '2.0',
+      IntegrationUri: { 'Fn::GetAtt': [fnIds(dev).webhook, 'Arn'] },
+    });
+  });
+
+  it("throttles the $default stage to twice kintone's 60 notifications a minute, burst 10", () => {
+    // Arrange
+    const [, stage] = only(resourcesOf(dev.template, 'AWS::ApiGatewayV2::Stage'));
+    const throttle = propsOf(stage).DefaultRouteSettings as {
+      ThrottlingRateLimit: number;
+      ThrottlingBurstLimit: number;
+    };
+
+    // Assess
+    expect(propsOf(stage)).toMatchObject({ StageName: '$default', AutoDeploy: true });
+    expect(throttle).toEqual({ ThrottlingRateLimit: 2, ThrottlingBurstLimit: 10 });
+    // Headroom: a full minute of kintone's maximum fits twice into the steady rate.
+    expect(throttle.ThrottlingRateLimit * 60).toBe(2 * KINTONE_NOTIFICATIONS_PER_MINUTE);
+  });
+
+  it('writes JSON access logs that never contain the query string', () => {
+    // Arrange
+    const [, stage] = only(resourcesOf(dev.template, 'AWS::ApiGatewayV2::Stage'));
+    const settings = propsOf(stage).AccessLogSettings as {
+      DestinationArn: unknown;
+      Format: string;
+    };
+
+    // Act
+    const fields = JSON.parse(settings.Format) as Record<string, string>;
+
+    // Assess
+    expect(settings.DestinationArn).toEqual({
+      'Fn::GetAtt': [expect.stringMatching(/AccessLogs/), 'Arn'],
+    });
+    expect(fields).toMatchObject({
+      requestId: '$context.requestId',
+      path: '$context.path',
+      routeKey: '$context.routeKey',
+      status: '$context.status',
+    });
+    for (const variable of Object.values(fields)) {
+      expect(variable).toMatch(/^\$context\.[A-Za-z.]+$/);
+      expect(variable).not.toMatch(/querystring|requestOverride|rawQueryString|\$request\./i);
+    }
+  });
+});
+
+describe('queues', () => {
+  it('uses a FIFO queue deduplicated by the sender, with a 14-day FIFO dead-letter queue after 5 receives', () => {
+    // Arrange
+    const queueId = logicalIdOf(dev.stack, dev.stack.queue);
+    const dlqId = logicalIdOf(dev.stack, dev.stack.deadLetterQueue);
+    const queues = resourcesOf(dev.template, 'AWS::SQS::Queue');
+
+    // Assess
+    expect(Object.keys(queues).sort()).toEqual([dlqId, queueId].sort());
+    expect(propsOf(queues[queueId])).toMatchObject({
+      FifoQueue: true,
+      ContentBasedDeduplication: false,
+      SqsManagedSseEnabled: true,
+      VisibilityTimeout: 6 * DISPATCH_TIMEOUT.toSeconds(),
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] }, maxReceiveCount: 5 },
+    });
+    expect(propsOf(queues[queueId]).VisibilityTimeout).toBe(180);
+    expect(propsOf(queues[dlqId])).toMatchObject({
+      FifoQueue: true,
+      ContentBasedDeduplication: false,
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 14 * 24 * 3600,
+    });
+  });
+
+  it('denies access to both queues without TLS', () => {
+    // Act
+    const policies = Object.values(resourcesOf(dev.template, 'AWS::SQS::QueuePolicy'));
+
+    // Assess
+    expect(policies).toHaveLength(2);
+    for (const policy of policies) {
+      expect(statementsOf(policy)).toContainEqual(
+        expect.objectContaining({
+          Effect: 'Deny',
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        }),
+      );
+    }
+  });
+
+  it('feeds the dispatch function batches of 10 with partial failures and at most 2 at a time', () => {
+    // Assess
+    dev.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    dev.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: fnIds(dev).dispatch },
+      EventSourceArn: { 'Fn::GetAtt': [logicalIdOf(dev.stack, dev.stack.queue), 'Arn'] },
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 2 },
+    });
+  });
+});
+
+describe('DynamoDB table', () => {
+  it('matches the store adapter, on demand with point-in-time recovery and TTL on expiresAt', () => {
+    // Arrange
+    const definition = bridgeTableDefinition('unused');
+
+    // Assess
+    dev.template.hasResourceProperties('AWS::DynamoDB::Table', {
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: definition.KeySchema,
+      AttributeDefinitions: Match.arrayEquals(definition.AttributeDefinitions ?? []),
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'GSI1',
+          KeySchema: [
+            { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+            { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+    expect(definition.GlobalSecondaryIndexes?.[0]?.IndexName).toBe('GSI1');
+  });
+
+  it('is retained and deletion-protected in prod, and disposable in dev', () => {
+    // Arrange
+    const [, devTable] = only(resourcesOf(dev.template, 'AWS::DynamoDB::Table'));
+    const [, prodTable] = only(resourcesOf(prod.template, 'AWS::DynamoDB::Table'));
+
+    // Assess
+    expect(prodTable).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    expect(propsOf(prodTable).DeletionProtectionEnabled).toBe(true);
+    expect(devTable).toMatchObject({ DeletionPolicy: 'Delete' });
+    expect(propsOf(devTable).DeletionProtectionEnabled).toBe(false);
+  });
+
+  it('retains the secret and the logs in prod too', () => {
+    // Assess
+    const [, prodSecret] = only(resourcesOf(prod.template, 'AWS::SecretsManager::Secret'));
+    expect(prodSecret.DeletionPolicy).toBe('Retain');
+    for (const logGroup of Object.values(resourcesOf(prod.template, 'AWS::Logs::LogGroup'))) {
+      expect(logGroup.DeletionPolicy).toBe('Retain');
+    }
+  });
+});
+
+describe('SES', () => {
+  it('verifies the sender identity and attaches the configuration set to it', () => {
+    // Assess: dev defaults to company.email of config/demo.json, prod names a domain.
+    dev.template.hasResourceProperties('AWS::SES::EmailIdentity', {
+      EmailIdentity: 'purchasing@demo-shoji.example.jp',
+      ConfigurationSetAttributes: { ConfigurationSetName: { Ref: Match.anyValue() } },
+    });
+    prod.template.hasResourceProperties('AWS::SES::EmailIdentity', {
+      EmailIdentity: 'demo-shoji.example.jp',
+    });
+  });
+
+  it('publishes bounce, complaint, delivery and reject events to an encrypted topic the ses-events function subscribes to', () => {
+    // Arrange
+    const [, destination] = only(
+      resourcesOf(dev.template, 'AWS::SES::ConfigurationSetEventDestination'),
+    );
+    const eventDestination = propsOf(destination).EventDestination as {
+      Enabled: boolean;
+      MatchingEventTypes: string[];
+      SnsDestination: { TopicARN: { Ref: string } };
+    };
+    const topicId = eventDestination.SnsDestination.TopicARN.Ref;
+
+    // Assess
+    dev.template.hasResourceProperties('AWS::SES::ConfigurationSet', {
+      Name: 'stock-alert-bridge-dev',
+    });
+    expect(eventDestination.Enabled).toBe(true);
+    expect([...eventDestination.MatchingEventTypes].sort()).toEqual(
+      ['bounce', 'complaint', 'delivery', 'reject'].sort(),
+    );
+    expect(propsOf(resourcesOf(dev.template, 'AWS::SNS::Topic')[topicId]).KmsMasterKeyId).toEqual({
+      'Fn::GetAtt': [expect.stringMatching(/^TopicKey/), 'Arn'],
+    });
+    dev.template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'lambda',
+      TopicArn: { Ref: topicId },
+      Endpoint: { 'Fn::GetAtt': [fnIds(dev).sesEvents, 'Arn'] },
+    });
+    dev.template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [{ Ref: topicId }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'ses.amazonaws.com' },
+            Action: 'sns:Publish',
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('lets SES and CloudWatch use the topic key', () => {
+    // Assess
+    dev.template.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: {
+        Statement: Match.arrayWith(
+          ['ses.amazonaws.com', 'cloudwatch.amazonaws.com'].map((service) =>
+            Match.objectLike({
+              Effect: 'Allow',
+              Principal: { Service: service },
+              Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            }),
+          ),
+        ),
+      },
+    });
+  });
+});
+
+describe('secret', () => {
+  it('is named per stage and created without any value in the template', () => {
+    // Arrange
+    const [, secret] = only(resourcesOf(dev.template, 'AWS::SecretsManager::Secret'));
+    const templateText = JSON.stringify(dev.template.toJSON());
+
+    // Assess
+    expect(propsOf(secret).Name).toBe('stock-alert-bridge/dev/secrets');
+    expect(propsOf(secret).GenerateSecretString).toEqual({
+      SecretStringTemplate: '{}',
+      GenerateStringKey: 'placeholder',
+    });
+    expect(propsOf(secret).SecretString).toBeUndefined();
+    // Names operators must fill in, not values.
+    expect(propsOf(secret).Description).toContain('KINTONE_API_TOKEN_APP_12');
+    expect(propsOf(secret).Description).toContain('WEBHOOK_TOKEN_APP_12');
+    // No dynamic reference would copy a secret value into a resource property either.
+    expect(templateText).not.toMatch(/resolve:secretsmanager|"SecretString"/);
+    prod.template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      Name: 'stock-alert-bridge/prod/secrets',
+    });
+  });
+
+  it('may be read by each of the three functions', () => {
+    // Arrange
+    const secretRef = { Ref: logicalIdOf(dev.stack, dev.stack.secret) };
+
+    // Assess
+    for (const roleId of Object.values(roleIds(dev))) {
+      expect(roleStatements(dev.template, roleId)).toContainEqual({
+        Effect: 'Allow',
+        Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+        Resource: secretRef,
+      });
+    }
+  });
+});
+
+describe('IAM', () => {
+  it('uses no wildcard action and no Resource "*" anywhere, and no managed policy', () => {
+    // Act
+    const statements = Object.values(resourcesOf(dev.template, 'AWS::IAM::Policy')).flatMap(
+      statementsOf,
+    );
+
+    // Assess
+    expect(statements.length).toBeGreaterThan(0);
+    for (const statement of statements) {
+      for (const action of actionsOf(statement)) expect(action).not.toContain('*');
+      // The only wildcard is the table's index suffix, acknowledged for cdk-nag (IAM5).
+      const wildcards = stringsIn(statement.Resource).filter((value) => value.includes('*'));
+      expect(wildcards.every((value) => value === '/index/*')).toBe(true);
+    }
+    for (const role of Object.values(resourcesOf(dev.template, 'AWS::IAM::Role'))) {
+      expect(propsOf(role).ManagedPolicyArns).toBeUndefined();
+    }
+  });
+
+  it('grants table access to dispatch and ses-events, queue sends to webhook, and SES sends to dispatch only', () => {
+    // Arrange
+    const roles = roleIds(dev);
+    const tableArn = { 'Fn::GetAtt': [logicalIdOf(dev.stack, dev.stack.table), 'Arn'] };
+    const services = (roleId: string) =>
+      new Set(
+        roleStatements(dev.template, roleId).flatMap((s) =>
+          actionsOf(s).map((a) => a.split(':')[0]),
+        ),
+      );
+    const has = (roleId: string, action: string) =>
+      roleStatements(dev.template, roleId).some((s) => actionsOf(s).includes(action));
+
+    // Assess
+    expect([...services(roles.webhook)].sort()).toEqual(['logs', 'secretsmanager', 'sqs']);
+    expect(has(roles.webhook, 'sqs:SendMessage')).toBe(true);
+    expect(has(roles.webhook, 'sqs:ReceiveMessage')).toBe(false);
+    expect([...services(roles.dispatch)].sort()).toEqual([
+      'dynamodb',
+      'logs',
+      'secretsmanager',
+      'ses',
+      'sqs',
+    ]);
+    expect(has(roles.dispatch, 'sqs:SendMessage')).toBe(false);
+    expect([...services(roles.sesEvents)].sort()).toEqual(['dynamodb', 'logs', 'secretsmanager']);
+    for (const roleId of [roles.dispatch, roles.sesEvents]) {
+      expect(roleStatements(dev.template, roleId)).toContainEqual(
+        expect.objectContaining({
+          Action: expect.arrayContaining([
+            'dynamodb:GetItem',
+            'dynamodb:PutItem',
+            'dynamodb:Query',
+          ]),
+          Resource: expect.arrayContaining([tableArn]),
+        }),
+      );
+    }
+  });
+
+  it('lets dispatch send email only as the sender identity through the configuration set', () => {
+    // Arrange
+    const sesStatements = roleStatements(dev.template, roleIds(dev).dispatch).filter((s) =>
+      actionsOf(s).some((action) => action.startsWith('ses:')),
+    );
+
+    // Assess
+    expect(sesStatements).toHaveLength(1);
+    const [statement] = sesStatements;
+    expect(statement && actionsOf(statement).sort()).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
+    const resources = JSON.stringify(statement?.Resource);
+    expect(statement?.Resource).toHaveLength(2);
+    expect(resources).toContain(':identity/');
+    expect(resources).toContain(':configuration-set/');
+  });
+
+  it('writes logs only to the function’s own log group', () => {
+    // Assess
+    for (const [name, roleId] of Object.entries(roleIds(dev))) {
+      const logStatements = roleStatements(dev.template, roleId).filter((s) =>
+        actionsOf(s).some((action) => action.startsWith('logs:')),
+      );
+      expect(logStatements).toEqual([
+        {
+          Effect: 'Allow',
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          Resource: {
+            'Fn::GetAtt': [expect.stringMatching(new RegExp(`^${name}Logs`, 'i')), 'Arn'],
+          },
+        },
+      ]);
+    }
+  });
+});
+
+describe('alarms and dashboard', () => {
+  it('alarms on dead letters, errors and throttles of each function, and the SES bounce rate', () => {
+    // Arrange
+    const alarms = Object.values(resourcesOf(dev.template, 'AWS::CloudWatch::Alarm')).map(propsOf);
+    const ids = fnIds(dev);
+    const onFunction = (metricName: string, fnId: string) =>
+      alarms.filter(
+        (alarm) =>
+          alarm.MetricName === metricName &&
+          JSON.stringify(alarm.Dimensions) ===
+            JSON.stringify([{ Name: 'FunctionName', Value: { Ref: fnId } }]),
+      );
+
+    // Assess
+    expect(alarms).toHaveLength(8);
+    expect(
+      alarms.filter(
+        (alarm) =>
+          alarm.Namespace === 'AWS/SQS' &&
+          alarm.MetricName === 'ApproximateNumberOfMessagesVisible' &&
+          JSON.stringify(alarm.Dimensions).includes(
+            logicalIdOf(dev.stack, dev.stack.deadLetterQueue),
+          ) &&
+          alarm.Threshold === 0 &&
+          alarm.ComparisonOperator === 'GreaterThanThreshold',
+      ),
+    ).toHaveLength(1);
+    for (const fnId of Object.values(ids)) {
+      for (const metricName of ['Errors', 'Throttles']) {
+        expect(onFunction(metricName, fnId)).toEqual([
+          expect.objectContaining({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' }),
+        ]);
+      }
+    }
+    expect(alarms).toContainEqual(
+      expect.objectContaining({
+        Namespace: 'AWS/SES',
+        MetricName: 'Reputation.BounceRate',
+        Threshold: 0.05,
+        ComparisonOperator: 'GreaterThanThreshold',
+      }),
+    );
+  });
+
+  it('notifies an encrypted, TLS-only operators topic with an email subscription from every alarm', () => {
+    // Arrange
+    const subscription = emailSubscription(dev.template);
+    const topicRef = subscription.TopicArn as { Ref: string };
+
+    // Assess
+    expect(subscription.Endpoint).toBe('ops@example.com');
+    expect(emailSubscription(prod.template).Endpoint).toBe('oncall@demo-shoji.example.jp');
+    expect(
+      propsOf(resourcesOf(dev.template, 'AWS::SNS::Topic')[topicRef.Ref]).KmsMasterKeyId,
+    ).toBeDefined();
+    dev.template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [topicRef],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: 'sns:Publish',
+          }),
+        ]),
+      },
+    });
+    for (const alarm of Object.values(resourcesOf(dev.template, 'AWS::CloudWatch::Alarm'))) {
+      expect(propsOf(alarm).AlarmActions).toEqual([topicRef]);
+      expect(propsOf(alarm).OKActions).toEqual([topicRef]);
+      // The topic policy admits this stack's alarms by name prefix.
+      expect(propsOf(alarm).AlarmName).toMatch(/^stock-alert-bridge-dev-/);
+    }
+  });
+
+  it('shows the five bridge metrics and both queue depths on a dashboard', () => {
+    // Arrange
+    const [, dashboard] = only(resourcesOf(dev.template, 'AWS::CloudWatch::Dashboard'));
+    const body = JSON.stringify(propsOf(dashboard).DashboardBody);
+
+    // Assess
+    for (const metricName of BRIDGE_METRIC_NAMES) {
+      expect(body).toContain(
+        `\\"StockAlertBridge\\",\\"${metricName}\\",\\"service\\",\\"stock-alert-bridge\\"`,
+      );
+    }
+    expect(body.match(/ApproximateNumberOfMessagesVisible/g)).toHaveLength(2);
+    expect(body).toContain(logicalIdOf(dev.stack, dev.stack.queue));
+    expect(body).toContain(logicalIdOf(dev.stack, dev.stack.deadLetterQueue));
+  });
+});
+
+describe('outputs', () => {
+  it('gives operators the webhook URL without its token, and the resource names', () => {
+    // Act
+    const outputs = dev.template.toJSON() as { Outputs: Record<string, { Value: unknown }> };
+
+    // Assess
+    expect(Object.keys(outputs.Outputs).sort()).toEqual(
+      [
+        'DeadLetterQueueUrl',
+        'QueueUrl',
+        'SecretsArn',
+        'TableName',
+        'WebhookUrlWithoutToken',
+      ].sort(),
+    );
+    const url = JSON.stringify(outputs.Outputs.WebhookUrlWithoutToken?.Value);
+    expect(url).toContain('https://');
+    expect(url).toMatch(/\/webhooks\/kintone"\]\]\}$/);
+    expect(url).not.toContain('token=');
+  });
+});
+
+describe('cdk-nag (AwsSolutions)', () => {
+  it('reports no unacknowledged finding for either stage', () => {
+    for (const bridge of [dev, prod]) {
+      // Act: the plugin already ran during synth (which would have thrown); its report is on disk.
+      const report = JSON.parse(
+        readFileSync(path.join(bridge.assembly.directory, VALIDATION_REPORT_FILE), 'utf8'),
+      ) as { pluginReports: { pluginName: string; violations: unknown[] }[] };
+      const direct = new AwsSolutionsChecks().validateScope(bridge.app);
+
+      // Assess
+      expect(report.pluginReports.flatMap((plugin) => plugin.violations)).toEqual([]);
+      expect(direct.violations).toEqual([]);
+      expect(direct.success).toBe(true);
+    }
+  });
+
+  it('fails synth on a finding nobody acknowledged', () => {
+    // Act + Assess: a queue without a dead-letter queue or TLS enforcement, outside the design.
+    expect(() =>
+      synthBridge({}, {}, (stack) => {
+        new sqs.Queue(stack, 'Unreviewed');
+      }),
+    ).toThrow(/AwsSolutions-SQS3[\s\S]*Unreviewed/);
+  });
+
+  it('acknowledges only the reviewed findings, each on its own construct with a reason', () => {
+    // Act
+    const acknowledgements = acknowledgementsIn(dev.app);
+
+    // Assess
+    const tableId = logicalIdOf(dev.stack, dev.stack.table);
+    expect(acknowledgements.map(({ path: at, id }) => `${at} ${id}`).sort()).toEqual(
+      [
+        'StockAlertBridge-dev/WebhookApi/Api/POST--webhooks--kintone AwsSolutions-APIG4',
+        'StockAlertBridge-dev/Secrets AwsSolutions-SMG4',
+        'StockAlertBridge-dev/Webhook/Function AwsSolutions-L1',
+        'StockAlertBridge-dev/Dispatch/Function AwsSolutions-L1',
+        'StockAlertBridge-dev/SesEvents/Function AwsSolutions-L1',
+        `StockAlertBridge-dev/Dispatch/Role AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
+        `StockAlertBridge-dev/SesEvents/Role AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
+      ].sort(),
+    );
+    for (const { reason } of acknowledgements) expect(reason.length).toBeGreaterThan(80);
+  });
+});
