@@ -1,0 +1,32 @@
+import type { BridgeConfig } from '../config/schema';
+import type { OrderDecision } from '../domain/decision';
+import { localDate } from '../domain/dates';
+import type { ItemSnapshot } from '../domain/item';
+import type { OrderRequest } from '../domain/order';
+
+/**
+ * The 発注依頼 for an order decision: what the supplier receives by email or fax. Built once
+ * when the order is created and stored with it, so every retry and every channel sends exactly
+ * the same request.
+ *
+ * @example
+ * const request = buildOrderRequest(item, decision, 'PO-20261128-0001', config, new Date());
+ */
+export function buildOrderRequest(
+  item: ItemSnapshot,
+  decision: OrderDecision,
+  orderNumber: string,
+  config: BridgeConfig,
+  now: Date,
+): OrderRequest {
+  return {
+    orderNumber,
+    orderedAt: now.toISOString(),
+    orderDate: localDate(now, config.timeZone),
+    desiredDeliveryDate: decision.desiredDeliveryDate,
+    supplier: item.supplier,
+    lines: [{ sku: item.sku, name: item.name, quantity: decision.quantity, unit: item.unit }],
+    company: config.company,
+    reason: decision.reason,
+  };
+}

@@ -1,0 +1,36 @@
+/** One fax to send: a rendered order form to one number. */
+export interface OutgoingFax {
+  /** Destination in E.164 form, e.g. `+81312345678`; adapters reformat it as their provider needs. */
+  to: string;
+  /** The PDF to transmit. */
+  pdf: Buffer;
+  /** File name shown by providers, e.g. `PO-20261128-0001.pdf`. */
+  fileName: string;
+  /** Order number, sent as a tag/reference so status callbacks can be matched to the order. */
+  orderNumber: string;
+}
+
+export interface SentFax {
+  /** The provider's id for the fax (Phaxio fax id, or the SES message id for email-to-fax). */
+  faxId: string;
+  /** Which gateway accepted it (`phaxio`, `email-to-fax`). */
+  gateway: string;
+}
+
+/**
+ * Sends faxes through a fax service. A resolved promise means the provider ACCEPTED the fax
+ * for transmission; whether it reached the machine arrives later as a status callback.
+ */
+export interface FaxGateway {
+  sendFax(fax: OutgoingFax): Promise<SentFax>;
+}
+
+/** A fax's final outcome, as reported by the provider's status callback. */
+export interface FaxStatusUpdate {
+  faxId: string;
+  orderNumber?: string;
+  status: 'delivered' | 'failed';
+  /** Provider's reason for a failure, for the record and the operator. */
+  detail?: string;
+  at: string;
+}
