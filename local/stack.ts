@@ -8,13 +8,15 @@ import {
   DynamoDbBridgeStore,
   ensureBridgeTable,
 } from '../shared/adapters/dynamodb/dynamodb-bridge-store';
+import { kintoneClients } from '../shared/adapters/kintone/kintone-clients';
 import { RestKintoneRecordWriter } from '../shared/adapters/kintone/kintone-record-writer';
+import { LoggingBridgeMetrics } from '../shared/adapters/metrics/logging-bridge-metrics';
+import { EnvSecretSource } from '../shared/adapters/secrets/env-secret-source';
 import { SesOrderMailer } from '../shared/adapters/ses/ses-order-mailer';
 import type { Env } from '../shared/config/env';
 import { ConfigError, loadConfigFile, resolveSecret } from '../shared/config/load-config';
 import type { BridgeConfig } from '../shared/config/schema';
 import { createDispatchHandler } from '../functions/dispatch/handler';
-import { kintoneClients } from '../functions/dispatch/wiring';
 import { createWebhookHandler } from '../functions/webhook/handler';
 import { buildWebhookDeps } from '../functions/webhook/wiring';
 import { startDynalite, type LocalDynamo } from './dynamodb/dynalite';
@@ -197,14 +199,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     cleanups.push(() => queue.stop());
 
-    const webhook = createWebhookHandler(buildWebhookDeps(config, env, queue, logger));
+    // Locally the secrets are the environment (with generated values) and metrics are logged.
+    const secrets = new EnvSecretSource(env);
+    const metrics = new LoggingBridgeMetrics(logger);
+    const webhook = createWebhookHandler(buildWebhookDeps(config, secrets, queue, logger, metrics));
     const dispatch = createDispatchHandler({
       config,
       store,
       mailer: new SesOrderMailer({ client: sesClient }),
-      kintone: new RestKintoneRecordWriter(kintoneClients(config, env, kintoneBaseUrl)),
+      kintone: new RestKintoneRecordWriter(kintoneClients(config, secrets, kintoneBaseUrl)),
       logger,
       now: options.now ?? (() => new Date()),
+      metrics,
     });
     queue.start((event: SQSEvent) =>
       dispatch(event, localLambdaContext('stock-alert-bridge-dispatch')),

@@ -1,14 +1,22 @@
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { describeIssues } from '../../shared/config/load-config';
 import { processNotification, type DispatchDeps } from '../../shared/dispatch/process-notification';
 import { notificationSchema } from '../../shared/kintone/notification';
+import { NO_METRICS } from '../../shared/ports/bridge-metrics';
 
 export interface DispatchHandlerDeps extends DispatchDeps {
   logger: Logger;
+  /**
+   * Powertools Metrics that `metrics` writes to, published after every invocation by the
+   * `logMetrics` middleware. Left out where metrics are not published as EMF (tests, local).
+   */
+  powertoolsMetrics?: Metrics;
 }
 
 export type DispatchHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
@@ -41,12 +49,14 @@ function parseMessage(record: SQSRecord) {
  */
 export function makeDispatchHandler(deps: DispatchHandlerDeps) {
   const processor = new SqsFifoPartialProcessorAsync();
+  const metrics = deps.metrics ?? NO_METRICS;
   const handleRecord = async (record: SQSRecord): Promise<void> => {
     try {
       const notification = parseMessage(record);
       deps.logger.appendKeys({ correlation_id: notification.id });
       await processNotification(notification, deps);
     } catch (error) {
+      metrics.count('DispatchFailures');
       deps.logger.error('notification failed; it will be retried', {
         error:
           error instanceof Error ? { name: error.name, message: error.message } : String(error),
@@ -66,8 +76,11 @@ export function makeDispatchHandler(deps: DispatchHandlerDeps) {
     });
 }
 
+/** The composed Lambda handler: Lambda context in the logs, metrics published. */
 export function createDispatchHandler(deps: DispatchHandlerDeps): DispatchHandler {
-  return middy(makeDispatchHandler(deps)).use(
+  const handler = middy(makeDispatchHandler(deps)).use(
     injectLambdaContext(deps.logger, { resetKeys: true }),
-  ) as DispatchHandler;
+  );
+  if (deps.powertoolsMetrics) handler.use(logMetrics(deps.powertoolsMetrics));
+  return handler as DispatchHandler;
 }

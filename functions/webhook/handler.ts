@@ -1,5 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type {
   APIGatewayProxyEventV2,
@@ -18,6 +20,7 @@ import {
   notificationSchema,
   type KintoneNotification,
 } from '../../shared/kintone/notification';
+import { NO_METRICS, type BridgeMetrics } from '../../shared/ports/bridge-metrics';
 import type { NotificationQueue } from '../../shared/ports/notification-queue';
 import type { WebhookTokenVerifier } from '../../shared/webhook/token-verifier';
 
@@ -25,11 +28,22 @@ import type { WebhookTokenVerifier } from '../../shared/webhook/token-verifier';
 export const MAX_NOTIFICATION_BYTES = 1024 * 1024;
 
 export interface WebhookDeps {
-  verifier: WebhookTokenVerifier;
+  /**
+   * The verifier for the current tokens. Asked on every request: the tokens live in a cached
+   * secret, and a rotated token must be accepted without a redeploy.
+   */
+  tokens: () => Promise<WebhookTokenVerifier>;
   queue: NotificationQueue;
   logger: Logger;
   /** Field codes kept per app when queuing (the rest of the record is dropped). */
   fieldCodesByApp: ReadonlyMap<string, readonly string[]>;
+  /** Counts NotificationsReceived; counts nothing when left out. */
+  metrics?: BridgeMetrics;
+  /**
+   * Powertools Metrics that `metrics` writes to, published after every invocation by the
+   * `logMetrics` middleware. Left out where metrics are not published as EMF (tests, local).
+   */
+  powertoolsMetrics?: Metrics;
 }
 
 export type WebhookHandler = (
@@ -65,7 +79,8 @@ function trimRecord(
 export function makeWebhookHandler(deps: WebhookDeps) {
   return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
     // The token is checked before the body is even read: a wrong token touches nothing else.
-    const apps = deps.verifier.appsFor(event.queryStringParameters?.token);
+    const verifier = await deps.tokens();
+    const apps = verifier.appsFor(event.queryStringParameters?.token);
     if (apps.size === 0) throw new UnauthorizedError();
 
     const body = readBody(event);
@@ -116,6 +131,7 @@ export function makeWebhookHandler(deps: WebhookDeps) {
       groupId: notificationGroupId(notification),
       body: queuedBody,
     });
+    (deps.metrics ?? NO_METRICS).count('NotificationsReceived');
     deps.logger.info('notification queued', {
       notificationId: notification.id,
       type: notification.type,
@@ -125,9 +141,15 @@ export function makeWebhookHandler(deps: WebhookDeps) {
   };
 }
 
-/** The composed Lambda handler: Lambda context in the logs, then error mapping. */
+/**
+ * The composed Lambda handler: Lambda context in the logs, metrics published, then error
+ * mapping. The event is never logged, whatever POWERTOOLS_LOGGER_LOG_EVENT says: its query
+ * string holds the webhook token.
+ */
 export function createWebhookHandler(deps: WebhookDeps): WebhookHandler {
-  return middy(makeWebhookHandler(deps))
-    .use(injectLambdaContext(deps.logger, { resetKeys: true }))
-    .use(httpErrorHandler({ logger: deps.logger })) as WebhookHandler;
+  const handler = middy(makeWebhookHandler(deps)).use(
+    injectLambdaContext(deps.logger, { resetKeys: true, logEvent: false }),
+  );
+  if (deps.powertoolsMetrics) handler.use(logMetrics(deps.powertoolsMetrics));
+  return handler.use(httpErrorHandler({ logger: deps.logger })) as WebhookHandler;
 }

@@ -1,12 +1,21 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import {
+  createPowertoolsMetrics,
+  DEFAULT_SERVICE_NAME,
+  PowertoolsBridgeMetrics,
+} from '../../shared/adapters/metrics/powertools-bridge-metrics';
+import { secretSourceFromEnv } from '../../shared/adapters/secrets/secret-source-from-env';
 import { SqsNotificationQueue } from '../../shared/adapters/sqs/sqs-notification-queue';
 import { loadConfigFromEnv, requireEnv, type Env } from '../../shared/config/env';
 import { ConfigError, resolveSecret } from '../../shared/config/load-config';
 import { MIN_LITERAL_SECRET_LENGTH, type BridgeConfig } from '../../shared/config/schema';
+import { memoizeBySecrets } from '../../shared/config/secret-memo';
 import { referencedFieldCodes } from '../../shared/kintone/record-mapper';
+import { NO_METRICS, type BridgeMetrics } from '../../shared/ports/bridge-metrics';
 import type { NotificationQueue } from '../../shared/ports/notification-queue';
-import { WebhookTokenVerifier } from '../../shared/webhook/token-verifier';
+import type { SecretSource } from '../../shared/ports/secret-source';
+import { WebhookTokenVerifier, type AppTokens } from '../../shared/webhook/token-verifier';
 import { createWebhookHandler, type WebhookDeps, type WebhookHandler } from './handler';
 
 /** A token from the environment must be as unguessable as a literal one in the config. */
@@ -19,32 +28,65 @@ function webhookToken(value: string, appId: string): string {
   return value;
 }
 
+/**
+ * Every app's accepted webhook tokens, resolved from the secret source on each call and
+ * turned into a verifier only when they change (see {@link memoizeBySecrets}).
+ *
+ * @example
+ * const tokens = webhookTokens(config, new EnvSecretSource(process.env));
+ * (await tokens()).appsFor(token);
+ */
+export function webhookTokens(
+  config: BridgeConfig,
+  secrets: SecretSource,
+): () => Promise<WebhookTokenVerifier> {
+  return memoizeBySecrets(
+    secrets,
+    (env): AppTokens[] =>
+      config.apps.map((app) => ({
+        appId: app.appId,
+        tokens: app.webhookTokens.map((ref, index) =>
+          webhookToken(
+            resolveSecret(ref, env, `apps[app ${app.appId}].webhookTokens[${index}]`, (name) =>
+              secrets.describe(name),
+            ),
+            app.appId,
+          ),
+        ),
+      })),
+    (apps) => new WebhookTokenVerifier(apps),
+  );
+}
+
 /** Builds the webhook function's collaborators from a validated configuration. */
 export function buildWebhookDeps(
   config: BridgeConfig,
-  env: Env,
+  secrets: SecretSource,
   queue: NotificationQueue,
   logger: Logger,
+  metrics: BridgeMetrics = NO_METRICS,
 ): WebhookDeps {
-  const verifier = new WebhookTokenVerifier(
-    config.apps.map((app) => ({
-      appId: app.appId,
-      tokens: app.webhookTokens.map((ref, index) =>
-        webhookToken(
-          resolveSecret(ref, env, `apps[app ${app.appId}].webhookTokens[${index}]`),
-          app.appId,
-        ),
-      ),
-    })),
-  );
   const fieldCodesByApp = new Map(config.apps.map((app) => [app.appId, referencedFieldCodes(app)]));
-  return { verifier, queue, logger, fieldCodesByApp };
+  return { tokens: webhookTokens(config, secrets), queue, logger, fieldCodesByApp, metrics };
 }
 
-/** The Lambda wiring: configuration and queue URL from the environment. */
+/**
+ * The Lambda wiring: configuration, queue URL and Powertools settings from the environment;
+ * webhook tokens from the Secrets Manager secret `SECRETS_ARN` (or the environment without it).
+ */
 export function wireWebhookFromEnv(env: Env): WebhookHandler {
-  const logger = new Logger({ serviceName: 'stock-alert-bridge' });
+  const logger = new Logger({
+    serviceName: env.POWERTOOLS_SERVICE_NAME?.trim() || DEFAULT_SERVICE_NAME,
+  });
   const config = loadConfigFromEnv(env);
   const queue = new SqsNotificationQueue(new SQSClient({}), requireEnv(env, 'QUEUE_URL'));
-  return createWebhookHandler(buildWebhookDeps(config, env, queue, logger));
+  const powertoolsMetrics = createPowertoolsMetrics(env, logger);
+  const deps = buildWebhookDeps(
+    config,
+    secretSourceFromEnv(env, logger),
+    queue,
+    logger,
+    new PowertoolsBridgeMetrics(powertoolsMetrics),
+  );
+  return createWebhookHandler({ ...deps, powertoolsMetrics });
 }

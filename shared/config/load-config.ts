@@ -61,16 +61,20 @@ export function findApp(config: BridgeConfig, appId: string): AppConfig | undefi
 /**
  * Resolves a secret reference against an environment (passed in, never read globally here).
  * Throws a ConfigError naming the missing variable, never the value.
+ *
+ * @param describe says where a name is looked up, for the error message; the default suits the
+ *   process environment, a Secrets Manager source names its secret instead.
  */
 export function resolveSecret(
   ref: SecretRef,
   env: Readonly<Record<string, string | undefined>>,
   what: string,
+  describe: (name: string) => string = (name) => `environment variable ${name}`,
 ): string {
   if (typeof ref === 'string') return ref;
   const value = env[ref.env];
   if (value === undefined || value.trim() === '') {
-    throw new ConfigError(`${what}: environment variable ${ref.env} is not set`);
+    throw new ConfigError(`${what}: ${describe(ref.env)} is not set`);
   }
   return value.trim();
 }

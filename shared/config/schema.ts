@@ -64,6 +64,8 @@ export const writeBackSchema = z.strictObject({
   orderNumber: fieldCode,
   orderedAt: fieldCode.optional(),
   reason: fieldCode,
+  /** Delivery of the order email as SES reports it (配信済 / 不達 / 苦情 / 拒否). */
+  deliveryStatus: fieldCode.optional(),
 });
 
 const nonNegative = z.number().finite().nonnegative();

@@ -12,6 +12,7 @@ import {
 } from '../kintone/notification';
 import { mapRecord } from '../kintone/record-mapper';
 import { changedFields, decisionOutcome, orderComment, orderOutcome } from '../kintone/write-back';
+import { NO_METRICS, type BridgeMetrics } from '../ports/bridge-metrics';
 import type { BridgeStore, ItemKey, StoredOrder } from '../ports/bridge-store';
 import type { KintoneRecordWriter } from '../ports/kintone-record-writer';
 import type { BridgeLogger } from '../ports/logger';
@@ -26,6 +27,8 @@ export interface DispatchDeps {
   logger: BridgeLogger;
   /** Injected so tests and replays control time. */
   now: () => Date;
+  /** Counts OrdersCreated and EmailsSent; counts nothing when left out. */
+  metrics?: BridgeMetrics;
 }
 
 /** What happened to one notification; logged, and returned for tests. */
@@ -215,6 +218,7 @@ async function createOrder(
     createdByNotificationId: notificationId,
     steps: {},
   });
+  if (created) (deps.metrics ?? NO_METRICS).count('OrdersCreated');
   deps.logger.info(created ? 'order created' : 'order already existed for this cycle', {
     orderNumber: order.request.orderNumber,
     cycle,
@@ -235,6 +239,7 @@ async function completeOrderSteps(
 
   if (!current.steps.emailSentAt) {
     const sent = await deps.mailer.sendOrderRequest(current.request);
+    (deps.metrics ?? NO_METRICS).count('EmailsSent');
     current = await store.recordOrderStep(key, current.cycle, {
       kind: 'email-sent',
       at: deps.now().toISOString(),

@@ -7,18 +7,27 @@ export interface ItemKey {
   recordId: string;
 }
 
+/** What SES last reported about the order request email. */
+export const DELIVERY_STATUSES = ['delivered', 'bounced', 'complained', 'rejected'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
 /** Steps of one order, recorded as each completes so a retry redoes only what is missing. */
 export interface OrderSteps {
   emailSentAt?: string;
   emailMessageId?: string;
   writtenBackAt?: string;
   commentedAt?: string;
+  /** Delivery status from SES events, with the event's time and a short description. */
+  deliveryStatus?: DeliveryStatus;
+  deliveryDetail?: string;
+  deliveryAt?: string;
 }
 
 export type OrderStep =
   | { kind: 'email-sent'; at: string; messageId: string }
   | { kind: 'written-back'; at: string }
-  | { kind: 'commented'; at: string };
+  | { kind: 'commented'; at: string }
+  | { kind: 'delivery'; at: string; status: DeliveryStatus; detail: string };
 
 export type OrderStatus = 'open' | 'closed';
 
@@ -89,6 +98,12 @@ export interface BridgeStore {
    * existing order is returned with `created: false` (a retry, or a concurrent twin).
    */
   createOrder(order: StoredOrder): Promise<{ order: StoredOrder; created: boolean }>;
+
+  /**
+   * Finds an order by its number (any cycle, open or closed); undefined when there is none.
+   * The order comes back as stored now, steps included.
+   */
+  findOrderByNumber(orderNumber: string): Promise<StoredOrder | undefined>;
 
   /** Records a completed step of an order and returns the updated order. */
   recordOrderStep(key: ItemKey, cycle: number, step: OrderStep): Promise<StoredOrder>;

@@ -90,6 +90,14 @@ export class InMemoryBridgeStore implements BridgeStore {
     return { order: structuredClone(order), created: true };
   }
 
+  async findOrderByNumber(orderNumber: string): Promise<StoredOrder | undefined> {
+    this.record('findOrderByNumber', orderNumber);
+    const order = [...this.storedOrders.values()].find(
+      (stored) => stored.request.orderNumber === orderNumber,
+    );
+    return order && structuredClone(order);
+  }
+
   async recordOrderStep(key: ItemKey, cycle: number, step: OrderStep): Promise<StoredOrder> {
     this.record('recordOrderStep', key, cycle, step);
     assertOrderCycle(cycle);

@@ -169,6 +169,77 @@ describe.each(implementations)('BridgeStore contract: $name', ({ create }) => {
     expect(currentOrder?.steps).toEqual(allSteps);
   });
 
+  it('records the delivery status and replaces it with the next one', async () => {
+    // Prepare
+    await store.createOrder(orderFor(KEY, 1, 'PO-20261128-0001'));
+    await store.recordOrderStep(KEY, 1, {
+      kind: 'email-sent',
+      at: '2026-11-28T01:02:04.000Z',
+      messageId: '<m-1@ses.example>',
+    });
+
+    // Act
+    const delivered = await store.recordOrderStep(KEY, 1, {
+      kind: 'delivery',
+      at: '2026-11-28T01:02:09.000Z',
+      status: 'delivered',
+      detail: '250 2.0.0 OK (order@yamada.example)',
+    });
+    const bounced = await store.recordOrderStep(KEY, 1, {
+      kind: 'delivery',
+      at: '2026-11-28T01:05:00.000Z',
+      status: 'bounced',
+      detail: 'Permanent/General: smtp; 550 5.1.1 user unknown (order@yamada.example)',
+    });
+
+    // Assess
+    expect(delivered.steps).toEqual({
+      emailSentAt: '2026-11-28T01:02:04.000Z',
+      emailMessageId: '<m-1@ses.example>',
+      deliveryStatus: 'delivered',
+      deliveryDetail: '250 2.0.0 OK (order@yamada.example)',
+      deliveryAt: '2026-11-28T01:02:09.000Z',
+    });
+    expect(bounced.steps).toEqual({
+      emailSentAt: '2026-11-28T01:02:04.000Z',
+      emailMessageId: '<m-1@ses.example>',
+      deliveryStatus: 'bounced',
+      deliveryDetail: 'Permanent/General: smtp; 550 5.1.1 user unknown (order@yamada.example)',
+      deliveryAt: '2026-11-28T01:05:00.000Z',
+    });
+    expect((await store.loadItem(KEY)).currentOrder?.steps).toEqual(bounced.steps);
+  });
+
+  it('finds an order by number in any cycle, as stored now, and nothing for another number', async () => {
+    // Prepare
+    const first = orderFor(KEY, 1, 'PO-20261128-0001');
+    await store.createOrder(first);
+    await store.closeOrder(KEY, 1, '2026-12-04T09:00:00.000Z', '入荷済');
+    const second = orderFor(KEY, 2, 'PO-20261210-0001');
+    await store.createOrder(second);
+    await store.createOrder(orderFor(OTHER_KEY, 1, 'PO-20261210-0002'));
+    const withStep = await store.recordOrderStep(KEY, 2, {
+      kind: 'email-sent',
+      at: '2026-12-10T01:00:00.000Z',
+      messageId: '<m-2@ses.example>',
+    });
+
+    // Act
+    const foundFirst = await store.findOrderByNumber('PO-20261128-0001');
+    const foundSecond = await store.findOrderByNumber('PO-20261210-0001');
+    const unknown = await store.findOrderByNumber('PO-20261210-0099');
+
+    // Assess
+    expect(foundFirst).toEqual({
+      ...first,
+      status: 'closed',
+      closedAt: '2026-12-04T09:00:00.000Z',
+      closedStatus: '入荷済',
+    });
+    expect(foundSecond).toEqual(withStep);
+    expect(unknown).toBeUndefined();
+  });
+
   it('refuses to record a step of an order that does not exist', async () => {
     await expect(
       store.recordOrderStep(KEY, 1, { kind: 'written-back', at: '2026-11-28T01:02:05.000Z' }),

@@ -6,6 +6,7 @@ import { loadConfigFile, parseConfig } from '../../shared/config/load-config';
 import type { BridgeConfig } from '../../shared/config/schema';
 import { createWebhookHandler, MAX_NOTIFICATION_BYTES } from '../../functions/webhook/handler';
 import { buildWebhookDeps } from '../../functions/webhook/wiring';
+import { EnvSecretSource } from '../../shared/adapters/secrets/env-secret-source';
 import { RecordingNotificationQueue } from '../fakes/recording-queue';
 import {
   DEMO_CONFIG_PATH,
@@ -62,7 +63,9 @@ const KEPT_FIELD_CODES = [
 function setup(config: BridgeConfig = loadConfigFile(DEMO_CONFIG_PATH), env: Env = ENV) {
   const queue = new RecordingNotificationQueue();
   const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
-  const handler = createWebhookHandler(buildWebhookDeps(config, env, queue, logger));
+  const handler = createWebhookHandler(
+    buildWebhookDeps(config, new EnvSecretSource(env), queue, logger),
+  );
   const responses: APIGatewayProxyStructuredResultV2[] = [];
   const post = async (options: HttpApiEventOptions): Promise<APIGatewayProxyStructuredResultV2> => {
     const response = await handler(httpApiEvent(options), lambdaContext);

@@ -9,7 +9,12 @@ import { z } from 'zod';
 import type { DecisionKind } from '../../domain/decision';
 import type { SupplierContact } from '../../domain/item';
 import type { CompanyBlock, OrderLine, OrderRequest } from '../../domain/order';
-import type { ItemRecord, OrderSteps, StoredOrder } from '../../ports/bridge-store';
+import {
+  DELIVERY_STATUSES,
+  type ItemRecord,
+  type OrderSteps,
+  type StoredOrder,
+} from '../../ports/bridge-store';
 
 const decisionKinds = [
   'order',
@@ -62,6 +67,9 @@ const orderStepsSchema = z.object({
   emailMessageId: z.string().optional(),
   writtenBackAt: z.string().optional(),
   commentedAt: z.string().optional(),
+  deliveryStatus: z.enum(DELIVERY_STATUSES).optional(),
+  deliveryDetail: z.string().optional(),
+  deliveryAt: z.string().optional(),
 });
 
 /** An order item; the key and index attributes are stripped by parsing. */

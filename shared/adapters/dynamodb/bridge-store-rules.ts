@@ -94,6 +94,8 @@ export function orderStepFields(step: OrderStep): OrderSteps {
       return { writtenBackAt: step.at };
     case 'commented':
       return { commentedAt: step.at };
+    case 'delivery':
+      return { deliveryStatus: step.status, deliveryDetail: step.detail, deliveryAt: step.at };
   }
 }
 

@@ -192,6 +192,24 @@ export class DynamoDbBridgeStore implements BridgeStore {
     return { order: existing, created: false };
   }
 
+  async findOrderByNumber(orderNumber: string): Promise<StoredOrder | undefined> {
+    // GSI reads are eventually consistent, so the index only says where the order is; the
+    // order itself is then read consistently, with the steps recorded a moment ago.
+    const { Items = [] } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: BRIDGE_GSI1_NAME,
+        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk = :sk',
+        ExpressionAttributeValues: { ':pk': `ORDER#${orderNumber}`, ':sk': ORDER_GSI1_SK },
+        Limit: 1,
+      }),
+    );
+    const [indexed] = Items;
+    if (!indexed) return undefined;
+    const { appId, recordId, cycle } = parseBridgeItem(storedOrderSchema, indexed, this.tableName);
+    return this.getOrder({ appId, recordId }, cycle);
+  }
+
   async recordOrderStep(key: ItemKey, cycle: number, step: OrderStep): Promise<StoredOrder> {
     const fields = Object.entries(orderStepFields(step));
     const names: Record<string, string> = { '#steps': 'steps' };

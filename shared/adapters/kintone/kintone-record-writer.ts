@@ -8,21 +8,24 @@ export function createKintoneClient(baseUrl: string, apiToken: string): KintoneR
 
 /**
  * Writes the bridge's outcome through kintone's REST API, one client per app (each app has its
- * own API token). Errors propagate: the dispatcher's queue retries the step that failed.
+ * own API token, which may come from a cached secret: hence the asynchronous lookup). Errors
+ * propagate: the dispatcher's queue retries the step that failed.
  */
 export class RestKintoneRecordWriter implements KintoneRecordWriter {
-  constructor(private readonly clientForApp: (appId: string) => KintoneRestAPIClient) {}
+  constructor(private readonly clientForApp: (appId: string) => Promise<KintoneRestAPIClient>) {}
 
   async updateFields(appId: string, recordId: string, values: FieldValues): Promise<void> {
     const record = Object.fromEntries(
       Object.entries(values).map(([code, value]) => [code, { value }]),
     );
     // No revision: the bridge only touches its own fields, so a staff edit in between is kept.
-    await this.clientForApp(appId).record.updateRecord({ app: appId, id: recordId, record });
+    const client = await this.clientForApp(appId);
+    await client.record.updateRecord({ app: appId, id: recordId, record });
   }
 
   async addComment(appId: string, recordId: string, text: string): Promise<void> {
-    await this.clientForApp(appId).record.addRecordComment({
+    const client = await this.clientForApp(appId);
+    await client.record.addRecordComment({
       app: appId,
       record: recordId,
       comment: { text },

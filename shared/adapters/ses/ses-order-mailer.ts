@@ -1,4 +1,5 @@
 import { SendEmailCommand, type SESClient, type SendEmailCommandInput } from '@aws-sdk/client-ses';
+import { ORDER_NUMBER_TAG } from '../../delivery/ses-event';
 import type { OrderRequest } from '../../domain/order';
 import { headerSafe } from '../../email/header-safe';
 import { formatMailbox, isPlausibleEmailAddress } from '../../email/mailbox';
@@ -12,8 +13,8 @@ export type { OrderMailerErrorOptions } from './order-mailer-errors';
 /** Charset SES declares for subject and bodies; the renderer produces Unicode text. */
 const MESSAGE_CHARSET = 'UTF-8';
 
-/** Name of the message tag that carries the order number into SES event publishing. */
-export const ORDER_NUMBER_TAG = 'orderNumber';
+// The tag that carries the order number into SES event publishing; ses-events reads it back.
+export { ORDER_NUMBER_TAG };
 
 /** SES message tag values: ASCII letters, digits, `_ - . @`, at most 256 characters. */
 const SES_TAG_VALUE = /^[A-Za-z0-9_.@-]{1,256}$/;

@@ -1,0 +1,195 @@
+import { findApp } from '../config/load-config';
+import type { BridgeConfig } from '../config/schema';
+import { NO_METRICS, type BridgeMetrics } from '../ports/bridge-metrics';
+import type { BridgeStore, DeliveryStatus, StoredOrder } from '../ports/bridge-store';
+import type { KintoneRecordWriter } from '../ports/kintone-record-writer';
+import type { BridgeLogger } from '../ports/logger';
+import { deliveryDetail, type DeliveryReport } from './ses-event';
+
+/** Collaborators of {@link recordDelivery}, built once in the function's wiring. */
+export interface DeliveryDeps {
+  config: BridgeConfig;
+  store: BridgeStore;
+  kintone: KintoneRecordWriter;
+  logger: BridgeLogger;
+  /** Counts EmailBounces; counts nothing when left out. */
+  metrics?: BridgeMetrics;
+  /** Time of recording when SES gave none. */
+  now: () => Date;
+}
+
+/** What {@link recordDelivery} did with one report; logged, and returned for tests. */
+export interface DeliveryOutcome {
+  orderNumber: string | undefined;
+  status: DeliveryStatus;
+  result:
+    | 'recorded'
+    /** The same status and detail were recorded before (SNS delivered the event twice). */
+    | 'duplicate'
+    /** A newer or worse status is recorded (e.g. a Delivery reported after the bounce). */
+    | 'superseded'
+    /** The email carried no order number tag: not an order request of this bridge. */
+    | 'no-order-number'
+    | 'unknown-order';
+  /** The kintone field written, if any. */
+  wroteField?: string;
+  commented: boolean;
+}
+
+/** The status as staff read it in kintone. */
+export const DELIVERY_STATUS_LABELS: Readonly<Record<DeliveryStatus, string>> = {
+  delivered: '配信済',
+  bounced: '不達',
+  complained: '苦情',
+  rejected: '拒否',
+};
+
+/**
+ * Records what SES reported about an order email: on the order (status, detail, time) and on
+ * the kintone record (the mapped `writeBack.deliveryStatus` field when the status changes, and
+ * a comment for every bounce, complaint or reject). Unknown orders are logged and skipped.
+ *
+ * Retries are safe: kintone is written before the store, so a failure in either leaves the
+ * status unrecorded and the retry writes again (the field write is idempotent; a comment may
+ * be repeated if the store write alone failed). A report already recorded is a no-op.
+ *
+ * @example
+ * const outcome = await recordDelivery(parsed.report, deps);
+ * outcome.result; // 'recorded'
+ */
+export async function recordDelivery(
+  report: DeliveryReport,
+  deps: DeliveryDeps,
+): Promise<DeliveryOutcome> {
+  const { store, logger } = deps;
+  const outcome: DeliveryOutcome = {
+    orderNumber: report.orderNumber,
+    status: report.status,
+    result: 'recorded',
+    commented: false,
+  };
+  const done = (result: DeliveryOutcome['result']): DeliveryOutcome => {
+    outcome.result = result;
+    if (report.status === 'bounced' && result !== 'duplicate') {
+      (deps.metrics ?? NO_METRICS).count('EmailBounces');
+    }
+    return outcome;
+  };
+
+  if (report.orderNumber === undefined) {
+    logger.warn('SES event without an order number tag skipped', {
+      eventType: report.eventType,
+      messageId: report.messageId,
+    });
+    return done('no-order-number');
+  }
+  const order = await store.findOrderByNumber(report.orderNumber);
+  if (!order) {
+    logger.warn('SES event for an unknown order skipped', {
+      orderNumber: report.orderNumber,
+      eventType: report.eventType,
+      messageId: report.messageId,
+    });
+    return done('unknown-order');
+  }
+
+  const detail = deliveryDetail(report);
+  const previous = order.steps.deliveryStatus;
+  if (previous === report.status && order.steps.deliveryDetail === detail) {
+    return done('duplicate');
+  }
+  if (isSuperseded(order, report)) {
+    logger.info('SES event older than the recorded delivery status; kept the recorded one', {
+      orderNumber: report.orderNumber,
+      status: report.status,
+      recorded: previous,
+    });
+    return done('superseded');
+  }
+
+  const key = { appId: order.appId, recordId: order.recordId };
+  const app = findApp(deps.config, order.appId);
+  const { item } = await store.loadItem(key);
+  if (!app) {
+    logger.warn('order of an app no longer configured: delivery status kept in the bridge only', {
+      orderNumber: report.orderNumber,
+      appId: order.appId,
+    });
+  } else if (item.deletedAt !== undefined) {
+    logger.info('kintone record deleted: delivery status kept in the bridge only', {
+      orderNumber: report.orderNumber,
+      ...key,
+    });
+  } else {
+    const field = app.writeBack.deliveryStatus;
+    if (field !== undefined && previous !== report.status) {
+      await deps.kintone.updateFields(key.appId, key.recordId, {
+        [field]: DELIVERY_STATUS_LABELS[report.status],
+      });
+      outcome.wroteField = field;
+    }
+    if (report.status !== 'delivered') {
+      await deps.kintone.addComment(key.appId, key.recordId, deliveryComment(order, report));
+      outcome.commented = true;
+    }
+  }
+
+  await store.recordOrderStep(key, order.cycle, {
+    kind: 'delivery',
+    at: report.at ?? deps.now().toISOString(),
+    status: report.status,
+    detail,
+  });
+  logger[report.status === 'delivered' ? 'info' : 'warn']('delivery status recorded', {
+    orderNumber: report.orderNumber,
+    status: report.status,
+    detail,
+  });
+  return done('recorded');
+}
+
+/**
+ * A report loses to the recorded status when it is older, or when it says "delivered" after a
+ * failure was recorded: SES can report a Delivery (accepted by the receiving server) and later a
+ * bounce or complaint for the same email, and SNS does not keep them in order.
+ */
+function isSuperseded(order: StoredOrder, report: DeliveryReport): boolean {
+  const recorded = order.steps.deliveryStatus;
+  if (recorded === undefined) return false;
+  if (report.status === 'delivered' && recorded !== 'delivered') return true;
+  const recordedAt = order.steps.deliveryAt;
+  return (
+    report.at !== undefined &&
+    recordedAt !== undefined &&
+    Date.parse(report.at) < Date.parse(recordedAt)
+  );
+}
+
+/**
+ * The record comment for a bounce, complaint or reject: what happened, SES's reason and the
+ * address, and what staff should do next.
+ *
+ * @example
+ * deliveryComment(order, report);
+ * // 発注依頼 PO-20261128-0001 のメールを配信できませんでした: 不達 (Permanent/General: ...), order@example.jp
+ * // 仕入先のメールアドレスを確認し、電話や FAX で発注を伝えてください。
+ */
+export function deliveryComment(order: StoredOrder, report: DeliveryReport): string {
+  const orderNumber = order.request.orderNumber;
+  const label = DELIVERY_STATUS_LABELS[report.status];
+  const addresses =
+    report.recipients.length > 0
+      ? report.recipients.join(', ')
+      : (order.request.supplier.email ?? '');
+  const what = `${label} (${report.reason})${addresses ? `, ${addresses}` : ''}`;
+  if (report.status === 'complained') {
+    return [
+      `発注依頼 ${orderNumber} のメールは届きましたが、受信者が迷惑メールとして報告しました: ${what}`,
+      '仕入先に連絡し、発注依頼を受け取れる宛先を確認してください。',
+    ].join('\n');
+  }
+  return [
+    `発注依頼 ${orderNumber} のメールを配信できませんでした: ${what}`,
+    '仕入先のメールアドレスを確認し、電話や FAX で発注を伝えてください。',
+  ].join('\n');
+}

@@ -1,0 +1,31 @@
+/**
+ * The bridge's own metrics, counted by the core and the handlers. The names are the contract
+ * with the dashboard and alarms in infra/; the namespace and the `service` dimension come from
+ * the Powertools settings of each function.
+ */
+export const METRIC_NAMES = [
+  /** webhook: a notification was queued. */
+  'NotificationsReceived',
+  /** dispatch: an order was created (once per order, not per retry). */
+  'OrdersCreated',
+  /** dispatch: SES accepted an order request. */
+  'EmailsSent',
+  /** dispatch: processing a queued notification failed (it will be retried). */
+  'DispatchFailures',
+  /** ses-events: SES reported a bounce. */
+  'EmailBounces',
+] as const;
+
+export type MetricName = (typeof METRIC_NAMES)[number];
+
+/**
+ * Counts events. The Powertools adapter emits them as CloudWatch embedded metrics; tests pass a
+ * recording fake, and the local stack a logging one.
+ */
+export interface BridgeMetrics {
+  /** Adds `value` (default 1) to the metric's count for this invocation. */
+  count(name: MetricName, value?: number): void;
+}
+
+/** Counts nothing: for callers that do not publish metrics. */
+export const NO_METRICS: BridgeMetrics = { count: () => undefined };

@@ -1,0 +1,223 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { createWebhookHandler } from '../../functions/webhook/handler';
+import { buildWebhookDeps } from '../../functions/webhook/wiring';
+import {
+  createPowertoolsMetrics,
+  PowertoolsBridgeMetrics,
+} from '../../shared/adapters/metrics/powertools-bridge-metrics';
+import { parseConfig } from '../../shared/config/load-config';
+import type { BridgeConfig } from '../../shared/config/schema';
+import { CapturingLogger } from '../fakes/capturing-logger';
+import { MutableSecretSource } from '../fakes/mutable-secret-source';
+import { RecordingMetrics } from '../fakes/recording-metrics';
+import { RecordingNotificationQueue } from '../fakes/recording-queue';
+import { loadDemoConfigJson, readWebhookFixture } from '../fixtures/kintone-webhooks';
+import { httpApiEvent, lambdaContext } from '../support/api-gateway';
+
+const OLD_TOKEN = 'k7Qm2vX9pLs4Tn8Rz1Wy6Bc3Hd5Fg0Jq';
+const NEW_TOKEN = 'Zp3Lw8Nc1Vx6Qr4Tb9Ms2Kd7Hf5Gj0Ya';
+const API_TOKEN = 'kintone-api-token-never-shown-1234';
+
+/** The demo config with the two token slots docs/deploy.md recommends for AWS. */
+function twoSlotConfig(): BridgeConfig {
+  const raw = loadDemoConfigJson();
+  const apps = raw.apps as Record<string, unknown>[];
+  apps[0] = {
+    ...apps[0],
+    webhookTokens: [{ env: 'WEBHOOK_TOKEN_APP_12' }, { env: 'WEBHOOK_TOKEN_APP_12_NEXT' }],
+  };
+  return parseConfig(raw);
+}
+
+function setup(logger: Logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' })) {
+  const secrets = new MutableSecretSource({
+    WEBHOOK_TOKEN_APP_12: OLD_TOKEN,
+    WEBHOOK_TOKEN_APP_12_NEXT: OLD_TOKEN,
+    KINTONE_API_TOKEN_APP_12: API_TOKEN,
+  });
+  const queue = new RecordingNotificationQueue();
+  const metrics = new RecordingMetrics();
+  const handler = createWebhookHandler(
+    buildWebhookDeps(twoSlotConfig(), secrets, queue, logger, metrics),
+  );
+  let sequence = 0;
+  /** Posts update-record-low.json under a fresh notification id. */
+  const post = async (token: string | undefined): Promise<APIGatewayProxyStructuredResultV2> => {
+    sequence += 1;
+    const body = readWebhookFixture('update-record-low.json').replace(
+      '6f1c2e1a-0d7b-4a51-9b43-1f0e5a7c0002',
+      `6f1c2e1a-0d7b-4a51-9b43-${String(sequence).padStart(12, '0')}`,
+    );
+    return handler(httpApiEvent({ body, token }), lambdaContext);
+  };
+  return { secrets, queue, metrics, post, handler };
+}
+
+describe('webhook tokens from the secret source', () => {
+  it('rotates a token without a redeploy and without rejecting a notification', async () => {
+    // Prepare
+    const { secrets, post } = setup();
+    const statuses: Record<string, number[]> = { old: [], new: [] };
+    const both = async () => {
+      statuses.old?.push((await post(OLD_TOKEN)).statusCode ?? 0);
+      statuses.new?.push((await post(NEW_TOKEN)).statusCode ?? 0);
+    };
+
+    // Act
+    await both(); // before: only the old token
+    secrets.values = { ...secrets.values, WEBHOOK_TOKEN_APP_12_NEXT: NEW_TOKEN };
+    await both(); // the new token is added as the second one: both are accepted
+    secrets.values = {
+      ...secrets.values,
+      WEBHOOK_TOKEN_APP_12: NEW_TOKEN,
+      WEBHOOK_TOKEN_APP_12_NEXT: NEW_TOKEN,
+    };
+    await both(); // kintone uses the new URL; the old token is removed
+
+    // Assess
+    expect(statuses).toEqual({ old: [200, 200, 401], new: [401, 200, 200] });
+  });
+
+  it('answers 500 without details when a token is missing from the secret, naming the key in the log', async () => {
+    // Prepare
+    const logger = new CapturingLogger({ serviceName: 'test', logLevel: 'DEBUG' });
+    const { secrets, queue, post } = setup(logger);
+    secrets.values = { KINTONE_API_TOKEN_APP_12: API_TOKEN, WEBHOOK_TOKEN_APP_12: OLD_TOKEN };
+
+    // Act
+    const response = await post(OLD_TOKEN);
+
+    // Assess
+    expect(response.statusCode).toBe(500);
+    expect(response.body).not.toContain('WEBHOOK_TOKEN');
+    expect(queue.messages).toEqual([]);
+    const [failure] = logger.withMessage('request failed');
+    expect(JSON.stringify(failure)).toContain(
+      'apps[app 12].webhookTokens[1]: key WEBHOOK_TOKEN_APP_12_NEXT of the test secret is not set',
+    );
+    expect(logger.text()).not.toContain(OLD_TOKEN);
+  });
+
+  it('rejects a token from the secret that is too short to be safe', async () => {
+    // Prepare
+    const { secrets, post } = setup();
+    secrets.values = { ...secrets.values, WEBHOOK_TOKEN_APP_12_NEXT: 'short' };
+
+    // Act
+    const response = await post('short');
+
+    // Assess
+    expect(response.statusCode).toBe(500);
+  });
+});
+
+describe('webhook metrics', () => {
+  it('counts NotificationsReceived once per queued notification only', async () => {
+    // Prepare
+    const { metrics, post, handler } = setup();
+
+    // Act
+    await post(OLD_TOKEN);
+    await post(OLD_TOKEN);
+    await post('wrong-token-wrong-token-wrong-token');
+    await handler(
+      httpApiEvent({ body: readWebhookFixture('add-record-comment.json'), token: OLD_TOKEN }),
+      lambdaContext,
+    );
+    await handler(httpApiEvent({ body: '{ broken', token: OLD_TOKEN }), lambdaContext);
+
+    // Assess
+    expect(metrics.totals()).toEqual({ NotificationsReceived: 2 });
+  });
+
+  it('logs the empty-metrics notice of a rejected request at debug level, not as a warning', async () => {
+    // Prepare
+    const logger = new CapturingLogger({ serviceName: 'test', logLevel: 'DEBUG' });
+    const powertoolsMetrics = createPowertoolsMetrics({}, logger);
+    const handler = createWebhookHandler({
+      ...buildWebhookDeps(
+        twoSlotConfig(),
+        new MutableSecretSource({
+          WEBHOOK_TOKEN_APP_12: OLD_TOKEN,
+          WEBHOOK_TOKEN_APP_12_NEXT: OLD_TOKEN,
+        }),
+        new RecordingNotificationQueue(),
+        logger,
+        new PowertoolsBridgeMetrics(powertoolsMetrics),
+      ),
+      powertoolsMetrics,
+    });
+
+    // Act
+    const response = await handler(
+      httpApiEvent({ body: readWebhookFixture('update-record-low.json'), token: 'x'.repeat(32) }),
+      lambdaContext,
+    );
+
+    // Assess
+    expect(response.statusCode).toBe(401);
+    const notices = logger.items.filter((item) =>
+      String(item.message).startsWith('No application metrics to publish'),
+    );
+    expect(notices.map((item) => item.level)).toEqual(['DEBUG']);
+  });
+
+  it('publishes the count as CloudWatch EMF in the StockAlertBridge namespace', async () => {
+    // Prepare
+    const written: string[] = [];
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      written.push(String(chunk));
+      return true;
+    });
+    const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
+    const powertoolsMetrics = createPowertoolsMetrics(
+      { POWERTOOLS_METRICS_NAMESPACE: 'StockAlertBridge', POWERTOOLS_SERVICE_NAME: 'bridge-test' },
+      logger,
+    );
+    const secrets = new MutableSecretSource({
+      WEBHOOK_TOKEN_APP_12: OLD_TOKEN,
+      WEBHOOK_TOKEN_APP_12_NEXT: OLD_TOKEN,
+    });
+    const handler = createWebhookHandler({
+      ...buildWebhookDeps(
+        twoSlotConfig(),
+        secrets,
+        new RecordingNotificationQueue(),
+        logger,
+        new PowertoolsBridgeMetrics(powertoolsMetrics),
+      ),
+      powertoolsMetrics,
+    });
+
+    // Act
+    try {
+      await handler(
+        httpApiEvent({ body: readWebhookFixture('update-record-low.json'), token: OLD_TOKEN }),
+        lambdaContext,
+      );
+    } finally {
+      write.mockRestore();
+    }
+
+    // Assess
+    const emf = written
+      .flatMap((chunk) => chunk.split('\n'))
+      .filter((line) => line.includes('"_aws"'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(emf).toHaveLength(1);
+    expect(emf[0]).toMatchObject({
+      _aws: {
+        CloudWatchMetrics: [
+          {
+            Namespace: 'StockAlertBridge',
+            Dimensions: [['service']],
+            Metrics: [{ Name: 'NotificationsReceived', Unit: 'Count' }],
+          },
+        ],
+      },
+      service: 'bridge-test',
+      NotificationsReceived: 1,
+    });
+  });
+});
