@@ -2,6 +2,7 @@ import { Validations, type CfnResource, type Stack } from 'aws-cdk-lib';
 import type { HttpRoute } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { BridgeFunction } from './constructs/bridge-function';
 
 /** The constructs that carry acknowledgements. */
@@ -14,6 +15,8 @@ export interface NagScopes {
   /** Functions granted read/write on the table (and so on its indexes). */
   readonly tableUsers: readonly BridgeFunction[];
   readonly route: HttpRoute;
+  /** The on-failure destination of ses-events (itself a dead-letter queue). */
+  readonly failedEventsQueue: Queue;
 }
 
 /**
@@ -31,6 +34,12 @@ export function acknowledgeNagFindings(scopes: NagScopes): void {
     id: 'AwsSolutions-SMG4',
     reason:
       'The secret holds kintone API tokens and webhook tokens, which only a kintone administrator can issue (kintone has no API to create them), so a rotation Lambda cannot rotate them; docs/deploy.md describes the manual rotation with two webhook tokens.',
+  });
+
+  Validations.of(scopes.failedEventsQueue).acknowledge({
+    id: 'AwsSolutions-SQS3',
+    reason:
+      "This queue is the ses-events function's on-failure destination, i.e. already the dead-letter store for SES events; nothing consumes it, so it has nothing to dead-letter, and an alarm fires as soon as it holds a message.",
   });
 
   for (const fn of scopes.functions) {

@@ -10,6 +10,7 @@ import {
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -28,6 +29,9 @@ import { BridgeMonitoring } from './constructs/bridge-monitoring';
 import { WebhookApi } from './constructs/webhook-api';
 import { DEV_STAGE, type DeploymentSettings } from './deployment-settings';
 import { acknowledgeNagFindings } from './nag-acknowledgements';
+
+/** Lambda's maximum for asynchronous invocations; then the event goes to the failure queue. */
+export const SES_EVENTS_RETRY_ATTEMPTS = 2;
 
 /** Lambda entry points relative to the project root; each exports `handler`. */
 export const FUNCTION_ENTRIES = {
@@ -80,6 +84,8 @@ export class StockAlertBridgeStack extends Stack {
   readonly queue: sqs.Queue;
   /** Where notifications go after {@link MAX_RECEIVE_COUNT} failed attempts. */
   readonly deadLetterQueue: sqs.Queue;
+  /** Where ses-events puts SES events it could not record after its retries. */
+  readonly failedSesEventsQueue: sqs.Queue;
   /** The secret holding kintone API tokens and webhook tokens. */
   readonly secret: secretsmanager.Secret;
   /** The three functions. */
@@ -257,6 +263,17 @@ export class StockAlertBridgeStack extends Stack {
       }),
     );
     sesEventsTopic.addSubscription(new subscriptions.LambdaSubscription(sesEvents.fn));
+    // SNS invokes ses-events asynchronously: Lambda retries a failed event twice, then hands it
+    // to this queue instead of dropping it, so a delivery status is never lost silently.
+    this.failedSesEventsQueue = new sqs.Queue(this, 'FailedSesEventsQueue', {
+      retentionPeriod: Duration.days(14),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    sesEvents.fn.configureAsyncInvoke({
+      retryAttempts: SES_EVENTS_RETRY_ATTEMPTS,
+      onFailure: new SqsDestination(this.failedSesEventsQueue),
+    });
 
     // --- Permissions (each function gets only what it calls) -------------------------------
     this.queue.grantSendMessages(webhook.fn);
@@ -311,6 +328,7 @@ export class StockAlertBridgeStack extends Stack {
       functions: { Webhook: webhook.fn, Dispatch: dispatch.fn, SesEvents: sesEvents.fn },
       queue: this.queue,
       deadLetterQueue: this.deadLetterQueue,
+      failedEventQueues: { SesEvents: this.failedSesEventsQueue },
     });
 
     new CfnOutput(this, 'WebhookUrlWithoutToken', {
@@ -331,6 +349,7 @@ export class StockAlertBridgeStack extends Stack {
       secret: this.secret,
       functions: [webhook, dispatch, sesEvents],
       tableUsers: [dispatch, sesEvents],
+      failedEventsQueue: this.failedSesEventsQueue,
       route: api.route,
     });
   }

@@ -35,6 +35,8 @@ export interface BridgeMonitoringProps {
   readonly functions: Readonly<Record<string, lambda.IFunction>>;
   readonly queue: sqs.IQueue;
   readonly deadLetterQueue: sqs.IQueue;
+  /** On-failure destinations of asynchronously invoked functions, by function name. */
+  readonly failedEventQueues?: Readonly<Record<string, sqs.IQueue>>;
 }
 
 /**
@@ -74,6 +76,20 @@ export class BridgeMonitoring extends Construct {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 1,
     });
+
+    for (const [name, queue] of Object.entries(props.failedEventQueues ?? {})) {
+      addAlarm(`${name}FailedEvents`, {
+        alarmName: `${props.namePrefix}-${name.toLowerCase()}-failed-events`,
+        alarmDescription: `The ${name} function gave up on an event after its retries; the event is in its failure queue. Fix the cause from its logs, then re-send the event.`,
+        metric: queue.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(5),
+          statistic: cloudwatch.Stats.MAXIMUM,
+        }),
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+      });
+    }
 
     for (const [name, fn] of Object.entries(props.functions)) {
       addAlarm(`${name}Errors`, {

@@ -265,7 +265,8 @@ describe('queues', () => {
     const queues = resourcesOf(dev.template, 'AWS::SQS::Queue');
 
     // Assess
-    expect(Object.keys(queues).sort()).toEqual([dlqId, queueId].sort());
+    const failedId = logicalIdOf(dev.stack, dev.stack.failedSesEventsQueue);
+    expect(Object.keys(queues).sort()).toEqual([dlqId, queueId, failedId].sort());
     expect(propsOf(queues[queueId])).toMatchObject({
       FifoQueue: true,
       ContentBasedDeduplication: false,
@@ -282,12 +283,12 @@ describe('queues', () => {
     });
   });
 
-  it('denies access to both queues without TLS', () => {
+  it('denies access to every queue without TLS', () => {
     // Act
     const policies = Object.values(resourcesOf(dev.template, 'AWS::SQS::QueuePolicy'));
 
     // Assess
-    expect(policies).toHaveLength(2);
+    expect(policies).toHaveLength(3);
     for (const policy of policies) {
       expect(statementsOf(policy)).toContainEqual(
         expect.objectContaining({
@@ -515,7 +516,15 @@ describe('IAM', () => {
       'sqs',
     ]);
     expect(has(roles.dispatch, 'sqs:SendMessage')).toBe(false);
-    expect([...services(roles.sesEvents)].sort()).toEqual(['dynamodb', 'logs', 'secretsmanager']);
+    // sqs: the on-failure destination of its asynchronous invocations.
+    expect([...services(roles.sesEvents)].sort()).toEqual([
+      'dynamodb',
+      'logs',
+      'secretsmanager',
+      'sqs',
+    ]);
+    expect(has(roles.sesEvents, 'sqs:SendMessage')).toBe(true);
+    expect(has(roles.sesEvents, 'sqs:ReceiveMessage')).toBe(false);
     for (const roleId of [roles.dispatch, roles.sesEvents]) {
       expect(roleStatements(dev.template, roleId)).toContainEqual(
         expect.objectContaining({
@@ -579,7 +588,16 @@ describe('alarms and dashboard', () => {
       );
 
     // Assess
-    expect(alarms).toHaveLength(8);
+    expect(alarms).toHaveLength(9);
+    expect(
+      alarms.filter(
+        (alarm) =>
+          alarm.MetricName === 'ApproximateNumberOfMessagesVisible' &&
+          JSON.stringify(alarm.Dimensions).includes(
+            logicalIdOf(dev.stack, dev.stack.failedSesEventsQueue),
+          ),
+      ),
+    ).toHaveLength(1);
     expect(
       alarms.filter(
         (alarm) =>
@@ -723,8 +741,24 @@ describe('cdk-nag (AwsSolutions)', () => {
         'StockAlertBridge-dev/SesEvents/Function AwsSolutions-L1',
         `StockAlertBridge-dev/Dispatch/Role AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
         `StockAlertBridge-dev/SesEvents/Role AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
+        'StockAlertBridge-dev/FailedSesEventsQueue AwsSolutions-SQS3',
       ].sort(),
     );
     for (const { reason } of acknowledgements) expect(reason.length).toBeGreaterThan(80);
+  });
+});
+
+describe('ses-events', () => {
+  it('retries a failed SES event twice, then parks it in its failure queue instead of dropping it', () => {
+    // Arrange
+    const fnId = logicalIdOf(dev.stack, dev.stack.functions.sesEvents.fn);
+    const failedId = logicalIdOf(dev.stack, dev.stack.failedSesEventsQueue);
+
+    // Assess
+    dev.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: fnId },
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [failedId, 'Arn'] } } },
+    });
   });
 });
