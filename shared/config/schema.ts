@@ -56,6 +56,8 @@ export const fieldMapSchema = z.strictObject({
   supplierName: fieldCode.optional(),
   supplierEmail: fieldCode.optional(),
   supplierFax: fieldCode.optional(),
+  /** How the supplier wants orders (メール / FAX / メールとFAX), read through `channelLabels`. */
+  supplierChannel: fieldCode.optional(),
 });
 
 /** Fields the bridge writes its outcome to. They should not be edited by staff except status. */
@@ -79,6 +81,8 @@ export const statusValuesSchema = z.strictObject({
   needsAttention: z.string().min(1).default('要確認'),
   /** Written back when a record that needed attention is fine again. */
   idle: z.string().min(1).default('未発注'),
+  /** Written when every channel to the supplier has failed: a person must call them. */
+  failed: z.string().min(1).default('要対応'),
 });
 
 /** Values used when the app has no field for them (or the field is empty). */
@@ -91,7 +95,65 @@ export const defaultsSchema = z.strictObject({
   reorderQuantity: z.number().finite().positive().optional(),
   supplierName: z.string().min(1).optional(),
   supplierEmail: z.email().optional(),
+  /** `auto`: email when the supplier has an address, otherwise fax. */
+  channel: z.enum(['auto', 'email', 'fax', 'both']).default('auto'),
 });
+
+/** Record values of the channel field, per channel (compared ignoring width and case). */
+export const channelLabelsSchema = z.strictObject({
+  email: z.array(z.string().min(1)).min(1).default(['メール', 'Eメール', 'email']),
+  fax: z.array(z.string().min(1)).min(1).default(['FAX', 'ファックス', 'ファクス']),
+  both: z.array(z.string().min(1)).min(1).default(['メールとFAX', 'メール+FAX', '両方', 'both']),
+});
+
+const httpsOrLocalUrl = z
+  .string()
+  .url()
+  .refine(
+    (value) =>
+      /^https:\/\//.test(value) || /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\//.test(value),
+    {
+      message: 'expected an https URL (plain http only for 127.0.0.1 or localhost)',
+    },
+  );
+
+/**
+ * The fax gateway. Phaxio (Sinch) is a documented HTTP fax API; email-to-fax sends the PDF as a
+ * mail attachment to `NUMBER@domain`, as Japanese fax services accept.
+ */
+export const faxGatewaySchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('phaxio'),
+    baseUrl: httpsOrLocalUrl.default('https://api.phaxio.com/v2'),
+    apiKey: secretRefSchema,
+    apiSecret: secretRefSchema,
+    /** Phaxio's callback token: status callbacks are signed with it. */
+    callbackToken: secretRefSchema,
+    /** Public URL of this bridge's `/webhooks/fax` (set by the stack when omitted). */
+    callbackUrl: httpsOrLocalUrl.optional(),
+  }),
+  z.strictObject({
+    type: z.literal('email-to-fax'),
+    /** The service's domain: faxes go to `0312345678@domain`. */
+    domain: z
+      .string()
+      .regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, {
+        message: 'expected a mail domain such as fax.example.jp',
+      }),
+    numberFormat: z.enum(['national', 'e164']).default('national'),
+    textCharset: z.enum(['iso-2022-jp', 'utf-8']).default('iso-2022-jp'),
+  }),
+]);
+
+export const faxConfigSchema = z.strictObject({
+  /** Region in which numbers without a country code are read. */
+  region: z
+    .string()
+    .regex(/^[A-Z]{2}$/)
+    .default('JP'),
+  gateway: faxGatewaySchema,
+});
+export type FaxConfig = z.infer<typeof faxConfigSchema>;
 
 export const appConfigSchema = z.strictObject({
   appId,
@@ -111,6 +173,7 @@ export const appConfigSchema = z.strictObject({
   onOrderIncludesBridgeOrders: z.boolean().default(false),
   /** Add a record comment summarising each order. */
   commentOnOrder: z.boolean().default(true),
+  channelLabels: channelLabelsSchema.prefault({}),
 });
 
 function isTimeZone(value: string): boolean {
@@ -146,6 +209,8 @@ export const bridgeConfigSchema = z
       .refine(isTimeZone, { message: 'expected an IANA time zone such as "Asia/Tokyo"' })
       .default('Asia/Tokyo'),
     apps: z.array(appConfigSchema).min(1, { message: 'configure at least one kintone app' }),
+    /** Without it, suppliers that need a fax are marked as needing attention. */
+    fax: faxConfigSchema.optional(),
   })
   .superRefine((config, ctx) => {
     const seen = new Set<string>();
@@ -171,12 +236,16 @@ export const bridgeConfigSchema = z
             'map maxStock or reorderQuantity (or give defaults.maxStock / defaults.reorderQuantity): the bridge cannot compute a quantity otherwise',
         });
       }
-      if (app.fields.supplierEmail === undefined && app.defaults.supplierEmail === undefined) {
+      if (
+        app.fields.supplierEmail === undefined &&
+        app.defaults.supplierEmail === undefined &&
+        app.fields.supplierFax === undefined
+      ) {
         ctx.addIssue({
           code: 'custom',
           path: ['apps', index, 'fields', 'supplierEmail'],
           message:
-            'map supplierEmail or give defaults.supplierEmail: order requests are sent by email',
+            'map supplierEmail or supplierFax (or give defaults.supplierEmail): order requests need somewhere to go',
         });
       }
       if (app.fields.supplierName === undefined && app.defaults.supplierName === undefined) {

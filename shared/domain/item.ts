@@ -37,6 +37,8 @@ export interface SupplierContact {
   name: string;
   email?: string;
   fax?: string;
+  /** The supplier's channel as the record states it; absent means the app's default. */
+  channel?: 'email' | 'fax' | 'both';
 }
 
 /** The write-back fields as currently stored on the kintone record. */

@@ -1,4 +1,5 @@
 import type { AppConfig } from '../config/schema';
+import { channelFromLabel } from '../domain/channels';
 import type { ItemSnapshot, MappedItem, RecordedOutcome } from '../domain/item';
 import type { KintoneRecord } from './notification';
 import { recordRevision } from './notification';
@@ -100,10 +101,20 @@ export function mapRecord(record: KintoneRecord, app: AppConfig): MappedItem {
     problems.push(`「${fields.snoozeUntil}」が日付ではありません ("${snoozeUntil}")`);
   }
   const supplierName = requiredText(fields.supplierName, defaults.supplierName, '仕入先名');
-  const supplierEmail = requiredText(fields.supplierEmail, defaults.supplierEmail, '仕入先メール');
+  // Email and fax are each optional here: where the order goes is decided with the channel,
+  // and a supplier with neither is reported then.
+  const supplierEmail = readText(record, fields.supplierEmail) || defaults.supplierEmail || '';
   if (supplierEmail && !isPlausibleEmail(supplierEmail)) {
     problems.push(
       `「${fields.supplierEmail ?? '仕入先メール'}」がメールアドレスではありません ("${supplierEmail}")`,
+    );
+  }
+
+  const channelText = readText(record, fields.supplierChannel);
+  const channel = channelFromLabel(channelText, app.channelLabels);
+  if (channelText && channel === undefined) {
+    problems.push(
+      `「${fields.supplierChannel}」の値 "${channelText}" が分かりません (${[...app.channelLabels.email, ...app.channelLabels.fax, ...app.channelLabels.both].join(' / ')} のいずれか)`,
     );
   }
 
@@ -125,9 +136,10 @@ export function mapRecord(record: KintoneRecord, app: AppConfig): MappedItem {
     leadTimeDays,
     supplier: {
       name: supplierName,
-      email: supplierEmail,
+      ...optionalText('email', supplierEmail),
       ...optionalText('code', readText(record, fields.supplierCode)),
       ...optionalText('fax', readText(record, fields.supplierFax)),
+      ...(channel !== undefined && channel !== 'auto' ? { channel } : {}),
     },
     recorded,
     ...(maxStock !== undefined ? { maxStock } : {}),

@@ -77,9 +77,16 @@ describe('loadConfigFile', () => {
       ordered: '発注依頼済',
       closed: ['入荷済', 'キャンセル'],
       needsAttention: '要確認',
+      failed: '要対応',
       idle: '未発注',
     });
-    expect(app?.defaults).toEqual({ unit: '個', packSize: 1, minimumOrder: 0, leadTimeDays: 0 });
+    expect(app?.defaults).toEqual({
+      unit: '個',
+      packSize: 1,
+      minimumOrder: 0,
+      leadTimeDays: 0,
+      channel: 'auto',
+    });
     expect(app?.onOrderIncludesBridgeOrders).toBe(false);
     expect(app?.commentOnOrder).toBe(true);
     expect(findApp(config, '13')).toBeUndefined();
@@ -197,10 +204,18 @@ describe('parseConfig errors', () => {
       'apps[0].defaults.packSize: Too small: expected number to be >0',
     ],
     [
-      'no supplier email field and no default',
-      ['apps', 0, 'fields', 'supplierEmail'],
-      REMOVE,
-      'apps[0].fields.supplierEmail: map supplierEmail or give defaults.supplierEmail',
+      'neither a supplier email nor a fax field, and no default',
+      ['apps', 0, 'fields'],
+      ((): Record<string, unknown> => {
+        const {
+          supplierEmail: _email,
+          supplierFax: _fax,
+          ...fields
+        } = (loadDemoConfigJson() as { apps: Array<{ fields: Record<string, string> }> }).apps[0]
+          ?.fields ?? {};
+        return fields;
+      })(),
+      'apps[0].fields.supplierEmail: map supplierEmail or supplierFax (or give defaults.supplierEmail)',
     ],
   ])('names the key and what was expected for %s', (_case, keyPath, value, expected) => {
     // Prepare

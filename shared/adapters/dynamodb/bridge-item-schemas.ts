@@ -32,6 +32,7 @@ const supplierSchema = z.object({
   name: z.string(),
   email: z.string().optional(),
   fax: z.string().optional(),
+  channel: z.enum(['email', 'fax', 'both']).optional(),
 });
 
 const orderLineSchema = z.object({
