@@ -135,11 +135,9 @@ export const faxGatewaySchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('email-to-fax'),
     /** The service's domain: faxes go to `0312345678@domain`. */
-    domain: z
-      .string()
-      .regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, {
-        message: 'expected a mail domain such as fax.example.jp',
-      }),
+    domain: z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, {
+      message: 'expected a mail domain such as fax.example.jp',
+    }),
     numberFormat: z.enum(['national', 'e164']).default('national'),
     textCharset: z.enum(['iso-2022-jp', 'utf-8']).default('iso-2022-jp'),
   }),

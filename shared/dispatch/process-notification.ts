@@ -1,10 +1,10 @@
 import type { AppConfig, BridgeConfig } from '../config/schema';
 import { findApp } from '../config/load-config';
-import type { Decision } from '../domain/decision';
+import { resolveChannels, type OrderChannel } from '../domain/channels';
+import type { Decision, OrderDecision } from '../domain/decision';
 import { localDate } from '../domain/dates';
 import { evaluateReorder } from '../domain/evaluate-reorder';
 import type { ItemSnapshot, OpenOrderRef, RecordedOutcome } from '../domain/item';
-import type { OrderRequest } from '../domain/order';
 import {
   isRecordNotification,
   recordRevision,
@@ -17,6 +17,15 @@ import type { BridgeStore, ItemKey, StoredOrder } from '../ports/bridge-store';
 import type { KintoneRecordWriter } from '../ports/kintone-record-writer';
 import type { BridgeLogger } from '../ports/logger';
 import type { OrderMailer } from '../ports/order-mailer';
+import { buildOrderRequest } from './build-order-request';
+import { reportIfAllChannelsFailed } from './needs-attention';
+import {
+  allChannelsFailed,
+  channelsOf,
+  describeChannels,
+  sendPendingChannels,
+  type FaxSending,
+} from './order-channels';
 
 /** Collaborators of the dispatcher, built once in the function's wiring. */
 export interface DispatchDeps {
@@ -29,6 +38,8 @@ export interface DispatchDeps {
   now: () => Date;
   /** Counts OrdersCreated and EmailsSent; counts nothing when left out. */
   metrics?: BridgeMetrics;
+  /** The fax gateway and order form; without it, suppliers that need a fax get 要確認. */
+  fax?: FaxSending;
 }
 
 /** What happened to one notification; logged, and returned for tests. */
@@ -38,6 +49,7 @@ export interface DispatchOutcome {
   orderNumber?: string;
   /** Steps performed by this run (not by earlier attempts). */
   emailed: boolean;
+  faxed: boolean;
   wroteFields: string[];
   commented: boolean;
   closedOrderNumber?: string;
@@ -65,6 +77,7 @@ export async function processNotification(
   const base = {
     notificationId: notification.id,
     emailed: false,
+    faxed: false,
     wroteFields: [],
     commented: false,
   };
@@ -102,7 +115,7 @@ export async function processNotification(
 
   const { item: itemState, currentOrder } = await store.loadItem(key);
   const openOrder = currentOrder?.status === 'open' ? currentOrder : undefined;
-  const decision = evaluateReorder({
+  const evaluated = evaluateReorder({
     mapped,
     state: {
       ...(itemState.lastRevision !== undefined ? { lastRevision: itemState.lastRevision } : {}),
@@ -112,6 +125,28 @@ export async function processNotification(
     policy: { closedStatuses: app.statuses.closed, timeZone: deps.config.timeZone },
     now,
   });
+  // An order that cannot reach the supplier is not created: staff fix the contact first.
+  const channels =
+    evaluated.kind === 'order' && mapped.ok
+      ? resolveChannels(
+          mapped.item.supplier,
+          mapped.item.supplier.channel ?? app.defaults.channel,
+          {
+            faxAvailable: deps.fax !== undefined,
+            region: deps.fax?.region ?? deps.config.fax?.region ?? 'JP',
+          },
+        )
+      : undefined;
+  const decision: Decision =
+    channels && !channels.ok
+      ? {
+          kind: 'cannot-evaluate',
+          reason: `${evaluated.reason} → 送信できません: ${channels.reason}`,
+          ...(evaluated.closedOrderNumber !== undefined
+            ? { closedOrderNumber: evaluated.closedOrderNumber }
+            : {}),
+        }
+      : evaluated;
   logger.info('decided', {
     decision: { kind: decision.kind, reason: decision.reason },
     appId: key.appId,
@@ -130,8 +165,17 @@ export async function processNotification(
   }
 
   let order: StoredOrder | undefined;
-  if (decision.kind === 'order' && mapped.ok) {
-    order = await createOrder(mapped.item, decision, cycle, notification.id, app, deps, now);
+  if (decision.kind === 'order' && mapped.ok && channels?.ok) {
+    order = await createOrder(
+      mapped.item,
+      decision,
+      channels.channels,
+      cycle,
+      notification.id,
+      app,
+      deps,
+      now,
+    );
   } else if (decision.kind === 'order-open' && openOrder) {
     // The order exists; an earlier attempt may have stopped before finishing its steps.
     order = openOrder;
@@ -185,34 +229,25 @@ function openOrderRef(order: StoredOrder): OpenOrderRef {
 
 async function createOrder(
   item: ItemSnapshot,
-  decision: Extract<Decision, { kind: 'order' }>,
+  decision: OrderDecision,
+  channels: OrderChannel[],
   cycle: number,
   notificationId: string,
   app: AppConfig,
   deps: DispatchDeps,
   now: Date,
 ): Promise<StoredOrder> {
-  const orderDate = localDate(now, deps.config.timeZone);
   const orderNumber = await deps.store.allocateOrderNumber(
     deps.config.orderNumberPrefix,
-    orderDate,
+    localDate(now, deps.config.timeZone),
   );
-  const request: OrderRequest = {
-    orderNumber,
-    orderedAt: now.toISOString(),
-    orderDate,
-    desiredDeliveryDate: decision.desiredDeliveryDate,
-    supplier: item.supplier,
-    lines: [{ sku: item.sku, name: item.name, quantity: decision.quantity, unit: item.unit }],
-    company: deps.config.company,
-    reason: decision.reason,
-  };
   const { order, created } = await deps.store.createOrder({
     appId: item.appId,
     recordId: item.recordId,
     cycle,
     status: 'open',
-    request,
+    channels,
+    request: buildOrderRequest(item, decision, orderNumber, deps.config, now),
     reflectedInKintone: app.onOrderIncludesBridgeOrders,
     createdAt: now.toISOString(),
     createdByNotificationId: notificationId,
@@ -231,25 +266,31 @@ async function completeOrderSteps(
   app: AppConfig,
   recorded: RecordedOutcome,
   deps: DispatchDeps,
-): Promise<Pick<DispatchOutcome, 'emailed' | 'wroteFields' | 'commented'>> {
-  const { store, logger } = deps;
+): Promise<Pick<DispatchOutcome, 'emailed' | 'faxed' | 'wroteFields' | 'commented'>> {
+  const { store } = deps;
   const key = { appId: order.appId, recordId: order.recordId };
-  const done = { emailed: false, wroteFields: [] as string[], commented: false };
-  let current = order;
+  const sent = await sendPendingChannels(order, deps);
+  const done = {
+    emailed: sent.emailed,
+    faxed: sent.faxed,
+    wroteFields: [] as string[],
+    commented: false,
+  };
+  let current = sent.order;
 
-  if (!current.steps.emailSentAt) {
-    const sent = await deps.mailer.sendOrderRequest(current.request);
-    (deps.metrics ?? NO_METRICS).count('EmailsSent');
-    current = await store.recordOrderStep(key, current.cycle, {
-      kind: 'email-sent',
-      at: deps.now().toISOString(),
-      messageId: sent.messageId,
-    });
-    done.emailed = true;
-    logger.info('order request emailed', {
-      orderNumber: current.request.orderNumber,
-      messageId: sent.messageId,
-    });
+  if (allChannelsFailed(current)) {
+    // Nobody has the order: 要対応 on the record instead of 発注依頼済.
+    const attention = await reportIfAllChannelsFailed(current, deps, recorded);
+    current = attention.order;
+    done.wroteFields = attention.wroteFields;
+    done.commented = attention.reported;
+    if (!current.steps.writtenBackAt) {
+      current = await store.recordOrderStep(key, current.cycle, {
+        kind: 'written-back',
+        at: deps.now().toISOString(),
+      });
+    }
+    return done;
   }
   if (!current.steps.writtenBackAt) {
     const changes = changedFields(app, orderOutcome(app, current.request), recorded);
@@ -263,7 +304,11 @@ async function completeOrderSteps(
     });
   }
   if (app.commentOnOrder && !current.steps.commentedAt) {
-    await deps.kintone.addComment(key.appId, key.recordId, orderComment(current.request));
+    await deps.kintone.addComment(
+      key.appId,
+      key.recordId,
+      orderComment(current.request, describeChannels(channelsOf(current))),
+    );
     current = await store.recordOrderStep(key, current.cycle, {
       kind: 'commented',
       at: deps.now().toISOString(),

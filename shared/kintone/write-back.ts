@@ -68,15 +68,30 @@ export function changedFields(
   return changes;
 }
 
-/** The record comment that summarises an order for staff. */
-export function orderComment(request: OrderRequest): string {
+/** The record comment that summarises an order for staff: what, to whom, by which channels. */
+export function orderComment(request: OrderRequest, sentVia: string): string {
   const lines = request.lines.map(
     (line) => `・${line.sku} ${line.name}: ${line.quantity}${line.unit}`,
   );
   return [
-    `発注依頼 ${request.orderNumber} を ${request.supplier.name} 様へメールで送信しました (${request.supplier.email ?? ''})。`,
+    `発注依頼 ${request.orderNumber} を ${request.supplier.name} 様へ送信しました (${sentVia})。`,
     ...lines,
     `納品希望日: ${request.desiredDeliveryDate}`,
     `理由: ${request.reason}`,
   ].join('\n');
+}
+
+/** The reason written when no channel reached the supplier. */
+export function attentionReason(orderNumber: string, failures: readonly string[]): string {
+  return `発注依頼 ${orderNumber} を送れませんでした (${failures.join('、')})。仕入先に電話などで発注を伝えてください。`;
+}
+
+/** Desired write-back when every channel failed: status 要対応 with the reason. */
+export function attentionOutcome(app: AppConfig, request: OrderRequest, reason: string): Outcome {
+  return {
+    status: app.statuses.failed,
+    orderNumber: request.orderNumber,
+    orderedAt: toKintoneDateTime(request.orderedAt),
+    reason,
+  };
 }

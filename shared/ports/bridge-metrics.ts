@@ -14,6 +14,10 @@ export const METRIC_NAMES = [
   'DispatchFailures',
   /** ses-events: SES reported a bounce. */
   'EmailBounces',
+  /** dispatch, ses-events: the fax gateway accepted an order form. */
+  'FaxesSent',
+  /** any: every channel to the supplier failed; staff were told (要対応). Alarmed. */
+  'OrdersNeedingAttention',
 ] as const;
 
 export type MetricName = (typeof METRIC_NAMES)[number];

@@ -1,4 +1,5 @@
 import type { DecisionKind } from '../domain/decision';
+import type { OrderChannel } from '../domain/channels';
 import type { OrderRequest } from '../domain/order';
 
 /** Identifies one inventory item: one kintone record of one app. */
@@ -21,13 +22,35 @@ export interface OrderSteps {
   deliveryStatus?: DeliveryStatus;
   deliveryDetail?: string;
   deliveryAt?: string;
+  /** The email could not be sent at all (rejected address, refused by SES): not retried. */
+  emailFailedAt?: string;
+  emailFailure?: string;
+  /** The fax gateway accepted the fax. */
+  faxSentAt?: string;
+  faxId?: string;
+  faxGateway?: string;
+  /** The fax's final outcome: from the gateway's status callback, or a refused upload. */
+  faxStatus?: FaxOutcome;
+  faxDetail?: string;
+  faxStatusAt?: string;
+  /** Every channel failed; staff were told on the record (status 要対応). */
+  attentionAt?: string;
+  attentionReason?: string;
 }
+
+export type FaxOutcome = 'delivered' | 'failed';
 
 export type OrderStep =
   | { kind: 'email-sent'; at: string; messageId: string }
   | { kind: 'written-back'; at: string }
   | { kind: 'commented'; at: string }
-  | { kind: 'delivery'; at: string; status: DeliveryStatus; detail: string };
+  | { kind: 'delivery'; at: string; status: DeliveryStatus; detail: string }
+  | { kind: 'email-failed'; at: string; detail: string }
+  | { kind: 'fax-sent'; at: string; faxId: string; gateway: string }
+  | { kind: 'fax-status'; at: string; status: FaxOutcome; detail?: string }
+  /** Adds a channel after the order was created (fax as the fallback for a failed email). */
+  | { kind: 'channel-added'; at: string; channel: OrderChannel }
+  | { kind: 'needs-attention'; at: string; reason: string };
 
 export type OrderStatus = 'open' | 'closed';
 
@@ -40,6 +63,11 @@ export interface StoredOrder {
   appId: string;
   recordId: string;
   cycle: number;
+  /**
+   * Where the request goes, resolved when the order was created (addresses checked). Orders
+   * stored before channels existed have none and went by email.
+   */
+  channels?: OrderChannel[];
   status: OrderStatus;
   request: OrderRequest;
   /** True when the app's on-order field includes the bridge's orders. */

@@ -5,6 +5,7 @@ import {
   assertOrderCycle,
   assertOrderNumberPrefix,
   assertProcessedTtlDays,
+  channelsWith,
   formatOrderNumber,
   orderNumberDay,
   orderStepFields,
@@ -17,6 +18,7 @@ import type {
   ItemRecord,
   LoadedItem,
   OrderStep,
+  OrderSteps,
   StoredOrder,
 } from '../../shared/ports/bridge-store';
 
@@ -103,7 +105,16 @@ export class InMemoryBridgeStore implements BridgeStore {
     assertOrderCycle(cycle);
     const order = this.storedOrders.get(orderKey(key, cycle));
     if (!order) throw new OrderNotFoundError(key.appId, key.recordId, cycle);
-    order.steps = { ...order.steps, ...orderStepFields(step) };
+    if (step.kind === 'channel-added') {
+      order.channels = channelsWith(order.channels, step.channel) ?? order.channels;
+    } else {
+      const steps: OrderSteps = { ...order.steps, ...orderStepFields(step) };
+      // Like the adapter's REMOVE: a field given as undefined is gone, not stored as undefined.
+      for (const field of Object.keys(steps) as (keyof OrderSteps)[]) {
+        if (steps[field] === undefined) delete steps[field];
+      }
+      order.steps = steps;
+    }
     return structuredClone(order);
   }
 

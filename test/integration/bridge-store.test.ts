@@ -12,12 +12,15 @@ import {
   createDocumentClient,
   ensureBridgeTable,
 } from '../../shared/adapters/dynamodb/dynamodb-bridge-store';
+import type { OrderChannel } from '../../shared/domain/channels';
 import type { BridgeStore, ItemKey, StoredOrder } from '../../shared/ports/bridge-store';
 import { InMemoryBridgeStore } from '../fakes/in-memory-bridge-store';
 import { startDynalite, type LocalDynamo } from '../support/dynalite';
 
 const KEY: ItemKey = { appId: '12', recordId: '345' };
 const OTHER_KEY: ItemKey = { appId: '12', recordId: '346' };
+const EMAIL: OrderChannel = { kind: 'email', address: 'order@yamada.example' };
+const FAX: OrderChannel = { kind: 'fax', number: '+81312345678', national: '0312345678' };
 
 function orderFor(key: ItemKey, cycle: number, orderNumber: string): StoredOrder {
   return {
@@ -210,6 +213,158 @@ describe.each(implementations)('BridgeStore contract: $name', ({ create }) => {
     expect((await store.loadItem(KEY)).currentOrder?.steps).toEqual(bounced.steps);
   });
 
+  it('stores the channels of an order and returns them when loaded or found by number', async () => {
+    // Prepare
+    const order = { ...orderFor(KEY, 1, 'PO-20261128-0001'), channels: [EMAIL, FAX] };
+
+    // Act
+    const created = await store.createOrder(order);
+
+    // Assess
+    expect(created).toEqual({ order, created: true });
+    expect((await store.loadItem(KEY)).currentOrder).toEqual(order);
+    await expect(store.findOrderByNumber('PO-20261128-0001')).resolves.toEqual(order);
+  });
+
+  it('records an email that could not be sent', async () => {
+    // Prepare
+    await store.createOrder(orderFor(KEY, 1, 'PO-20261128-0001'));
+
+    // Act
+    const failed = await store.recordOrderStep(KEY, 1, {
+      kind: 'email-failed',
+      at: '2026-11-28T01:02:04.000Z',
+      detail: 'Email address is not verified (order@yamada.example)',
+    });
+
+    // Assess
+    const steps = {
+      emailFailedAt: '2026-11-28T01:02:04.000Z',
+      emailFailure: 'Email address is not verified (order@yamada.example)',
+    };
+    expect(failed.steps).toEqual(steps);
+    expect((await store.loadItem(KEY)).currentOrder?.steps).toEqual(steps);
+  });
+
+  it('records a sent fax and its outcome, dropping the detail of an earlier outcome', async () => {
+    // Prepare
+    await store.createOrder({ ...orderFor(KEY, 1, 'PO-20261128-0001'), channels: [FAX] });
+
+    // Act
+    const sent = await store.recordOrderStep(KEY, 1, {
+      kind: 'fax-sent',
+      at: '2026-11-28T01:02:04.000Z',
+      faxId: 'fax-77',
+      gateway: 'phaxio',
+    });
+    const failed = await store.recordOrderStep(KEY, 1, {
+      kind: 'fax-status',
+      at: '2026-11-28T01:04:00.000Z',
+      status: 'failed',
+      detail: 'line busy',
+    });
+    const delivered = await store.recordOrderStep(KEY, 1, {
+      kind: 'fax-status',
+      at: '2026-11-28T01:09:00.000Z',
+      status: 'delivered',
+    });
+
+    // Assess
+    const sentSteps = {
+      faxSentAt: '2026-11-28T01:02:04.000Z',
+      faxId: 'fax-77',
+      faxGateway: 'phaxio',
+    };
+    expect(sent.steps).toEqual(sentSteps);
+    expect(failed.steps).toEqual({
+      ...sentSteps,
+      faxStatus: 'failed',
+      faxDetail: 'line busy',
+      faxStatusAt: '2026-11-28T01:04:00.000Z',
+    });
+    expect(delivered.steps).toStrictEqual({
+      ...sentSteps,
+      faxStatus: 'delivered',
+      faxStatusAt: '2026-11-28T01:09:00.000Z',
+    });
+    expect((await store.findOrderByNumber('PO-20261128-0001'))?.steps).toStrictEqual(
+      delivered.steps,
+    );
+  });
+
+  it('records that an order needs attention', async () => {
+    // Prepare
+    await store.createOrder(orderFor(KEY, 1, 'PO-20261128-0001'));
+
+    // Act
+    const flagged = await store.recordOrderStep(KEY, 1, {
+      kind: 'needs-attention',
+      at: '2026-11-28T01:10:00.000Z',
+      reason: 'メールもFAXも届きませんでした。',
+    });
+
+    // Assess
+    expect(flagged.steps).toEqual({
+      attentionAt: '2026-11-28T01:10:00.000Z',
+      attentionReason: 'メールもFAXも届きませんでした。',
+    });
+    expect((await store.loadItem(KEY)).currentOrder?.steps).toEqual(flagged.steps);
+  });
+
+  it('adds a channel once, creating the list on an order stored without one', async () => {
+    // Prepare
+    const order = orderFor(KEY, 1, 'PO-20261128-0001');
+    await store.createOrder(order);
+    await store.recordOrderStep(KEY, 1, {
+      kind: 'email-failed',
+      at: '2026-11-28T01:02:04.000Z',
+      detail: 'rejected',
+    });
+    const addFax = { kind: 'channel-added', at: '2026-11-28T01:02:05.000Z', channel: FAX } as const;
+
+    // Act
+    const added = await store.recordOrderStep(KEY, 1, addFax);
+    const again = await store.recordOrderStep(KEY, 1, {
+      ...addFax,
+      channel: { ...FAX },
+      at: '2026-11-28T01:03:00.000Z',
+    });
+    const withEmail = await store.recordOrderStep(KEY, 1, {
+      kind: 'channel-added',
+      at: '2026-11-28T01:04:00.000Z',
+      channel: EMAIL,
+    });
+
+    // Assess
+    const steps = { emailFailedAt: '2026-11-28T01:02:04.000Z', emailFailure: 'rejected' };
+    expect(added).toEqual({ ...order, channels: [FAX], steps });
+    expect(again).toEqual(added);
+    expect(withEmail).toEqual({ ...order, channels: [FAX, EMAIL], steps });
+    expect((await store.loadItem(KEY)).currentOrder).toEqual(withEmail);
+    await expect(store.findOrderByNumber('PO-20261128-0001')).resolves.toEqual(withEmail);
+  });
+
+  it('adds concurrent channels without losing or repeating one', async () => {
+    // Prepare
+    await store.createOrder({ ...orderFor(KEY, 1, 'PO-20261128-0001'), channels: [] });
+    const add = (channel: OrderChannel) =>
+      store.recordOrderStep(KEY, 1, {
+        kind: 'channel-added',
+        at: '2026-11-28T01:03:00.000Z',
+        channel,
+      });
+
+    // Act
+    // allSettled: a rejection must not end the test while other writes are still in flight.
+    const results = await Promise.allSettled([add(FAX), add(EMAIL), add(FAX)]);
+
+    // Assess
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
+    const channels = (await store.loadItem(KEY)).currentOrder?.channels;
+    expect(channels).toHaveLength(2);
+    expect(channels).toEqual(expect.arrayContaining([FAX, EMAIL]));
+  });
+
   it('finds an order by number in any cycle, as stored now, and nothing for another number', async () => {
     // Prepare
     const first = orderFor(KEY, 1, 'PO-20261128-0001');
@@ -243,6 +398,13 @@ describe.each(implementations)('BridgeStore contract: $name', ({ create }) => {
   it('refuses to record a step of an order that does not exist', async () => {
     await expect(
       store.recordOrderStep(KEY, 1, { kind: 'written-back', at: '2026-11-28T01:02:05.000Z' }),
+    ).rejects.toBeInstanceOf(OrderNotFoundError);
+    await expect(
+      store.recordOrderStep(KEY, 1, {
+        kind: 'channel-added',
+        at: '2026-11-28T01:02:05.000Z',
+        channel: FAX,
+      }),
     ).rejects.toBeInstanceOf(OrderNotFoundError);
     await expect(store.loadItem(KEY)).resolves.toEqual({
       item: { appId: '12', recordId: '345', cycle: 1 },

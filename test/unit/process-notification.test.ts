@@ -105,6 +105,7 @@ describe('processNotification: an order', () => {
       decision: { kind: 'order', reason: ORDER_REASON },
       orderNumber: FIRST_ORDER,
       emailed: true,
+      faxed: false,
       wroteFields: WRITE_BACK_CODES,
       commented: true,
     });
@@ -130,7 +131,7 @@ describe('processNotification: an order', () => {
       {
         ...ITEM,
         text: [
-          `発注依頼 ${FIRST_ORDER} を 株式会社サンプル文具 様へメールで送信しました (order@sample-bungu.example.jp)。`,
+          `発注依頼 ${FIRST_ORDER} を 株式会社サンプル文具 様へ送信しました (メール order@sample-bungu.example.jp)。`,
           '・A-100 ボールペン 黒 0.5mm: 84本',
           '納品希望日: 2026-12-01',
           `理由: ${ORDER_REASON}`,
@@ -235,6 +236,7 @@ describe('processNotification: an order', () => {
       decision: { kind: 'order-open', reason: `発注依頼 ${FIRST_ORDER} (84本) の入荷待ち` },
       orderNumber: FIRST_ORDER,
       emailed: false,
+      faxed: false,
       wroteFields: [],
       commented: false,
     });
@@ -263,6 +265,7 @@ describe('processNotification: retries redo only the missing steps', () => {
     expect(outcome).toMatchObject({
       orderNumber: FIRST_ORDER,
       emailed: false,
+      faxed: false,
       wroteFields: WRITE_BACK_CODES,
       commented: true,
     });
@@ -288,6 +291,7 @@ describe('processNotification: retries redo only the missing steps', () => {
     expect(outcome).toMatchObject({
       orderNumber: FIRST_ORDER,
       emailed: true,
+      faxed: false,
       wroteFields: WRITE_BACK_CODES,
       commented: true,
     });
@@ -315,6 +319,7 @@ describe('processNotification: retries redo only the missing steps', () => {
     expect(outcome).toMatchObject({
       orderNumber: FIRST_ORDER,
       emailed: false,
+      faxed: false,
       wroteFields: [],
       commented: true,
     });
@@ -352,6 +357,7 @@ describe('processNotification: closing an order', () => {
       closedOrderNumber: FIRST_ORDER,
       decision: { kind: 'no-order' },
       emailed: false,
+      faxed: false,
       wroteFields: [],
       commented: false,
     });
@@ -359,6 +365,7 @@ describe('processNotification: closing an order', () => {
       decision: { kind: 'order' },
       orderNumber: 'PO-20261128-0002',
       emailed: true,
+      faxed: false,
       commented: true,
     });
     expect(
@@ -400,6 +407,7 @@ describe('processNotification: closing an order', () => {
       decision: { kind: 'order' },
       orderNumber: 'PO-20261128-0002',
       emailed: true,
+      faxed: false,
     });
     expect(store.orders().map(({ cycle, status }) => ({ cycle, status }))).toEqual([
       { cycle: 1, status: 'closed' },
@@ -427,6 +435,7 @@ describe('processNotification: records that cannot be evaluated', () => {
       notificationId: LOW_ID,
       decision: { kind: 'cannot-evaluate', reason: problem },
       emailed: false,
+      faxed: false,
       wroteFields: ['発注状況', '発注理由'],
       commented: false,
     });

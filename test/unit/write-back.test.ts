@@ -274,11 +274,11 @@ describe('orderComment', () => {
     };
 
     // Act
-    const comment = orderComment(request);
+    const comment = orderComment(request, 'メール order@sample-bungu.example.jp、FAX 0312345678');
 
     // Assess
     expect(comment.split('\n')).toEqual([
-      '発注依頼 PO-20261128-0001 を 株式会社サンプル文具 様へメールで送信しました (order@sample-bungu.example.jp)。',
+      '発注依頼 PO-20261128-0001 を 株式会社サンプル文具 様へ送信しました (メール order@sample-bungu.example.jp、FAX 0312345678)。',
       '・A-100 ボールペン 黒 0.5mm: 84本',
       '・A-101 ボールペン 赤 0.5mm: 12本',
       '納品希望日: 2026-12-01',

@@ -6,11 +6,13 @@
  * @module
  */
 import { z } from 'zod';
+import type { OrderChannel } from '../../domain/channels';
 import type { DecisionKind } from '../../domain/decision';
 import type { SupplierContact } from '../../domain/item';
 import type { CompanyBlock, OrderLine, OrderRequest } from '../../domain/order';
 import {
   DELIVERY_STATUSES,
+  type FaxOutcome,
   type ItemRecord,
   type OrderSteps,
   type StoredOrder,
@@ -26,6 +28,8 @@ const decisionKinds = [
   'replay',
   'deleted',
 ] as const satisfies readonly (DecisionKind | 'deleted')[];
+
+const faxOutcomes = ['delivered', 'failed'] as const satisfies readonly FaxOutcome[];
 
 const supplierSchema = z.object({
   code: z.string().optional(),
@@ -71,13 +75,32 @@ const orderStepsSchema = z.object({
   deliveryStatus: z.enum(DELIVERY_STATUSES).optional(),
   deliveryDetail: z.string().optional(),
   deliveryAt: z.string().optional(),
+  emailFailedAt: z.string().optional(),
+  emailFailure: z.string().optional(),
+  faxSentAt: z.string().optional(),
+  faxId: z.string().optional(),
+  faxGateway: z.string().optional(),
+  faxStatus: z.enum(faxOutcomes).optional(),
+  faxDetail: z.string().optional(),
+  faxStatusAt: z.string().optional(),
+  attentionAt: z.string().optional(),
+  attentionReason: z.string().optional(),
 });
+
+const emailChannelSchema = z.object({ kind: z.literal('email'), address: z.string() });
+const faxChannelSchema = z.object({
+  kind: z.literal('fax'),
+  number: z.string(),
+  national: z.string(),
+});
+const orderChannelSchema = z.discriminatedUnion('kind', [emailChannelSchema, faxChannelSchema]);
 
 /** An order item; the key and index attributes are stripped by parsing. */
 export const storedOrderSchema = z.object({
   appId: z.string(),
   recordId: z.string(),
   cycle: z.number().int().positive(),
+  channels: z.array(orderChannelSchema).optional(),
   status: z.enum(['open', 'closed']),
   request: orderRequestSchema,
   reflectedInKintone: z.boolean(),
@@ -123,20 +146,36 @@ const _schemasNameEveryDomainField: {
   company: SameKeys<z.infer<typeof companySchema>, CompanyBlock>;
   request: SameKeys<z.infer<typeof orderRequestSchema>, OrderRequest>;
   steps: SameKeys<z.infer<typeof orderStepsSchema>, OrderSteps>;
+  emailChannel: SameKeys<
+    z.infer<typeof emailChannelSchema>,
+    Extract<OrderChannel, { kind: 'email' }>
+  >;
+  faxChannel: SameKeys<z.infer<typeof faxChannelSchema>, Extract<OrderChannel, { kind: 'fax' }>>;
+  channelKinds: Exclude<
+    OrderChannel['kind'],
+    z.infer<typeof orderChannelSchema>['kind']
+  > extends never
+    ? true
+    : false;
   order: SameKeys<z.infer<typeof storedOrderSchema>, StoredOrder>;
   state: SameKeys<z.infer<typeof itemStateSchema>, ItemStateFields>;
   decisionKinds: Exclude<DecisionKind | 'deleted', (typeof decisionKinds)[number]> extends never
     ? true
     : false;
+  faxOutcomes: Exclude<FaxOutcome, (typeof faxOutcomes)[number]> extends never ? true : false;
 } = {
   supplier: true,
   line: true,
   company: true,
   request: true,
   steps: true,
+  emailChannel: true,
+  faxChannel: true,
+  channelKinds: true,
   order: true,
   state: true,
   decisionKinds: true,
+  faxOutcomes: true,
 };
 
 /** Thrown when a stored item does not have the shape this code writes. */

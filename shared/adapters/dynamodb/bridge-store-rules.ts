@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { OrderChannel } from '../../domain/channels';
 import type { OrderStep, OrderSteps } from '../../ports/bridge-store';
 
 /** Days a processed-notification marker is kept before DynamoDB's TTL may remove it. */
@@ -85,8 +86,14 @@ export function assertOrderCycle(cycle: number): void {
   }
 }
 
-/** The step fields an {@link OrderStep} sets on {@link OrderSteps}. */
-export function orderStepFields(step: OrderStep): OrderSteps {
+/** A step that sets fields of {@link OrderSteps} (every kind but 'channel-added'). */
+export type OrderStepsStep = Exclude<OrderStep, { kind: 'channel-added' }>;
+
+/**
+ * The step fields an {@link OrderStep} sets on {@link OrderSteps}. A field given as undefined
+ * is removed: a fax status without detail must not keep the previous status's detail.
+ */
+export function orderStepFields(step: OrderStepsStep): OrderSteps {
   switch (step.kind) {
     case 'email-sent':
       return { emailSentAt: step.at, emailMessageId: step.messageId };
@@ -96,6 +103,41 @@ export function orderStepFields(step: OrderStep): OrderSteps {
       return { commentedAt: step.at };
     case 'delivery':
       return { deliveryStatus: step.status, deliveryDetail: step.detail, deliveryAt: step.at };
+    case 'email-failed':
+      return { emailFailedAt: step.at, emailFailure: step.detail };
+    case 'fax-sent':
+      return { faxSentAt: step.at, faxId: step.faxId, faxGateway: step.gateway };
+    case 'fax-status':
+      return { faxStatus: step.status, faxDetail: step.detail, faxStatusAt: step.at };
+    case 'needs-attention':
+      return { attentionAt: step.at, attentionReason: step.reason };
+  }
+}
+
+/**
+ * The order's channels with `channel` appended, or undefined when an equal channel is already
+ * there (adding a channel is idempotent). Orders stored before channels existed get a list.
+ *
+ * @example
+ * channelsWith(undefined, { kind: 'email', address: 'a@example.com' }); // [that channel]
+ * channelsWith([email], email); // undefined
+ */
+export function channelsWith(
+  channels: readonly OrderChannel[] | undefined,
+  channel: OrderChannel,
+): OrderChannel[] | undefined {
+  const current = channels ?? [];
+  return current.some((existing) => sameChannel(existing, channel))
+    ? undefined
+    : [...current, channel];
+}
+
+function sameChannel(a: OrderChannel, b: OrderChannel): boolean {
+  switch (a.kind) {
+    case 'email':
+      return b.kind === 'email' && a.address === b.address;
+    case 'fax':
+      return b.kind === 'fax' && a.number === b.number && a.national === b.national;
   }
 }
 

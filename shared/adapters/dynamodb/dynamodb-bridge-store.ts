@@ -32,6 +32,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { OrderChannel } from '../../domain/channels';
 import type {
   BridgeStore,
   CompletedNotification,
@@ -55,6 +56,7 @@ import {
   assertOrderCycle,
   assertOrderNumberPrefix,
   assertProcessedTtlDays,
+  channelsWith,
   formatOrderNumber,
   orderNumberDay,
   orderStepFields,
@@ -74,6 +76,8 @@ const ORDER_GSI1_SK = 'ORDER';
 const CYCLE_DIGITS = 6;
 // Wide enough for a real table to become ACTIVE; dynalite with createTableMs 0 is instant.
 const TABLE_WAIT_SECONDS = 120;
+// Each failed attempt means another writer added a channel meanwhile; orders have one or two.
+const CHANNEL_ADD_ATTEMPTS = 3;
 
 /** Options of {@link DynamoDbBridgeStore}. */
 export interface DynamoDbBridgeStoreOptions {
@@ -211,20 +215,27 @@ export class DynamoDbBridgeStore implements BridgeStore {
   }
 
   async recordOrderStep(key: ItemKey, cycle: number, step: OrderStep): Promise<StoredOrder> {
-    const fields = Object.entries(orderStepFields(step));
+    if (step.kind === 'channel-added') return this.addChannel(key, cycle, step.channel);
     const names: Record<string, string> = { '#steps': 'steps' };
     const values: Record<string, unknown> = {};
-    const assignments = fields.map(([field, value], index) => {
+    const assignments: string[] = [];
+    const removals: string[] = [];
+    Object.entries(orderStepFields(step)).forEach(([field, value], index) => {
       names[`#f${index}`] = field;
-      values[`:v${index}`] = value;
-      return `#steps.#f${index} = :v${index}`;
+      if (value === undefined) {
+        removals.push(`#steps.#f${index}`);
+      } else {
+        values[`:v${index}`] = value;
+        assignments.push(`#steps.#f${index} = :v${index}`);
+      }
     });
+    const removeClause = removals.length > 0 ? ` REMOVE ${removals.join(', ')}` : '';
     try {
       const { Attributes = {} } = await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: itemPk(key), sk: orderSk(cycle) },
-          UpdateExpression: `SET ${assignments.join(', ')}`,
+          UpdateExpression: `SET ${assignments.join(', ')}${removeClause}`,
           // Without it an update would create a stub order with nothing but steps.
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeNames: names,
@@ -321,6 +332,47 @@ export class DynamoDbBridgeStore implements BridgeStore {
     });
   }
 
+  /**
+   * Appends a channel unless an equal one is there, by read-modify-write. list_append cannot be
+   * guarded against duplicates because contains() does not find a map inside a list; so the new
+   * list is computed from the order as read and written on condition that the stored list still
+   * has the length it was read with. Channels are only ever appended, so the same length means
+   * the same list; a concurrent add fails the condition, and the next attempt reads again (and
+   * may find the channel already there).
+   */
+  private async addChannel(
+    key: ItemKey,
+    cycle: number,
+    channel: OrderChannel,
+  ): Promise<StoredOrder> {
+    for (let attempt = 1; attempt <= CHANNEL_ADD_ATTEMPTS; attempt += 1) {
+      const order = await this.getOrder(key, cycle);
+      if (!order) throw new OrderNotFoundError(key.appId, key.recordId, cycle);
+      const channels = channelsWith(order.channels, channel);
+      if (!channels) return order;
+      const unchanged = order.channels
+        ? { condition: 'size(#channels) = :length', values: { ':length': order.channels.length } }
+        : { condition: 'attribute_exists(pk) AND attribute_not_exists(#channels)', values: {} };
+      try {
+        const { Attributes = {} } = await this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { pk: itemPk(key), sk: orderSk(cycle) },
+            UpdateExpression: 'SET #channels = :channels',
+            ConditionExpression: unchanged.condition,
+            ExpressionAttributeNames: { '#channels': 'channels' },
+            ExpressionAttributeValues: { ':channels': channels, ...unchanged.values },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return parseBridgeItem(storedOrderSchema, Attributes, this.tableName);
+      } catch (error) {
+        if (!isConditionalCheckFailed(error)) throw error;
+      }
+    }
+    throw new OrderChannelConflictError(key.appId, key.recordId, cycle);
+  }
+
   private async getOrder(key: ItemKey, cycle: number): Promise<StoredOrder | undefined> {
     const { Item } = await this.client.send(
       new GetCommand({
@@ -384,6 +436,22 @@ export class DynamoDbBridgeStore implements BridgeStore {
 
   private keyOf(item: Record<string, unknown>): { pk: string; sk: string } {
     return parseBridgeItem(keySchema, item, this.tableName);
+  }
+}
+
+/** Thrown when other writers kept changing an order's channels while one was being added. */
+export class OrderChannelConflictError extends Error {
+  override readonly name = 'OrderChannelConflictError';
+
+  constructor(
+    readonly appId: string,
+    readonly recordId: string,
+    readonly cycle: number,
+  ) {
+    super(
+      `The channels of the order of app ${appId}, record ${recordId}, cycle ${cycle} changed ` +
+        `${CHANNEL_ADD_ATTEMPTS} times while a channel was being added; retry the step.`,
+    );
   }
 }
 

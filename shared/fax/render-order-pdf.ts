@@ -1,0 +1,491 @@
+import PDFDocument from 'pdfkit';
+import type { OrderRequest } from '../domain/order';
+import {
+  ORDER_FORM_CLOSING,
+  ORDER_FORM_END_MARK,
+  ORDER_FORM_GREETING,
+  ORDER_FORM_NOTES_LABEL,
+  ORDER_FORM_PAGE_LINK_LABEL,
+  ORDER_FORM_TABLE_CAPTION,
+  ORDER_FORM_TABLE_HEADERS,
+  ORDER_FORM_TITLE,
+  orderFormContent,
+  type OrderFormContent,
+} from './order-form-content';
+import { loadFontBytes, OrderPdfFontError, type OrderFormFontPaths } from './order-form-fonts';
+
+export { defaultFontPaths, OrderPdfFontError, type OrderFormFontPaths } from './order-form-fonts';
+
+/** Options of {@link renderOrderPdf}. */
+export interface RenderOrderPdfOptions extends OrderFormFontPaths {
+  /**
+   * The supplier's signed order page (issue 5). Printed as text in the notes; a QR code beside
+   * it comes later.
+   */
+  orderPageUrl?: string;
+}
+
+// A4 portrait in PDF points (1 pt = 1/72 in).
+const PAGE_WIDTH = 595.28;
+const PAGE_HEIGHT = 841.89;
+/** About 15 mm: fax machines crop a few millimetres at every edge. */
+const MARGIN = 42;
+const CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN;
+/** Top of the page number line; the content stops above it. */
+const FOOTER_TOP = PAGE_HEIGHT - MARGIN + 8;
+const CONTENT_BOTTOM = PAGE_HEIGHT - MARGIN;
+
+// Fax is sent at about 200 dpi (fine mode 204 x 196): 10 pt is the smallest size whose kanji
+// strokes stay apart, and 1 pt (about 3 pixels) is the thinnest rule that survives.
+const SIZE_TITLE = 22;
+const SIZE_ADDRESSEE = 14;
+const SIZE_DELIVERY = 12;
+const SIZE_BODY = 10.5;
+const SIZE_SMALL = 10;
+const RULE = 1;
+const STRONG_RULE = 1.5;
+const LINE_GAP = 1;
+/** Solid black only: grey fills and tints dither into noise on a fax. */
+const INK = 'black';
+
+/** The left column (addressee, greeting) and the right one (order facts, company block). */
+const LEFT_COLUMN_WIDTH = 255;
+const RIGHT_COLUMN_WIDTH = 236;
+const RIGHT_COLUMN_X = MARGIN + CONTENT_WIDTH - RIGHT_COLUMN_WIDTH;
+
+/** 品番, 品名 (takes the rest), 数量, 単位. */
+const SKU_WIDTH = 110;
+const QUANTITY_WIDTH = 80;
+const UNIT_WIDTH = 60;
+const COLUMN_WIDTHS = [
+  SKU_WIDTH,
+  CONTENT_WIDTH - SKU_WIDTH - QUANTITY_WIDTH - UNIT_WIDTH,
+  QUANTITY_WIDTH,
+  UNIT_WIDTH,
+] as const;
+
+/** One column of the lines table, in points from the page's left edge. */
+export interface OrderTableColumn {
+  heading: (typeof ORDER_FORM_TABLE_HEADERS)[number];
+  left: number;
+  width: number;
+}
+
+/**
+ * Where the table's columns sit on every page: text in a cell wraps inside `left + width`.
+ * Exported so tests (and a later QR code placement) can check against the real geometry.
+ */
+export const ORDER_TABLE_COLUMNS: readonly OrderTableColumn[] = ORDER_FORM_TABLE_HEADERS.map(
+  (heading, index) => ({
+    heading,
+    left: MARGIN + COLUMN_WIDTHS.slice(0, index).reduce((sum, width) => sum + width, 0),
+    width: COLUMN_WIDTHS[index] ?? 0,
+  }),
+);
+/** Index of 数量, the one right-aligned column. */
+const QUANTITY_COLUMN = 2;
+const CELL_PADDING_X = 5;
+const CELL_PADDING_Y = 4;
+/**
+ * A kintone text field holds up to 64k characters; past this many lines a cell ends in `…`, so
+ * one absurd value cannot push a row past the height of a page.
+ */
+const MAX_CELL_LINES = 4;
+const MAX_ADDRESSEE_LINES = 3;
+const MAX_COMPANY_LINE_LINES = 3;
+const MAX_URL_LINES = 4;
+const NOTES_PADDING = 8;
+
+/** Font names registered on each document. */
+type FontName = 'regular' | 'bold';
+
+interface TextStyle {
+  font: FontName;
+  size: number;
+}
+
+const TITLE: TextStyle = { font: 'bold', size: SIZE_TITLE };
+const ADDRESSEE: TextStyle = { font: 'bold', size: SIZE_ADDRESSEE };
+const DELIVERY: TextStyle = { font: 'bold', size: SIZE_DELIVERY };
+const BODY: TextStyle = { font: 'regular', size: SIZE_BODY };
+const BODY_BOLD: TextStyle = { font: 'bold', size: SIZE_BODY };
+const SMALL: TextStyle = { font: 'regular', size: SIZE_SMALL };
+const COMPANY_NAME: TextStyle = { font: 'bold', size: SIZE_BODY };
+
+type Doc = PDFKit.PDFDocument;
+
+interface TextBox {
+  x: number;
+  y: number;
+  width: number;
+  style: TextStyle;
+  align?: 'left' | 'right' | 'center';
+  /** Lines after which the text is cut with `…`. */
+  maxLines?: number;
+}
+
+/**
+ * Renders the fax 発注書 for an order request: A4 portrait, black on white, the Japanese font
+ * embedded as a subset (pdfkit keeps only the glyphs used, about 15 KB a page).
+ *
+ * Laid out like the email: title, order number and date, the supplier with 御中, the ordering
+ * company's block, the desired delivery date, the lines (品番, 品名, 数量, 単位), and notes with
+ * the "one order number, one order" sentence. The order's `reason` is internal and is not
+ * printed. Lines that do not fit continue on further pages, each repeating the table header,
+ * and then every page is numbered `n / total`.
+ *
+ * Deterministic: the document's creation date is `request.orderedAt`, so the same request and
+ * fonts render the same bytes (a retry faxes exactly the same form). The font files are read
+ * once per process and path.
+ *
+ * @throws RangeError when `orderedAt` is not a timestamp or a date is not `YYYY-MM-DD`.
+ * @throws OrderPdfFontError when a font file cannot be read or embedded.
+ *
+ * @example
+ * ```ts
+ * const pdf = await renderOrderPdf(request, defaultFontPaths());
+ * await writeFile(`${request.orderNumber}.pdf`, pdf);
+ * ```
+ */
+export async function renderOrderPdf(
+  request: OrderRequest,
+  options: RenderOrderPdfOptions,
+): Promise<Buffer> {
+  const content = orderFormContent(request, options.orderPageUrl);
+  const createdAt = new Date(request.orderedAt);
+  if (Number.isNaN(createdAt.getTime())) {
+    throw new RangeError(`orderedAt "${request.orderedAt}" is not a timestamp; fix the order.`);
+  }
+  const [regular, bold] = await Promise.all([
+    loadFontBytes(options.fontPath),
+    options.boldFontPath === undefined ? undefined : loadFontBytes(options.boldFontPath),
+  ]);
+
+  const doc = new PDFDocument({
+    autoFirstPage: false,
+    // Page numbers need the page count, known only once every line is placed.
+    bufferPages: true,
+    // An empty default font keeps pdfkit from loading Helvetica, which it requires from its own
+    // package directory at run time and which a Lambda bundle does not contain
+    // (foliojs/pdfkit#1647). Every text is set in the embedded font below.
+    font: '',
+    lang: 'ja-JP',
+    info: {
+      Title: `${ORDER_FORM_TITLE} ${content.orderNumber}`,
+      Author: content.companyLines[0] ?? '',
+      Creator: 'stock-alert-bridge',
+      CreationDate: createdAt,
+    },
+  });
+  const pdf = collect(doc);
+  registerFonts(doc, regular, bold, options);
+
+  layOut(doc, content);
+  numberPages(doc);
+  doc.end();
+  return pdf;
+}
+
+function collect(doc: Doc): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  return new Promise((resolve, reject) => {
+    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+}
+
+function registerFonts(
+  doc: Doc,
+  regular: Buffer,
+  bold: Buffer | undefined,
+  paths: OrderFormFontPaths,
+): void {
+  const fonts: ReadonlyArray<readonly [FontName, Buffer, string]> = [
+    ['regular', regular, paths.fontPath],
+    ['bold', bold ?? regular, paths.boldFontPath ?? paths.fontPath],
+  ];
+  for (const [name, bytes, path] of fonts) {
+    doc.registerFont(name, bytes);
+    try {
+      // fontkit parses lazily; selecting the font now reports a broken file by its path,
+      // before half a page has been drawn.
+      doc.font(name);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new OrderPdfFontError(
+        `Cannot embed the order form font ${path}: ${reason}. Pass a TrueType (.ttf) file.`,
+        { cause: error },
+      );
+    }
+  }
+}
+
+function addPage(doc: Doc): void {
+  // Zero margins: this module places everything itself, and pdfkit must never break a page on
+  // its own in the middle of a cell.
+  doc.addPage({ size: 'A4', layout: 'portrait', margin: 0 });
+  // Colours are page state in PDF, so each new page sets them again.
+  doc.fillColor(INK).strokeColor(INK);
+}
+
+function useStyle(doc: Doc, style: TextStyle): void {
+  doc.font(style.font).fontSize(style.size);
+}
+
+function lineHeight(doc: Doc, style: TextStyle): number {
+  useStyle(doc, style);
+  return doc.currentLineHeight(true) + LINE_GAP;
+}
+
+/** Height a text takes in a box, counting the `…` cut at `maxLines`. */
+function measure(doc: Doc, text: string, box: Omit<TextBox, 'x' | 'y'>): number {
+  useStyle(doc, box.style);
+  const height = doc.heightOfString(text === '' ? ' ' : text, {
+    width: box.width,
+    lineGap: LINE_GAP,
+  });
+  return box.maxLines === undefined
+    ? height
+    : Math.min(height, box.maxLines * lineHeight(doc, box.style));
+}
+
+/** Draws a text that wraps inside its box and never runs into the next one; returns its height. */
+function draw(doc: Doc, text: string, box: TextBox): number {
+  const height = measure(doc, text, box);
+  useStyle(doc, box.style);
+  doc.text(text, box.x, box.y, {
+    width: box.width,
+    align: box.align ?? 'left',
+    lineGap: LINE_GAP,
+    ...(box.maxLines === undefined
+      ? {}
+      : { height: box.maxLines * lineHeight(doc, box.style), ellipsis: true }),
+  });
+  return height;
+}
+
+function rule(doc: Doc, x1: number, y: number, x2: number, width = RULE): void {
+  doc.lineWidth(width).moveTo(x1, y).lineTo(x2, y).stroke();
+}
+
+/** Places the whole form, adding pages as the lines need them. */
+function layOut(doc: Doc, content: OrderFormContent): void {
+  addPage(doc);
+  let y = drawFirstPageHeader(doc, content);
+  y = drawTableHeader(doc, y);
+  for (const row of content.rows) {
+    const height = rowHeight(doc, row);
+    if (y + height > CONTENT_BOTTOM) {
+      addPage(doc);
+      y = drawTableHeader(doc, drawContinuationHeader(doc, content));
+    }
+    drawRow(doc, row, y, height, BODY);
+    y += height;
+  }
+  y += 14;
+  if (y + measureNotes(doc, content) > CONTENT_BOTTOM) {
+    addPage(doc);
+    y = drawContinuationHeader(doc, content);
+  }
+  drawNotes(doc, content, y);
+}
+
+function drawFirstPageHeader(doc: Doc, content: OrderFormContent): number {
+  let y = MARGIN;
+  y += draw(doc, ORDER_FORM_TITLE, {
+    x: MARGIN,
+    y,
+    width: CONTENT_WIDTH,
+    style: TITLE,
+    align: 'center',
+  });
+  y += 10;
+
+  let right = y;
+  for (const fact of [`発注番号：${content.orderNumber}`, `発注日：${content.orderDate}`]) {
+    right += draw(doc, fact, {
+      x: RIGHT_COLUMN_X,
+      y: right,
+      width: RIGHT_COLUMN_WIDTH,
+      style: BODY,
+      align: 'right',
+      maxLines: 2,
+    });
+  }
+  right += 12;
+  content.companyLines.forEach((line, index) => {
+    right += draw(doc, line, {
+      x: RIGHT_COLUMN_X,
+      y: right,
+      width: RIGHT_COLUMN_WIDTH,
+      style: index === 0 ? COMPANY_NAME : SMALL,
+      maxLines: MAX_COMPANY_LINE_LINES,
+    });
+  });
+
+  let left = y + 8;
+  left += draw(doc, content.addressee, {
+    x: MARGIN,
+    y: left,
+    width: LEFT_COLUMN_WIDTH,
+    style: ADDRESSEE,
+    maxLines: MAX_ADDRESSEE_LINES,
+  });
+  rule(doc, MARGIN, left + 2, MARGIN + LEFT_COLUMN_WIDTH);
+  left += 16;
+  left += draw(doc, ORDER_FORM_GREETING, {
+    x: MARGIN,
+    y: left,
+    width: LEFT_COLUMN_WIDTH,
+    style: BODY,
+  });
+
+  y = Math.max(left, right) + 16;
+  y += draw(doc, `納品希望日：${content.desiredDeliveryDate}`, {
+    x: MARGIN,
+    y,
+    width: CONTENT_WIDTH,
+    style: DELIVERY,
+  });
+  y += 10;
+  y += draw(doc, `【${ORDER_FORM_TABLE_CAPTION}】`, {
+    x: MARGIN,
+    y,
+    width: CONTENT_WIDTH,
+    style: BODY_BOLD,
+  });
+  return y + 4;
+}
+
+/** Later pages say which order they belong to: a fax page can get separated from the first. */
+function drawContinuationHeader(doc: Doc, content: OrderFormContent): number {
+  const y = MARGIN;
+  const left = draw(doc, `${ORDER_FORM_TITLE}（続き）　${content.addressee}`, {
+    x: MARGIN,
+    y,
+    width: CONTENT_WIDTH - RIGHT_COLUMN_WIDTH - 10,
+    style: BODY_BOLD,
+    maxLines: 2,
+  });
+  const right = draw(doc, `発注番号：${content.orderNumber}`, {
+    x: RIGHT_COLUMN_X,
+    y,
+    width: RIGHT_COLUMN_WIDTH,
+    style: BODY,
+    align: 'right',
+    maxLines: 2,
+  });
+  const bottom = y + Math.max(left, right) + 4;
+  rule(doc, MARGIN, bottom, MARGIN + CONTENT_WIDTH);
+  return bottom + 12;
+}
+
+function cellBox(column: number): { x: number; width: number } {
+  const { left, width } = ORDER_TABLE_COLUMNS[column] ?? { left: MARGIN, width: 0 };
+  return { x: left, width };
+}
+
+function rowHeight(doc: Doc, cells: readonly string[], style: TextStyle = BODY): number {
+  const heights = cells.map((text, column) =>
+    measure(doc, text, {
+      width: cellBox(column).width - 2 * CELL_PADDING_X,
+      style,
+      maxLines: MAX_CELL_LINES,
+    }),
+  );
+  return Math.max(...heights) + 2 * CELL_PADDING_Y;
+}
+
+function drawRow(
+  doc: Doc,
+  cells: readonly string[],
+  y: number,
+  height: number,
+  style: TextStyle,
+): void {
+  cells.forEach((text, column) => {
+    const { x, width } = cellBox(column);
+    doc.lineWidth(RULE).rect(x, y, width, height).stroke();
+    draw(doc, text, {
+      x: x + CELL_PADDING_X,
+      y: y + CELL_PADDING_Y,
+      width: width - 2 * CELL_PADDING_X,
+      style,
+      align: column === QUANTITY_COLUMN ? 'right' : 'left',
+      maxLines: MAX_CELL_LINES,
+    });
+  });
+}
+
+function drawTableHeader(doc: Doc, y: number): number {
+  const height = rowHeight(doc, ORDER_FORM_TABLE_HEADERS, BODY_BOLD);
+  drawRow(doc, ORDER_FORM_TABLE_HEADERS, y, height, BODY_BOLD);
+  // A heavier rule instead of a grey fill marks the header: tints turn into dots on a fax.
+  rule(doc, MARGIN, y + height, MARGIN + CONTENT_WIDTH, STRONG_RULE);
+  return y + height;
+}
+
+interface NotesParts {
+  texts: ReadonlyArray<readonly [string, TextBox]>;
+  boxHeight: number;
+  height: number;
+}
+
+/** The notes box, closing line and 以上, positioned from `y`; measured before it is drawn. */
+function notesParts(doc: Doc, content: OrderFormContent, y: number): NotesParts {
+  const innerX = MARGIN + NOTES_PADDING;
+  const innerWidth = CONTENT_WIDTH - 2 * NOTES_PADDING;
+  const inner: Array<readonly [string, Omit<TextBox, 'y'>]> = [
+    [ORDER_FORM_NOTES_LABEL, { x: innerX, width: innerWidth, style: BODY_BOLD }],
+    ...content.notes.map((note) => [note, { x: innerX, width: innerWidth, style: BODY }] as const),
+  ];
+  if (content.orderPageUrl !== undefined) {
+    inner.push([ORDER_FORM_PAGE_LINK_LABEL, { x: innerX, width: innerWidth, style: BODY }]);
+    inner.push([
+      content.orderPageUrl,
+      { x: innerX, width: innerWidth, style: SMALL, maxLines: MAX_URL_LINES },
+    ]);
+  }
+  const texts: Array<readonly [string, TextBox]> = [];
+  let cursor = y + NOTES_PADDING;
+  for (const [text, box] of inner) {
+    texts.push([text, { ...box, y: cursor }]);
+    cursor += measure(doc, text, box) + 2;
+  }
+  const boxHeight = cursor - y + NOTES_PADDING - 2;
+  cursor = y + boxHeight + 12;
+  const closing: TextBox = { x: MARGIN, y: cursor, width: CONTENT_WIDTH, style: BODY };
+  texts.push([ORDER_FORM_CLOSING, closing]);
+  cursor += measure(doc, ORDER_FORM_CLOSING, closing);
+  const endMark: TextBox = { ...closing, y: cursor, align: 'right' };
+  texts.push([ORDER_FORM_END_MARK, endMark]);
+  cursor += measure(doc, ORDER_FORM_END_MARK, endMark);
+  return { texts, boxHeight, height: cursor - y };
+}
+
+function measureNotes(doc: Doc, content: OrderFormContent): number {
+  return notesParts(doc, content, 0).height;
+}
+
+function drawNotes(doc: Doc, content: OrderFormContent, y: number): void {
+  const { texts, boxHeight } = notesParts(doc, content, y);
+  doc.lineWidth(RULE).rect(MARGIN, y, CONTENT_WIDTH, boxHeight).stroke();
+  for (const [text, box] of texts) draw(doc, text, box);
+}
+
+/** `1 / 3` at the foot of every page, only when the form runs over one page. */
+function numberPages(doc: Doc): void {
+  const { start, count } = doc.bufferedPageRange();
+  if (count < 2) return;
+  for (let index = 0; index < count; index += 1) {
+    doc.switchToPage(start + index);
+    draw(doc, `${index + 1} / ${count}`, {
+      x: MARGIN,
+      y: FOOTER_TOP,
+      width: CONTENT_WIDTH,
+      style: SMALL,
+      align: 'center',
+    });
+  }
+}
