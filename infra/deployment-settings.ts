@@ -59,8 +59,8 @@ export interface DeploymentSettings {
   /** AWS region of the stack. */
   readonly region: string;
   /**
-   * Names the configuration references as `{"env": NAME}`; each must be a key of the Secrets
-   * Manager secret's JSON value.
+   * Names the configuration references as `{"env": NAME}` (kintone tokens, fax gateway
+   * credentials); each must be a key of the Secrets Manager secret's JSON value.
    */
   readonly secretKeys: readonly string[];
 }
@@ -109,6 +109,13 @@ export function referencedSecretKeys(config: BridgeConfig, configPath: string): 
     );
     visit(app.apiToken, `apps[${index}].apiToken`);
   });
+  const gateway = config.fax?.gateway;
+  // The email-to-fax gateway sends through SES with the functions' role: it has no credentials.
+  if (gateway?.type === 'phaxio') {
+    visit(gateway.apiKey, 'fax.gateway.apiKey');
+    visit(gateway.apiSecret, 'fax.gateway.apiSecret');
+    visit(gateway.callbackToken, 'fax.gateway.callbackToken');
+  }
   return [...keys].sort();
 }
 

@@ -14,7 +14,10 @@ export interface NagScopes {
   readonly functions: readonly BridgeFunction[];
   /** Functions granted read/write on the table (and so on its indexes). */
   readonly tableUsers: readonly BridgeFunction[];
-  readonly route: HttpRoute;
+  /** `POST /webhooks/kintone`. */
+  readonly webhookRoute: HttpRoute;
+  /** `POST /webhooks/fax`, when a Phaxio fax gateway is configured. */
+  readonly faxStatusRoute?: HttpRoute;
   /** The on-failure destination of ses-events (itself a dead-letter queue). */
   readonly failedEventsQueue: Queue;
 }
@@ -24,16 +27,24 @@ export interface NagScopes {
  * construct and, for IAM5, for the one resource pattern it is about. Anything else fails synth.
  */
 export function acknowledgeNagFindings(scopes: NagScopes): void {
-  Validations.of(scopes.route).acknowledge({
+  Validations.of(scopes.webhookRoute).acknowledge({
     id: 'AwsSolutions-APIG4',
     reason:
       "kintone's webhooks cannot send an Authorization header or sign requests, so API Gateway has nothing to check; the token in the query string is compared in constant time by the webhook function before anything is queued, and access logs omit the query string.",
   });
 
+  if (scopes.faxStatusRoute) {
+    Validations.of(scopes.faxStatusRoute).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason:
+        "Phaxio's fax status callbacks cannot send an Authorization header or a token of ours, so API Gateway has nothing to check; each callback carries Phaxio's HMAC signature (X-Phaxio-Signature over the URL and the fields, keyed with the callback token), which the fax-status function verifies before it reads or stores anything.",
+    });
+  }
+
   Validations.of(scopes.secret).acknowledge({
     id: 'AwsSolutions-SMG4',
     reason:
-      'The secret holds kintone API tokens and webhook tokens, which only a kintone administrator can issue (kintone has no API to create them), so a rotation Lambda cannot rotate them; docs/deploy.md describes the manual rotation with two webhook tokens.',
+      "The secret holds kintone API tokens and webhook tokens, which only a kintone administrator can issue (kintone has no API to create them), and, with a Phaxio fax gateway, Phaxio's API key, secret and callback token, which are issued in Phaxio's console; a rotation Lambda cannot rotate either, and docs/deploy.md describes the manual rotation.",
   });
 
   Validations.of(scopes.failedEventsQueue).acknowledge({

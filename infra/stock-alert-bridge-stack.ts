@@ -26,7 +26,7 @@ import {
 } from '../shared/adapters/dynamodb/dynamodb-bridge-store';
 import { BridgeFunction } from './constructs/bridge-function';
 import { BridgeMonitoring } from './constructs/bridge-monitoring';
-import { WebhookApi } from './constructs/webhook-api';
+import { FAX_WEBHOOK_PATH, WebhookApi } from './constructs/webhook-api';
 import { DEV_STAGE, type DeploymentSettings } from './deployment-settings';
 import { acknowledgeNagFindings } from './nag-acknowledgements';
 
@@ -38,6 +38,7 @@ export const FUNCTION_ENTRIES = {
   webhook: 'functions/webhook/index.ts',
   dispatch: 'functions/dispatch/index.ts',
   sesEvents: 'functions/ses-events/index.ts',
+  faxStatus: 'functions/fax-status/index.ts',
 } as const;
 
 /**
@@ -60,6 +61,11 @@ export const MAX_RECEIVE_COUNT = 5;
 export const DISPATCH_MAX_CONCURRENCY = 2;
 /** Messages per dispatch invocation; failures are reported per message. */
 export const DISPATCH_BATCH_SIZE = 10;
+/**
+ * fax-status looks the order up and may write kintone twice (comment, 要対応), each call a few
+ * hundred ms plus SDK retries; API Gateway gives up on the integration after 30 s anyway.
+ */
+export const FAX_STATUS_TIMEOUT = Duration.seconds(20);
 /** One month: enough to investigate a failed order; longer costs without helping. */
 export const LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
 
@@ -71,8 +77,10 @@ export interface StockAlertBridgeStackProps extends StackProps {
 
 /**
  * The whole bridge in one stack: HTTP API -> webhook function -> SQS FIFO queue -> dispatch
- * function (kintone, SES, DynamoDB), SES events via SNS -> ses-events function, a Secrets
- * Manager secret for the tokens, alarms to an operators' topic and a dashboard.
+ * function (kintone, SES, fax gateway, DynamoDB), SES events via SNS -> ses-events function
+ * (which also sends the fax fallback after a bounce), with a Phaxio gateway its status callbacks
+ * -> fax-status function, a Secrets Manager secret for the tokens, alarms to an operators'
+ * topic and a dashboard. Nothing of the fax channel exists unless the configuration has `fax`.
  *
  * @example
  * const stack = new StockAlertBridgeStack(app, 'StockAlertBridge-dev', { settings });
@@ -88,12 +96,20 @@ export class StockAlertBridgeStack extends Stack {
   readonly failedSesEventsQueue: sqs.Queue;
   /** The secret holding kintone API tokens and webhook tokens. */
   readonly secret: secretsmanager.Secret;
-  /** The three functions. */
+  /** The functions; `faxStatus` only with a Phaxio fax gateway. */
   readonly functions: {
     readonly webhook: BridgeFunction;
     readonly dispatch: BridgeFunction;
     readonly sesEvents: BridgeFunction;
+    readonly faxStatus?: BridgeFunction;
   };
+  /** The HTTP API kintone (and Phaxio) call. */
+  readonly api: WebhookApi;
+  /**
+   * Where Phaxio posts fax statuses: submitted with each fax by dispatch and ses-events, and
+   * the URL fax-status verifies signatures against, so all three get this one value.
+   */
+  readonly faxCallbackUrl: string | undefined;
 
   constructor(scope: Construct, id: string, props: StockAlertBridgeStackProps) {
     const { settings, ...stackProps } = props;
@@ -114,7 +130,7 @@ export class StockAlertBridgeStack extends Stack {
     this.secret = new secretsmanager.Secret(this, 'Secrets', {
       secretName: `stock-alert-bridge/${settings.stage}/secrets`,
       // Key names only, never values: operators put the tokens in after the first deploy.
-      description: `JSON object with the keys ${settings.secretKeys.join(', ')} (kintone API and webhook tokens referenced as {"env": NAME} in the configuration)`,
+      description: `JSON object with the keys ${settings.secretKeys.join(', ')} (kintone API and webhook tokens, fax gateway credentials: what the configuration references as {"env": NAME})`,
       // CloudFormation needs some initial value. This one is a valid JSON object whose only key
       // is not referenced by the configuration, and it is generated at deploy time, so no
       // value appears in the template. The template stays constant, so CloudFormation never
@@ -215,7 +231,7 @@ export class StockAlertBridgeStack extends Stack {
       resourceName: configurationSet.configurationSetName,
     });
 
-    // --- Functions -------------------------------------------------------------------------
+    // --- Webhook and API -------------------------------------------------------------------
     const common = {
       configPath: settings.configPath,
       stage: settings.stage,
@@ -231,29 +247,70 @@ export class StockAlertBridgeStack extends Stack {
       description: `${namePrefix} webhook: verifies kintone notifications and queues them`,
       environment: { QUEUE_URL: this.queue.queueUrl },
     });
+    this.api = new WebhookApi(this, 'WebhookApi', {
+      handler: webhook.fn,
+      logRetention: LOG_RETENTION,
+      logRemovalPolicy: dataRemovalPolicy,
+    });
+
+    // --- Fax channel (only when configured) ------------------------------------------------
+    const fax = settings.config.fax;
+    const phaxio = fax?.gateway.type === 'phaxio';
+    const emailToFax = fax?.gateway.type === 'email-to-fax';
+    // The URL refers to the API's id only; the API depends on no function but webhook, so
+    // functions may carry it without a cycle. A callbackUrl in the configuration still wins
+    // at run time (e.g. a custom domain in front of this API).
+    this.faxCallbackUrl = phaxio ? this.api.urlOf(FAX_WEBHOOK_PATH) : undefined;
+    const faxCallbackEnvironment: Record<string, string> = this.faxCallbackUrl
+      ? { FAX_CALLBACK_URL: this.faxCallbackUrl }
+      : {};
+
+    // --- Functions -------------------------------------------------------------------------
     const dispatch = new BridgeFunction(this, 'Dispatch', {
       ...common,
       entry: path.join(settings.projectRoot, FUNCTION_ENTRIES.dispatch),
       timeout: DISPATCH_TIMEOUT,
-      description: `${namePrefix} dispatch: decides, emails the supplier and writes back to kintone`,
+      description: `${namePrefix} dispatch: decides, emails or faxes the supplier and writes back to kintone`,
+      rendersOrderForms: fax !== undefined,
       environment: {
         TABLE_NAME: this.table.tableName,
         KINTONE_BASE_URL: settings.kintoneBaseUrl,
         SES_CONFIGURATION_SET: configurationSet.configurationSetName,
+        ...faxCallbackEnvironment,
       },
     });
     const sesEvents = new BridgeFunction(this, 'SesEvents', {
       ...common,
       entry: path.join(settings.projectRoot, FUNCTION_ENTRIES.sesEvents),
-      // One kintone write-back per event.
+      // One kintone write-back per event, or a fax fallback (render and upload) after a bounce.
       timeout: Duration.seconds(30),
       description: `${namePrefix} ses-events: records delivery, bounce and complaint on the order`,
+      // A hard bounce falls back to fax when the supplier has a number: this function sends it.
+      rendersOrderForms: fax !== undefined,
       environment: {
         TABLE_NAME: this.table.tableName,
         KINTONE_BASE_URL: settings.kintoneBaseUrl,
+        ...faxCallbackEnvironment,
+        // The fax email goes out through the same configuration set as the order emails.
+        ...(emailToFax ? { SES_CONFIGURATION_SET: configurationSet.configurationSetName } : {}),
       },
     });
-    this.functions = { webhook, dispatch, sesEvents };
+    // Only Phaxio calls back; an email-to-fax message is tracked by SES events like any email.
+    const faxStatus = phaxio
+      ? new BridgeFunction(this, 'FaxStatus', {
+          ...common,
+          entry: path.join(settings.projectRoot, FUNCTION_ENTRIES.faxStatus),
+          timeout: FAX_STATUS_TIMEOUT,
+          description: `${namePrefix} fax-status: records Phaxio's fax status callbacks on the order`,
+          environment: {
+            TABLE_NAME: this.table.tableName,
+            KINTONE_BASE_URL: settings.kintoneBaseUrl,
+            ...faxCallbackEnvironment,
+          },
+        })
+      : undefined;
+    this.functions = { webhook, dispatch, sesEvents, ...(faxStatus ? { faxStatus } : {}) };
+    const faxStatusRoute = faxStatus ? this.api.addFaxStatusRoute(faxStatus.fn) : undefined;
 
     dispatch.fn.addEventSource(
       new SqsEventSource(this.queue, {
@@ -276,23 +333,26 @@ export class StockAlertBridgeStack extends Stack {
     });
 
     // --- Permissions (each function gets only what it calls) -------------------------------
+    const allFunctions = [webhook, dispatch, sesEvents, ...(faxStatus ? [faxStatus] : [])];
+    const tableUsers = [dispatch, sesEvents, ...(faxStatus ? [faxStatus] : [])];
     this.queue.grantSendMessages(webhook.fn);
-    this.table.grantReadWriteData(dispatch.fn);
-    this.table.grantReadWriteData(sesEvents.fn);
-    for (const fn of [webhook, dispatch, sesEvents]) this.secret.grantRead(fn.fn);
+    for (const fn of tableUsers) this.table.grantReadWriteData(fn.fn);
+    for (const fn of allFunctions) this.secret.grantRead(fn.fn);
+    // SES authorises a send against the sending identity and the configuration set.
+    const sesSendResources = [senderIdentity.emailIdentityArn, configurationSetArn];
     iam.Grant.addToPrincipal({
       grantee: dispatch.fn,
       actions: ['ses:SendEmail', 'ses:SendRawEmail'],
-      // SES authorises a send against the sending identity and the configuration set.
-      resourceArns: [senderIdentity.emailIdentityArn, configurationSetArn],
+      resourceArns: sesSendResources,
     });
-
-    // --- API -------------------------------------------------------------------------------
-    const api = new WebhookApi(this, 'WebhookApi', {
-      handler: webhook.fn,
-      logRetention: LOG_RETENTION,
-      logRemovalPolicy: dataRemovalPolicy,
-    });
+    if (emailToFax) {
+      // The fax fallback after a bounce is a raw MIME email to NUMBER@gateway-domain.
+      iam.Grant.addToPrincipal({
+        grantee: sesEvents.fn,
+        actions: ['ses:SendRawEmail'],
+        resourceArns: sesSendResources,
+      });
+    }
 
     // --- Operations ------------------------------------------------------------------------
     const alarmTopic = new sns.Topic(this, 'AlarmTopic', {
@@ -325,7 +385,12 @@ export class StockAlertBridgeStack extends Stack {
     new BridgeMonitoring(this, 'Monitoring', {
       namePrefix,
       alarmTopic,
-      functions: { Webhook: webhook.fn, Dispatch: dispatch.fn, SesEvents: sesEvents.fn },
+      functions: {
+        Webhook: webhook.fn,
+        Dispatch: dispatch.fn,
+        SesEvents: sesEvents.fn,
+        ...(faxStatus ? { FaxStatus: faxStatus.fn } : {}),
+      },
       queue: this.queue,
       deadLetterQueue: this.deadLetterQueue,
       failedEventQueues: { SesEvents: this.failedSesEventsQueue },
@@ -333,8 +398,14 @@ export class StockAlertBridgeStack extends Stack {
 
     new CfnOutput(this, 'WebhookUrlWithoutToken', {
       description: 'Enter this URL in kintone with ?token=<the webhook token> appended',
-      value: api.webhookUrlWithoutToken,
+      value: this.api.webhookUrlWithoutToken,
     });
+    if (this.faxCallbackUrl) {
+      new CfnOutput(this, 'FaxCallbackUrl', {
+        description: 'Where Phaxio posts fax statuses (sent with each fax; nothing to enter)',
+        value: this.faxCallbackUrl,
+      });
+    }
     new CfnOutput(this, 'SecretsArn', {
       description: `Put a JSON object with ${settings.secretKeys.join(', ')} into this secret`,
       value: this.secret.secretArn,
@@ -347,10 +418,11 @@ export class StockAlertBridgeStack extends Stack {
       stack: this,
       table: this.table,
       secret: this.secret,
-      functions: [webhook, dispatch, sesEvents],
-      tableUsers: [dispatch, sesEvents],
+      functions: allFunctions,
+      tableUsers,
       failedEventsQueue: this.failedSesEventsQueue,
-      route: api.route,
+      webhookRoute: this.api.route,
+      ...(faxStatusRoute ? { faxStatusRoute } : {}),
     });
   }
 }

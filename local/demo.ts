@@ -40,7 +40,7 @@ async function main(): Promise<void> {
     const stock = values.stock ?? String(Math.max(0, Number(text('発注点')) - 2));
     await client.record.updateRecord({ app, id, record: { 在庫数: { value: stock } } });
     process.stdout.write(
-      `在庫数 of ${values.sku} set to ${stock} (発注点 ${text('発注点')}).\nThe order request appears in ${urls.sesInboxUrl} within a second.\n`,
+      `在庫数 of ${values.sku} set to ${stock} (発注点 ${text('発注点')}).\nThe order request appears within a second in ${text('仕入先メール') ? urls.sesInboxUrl : (urls.faxOutboxUrl ?? urls.sesInboxUrl)}.\n`,
     );
   } else if (action === 'receive') {
     const stock = text('最大在庫') || String(Number(text('発注点')) * 3);

@@ -31,7 +31,13 @@ export function localSecretsEnv(
     : {};
   const resolved: Record<string, string> = {};
   let changed = false;
-  const refs: SecretRef[] = config.apps.flatMap((app) => [...app.webhookTokens, app.apiToken]);
+  const gateway = config.fax?.gateway;
+  const refs: SecretRef[] = [
+    ...config.apps.flatMap((app) => [...app.webhookTokens, app.apiToken]),
+    ...(gateway?.type === 'phaxio'
+      ? [gateway.apiKey, gateway.apiSecret, gateway.callbackToken]
+      : []),
+  ];
   for (const ref of refs) {
     if (typeof ref === 'string') continue;
     const fromEnv = env[ref.env];

@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SESClient } from '@aws-sdk/client-ses';
-import type { SQSEvent } from 'aws-lambda';
+import type { Context, SNSEvent, SQSEvent } from 'aws-lambda';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
@@ -17,7 +18,13 @@ import type { Env } from '../shared/config/env';
 import { ConfigError, loadConfigFile, resolveSecret } from '../shared/config/load-config';
 import type { BridgeConfig } from '../shared/config/schema';
 import { createDispatchHandler } from '../functions/dispatch/handler';
-import { createWebhookHandler } from '../functions/webhook/handler';
+import { createFaxStatusHandler, type FaxStatusHandler } from '../functions/fax-status/handler';
+import { createSesEventsHandler, type SesEventsHandler } from '../functions/ses-events/handler';
+import { createWebhookHandler, type WebhookHandler } from '../functions/webhook/handler';
+import { buildFaxSending } from '../shared/adapters/fax/fax-sending';
+import { phaxioCallbackSettings } from '../shared/adapters/fax/phaxio-callback-settings';
+import { defaultFontPaths } from '../shared/fax/render-order-pdf';
+import { startPhaxioEmulator, type PhaxioEmulator } from './fax/phaxio-emulator';
 import { buildWebhookDeps } from '../functions/webhook/wiring';
 import { startDynalite, type LocalDynamo } from './dynamodb/dynalite';
 import { startHttpBridge } from './http-bridge';
@@ -36,6 +43,8 @@ export interface LocalPorts {
   ses: number;
   sesProxy: number;
   dynamodb: number;
+  /** The Phaxio emulator (when the config's fax gateway is Phaxio). */
+  fax: number;
 }
 
 export const DEFAULT_PORTS: LocalPorts = {
@@ -44,9 +53,39 @@ export const DEFAULT_PORTS: LocalPorts = {
   ses: 3002,
   sesProxy: 3003,
   dynamodb: 3004,
+  fax: 3005,
 };
 export const TABLE_NAME = 'stock-alert-bridge';
 const WEBHOOK_PATH = '/webhooks/kintone';
+const FAX_CALLBACK_PATH = '/webhooks/fax';
+const SES_EVENTS_PATH = '/__ses-events';
+
+/** Wraps one SES event as SNS delivers it to a subscribed Lambda function. */
+function snsEventOf(message: string): SNSEvent {
+  const now = new Date().toISOString();
+  return {
+    Records: [
+      {
+        EventSource: 'aws:sns',
+        EventVersion: '1.0',
+        EventSubscriptionArn: 'arn:aws:sns:ap-northeast-1:000000000000:local-ses-events:local',
+        Sns: {
+          Type: 'Notification',
+          MessageId: randomUUID(),
+          TopicArn: 'arn:aws:sns:ap-northeast-1:000000000000:local-ses-events',
+          Subject: '',
+          Message: message,
+          Timestamp: now,
+          SignatureVersion: '1',
+          Signature: '',
+          SigningCertUrl: '',
+          UnsubscribeUrl: '',
+          MessageAttributes: {},
+        },
+      },
+    ],
+  };
+}
 
 export interface LocalStackOptions {
   /** Where dynalite, the local kintone, the queue and generated secrets keep their data. */
@@ -80,6 +119,11 @@ export interface LocalUrls {
   dynamodbEndpoint: string;
   tableName: string;
   deadLettersUrl: string;
+  /** The Phaxio emulator's page of received faxes (when the fax gateway is Phaxio). */
+  faxOutboxUrl?: string;
+  faxFaultsUrl?: string;
+  /** Local stand-in for SNS: POST an SES event (JSON) to have ses-events process it. */
+  sesEventsUrl: string;
 }
 
 export interface LocalStack {
@@ -91,6 +135,8 @@ export interface LocalStack {
   ses: SesLocal;
   sesFaults: SesFaultProxy;
   dynamo: LocalDynamo;
+  /** The Phaxio emulator, when the config's fax gateway is Phaxio. */
+  phaxio?: PhaxioEmulator;
   /** Resolves when no webhook, queued notification or retry is pending anywhere. */
   idle(): Promise<void>;
   close(): Promise<void>;
@@ -202,28 +248,53 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // Locally the secrets are the environment (with generated values) and metrics are logged.
     const secrets = new EnvSecretSource(env);
     const metrics = new LoggingBridgeMetrics(logger);
-    const webhook = createWebhookHandler(buildWebhookDeps(config, secrets, queue, logger, metrics));
-    const dispatch = createDispatchHandler({
-      config,
-      store,
-      mailer: new SesOrderMailer({ client: sesClient }),
-      kintone: new RestKintoneRecordWriter(kintoneClients(config, secrets, kintoneBaseUrl)),
-      logger,
-      now: options.now ?? (() => new Date()),
-      metrics,
-    });
-    queue.start((event: SQSEvent) =>
-      dispatch(event, localLambdaContext('stock-alert-bridge-dispatch')),
-    );
+    const now = options.now ?? (() => new Date());
 
+    // The HTTP API starts first: the fax gateway needs its URL for status callbacks, and the
+    // handlers behind the routes are built right after.
+    const handlers: {
+      webhook?: WebhookHandler;
+      faxStatus?: FaxStatusHandler;
+      sesEvents?: SesEventsHandler;
+    } = {};
+    const routeTo =
+      <E, R>(pick: () => ((event: E, context: Context) => Promise<R>) | undefined, name: string) =>
+      (event: E, context: Context): Promise<R> => {
+        const handler = pick();
+        if (!handler) throw new Error(`the local ${name} handler is not configured`);
+        return handler(event, context);
+      };
     const bridge = await startHttpBridge({
       port: ports.bridge,
       routes: [
         {
           method: 'POST',
           path: WEBHOOK_PATH,
-          handler: webhook,
+          handler: routeTo(() => handlers.webhook, 'webhook'),
           functionName: 'stock-alert-bridge-webhook',
+        },
+        {
+          method: 'POST',
+          path: FAX_CALLBACK_PATH,
+          handler: routeTo(() => handlers.faxStatus, 'fax-status'),
+          functionName: 'stock-alert-bridge-fax-status',
+        },
+        {
+          method: 'POST',
+          path: SES_EVENTS_PATH,
+          handler: async (event, context) => {
+            // Local stand-in for SNS: the body is one SES event, delivered as SNS would.
+            const outcomes = await routeTo(() => handlers.sesEvents, 'ses-events')(
+              snsEventOf(event.body ?? ''),
+              context,
+            );
+            return {
+              statusCode: 200,
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify(outcomes),
+            };
+          },
+          functionName: 'stock-alert-bridge-ses-events',
         },
       ],
       pages: {
@@ -234,6 +305,70 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ...(options.log ? { log: options.log } : {}),
     });
     cleanups.push(() => bridge.close());
+    const faxCallbackUrl = `http://127.0.0.1:${bridge.port}${FAX_CALLBACK_PATH}`;
+
+    let phaxio: PhaxioEmulator | undefined;
+    const faxGateway = config.fax?.gateway;
+    if (faxGateway?.type === 'phaxio') {
+      const emulator = await startPhaxioEmulator({
+        port: ports.fax,
+        dataDir,
+        callbackToken: resolveSecret(faxGateway.callbackToken, env, 'fax.gateway.callbackToken'),
+        apiKey: resolveSecret(faxGateway.apiKey, env, 'fax.gateway.apiKey'),
+        apiSecret: resolveSecret(faxGateway.apiSecret, env, 'fax.gateway.apiSecret'),
+        ...(options.log ? { log: options.log } : {}),
+      });
+      phaxio = emulator;
+      cleanups.push(() => emulator.close());
+    }
+    const fax = buildFaxSending({
+      config,
+      secrets,
+      fonts: defaultFontPaths(),
+      sesClient,
+      ...(phaxio ? { phaxioBaseUrl: phaxio.baseUrl, phaxioCallbackUrl: faxCallbackUrl } : {}),
+    });
+    const kintoneWriter = new RestKintoneRecordWriter(
+      kintoneClients(config, secrets, kintoneBaseUrl),
+    );
+
+    handlers.webhook = createWebhookHandler(
+      buildWebhookDeps(config, secrets, queue, logger, metrics),
+    );
+    const dispatch = createDispatchHandler({
+      config,
+      store,
+      mailer: new SesOrderMailer({ client: sesClient }),
+      kintone: kintoneWriter,
+      logger,
+      now,
+      metrics,
+      ...(fax ? { fax } : {}),
+    });
+    handlers.sesEvents = createSesEventsHandler({
+      config,
+      store,
+      kintone: kintoneWriter,
+      logger,
+      now,
+      metrics,
+      ...(fax ? { fax } : {}),
+    });
+    const faxConfig = config.fax;
+    if (faxConfig?.gateway.type === 'phaxio') {
+      handlers.faxStatus = createFaxStatusHandler({
+        config,
+        store,
+        kintone: kintoneWriter,
+        logger,
+        now,
+        metrics,
+        callback: () => phaxioCallbackSettings(faxConfig, secrets, faxCallbackUrl),
+      });
+    }
+    queue.start((event: SQSEvent) =>
+      dispatch(event, localLambdaContext('stock-alert-bridge-dispatch')),
+    );
 
     const bridgeUrl = `http://127.0.0.1:${bridge.port}`;
     const webhookToken = resolveSecret(localApp.webhookTokens[0] ?? '', env, 'webhook token');
@@ -255,6 +390,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       dynamodbEndpoint: dynamo.endpoint,
       tableName: TABLE_NAME,
       deadLettersUrl: `${bridgeUrl}/dead-letters`,
+      ...(phaxio ? { faxOutboxUrl: phaxio.outboxUrl, faxFaultsUrl: phaxio.faultsUrl } : {}),
+      sesEventsUrl: `${bridgeUrl}${SES_EVENTS_PATH}`,
     };
     function publicUrls(): Omit<LocalUrls, 'webhookUrl' | 'kintoneApiToken'> {
       const { webhookUrl: _secret, kintoneApiToken: _token, ...rest } = urls;
@@ -273,6 +410,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         const before = kintone?.webhookDeliveries().length ?? 0;
         await kintone?.idle();
         await queue.idle();
+        // A fax's status callback comments on the record, which fires a webhook too.
+        await phaxio?.idle();
         await kintone?.idle();
         if (
           (kintone?.webhookDeliveries().length ?? 0) === before &&
@@ -290,6 +429,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ses,
       sesFaults,
       dynamo,
+      ...(phaxio ? { phaxio } : {}),
       idle,
       close,
     };

@@ -34,15 +34,25 @@ async function main(): Promise<void> {
     `  SES store (JSON):               ${urls.sesStoreUrl}`,
     `  SES fault injection:            POST ${urls.sesFaultsUrl} {"failNext":1}`,
     `  DynamoDB (dynalite):            ${urls.dynamodbEndpoint}  table ${urls.tableName}`,
+    urls.faxOutboxUrl ? `  Faxes sent (Phaxio emulator):   ${urls.faxOutboxUrl}` : null,
+    urls.faxFaultsUrl
+      ? `  Fax fault injection:            POST ${urls.faxFaultsUrl} {"failNext":1,"kind":"http-500"}`
+      : '',
+    `  SES events (stand-in for SNS):  POST ${urls.sesEventsUrl} <an SES event JSON>`,
     `  Dead letters:                   ${urls.deadLettersUrl}`,
     '',
     `  All of this as JSON:            ${dataDir}/local.json`,
     urls.localKintone
       ? '  Try it:                         npm run demo -- low   (drops A-100 below its reorder point)'
       : '',
+    urls.localKintone && urls.faxOutboxUrl
+      ? '                                  npm run demo -- low --sku E-500   (a supplier reached by fax)'
+      : null,
     '',
   ];
-  process.stdout.write(`${lines.join('\n')}\n`);
+  process.stdout.write(
+    `${lines.filter((line, index) => line !== '' || lines[index - 1] !== '').join('\n')}\n`,
+  );
 
   const shutdown = (signal: string) => {
     process.stdout.write(`\n${signal}: stopping (data kept in ${dataDir}/)\n`);

@@ -5,6 +5,8 @@ import {
   createDocumentClient,
   DynamoDbBridgeStore,
 } from '../../shared/adapters/dynamodb/dynamodb-bridge-store';
+import { buildFaxSending } from '../../shared/adapters/fax/fax-sending';
+import { fontPathsFromEnv } from '../../shared/adapters/fax/fonts-from-env';
 import { kintoneClients } from '../../shared/adapters/kintone/kintone-clients';
 import { RestKintoneRecordWriter } from '../../shared/adapters/kintone/kintone-record-writer';
 import {
@@ -31,13 +33,23 @@ export function wireDispatchFromEnv(env: Env): DispatchHandler {
     tableName: requireEnv(env, 'TABLE_NAME'),
   });
   const configurationSetName = env.SES_CONFIGURATION_SET?.trim();
+  const sesClient = new SESClient({});
   const mailer = new SesOrderMailer({
-    client: new SESClient({}),
+    client: sesClient,
     ...(configurationSetName ? { configurationSetName } : {}),
   });
+  const secrets = secretSourceFromEnv(env, logger);
   const kintone = new RestKintoneRecordWriter(
-    kintoneClients(config, secretSourceFromEnv(env, logger), requireEnv(env, 'KINTONE_BASE_URL')),
+    kintoneClients(config, secrets, requireEnv(env, 'KINTONE_BASE_URL')),
   );
+  const fax = buildFaxSending({
+    config,
+    secrets,
+    fonts: fontPathsFromEnv(env),
+    sesClient,
+    ...(configurationSetName ? { configurationSetName } : {}),
+    ...(env.FAX_CALLBACK_URL?.trim() ? { phaxioCallbackUrl: env.FAX_CALLBACK_URL.trim() } : {}),
+  });
   const powertoolsMetrics = createPowertoolsMetrics(env, logger);
   return createDispatchHandler({
     config,
@@ -48,5 +60,6 @@ export function wireDispatchFromEnv(env: Env): DispatchHandler {
     now: () => new Date(),
     metrics: new PowertoolsBridgeMetrics(powertoolsMetrics),
     powertoolsMetrics,
+    ...(fax ? { fax } : {}),
   });
 }

@@ -4,6 +4,9 @@ import {
   createDocumentClient,
   DynamoDbBridgeStore,
 } from '../../shared/adapters/dynamodb/dynamodb-bridge-store';
+import { SESClient } from '@aws-sdk/client-ses';
+import { buildFaxSending } from '../../shared/adapters/fax/fax-sending';
+import { fontPathsFromEnv } from '../../shared/adapters/fax/fonts-from-env';
 import { kintoneClients } from '../../shared/adapters/kintone/kintone-clients';
 import { RestKintoneRecordWriter } from '../../shared/adapters/kintone/kintone-record-writer';
 import {
@@ -28,9 +31,20 @@ export function wireSesEventsFromEnv(env: Env): SesEventsHandler {
     client: createDocumentClient(new DynamoDBClient({})),
     tableName: requireEnv(env, 'TABLE_NAME'),
   });
+  const secrets = secretSourceFromEnv(env, logger);
   const kintone = new RestKintoneRecordWriter(
-    kintoneClients(config, secretSourceFromEnv(env, logger), requireEnv(env, 'KINTONE_BASE_URL')),
+    kintoneClients(config, secrets, requireEnv(env, 'KINTONE_BASE_URL')),
   );
+  // A hard bounce falls back to fax: this function sends it.
+  const configurationSetName = env.SES_CONFIGURATION_SET?.trim();
+  const fax = buildFaxSending({
+    config,
+    secrets,
+    fonts: fontPathsFromEnv(env),
+    sesClient: new SESClient({}),
+    ...(configurationSetName ? { configurationSetName } : {}),
+    ...(env.FAX_CALLBACK_URL?.trim() ? { phaxioCallbackUrl: env.FAX_CALLBACK_URL.trim() } : {}),
+  });
   const powertoolsMetrics = createPowertoolsMetrics(env, logger);
   return createSesEventsHandler({
     config,
@@ -40,5 +54,6 @@ export function wireSesEventsFromEnv(env: Env): SesEventsHandler {
     now: () => new Date(),
     metrics: new PowertoolsBridgeMetrics(powertoolsMetrics),
     powertoolsMetrics,
+    ...(fax ? { fax } : {}),
   });
 }

@@ -28,6 +28,38 @@ export const METRICS_NAMESPACE = 'StockAlertBridge';
 export const ESM_REQUIRE_BANNER =
   "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
+/** The npm package whose Noto Sans JP files the fax order form embeds (see docs/fonts.md). */
+export const ORDER_FORM_FONT_PACKAGE = 'node_modules/@expo-google-fonts/noto-sans-jp';
+/**
+ * What a PDF-rendering bundle needs from that package, relative to it: the two weights, and the
+ * SIL Open Font License, which must travel with the font files (OFL condition 2).
+ */
+export const ORDER_FORM_FONT_FILES = {
+  regular: '400Regular/NotoSansJP_400Regular.ttf',
+  bold: '700Bold/NotoSansJP_700Bold.ttf',
+  licence: 'LICENSE_FONT',
+} as const;
+/** Directory of the font files inside the bundle. */
+export const BUNDLED_FONTS_DIR = 'fonts';
+
+/**
+ * Where the order form's fonts are at run time (read by shared/adapters/fax/fonts-from-env.ts);
+ * the files are copied there by {@link bridgeFunctionProps} with `orderFormFonts`.
+ */
+export const ORDER_FORM_FONT_ENVIRONMENT: Readonly<Record<string, string>> = {
+  FAX_FONT_PATH: `${LAMBDA_TASK_ROOT}/${BUNDLED_FONTS_DIR}/${path.basename(ORDER_FORM_FONT_FILES.regular)}`,
+  FAX_BOLD_FONT_PATH: `${LAMBDA_TASK_ROOT}/${BUNDLED_FONTS_DIR}/${path.basename(ORDER_FORM_FONT_FILES.bold)}`,
+};
+
+/** Options of {@link bridgeFunctionProps}. */
+export interface BundleOptions {
+  /**
+   * Copy the order form's fonts and their licence into `fonts/` of the bundle: only for
+   * functions that render fax PDFs, as the two files add about 6 MB to the zip.
+   */
+  readonly orderFormFonts?: boolean;
+}
+
 /** Quotes a path for the POSIX shell that runs local bundling hooks. */
 function shellQuote(value: string): string {
   return `'${value.replaceAll("'", `'\\''`)}'`;
@@ -44,11 +76,16 @@ function shellQuote(value: string): string {
  *   runtime's, which AWS updates without notice.
  * - Tracing is off: Powertools logs and metrics answer the operational questions, and X-Ray's
  *   PutTraceSegments permission can only be granted on `Resource: *`.
+ * - With `orderFormFonts`, the Noto Sans JP files come from the project's node_modules:
+ *   pdfkit bundles fine, but a bundle has no node_modules to read the TTF files from.
  *
  * @example
  * new NodejsFunction(this, 'Fn', { ...bridgeFunctionProps('/abs/config.json'), entry, timeout });
  */
-export function bridgeFunctionProps(configPath: string): NodejsFunctionProps {
+export function bridgeFunctionProps(
+  configPath: string,
+  options: BundleOptions = {},
+): NodejsFunctionProps {
   const absoluteConfigPath = path.resolve(configPath);
   return {
     runtime: lambda.Runtime.NODEJS_22_X,
@@ -72,12 +109,28 @@ export function bridgeFunctionProps(configPath: string): NodejsFunctionProps {
         beforeInstall: () => [],
         // The functions read their configuration from the bundle, so a config change is a code
         // change that CloudFormation rolls out (and rolls back) with the functions.
-        afterBundling: (_inputDir: string, outputDir: string) => [
+        afterBundling: (inputDir: string, outputDir: string) => [
           `cp ${shellQuote(absoluteConfigPath)} ${shellQuote(`${outputDir}/${BUNDLED_CONFIG_NAME}`)}`,
+          ...(options.orderFormFonts ? copyOrderFormFonts(inputDir, outputDir) : []),
         ],
       },
     },
   };
+}
+
+/**
+ * Shell commands that copy the order form's fonts and licence from the project (`inputDir`,
+ * the directory of package-lock.json) into `fonts/` of the bundle.
+ */
+function copyOrderFormFonts(inputDir: string, outputDir: string): string[] {
+  const fontsDir = `${outputDir}/${BUNDLED_FONTS_DIR}`;
+  const sources = Object.values(ORDER_FORM_FONT_FILES).map((file) =>
+    shellQuote(`${inputDir}/${ORDER_FORM_FONT_PACKAGE}/${file}`),
+  );
+  return [
+    `mkdir -p ${shellQuote(fontsDir)}`,
+    `cp ${sources.join(' ')} ${shellQuote(`${fontsDir}/`)}`,
+  ];
 }
 
 /** Props of {@link BridgeFunction}. */
@@ -96,6 +149,11 @@ export interface BridgeFunctionProps {
   /** What happens to the log group when the stack is deleted. */
   readonly logRemovalPolicy: RemovalPolicy;
   readonly description: string;
+  /**
+   * The function renders fax order forms: its bundle carries the fonts, and FAX_FONT_PATH and
+   * FAX_BOLD_FONT_PATH point at them.
+   */
+  readonly rendersOrderForms?: boolean;
 }
 
 /**
@@ -125,7 +183,9 @@ export class BridgeFunction extends Construct {
     this.logGroup.grantWrite(this.role);
 
     this.fn = new NodejsFunction(this, 'Function', {
-      ...bridgeFunctionProps(props.configPath),
+      ...bridgeFunctionProps(props.configPath, {
+        orderFormFonts: props.rendersOrderForms ?? false,
+      }),
       entry: props.entry,
       timeout: props.timeout,
       role: this.role,
@@ -139,6 +199,7 @@ export class BridgeFunction extends Construct {
         POWERTOOLS_LOG_LEVEL: 'INFO',
         STAGE: props.stage,
         NODE_OPTIONS: '--enable-source-maps',
+        ...(props.rendersOrderForms ? ORDER_FORM_FONT_ENVIRONMENT : {}),
         ...props.environment,
       },
     });

@@ -5,19 +5,14 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { METRIC_NAMES, type MetricName } from '../../shared/ports/bridge-metrics';
 import { METRICS_NAMESPACE, POWERTOOLS_SERVICE_NAME } from './bridge-function';
 
-/** The bridge's own metrics, emitted by the functions through Powertools. */
-export const BRIDGE_METRIC_NAMES = [
-  'NotificationsReceived',
-  'OrdersCreated',
-  'EmailsSent',
-  'DispatchFailures',
-  'EmailBounces',
-] as const;
+/** The bridge's own metrics, emitted by the functions through Powertools (one list, in shared/). */
+export const BRIDGE_METRIC_NAMES = METRIC_NAMES;
 
 /** Name of one of the bridge's metrics. */
-export type BridgeMetricName = (typeof BRIDGE_METRIC_NAMES)[number];
+export type BridgeMetricName = MetricName;
 
 /**
  * SES places an account under review at a 5 % bounce rate and may pause sending at 10 %;
@@ -40,8 +35,9 @@ export interface BridgeMonitoringProps {
 }
 
 /**
- * Alarms (dead letters, function errors and throttles, SES bounce rate) that notify the
- * operators' topic, and a dashboard of the bridge's own metrics and queue depths.
+ * Alarms (dead letters, function errors and throttles, orders no channel could deliver, SES
+ * bounce rate) that notify the operators' topic, and a dashboard of the bridge's own metrics
+ * and queue depths.
  */
 export class BridgeMonitoring extends Construct {
   /** Every alarm, in creation order. */
@@ -113,6 +109,16 @@ export class BridgeMonitoring extends Construct {
       });
     }
 
+    addAlarm('OrdersNeedingAttention', {
+      alarmName: `${props.namePrefix}-orders-needing-attention`,
+      alarmDescription:
+        'Every channel to a supplier failed (email bounced, fax failed, or no usable address or number): call them. The kintone record shows 要対応 with the reason and the order number.',
+      metric: bridgeMetric('OrdersNeedingAttention'),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+    });
+
     addAlarm('SesBounceRate', {
       alarmName: `${props.namePrefix}-ses-bounce-rate`,
       alarmDescription:
@@ -136,13 +142,22 @@ export class BridgeMonitoring extends Construct {
     const metric = (metricName: BridgeMetricName) => bridgeMetric(metricName);
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({
-        title: 'Notifications, orders and emails',
-        left: [metric('NotificationsReceived'), metric('OrdersCreated'), metric('EmailsSent')],
+        title: 'Notifications, orders, emails and faxes',
+        left: [
+          metric('NotificationsReceived'),
+          metric('OrdersCreated'),
+          metric('EmailsSent'),
+          metric('FaxesSent'),
+        ],
         width: 12,
       }),
       new cloudwatch.GraphWidget({
-        title: 'Failures and bounces',
-        left: [metric('DispatchFailures'), metric('EmailBounces')],
+        title: 'Failures, bounces and orders needing attention',
+        left: [
+          metric('DispatchFailures'),
+          metric('EmailBounces'),
+          metric('OrdersNeedingAttention'),
+        ],
         width: 12,
       }),
     );

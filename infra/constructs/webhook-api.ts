@@ -6,15 +6,18 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
-/** The one route of the API; kintone's webhook URL is this path plus `?token=...`. */
+/** The route kintone calls; kintone's webhook URL is this path plus `?token=...`. */
 export const WEBHOOK_PATH = '/webhooks/kintone';
+/** The route Phaxio posts fax status callbacks to (only with a Phaxio fax gateway). */
+export const FAX_WEBHOOK_PATH = '/webhooks/fax';
 
 /**
  * kintone sends at most 60 webhook notifications a minute per domain, i.e. 1 a second on
  * average. The steady rate allows twice that so a legitimate peak is never throttled, and the
  * burst absorbs the notifications kintone fires together when staff save many records at once
  * (bulk edit, CSV import); anything beyond that is not kintone and gets a 429 before it can
- * cost a Lambda invocation.
+ * cost a Lambda invocation. Phaxio's status callbacks (one per fax, so at most one per order)
+ * fit in the same limits.
  */
 export const WEBHOOK_THROTTLE = { rateLimit: 2, burstLimit: 10 } as const;
 
@@ -50,8 +53,8 @@ export interface WebhookApiProps {
 }
 
 /**
- * The HTTP API kintone calls: one POST route, a throttled `$default` stage and JSON access
- * logs without the query string.
+ * The HTTP API kintone (and, with a Phaxio fax gateway, Phaxio) calls: POST routes, a
+ * throttled `$default` stage and JSON access logs without the query string.
  */
 export class WebhookApi extends Construct {
   /** The HTTP API. */
@@ -83,18 +86,42 @@ export class WebhookApi extends Construct {
         format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
       },
     });
-    const [route] = this.api.addRoutes({
-      path: WEBHOOK_PATH,
-      methods: [apigwv2.HttpMethod.POST],
-      integration: new HttpLambdaIntegration('Webhook', props.handler),
-    });
-    if (!route) throw new Error(`no route was created for POST ${WEBHOOK_PATH}`);
-    this.route = route;
+    this.route = this.addPostRoute(WEBHOOK_PATH, 'Webhook', props.handler);
+  }
+
+  /**
+   * Adds `POST /webhooks/fax` with the fax-status function behind it. No authorizer: Phaxio
+   * signs each callback (X-Phaxio-Signature), and the function verifies the signature.
+   */
+  addFaxStatusRoute(handler: lambda.IFunction): apigwv2.HttpRoute {
+    return this.addPostRoute(FAX_WEBHOOK_PATH, 'FaxStatus', handler);
+  }
+
+  /**
+   * The public URL of a route path such as {@link FAX_WEBHOOK_PATH}. It refers to the API's id
+   * only, so a function may carry it in its environment without a dependency cycle.
+   */
+  urlOf(routePath: string): string {
+    // The $default stage URL ends with a slash.
+    return `${this.stage.url}${routePath.replace(/^\/+/, '')}`;
   }
 
   /** The URL to enter in kintone, before `?token=...` is appended. */
   get webhookUrlWithoutToken(): string {
-    // The $default stage URL ends with a slash.
-    return `${this.stage.url}${WEBHOOK_PATH.slice(1)}`;
+    return this.urlOf(WEBHOOK_PATH);
+  }
+
+  private addPostRoute(
+    routePath: string,
+    integrationId: string,
+    handler: lambda.IFunction,
+  ): apigwv2.HttpRoute {
+    const [route] = this.api.addRoutes({
+      path: routePath,
+      methods: [apigwv2.HttpMethod.POST],
+      integration: new HttpLambdaIntegration(integrationId, handler),
+    });
+    if (!route) throw new Error(`no route was created for POST ${routePath}`);
+    return route;
   }
 }

@@ -1,7 +1,17 @@
 import type { LocalAppDefinition, LocalFieldDefinition } from './app-definition';
 
 /** Choices of 発注状況, the field the bridge writes its order progress into. */
-export const ORDER_STATUS_OPTIONS = ['未発注', '発注依頼済', '入荷済', 'キャンセル', '要確認'];
+export const ORDER_STATUS_OPTIONS = [
+  '未発注',
+  '発注依頼済',
+  '入荷済',
+  'キャンセル',
+  '要確認',
+  '要対応',
+];
+
+/** Choices of 発注方法: how the supplier takes orders (empty: email, else fax). */
+export const ORDER_CHANNEL_OPTIONS = ['メール', 'FAX', 'メールとFAX'];
 
 const text = (label: string, extra: Partial<LocalFieldDefinition> = {}): LocalFieldDefinition => ({
   type: 'SINGLE_LINE_TEXT',
@@ -20,8 +30,9 @@ const supplierS001 = {
 /**
  * The inventory app of the webhook fixtures (app 12, 在庫管理) with the same field codes
  * and types, plus the fields the bridge reads or writes beyond them (発注理由, スヌーズ期限,
- * 発注残, 引当数, 発注量). Seeded with four items covering the reorder policies: order-up-to
- * (最大在庫), fixed quantity (発注量, B-200 has no 最大在庫), pack size 1 and a shared supplier.
+ * 発注残, 引当数, 発注量, 発注方法). Seeded with five items covering the reorder policies: order-up-to
+ * (最大在庫), fixed quantity (発注量, B-200 has no 最大在庫), pack size 1, a shared supplier and
+ * a supplier reached by fax only (E-500).
  *
  * @example
  * ```ts
@@ -62,6 +73,7 @@ export const demoInventoryApp: LocalAppDefinition = {
       options: ORDER_STATUS_OPTIONS,
       defaultValue: '未発注',
     },
+    発注方法: { type: 'DROP_DOWN', label: '発注方法', options: ORDER_CHANNEL_OPTIONS },
     発注番号: text('発注番号'),
     発注日時: { type: 'DATETIME', label: '発注日時' },
     発注理由: { type: 'MULTI_LINE_TEXT', label: '発注理由' },
@@ -125,6 +137,21 @@ export const demoInventoryApp: LocalAppDefinition = {
       最大在庫: '60',
       入数: '10',
       ...supplierS001,
+      発注状況: '未発注',
+    },
+    {
+      // A supplier that takes orders by fax only: the order form goes out as a PDF fax.
+      品番: 'E-500',
+      品名: '段ボール箱 60サイズ',
+      単位: '枚',
+      在庫数: '80',
+      発注点: '30',
+      最大在庫: '200',
+      入数: '20',
+      仕入先コード: 'S-004',
+      仕入先名: '有限会社みなと梱包',
+      仕入先FAX: '045-123-4567',
+      発注方法: 'FAX',
       発注状況: '未発注',
     },
   ],

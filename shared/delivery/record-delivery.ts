@@ -4,10 +4,20 @@ import { NO_METRICS, type BridgeMetrics } from '../ports/bridge-metrics';
 import type { BridgeStore, DeliveryStatus, StoredOrder } from '../ports/bridge-store';
 import type { KintoneRecordWriter } from '../ports/kintone-record-writer';
 import type { BridgeLogger } from '../ports/logger';
+import { reportIfAllChannelsFailed } from '../dispatch/needs-attention';
+import {
+  addFaxFallback,
+  channelsOf,
+  describeChannels,
+  sendPendingChannels,
+  type FaxSending,
+} from '../dispatch/order-channels';
 import { deliveryDetail, type DeliveryReport } from './ses-event';
 
 /** Collaborators of {@link recordDelivery}, built once in the function's wiring. */
 export interface DeliveryDeps {
+  /** Sends the fax fallback after a hard bounce; without it staff are told to call. */
+  fax?: FaxSending;
   config: BridgeConfig;
   store: BridgeStore;
   kintone: KintoneRecordWriter;
@@ -96,6 +106,9 @@ export async function recordDelivery(
   const detail = deliveryDetail(report);
   const previous = order.steps.deliveryStatus;
   if (previous === report.status && order.steps.deliveryDetail === detail) {
+    // An earlier attempt may have recorded the bounce and then failed to fax or to tell staff
+    // (gateway 5xx, kintone 503): the retry finishes that; what was done is not done again.
+    if (emailLost(report.status)) await fallBackToFax(order, report, deps);
     return done('duplicate');
   }
   if (isSuperseded(order, report)) {
@@ -134,18 +147,48 @@ export async function recordDelivery(
     }
   }
 
-  await store.recordOrderStep(key, order.cycle, {
+  const updated = await store.recordOrderStep(key, order.cycle, {
     kind: 'delivery',
     at: report.at ?? deps.now().toISOString(),
     status: report.status,
     detail,
   });
+  if (emailLost(report.status)) await fallBackToFax(updated, report, deps);
   logger[report.status === 'delivered' ? 'info' : 'warn']('delivery status recorded', {
     orderNumber: report.orderNumber,
     status: report.status,
     detail,
   });
   return done('recorded');
+}
+
+function emailLost(status: DeliveryStatus): boolean {
+  return status === 'bounced' || status === 'rejected';
+}
+
+/**
+ * The email will never arrive: fax the same order request if the supplier has a fax, and tell
+ * staff when no channel is left. Each step is idempotent, so a retry only does what is missing.
+ */
+async function fallBackToFax(
+  order: StoredOrder,
+  report: DeliveryReport,
+  deps: DeliveryDeps,
+): Promise<void> {
+  const key = { appId: order.appId, recordId: order.recordId };
+  const sent = await sendPendingChannels(await addFaxFallback(order, deps), deps);
+  if (sent.faxed) {
+    const app = findApp(deps.config, order.appId);
+    const { item } = await deps.store.loadItem(key);
+    if (app && item.deletedAt === undefined) {
+      await deps.kintone.addComment(
+        key.appId,
+        key.recordId,
+        `メールが届かなかったため、発注依頼 ${report.orderNumber} を FAX (${describeChannels(channelsOf(sent.order).filter((channel) => channel.kind === 'fax'))}) で送信しました。`,
+      );
+    }
+  }
+  await reportIfAllChannelsFailed(sent.order, deps);
 }
 
 /**

@@ -1,10 +1,22 @@
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { execSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { bridgeFunctionProps } from '../../infra/constructs/bridge-function';
+import {
+  bridgeFunctionProps,
+  ORDER_FORM_FONT_ENVIRONMENT,
+} from '../../infra/constructs/bridge-function';
 
 let dir: string;
 beforeEach(() => {
@@ -51,5 +63,51 @@ describe('bridgeFunctionProps', () => {
     expect(readFileSync(path.join(outputDir, 'config.json'), 'utf8')).toBe('{"company":{}}');
     expect(hooks?.beforeBundling(dir, outputDir)).toEqual([]);
     expect(hooks?.beforeInstall(dir, outputDir)).toEqual([]);
+  });
+
+  it('copies the order form’s fonts and their licence into fonts/ only when asked to', () => {
+    // Arrange: the project root (where node_modules is) is the hook's input directory.
+    const configFile = path.join(dir, 'config.json');
+    writeFileSync(configFile, '{}');
+    const withFonts = path.join(dir, "pdf's bundle");
+    const withoutFonts = path.join(dir, 'plain bundle');
+    mkdirSync(withFonts);
+    mkdirSync(withoutFonts);
+    const projectRoot = process.cwd();
+    const fontPackage = path.join(projectRoot, 'node_modules/@expo-google-fonts/noto-sans-jp');
+    const run = (outputDir: string, orderFormFonts: boolean) => {
+      const hooks = bridgeFunctionProps(configFile, { orderFormFonts }).bundling?.commandHooks;
+      for (const command of hooks?.afterBundling(projectRoot, outputDir) ?? []) execSync(command);
+    };
+
+    // Act
+    run(withFonts, true);
+    run(withoutFonts, false);
+
+    // Assess
+    expect(readdirSync(path.join(withFonts, 'fonts')).sort()).toEqual([
+      'LICENSE_FONT',
+      'NotoSansJP_400Regular.ttf',
+      'NotoSansJP_700Bold.ttf',
+    ]);
+    for (const [copied, source] of [
+      ['NotoSansJP_400Regular.ttf', '400Regular/NotoSansJP_400Regular.ttf'],
+      ['NotoSansJP_700Bold.ttf', '700Bold/NotoSansJP_700Bold.ttf'],
+      ['LICENSE_FONT', 'LICENSE_FONT'],
+    ] as const) {
+      expect(statSync(path.join(withFonts, 'fonts', copied)).size).toBe(
+        statSync(path.join(fontPackage, source)).size,
+      );
+    }
+    expect(readFileSync(path.join(withFonts, 'fonts', 'LICENSE_FONT'), 'utf8')).toContain(
+      'SIL OPEN FONT LICENSE',
+    );
+    expect(readFileSync(path.join(withFonts, 'config.json'), 'utf8')).toBe('{}');
+    expect(existsSync(path.join(withoutFonts, 'fonts'))).toBe(false);
+    // The run-time paths name the copied files, under Lambda's task root.
+    expect(ORDER_FORM_FONT_ENVIRONMENT).toEqual({
+      FAX_FONT_PATH: '/var/task/fonts/NotoSansJP_400Regular.ttf',
+      FAX_BOLD_FONT_PATH: '/var/task/fonts/NotoSansJP_700Bold.ttf',
+    });
   });
 });

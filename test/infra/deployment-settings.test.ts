@@ -60,7 +60,13 @@ describe('resolveDeploymentSettings', () => {
       operatorEmail: 'ops@example.com',
       account: PLACEHOLDER_ACCOUNT,
       region: DEFAULT_REGION,
-      secretKeys: ['KINTONE_API_TOKEN_APP_12', 'WEBHOOK_TOKEN_APP_12'],
+      secretKeys: [
+        'KINTONE_API_TOKEN_APP_12',
+        'PHAXIO_API_KEY',
+        'PHAXIO_API_SECRET',
+        'PHAXIO_CALLBACK_TOKEN',
+        'WEBHOOK_TOKEN_APP_12',
+      ],
     });
     expect(settings.config.apps[0]?.appId).toBe('12');
   });
@@ -137,6 +143,56 @@ describe('resolveDeploymentSettings', () => {
     // Assess
     expect(message).toContain('apps[0].webhookTokens[0] is a literal secret');
     expect(message).not.toContain('a-literal-webhook-token-0123456789');
+  });
+
+  it('lists the Phaxio gateway’s secret references, and none for email-to-fax', () => {
+    // Arrange
+    const withGateway = (gateway: Record<string, unknown>) =>
+      writeConfig({ ...demoConfig(), fax: { region: 'JP', gateway } });
+    const phaxio = withGateway({
+      type: 'phaxio',
+      apiKey: { env: 'FAX_KEY' },
+      apiSecret: { env: 'FAX_SECRET' },
+      callbackToken: { env: 'FAX_CALLBACK' },
+    });
+
+    // Act
+    const phaxioKeys = resolve({ configPath: phaxio }).secretKeys;
+    const emailToFaxKeys = resolve({
+      configPath: withGateway({ type: 'email-to-fax', domain: 'fax.example.jp' }),
+    }).secretKeys;
+
+    // Assess
+    expect(phaxioKeys).toEqual([
+      'FAX_CALLBACK',
+      'FAX_KEY',
+      'FAX_SECRET',
+      'KINTONE_API_TOKEN_APP_12',
+      'WEBHOOK_TOKEN_APP_12',
+    ]);
+    expect(emailToFaxKeys).toEqual(['KINTONE_API_TOKEN_APP_12', 'WEBHOOK_TOKEN_APP_12']);
+  });
+
+  it('refuses a literal Phaxio credential', () => {
+    // Arrange
+    const file = writeConfig({
+      ...demoConfig(),
+      fax: {
+        gateway: {
+          type: 'phaxio',
+          apiKey: { env: 'FAX_KEY' },
+          apiSecret: 'a-literal-phaxio-secret-0123456789',
+          callbackToken: { env: 'FAX_CALLBACK' },
+        },
+      },
+    });
+
+    // Act
+    const message = errorOf(() => resolve({ configPath: file }));
+
+    // Assess
+    expect(message).toContain('fax.gateway.apiSecret is a literal secret');
+    expect(message).not.toContain('a-literal-phaxio-secret-0123456789');
   });
 
   it.each([

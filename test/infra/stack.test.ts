@@ -2,13 +2,17 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { VALIDATION_REPORT_FILE } from 'aws-cdk-lib/cx-api';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { bridgeTableDefinition } from '../../shared/adapters/dynamodb/dynamodb-bridge-store';
 import { BRIDGE_METRIC_NAMES } from '../../infra/constructs/bridge-monitoring';
-import { DISPATCH_TIMEOUT } from '../../infra/stock-alert-bridge-stack';
+import { DISPATCH_TIMEOUT, FAX_STATUS_TIMEOUT } from '../../infra/stock-alert-bridge-stack';
+import type { BridgeFunction } from '../../infra/constructs/bridge-function';
+import { EMAIL_TO_FAX, PHAXIO_FAX, writeConfigWithFax } from './fax-configs';
 import {
   acknowledgementsIn,
+  dependencyCycleIn,
   logicalIdOf,
   synthBridge,
   type SynthesizedBridge,
@@ -97,17 +101,32 @@ const COMMON_ENV_NAMES = [
   'NODE_OPTIONS',
 ];
 
+/** Without a fax gateway: the email-only stack. */
 let dev: SynthesizedBridge;
+/** cdk.json's defaults as `cdk synth` sees them (config/demo.json), in the prod stage. */
 let prod: SynthesizedBridge;
+/** With a Phaxio fax gateway. */
+let phaxio: SynthesizedBridge;
+/** With an email-to-fax gateway. */
+let emailFax: SynthesizedBridge;
+let configDir: string;
 
 beforeAll(() => {
-  dev = synthBridge();
+  configDir = mkdtempSync(path.join(tmpdir(), 'bridge-stack-'));
+  dev = synthBridge({ configPath: writeConfigWithFax(configDir, 'no-fax.json', undefined) });
+  phaxio = synthBridge({ configPath: writeConfigWithFax(configDir, 'phaxio.json', PHAXIO_FAX) });
+  emailFax = synthBridge({
+    configPath: writeConfigWithFax(configDir, 'email-to-fax.json', EMAIL_TO_FAX),
+  });
   prod = synthBridge({
     stage: 'prod',
     kintoneBaseUrl: 'https://acme.cybozu.com',
     senderIdentity: 'demo-shoji.example.jp',
     operatorEmail: 'oncall@demo-shoji.example.jp',
   });
+});
+afterAll(() => {
+  rmSync(configDir, { recursive: true, force: true });
 });
 
 const fnIds = (bridge: SynthesizedBridge) => ({
@@ -575,7 +594,7 @@ describe('IAM', () => {
 });
 
 describe('alarms and dashboard', () => {
-  it('alarms on dead letters, errors and throttles of each function, and the SES bounce rate', () => {
+  it('alarms on dead letters, errors and throttles of each function, orders needing attention and the SES bounce rate', () => {
     // Arrange
     const alarms = Object.values(resourcesOf(dev.template, 'AWS::CloudWatch::Alarm')).map(propsOf);
     const ids = fnIds(dev);
@@ -588,7 +607,8 @@ describe('alarms and dashboard', () => {
       );
 
     // Assess
-    expect(alarms).toHaveLength(9);
+    // Dead letters, failed SES events, 3 functions x 2, orders needing attention, bounce rate.
+    expect(alarms).toHaveLength(10);
     expect(
       alarms.filter(
         (alarm) =>
@@ -662,12 +682,15 @@ describe('alarms and dashboard', () => {
     }
   });
 
-  it('shows the five bridge metrics and both queue depths on a dashboard', () => {
+  it('shows every bridge metric and both queue depths on a dashboard', () => {
     // Arrange
     const [, dashboard] = only(resourcesOf(dev.template, 'AWS::CloudWatch::Dashboard'));
     const body = JSON.stringify(propsOf(dashboard).DashboardBody);
 
     // Assess
+    expect(BRIDGE_METRIC_NAMES).toEqual(
+      expect.arrayContaining(['FaxesSent', 'OrdersNeedingAttention']),
+    );
     for (const metricName of BRIDGE_METRIC_NAMES) {
       expect(body).toContain(
         `\\"StockAlertBridge\\",\\"${metricName}\\",\\"service\\",\\"stock-alert-bridge\\"`,
@@ -702,8 +725,8 @@ describe('outputs', () => {
 });
 
 describe('cdk-nag (AwsSolutions)', () => {
-  it('reports no unacknowledged finding for either stage', () => {
-    for (const bridge of [dev, prod]) {
+  it('reports no unacknowledged finding for either stage, with or without a fax gateway', () => {
+    for (const bridge of [dev, prod, phaxio, emailFax]) {
       // Act: the plugin already ran during synth (which would have thrown); its report is on disk.
       const report = JSON.parse(
         readFileSync(path.join(bridge.assembly.directory, VALIDATION_REPORT_FILE), 'utf8'),
@@ -760,5 +783,255 @@ describe('ses-events', () => {
       MaximumRetryAttempts: 2,
       DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [failedId, 'Arn'] } } },
     });
+  });
+});
+
+describe('fax channel', () => {
+  type Env = Record<string, unknown>;
+  const created = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('not created');
+    return value;
+  };
+  const envOf = (bridge: SynthesizedBridge, fn: BridgeFunction | undefined): Env => {
+    const id = logicalIdOf(bridge.stack, created(fn).fn);
+    const resource = resourcesOf(bridge.template, 'AWS::Lambda::Function')[id];
+    return (propsOf(resource).Environment as { Variables: Env }).Variables;
+  };
+  const FONT_ENV = {
+    FAX_FONT_PATH: '/var/task/fonts/NotoSansJP_400Regular.ttf',
+    FAX_BOLD_FONT_PATH: '/var/task/fonts/NotoSansJP_700Bold.ttf',
+  };
+  const apiId = (bridge: SynthesizedBridge) => logicalIdOf(bridge.stack, bridge.stack.api.api);
+
+  it('creates nothing of it without `fax` in the configuration', () => {
+    // Arrange
+    const { functions } = dev.stack;
+    const outputs = dev.template.toJSON() as { Outputs: Record<string, unknown> };
+
+    // Assess
+    expect(functions.faxStatus).toBeUndefined();
+    expect(dev.stack.faxCallbackUrl).toBeUndefined();
+    dev.template.resourceCountIs('AWS::Lambda::Function', 3);
+    dev.template.resourceCountIs('AWS::ApiGatewayV2::Integration', 1);
+    for (const fn of [functions.webhook, functions.dispatch, functions.sesEvents]) {
+      expect(Object.keys(envOf(dev, fn)).filter((name) => name.startsWith('FAX_'))).toEqual([]);
+    }
+    expect(outputs.Outputs.FaxCallbackUrl).toBeUndefined();
+    expect(dev.settings.secretKeys).toEqual(['KINTONE_API_TOKEN_APP_12', 'WEBHOOK_TOKEN_APP_12']);
+  });
+
+  it('routes POST /webhooks/fax to a fax-status function on the same API with a Phaxio gateway', () => {
+    // Arrange
+    const faxStatusId = logicalIdOf(phaxio.stack, created(phaxio.stack.functions.faxStatus).fn);
+    const routes = Object.values(resourcesOf(phaxio.template, 'AWS::ApiGatewayV2::Route')).map(
+      propsOf,
+    );
+    const integrations = resourcesOf(phaxio.template, 'AWS::ApiGatewayV2::Integration');
+    const targetOf = (routeKey: string) => {
+      const target = routes.find((route) => route.RouteKey === routeKey)?.Target as {
+        'Fn::Join': [string, [string, { Ref: string }]];
+      };
+      return propsOf(integrations[target['Fn::Join'][1][1].Ref]).IntegrationUri;
+    };
+
+    // Assess
+    phaxio.template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
+    expect(routes.map((route) => route.RouteKey).sort()).toEqual([
+      'POST /webhooks/fax',
+      'POST /webhooks/kintone',
+    ]);
+    for (const route of routes) expect(route.ApiId).toEqual({ Ref: apiId(phaxio) });
+    expect(targetOf('POST /webhooks/fax')).toEqual({ 'Fn::GetAtt': [faxStatusId, 'Arn'] });
+    expect(targetOf('POST /webhooks/kintone')).toEqual({
+      'Fn::GetAtt': [logicalIdOf(phaxio.stack, phaxio.stack.functions.webhook.fn), 'Arn'],
+    });
+    phaxio.template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('fax-status'),
+      Timeout: FAX_STATUS_TIMEOUT.toSeconds(),
+      Runtime: 'nodejs22.x',
+    });
+    phaxio.template.hasResourceProperties('AWS::Lambda::Permission', {
+      FunctionName: { 'Fn::GetAtt': [faxStatusId, 'Arn'] },
+      Principal: 'apigateway.amazonaws.com',
+    });
+  });
+
+  it('gives dispatch, ses-events and fax-status the one callback URL Phaxio signs', () => {
+    // Arrange
+    const { dispatch, sesEvents, faxStatus } = phaxio.stack.functions;
+    const url = phaxio.stack.resolve(phaxio.stack.faxCallbackUrl) as unknown;
+    const outputs = phaxio.template.toJSON() as { Outputs: Record<string, { Value: unknown }> };
+
+    // Assess: the stage URL of this API plus the route path, exactly as dispatch submits it.
+    expect(url).toEqual({
+      'Fn::Join': [
+        '',
+        [
+          'https://',
+          { Ref: apiId(phaxio) },
+          '.execute-api.ap-northeast-1.',
+          { Ref: 'AWS::URLSuffix' },
+          '/webhooks/fax',
+        ],
+      ],
+    });
+    for (const fn of [dispatch, sesEvents, faxStatus]) {
+      expect(envOf(phaxio, fn).FAX_CALLBACK_URL).toEqual(url);
+    }
+    expect(outputs.Outputs.FaxCallbackUrl?.Value).toEqual(url);
+    // A function carrying the URL must not be something the API waits for.
+    expect(
+      dependencyCycleIn({
+        Resources: { A: { DependsOn: 'B' }, B: { Properties: { X: { Ref: 'A' } } } },
+      }),
+    ).toEqual(['A', 'B', 'A']);
+    expect(dependencyCycleIn(phaxio.template.toJSON())).toBeUndefined();
+    expect(dependencyCycleIn(emailFax.template.toJSON())).toBeUndefined();
+  });
+
+  it('gives fax-status exactly its environment and only table, secret and log access', () => {
+    // Arrange
+    const { faxStatus } = phaxio.stack.functions;
+    const roleId = logicalIdOf(phaxio.stack, created(faxStatus).role);
+    const statements = roleStatements(phaxio.template, roleId);
+
+    // Assess
+    expect(Object.keys(envOf(phaxio, faxStatus)).sort()).toEqual(
+      [...COMMON_ENV_NAMES, 'TABLE_NAME', 'KINTONE_BASE_URL', 'FAX_CALLBACK_URL'].sort(),
+    );
+    expect(envOf(phaxio, faxStatus).TABLE_NAME).toEqual({
+      Ref: logicalIdOf(phaxio.stack, phaxio.stack.table),
+    });
+    expect(
+      [...new Set(statements.flatMap((s) => actionsOf(s).map((a) => a.split(':')[0])))].sort(),
+    ).toEqual(['dynamodb', 'logs', 'secretsmanager']);
+    expect(statements).toContainEqual({
+      Effect: 'Allow',
+      Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+      Resource: { Ref: logicalIdOf(phaxio.stack, phaxio.stack.secret) },
+    });
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Action: expect.arrayContaining(['dynamodb:Query', 'dynamodb:PutItem']),
+      }),
+    );
+  });
+
+  it('points dispatch and ses-events, and no other function, at the fonts in their bundle', () => {
+    for (const bridge of [phaxio, emailFax]) {
+      // Arrange
+      const { webhook, dispatch, sesEvents, faxStatus } = bridge.stack.functions;
+
+      // Assess
+      expect(envOf(bridge, dispatch)).toMatchObject(FONT_ENV);
+      expect(envOf(bridge, sesEvents)).toMatchObject(FONT_ENV);
+      for (const fn of faxStatus ? [webhook, faxStatus] : [webhook]) {
+        expect(envOf(bridge, fn).FAX_FONT_PATH).toBeUndefined();
+      }
+    }
+  });
+
+  it('adds the Phaxio credentials to the secret’s keys', () => {
+    // Arrange
+    const [, secret] = only(resourcesOf(phaxio.template, 'AWS::SecretsManager::Secret'));
+
+    // Assess
+    expect(phaxio.settings.secretKeys).toEqual(
+      expect.arrayContaining([
+        'TEST_PHAXIO_API_KEY',
+        'TEST_PHAXIO_API_SECRET',
+        'TEST_PHAXIO_CALLBACK_TOKEN',
+      ]),
+    );
+    for (const key of phaxio.settings.secretKeys) {
+      expect(propsOf(secret).Description).toContain(key);
+    }
+  });
+
+  it('alarms on fax-status errors and throttles and on any order needing attention', () => {
+    // Arrange
+    const alarms = Object.values(resourcesOf(phaxio.template, 'AWS::CloudWatch::Alarm')).map(
+      propsOf,
+    );
+    const faxStatusId = logicalIdOf(phaxio.stack, created(phaxio.stack.functions.faxStatus).fn);
+
+    // Assess: the 10 of the email-only stack plus fax-status's two.
+    expect(alarms).toHaveLength(12);
+    for (const metricName of ['Errors', 'Throttles']) {
+      expect(alarms).toContainEqual(
+        expect.objectContaining({
+          MetricName: metricName,
+          Dimensions: [{ Name: 'FunctionName', Value: { Ref: faxStatusId } }],
+          Threshold: 0,
+          ComparisonOperator: 'GreaterThanThreshold',
+        }),
+      );
+    }
+    for (const bridge of [dev, phaxio]) {
+      bridge.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: 'stock-alert-bridge-dev-orders-needing-attention',
+        AlarmDescription: Match.stringLikeRegexp('call them'),
+        Namespace: 'StockAlertBridge',
+        MetricName: 'OrdersNeedingAttention',
+        Dimensions: [{ Name: 'service', Value: 'stock-alert-bridge' }],
+        Statistic: 'Sum',
+        Period: 300,
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        EvaluationPeriods: 1,
+      });
+    }
+  });
+
+  it('lets ses-events send the email-to-fax fallback as the sender identity, without a fax-status function', () => {
+    // Arrange
+    const { sesEvents, faxStatus } = emailFax.stack.functions;
+    const sesStatements = roleStatements(
+      emailFax.template,
+      logicalIdOf(emailFax.stack, sesEvents.role),
+    ).filter((s) => actionsOf(s).some((action) => action.startsWith('ses:')));
+
+    // Assess: no Phaxio, so no callbacks to receive.
+    expect(faxStatus).toBeUndefined();
+    emailFax.template.resourceCountIs('AWS::ApiGatewayV2::Route', 1);
+    emailFax.template.resourceCountIs('AWS::Lambda::Function', 3);
+    expect(envOf(emailFax, sesEvents).FAX_CALLBACK_URL).toBeUndefined();
+    expect(envOf(emailFax, sesEvents).SES_CONFIGURATION_SET).toEqual(
+      envOf(emailFax, emailFax.stack.functions.dispatch).SES_CONFIGURATION_SET,
+    );
+    expect(sesStatements).toHaveLength(1);
+    expect(sesStatements[0] && actionsOf(sesStatements[0])).toEqual(['ses:SendRawEmail']);
+    const resources = JSON.stringify(sesStatements[0]?.Resource);
+    expect(sesStatements[0]?.Resource).toHaveLength(2);
+    expect(resources).toContain(':identity/');
+    expect(resources).toContain(':configuration-set/');
+    expect(emailFax.settings.secretKeys).toEqual(dev.settings.secretKeys);
+  });
+
+  it('acknowledges the fax route and the fax-status function’s findings with their reasons', () => {
+    // Act
+    const acknowledgements = acknowledgementsIn(phaxio.app);
+    const tableId = logicalIdOf(phaxio.stack, phaxio.stack.table);
+
+    // Assess
+    expect(acknowledgements.map(({ path: at, id }) => `${at} ${id}`).sort()).toEqual(
+      [
+        'StockAlertBridge-dev/WebhookApi/Api/POST--webhooks--kintone AwsSolutions-APIG4',
+        'StockAlertBridge-dev/WebhookApi/Api/POST--webhooks--fax AwsSolutions-APIG4',
+        'StockAlertBridge-dev/Secrets AwsSolutions-SMG4',
+        'StockAlertBridge-dev/Webhook/Function AwsSolutions-L1',
+        'StockAlertBridge-dev/Dispatch/Function AwsSolutions-L1',
+        'StockAlertBridge-dev/SesEvents/Function AwsSolutions-L1',
+        'StockAlertBridge-dev/FaxStatus/Function AwsSolutions-L1',
+        `StockAlertBridge-dev/Dispatch/Role AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
+        `StockAlertBridge-dev/SesEvents/Role AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
+        `StockAlertBridge-dev/FaxStatus/Role AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
+        'StockAlertBridge-dev/FailedSesEventsQueue AwsSolutions-SQS3',
+      ].sort(),
+    );
+    const faxRoute = acknowledgements.find(({ path: at }) => at.endsWith('POST--webhooks--fax'));
+    expect(faxRoute?.reason).toMatch(/Phaxio[\s\S]*signature[\s\S]*verifies/);
+    // email-to-fax adds no finding of its own.
+    expect(acknowledgementsIn(emailFax.app)).toHaveLength(acknowledgementsIn(dev.app).length);
   });
 });

@@ -83,3 +83,59 @@ export function acknowledgementsIn(root: IConstruct): Acknowledgement[] {
   }
   return found;
 }
+
+/**
+ * A dependency cycle among the template's resources (Ref, Fn::GetAtt, Fn::Sub and DependsOn),
+ * as the list of logical ids that form it, or undefined. CloudFormation rejects such a
+ * template only at deploy time.
+ */
+export function dependencyCycleIn(templateJson: unknown): string[] | undefined {
+  const resources = (templateJson as { Resources: Record<string, Record<string, unknown>> })
+    .Resources;
+  const ids = new Set(Object.keys(resources));
+  const dependenciesOf = (resource: Record<string, unknown>): Set<string> => {
+    const found = new Set<string>();
+    const visit = (value: unknown): void => {
+      if (Array.isArray(value)) return value.forEach(visit);
+      if (typeof value !== 'object' || value === null) return;
+      for (const [key, inner] of Object.entries(value)) {
+        if (key === 'Ref' && typeof inner === 'string') found.add(inner);
+        else if (key === 'Fn::GetAtt' && Array.isArray(inner)) found.add(String(inner[0]));
+        else if (key === 'Fn::Sub') {
+          const text = Array.isArray(inner) ? inner[0] : inner;
+          if (typeof text === 'string') {
+            for (const match of text.matchAll(/\$\{([^}.!]+)[^}]*\}/g)) found.add(match[1] ?? '');
+          }
+        }
+        visit(inner);
+      }
+    };
+    visit(resource.Properties);
+    const dependsOn = resource.DependsOn;
+    for (const id of Array.isArray(dependsOn) ? dependsOn : dependsOn ? [dependsOn] : []) {
+      found.add(String(id));
+    }
+    return new Set([...found].filter((id) => ids.has(id)));
+  };
+
+  const state = new Map<string, 'visiting' | 'done'>();
+  const stack: string[] = [];
+  const walk = (id: string): string[] | undefined => {
+    if (state.get(id) === 'done') return undefined;
+    if (state.get(id) === 'visiting') return [...stack.slice(stack.indexOf(id)), id];
+    state.set(id, 'visiting');
+    stack.push(id);
+    for (const next of dependenciesOf(resources[id] ?? {})) {
+      const cycle = walk(next);
+      if (cycle) return cycle;
+    }
+    stack.pop();
+    state.set(id, 'done');
+    return undefined;
+  };
+  for (const id of ids) {
+    const cycle = walk(id);
+    if (cycle) return cycle;
+  }
+  return undefined;
+}

@@ -12,6 +12,12 @@ import {
   type KintoneNotification,
 } from '../../shared/kintone/notification';
 import { InMemoryBridgeStore } from '../fakes/in-memory-bridge-store';
+import {
+  FAKE_PDF,
+  RecordingFaxGateway,
+  recordingFaxSending,
+  sendFailure,
+} from '../fakes/recording-fax-gateway';
 import { RecordingKintoneRecordWriter } from '../fakes/recording-kintone-writer';
 import { RecordingLogger } from '../fakes/recording-logger';
 import { RecordingOrderMailer } from '../fakes/recording-order-mailer';
@@ -34,13 +40,16 @@ interface Harness {
   mailer: RecordingOrderMailer;
   kintone: RecordingKintoneRecordWriter;
   logger: RecordingLogger;
+  gateway: RecordingFaxGateway;
 }
 
-function harness(): Harness {
+/** The dispatcher's collaborators; `fax: true` gives it a recording fax gateway. */
+function harness(options: { fax?: boolean } = {}): Harness {
   const store = new InMemoryBridgeStore();
   const mailer = new RecordingOrderMailer();
   const kintone = new RecordingKintoneRecordWriter();
   const logger = new RecordingLogger();
+  const gateway = new RecordingFaxGateway();
   const deps: DispatchDeps = {
     config: loadConfigFile('config/demo.json'),
     store,
@@ -48,8 +57,9 @@ function harness(): Harness {
     kintone,
     logger,
     now: () => new Date(NOW),
+    ...(options.fax ? { fax: recordingFaxSending(gateway) } : {}),
   };
-  return { deps, store, mailer, kintone, logger };
+  return { deps, store, mailer, kintone, logger, gateway };
 }
 
 function fixture(name: WebhookFixtureName): KintoneNotification {
@@ -487,6 +497,220 @@ describe('processNotification: records that cannot be evaluated', () => {
       ...ITEM,
       values: { 発注状況: '未発注', 発注理由: '在庫数 50 > 発注点 20: 発注不要' },
     });
+  });
+});
+
+describe('processNotification: fax', () => {
+  /** A supplier reached by fax only: no address, 発注方法 FAX. */
+  const FAX_ONLY = { 仕入先メール: '', 仕入先FAX: '03-1234-5678', 発注方法: 'FAX' };
+  const FAX_NOT_CONFIGURED = `${ORDER_REASON} → 送信できません: FAX送信が設定されていません (設定ファイルの fax)`;
+
+  it('faxes the order to a fax-only supplier, writes back 発注依頼済 and comments the number', async () => {
+    // Prepare
+    const { deps, store, mailer, kintone, gateway } = harness({ fax: true });
+
+    // Act
+    const outcome = await processNotification(lowNotification({ values: FAX_ONLY }), deps);
+
+    // Assess
+    expect(outcome).toEqual({
+      notificationId: LOW_ID,
+      decision: { kind: 'order', reason: ORDER_REASON },
+      orderNumber: FIRST_ORDER,
+      emailed: false,
+      faxed: true,
+      wroteFields: WRITE_BACK_CODES,
+      commented: true,
+    });
+    expect(gateway.sent).toEqual([
+      {
+        to: '+81312345678',
+        pdf: FAKE_PDF,
+        fileName: `${FIRST_ORDER}.pdf`,
+        orderNumber: FIRST_ORDER,
+      },
+    ]);
+    expect(mailer.sent).toEqual([]);
+    expect(kintone.updates).toEqual([{ ...ITEM, values: WRITTEN_BACK }]);
+    expect(kintone.comments).toEqual([
+      {
+        ...ITEM,
+        text: [
+          `発注依頼 ${FIRST_ORDER} を 株式会社サンプル文具 様へ送信しました (FAX 0312345678)。`,
+          '・A-100 ボールペン 黒 0.5mm: 84本',
+          '納品希望日: 2026-12-01',
+          `理由: ${ORDER_REASON}`,
+        ].join('\n'),
+      },
+    ]);
+    expect(store.orders()).toEqual([
+      expect.objectContaining({
+        channels: [{ kind: 'fax', number: '+81312345678', national: '0312345678' }],
+        steps: {
+          faxSentAt: NOW_ISO,
+          faxId: 'fax-1',
+          faxGateway: 'recording',
+          writtenBackAt: NOW_ISO,
+          commentedAt: NOW_ISO,
+        },
+      }),
+    ]);
+  });
+
+  it('sends no second fax for the webhook of its own write-back', async () => {
+    // Prepare
+    const { deps, kintone, gateway } = harness({ fax: true });
+    await processNotification(lowNotification({ values: FAX_ONLY }), deps);
+    const echo = lowNotification({
+      id: 'echo',
+      revision: 6,
+      values: { ...FAX_ONLY, ...WRITTEN_BACK },
+    });
+
+    // Act
+    const outcome = await processNotification(echo, deps);
+
+    // Assess
+    expect(outcome).toMatchObject({ faxed: false, wroteFields: [], commented: false });
+    expect(gateway.sent).toHaveLength(1);
+    expect(kintone.updates).toHaveLength(1);
+  });
+
+  it('emails and faxes a supplier whose record says メールとFAX', async () => {
+    // Prepare
+    const { deps, mailer, kintone, gateway } = harness({ fax: true });
+
+    // Act
+    const outcome = await processNotification(
+      lowNotification({ values: { 発注方法: 'メールとFAX' } }),
+      deps,
+    );
+
+    // Assess
+    expect(outcome).toMatchObject({ emailed: true, faxed: true, commented: true });
+    expect(mailer.sent).toHaveLength(1);
+    expect(gateway.sent).toHaveLength(1);
+    expect(kintone.comments[0]?.text).toContain(
+      '(メール order@sample-bungu.example.jp、FAX 0312345678)',
+    );
+  });
+
+  it('faxes in the same run when SES refuses the address for good', async () => {
+    // Prepare
+    const { deps, store, mailer, kintone, gateway } = harness({ fax: true });
+    mailer.failures.push(sendFailure('Address blacklisted', { retryable: false }));
+
+    // Act
+    const outcome = await processNotification(lowNotification(), deps);
+
+    // Assess
+    expect(outcome).toMatchObject({ emailed: false, faxed: true, wroteFields: WRITE_BACK_CODES });
+    expect(gateway.sent.map((fax) => fax.to)).toEqual(['+81312345678']);
+    expect(kintone.updates).toEqual([{ ...ITEM, values: WRITTEN_BACK }]);
+    expect(store.orders()[0]?.steps).toMatchObject({
+      emailFailure: 'Address blacklisted',
+      faxId: 'fax-1',
+    });
+  });
+
+  it('writes 要対応 instead of 発注依頼済 when every channel is refused', async () => {
+    // Prepare
+    const { deps, store, mailer, kintone, gateway } = harness({ fax: true });
+    mailer.failures.push(sendFailure('Address blacklisted', { retryable: false }));
+    gateway.failures.push(sendFailure('Phaxio: invalid number', { retryable: false }));
+    const reason = `発注依頼 ${FIRST_ORDER} を送れませんでした (メール送信不可: Address blacklisted、FAX送信失敗: Phaxio: invalid number)。仕入先に電話などで発注を伝えてください。`;
+
+    // Act
+    const outcome = await processNotification(lowNotification(), deps);
+
+    // Assess
+    expect(outcome).toMatchObject({ emailed: false, faxed: false, commented: true });
+    expect(kintone.updates).toEqual([
+      {
+        ...ITEM,
+        values: { ...WRITTEN_BACK, 発注状況: '要対応', 発注理由: reason },
+      },
+    ]);
+    expect(kintone.comments).toEqual([{ ...ITEM, text: `【要対応】${reason}` }]);
+    expect(store.orders()[0]?.steps).toMatchObject({ attentionReason: reason });
+  });
+
+  it('creates no order and writes 要確認 when the supplier needs a fax and none is configured', async () => {
+    // Prepare
+    const { deps, store, mailer, kintone } = harness();
+
+    // Act
+    const outcome = await processNotification(lowNotification({ values: FAX_ONLY }), deps);
+
+    // Assess
+    expect(outcome).toEqual({
+      notificationId: LOW_ID,
+      decision: { kind: 'cannot-evaluate', reason: FAX_NOT_CONFIGURED },
+      emailed: false,
+      faxed: false,
+      wroteFields: ['発注状況', '発注理由'],
+      commented: false,
+    });
+    expect(kintone.updates).toEqual([
+      { ...ITEM, values: { 発注状況: '要確認', 発注理由: FAX_NOT_CONFIGURED } },
+    ]);
+    expect(kintone.comments).toEqual([]);
+    expect(mailer.sent).toEqual([]);
+    expect(store.orders()).toEqual([]);
+    expect(store.calls.filter((call) => call.method === 'allocateOrderNumber')).toEqual([]);
+  });
+
+  it('writes nothing for the webhook of its own 要確認 about the missing fax setup', async () => {
+    // Prepare
+    const { deps, store, kintone } = harness();
+    await processNotification(lowNotification({ values: FAX_ONLY }), deps);
+    const echo = lowNotification({
+      id: 'echo',
+      revision: 6,
+      values: { ...FAX_ONLY, 発注状況: '要確認', 発注理由: FAX_NOT_CONFIGURED },
+    });
+
+    // Act
+    const outcome = await processNotification(echo, deps);
+
+    // Assess
+    expect(outcome).toEqual({
+      notificationId: 'echo',
+      decision: { kind: 'cannot-evaluate', reason: FAX_NOT_CONFIGURED },
+      emailed: false,
+      faxed: false,
+      wroteFields: [],
+      commented: false,
+    });
+    expect(kintone.updates).toHaveLength(1);
+    expect(store.orders()).toEqual([]);
+  });
+
+  it.each([
+    ['03-1234', 'FAX番号が正しくありません ("03-1234")'],
+    [
+      '03-1234-5678 内線12',
+      'FAX番号に数字とハイフン以外の文字が含まれています ("03-1234-5678 内線12")',
+    ],
+  ])('sends nothing to the invalid fax number %j and writes 要確認 with why', async (fax, why) => {
+    // Prepare
+    const { deps, store, mailer, kintone, gateway } = harness({ fax: true });
+
+    // Act
+    const outcome = await processNotification(
+      lowNotification({ values: { ...FAX_ONLY, 仕入先FAX: fax } }),
+      deps,
+    );
+
+    // Assess
+    const reason = `${ORDER_REASON} → 送信できません: ${why}`;
+    expect(outcome.decision).toEqual({ kind: 'cannot-evaluate', reason });
+    expect(kintone.updates).toEqual([
+      { ...ITEM, values: { 発注状況: '要確認', 発注理由: reason } },
+    ]);
+    expect(gateway.sent).toEqual([]);
+    expect(mailer.sent).toEqual([]);
+    expect(store.orders()).toEqual([]);
   });
 });
 

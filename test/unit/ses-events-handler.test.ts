@@ -2,9 +2,16 @@ import type { SNSEvent } from 'aws-lambda';
 import { createSesEventsHandler } from '../../functions/ses-events/handler';
 import { parseConfig } from '../../shared/config/load-config';
 import type { BridgeConfig } from '../../shared/config/schema';
+import type { FaxSending } from '../../shared/dispatch/order-channels';
 import type { StoredOrder } from '../../shared/ports/bridge-store';
 import { CapturingLogger } from '../fakes/capturing-logger';
 import { InMemoryBridgeStore } from '../fakes/in-memory-bridge-store';
+import {
+  FAKE_PDF,
+  RecordingFaxGateway,
+  recordingFaxSending,
+  sendFailure,
+} from '../fakes/recording-fax-gateway';
 import { RecordingKintoneRecordWriter } from '../fakes/recording-kintone-writer';
 import { RecordingMetrics } from '../fakes/recording-metrics';
 import { loadDemoConfigJson } from '../fixtures/kintone-webhooks';
@@ -22,6 +29,34 @@ import {
 const ORDER_NUMBER = 'PO-20261128-0001';
 const KEY = { appId: '12', recordId: '7' };
 const STATUS_FIELD = '配信状況';
+const NOW_ISO = '2026-11-28T09:00:00.000Z';
+const BOUNCE_DETAIL = `Permanent/General: smtp; 550 5.1.1 user unknown (${FIXTURE_SUPPLIER})`;
+const BOUNCE_COMMENT =
+  `発注依頼 ${ORDER_NUMBER} のメールを配信できませんでした: 不達 (Permanent/General: smtp; 550 5.1.1 user unknown), ${FIXTURE_SUPPLIER}\n` +
+  '仕入先のメールアドレスを確認し、電話や FAX で発注を伝えてください。';
+const FAX_FALLBACK_COMMENT = `メールが届かなかったため、発注依頼 ${ORDER_NUMBER} を FAX (FAX 0312345678) で送信しました。`;
+
+/** What staff read when every channel failed: the reason written as 発注理由 and commented. */
+function attentionReason(failures: string): string {
+  return `発注依頼 ${ORDER_NUMBER} を送れませんでした (${failures})。仕入先に電話などで発注を伝えてください。`;
+}
+
+/** The 要対応 write-back of the order: the order's number and time stay, the reason says why. */
+function attentionWrite(failures: string) {
+  return {
+    ...KEY,
+    values: {
+      発注状況: '要対応',
+      発注番号: ORDER_NUMBER,
+      発注日時: '2026-11-28T02:15:00Z',
+      発注理由: attentionReason(failures),
+    },
+  };
+}
+
+function attentionComment(failures: string) {
+  return { ...KEY, text: `【要対応】${attentionReason(failures)}` };
+}
 
 /** The demo config, with 配信状況 mapped as writeBack.deliveryStatus unless `null`. */
 function config(deliveryStatusField: string | null = STATUS_FIELD): BridgeConfig {
@@ -34,17 +69,24 @@ function config(deliveryStatusField: string | null = STATUS_FIELD): BridgeConfig
   return parseConfig(raw);
 }
 
-function order(): StoredOrder {
+/** The emailed order; `supplierFax` gives the supplier a fax number to fall back to. */
+function order(supplierFax?: string): StoredOrder {
   return {
     ...KEY,
     cycle: 1,
     status: 'open',
+    channels: [{ kind: 'email', address: FIXTURE_SUPPLIER }],
     request: {
       orderNumber: ORDER_NUMBER,
       orderedAt: '2026-11-28T02:15:00.000Z',
       orderDate: '2026-11-28',
       desiredDeliveryDate: '2026-12-01',
-      supplier: { code: 'S-001', name: '株式会社サンプル文具', email: FIXTURE_SUPPLIER },
+      supplier: {
+        code: 'S-001',
+        name: '株式会社サンプル文具',
+        email: FIXTURE_SUPPLIER,
+        ...(supplierFax !== undefined ? { fax: supplierFax } : {}),
+      },
       lines: [{ sku: 'A-100', name: 'ボールペン 黒 0.5mm', quantity: 84, unit: '本' }],
       company: {
         name: '株式会社デモ商事',
@@ -61,9 +103,12 @@ function order(): StoredOrder {
   };
 }
 
-async function harness(appConfig: BridgeConfig = config()) {
+async function harness(
+  appConfig: BridgeConfig = config(),
+  options: { supplierFax?: string; fax?: FaxSending } = {},
+) {
   const store = new InMemoryBridgeStore();
-  await store.createOrder(order());
+  await store.createOrder(order(options.supplierFax));
   const kintone = new RecordingKintoneRecordWriter();
   const metrics = new RecordingMetrics();
   const logger = new CapturingLogger({ serviceName: 'test', logLevel: 'DEBUG' });
@@ -73,11 +118,23 @@ async function harness(appConfig: BridgeConfig = config()) {
     kintone,
     logger,
     metrics,
-    now: () => new Date('2026-11-28T09:00:00.000Z'),
+    now: () => new Date(NOW_ISO),
+    ...(options.fax ? { fax: options.fax } : {}),
   });
   const send = (event: SNSEvent) => handler(event, lambdaContext);
-  const steps = async () => (await store.findOrderByNumber(ORDER_NUMBER))?.steps;
-  return { store, kintone, metrics, logger, send, steps };
+  const stored = async () => store.findOrderByNumber(ORDER_NUMBER);
+  const steps = async () => (await stored())?.steps;
+  return { store, kintone, metrics, logger, send, stored, steps };
+}
+
+/** A harness whose supplier has a fax, with a recording gateway to fall back to. */
+async function faxHarness() {
+  const gateway = new RecordingFaxGateway();
+  const h = await harness(config(), {
+    supplierFax: '03-1234-5678',
+    fax: recordingFaxSending(gateway),
+  });
+  return { ...h, gateway };
 }
 
 describe('ses-events handler', () => {
@@ -108,54 +165,84 @@ describe('ses-events handler', () => {
     expect(metrics.totals()).toEqual({});
   });
 
-  it('records a bounce as 不達 with a comment giving the reason and address, and counts it', async () => {
+  it('records a bounce as 不達 and, with no fax to fall back to, marks the order 要対応', async () => {
     // Prepare
     const { kintone, metrics, send, steps } = await harness();
 
     // Act
     await send(snsEvent(bounceEvent(ORDER_NUMBER)));
 
-    // Assess
-    expect(await steps()).toMatchObject({
+    // Assess: the email was the only channel, so nobody has the order; staff must call.
+    expect(await steps()).toEqual({
+      emailSentAt: '2026-11-28T02:15:01.000Z',
+      emailMessageId: 'ses-1',
       deliveryStatus: 'bounced',
       deliveryAt: '2026-11-28T02:15:03.000Z',
-      deliveryDetail: `Permanent/General: smtp; 550 5.1.1 user unknown (${FIXTURE_SUPPLIER})`,
+      deliveryDetail: BOUNCE_DETAIL,
+      attentionAt: NOW_ISO,
+      attentionReason: attentionReason(`メール不達: ${BOUNCE_DETAIL}`),
     });
-    expect(kintone.updates).toEqual([{ ...KEY, values: { [STATUS_FIELD]: '不達' } }]);
-    expect(kintone.comments).toEqual([
-      {
-        ...KEY,
-        text:
-          `発注依頼 ${ORDER_NUMBER} のメールを配信できませんでした: 不達 (Permanent/General: smtp; 550 5.1.1 user unknown), ${FIXTURE_SUPPLIER}\n` +
-          '仕入先のメールアドレスを確認し、電話や FAX で発注を伝えてください。',
-      },
+    expect(kintone.updates).toEqual([
+      { ...KEY, values: { [STATUS_FIELD]: '不達' } },
+      attentionWrite(`メール不達: ${BOUNCE_DETAIL}`),
     ]);
-    expect(metrics.totals()).toEqual({ EmailBounces: 1 });
+    expect(kintone.comments).toEqual([
+      { ...KEY, text: BOUNCE_COMMENT },
+      attentionComment(`メール不達: ${BOUNCE_DETAIL}`),
+    ]);
+    expect(metrics.totals()).toEqual({ EmailBounces: 1, OrdersNeedingAttention: 1 });
   });
 
-  it.each([
-    ['a complaint', complaintEvent(ORDER_NUMBER), 'complained', '苦情', '迷惑メールとして報告'],
-    [
-      'a reject',
-      rejectEvent(ORDER_NUMBER),
-      'rejected',
-      '拒否',
-      '配信できませんでした: 拒否 (Bad content)',
-    ],
-  ])('records %s with its status and a comment', async (_what, sesEvent, status, label, text) => {
+  it('records a complaint as 苦情 with a comment, and nothing more: the email did arrive', async () => {
     // Prepare
     const { kintone, metrics, send, steps } = await harness();
 
     // Act
-    await send(snsEvent(sesEvent));
+    await send(snsEvent(complaintEvent(ORDER_NUMBER)));
 
     // Assess
-    expect((await steps())?.deliveryStatus).toBe(status);
-    expect(kintone.updates).toEqual([{ ...KEY, values: { [STATUS_FIELD]: label } }]);
-    expect(kintone.comments).toHaveLength(1);
-    expect(kintone.comments[0]?.text).toContain(text);
-    expect(kintone.comments[0]?.text).toContain(FIXTURE_SUPPLIER);
+    expect((await steps())?.deliveryStatus).toBe('complained');
+    expect((await steps())?.attentionAt).toBeUndefined();
+    expect(kintone.updates).toEqual([{ ...KEY, values: { [STATUS_FIELD]: '苦情' } }]);
+    expect(kintone.comments).toEqual([
+      {
+        ...KEY,
+        text:
+          `発注依頼 ${ORDER_NUMBER} のメールは届きましたが、受信者が迷惑メールとして報告しました: 苦情 (abuse), ${FIXTURE_SUPPLIER}\n` +
+          '仕入先に連絡し、発注依頼を受け取れる宛先を確認してください。',
+      },
+    ]);
     expect(metrics.totals()).toEqual({});
+  });
+
+  it('records a reject as 拒否 and, with no fax to fall back to, marks the order 要対応', async () => {
+    // Prepare
+    const { kintone, metrics, send, steps } = await harness();
+    const detail = `Bad content (${FIXTURE_SUPPLIER})`;
+
+    // Act
+    await send(snsEvent(rejectEvent(ORDER_NUMBER)));
+
+    // Assess
+    expect(await steps()).toMatchObject({
+      deliveryStatus: 'rejected',
+      deliveryDetail: detail,
+      attentionAt: NOW_ISO,
+    });
+    expect(kintone.updates).toEqual([
+      { ...KEY, values: { [STATUS_FIELD]: '拒否' } },
+      attentionWrite(`メール不達: ${detail}`),
+    ]);
+    expect(kintone.comments).toEqual([
+      {
+        ...KEY,
+        text:
+          `発注依頼 ${ORDER_NUMBER} のメールを配信できませんでした: 拒否 (Bad content), ${FIXTURE_SUPPLIER}\n` +
+          '仕入先のメールアドレスを確認し、電話や FAX で発注を伝えてください。',
+      },
+      attentionComment(`メール不達: ${detail}`),
+    ]);
+    expect(metrics.totals()).toEqual({ OrdersNeedingAttention: 1 });
   });
 
   it('moves from 配信済 to 苦情 when a complaint follows the delivery', async () => {
@@ -182,7 +269,10 @@ describe('ses-events handler', () => {
     // Assess
     expect(outcome?.result).toBe('superseded');
     expect((await steps())?.deliveryStatus).toBe('bounced');
-    expect(kintone.updates).toHaveLength(1);
+    expect(kintone.updates).toEqual([
+      { ...KEY, values: { [STATUS_FIELD]: '不達' } },
+      attentionWrite(`メール不達: ${BOUNCE_DETAIL}`),
+    ]);
   });
 
   it('ignores an event older than the recorded one', async () => {
@@ -212,9 +302,15 @@ describe('ses-events handler', () => {
 
     // Assess
     expect(again?.result).toBe('duplicate');
-    expect(kintone.updates).toHaveLength(1);
-    expect(kintone.comments).toHaveLength(1);
-    expect(metrics.totals()).toEqual({ EmailBounces: 1 });
+    expect(kintone.updates).toEqual([
+      { ...KEY, values: { [STATUS_FIELD]: '不達' } },
+      attentionWrite(`メール不達: ${BOUNCE_DETAIL}`),
+    ]);
+    expect(kintone.comments).toEqual([
+      { ...KEY, text: BOUNCE_COMMENT },
+      attentionComment(`メール不達: ${BOUNCE_DETAIL}`),
+    ]);
+    expect(metrics.totals()).toEqual({ EmailBounces: 1, OrdersNeedingAttention: 1 });
   });
 
   it('writes the status field only when it changes, but comments on every new failure', async () => {
@@ -233,10 +329,16 @@ describe('ses-events handler', () => {
       ),
     );
 
-    // Assess
-    expect(kintone.updates).toHaveLength(1);
-    expect(kintone.comments).toHaveLength(2);
-    expect(kintone.comments[1]?.text).toContain('Transient/MailboxFull');
+    // Assess: 要対応 was reported once, with the first bounce; the second only comments.
+    expect(kintone.updates).toEqual([
+      { ...KEY, values: { [STATUS_FIELD]: '不達' } },
+      attentionWrite(`メール不達: ${BOUNCE_DETAIL}`),
+    ]);
+    expect(kintone.comments.map((comment) => comment.text)).toEqual([
+      BOUNCE_COMMENT,
+      `【要対応】${attentionReason(`メール不達: ${BOUNCE_DETAIL}`)}`,
+      expect.stringContaining('不達 (Transient/MailboxFull'),
+    ]);
     expect((await steps())?.deliveryDetail).toContain('Transient/MailboxFull');
   });
 
@@ -248,23 +350,27 @@ describe('ses-events handler', () => {
     await send(snsEvent(bounceEvent(ORDER_NUMBER)));
 
     // Assess
-    expect(kintone.updates).toEqual([]);
-    expect(kintone.comments).toHaveLength(1);
+    expect(kintone.updates).toEqual([attentionWrite(`メール不達: ${BOUNCE_DETAIL}`)]);
+    expect(kintone.comments).toEqual([
+      { ...KEY, text: BOUNCE_COMMENT },
+      attentionComment(`メール不達: ${BOUNCE_DETAIL}`),
+    ]);
     expect((await steps())?.deliveryStatus).toBe('bounced');
   });
 
   it('keeps the status in the bridge only when the kintone record was deleted', async () => {
     // Prepare
-    const { store, kintone, send, steps } = await harness();
+    const { store, kintone, metrics, send, steps } = await harness();
     await store.markDeleted(KEY, '2026-11-28T04:00:00.000Z');
 
     // Act
     await send(snsEvent(bounceEvent(ORDER_NUMBER)));
 
-    // Assess
+    // Assess: the operators' alarm still counts the order nobody has.
     expect(kintone.updates).toEqual([]);
     expect(kintone.comments).toEqual([]);
-    expect((await steps())?.deliveryStatus).toBe('bounced');
+    expect(await steps()).toMatchObject({ deliveryStatus: 'bounced', attentionAt: NOW_ISO });
+    expect(metrics.totals()).toEqual({ EmailBounces: 1, OrdersNeedingAttention: 1 });
   });
 
   it('logs and skips unknown orders, untagged emails, other event types and non-SES messages', async () => {
@@ -310,7 +416,203 @@ describe('ses-events handler', () => {
     expect(stepsAfterFailure?.deliveryStatus).toBeUndefined();
     expect(logger.withMessage('SES event failed; Lambda will retry it')).toHaveLength(1);
     expect((await steps())?.deliveryStatus).toBe('bounced');
+    expect(kintone.comments).toEqual([
+      { ...KEY, text: BOUNCE_COMMENT },
+      attentionComment(`メール不達: ${BOUNCE_DETAIL}`),
+    ]);
+    expect(kintone.updates).toEqual([
+      { ...KEY, values: { [STATUS_FIELD]: '不達' } },
+      { ...KEY, values: { [STATUS_FIELD]: '不達' } },
+      attentionWrite(`メール不達: ${BOUNCE_DETAIL}`),
+    ]);
+  });
+
+  it('reports 要対応 on the retry when writing it failed after the bounce was recorded', async () => {
+    // Prepare: without a status field, the first field write is the 要対応 one; it fails once.
+    const { kintone, metrics, send, steps } = await harness(config(null));
+    kintone.updateFailures.push(new Error('kintone 503'));
+    const event = snsEvent(bounceEvent(ORDER_NUMBER));
+
+    // Act
+    await expect(send(event)).rejects.toThrow('kintone 503');
+    const stepsAfterFailure = await steps();
+    const [retried] = await send(event);
+
+    // Assess: the bounce was already recorded, yet the retry still tells staff, once.
+    expect(stepsAfterFailure).toMatchObject({ deliveryStatus: 'bounced' });
+    expect(stepsAfterFailure?.attentionAt).toBeUndefined();
+    expect(retried?.result).toBe('duplicate');
+    expect((await steps())?.attentionAt).toBe(NOW_ISO);
+    expect(kintone.updates).toEqual([attentionWrite(`メール不達: ${BOUNCE_DETAIL}`)]);
+    expect(kintone.comments).toEqual([
+      { ...KEY, text: BOUNCE_COMMENT },
+      attentionComment(`メール不達: ${BOUNCE_DETAIL}`),
+    ]);
+    expect(metrics.total('OrdersNeedingAttention')).toBe(1);
+  });
+});
+
+describe('ses-events handler: fax fallback', () => {
+  it('faxes the order once after a hard bounce when the supplier has a fax, and does not mark it 要対応', async () => {
+    // Prepare
+    const { gateway, kintone, metrics, send, stored } = await faxHarness();
+
+    // Act
+    const [outcome] = await send(snsEvent(bounceEvent(ORDER_NUMBER)));
+
+    // Assess
+    expect(outcome).toEqual({
+      orderNumber: ORDER_NUMBER,
+      status: 'bounced',
+      result: 'recorded',
+      wroteField: STATUS_FIELD,
+      commented: true,
+    });
+    expect(gateway.sent).toEqual([
+      {
+        to: '+81312345678',
+        pdf: FAKE_PDF,
+        fileName: `${ORDER_NUMBER}.pdf`,
+        orderNumber: ORDER_NUMBER,
+      },
+    ]);
+    const order = await stored();
+    expect(order?.channels).toEqual([
+      { kind: 'email', address: FIXTURE_SUPPLIER },
+      { kind: 'fax', number: '+81312345678', national: '0312345678' },
+    ]);
+    expect(order?.steps).toEqual({
+      emailSentAt: '2026-11-28T02:15:01.000Z',
+      emailMessageId: 'ses-1',
+      deliveryStatus: 'bounced',
+      deliveryAt: '2026-11-28T02:15:03.000Z',
+      deliveryDetail: BOUNCE_DETAIL,
+      faxSentAt: NOW_ISO,
+      faxId: 'fax-1',
+      faxGateway: 'recording',
+    });
+    expect(kintone.updates).toEqual([{ ...KEY, values: { [STATUS_FIELD]: '不達' } }]);
+    expect(kintone.comments).toEqual([
+      { ...KEY, text: BOUNCE_COMMENT },
+      { ...KEY, text: FAX_FALLBACK_COMMENT },
+    ]);
+    expect(metrics.totals()).toEqual({ EmailBounces: 1, FaxesSent: 1 });
+  });
+
+  it('sends no second fax when SNS delivers the same bounce twice', async () => {
+    // Prepare
+    const { gateway, kintone, send } = await faxHarness();
+    const bounce = bounceEvent(ORDER_NUMBER);
+    await send(snsEvent(bounce));
+
+    // Act
+    const [again] = await send(snsEvent(bounce));
+
+    // Assess
+    expect(again?.result).toBe('duplicate');
+    expect(gateway.sent).toHaveLength(1);
+    expect(kintone.comments.map((comment) => comment.text)).toEqual([
+      BOUNCE_COMMENT,
+      FAX_FALLBACK_COMMENT,
+    ]);
+  });
+
+  it('sends no second fax for a later bounce of the same email', async () => {
+    // Prepare
+    const { gateway, send } = await faxHarness();
+    await send(snsEvent(bounceEvent(ORDER_NUMBER)));
+
+    // Act
+    await send(
+      snsEvent(bounceEvent(ORDER_NUMBER, { subType: 'NoEmail', at: '2026-11-28T03:00:00.000Z' })),
+    );
+
+    // Assess
+    expect(gateway.sent).toHaveLength(1);
+  });
+
+  it('faxes on a reject too: the email never left SES', async () => {
+    // Prepare
+    const { gateway, kintone, send } = await faxHarness();
+
+    // Act
+    await send(snsEvent(rejectEvent(ORDER_NUMBER)));
+
+    // Assess
+    expect(gateway.sent.map((fax) => fax.to)).toEqual(['+81312345678']);
+    expect(kintone.comments.at(-1)).toEqual({ ...KEY, text: FAX_FALLBACK_COMMENT });
+  });
+
+  it('does not fall back to fax after a complaint: the email did arrive', async () => {
+    // Prepare
+    const { gateway, kintone, metrics, send, stored } = await faxHarness();
+
+    // Act
+    await send(snsEvent(complaintEvent(ORDER_NUMBER)));
+
+    // Assess
+    expect(gateway.sent).toEqual([]);
+    expect((await stored())?.channels).toEqual([{ kind: 'email', address: FIXTURE_SUPPLIER }]);
     expect(kintone.comments).toHaveLength(1);
-    expect(kintone.updates.map((u) => u.values[STATUS_FIELD])).toEqual(['不達', '不達']);
+    expect(kintone.comments[0]?.text).toContain('迷惑メールとして報告');
+    expect(metrics.totals()).toEqual({});
+  });
+
+  it('does not fall back to fax after a delivery', async () => {
+    // Prepare
+    const { gateway, send } = await faxHarness();
+
+    // Act
+    await send(snsEvent(deliveryEvent(ORDER_NUMBER)));
+
+    // Assess
+    expect(gateway.sent).toEqual([]);
+  });
+
+  it('sends the fax on the retry after the gateway failed for a while, and only one', async () => {
+    // Prepare
+    const { gateway, kintone, send, steps } = await faxHarness();
+    gateway.failures.push(sendFailure('Phaxio answered 503', { retryable: true }));
+    const event = snsEvent(bounceEvent(ORDER_NUMBER));
+
+    // Act
+    await expect(send(event)).rejects.toThrow('Phaxio answered 503');
+    await send(event);
+    await send(event);
+
+    // Assess
+    expect(gateway.sent).toHaveLength(1);
+    expect(await steps()).toMatchObject({ deliveryStatus: 'bounced', faxId: 'fax-1' });
+    expect(kintone.comments.map((comment) => comment.text)).toEqual([
+      BOUNCE_COMMENT,
+      FAX_FALLBACK_COMMENT,
+    ]);
+  });
+
+  it('marks the order 要対応 with both reasons when the gateway refuses the fallback fax', async () => {
+    // Prepare
+    const { gateway, kintone, metrics, send, steps } = await faxHarness();
+    gateway.failures.push(sendFailure('Phaxio: invalid number', { retryable: false }));
+    const failures = `メール不達: ${BOUNCE_DETAIL}、FAX送信失敗: Phaxio: invalid number`;
+
+    // Act
+    await send(snsEvent(bounceEvent(ORDER_NUMBER)));
+
+    // Assess
+    expect(gateway.sent).toEqual([]);
+    expect(await steps()).toMatchObject({
+      faxStatus: 'failed',
+      faxDetail: 'Phaxio: invalid number',
+      attentionReason: attentionReason(failures),
+    });
+    expect(kintone.updates).toEqual([
+      { ...KEY, values: { [STATUS_FIELD]: '不達' } },
+      attentionWrite(failures),
+    ]);
+    expect(kintone.comments).toEqual([
+      { ...KEY, text: BOUNCE_COMMENT },
+      attentionComment(failures),
+    ]);
+    expect(metrics.totals()).toEqual({ EmailBounces: 1, OrdersNeedingAttention: 1 });
   });
 });

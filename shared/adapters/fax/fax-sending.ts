@@ -1,11 +1,12 @@
 import type { SESClient } from '@aws-sdk/client-ses';
 import { ConfigError, resolveSecret } from '../../config/load-config';
-import type { BridgeConfig, FaxConfig } from '../../config/schema';
+import type { BridgeConfig } from '../../config/schema';
 import type { FaxSending } from '../../dispatch/order-channels';
 import { renderOrderPdf, type OrderFormFontPaths } from '../../fax/render-order-pdf';
 import type { FaxGateway, OutgoingFax, SentFax } from '../../ports/fax-gateway';
 import type { SecretSource } from '../../ports/secret-source';
 import { EmailToFaxGateway } from './email-to-fax-gateway';
+import { phaxioCallbackSettings } from './phaxio-callback-settings';
 import { PhaxioFaxGateway } from './phaxio-fax-gateway';
 
 export interface FaxWiring {
@@ -18,27 +19,6 @@ export interface FaxWiring {
   /** Overrides of the configured Phaxio URLs (the local emulator, the deployed API's URL). */
   phaxioBaseUrl?: string;
   phaxioCallbackUrl?: string;
-}
-
-/** The Phaxio callback settings, resolved: what the fax-status function verifies against. */
-export async function phaxioCallbackSettings(
-  fax: FaxConfig,
-  secrets: SecretSource,
-  callbackUrlOverride?: string,
-): Promise<{ callbackUrl: string; callbackToken: string }> {
-  if (fax.gateway.type !== 'phaxio')
-    throw new ConfigError('fax.gateway is not phaxio: there are no fax status callbacks');
-  const callbackUrl = fax.gateway.callbackUrl ?? callbackUrlOverride;
-  if (!callbackUrl) {
-    throw new ConfigError(
-      'fax.gateway.callbackUrl is not set (the public URL of /webhooks/fax); set it or FAX_CALLBACK_URL',
-    );
-  }
-  const env = await secrets.get();
-  return {
-    callbackUrl,
-    callbackToken: resolveSecret(fax.gateway.callbackToken, env, 'fax.gateway.callbackToken'),
-  };
 }
 
 /**

@@ -1,0 +1,195 @@
+import { KintoneRestAPIClient } from '@kintone/rest-api-client';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startLocalStack, type LocalStack } from '../../local/stack';
+import { bounceEvent } from '../unit/fixtures/ses-events';
+
+/**
+ * The fax channel end to end through the local stack: the Phaxio emulator receives the PDF
+ * order forms and calls the bridge back, signed, with each fax's outcome.
+ */
+
+const APP = '12';
+let stack: LocalStack;
+let dataDir: string;
+let kintone: KintoneRestAPIClient;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'sab-fax-'));
+  stack = await startLocalStack({
+    dataDir,
+    configPath: 'config/demo.json',
+    env: {},
+    ports: { bridge: 0, kintone: 0, ses: 0, sesProxy: 0, dynamodb: 0, fax: 0 },
+    queue: { visibilityTimeoutMs: 300, maxReceiveCount: 5, pollIntervalMs: 10 },
+    logLevel: 'SILENT',
+  });
+  kintone = new KintoneRestAPIClient({
+    baseUrl: stack.urls.kintoneBaseUrl,
+    auth: { apiToken: stack.urls.kintoneApiToken ?? '' },
+  });
+});
+
+afterAll(async () => {
+  await stack.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function recordIdOf(sku: string): Promise<string> {
+  const { records } = await kintone.record.getRecords({ app: APP, query: `品番 = "${sku}"` });
+  return String(records[0]?.$id?.value);
+}
+
+async function fields(id: string): Promise<Record<string, string>> {
+  const { record } = await kintone.record.getRecord({ app: APP, id });
+  return Object.fromEntries(
+    Object.entries(record).map(([code, field]) => [code, String(field.value)]),
+  );
+}
+
+async function comments(id: string): Promise<string[]> {
+  const result = await kintone.record.getRecordComments({ app: APP, record: id });
+  return result.comments.map((comment) => comment.text);
+}
+
+async function edit(id: string, values: Record<string, string>): Promise<void> {
+  const record = Object.fromEntries(
+    Object.entries(values).map(([code, value]) => [code, { value }]),
+  );
+  await kintone.record.updateRecord({ app: APP, id, record });
+  await stack.idle();
+}
+
+const faxes = () => stack.phaxio?.faxes() ?? [];
+
+describe('fax through the local stack', () => {
+  let e500: string;
+
+  beforeAll(async () => {
+    e500 = await recordIdOf('E-500');
+  });
+
+  test('a supplier with only a fax number gets the order form by fax, and its delivery is recorded', async () => {
+    // Act: 段ボール箱 falls from 80 to 25 (reorder point 30, max 200, pack 20).
+    await edit(e500, { 在庫数: '25' });
+
+    // Assess
+    const sent = faxes();
+    expect(sent).toHaveLength(1);
+    const record = await fields(e500);
+    expect(record['発注状況']).toBe('発注依頼済');
+    expect(sent[0]).toMatchObject({
+      to: '+81451234567',
+      tags: { order_number: record['発注番号'] },
+      status: 'success',
+      callback: expect.objectContaining({ status: 200 }),
+    });
+    const pdf = readFileSync(stack.phaxio?.pdfPath(sent[0]?.id ?? 0) ?? '');
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(pdf.byteLength).toBeLessThan(50 * 1024);
+    expect((await comments(e500)).join('\n')).toContain('FAX 0451234567');
+    expect(await stack.ses.emails()).toHaveLength(0);
+  });
+
+  test('a gateway 5xx is retried under the same order number: one fax, never two', async () => {
+    // Prepare: close the first order, then make the gateway fail once.
+    await edit(e500, { 在庫数: '200', 発注状況: '入荷済' });
+    stack.phaxio?.failNext(1, 'http-500');
+    const before = faxes().length;
+
+    // Act
+    await edit(e500, { 在庫数: '10' });
+
+    // Assess
+    const sent = faxes().slice(before);
+    expect(sent).toHaveLength(1);
+    const record = await fields(e500);
+    expect(record['発注状況']).toBe('発注依頼済');
+    expect(record['発注番号']).toMatch(/-0002$/);
+    expect(sent[0]?.tags.order_number).toBe(record['発注番号']);
+    expect(stack.queue.stats().deadLetters).toBe(0);
+  });
+
+  test('when the fax fails and there is no other channel, the record shows 要対応 with the reason', async () => {
+    // Prepare
+    await edit(e500, { 在庫数: '200', 発注状況: '入荷済' });
+    stack.phaxio?.failNext(1, 'fax-failure');
+
+    // Act
+    await edit(e500, { 在庫数: '12' });
+
+    // Assess
+    const record = await fields(e500);
+    expect(record['発注状況']).toBe('要対応');
+    expect(record['発注理由']).toContain('FAX送信失敗');
+    expect(record['発注理由']).toContain(record['発注番号']);
+    const all = (await comments(e500)).join('\n');
+    expect(all).toContain('のFAXを送信できませんでした');
+    expect(all).toContain('【要対応】');
+  });
+
+  test('an email that bounces hard falls back to fax', async () => {
+    // Prepare: C-300 has both an email address and a fax number; email goes first.
+    const c300 = await recordIdOf('C-300');
+    await edit(c300, { 在庫数: '1' });
+    const orderNumber = (await fields(c300))['発注番号'] ?? '';
+    expect((await stack.ses.emails()).map((email) => email.subject)).toContainEqual(
+      expect.stringContaining(orderNumber),
+    );
+    const before = faxes().length;
+
+    // Act: SES reports a permanent bounce (through the local stand-in for SNS).
+    const response = await fetch(stack.urls.sesEventsUrl, {
+      method: 'POST',
+      body: JSON.stringify(bounceEvent(orderNumber)),
+    });
+    await stack.idle();
+
+    // Assess
+    expect(response.status).toBe(200);
+    const sent = faxes().slice(before);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ to: '+81698765432', tags: { order_number: orderNumber } });
+    expect((await comments(c300)).join('\n')).toContain('メールが届かなかったため');
+    expect((await fields(c300))['発注状況']).toBe('発注依頼済');
+  });
+
+  test('an invalid fax number sends nothing and the record says why', async () => {
+    // Prepare: D-400's supplier switches to fax with a number that is too short.
+    const d400 = await recordIdOf('D-400');
+    const emailsBefore = (await stack.ses.emails()).length;
+    const faxesBefore = faxes().length;
+
+    // Act
+    await edit(d400, { 発注方法: 'FAX', 仕入先FAX: '03-1234', 在庫数: '3' });
+
+    // Assess
+    expect(faxes()).toHaveLength(faxesBefore);
+    expect(await stack.ses.emails()).toHaveLength(emailsBefore);
+    const record = await fields(d400);
+    expect(record['発注状況']).toBe('要確認');
+    expect(record['発注理由']).toContain('FAX番号が正しくありません ("03-1234")');
+    expect(record['発注番号']).toBe('');
+  });
+
+  test('the fax callback rejects a forged signature', async () => {
+    // Act
+    const response = await fetch(`${stack.urls.bridgeUrl}/webhooks/fax`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-phaxio-signature': '0'.repeat(40),
+      },
+      body: new URLSearchParams({
+        success: 'true',
+        is_test: 'false',
+        direction: 'sent',
+        fax: '{}',
+      }).toString(),
+    });
+
+    // Assess
+    expect(response.status).toBe(403);
+  });
+});

@@ -1,0 +1,38 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+/** A Phaxio gateway block as an operator writes it: credentials as secret references. */
+export const PHAXIO_FAX = {
+  region: 'JP',
+  gateway: {
+    type: 'phaxio',
+    apiKey: { env: 'TEST_PHAXIO_API_KEY' },
+    apiSecret: { env: 'TEST_PHAXIO_API_SECRET' },
+    callbackToken: { env: 'TEST_PHAXIO_CALLBACK_TOKEN' },
+  },
+} as const;
+
+/** An email-to-fax gateway block: no credentials, the faxes go out through SES. */
+export const EMAIL_TO_FAX = {
+  region: 'JP',
+  gateway: { type: 'email-to-fax', domain: 'fax.example.jp' },
+} as const;
+
+/** The demo configuration (config/demo.json) as JSON. */
+export function demoConfigJson(): Record<string, unknown> {
+  return JSON.parse(readFileSync(path.join(process.cwd(), 'config/demo.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
+}
+
+/**
+ * Writes config/demo.json with its `fax` block replaced by `fax` (or removed when `fax` is
+ * undefined) to `dir/name` and returns the file's path, for `-c configPath=...`.
+ */
+export function writeConfigWithFax(dir: string, name: string, fax: object | undefined): string {
+  const { fax: _demoFax, ...withoutFax } = demoConfigJson();
+  const file = path.join(dir, name);
+  writeFileSync(file, JSON.stringify(fax ? { ...withoutFax, fax } : withoutFax, null, 2));
+  return file;
+}
