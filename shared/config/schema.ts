@@ -66,6 +66,8 @@ export const writeBackSchema = z.strictObject({
   orderNumber: fieldCode,
   orderedAt: fieldCode.optional(),
   reason: fieldCode,
+  /** DATE field for the delivery date the supplier promised on the order page. */
+  deliveryDate: fieldCode.optional(),
   /** Delivery of the order email as SES reports it (配信済 / 不達 / 苦情 / 拒否). */
   deliveryStatus: fieldCode.optional(),
 });
@@ -83,6 +85,10 @@ export const statusValuesSchema = z.strictObject({
   idle: z.string().min(1).default('未発注'),
   /** Written when every channel to the supplier has failed: a person must call them. */
   failed: z.string().min(1).default('要対応'),
+  /** Written when the supplier answers on the order page. */
+  confirmed: z.string().min(1).default('受注確認済'),
+  partial: z.string().min(1).default('一部受注'),
+  declined: z.string().min(1).default('辞退'),
 });
 
 /** Values used when the app has no field for them (or the field is empty). */
@@ -142,6 +148,16 @@ export const faxGatewaySchema = z.discriminatedUnion('type', [
     textCharset: z.enum(['iso-2022-jp', 'utf-8']).default('iso-2022-jp'),
   }),
 ]);
+
+export const supplierPageSchema = z.strictObject({
+  /** Public base URL of the bridge's HTTP API; links are `${baseUrl}/o/<token>` (set by the stack when omitted). */
+  baseUrl: httpsOrLocalUrl.optional(),
+  /** HMAC-SHA256 key that signs order links (32+ random bytes). */
+  signingKey: secretRefSchema,
+  /** How long a link opens its order. */
+  linkTtlDays: z.number().int().min(1).max(365).default(30),
+});
+export type SupplierPageConfig = z.infer<typeof supplierPageSchema>;
 
 export const faxConfigSchema = z.strictObject({
   /** Region in which numbers without a country code are read. */
@@ -209,6 +225,8 @@ export const bridgeConfigSchema = z
     apps: z.array(appConfigSchema).min(1, { message: 'configure at least one kintone app' }),
     /** Without it, suppliers that need a fax are marked as needing attention. */
     fax: faxConfigSchema.optional(),
+    /** The signed order page where suppliers answer without an account (optional). */
+    supplierPage: supplierPageSchema.optional(),
   })
   .superRefine((config, ctx) => {
     const seen = new Set<string>();
