@@ -79,6 +79,9 @@ describe('loadConfigFile', () => {
       needsAttention: '要確認',
       failed: '要対応',
       idle: '未発注',
+      confirmed: '受注確認済',
+      partial: '一部受注',
+      declined: '辞退',
     });
     expect(app?.defaults).toEqual({
       unit: '個',
