@@ -35,4 +35,6 @@ export interface OrderRequest {
   company: CompanyBlock;
   /** Why the bridge ordered (Japanese), also written to kintone. */
   reason: string;
+  /** The signed page where the supplier answers (email link, QR code on the fax). */
+  supplierPageUrl?: string;
 }

@@ -65,6 +65,7 @@ const orderRequestSchema = z.object({
   lines: z.array(orderLineSchema),
   company: companySchema,
   reason: z.string(),
+  supplierPageUrl: z.string().optional(),
 });
 
 const orderStepsSchema = z.object({
