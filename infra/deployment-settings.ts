@@ -60,7 +60,8 @@ export interface DeploymentSettings {
   readonly region: string;
   /**
    * Names the configuration references as `{"env": NAME}` (kintone tokens, fax gateway
-   * credentials); each must be a key of the Secrets Manager secret's JSON value.
+   * credentials, the supplier page's signing key); each must be a key of the Secrets Manager
+   * secret's JSON value.
    */
   readonly secretKeys: readonly string[];
 }
@@ -116,6 +117,7 @@ export function referencedSecretKeys(config: BridgeConfig, configPath: string): 
     visit(gateway.apiSecret, 'fax.gateway.apiSecret');
     visit(gateway.callbackToken, 'fax.gateway.callbackToken');
   }
+  if (config.supplierPage) visit(config.supplierPage.signingKey, 'supplierPage.signingKey');
   return [...keys].sort();
 }
 

@@ -18,6 +18,8 @@ export interface NagScopes {
   readonly webhookRoute: HttpRoute;
   /** `POST /webhooks/fax`, when a Phaxio fax gateway is configured. */
   readonly faxStatusRoute?: HttpRoute;
+  /** `GET` and `POST /o/{token}`, when the supplier page is configured. */
+  readonly supplierPageRoutes?: readonly HttpRoute[];
   /** The on-failure destination of ses-events (itself a dead-letter queue). */
   readonly failedEventsQueue: Queue;
 }
@@ -41,10 +43,18 @@ export function acknowledgeNagFindings(scopes: NagScopes): void {
     });
   }
 
+  for (const route of scopes.supplierPageRoutes ?? []) {
+    Validations.of(route).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason:
+        'Suppliers have no accounts (that is why the page exists), so there is no identity for API Gateway to check; the signed token in the path (HMAC-SHA256 over order number, supplier and expiry, keyed with the signing key in the secret) is the authorisation, and the supplier-page function verifies it before it reads or writes any order. The routes are throttled on their own, and access logs record the route key, never the token.',
+    });
+  }
+
   Validations.of(scopes.secret).acknowledge({
     id: 'AwsSolutions-SMG4',
     reason:
-      "The secret holds kintone API tokens and webhook tokens, which only a kintone administrator can issue (kintone has no API to create them), and, with a Phaxio fax gateway, Phaxio's API key, secret and callback token, which are issued in Phaxio's console; a rotation Lambda cannot rotate either, and docs/deploy.md describes the manual rotation.",
+      "The secret holds kintone API tokens and webhook tokens, which only a kintone administrator can issue (kintone has no API to create them), and, with a Phaxio fax gateway, Phaxio's API key, secret and callback token, which are issued in Phaxio's console; a rotation Lambda cannot rotate either, and docs/deploy.md describes the manual rotation. The supplier page's signing key, when configured, is rotated by hand too: a new key invalidates every link already sent to suppliers, so it is a decision for the operators, not a schedule.",
   });
 
   Validations.of(scopes.failedEventsQueue).acknowledge({

@@ -39,6 +39,7 @@ export const FUNCTION_ENTRIES = {
   dispatch: 'functions/dispatch/index.ts',
   sesEvents: 'functions/ses-events/index.ts',
   faxStatus: 'functions/fax-status/index.ts',
+  supplierPage: 'functions/supplier-page/index.ts',
 } as const;
 
 /**
@@ -66,6 +67,11 @@ export const DISPATCH_BATCH_SIZE = 10;
  * hundred ms plus SDK retries; API Gateway gives up on the integration after 30 s anyway.
  */
 export const FAX_STATUS_TIMEOUT = Duration.seconds(20);
+/**
+ * The supplier page reads the order; an answer also writes kintone twice (status and dates,
+ * then the comment), each call a few hundred ms plus SDK retries, within API Gateway's 30 s.
+ */
+export const SUPPLIER_PAGE_TIMEOUT = Duration.seconds(20);
 /** One month: enough to investigate a failed order; longer costs without helping. */
 export const LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
 
@@ -79,8 +85,10 @@ export interface StockAlertBridgeStackProps extends StackProps {
  * The whole bridge in one stack: HTTP API -> webhook function -> SQS FIFO queue -> dispatch
  * function (kintone, SES, fax gateway, DynamoDB), SES events via SNS -> ses-events function
  * (which also sends the fax fallback after a bounce), with a Phaxio gateway its status callbacks
- * -> fax-status function, a Secrets Manager secret for the tokens, alarms to an operators'
- * topic and a dashboard. Nothing of the fax channel exists unless the configuration has `fax`.
+ * -> fax-status function, with `supplierPage` the signed order page -> supplier-page function,
+ * a Secrets Manager secret for the tokens, alarms to an operators' topic and a dashboard.
+ * Nothing of the fax channel exists unless the configuration has `fax`, nothing of the page
+ * unless it has `supplierPage`.
  *
  * @example
  * const stack = new StockAlertBridgeStack(app, 'StockAlertBridge-dev', { settings });
@@ -96,12 +104,16 @@ export class StockAlertBridgeStack extends Stack {
   readonly failedSesEventsQueue: sqs.Queue;
   /** The secret holding kintone API tokens and webhook tokens. */
   readonly secret: secretsmanager.Secret;
-  /** The functions; `faxStatus` only with a Phaxio fax gateway. */
+  /**
+   * The functions; `faxStatus` only with a Phaxio fax gateway, `supplierPage` only with
+   * `supplierPage` in the configuration.
+   */
   readonly functions: {
     readonly webhook: BridgeFunction;
     readonly dispatch: BridgeFunction;
     readonly sesEvents: BridgeFunction;
     readonly faxStatus?: BridgeFunction;
+    readonly supplierPage?: BridgeFunction;
   };
   /** The HTTP API kintone (and Phaxio) call. */
   readonly api: WebhookApi;
@@ -110,6 +122,11 @@ export class StockAlertBridgeStack extends Stack {
    * the URL fax-status verifies signatures against, so all three get this one value.
    */
   readonly faxCallbackUrl: string | undefined;
+  /**
+   * Where the supplier page is served (this API's stage URL, no trailing slash): dispatch signs
+   * links under it and the page function gets the same value. Undefined without `supplierPage`.
+   */
+  readonly supplierPageBaseUrl: string | undefined;
 
   constructor(scope: Construct, id: string, props: StockAlertBridgeStackProps) {
     const { settings, ...stackProps } = props;
@@ -130,7 +147,7 @@ export class StockAlertBridgeStack extends Stack {
     this.secret = new secretsmanager.Secret(this, 'Secrets', {
       secretName: `stock-alert-bridge/${settings.stage}/secrets`,
       // Key names only, never values: operators put the tokens in after the first deploy.
-      description: `JSON object with the keys ${settings.secretKeys.join(', ')} (kintone API and webhook tokens, fax gateway credentials: what the configuration references as {"env": NAME})`,
+      description: `JSON object with the keys ${settings.secretKeys.join(', ')} (kintone API and webhook tokens, fax gateway credentials, the supplier page's link signing key: what the configuration references as {"env": NAME})`,
       // CloudFormation needs some initial value. This one is a valid JSON object whose only key
       // is not referenced by the configuration, and it is generated at deploy time, so no
       // value appears in the template. The template stays constant, so CloudFormation never
@@ -265,6 +282,16 @@ export class StockAlertBridgeStack extends Stack {
       ? { FAX_CALLBACK_URL: this.faxCallbackUrl }
       : {};
 
+    // --- Supplier page (only when configured) ----------------------------------------------
+    // Same reasoning as the fax callback URL: the base URL names the API only, so dispatch can
+    // sign links under it without a cycle. supplierPage.baseUrl in the configuration still wins
+    // at run time (a custom domain in front of this API).
+    const supplierPageConfigured = settings.config.supplierPage !== undefined;
+    this.supplierPageBaseUrl = supplierPageConfigured ? this.api.baseUrl : undefined;
+    const supplierPageEnvironment: Record<string, string> = this.supplierPageBaseUrl
+      ? { SUPPLIER_PAGE_BASE_URL: this.supplierPageBaseUrl }
+      : {};
+
     // --- Functions -------------------------------------------------------------------------
     const dispatch = new BridgeFunction(this, 'Dispatch', {
       ...common,
@@ -277,6 +304,7 @@ export class StockAlertBridgeStack extends Stack {
         KINTONE_BASE_URL: settings.kintoneBaseUrl,
         SES_CONFIGURATION_SET: configurationSet.configurationSetName,
         ...faxCallbackEnvironment,
+        ...supplierPageEnvironment,
       },
     });
     const sesEvents = new BridgeFunction(this, 'SesEvents', {
@@ -309,8 +337,30 @@ export class StockAlertBridgeStack extends Stack {
           },
         })
       : undefined;
-    this.functions = { webhook, dispatch, sesEvents, ...(faxStatus ? { faxStatus } : {}) };
+    const supplierPage = supplierPageConfigured
+      ? new BridgeFunction(this, 'SupplierPage', {
+          ...common,
+          entry: path.join(settings.projectRoot, FUNCTION_ENTRIES.supplierPage),
+          timeout: SUPPLIER_PAGE_TIMEOUT,
+          description: `${namePrefix} supplier-page: the signed order page where suppliers answer without an account`,
+          environment: {
+            TABLE_NAME: this.table.tableName,
+            KINTONE_BASE_URL: settings.kintoneBaseUrl,
+            ...supplierPageEnvironment,
+          },
+        })
+      : undefined;
+    this.functions = {
+      webhook,
+      dispatch,
+      sesEvents,
+      ...(faxStatus ? { faxStatus } : {}),
+      ...(supplierPage ? { supplierPage } : {}),
+    };
     const faxStatusRoute = faxStatus ? this.api.addFaxStatusRoute(faxStatus.fn) : undefined;
+    const supplierPageRoutes = supplierPage
+      ? this.api.addSupplierPageRoutes(supplierPage.fn)
+      : undefined;
 
     dispatch.fn.addEventSource(
       new SqsEventSource(this.queue, {
@@ -333,8 +383,11 @@ export class StockAlertBridgeStack extends Stack {
     });
 
     // --- Permissions (each function gets only what it calls) -------------------------------
-    const allFunctions = [webhook, dispatch, sesEvents, ...(faxStatus ? [faxStatus] : [])];
-    const tableUsers = [dispatch, sesEvents, ...(faxStatus ? [faxStatus] : [])];
+    const optionalFunctions = [faxStatus, supplierPage].filter(
+      (fn): fn is BridgeFunction => fn !== undefined,
+    );
+    const allFunctions = [webhook, dispatch, sesEvents, ...optionalFunctions];
+    const tableUsers = [dispatch, sesEvents, ...optionalFunctions];
     this.queue.grantSendMessages(webhook.fn);
     for (const fn of tableUsers) this.table.grantReadWriteData(fn.fn);
     for (const fn of allFunctions) this.secret.grantRead(fn.fn);
@@ -390,6 +443,7 @@ export class StockAlertBridgeStack extends Stack {
         Dispatch: dispatch.fn,
         SesEvents: sesEvents.fn,
         ...(faxStatus ? { FaxStatus: faxStatus.fn } : {}),
+        ...(supplierPage ? { SupplierPage: supplierPage.fn } : {}),
       },
       queue: this.queue,
       deadLetterQueue: this.deadLetterQueue,
@@ -404,6 +458,13 @@ export class StockAlertBridgeStack extends Stack {
       new CfnOutput(this, 'FaxCallbackUrl', {
         description: 'Where Phaxio posts fax statuses (sent with each fax; nothing to enter)',
         value: this.faxCallbackUrl,
+      });
+    }
+    if (this.supplierPageBaseUrl) {
+      new CfnOutput(this, 'SupplierPageBaseUrl', {
+        description:
+          'Where the links in order requests point (<this URL>/o/<token>; nothing to enter)',
+        value: this.supplierPageBaseUrl,
       });
     }
     new CfnOutput(this, 'SecretsArn', {
@@ -423,6 +484,7 @@ export class StockAlertBridgeStack extends Stack {
       failedEventsQueue: this.failedSesEventsQueue,
       webhookRoute: this.api.route,
       ...(faxStatusRoute ? { faxStatusRoute } : {}),
+      ...(supplierPageRoutes ? { supplierPageRoutes } : {}),
     });
   }
 }

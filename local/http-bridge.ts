@@ -10,6 +10,11 @@ import { localLambdaContext } from './lambda-context';
 /** A route of the local HTTP API: the same Lambda handler API Gateway would invoke. */
 export interface LocalRoute {
   method: string;
+  /**
+   * The route's path as API Gateway writes it: exact (`/webhooks/kintone`), or with `{name}`
+   * segments (`/o/{token}`) that match one non-empty segment each and are passed to the
+   * handler as `pathParameters.name`.
+   */
   path: string;
   handler: (
     event: APIGatewayProxyEventV2,
@@ -35,11 +40,47 @@ async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
   return Buffer.concat(chunks);
 }
 
+const PATH_PARAMETER = /^\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
+
+/**
+ * Matches a request path against a route path; the path parameters when it matches (empty for
+ * an exact route), undefined when it does not.
+ *
+ * @example
+ * matchRoutePath('/o/{token}', '/o/PO-1.abc.def'); // { token: 'PO-1.abc.def' }
+ * matchRoutePath('/o/{token}', '/o/a/b'); // undefined
+ */
+export function matchRoutePath(
+  routePath: string,
+  requestPath: string,
+): Record<string, string> | undefined {
+  const routeSegments = routePath.split('/');
+  const requestSegments = requestPath.split('/');
+  if (routeSegments.length !== requestSegments.length) return undefined;
+  const parameters: Record<string, string> = {};
+  for (const [index, routeSegment] of routeSegments.entries()) {
+    const requestSegment = requestSegments[index] ?? '';
+    const parameter = PATH_PARAMETER.exec(routeSegment)?.[1];
+    if (parameter === undefined) {
+      if (routeSegment !== requestSegment) return undefined;
+      continue;
+    }
+    if (requestSegment === '') return undefined;
+    try {
+      parameters[parameter] = decodeURIComponent(requestSegment);
+    } catch {
+      return undefined;
+    }
+  }
+  return parameters;
+}
+
 /** Builds an HTTP API payload 2.0 event, as API Gateway does for a Lambda proxy route. */
 export function toHttpApiEvent(
   request: IncomingMessage,
   body: Buffer,
   routeKey: string,
+  pathParameters: Record<string, string> = {},
 ): APIGatewayProxyEventV2 {
   const url = new URL(request.url ?? '/', 'http://localhost');
   const headers: Record<string, string> = {};
@@ -61,6 +102,7 @@ export function toHttpApiEvent(
     rawQueryString: url.search.replace(/^\?/, ''),
     headers,
     ...(url.search ? { queryStringParameters } : {}),
+    ...(Object.keys(pathParameters).length > 0 ? { pathParameters } : {}),
     requestContext: {
       accountId: '000000000000',
       apiId: 'local',
@@ -112,8 +154,11 @@ export async function startHttpBridge(options: {
   const server = createServer((request, response) => {
     void (async () => {
       const url = new URL(request.url ?? '/', 'http://localhost');
-      const route = options.routes.find((candidate) => candidate.path === url.pathname);
-      if (!route) {
+      const matching = options.routes.flatMap((candidate) => {
+        const parameters = matchRoutePath(candidate.path, url.pathname);
+        return parameters ? [{ route: candidate, parameters }] : [];
+      });
+      if (matching.length === 0) {
         const page = request.method === 'GET' ? options.pages?.[url.pathname] : undefined;
         const found = page !== undefined;
         response.writeHead(found ? 200 : 404, {
@@ -130,17 +175,21 @@ export async function startHttpBridge(options: {
         );
         return;
       }
-      if (request.method !== route.method) {
-        send(response, { statusCode: 405, headers: { allow: route.method }, body: '' });
+      const matched = matching.find((candidate) => candidate.route.method === request.method);
+      if (!matched) {
+        const allow = matching.map((candidate) => candidate.route.method).join(', ');
+        send(response, { statusCode: 405, headers: { allow }, body: '' });
         return;
       }
+      const { route, parameters } = matched;
       const body = await readBody(request);
       if (body === undefined) {
         send(response, { statusCode: 413, body: '' });
         return;
       }
-      const event = toHttpApiEvent(request, body, `${route.method} ${route.path}`);
+      const event = toHttpApiEvent(request, body, `${route.method} ${route.path}`, parameters);
       const result = await route.handler(event, localLambdaContext(route.functionName));
+      // The route path, not the request's: a page's path carries its signed token.
       options.log?.(`${route.method} ${route.path} -> ${result.statusCode ?? 200}`);
       send(response, result);
     })().catch((error: unknown) => {

@@ -37,6 +37,8 @@ export function localSecretsEnv(
     ...(gateway?.type === 'phaxio'
       ? [gateway.apiKey, gateway.apiSecret, gateway.callbackToken]
       : []),
+    // 32 random bytes, as an HMAC-SHA256 key should have.
+    ...(config.supplierPage ? [config.supplierPage.signingKey] : []),
   ];
   for (const ref of refs) {
     if (typeof ref === 'string') continue;

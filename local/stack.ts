@@ -20,9 +20,19 @@ import type { BridgeConfig } from '../shared/config/schema';
 import { createDispatchHandler } from '../functions/dispatch/handler';
 import { createFaxStatusHandler, type FaxStatusHandler } from '../functions/fax-status/handler';
 import { createSesEventsHandler, type SesEventsHandler } from '../functions/ses-events/handler';
+import {
+  createSupplierPageHandler,
+  type SupplierPageHandler,
+} from '../functions/supplier-page/handler';
 import { createWebhookHandler, type WebhookHandler } from '../functions/webhook/handler';
 import { buildFaxSending } from '../shared/adapters/fax/fax-sending';
 import { phaxioCallbackSettings } from '../shared/adapters/fax/phaxio-callback-settings';
+import {
+  orderLinkKey,
+  orderLinkSigner,
+  supplierPageSettings,
+} from '../shared/adapters/supplier/order-link-signer';
+import { ORDER_PAGE_PATH } from '../shared/supplier/order-link';
 import { defaultFontPaths } from '../shared/fax/render-order-pdf';
 import { startPhaxioEmulator, type PhaxioEmulator } from './fax/phaxio-emulator';
 import { buildWebhookDeps } from '../functions/webhook/wiring';
@@ -59,6 +69,8 @@ export const TABLE_NAME = 'stock-alert-bridge';
 const WEBHOOK_PATH = '/webhooks/kintone';
 const FAX_CALLBACK_PATH = '/webhooks/fax';
 const SES_EVENTS_PATH = '/__ses-events';
+/** The order page's route, as the HTTP API declares it. */
+const SUPPLIER_PAGE_ROUTE = `${ORDER_PAGE_PATH}{token}`;
 
 /** Wraps one SES event as SNS delivers it to a subscribed Lambda function. */
 function snsEventOf(message: string): SNSEvent {
@@ -124,6 +136,8 @@ export interface LocalUrls {
   faxFaultsUrl?: string;
   /** Local stand-in for SNS: POST an SES event (JSON) to have ses-events process it. */
   sesEventsUrl: string;
+  /** Base of the order page links in order requests (`${base}/o/<token>`), when configured. */
+  supplierPageBaseUrl?: string;
 }
 
 export interface LocalStack {
@@ -256,6 +270,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       webhook?: WebhookHandler;
       faxStatus?: FaxStatusHandler;
       sesEvents?: SesEventsHandler;
+      supplierPage?: SupplierPageHandler;
     } = {};
     const routeTo =
       <E, R>(pick: () => ((event: E, context: Context) => Promise<R>) | undefined, name: string) =>
@@ -296,6 +311,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           },
           functionName: 'stock-alert-bridge-ses-events',
         },
+        ...(['GET', 'POST'] as const).map((method) => ({
+          method,
+          path: SUPPLIER_PAGE_ROUTE,
+          handler: routeTo(() => handlers.supplierPage, 'supplier-page'),
+          functionName: 'stock-alert-bridge-supplier-page',
+        })),
       ],
       pages: {
         '/': () => ({ service: 'stock-alert-bridge (local)', urls: publicUrls() }),
@@ -332,6 +353,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       kintoneClients(config, secrets, kintoneBaseUrl),
     );
 
+    const bridgeUrl = `http://127.0.0.1:${bridge.port}`;
+    // Order links point at this bridge (a browser on this machine opens them from the inbox).
+    const supplierPage = config.supplierPage
+      ? supplierPageSettings(config.supplierPage, secrets, bridgeUrl)
+      : undefined;
+
     handlers.webhook = createWebhookHandler(
       buildWebhookDeps(config, secrets, queue, logger, metrics),
     );
@@ -344,6 +371,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       now,
       metrics,
       ...(fax ? { fax } : {}),
+      ...(supplierPage ? { orderLinks: orderLinkSigner(supplierPage) } : {}),
     });
     handlers.sesEvents = createSesEventsHandler({
       config,
@@ -366,11 +394,20 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         callback: () => phaxioCallbackSettings(faxConfig, secrets, faxCallbackUrl),
       });
     }
+    if (config.supplierPage) {
+      handlers.supplierPage = createSupplierPageHandler({
+        config,
+        store,
+        kintone: kintoneWriter,
+        logger,
+        now,
+        signingKey: orderLinkKey(config.supplierPage, secrets),
+      });
+    }
     queue.start((event: SQSEvent) =>
       dispatch(event, localLambdaContext('stock-alert-bridge-dispatch')),
     );
 
-    const bridgeUrl = `http://127.0.0.1:${bridge.port}`;
     const webhookToken = resolveSecret(localApp.webhookTokens[0] ?? '', env, 'webhook token');
     // A real kintone cannot reach 127.0.0.1: PUBLIC_URL is the tunnel or host it can reach.
     const publicBase = (options.env.PUBLIC_URL?.trim() || bridgeUrl).replace(/\/+$/, '');
@@ -392,6 +429,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       deadLettersUrl: `${bridgeUrl}/dead-letters`,
       ...(phaxio ? { faxOutboxUrl: phaxio.outboxUrl, faxFaultsUrl: phaxio.faultsUrl } : {}),
       sesEventsUrl: `${bridgeUrl}${SES_EVENTS_PATH}`,
+      ...(supplierPage ? { supplierPageBaseUrl: supplierPage.baseUrl } : {}),
     };
     function publicUrls(): Omit<LocalUrls, 'webhookUrl' | 'kintoneApiToken'> {
       const { webhookUrl: _secret, kintoneApiToken: _token, ...rest } = urls;

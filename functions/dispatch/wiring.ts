@@ -16,6 +16,10 @@ import {
 } from '../../shared/adapters/metrics/powertools-bridge-metrics';
 import { secretSourceFromEnv } from '../../shared/adapters/secrets/secret-source-from-env';
 import { SesOrderMailer } from '../../shared/adapters/ses/ses-order-mailer';
+import {
+  orderLinkSigner,
+  supplierPageSettings,
+} from '../../shared/adapters/supplier/order-link-signer';
 import { loadConfigFromEnv, requireEnv, type Env } from '../../shared/config/env';
 import { createDispatchHandler, type DispatchHandler } from './handler';
 
@@ -50,6 +54,12 @@ export function wireDispatchFromEnv(env: Env): DispatchHandler {
     ...(configurationSetName ? { configurationSetName } : {}),
     ...(env.FAX_CALLBACK_URL?.trim() ? { phaxioCallbackUrl: env.FAX_CALLBACK_URL.trim() } : {}),
   });
+  // Links go to the order page function behind the same HTTP API; its URL comes from the stack.
+  const orderLinks = config.supplierPage
+    ? orderLinkSigner(
+        supplierPageSettings(config.supplierPage, secrets, env.SUPPLIER_PAGE_BASE_URL),
+      )
+    : undefined;
   const powertoolsMetrics = createPowertoolsMetrics(env, logger);
   return createDispatchHandler({
     config,
@@ -61,5 +71,6 @@ export function wireDispatchFromEnv(env: Env): DispatchHandler {
     metrics: new PowertoolsBridgeMetrics(powertoolsMetrics),
     powertoolsMetrics,
     ...(fax ? { fax } : {}),
+    ...(orderLinks ? { orderLinks } : {}),
   });
 }

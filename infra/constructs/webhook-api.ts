@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Stack, type RemovalPolicy } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -10,6 +10,11 @@ import { Construct } from 'constructs';
 export const WEBHOOK_PATH = '/webhooks/kintone';
 /** The route Phaxio posts fax status callbacks to (only with a Phaxio fax gateway). */
 export const FAX_WEBHOOK_PATH = '/webhooks/fax';
+/**
+ * The supplier's signed order page (GET shows it, POST records the answer), only with
+ * `supplierPage` in the configuration. The path parameter is the signed link token.
+ */
+export const SUPPLIER_PAGE_PATH = '/o/{token}';
 
 /**
  * kintone sends at most 60 webhook notifications a minute per domain, i.e. 1 a second on
@@ -22,9 +27,20 @@ export const FAX_WEBHOOK_PATH = '/webhooks/fax';
 export const WEBHOOK_THROTTLE = { rateLimit: 2, burstLimit: 10 } as const;
 
 /**
- * Access log fields. The webhook token travels in the query string, so nothing here may
- * contain it: `$context.path` and `$context.routeKey` carry the path only, and no query-string
- * variable (`$request.querystring`, `$context.requestOverride...`, a raw query string) is used.
+ * The supplier page's own limit, set on its routes (stage route settings override the stage's
+ * default). A supplier opens a page and answers once per order, a handful of requests a minute
+ * even when many orders went out together; 5 a second with bursts of 20 leaves room for that
+ * and for an office of suppliers behind one address, while a script guessing tokens gets 429s
+ * long before it costs many Lambda invocations or kintone calls.
+ */
+export const SUPPLIER_PAGE_THROTTLE = { rateLimit: 5, burstLimit: 20 } as const;
+
+/**
+ * Access log fields. No token may appear here: the webhook token travels in the query string,
+ * and the supplier page's signed link token is the path itself (`/o/<token>`). So the request
+ * is identified by `$context.routeKey` (`GET /o/{token}`, the route's template), never by
+ * `$context.path` or any query-string variable (`$request.querystring`,
+ * `$context.requestOverride...`, a raw query string).
  */
 export const ACCESS_LOG_FIELDS: Readonly<Record<string, string>> = {
   requestId: '$context.requestId',
@@ -33,7 +49,6 @@ export const ACCESS_LOG_FIELDS: Readonly<Record<string, string>> = {
   userAgent: '$context.identity.userAgent',
   httpMethod: '$context.httpMethod',
   routeKey: '$context.routeKey',
-  path: '$context.path',
   protocol: '$context.protocol',
   status: '$context.status',
   responseLength: '$context.responseLength',
@@ -53,8 +68,9 @@ export interface WebhookApiProps {
 }
 
 /**
- * The HTTP API kintone (and, with a Phaxio fax gateway, Phaxio) calls: POST routes, a
- * throttled `$default` stage and JSON access logs without the query string.
+ * The HTTP API kintone (and, with a Phaxio fax gateway, Phaxio) calls, which also serves the
+ * supplier page when configured: a throttled `$default` stage and JSON access logs without the
+ * query string or the request path.
  */
 export class WebhookApi extends Construct {
   /** The HTTP API. */
@@ -95,6 +111,46 @@ export class WebhookApi extends Construct {
    */
   addFaxStatusRoute(handler: lambda.IFunction): apigwv2.HttpRoute {
     return this.addPostRoute(FAX_WEBHOOK_PATH, 'FaxStatus', handler);
+  }
+
+  /**
+   * Adds `GET` and `POST` {@link SUPPLIER_PAGE_PATH} with the supplier-page function behind both,
+   * throttled to {@link SUPPLIER_PAGE_THROTTLE}. No authorizer: suppliers have no accounts; the
+   * signed token in the path is the authorisation, and the function verifies it.
+   */
+  addSupplierPageRoutes(handler: lambda.IFunction): apigwv2.HttpRoute[] {
+    const methods = [apigwv2.HttpMethod.GET, apigwv2.HttpMethod.POST];
+    const routes = this.api.addRoutes({
+      path: SUPPLIER_PAGE_PATH,
+      methods,
+      integration: new HttpLambdaIntegration('SupplierPage', handler),
+    });
+    const stage = this.stage.node.defaultChild as apigwv2.CfnStage;
+    // HttpStage has no per-route throttle; the CloudFormation property is keyed by route key
+    // and passed through as written, hence the CloudFormation casing.
+    stage.routeSettings = Object.fromEntries(
+      methods.map((method) => [
+        apigwv2.HttpRouteKey.with(SUPPLIER_PAGE_PATH, method).key,
+        {
+          ThrottlingRateLimit: SUPPLIER_PAGE_THROTTLE.rateLimit,
+          ThrottlingBurstLimit: SUPPLIER_PAGE_THROTTLE.burstLimit,
+        },
+      ]),
+    );
+    // API Gateway rejects route settings for a route key that does not exist yet.
+    for (const route of routes) this.stage.node.addDependency(route);
+    return routes;
+  }
+
+  /**
+   * The stage's public URL without the trailing slash, e.g.
+   * `https://abc.execute-api.ap-northeast-1.amazonaws.com`: the supplier page's links are this
+   * plus `/o/<token>`. Like {@link urlOf}, it refers to the API's id only.
+   */
+  get baseUrl(): string {
+    const stack = Stack.of(this);
+    // The $default stage is served at the root (HttpStage.url is this plus '/').
+    return `https://${this.api.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`;
   }
 
   /**

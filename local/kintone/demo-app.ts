@@ -8,6 +8,9 @@ export const ORDER_STATUS_OPTIONS = [
   'キャンセル',
   '要確認',
   '要対応',
+  '受注確認済',
+  '一部受注',
+  '辞退',
 ];
 
 /** Choices of 発注方法: how the supplier takes orders (empty: email, else fax). */
@@ -30,8 +33,8 @@ const supplierS001 = {
 /**
  * The inventory app of the webhook fixtures (app 12, 在庫管理) with the same field codes
  * and types, plus the fields the bridge reads or writes beyond them (発注理由, スヌーズ期限,
- * 発注残, 引当数, 発注量, 発注方法). Seeded with five items covering the reorder policies: order-up-to
- * (最大在庫), fixed quantity (発注量, B-200 has no 最大在庫), pack size 1, a shared supplier and
+ * 発注残, 引当数, 発注量, 発注方法, 納品予定日). Seeded with five items covering the reorder
+ * policies: order-up-to (最大在庫), fixed quantity (発注量, B-200 has no 最大在庫), pack size 1, a shared supplier and
  * a supplier reached by fax only (E-500).
  *
  * @example
@@ -78,6 +81,8 @@ export const demoInventoryApp: LocalAppDefinition = {
     発注日時: { type: 'DATETIME', label: '発注日時' },
     発注理由: { type: 'MULTI_LINE_TEXT', label: '発注理由' },
     スヌーズ期限: { type: 'DATE', label: 'スヌーズ期限' },
+    // The delivery date the supplier promised on the order page.
+    納品予定日: { type: 'DATE', label: '納品予定日' },
     発注残: number('発注残'),
     引当数: number('引当数'),
     // Process management as in the fixtures; the local kintone has no status actions, so

@@ -1,14 +1,22 @@
 import type { BridgeConfig } from '../config/schema';
 import type { OrderDecision } from '../domain/decision';
 import { localDate } from '../domain/dates';
-import type { ItemSnapshot } from '../domain/item';
+import type { ItemSnapshot, SupplierContact } from '../domain/item';
 import type { OrderRequest } from '../domain/order';
+
+/** Signs the link to an order's page, where the supplier answers without an account. */
+export interface OrderLinkSigner {
+  /** The full URL of the order's page, signed for this supplier, valid from `now`. */
+  sign(orderNumber: string, supplier: SupplierContact, now: Date): Promise<string>;
+}
 
 /**
  * The 発注依頼 for an order decision: what the supplier receives by email or fax. Built once
  * when the order is created and stored with it, so every retry and every channel sends exactly
  * the same request.
  *
+ * @param supplierPageUrl the signed order page (see {@link OrderLinkSigner}), when the
+ *   deployment has one: the email links it, the fax prints it.
  * @example
  * const request = buildOrderRequest(item, decision, 'PO-20261128-0001', config, new Date());
  */
@@ -18,6 +26,7 @@ export function buildOrderRequest(
   orderNumber: string,
   config: BridgeConfig,
   now: Date,
+  supplierPageUrl?: string,
 ): OrderRequest {
   return {
     orderNumber,
@@ -28,5 +37,6 @@ export function buildOrderRequest(
     lines: [{ sku: item.sku, name: item.name, quantity: decision.quantity, unit: item.unit }],
     company: config.company,
     reason: decision.reason,
+    ...(supplierPageUrl !== undefined ? { supplierPageUrl } : {}),
   };
 }

@@ -17,7 +17,7 @@ import type { BridgeStore, ItemKey, StoredOrder } from '../ports/bridge-store';
 import type { KintoneRecordWriter } from '../ports/kintone-record-writer';
 import type { BridgeLogger } from '../ports/logger';
 import type { OrderMailer } from '../ports/order-mailer';
-import { buildOrderRequest } from './build-order-request';
+import { buildOrderRequest, type OrderLinkSigner } from './build-order-request';
 import { reportIfAllChannelsFailed } from './needs-attention';
 import {
   allChannelsFailed,
@@ -40,6 +40,8 @@ export interface DispatchDeps {
   metrics?: BridgeMetrics;
   /** The fax gateway and order form; without it, suppliers that need a fax get 要確認. */
   fax?: FaxSending;
+  /** Signs the link to each new order's page; without it, requests carry no page link. */
+  orderLinks?: OrderLinkSigner;
 }
 
 /** What happened to one notification; logged, and returned for tests. */
@@ -241,13 +243,14 @@ async function createOrder(
     deps.config.orderNumberPrefix,
     localDate(now, deps.config.timeZone),
   );
+  const supplierPageUrl = await deps.orderLinks?.sign(orderNumber, item.supplier, now);
   const { order, created } = await deps.store.createOrder({
     appId: item.appId,
     recordId: item.recordId,
     cycle,
     status: 'open',
     channels,
-    request: buildOrderRequest(item, decision, orderNumber, deps.config, now),
+    request: buildOrderRequest(item, decision, orderNumber, deps.config, now, supplierPageUrl),
     reflectedInKintone: app.onOrderIncludesBridgeOrders,
     createdAt: now.toISOString(),
     createdByNotificationId: notificationId,

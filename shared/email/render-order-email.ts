@@ -1,6 +1,11 @@
 import escapeHtml from 'escape-html';
 import type { CompanyBlock, OrderRequest } from '../domain/order';
 import { headerSafe } from './header-safe';
+import {
+  safeSupplierPageUrl,
+  SUPPLIER_PAGE_CALL_TO_ACTION,
+  SUPPLIER_PAGE_VALIDITY_NOTE,
+} from './supplier-page-link';
 
 export { headerSafe } from './header-safe';
 
@@ -39,6 +44,8 @@ interface OrderEmailContent {
   facts: ReadonlyArray<readonly [label: string, value: string]>;
   rows: ReadonlyArray<readonly string[]>;
   companyLines: readonly string[];
+  /** The supplier page link, already checked by {@link safeSupplierPageUrl}; absent without one. */
+  supplierPageUrl?: string;
 }
 
 /**
@@ -47,6 +54,10 @@ interface OrderEmailContent {
  *
  * Every value is passed through {@link headerSafe} (kintone single-line fields can still hold
  * line breaks); in the HTML every value is also escaped, so kintone data cannot inject markup.
+ *
+ * With `request.supplierPageUrl`, both bodies carry a call to action to the supplier's signed
+ * order page (no login), after the order lines. A URL that {@link safeSupplierPageUrl} refuses
+ * (not https, or plain http outside localhost) is left out instead.
  *
  * @throws RangeError when `orderDate` or `desiredDeliveryDate` is not a `YYYY-MM-DD` calendar date.
  *
@@ -60,6 +71,7 @@ export function renderOrderEmail(request: OrderRequest): RenderedOrderEmail {
   const subject = headerSafe(
     `${ORDER_SUBJECT_PREFIX}${headerSafe(request.orderNumber)} ${headerSafe(request.company.name)}`,
   );
+  const supplierPageUrl = safeSupplierPageUrl(request.supplierPageUrl);
   const content: OrderEmailContent = {
     salutation: addressSupplier(headerSafe(request.supplier.name)),
     facts: [
@@ -74,6 +86,7 @@ export function renderOrderEmail(request: OrderRequest): RenderedOrderEmail {
       headerSafe(line.unit),
     ]),
     companyLines: companyBlockLines(request.company),
+    ...(supplierPageUrl === undefined ? {} : { supplierPageUrl }),
   };
   return { subject, text: renderText(content), html: renderHtml(subject, content) };
 }
@@ -125,6 +138,15 @@ function renderText(content: OrderEmailContent): string {
     `【${TABLE_CAPTION}】`,
     ...tableLines,
     '',
+    ...(content.supplierPageUrl === undefined
+      ? []
+      : [
+          `【${SUPPLIER_PAGE_CALL_TO_ACTION}】`,
+          // On a line of its own: mail clients turn it into a link only when nothing touches it.
+          content.supplierPageUrl,
+          SUPPLIER_PAGE_VALIDITY_NOTE,
+          '',
+        ]),
     DUPLICATE_NOTE,
     '',
     CLOSING,
@@ -151,6 +173,18 @@ const STYLE_TH = `${STYLE_CELL}background-color:#f2f2f2;text-align:left;font-wei
 const STYLE_TD_TEXT = `${STYLE_CELL}text-align:left;`;
 const STYLE_TD_NUMBER = `${STYLE_CELL}text-align:right;`;
 const STYLE_HR = 'border:none;border-top:1px solid #000000;margin:16px 0;';
+const STYLE_CTA_BOX = 'margin:16px 0;padding:12px 16px;border:2px solid #0b57d0;color:#000000;';
+/**
+ * A button-like link at least 44 px high (the smallest comfortable touch target), white on a
+ * blue whose contrast with white is above 4.5:1 (WCAG AA).
+ */
+const STYLE_CTA_BUTTON =
+  'display:inline-block;min-height:44px;padding:12px 20px;box-sizing:border-box;' +
+  'background-color:#0b57d0;color:#ffffff;font-size:16px;font-weight:bold;line-height:20px;' +
+  'text-decoration:none;border-radius:4px;';
+/** The URL spelt out below the button, for clients that block buttons, and for copying. */
+const STYLE_CTA_URL = 'margin:8px 0 0;color:#000000;word-break:break-all;font-size:13px;';
+const STYLE_CTA_LINK = 'color:#0b57d0;text-decoration:underline;';
 
 function renderHtml(subject: string, content: OrderEmailContent): string {
   const e = escapeHtml;
@@ -170,6 +204,8 @@ function renderHtml(subject: string, content: OrderEmailContent): string {
     })
     .join('\n');
   const company = content.companyLines.map((line) => e(line)).join('<br>\n');
+  const callToAction =
+    content.supplierPageUrl === undefined ? '' : renderCallToAction(content.supplierPageUrl);
   return `<!doctype html>
 <html lang="ja">
 <head>
@@ -190,12 +226,27 @@ ${facts}
 ${bodyRows}
 </tbody>
 </table>
-<p style="${STYLE_P}">${e(DUPLICATE_NOTE)}</p>
+${callToAction}<p style="${STYLE_P}">${e(DUPLICATE_NOTE)}</p>
 <p style="${STYLE_P}">${e(CLOSING)}</p>
 <p style="${STYLE_P}">${e(END_MARK)}</p>
 <hr style="${STYLE_HR}">
 <p style="${STYLE_P}">${company}</p>
 </body>
 </html>
+`;
+}
+
+/**
+ * The supplier page block: a big link, the URL spelt out, and the validity note. `rel` keeps the
+ * mail client from sending a referrer (the page sends `Referrer-Policy: no-referrer` itself).
+ */
+function renderCallToAction(url: string): string {
+  const e = escapeHtml;
+  const href = e(url);
+  return `<div style="${STYLE_CTA_BOX}">
+<p style="${STYLE_FACT}"><a href="${href}" rel="noreferrer" style="${STYLE_CTA_BUTTON}">${e(SUPPLIER_PAGE_CALL_TO_ACTION)}</a></p>
+<p style="${STYLE_CTA_URL}"><a href="${href}" rel="noreferrer" style="${STYLE_CTA_LINK}">${href}</a></p>
+<p style="${STYLE_CTA_URL}">${e(SUPPLIER_PAGE_VALIDITY_NOTE)}</p>
+</div>
 `;
 }

@@ -1,4 +1,5 @@
 import type { CompanyBlock, OrderRequest } from '../domain/order';
+import { safeSupplierPageUrl, SUPPLIER_PAGE_VALIDITY_NOTE } from '../email/supplier-page-link';
 
 /**
  * What the fax 発注書 says, before it is laid out: the same wording as the 発注依頼 email
@@ -27,9 +28,11 @@ export const ORDER_FORM_CLOSING = '何卒よろしくお願いいたします。
 export const ORDER_FORM_END_MARK = '以上';
 /** Label of the notes box. */
 export const ORDER_FORM_NOTES_LABEL = '備考';
-/** Introduces the signed order page link (issue 5); a QR code will stand beside it later. */
-export const ORDER_FORM_PAGE_LINK_LABEL =
-  'ご回答（受注確認・納期のご連絡）は下記のページからお願いいたします（ログイン不要）：';
+/** Printed beside the QR code of the supplier's signed order page (issue 5). */
+export const ORDER_FORM_QR_CAPTION =
+  'スマートフォンでQRコードを読み取ると、受注・納期をご回答いただけます';
+/** Below the caption: the page needs no account, and the link expires (as the email says). */
+export const ORDER_FORM_QR_NOTES = ['ログインは不要です。', SUPPLIER_PAGE_VALIDITY_NOTE] as const;
 
 /** Honorifics that already address the supplier; adding 御中 after them would be wrong. */
 const HONORIFIC_SUFFIXES = ['御中', '様'] as const;
@@ -61,8 +64,11 @@ export interface OrderFormContent {
   companyLines: readonly string[];
   /** Sentences for the 備考 box. The order's internal reason is deliberately not among them. */
   notes: readonly string[];
-  /** The signed order page link when one was given, printed as text. */
-  orderPageUrl?: string;
+  /**
+   * The supplier's signed order page, printed as a QR code with the URL beneath; absent when
+   * the request has none or it is not a safe link (the check the email makes too).
+   */
+  supplierPageUrl?: string;
 }
 
 /**
@@ -131,6 +137,7 @@ function companyBlockLines(company: CompanyBlock): string[] {
 /**
  * Everything the order form prints, from an order request. Pure. `request.reason` is internal
  * (it explains the stock arithmetic to staff) and is never part of the content.
+ * `request.supplierPageUrl` is kept only when {@link safeSupplierPageUrl} accepts it.
  *
  * @throws RangeError when `orderDate` or `desiredDeliveryDate` is not a `YYYY-MM-DD` calendar date.
  *
@@ -140,8 +147,8 @@ function companyBlockLines(company: CompanyBlock): string[] {
  * // content.addressee: '株式会社サンプル文具 御中', content.rows[0]: ['A-100', 'ボールペン 黒 0.5mm', '84', '本']
  * ```
  */
-export function orderFormContent(request: OrderRequest, orderPageUrl?: string): OrderFormContent {
-  const url = orderPageUrl === undefined ? '' : printable(orderPageUrl);
+export function orderFormContent(request: OrderRequest): OrderFormContent {
+  const supplierPageUrl = safeSupplierPageUrl(request.supplierPageUrl);
   return {
     orderNumber: printable(request.orderNumber),
     addressee: addressSupplier(printable(request.supplier.name)),
@@ -158,6 +165,6 @@ export function orderFormContent(request: OrderRequest, orderPageUrl?: string): 
     ),
     companyLines: companyBlockLines(request.company),
     notes: [ORDER_FORM_DUPLICATE_NOTE],
-    ...(url === '' ? {} : { orderPageUrl: url }),
+    ...(supplierPageUrl === undefined ? {} : { supplierPageUrl }),
   };
 }

@@ -1,11 +1,13 @@
 import PDFDocument from 'pdfkit';
+import QRCode from 'qrcode';
 import type { OrderRequest } from '../domain/order';
 import {
   ORDER_FORM_CLOSING,
   ORDER_FORM_END_MARK,
   ORDER_FORM_GREETING,
   ORDER_FORM_NOTES_LABEL,
-  ORDER_FORM_PAGE_LINK_LABEL,
+  ORDER_FORM_QR_CAPTION,
+  ORDER_FORM_QR_NOTES,
   ORDER_FORM_TABLE_CAPTION,
   ORDER_FORM_TABLE_HEADERS,
   ORDER_FORM_TITLE,
@@ -16,14 +18,11 @@ import { loadFontBytes, OrderPdfFontError, type OrderFormFontPaths } from './ord
 
 export { defaultFontPaths, OrderPdfFontError, type OrderFormFontPaths } from './order-form-fonts';
 
-/** Options of {@link renderOrderPdf}. */
-export interface RenderOrderPdfOptions extends OrderFormFontPaths {
-  /**
-   * The supplier's signed order page (issue 5). Printed as text in the notes; a QR code beside
-   * it comes later.
-   */
-  orderPageUrl?: string;
-}
+/**
+ * Options of {@link renderOrderPdf}: the fonts. The supplier page link comes with the request
+ * (`OrderRequest.supplierPageUrl`).
+ */
+export type RenderOrderPdfOptions = OrderFormFontPaths;
 
 // A4 portrait in PDF points (1 pt = 1/72 in).
 const PAGE_WIDTH = 595.28;
@@ -73,7 +72,7 @@ export interface OrderTableColumn {
 
 /**
  * Where the table's columns sit on every page: text in a cell wraps inside `left + width`.
- * Exported so tests (and a later QR code placement) can check against the real geometry.
+ * Exported so tests can check against the real geometry.
  */
 export const ORDER_TABLE_COLUMNS: readonly OrderTableColumn[] = ORDER_FORM_TABLE_HEADERS.map(
   (heading, index) => ({
@@ -93,8 +92,49 @@ const CELL_PADDING_Y = 4;
 const MAX_CELL_LINES = 4;
 const MAX_ADDRESSEE_LINES = 3;
 const MAX_COMPANY_LINE_LINES = 3;
-const MAX_URL_LINES = 4;
 const NOTES_PADDING = 8;
+/** Space between the table and the notes box. */
+const NOTES_GAP = 14;
+
+const POINTS_PER_MM = 72 / 25.4;
+/**
+ * Smallest printed QR code: phones focus on 25 mm codes from a hand's distance; a few more
+ * millimetres help with a fax's blur.
+ */
+export const QR_MIN_SIZE_MM = 30;
+/**
+ * Smallest printed module (one QR "pixel"). Fine-mode fax is about 8 lines a millimetre, so
+ * 0.6 mm is at least 4 fax pixels a module, above the 0.5 mm below which a fax smears modules
+ * together. A longer URL needs more modules, and then the code grows instead of its modules
+ * shrinking.
+ */
+export const QR_MIN_MODULE_MM = 0.6;
+/**
+ * Medium error correction (15 % of the code may be lost): survives fax noise and a fold, while
+ * a signed link still fits a version a phone reads at this size.
+ */
+const QR_ERROR_CORRECTION = 'M';
+/** Quiet zone in modules inside the image; the white notes box around it adds more. */
+const QR_MARGIN_MODULES = 1;
+/**
+ * Image pixels per module: 8 pixels over 0.6 mm or more is above 300 dpi, so the fax's own
+ * rasterising, not the image, decides the sharpness.
+ */
+const QR_PIXELS_PER_MODULE = 8;
+/**
+ * Greyscale PNG without an alpha channel (pngjs, qrcode's encoder, takes the colour type):
+ * pdfkit then embeds one image instead of an image plus a soft mask. Were the option ignored,
+ * the RGBA default still prints the same.
+ */
+const QR_PNG_ENCODING = { deflateLevel: 9, colorType: 0 };
+/** Between the QR code and the sentences beside it. */
+const QR_TEXT_GAP = 12;
+/**
+ * Between the QR code and the URL beneath it, and above the code: with the image's own margin
+ * module that is a quiet zone of about four modules, which readers need to find the code.
+ */
+const QR_URL_GAP = 8;
+const QR_TOP_GAP = 8;
 
 /** Font names registered on each document. */
 type FontName = 'regular' | 'bold';
@@ -134,6 +174,12 @@ interface TextBox {
  * printed. Lines that do not fit continue on further pages, each repeating the table header,
  * and then every page is numbered `n / total`.
  *
+ * With `request.supplierPageUrl` (a safe link, see `orderFormContent`), page 1 carries the
+ * supplier page as a QR code of at least {@link QR_MIN_SIZE_MM} mm, black on white, with the URL
+ * printed beneath it and a sentence saying what it is for: inside the 備考 box when the whole
+ * form fits on one page, otherwise in a box at the foot of page 1 (the page a supplier reads
+ * first, and the one that must work alone if the pages get separated).
+ *
  * Deterministic: the document's creation date is `request.orderedAt`, so the same request and
  * fonts render the same bytes (a retry faxes exactly the same form). The font files are read
  * once per process and path.
@@ -151,7 +197,7 @@ export async function renderOrderPdf(
   request: OrderRequest,
   options: RenderOrderPdfOptions,
 ): Promise<Buffer> {
-  const content = orderFormContent(request, options.orderPageUrl);
+  const content = orderFormContent(request);
   const createdAt = new Date(request.orderedAt);
   if (Number.isNaN(createdAt.getTime())) {
     throw new RangeError(`orderedAt "${request.orderedAt}" is not a timestamp; fix the order.`);
@@ -177,10 +223,12 @@ export async function renderOrderPdf(
       CreationDate: createdAt,
     },
   });
+  const qr =
+    content.supplierPageUrl === undefined ? undefined : await qrCodeOf(content.supplierPageUrl);
   const pdf = collect(doc);
   registerFonts(doc, regular, bold, options);
 
-  layOut(doc, content);
+  layOut(doc, content, qr);
   numberPages(doc);
   doc.end();
   return pdf;
@@ -269,26 +317,44 @@ function rule(doc: Doc, x1: number, y: number, x2: number, width = RULE): void {
   doc.lineWidth(width).moveTo(x1, y).lineTo(x2, y).stroke();
 }
 
-/** Places the whole form, adding pages as the lines need them. */
-function layOut(doc: Doc, content: OrderFormContent): void {
+/**
+ * Places the whole form, adding pages as the lines need them. With a QR code: in the notes box
+ * when everything fits on page 1, else in its own box at the foot of page 1, which the lines of
+ * page 1 then stop above.
+ */
+function layOut(doc: Doc, content: OrderFormContent, qr: QrCode | undefined): void {
   addPage(doc);
-  let y = drawFirstPageHeader(doc, content);
-  y = drawTableHeader(doc, y);
-  for (const row of content.rows) {
-    const height = rowHeight(doc, row);
-    if (y + height > CONTENT_BOTTOM) {
+  let y = drawTableHeader(doc, drawFirstPageHeader(doc, content));
+  const heights = content.rows.map((row) => rowHeight(doc, row));
+  const onePage =
+    y +
+      heights.reduce((sum, height) => sum + height, 0) +
+      NOTES_GAP +
+      measureNotes(doc, content, qr) <=
+    CONTENT_BOTTOM;
+  const qrInNotes = qr !== undefined && onePage ? qr : undefined;
+  let bottom = CONTENT_BOTTOM;
+  if (qr !== undefined && !onePage) {
+    bottom = CONTENT_BOTTOM - measureQrBox(doc, qr);
+    drawQrBox(doc, qr, bottom);
+    bottom -= NOTES_GAP;
+  }
+  content.rows.forEach((row, index) => {
+    const height = heights[index] ?? rowHeight(doc, row);
+    if (y + height > bottom) {
       addPage(doc);
+      bottom = CONTENT_BOTTOM;
       y = drawTableHeader(doc, drawContinuationHeader(doc, content));
     }
     drawRow(doc, row, y, height, BODY);
     y += height;
-  }
-  y += 14;
-  if (y + measureNotes(doc, content) > CONTENT_BOTTOM) {
+  });
+  y += NOTES_GAP;
+  if (y + measureNotes(doc, content, qrInNotes) > bottom) {
     addPage(doc);
     y = drawContinuationHeader(doc, content);
   }
-  drawNotes(doc, content, y);
+  drawNotes(doc, content, y, qrInNotes);
 }
 
 function drawFirstPageHeader(doc: Doc, content: OrderFormContent): number {
@@ -426,32 +492,118 @@ function drawTableHeader(doc: Doc, y: number): number {
   return y + height;
 }
 
-interface NotesParts {
-  texts: ReadonlyArray<readonly [string, TextBox]>;
-  boxHeight: number;
+/** A QR code ready to place: the PNG, its printed size, and the URL it encodes. */
+interface QrCode {
+  png: Buffer;
+  /** Printed width and height in points. */
+  size: number;
+  url: string;
+}
+
+/**
+ * Encodes `url` as a QR code and sizes it for a fax: at least {@link QR_MIN_SIZE_MM} mm, and
+ * large enough that no module is under {@link QR_MIN_MODULE_MM} mm.
+ */
+async function qrCodeOf(url: string): Promise<QrCode> {
+  const options = { errorCorrectionLevel: QR_ERROR_CORRECTION, margin: QR_MARGIN_MODULES } as const;
+  const modules = QRCode.create(url, options).modules.size + 2 * QR_MARGIN_MODULES;
+  const png = await QRCode.toBuffer(url, {
+    ...options,
+    type: 'png',
+    scale: QR_PIXELS_PER_MODULE,
+    color: { dark: '#000000ff', light: '#ffffffff' },
+    rendererOpts: QR_PNG_ENCODING,
+  });
+  const size = Math.max(QR_MIN_SIZE_MM, modules * QR_MIN_MODULE_MM) * POINTS_PER_MM;
+  return { png, size, url };
+}
+
+interface ImagePlacement {
+  png: Buffer;
+  x: number;
+  y: number;
+  size: number;
+}
+
+/** Texts (and the QR image) of a block, positioned; `height` is what the block takes. */
+interface Placed {
+  texts: Array<readonly [string, TextBox]>;
+  images: ImagePlacement[];
   height: number;
 }
 
-/** The notes box, closing line and 以上, positioned from `y`; measured before it is drawn. */
-function notesParts(doc: Doc, content: OrderFormContent, y: number): NotesParts {
+/**
+ * The QR block: the code on the left with the sentences beside it, and the URL beneath, across
+ * the block's width (a phone that cannot scan can still type it).
+ */
+function qrBlock(doc: Doc, qr: QrCode, x: number, y: number, width: number): Placed {
+  const textX = x + qr.size + QR_TEXT_GAP;
+  const textWidth = width - qr.size - QR_TEXT_GAP;
+  const texts: Array<readonly [string, TextBox]> = [];
+  let cursor = y;
+  for (const [text, style] of [
+    [ORDER_FORM_QR_CAPTION, BODY_BOLD],
+    ...ORDER_FORM_QR_NOTES.map((note) => [note, BODY] as const),
+  ] as const) {
+    const box: TextBox = { x: textX, y: cursor, width: textWidth, style };
+    texts.push([text, box]);
+    cursor += measure(doc, text, box) + 2;
+  }
+  const urlBox: TextBox = {
+    x,
+    y: y + Math.max(qr.size, cursor - y) + QR_URL_GAP,
+    width,
+    style: SMALL,
+    // Never cut: a supplier may type it. safeSupplierPageUrl bounds its length, so it takes a
+    // few lines at most.
+  };
+  texts.push([qr.url, urlBox]);
+  return {
+    texts,
+    images: [{ png: qr.png, x, y, size: qr.size }],
+    height: urlBox.y + measure(doc, qr.url, urlBox) - y,
+  };
+}
+
+function drawPlaced(doc: Doc, placed: Placed): void {
+  for (const image of placed.images) {
+    doc.image(image.png, image.x, image.y, { width: image.size, height: image.size });
+  }
+  for (const [text, box] of placed.texts) draw(doc, text, box);
+}
+
+interface NotesParts extends Placed {
+  boxHeight: number;
+}
+
+/**
+ * The notes box (with the QR block when given), closing line and 以上, positioned from `y`;
+ * measured before it is drawn.
+ */
+function notesParts(
+  doc: Doc,
+  content: OrderFormContent,
+  y: number,
+  qr: QrCode | undefined,
+): NotesParts {
   const innerX = MARGIN + NOTES_PADDING;
   const innerWidth = CONTENT_WIDTH - 2 * NOTES_PADDING;
   const inner: Array<readonly [string, Omit<TextBox, 'y'>]> = [
     [ORDER_FORM_NOTES_LABEL, { x: innerX, width: innerWidth, style: BODY_BOLD }],
     ...content.notes.map((note) => [note, { x: innerX, width: innerWidth, style: BODY }] as const),
   ];
-  if (content.orderPageUrl !== undefined) {
-    inner.push([ORDER_FORM_PAGE_LINK_LABEL, { x: innerX, width: innerWidth, style: BODY }]);
-    inner.push([
-      content.orderPageUrl,
-      { x: innerX, width: innerWidth, style: SMALL, maxLines: MAX_URL_LINES },
-    ]);
-  }
   const texts: Array<readonly [string, TextBox]> = [];
+  const images: ImagePlacement[] = [];
   let cursor = y + NOTES_PADDING;
   for (const [text, box] of inner) {
     texts.push([text, { ...box, y: cursor }]);
     cursor += measure(doc, text, box) + 2;
+  }
+  if (qr !== undefined) {
+    const block = qrBlock(doc, qr, innerX, cursor + QR_TOP_GAP, innerWidth);
+    texts.push(...block.texts);
+    images.push(...block.images);
+    cursor += QR_TOP_GAP + block.height + 2;
   }
   const boxHeight = cursor - y + NOTES_PADDING - 2;
   cursor = y + boxHeight + 12;
@@ -461,17 +613,39 @@ function notesParts(doc: Doc, content: OrderFormContent, y: number): NotesParts 
   const endMark: TextBox = { ...closing, y: cursor, align: 'right' };
   texts.push([ORDER_FORM_END_MARK, endMark]);
   cursor += measure(doc, ORDER_FORM_END_MARK, endMark);
-  return { texts, boxHeight, height: cursor - y };
+  return { texts, images, boxHeight, height: cursor - y };
 }
 
-function measureNotes(doc: Doc, content: OrderFormContent): number {
-  return notesParts(doc, content, 0).height;
+function measureNotes(doc: Doc, content: OrderFormContent, qr: QrCode | undefined): number {
+  return notesParts(doc, content, 0, qr).height;
 }
 
-function drawNotes(doc: Doc, content: OrderFormContent, y: number): void {
-  const { texts, boxHeight } = notesParts(doc, content, y);
-  doc.lineWidth(RULE).rect(MARGIN, y, CONTENT_WIDTH, boxHeight).stroke();
-  for (const [text, box] of texts) draw(doc, text, box);
+function drawNotes(doc: Doc, content: OrderFormContent, y: number, qr: QrCode | undefined): void {
+  const parts = notesParts(doc, content, y, qr);
+  doc.lineWidth(RULE).rect(MARGIN, y, CONTENT_WIDTH, parts.boxHeight).stroke();
+  drawPlaced(doc, parts);
+}
+
+/** The QR block in a box of its own, for the foot of page 1 of a longer form. */
+function qrBox(doc: Doc, qr: QrCode, y: number): Placed {
+  const block = qrBlock(
+    doc,
+    qr,
+    MARGIN + NOTES_PADDING,
+    y + NOTES_PADDING,
+    CONTENT_WIDTH - 2 * NOTES_PADDING,
+  );
+  return { ...block, height: block.height + 2 * NOTES_PADDING };
+}
+
+function measureQrBox(doc: Doc, qr: QrCode): number {
+  return qrBox(doc, qr, 0).height;
+}
+
+function drawQrBox(doc: Doc, qr: QrCode, y: number): void {
+  const box = qrBox(doc, qr, y);
+  doc.lineWidth(RULE).rect(MARGIN, y, CONTENT_WIDTH, box.height).stroke();
+  drawPlaced(doc, box);
 }
 
 /** `1 / 3` at the foot of every page, only when the form runs over one page. */

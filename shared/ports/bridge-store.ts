@@ -1,6 +1,7 @@
 import type { DecisionKind } from '../domain/decision';
 import type { OrderChannel } from '../domain/channels';
 import type { OrderRequest } from '../domain/order';
+import type { SupplierAnswer } from '../supplier/supplier-answer';
 
 /** Identifies one inventory item: one kintone record of one app. */
 export interface ItemKey {
@@ -36,7 +37,24 @@ export interface OrderSteps {
   /** Every channel failed; staff were told on the record (status 要対応). */
   attentionAt?: string;
   attentionReason?: string;
+  /** The supplier's current answer on the order page, and when it was given. */
+  supplierAnswer?: SupplierAnswer;
+  supplierAnswerAt?: string;
+  /**
+   * Every answer recorded, oldest first, so a change of answer stays visible; only the newest
+   * {@link SUPPLIER_ANSWER_HISTORY_LIMIT} are kept.
+   */
+  supplierAnswerHistory?: SupplierAnswerEntry[];
 }
+
+/** One answer as the order's history keeps it. */
+export interface SupplierAnswerEntry {
+  at: string;
+  answer: SupplierAnswer;
+}
+
+/** How many answers an order's history keeps (the page's rate limit keeps it from churning). */
+export const SUPPLIER_ANSWER_HISTORY_LIMIT = 20;
 
 export type FaxOutcome = 'delivered' | 'failed';
 
@@ -50,7 +68,9 @@ export type OrderStep =
   | { kind: 'fax-status'; at: string; status: FaxOutcome; detail?: string }
   /** Adds a channel after the order was created (fax as the fallback for a failed email). */
   | { kind: 'channel-added'; at: string; channel: OrderChannel }
-  | { kind: 'needs-attention'; at: string; reason: string };
+  | { kind: 'needs-attention'; at: string; reason: string }
+  /** The supplier answered on the order page (a later answer replaces it; history keeps both). */
+  | { kind: 'supplier-answer'; at: string; answer: SupplierAnswer };
 
 export type OrderStatus = 'open' | 'closed';
 
@@ -144,4 +164,22 @@ export interface BridgeStore {
 
   /** Remembers that the record was deleted in kintone. */
   markDeleted(key: ItemKey, at: string): Promise<void>;
+
+  /**
+   * Remembers a nonce rendered into an order page's form, valid for that order until
+   * `expiresAt` (epoch seconds). Nonces are random; issuing the same one twice replaces it.
+   */
+  issuePageNonce(orderNumber: string, nonce: string, expiresAt: number): Promise<void>;
+
+  /**
+   * Uses up a page nonce: true exactly once for a nonce issued for this order and not expired
+   * at `now`; false when it is unknown, expired, issued for another order or already used.
+   */
+  consumePageNonce(orderNumber: string, nonce: string, now: Date): Promise<boolean>;
+
+  /**
+   * Counts one request to an order's page in a time window (such as `2026-11-29T07`, one
+   * hour) and returns the count so far, this request included. Counting is atomic.
+   */
+  countPageRequest(orderNumber: string, window: string): Promise<number>;
 }

@@ -2,14 +2,20 @@ import {
   DEFAULT_PROCESSED_TTL_DAYS,
   DELETED_RECORD_REASON,
   OrderNotFoundError,
+  answerHistoryWith,
+  assertKeyOrderNumber,
   assertOrderCycle,
   assertOrderNumberPrefix,
+  assertPageNonce,
   assertProcessedTtlDays,
   channelsWith,
   formatOrderNumber,
+  isPageNonce,
+  nonceIsLive,
   orderNumberDay,
   orderStepFields,
   processedExpiresAt,
+  rateCounterExpiresAt,
 } from '../../shared/adapters/dynamodb/bridge-store-rules';
 import type {
   BridgeStore,
@@ -53,6 +59,8 @@ export class InMemoryBridgeStore implements BridgeStore {
   private readonly storedOrders = new Map<string, StoredOrder>();
   private readonly processed = new Map<string, ProcessedMarker>();
   private readonly counters = new Map<string, number>();
+  private readonly nonces = new Map<string, { orderNumber: string; expiresAt: number }>();
+  private readonly pageRequests = new Map<string, { count: number; expiresAt: number }>();
   private readonly processedTtlDays: number;
 
   constructor(options: { processedTtlDays?: number } = {}) {
@@ -109,6 +117,12 @@ export class InMemoryBridgeStore implements BridgeStore {
       order.channels = channelsWith(order.channels, step.channel) ?? order.channels;
     } else {
       const steps: OrderSteps = { ...order.steps, ...orderStepFields(step) };
+      if (step.kind === 'supplier-answer') {
+        steps.supplierAnswerHistory = answerHistoryWith(order.steps.supplierAnswerHistory, {
+          at: step.at,
+          answer: step.answer,
+        });
+      }
       // Like the adapter's REMOVE: a field given as undefined is gone, not stored as undefined.
       for (const field of Object.keys(steps) as (keyof OrderSteps)[]) {
         if (steps[field] === undefined) delete steps[field];
@@ -156,6 +170,38 @@ export class InMemoryBridgeStore implements BridgeStore {
       deletedAt: at,
       lastDecision: { kind: 'deleted', reason: DELETED_RECORD_REASON, at },
     });
+  }
+
+  async issuePageNonce(orderNumber: string, nonce: string, expiresAt: number): Promise<void> {
+    this.record('issuePageNonce', orderNumber, nonce, expiresAt);
+    assertPageNonce(nonce);
+    this.nonces.set(nonce, { orderNumber, expiresAt });
+  }
+
+  async consumePageNonce(orderNumber: string, nonce: string, now: Date): Promise<boolean> {
+    this.record('consumePageNonce', orderNumber, nonce, now);
+    if (!isPageNonce(nonce)) return false;
+    const issued = this.nonces.get(nonce);
+    if (!issued || issued.orderNumber !== orderNumber || !nonceIsLive(issued.expiresAt, now)) {
+      return false;
+    }
+    this.nonces.delete(nonce);
+    return true;
+  }
+
+  async countPageRequest(orderNumber: string, window: string): Promise<number> {
+    this.record('countPageRequest', orderNumber, window);
+    assertKeyOrderNumber(orderNumber);
+    const expiresAt = rateCounterExpiresAt(window);
+    const key = `${orderNumber}#${window}`;
+    const count = (this.pageRequests.get(key)?.count ?? 0) + 1;
+    this.pageRequests.set(key, { count, expiresAt });
+    return count;
+  }
+
+  /** Nonces issued and not yet used (or expired), with their order and expiry. */
+  pageNonces(): { nonce: string; orderNumber: string; expiresAt: number }[] {
+    return [...this.nonces.entries()].map(([nonce, issued]) => ({ nonce, ...issued }));
   }
 
   /** Every stored order (copies), sorted by app, record and cycle. */

@@ -65,6 +65,7 @@ describe('resolveDeploymentSettings', () => {
         'PHAXIO_API_KEY',
         'PHAXIO_API_SECRET',
         'PHAXIO_CALLBACK_TOKEN',
+        'SUPPLIER_PAGE_SIGNING_KEY',
         'WEBHOOK_TOKEN_APP_12',
       ],
     });
@@ -147,8 +148,9 @@ describe('resolveDeploymentSettings', () => {
 
   it('lists the Phaxio gateway’s secret references, and none for email-to-fax', () => {
     // Arrange
+    const { supplierPage: _demoPage, ...withoutPage } = demoConfig();
     const withGateway = (gateway: Record<string, unknown>) =>
-      writeConfig({ ...demoConfig(), fax: { region: 'JP', gateway } });
+      writeConfig({ ...withoutPage, fax: { region: 'JP', gateway } });
     const phaxio = withGateway({
       type: 'phaxio',
       apiKey: { env: 'FAX_KEY' },
@@ -193,6 +195,33 @@ describe('resolveDeploymentSettings', () => {
     // Assess
     expect(message).toContain('fax.gateway.apiSecret is a literal secret');
     expect(message).not.toContain('a-literal-phaxio-secret-0123456789');
+  });
+
+  it('lists the supplier page’s signing key among the secret’s keys', () => {
+    // Arrange
+    const { supplierPage: _demoPage, fax: _demoFax, ...config } = demoConfig();
+    const file = writeConfig({ ...config, supplierPage: { signingKey: { env: 'LINK_KEY' } } });
+
+    // Act
+    const { secretKeys } = resolve({ configPath: file });
+
+    // Assess
+    expect(secretKeys).toEqual(['KINTONE_API_TOKEN_APP_12', 'LINK_KEY', 'WEBHOOK_TOKEN_APP_12']);
+  });
+
+  it('refuses a literal signing key', () => {
+    // Arrange
+    const file = writeConfig({
+      ...demoConfig(),
+      supplierPage: { signingKey: 'a-literal-signing-key-0123456789abcdef' },
+    });
+
+    // Act
+    const message = errorOf(() => resolve({ configPath: file }));
+
+    // Assess
+    expect(message).toContain('supplierPage.signingKey is a literal secret');
+    expect(message).not.toContain('a-literal-signing-key-0123456789abcdef');
   });
 
   it.each([

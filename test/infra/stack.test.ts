@@ -7,9 +7,19 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { bridgeTableDefinition } from '../../shared/adapters/dynamodb/dynamodb-bridge-store';
 import { BRIDGE_METRIC_NAMES } from '../../infra/constructs/bridge-monitoring';
-import { DISPATCH_TIMEOUT, FAX_STATUS_TIMEOUT } from '../../infra/stock-alert-bridge-stack';
+import {
+  DISPATCH_TIMEOUT,
+  FAX_STATUS_TIMEOUT,
+  SUPPLIER_PAGE_TIMEOUT,
+} from '../../infra/stock-alert-bridge-stack';
 import type { BridgeFunction } from '../../infra/constructs/bridge-function';
-import { EMAIL_TO_FAX, PHAXIO_FAX, writeConfigWithFax } from './fax-configs';
+import {
+  EMAIL_TO_FAX,
+  PHAXIO_FAX,
+  SUPPLIER_PAGE,
+  writeConfigWithFax,
+  writeTestConfig,
+} from './fax-configs';
 import {
   acknowledgementsIn,
   dependencyCycleIn,
@@ -109,6 +119,10 @@ let prod: SynthesizedBridge;
 let phaxio: SynthesizedBridge;
 /** With an email-to-fax gateway. */
 let emailFax: SynthesizedBridge;
+/** With the supplier page, without fax. */
+let page: SynthesizedBridge;
+/** With the supplier page and a Phaxio fax gateway: both add routes to the one API. */
+let pagePhaxio: SynthesizedBridge;
 let configDir: string;
 
 beforeAll(() => {
@@ -117,6 +131,15 @@ beforeAll(() => {
   phaxio = synthBridge({ configPath: writeConfigWithFax(configDir, 'phaxio.json', PHAXIO_FAX) });
   emailFax = synthBridge({
     configPath: writeConfigWithFax(configDir, 'email-to-fax.json', EMAIL_TO_FAX),
+  });
+  page = synthBridge({
+    configPath: writeTestConfig(configDir, 'page.json', { supplierPage: SUPPLIER_PAGE }),
+  });
+  pagePhaxio = synthBridge({
+    configPath: writeTestConfig(configDir, 'page-phaxio.json', {
+      fax: PHAXIO_FAX,
+      supplierPage: SUPPLIER_PAGE,
+    }),
   });
   prod = synthBridge({
     stage: 'prod',
@@ -248,30 +271,33 @@ describe('HTTP API', () => {
     expect(throttle.ThrottlingRateLimit * 60).toBe(2 * KINTONE_NOTIFICATIONS_PER_MINUTE);
   });
 
-  it('writes JSON access logs that never contain the query string', () => {
-    // Arrange
-    const [, stage] = only(resourcesOf(dev.template, 'AWS::ApiGatewayV2::Stage'));
-    const settings = propsOf(stage).AccessLogSettings as {
-      DestinationArn: unknown;
-      Format: string;
-    };
+  it('writes JSON access logs that never contain the query string or the request path', () => {
+    for (const bridge of [dev, page, pagePhaxio]) {
+      // Arrange
+      const [, stage] = only(resourcesOf(bridge.template, 'AWS::ApiGatewayV2::Stage'));
+      const settings = propsOf(stage).AccessLogSettings as {
+        DestinationArn: unknown;
+        Format: string;
+      };
 
-    // Act
-    const fields = JSON.parse(settings.Format) as Record<string, string>;
+      // Act
+      const fields = JSON.parse(settings.Format) as Record<string, string>;
 
-    // Assess
-    expect(settings.DestinationArn).toEqual({
-      'Fn::GetAtt': [expect.stringMatching(/AccessLogs/), 'Arn'],
-    });
-    expect(fields).toMatchObject({
-      requestId: '$context.requestId',
-      path: '$context.path',
-      routeKey: '$context.routeKey',
-      status: '$context.status',
-    });
-    for (const variable of Object.values(fields)) {
-      expect(variable).toMatch(/^\$context\.[A-Za-z.]+$/);
-      expect(variable).not.toMatch(/querystring|requestOverride|rawQueryString|\$request\./i);
+      // Assess: requests are told apart by the route's template (`GET /o/{token}`), because the
+      // path itself carries the supplier page's token and the query string kintone's.
+      expect(settings.DestinationArn).toEqual({
+        'Fn::GetAtt': [expect.stringMatching(/AccessLogs/), 'Arn'],
+      });
+      expect(fields).toMatchObject({
+        requestId: '$context.requestId',
+        routeKey: '$context.routeKey',
+        status: '$context.status',
+      });
+      for (const variable of Object.values(fields)) {
+        expect(variable).toMatch(/^\$context\.[A-Za-z.]+$/);
+        expect(variable).not.toMatch(/querystring|requestOverride|rawQueryString|\$request\./i);
+        expect(variable).not.toMatch(/^\$context\.(path|resourcePath)$|uri|url/i);
+      }
     }
   });
 });
@@ -726,7 +752,7 @@ describe('outputs', () => {
 
 describe('cdk-nag (AwsSolutions)', () => {
   it('reports no unacknowledged finding for either stage, with or without a fax gateway', () => {
-    for (const bridge of [dev, prod, phaxio, emailFax]) {
+    for (const bridge of [dev, prod, phaxio, emailFax, page, pagePhaxio]) {
       // Act: the plugin already ran during synth (which would have thrown); its report is on disk.
       const report = JSON.parse(
         readFileSync(path.join(bridge.assembly.directory, VALIDATION_REPORT_FILE), 'utf8'),
@@ -1033,5 +1059,248 @@ describe('fax channel', () => {
     expect(faxRoute?.reason).toMatch(/Phaxio[\s\S]*signature[\s\S]*verifies/);
     // email-to-fax adds no finding of its own.
     expect(acknowledgementsIn(emailFax.app)).toHaveLength(acknowledgementsIn(dev.app).length);
+  });
+});
+
+describe('supplier page', () => {
+  type Env = Record<string, unknown>;
+  const created = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('not created');
+    return value;
+  };
+  const envOf = (bridge: SynthesizedBridge, fn: BridgeFunction | undefined): Env => {
+    const id = logicalIdOf(bridge.stack, created(fn).fn);
+    const resource = resourcesOf(bridge.template, 'AWS::Lambda::Function')[id];
+    return (propsOf(resource).Environment as { Variables: Env }).Variables;
+  };
+  const apiId = (bridge: SynthesizedBridge) => logicalIdOf(bridge.stack, bridge.stack.api.api);
+  const pageId = (bridge: SynthesizedBridge) =>
+    logicalIdOf(bridge.stack, created(bridge.stack.functions.supplierPage).fn);
+  const PAGE_ROUTE_KEYS = ['GET /o/{token}', 'POST /o/{token}'];
+  const stageOf = (bridge: SynthesizedBridge) =>
+    only(resourcesOf(bridge.template, 'AWS::ApiGatewayV2::Stage'));
+
+  it('creates nothing of it without `supplierPage` in the configuration', () => {
+    // Arrange
+    const outputs = dev.template.toJSON() as { Outputs: Record<string, unknown> };
+
+    // Assess
+    expect(dev.stack.functions.supplierPage).toBeUndefined();
+    expect(dev.stack.supplierPageBaseUrl).toBeUndefined();
+    expect(propsOf(stageOf(dev)[1]).RouteSettings).toBeUndefined();
+    for (const fn of [dev.stack.functions.dispatch, dev.stack.functions.sesEvents]) {
+      expect(envOf(dev, fn).SUPPLIER_PAGE_BASE_URL).toBeUndefined();
+    }
+    expect(outputs.Outputs.SupplierPageBaseUrl).toBeUndefined();
+    expect(dev.settings.secretKeys).not.toContain('TEST_SUPPLIER_PAGE_SIGNING_KEY');
+  });
+
+  it('routes GET and POST /o/{token} to one supplier-page function on the same API, without an authorizer', () => {
+    // Arrange
+    const routes = Object.values(resourcesOf(page.template, 'AWS::ApiGatewayV2::Route')).map(
+      propsOf,
+    );
+    const integrations = resourcesOf(page.template, 'AWS::ApiGatewayV2::Integration');
+    const integrationOf = (routeKey: string) => {
+      const target = routes.find((route) => route.RouteKey === routeKey)?.Target as {
+        'Fn::Join': [string, [string, { Ref: string }]];
+      };
+      return target['Fn::Join'][1][1].Ref;
+    };
+
+    // Assess
+    page.template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
+    expect(routes.map((route) => route.RouteKey).sort()).toEqual([
+      ...PAGE_ROUTE_KEYS,
+      'POST /webhooks/kintone',
+    ]);
+    for (const route of routes) {
+      expect(route).toMatchObject({ ApiId: { Ref: apiId(page) }, AuthorizationType: 'NONE' });
+    }
+    const [getIntegration, postIntegration] = PAGE_ROUTE_KEYS.map(integrationOf);
+    expect(getIntegration).toBe(postIntegration);
+    expect(propsOf(integrations[getIntegration ?? ''])).toMatchObject({
+      IntegrationType: 'AWS_PROXY',
+      PayloadFormatVersion: '2.0',
+      IntegrationUri: { 'Fn::GetAtt': [pageId(page), 'Arn'] },
+    });
+    page.template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('supplier-page'),
+      Timeout: SUPPLIER_PAGE_TIMEOUT.toSeconds(),
+      Runtime: 'nodejs22.x',
+    });
+    page.template.hasResourceProperties('AWS::Lambda::Permission', {
+      FunctionName: { 'Fn::GetAtt': [pageId(page), 'Arn'] },
+      Principal: 'apigateway.amazonaws.com',
+    });
+    // With Phaxio too, each route still reaches its own function.
+    expect(
+      Object.values(resourcesOf(pagePhaxio.template, 'AWS::ApiGatewayV2::Route'))
+        .map((route) => propsOf(route).RouteKey)
+        .sort(),
+    ).toEqual([...PAGE_ROUTE_KEYS, 'POST /webhooks/fax', 'POST /webhooks/kintone']);
+  });
+
+  it('throttles the page routes on their own, 5 a second with bursts of 20, after they exist', () => {
+    for (const bridge of [page, pagePhaxio]) {
+      // Arrange
+      const [stageId, stage] = stageOf(bridge);
+      const routeIds = Object.entries(resourcesOf(bridge.template, 'AWS::ApiGatewayV2::Route'))
+        .filter(([, route]) => PAGE_ROUTE_KEYS.includes(String(propsOf(route).RouteKey)))
+        .map(([id]) => id);
+      const dependsOn = (bridge.template.toJSON() as { Resources: Record<string, ResourceJson> })
+        .Resources[stageId] as ResourceJson & { DependsOn?: string[] };
+
+      // Assess: the webhook routes keep the stage's default.
+      expect(propsOf(stage).RouteSettings).toEqual({
+        'GET /o/{token}': { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 20 },
+        'POST /o/{token}': { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 20 },
+      });
+      expect(propsOf(stage).DefaultRouteSettings).toEqual({
+        ThrottlingRateLimit: 2,
+        ThrottlingBurstLimit: 10,
+      });
+      expect(routeIds).toHaveLength(2);
+      expect(dependsOn.DependsOn).toEqual(expect.arrayContaining(routeIds));
+    }
+  });
+
+  it('gives the page function and dispatch the one stage URL the links point at', () => {
+    // Arrange
+    const { dispatch, sesEvents, supplierPage, webhook } = page.stack.functions;
+    const url = page.stack.resolve(page.stack.supplierPageBaseUrl) as unknown;
+    const outputs = page.template.toJSON() as { Outputs: Record<string, { Value: unknown }> };
+
+    // Assess: the $default stage's URL without its trailing slash.
+    expect(url).toEqual({
+      'Fn::Join': [
+        '',
+        [
+          'https://',
+          { Ref: apiId(page) },
+          '.execute-api.ap-northeast-1.',
+          { Ref: 'AWS::URLSuffix' },
+        ],
+      ],
+    });
+    expect(envOf(page, dispatch).SUPPLIER_PAGE_BASE_URL).toEqual(url);
+    expect(envOf(page, supplierPage).SUPPLIER_PAGE_BASE_URL).toEqual(url);
+    for (const fn of [webhook, sesEvents]) {
+      expect(envOf(page, fn).SUPPLIER_PAGE_BASE_URL).toBeUndefined();
+    }
+    expect(outputs.Outputs.SupplierPageBaseUrl?.Value).toEqual(url);
+    expect(dependencyCycleIn(page.template.toJSON())).toBeUndefined();
+    expect(dependencyCycleIn(pagePhaxio.template.toJSON())).toBeUndefined();
+  });
+
+  it('gives supplier-page exactly its environment and only table, secret and log access', () => {
+    // Arrange
+    const { supplierPage } = page.stack.functions;
+    const statements = roleStatements(
+      page.template,
+      logicalIdOf(page.stack, created(supplierPage).role),
+    );
+
+    // Assess
+    expect(Object.keys(envOf(page, supplierPage)).sort()).toEqual(
+      [...COMMON_ENV_NAMES, 'TABLE_NAME', 'KINTONE_BASE_URL', 'SUPPLIER_PAGE_BASE_URL'].sort(),
+    );
+    expect(envOf(page, supplierPage)).toMatchObject({
+      TABLE_NAME: { Ref: logicalIdOf(page.stack, page.stack.table) },
+      KINTONE_BASE_URL: 'https://example.cybozu.com',
+      SECRETS_ARN: { Ref: logicalIdOf(page.stack, page.stack.secret) },
+    });
+    // Not a fax renderer: no fonts in its bundle.
+    expect(envOf(page, supplierPage).FAX_FONT_PATH).toBeUndefined();
+    expect(
+      [...new Set(statements.flatMap((s) => actionsOf(s).map((a) => a.split(':')[0])))].sort(),
+    ).toEqual(['dynamodb', 'logs', 'secretsmanager']);
+    expect(statements).toContainEqual({
+      Effect: 'Allow',
+      Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+      Resource: { Ref: logicalIdOf(page.stack, page.stack.secret) },
+    });
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Action: expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem']),
+      }),
+    );
+  });
+
+  it('adds the signing key to the secret’s keys', () => {
+    // Arrange
+    const [, secret] = only(resourcesOf(page.template, 'AWS::SecretsManager::Secret'));
+
+    // Assess
+    expect(page.settings.secretKeys).toEqual([
+      'KINTONE_API_TOKEN_APP_12',
+      'TEST_SUPPLIER_PAGE_SIGNING_KEY',
+      'WEBHOOK_TOKEN_APP_12',
+    ]);
+    expect(propsOf(secret).Description).toContain('TEST_SUPPLIER_PAGE_SIGNING_KEY');
+    expect(pagePhaxio.settings.secretKeys).toEqual(
+      expect.arrayContaining(['TEST_PHAXIO_API_KEY', 'TEST_SUPPLIER_PAGE_SIGNING_KEY']),
+    );
+  });
+
+  it('alarms on supplier-page errors and throttles, and leaves the dashboard as it is', () => {
+    // Arrange
+    const alarms = Object.values(resourcesOf(page.template, 'AWS::CloudWatch::Alarm')).map(propsOf);
+    const dashboardOf = (bridge: SynthesizedBridge) =>
+      propsOf(only(resourcesOf(bridge.template, 'AWS::CloudWatch::Dashboard'))[1]);
+
+    // Assess: the 10 of the email-only stack plus the page's two.
+    expect(alarms).toHaveLength(12);
+    for (const metricName of ['Errors', 'Throttles']) {
+      expect(alarms).toContainEqual(
+        expect.objectContaining({
+          AlarmName: `stock-alert-bridge-dev-supplierpage-${metricName.toLowerCase()}`,
+          MetricName: metricName,
+          Dimensions: [{ Name: 'FunctionName', Value: { Ref: pageId(page) } }],
+          Threshold: 0,
+          ComparisonOperator: 'GreaterThanThreshold',
+        }),
+      );
+    }
+    expect(Object.values(resourcesOf(pagePhaxio.template, 'AWS::CloudWatch::Alarm'))).toHaveLength(
+      14,
+    );
+    // Every widget is the email-only stack's; only the alarm status widget, which lists every
+    // alarm, also shows the page's two.
+    const widgetsBeforeAlarms = (bridge: SynthesizedBridge) => {
+      const body = JSON.stringify(dashboardOf(bridge));
+      return body.slice(0, body.indexOf('Alarms'));
+    };
+    expect(widgetsBeforeAlarms(page)).toEqual(widgetsBeforeAlarms(dev));
+    expect(widgetsBeforeAlarms(page)).toContain('Queue depth');
+    expect(JSON.stringify(dashboardOf(page))).toContain('MonitoringSupplierPageErrors');
+  });
+
+  it('acknowledges both page routes and the page function’s findings with their reasons', () => {
+    // Act
+    const acknowledgements = acknowledgementsIn(page.app);
+    const tableId = logicalIdOf(page.stack, page.stack.table);
+
+    // Assess
+    expect(acknowledgements.map(({ path: at, id }) => `${at} ${id}`).sort()).toEqual(
+      [
+        'StockAlertBridge-dev/WebhookApi/Api/POST--webhooks--kintone AwsSolutions-APIG4',
+        'StockAlertBridge-dev/WebhookApi/Api/GET--o--{token} AwsSolutions-APIG4',
+        'StockAlertBridge-dev/WebhookApi/Api/POST--o--{token} AwsSolutions-APIG4',
+        'StockAlertBridge-dev/Secrets AwsSolutions-SMG4',
+        'StockAlertBridge-dev/Webhook/Function AwsSolutions-L1',
+        'StockAlertBridge-dev/Dispatch/Function AwsSolutions-L1',
+        'StockAlertBridge-dev/SesEvents/Function AwsSolutions-L1',
+        'StockAlertBridge-dev/SupplierPage/Function AwsSolutions-L1',
+        `StockAlertBridge-dev/Dispatch/Role AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
+        `StockAlertBridge-dev/SesEvents/Role AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
+        `StockAlertBridge-dev/SupplierPage/Role AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
+        'StockAlertBridge-dev/FailedSesEventsQueue AwsSolutions-SQS3',
+      ].sort(),
+    );
+    const pageRoutes = acknowledgements.filter(({ path: at }) => at.includes('--o--'));
+    for (const { reason } of pageRoutes) {
+      expect(reason).toMatch(/no accounts[\s\S]*signed token[\s\S]*verifies/);
+    }
   });
 });

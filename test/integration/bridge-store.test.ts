@@ -13,7 +13,13 @@ import {
   ensureBridgeTable,
 } from '../../shared/adapters/dynamodb/dynamodb-bridge-store';
 import type { OrderChannel } from '../../shared/domain/channels';
-import type { BridgeStore, ItemKey, StoredOrder } from '../../shared/ports/bridge-store';
+import {
+  SUPPLIER_ANSWER_HISTORY_LIMIT,
+  type BridgeStore,
+  type ItemKey,
+  type StoredOrder,
+} from '../../shared/ports/bridge-store';
+import type { SupplierAnswer } from '../../shared/supplier/supplier-answer';
 import { InMemoryBridgeStore } from '../fakes/in-memory-bridge-store';
 import { startDynalite, type LocalDynamo } from '../support/dynalite';
 
@@ -21,6 +27,19 @@ const KEY: ItemKey = { appId: '12', recordId: '345' };
 const OTHER_KEY: ItemKey = { appId: '12', recordId: '346' };
 const EMAIL: OrderChannel = { kind: 'email', address: 'order@yamada.example' };
 const FAX: OrderChannel = { kind: 'fax', number: '+81312345678', national: '0312345678' };
+const CONFIRMED: SupplierAnswer = { kind: 'confirmed', deliveryDate: '2026-12-03' };
+const PARTIAL: SupplierAnswer = {
+  kind: 'partial',
+  deliveryDate: '2026-12-04',
+  quantity: 12,
+  note: '残りは年明けになります',
+};
+const DECLINED: SupplierAnswer = { kind: 'declined', reason: '廃番になりました' };
+const NONCE = 'bm9uY2Utb25lLWZvci10ZXN0';
+const OTHER_NONCE = 'bm9uY2UtdHdvLWZvci10ZXN0';
+/** 2026-11-29T07:00:00Z, in epoch seconds. */
+const NOW = new Date('2026-11-29T07:00:00.000Z');
+const NOW_SECONDS = NOW.getTime() / 1000;
 
 function orderFor(key: ItemKey, cycle: number, orderNumber: string): StoredOrder {
   return {
@@ -567,6 +586,178 @@ describe.each(implementations)('BridgeStore contract: $name', ({ create }) => {
     });
   });
 
+  it('records the supplier answer, replaces it with a change and keeps both in the history', async () => {
+    // Prepare
+    await store.createOrder(orderFor(KEY, 1, 'PO-20261128-0001'));
+    await store.recordOrderStep(KEY, 1, { kind: 'written-back', at: '2026-11-28T01:02:05.000Z' });
+
+    // Act
+    const first = await store.recordOrderStep(KEY, 1, {
+      kind: 'supplier-answer',
+      at: '2026-11-29T07:00:00.000Z',
+      answer: CONFIRMED,
+    });
+    const changed = await store.recordOrderStep(KEY, 1, {
+      kind: 'supplier-answer',
+      at: '2026-11-29T08:00:00.000Z',
+      answer: PARTIAL,
+    });
+
+    // Assess
+    expect(first.steps).toStrictEqual({
+      writtenBackAt: '2026-11-28T01:02:05.000Z',
+      supplierAnswer: CONFIRMED,
+      supplierAnswerAt: '2026-11-29T07:00:00.000Z',
+      supplierAnswerHistory: [{ at: '2026-11-29T07:00:00.000Z', answer: CONFIRMED }],
+    });
+    const steps = {
+      writtenBackAt: '2026-11-28T01:02:05.000Z',
+      supplierAnswer: PARTIAL,
+      supplierAnswerAt: '2026-11-29T08:00:00.000Z',
+      supplierAnswerHistory: [
+        { at: '2026-11-29T07:00:00.000Z', answer: CONFIRMED },
+        { at: '2026-11-29T08:00:00.000Z', answer: PARTIAL },
+      ],
+    };
+    expect(changed.steps).toStrictEqual(steps);
+    expect((await store.findOrderByNumber('PO-20261128-0001'))?.steps).toStrictEqual(steps);
+  });
+
+  it(`keeps only the newest ${SUPPLIER_ANSWER_HISTORY_LIMIT} answers in the history`, async () => {
+    // Prepare
+    await store.createOrder(orderFor(KEY, 1, 'PO-20261128-0001'));
+    const answers = Array.from({ length: SUPPLIER_ANSWER_HISTORY_LIMIT + 3 }, (_, index) => ({
+      at: new Date(NOW.getTime() + index * 60_000).toISOString(),
+      answer: index % 2 === 0 ? CONFIRMED : DECLINED,
+    }));
+
+    // Act
+    let last: StoredOrder | undefined;
+    for (const { at, answer } of answers) {
+      last = await store.recordOrderStep(KEY, 1, { kind: 'supplier-answer', at, answer });
+    }
+
+    // Assess
+    const kept = answers.slice(-SUPPLIER_ANSWER_HISTORY_LIMIT);
+    expect(last?.steps.supplierAnswerHistory).toEqual(kept);
+    expect(last?.steps.supplierAnswer).toEqual(answers.at(-1)?.answer);
+    expect((await store.loadItem(KEY)).currentOrder?.steps.supplierAnswerHistory).toEqual(kept);
+  });
+
+  it('keeps every one of concurrent answers in the history', async () => {
+    // Prepare
+    await store.createOrder(orderFor(KEY, 1, 'PO-20261128-0001'));
+    const answers = [CONFIRMED, PARTIAL, DECLINED].map((answer, index) => ({
+      kind: 'supplier-answer' as const,
+      at: `2026-11-29T07:00:0${index}.000Z`,
+      answer,
+    }));
+
+    // Act
+    const results = await Promise.allSettled(
+      answers.map((step) => store.recordOrderStep(KEY, 1, step)),
+    );
+
+    // Assess
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
+    const history = (await store.loadItem(KEY)).currentOrder?.steps.supplierAnswerHistory;
+    expect(history).toHaveLength(3);
+    expect(history).toEqual(
+      expect.arrayContaining(answers.map(({ at, answer }) => ({ at, answer }))),
+    );
+  });
+
+  it('trims the history to the limit when concurrent answers overflow it', async () => {
+    // Prepare
+    await store.createOrder(orderFor(KEY, 1, 'PO-20261128-0001'));
+    const step = (index: number) => ({
+      kind: 'supplier-answer' as const,
+      at: new Date(NOW.getTime() + index * 1000).toISOString(),
+      answer: CONFIRMED,
+    });
+    for (let index = 0; index < SUPPLIER_ANSWER_HISTORY_LIMIT - 1; index += 1) {
+      await store.recordOrderStep(KEY, 1, step(index));
+    }
+    const concurrent = [0, 1, 2, 3].map((offset) => step(100 + offset));
+
+    // Act
+    await Promise.all(concurrent.map((each) => store.recordOrderStep(KEY, 1, each)));
+
+    // Assess
+    const history = (await store.loadItem(KEY)).currentOrder?.steps.supplierAnswerHistory;
+    expect(history).toHaveLength(SUPPLIER_ANSWER_HISTORY_LIMIT);
+    expect(history).toEqual(
+      expect.arrayContaining(concurrent.map(({ at, answer }) => ({ at, answer }))),
+    );
+  });
+
+  it('lets a page nonce be used once, for its own order, until it expires', async () => {
+    // Prepare
+    await store.issuePageNonce('PO-20261128-0001', NONCE, NOW_SECONDS + 7200);
+    await store.issuePageNonce('PO-20261128-0001', OTHER_NONCE, NOW_SECONDS + 60);
+
+    // Act
+    const otherOrder = await store.consumePageNonce('PO-20261128-0002', NONCE, NOW);
+    const first = await store.consumePageNonce('PO-20261128-0001', NONCE, NOW);
+    const again = await store.consumePageNonce('PO-20261128-0001', NONCE, NOW);
+    const expired = await store.consumePageNonce(
+      'PO-20261128-0001',
+      OTHER_NONCE,
+      new Date((NOW_SECONDS + 60) * 1000),
+    );
+    const unknown = await store.consumePageNonce('PO-20261128-0001', 'dW5rbm93bi1ub25jZS0x', NOW);
+    const malformed = await store.consumePageNonce('PO-20261128-0001', 'a#b', NOW);
+
+    // Assess
+    expect({ otherOrder, first, again, expired, unknown, malformed }).toEqual({
+      otherOrder: false,
+      first: true,
+      again: false,
+      expired: false,
+      unknown: false,
+      malformed: false,
+    });
+  });
+
+  it('lets exactly one of concurrent posts use a nonce', async () => {
+    // Prepare
+    await store.issuePageNonce('PO-20261128-0001', NONCE, NOW_SECONDS + 7200);
+
+    // Act
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => store.consumePageNonce('PO-20261128-0001', NONCE, NOW)),
+    );
+
+    // Assess
+    expect(results.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('refuses to issue a nonce that is not random-looking', async () => {
+    await expect(
+      store.issuePageNonce('PO-20261128-0001', 'short', NOW_SECONDS + 60),
+    ).rejects.toBeInstanceOf(BridgeStoreInputError);
+  });
+
+  it('counts page requests per order and window, atomically', async () => {
+    // Act
+    const concurrent = await Promise.all(
+      Array.from({ length: 5 }, () => store.countPageRequest('PO-20261128-0001', '2026-11-29T07')),
+    );
+    const nextWindow = await store.countPageRequest('PO-20261128-0001', '2026-11-29T08');
+    const otherOrder = await store.countPageRequest('PO-20261128-0002', '2026-11-29T07');
+    const sixth = await store.countPageRequest('PO-20261128-0001', '2026-11-29T07');
+
+    // Assess
+    expect([...concurrent].sort()).toEqual([1, 2, 3, 4, 5]);
+    expect({ nextWindow, otherOrder, sixth }).toEqual({ nextWindow: 1, otherOrder: 1, sixth: 6 });
+  });
+
+  it('rejects a rate window that is not the start of an ISO timestamp', async () => {
+    await expect(
+      store.countPageRequest('PO-20261128-0001', '2026-11-29 07'),
+    ).rejects.toBeInstanceOf(BridgeStoreInputError);
+  });
+
   it('is not changed by mutating what it returned', async () => {
     // Prepare
     const { order } = await store.createOrder(orderFor(KEY, 1, 'PO-20261128-0001'));
@@ -642,6 +833,55 @@ describe('DynamoDbBridgeStore storage details', () => {
         gsi1sk: 'ORDER',
       }),
     ]);
+  });
+
+  it('stores page nonces and rate counters with expiresAt for the table TTL', async () => {
+    // Prepare
+    const { store, tableName } = await newDynamoStore();
+
+    // Act
+    await store.issuePageNonce('PO-20261128-0001', NONCE, NOW_SECONDS + 7200);
+    await store.countPageRequest('PO-20261128-0001', '2026-11-29T07');
+    await store.countPageRequest('PO-20261128-0001', '2026-11-29T07');
+
+    // Assess
+    const { Item: nonce } = await documentClient.send(
+      new GetCommand({ TableName: tableName, Key: { pk: `NONCE#${NONCE}`, sk: 'NONCE' } }),
+    );
+    const { Item: rate } = await documentClient.send(
+      new GetCommand({
+        TableName: tableName,
+        Key: { pk: 'RATE#PO-20261128-0001#2026-11-29T07', sk: 'RATE' },
+      }),
+    );
+    expect(nonce).toEqual({
+      pk: `NONCE#${NONCE}`,
+      sk: 'NONCE',
+      orderNumber: 'PO-20261128-0001',
+      expiresAt: NOW_SECONDS + 7200,
+    });
+    // Two days after the window starts.
+    expect(rate).toEqual({
+      pk: 'RATE#PO-20261128-0001#2026-11-29T07',
+      sk: 'RATE',
+      count: 2,
+      expiresAt: NOW_SECONDS + 2 * 86_400,
+    });
+  });
+
+  it('deletes a nonce when it is used', async () => {
+    // Prepare
+    const { store, tableName } = await newDynamoStore();
+    await store.issuePageNonce('PO-20261128-0001', NONCE, NOW_SECONDS + 7200);
+
+    // Act
+    await store.consumePageNonce('PO-20261128-0001', NONCE, NOW);
+
+    // Assess
+    const { Item } = await documentClient.send(
+      new GetCommand({ TableName: tableName, Key: { pk: `NONCE#${NONCE}`, sk: 'NONCE' } }),
+    );
+    expect(Item).toBeUndefined();
   });
 
   it('leaves an existing table alone when ensured again', async () => {

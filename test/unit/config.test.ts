@@ -72,6 +72,7 @@ describe('loadConfigFile', () => {
       orderNumber: '発注番号',
       orderedAt: '発注日時',
       reason: '発注理由',
+      deliveryDate: '納品予定日',
     });
     expect(app?.statuses).toEqual({
       ordered: '発注依頼済',

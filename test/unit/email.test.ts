@@ -1,6 +1,10 @@
 import fc from 'fast-check';
 import type { OrderRequest } from '../../shared/domain/order';
 import { headerSafe, renderOrderEmail } from '../../shared/email/render-order-email';
+import {
+  MAX_SUPPLIER_PAGE_URL_LENGTH,
+  safeSupplierPageUrl,
+} from '../../shared/email/supplier-page-link';
 
 /** The order the bridge builds from update-record-low.json (A-100 at 18 of 20 → 84 本). */
 function sampleOrder(overrides: Partial<OrderRequest> = {}): OrderRequest {
@@ -262,6 +266,134 @@ describe('renderOrderEmail', () => {
 
   it('renders the same email for the same request (a retry sends the same thing)', () => {
     expect(renderOrderEmail(sampleOrder())).toEqual(renderOrderEmail(sampleOrder()));
+  });
+});
+
+/** A signed link as dispatch issues it: base URL, order number, expiry, signature. */
+const PAGE_URL =
+  'https://abc123.execute-api.ap-northeast-1.amazonaws.com/o/PO-20261128-0001.lz3k2a.AbCd_efGH-ij0123456789KLmnOPqrSTuvWXyz';
+const CALL_TO_ACTION = '受注のご確認・納期のご回答はこちら（ログイン不要）';
+const VALIDITY_NOTE = '※このリンクは一定期間有効です。';
+
+describe('renderOrderEmail with a supplier page link', () => {
+  it('puts the call to action, the URL on a line of its own and the validity note in the text', () => {
+    // Act
+    const { text } = renderOrderEmail(sampleOrder({ supplierPageUrl: PAGE_URL }));
+
+    // Assess
+    expect(text).toContain(`\n【${CALL_TO_ACTION}】\n${PAGE_URL}\n${VALIDITY_NOTE}\n`);
+    // After the order lines, before the closing.
+    expect(text.indexOf('A-100 |')).toBeLessThan(text.indexOf(CALL_TO_ACTION));
+    expect(text.indexOf(PAGE_URL)).toBeLessThan(text.indexOf('何卒よろしくお願いいたします。'));
+  });
+
+  it('links the call to action with a real, tappable <a href> in the HTML', () => {
+    // Act
+    const { html } = renderOrderEmail(sampleOrder({ supplierPageUrl: PAGE_URL }));
+
+    // Assess
+    const button = new RegExp(
+      `<a href="${PAGE_URL.replace(/[.?]/g, '\\$&')}" rel="noreferrer" style="([^"]*)">${CALL_TO_ACTION}</a>`,
+    ).exec(html);
+    expect(button).not.toBeNull();
+    const style = button?.[1] ?? '';
+    expect(style).toContain('display:inline-block');
+    expect(style).toMatch(/min-height:(4[4-9]|[5-9]\d)px/);
+    expect(style).toMatch(/font-size:1[6-9]px/);
+    // The URL is also spelt out (and linked) for clients that block buttons, then the note.
+    expect(htmlText(html)).toContain(PAGE_URL);
+    expect(html.match(/<a href=/g)).toHaveLength(2);
+    expect(htmlText(html)).toContain(VALIDITY_NOTE);
+  });
+
+  it('escapes the URL in the HTML', () => {
+    // Prepare: & and ; are legal URL characters that mean something in HTML.
+    const url = 'https://api.example/o/PO-1?a=1&lang=ja;x=2';
+
+    // Act
+    const { html, text } = renderOrderEmail(sampleOrder({ supplierPageUrl: url }));
+
+    // Assess
+    expect(html).toContain('href="https://api.example/o/PO-1?a=1&amp;lang=ja;x=2"');
+    expect(html).not.toContain('a=1&lang');
+    expect(text).toContain(`\n${url}\n`);
+  });
+
+  it.each([
+    'http://127.0.0.1:4010/o/PO-20261128-0001.lz3k2a.sig',
+    'http://localhost:4010/o/PO-20261128-0001.lz3k2a.sig',
+  ])('accepts plain http for the local stack (%s)', (url) => {
+    const { text, html } = renderOrderEmail(sampleOrder({ supplierPageUrl: url }));
+    expect(text).toContain(url);
+    expect(html).toContain(`href="${url}"`);
+  });
+
+  it.each([
+    ['plain http to a public host', 'http://api.example/o/PO-1.x.sig'],
+    ['a host that only starts like localhost', 'http://localhost.evil.example/o/PO-1'],
+    ['javascript:', 'javascript:alert(document.cookie)'],
+    ['data:', 'data:text/html,<script>alert(1)</script>'],
+    ['a relative path', '/o/PO-1.x.sig'],
+    ['a scheme-relative URL', '//evil.example/o/PO-1'],
+    ['https without //', 'https:evil.example/o/PO-1'],
+    ['https without a host', 'https:///o/PO-1'],
+    ['credentials disguising the host', 'https://api.example@evil.example/o/PO-1'],
+    ['a quote breaking out of href', 'https://api.example/o/"onmouseover="alert(1)'],
+    ['markup', 'https://api.example/o/<img src=x>'],
+    ['a space', 'https://api.example/o/PO 1'],
+    ['a line break', 'https://api.example/o/PO-1\r\nBcc: evil@example.com'],
+    ['an empty string', ''],
+    ['an absurd length', `https://api.example/o/${'a'.repeat(MAX_SUPPLIER_PAGE_URL_LENGTH)}`],
+  ])('leaves out a link that is not safe to show: %s', (_label, url) => {
+    // Act
+    const email = renderOrderEmail(sampleOrder({ supplierPageUrl: url }));
+
+    // Assess: the same email as without a link.
+    expect(email).toEqual(renderOrderEmail(sampleOrder()));
+    expect(safeSupplierPageUrl(url)).toBeUndefined();
+  });
+
+  it('shows nothing of the page without a link', () => {
+    // Act
+    const { text, html } = renderOrderEmail(sampleOrder());
+
+    // Assess
+    for (const body of [text, html]) {
+      expect(body).not.toContain('ログイン不要');
+      expect(body).not.toContain(VALIDITY_NOTE);
+    }
+    expect(html).not.toContain('<a ');
+  });
+
+  it('never lets a link carry markup or an attribute, whatever string it is', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.webUrl({ withQueryParameters: true, withFragments: true }),
+          fc.string().map((tail) => `https://api.example/o/${tail}`),
+        ),
+        (url) => {
+          // Act
+          const { html } = renderOrderEmail(sampleOrder({ supplierPageUrl: url }));
+
+          // Assess: at most the template's two links, each href exactly the escaped URL.
+          const anchors = [...html.matchAll(/<a\b[^>]*>/g)].map((match) => match[0]);
+          expect([0, 2]).toContain(anchors.length);
+          for (const anchor of anchors) {
+            expect(anchor).toMatch(/^<a href="[^"<>]*" rel="noreferrer" style="[^"<>]*">$/);
+            expect(anchor).toMatch(/^<a href="https:\/\//);
+          }
+          expect(html).not.toMatch(/<[^>]*\son\w+=/i);
+          expect(html).not.toMatch(/<(script|img|iframe|form)/i);
+        },
+      ),
+    );
+  });
+
+  it('renders the same email for the same link', () => {
+    const request = sampleOrder({ supplierPageUrl: PAGE_URL });
+    expect(renderOrderEmail(request)).toEqual(renderOrderEmail(request));
   });
 });
 

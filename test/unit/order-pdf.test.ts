@@ -2,7 +2,9 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { inflateSync } from 'node:zlib';
 import path from 'node:path';
+import QRCode from 'qrcode';
 import { loadConfigFile, findApp } from '../../shared/config/load-config';
 import { buildOrderRequest } from '../../shared/dispatch/build-order-request';
 import { evaluateReorder } from '../../shared/domain/evaluate-reorder';
@@ -14,6 +16,8 @@ import {
   ORDER_FORM_DUPLICATE_NOTE,
   ORDER_FORM_END_MARK,
   ORDER_FORM_GREETING,
+  ORDER_FORM_QR_CAPTION,
+  ORDER_FORM_QR_NOTES,
   ORDER_FORM_TABLE_CAPTION,
   orderFormContent,
   printable,
@@ -23,6 +27,7 @@ import {
   defaultFontPaths,
   ORDER_TABLE_COLUMNS,
   OrderPdfFontError,
+  QR_MIN_SIZE_MM,
   renderOrderPdf,
 } from '../../shared/fax/render-order-pdf';
 import { notificationSchema, isRecordNotification } from '../../shared/kintone/notification';
@@ -72,6 +77,14 @@ interface TextItem {
   width: number;
 }
 
+/** An image as painted on a page, in PDF points (y grows upwards; `y` is the bottom edge). */
+interface PaintedImage {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
 interface ExtractedPdf {
   totalPages: number;
   /** unpdf's extractText, one string per page. */
@@ -119,6 +132,65 @@ function extractPdf(pdf: Buffer): Promise<ExtractedPdf> {
       resolve(JSON.parse(Buffer.concat(out).toString('utf8')) as ExtractedPdf);
     });
     child.stdin.end(pdf);
+  });
+}
+
+type Matrix = [number, number, number, number, number, number];
+
+function multiply(m: Matrix, n: Matrix): Matrix {
+  return [
+    m[0] * n[0] + m[2] * n[1],
+    m[1] * n[0] + m[3] * n[1],
+    m[0] * n[2] + m[2] * n[3],
+    m[1] * n[2] + m[3] * n[3],
+    m[0] * n[4] + m[2] * n[5] + m[4],
+    m[1] * n[4] + m[3] * n[5] + m[5],
+  ];
+}
+
+/**
+ * The images each page paints, in PDF points. pdf.js cannot list image operators on Node 20
+ * (its image decoder needs `ArrayBuffer.prototype.transferToFixedLength`), so this reads the
+ * page content streams pdfkit writes (one operator a line) and follows `q`, `Q` and `cm` up to
+ * each `Do` of an image XObject.
+ */
+function paintedImages(pdf: Buffer): PaintedImage[][] {
+  const raw = pdf.toString('latin1');
+  const objects = new Map<string, string>();
+  for (const match of raw.matchAll(/(\d+) 0 obj\n([\s\S]*?)\nendobj/g)) {
+    objects.set(match[1] ?? '', match[2] ?? '');
+  }
+  const pages = [...objects.values()].find((body) => /\/Type \/Pages\b/.test(body)) ?? '';
+  const kids = [...(/\/Kids \[([^\]]*)\]/.exec(pages)?.[1] ?? '').matchAll(/(\d+) 0 R/g)];
+  const imageNames = new Set(
+    [...raw.matchAll(/\/(\w+) (\d+) 0 R/g)]
+      .filter((match) => /\/Subtype \/Image/.test(objects.get(match[2] ?? '') ?? ''))
+      .map((match) => match[1]),
+  );
+  return kids.map(([, pageId]) => {
+    const page = objects.get(pageId ?? '') ?? '';
+    const contents = objects.get(/\/Contents (\d+) 0 R/.exec(page)?.[1] ?? '') ?? '';
+    const stream = /stream\n([\s\S]*)\nendstream/.exec(contents)?.[1] ?? '';
+    const bytes = Buffer.from(stream, 'latin1');
+    const operators = (
+      /\/Filter \/FlateDecode/.test(contents) ? inflateSync(bytes) : bytes
+    ).toString('latin1');
+    const painted: PaintedImage[] = [];
+    const saved: Matrix[] = [];
+    let ctm: Matrix = [1, 0, 0, 1, 0, 0];
+    for (const line of operators.split('\n')) {
+      const cm = /^(\S+) (\S+) (\S+) (\S+) (\S+) (\S+) cm$/.exec(line);
+      const paint = /^\/(\w+) Do$/.exec(line);
+      if (line === 'q') saved.push(ctm);
+      else if (line === 'Q') ctm = saved.pop() ?? ctm;
+      else if (cm) ctm = multiply(ctm, cm.slice(1).map(Number) as Matrix);
+      else if (paint && imageNames.has(paint[1])) {
+        const width = Math.hypot(ctm[0], ctm[1]);
+        const height = Math.hypot(ctm[2], ctm[3]);
+        painted.push({ x: ctm[4], y: ctm[3] < 0 ? ctm[5] - height : ctm[5], width, height });
+      }
+    }
+    return painted;
   });
 }
 
@@ -335,12 +407,147 @@ describe('renderOrderPdf', () => {
     });
   });
 
-  it('prints the order page link when one is given', async () => {
-    const url = `https://orders.example.jp/o/PO-20261128-0001?sig=${'a1b2c3'.repeat(30)}`;
-    const pdf = await renderOrderPdf(fixtureOrder(), { ...fonts, orderPageUrl: url });
-    const { text, totalPages } = await extractPdf(pdf);
-    expect(totalPages).toBe(1);
-    expect(squash(text.join(''))).toContain(url);
+  describe('with a supplier page link', () => {
+    const url =
+      'https://abc123defg.execute-api.ap-northeast-1.amazonaws.com/o/PO-20261128-0001.lz3k2a.AbCd_efGH-ij0123456789KLmnOPqrSTuvWXyz';
+    const POINTS_PER_MM = 72 / 25.4;
+    /** Fine-mode fax smears QR modules smaller than this together. */
+    const MIN_MODULE_MM = 0.5;
+    /** Modules across the printed code, quiet-zone margin of one module included. */
+    const modulesOf = (encoded: string) =>
+      QRCode.create(encoded, { errorCorrectionLevel: 'M' }).modules.size + 2;
+    const find = (page: TextItem[] | undefined, text: string) =>
+      (page ?? []).find((item) => item.str.includes(text));
+
+    let pdf: Buffer;
+    let extracted: ExtractedPdf;
+
+    beforeAll(async () => {
+      // Act
+      pdf = await renderOrderPdf({ ...fixtureOrder(), supplierPageUrl: url }, fonts);
+      extracted = await extractPdf(pdf);
+    });
+
+    it('embeds the QR code as a black-on-white image XObject, without a soft mask', () => {
+      const raw = pdf.toString('latin1');
+      expect(raw.match(/\/Subtype \/Image/g)).toHaveLength(1);
+      expect(raw).toContain('/ColorSpace /DeviceGray');
+      expect(raw).not.toContain('/SMask');
+      expect(paintedImages(pdf)[0]).toHaveLength(1);
+    });
+
+    it('prints it at least 25 mm wide, square, with modules a fax keeps apart', () => {
+      const [image] = paintedImages(pdf)[0] ?? [];
+      expect(image).toBeDefined();
+      const widthMm = (image?.width ?? 0) / POINTS_PER_MM;
+      expect(widthMm).toBeGreaterThanOrEqual(25);
+      expect(widthMm).toBeGreaterThanOrEqual(QR_MIN_SIZE_MM - 0.01);
+      expect(image?.height).toBeCloseTo(image?.width ?? 0, 3);
+      expect(widthMm / modulesOf(url)).toBeGreaterThanOrEqual(MIN_MODULE_MM);
+    });
+
+    it('puts it in the 備考 box, with the sentence beside it and the URL as text beneath', () => {
+      const page = extracted.items[0];
+      const [image] = paintedImages(pdf)[0] ?? [];
+      const notesLabel = find(page, '備考');
+      const closing = find(page, ORDER_FORM_CLOSING);
+      const caption = find(page, ORDER_FORM_QR_CAPTION);
+      const urlStart = find(page, 'https://abc123defg');
+      expect(image && notesLabel && closing && caption && urlStart).toBeTruthy();
+      const top = (image?.y ?? 0) + (image?.height ?? 0);
+      // Below the 備考 label, above the closing line that follows the box.
+      expect(top).toBeLessThan(notesLabel?.y ?? 0);
+      expect(image?.y).toBeGreaterThan(closing?.y ?? 0);
+      // The sentence to the right of the code, level with it; the URL under it.
+      expect(caption?.x).toBeGreaterThan((image?.x ?? 0) + (image?.width ?? 0));
+      expect(caption?.y).toBeLessThan(top);
+      expect(caption?.y).toBeGreaterThan(image?.y ?? 0);
+      expect(urlStart?.y).toBeLessThan(image?.y ?? 0);
+      expect(urlStart?.x).toBeCloseTo(image?.x ?? 0, 0);
+    });
+
+    it('prints the URL as extractable text and says what the code is for', () => {
+      const text = squash(extracted.text.join(''));
+      expect(text).toContain(url);
+      for (const sentence of [ORDER_FORM_QR_CAPTION, ...ORDER_FORM_QR_NOTES]) {
+        expect(text).toContain(squash(sentence));
+      }
+      expect(text).toContain(
+        squash('スマートフォンでQRコードを読み取ると、受注・納期をご回答いただけます'),
+      );
+    });
+
+    it('stays one page under 50 KB', () => {
+      expect(extracted.totalPages).toBe(1);
+      expect(pdf.length).toBeLessThan(ONE_PAGE_BUDGET_BYTES);
+    });
+
+    it('renders the same bytes for the same request', async () => {
+      const again = await renderOrderPdf({ ...fixtureOrder(), supplierPageUrl: url }, fonts);
+      expect(again.equals(pdf)).toBe(true);
+    });
+
+    it('grows the code for a long URL instead of shrinking its modules', async () => {
+      // Prepare
+      const long = `${url}${'Z'.repeat(300)}`;
+
+      // Act
+      const longPdf = await renderOrderPdf({ ...fixtureOrder(), supplierPageUrl: long }, fonts);
+      const { totalPages, text } = await extractPdf(longPdf);
+      const images = paintedImages(longPdf);
+
+      // Assess
+      const [image] = images[0] ?? [];
+      const widthMm = (image?.width ?? 0) / POINTS_PER_MM;
+      expect(widthMm).toBeGreaterThan(QR_MIN_SIZE_MM);
+      expect(widthMm / modulesOf(long)).toBeGreaterThanOrEqual(MIN_MODULE_MM);
+      expect(totalPages).toBe(1);
+      expect(squash(text.join(''))).toContain(long);
+      expect(longPdf.length).toBeLessThan(ONE_PAGE_BUDGET_BYTES);
+    });
+
+    it('keeps the code on page 1 when the lines run over several pages', async () => {
+      // Act
+      const longForm = await renderOrderPdf(
+        { ...fixtureOrder(), lines: manyLines(80), supplierPageUrl: url },
+        fonts,
+      );
+      const { items, text, totalPages } = await extractPdf(longForm);
+      const images = paintedImages(longForm);
+
+      // Assess: on page 1 only, below its last line and above the page's foot.
+      expect(totalPages).toBeGreaterThanOrEqual(2);
+      expect(images.map((page) => page.length)).toEqual([1, ...Array(totalPages - 1).fill(0)]);
+      const [image] = images[0] ?? [];
+      const rowsOnPageOne = (items[0] ?? []).filter((item) => /^SKU-\d+$/.test(item.str));
+      const lowestRow = Math.min(...rowsOnPageOne.map((item) => item.y));
+      expect((image?.y ?? 0) + (image?.height ?? 0)).toBeLessThan(lowestRow);
+      expect(image?.y).toBeGreaterThan(0);
+      expect(squash(text[0] ?? '')).toContain(url);
+      expect(squash(text[0] ?? '')).toContain(squash(ORDER_FORM_QR_CAPTION));
+      // Every line still printed once, and the notes still close the last page.
+      const all = text.join('\n');
+      for (const line of manyLines(80)) {
+        expect(all.match(new RegExp(`${line.sku}(?!\\d)`, 'g'))).toHaveLength(1);
+      }
+      expect(text.at(-1)).toContain(ORDER_FORM_END_MARK);
+      expect(squash(text.slice(1).join(''))).not.toContain(url);
+    });
+
+    it.each([
+      'javascript:alert(1)',
+      'http://api.example/o/PO-20261128-0001.x.sig',
+      'https://api.example/o/"><script>',
+    ])('prints neither code nor URL for a link that is not safe (%s)', async (unsafe) => {
+      const unsafePdf = await renderOrderPdf({ ...fixtureOrder(), supplierPageUrl: unsafe }, fonts);
+      expect(unsafePdf.toString('latin1')).not.toContain('/Subtype /Image');
+      expect(unsafePdf.equals(await renderOrderPdf(fixtureOrder(), fonts))).toBe(true);
+    });
+  });
+
+  it('has no image without a supplier page link', async () => {
+    const pdf = await renderOrderPdf(fixtureOrder(), fonts);
+    expect(pdf.toString('latin1')).not.toContain('/Subtype /Image');
   });
 
   it('rejects an order whose timestamp is not a date', async () => {
@@ -396,13 +603,23 @@ describe('order form content', () => {
     expect(addressSupplier('山田 太郎 様')).toBe('山田 太郎 様');
   });
 
-  it('leaves the reason out and adds the link only when given', () => {
+  it('leaves the reason out and keeps the supplier page link only when it is safe', () => {
     const request = fixtureOrder();
     const content = orderFormContent(request);
     expect(JSON.stringify(content)).not.toContain(request.reason);
-    expect(content.orderPageUrl).toBeUndefined();
-    expect(orderFormContent(request, ' https://x.example/o\n ').orderPageUrl).toBe(
-      'https://x.example/o',
-    );
+    expect(content.supplierPageUrl).toBeUndefined();
+    expect(
+      orderFormContent({ ...request, supplierPageUrl: 'https://x.example/o/PO-1.a.b' })
+        .supplierPageUrl,
+    ).toBe('https://x.example/o/PO-1.a.b');
+    expect(
+      orderFormContent({ ...request, supplierPageUrl: 'http://127.0.0.1:4010/o/PO-1.a.b' })
+        .supplierPageUrl,
+    ).toBe('http://127.0.0.1:4010/o/PO-1.a.b');
+    for (const unsafe of [' https://x.example/o\n ', 'javascript:alert(1)', 'http://x.example/o']) {
+      expect(orderFormContent({ ...request, supplierPageUrl: unsafe }).supplierPageUrl).toBe(
+        undefined,
+      );
+    }
   });
 });

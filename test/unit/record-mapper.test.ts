@@ -353,6 +353,7 @@ describe('referencedFieldCodes', () => {
         '発注番号',
         '発注日時',
         '発注理由',
+        '納品予定日',
       ].sort(),
     );
   });

@@ -16,7 +16,9 @@ import {
   type ItemRecord,
   type OrderSteps,
   type StoredOrder,
+  type SupplierAnswerEntry,
 } from '../../ports/bridge-store';
+import type { SupplierAnswer } from '../../supplier/supplier-answer';
 
 const decisionKinds = [
   'order',
@@ -68,6 +70,25 @@ const orderRequestSchema = z.object({
   supplierPageUrl: z.string().optional(),
 });
 
+const confirmedAnswerSchema = z.object({
+  kind: z.literal('confirmed'),
+  deliveryDate: z.string(),
+  note: z.string().optional(),
+});
+const partialAnswerSchema = z.object({
+  kind: z.literal('partial'),
+  deliveryDate: z.string(),
+  quantity: z.number(),
+  note: z.string(),
+});
+const declinedAnswerSchema = z.object({ kind: z.literal('declined'), reason: z.string() });
+const supplierAnswerSchema = z.discriminatedUnion('kind', [
+  confirmedAnswerSchema,
+  partialAnswerSchema,
+  declinedAnswerSchema,
+]);
+const supplierAnswerEntrySchema = z.object({ at: z.string(), answer: supplierAnswerSchema });
+
 const orderStepsSchema = z.object({
   emailSentAt: z.string().optional(),
   emailMessageId: z.string().optional(),
@@ -86,6 +107,9 @@ const orderStepsSchema = z.object({
   faxStatusAt: z.string().optional(),
   attentionAt: z.string().optional(),
   attentionReason: z.string().optional(),
+  supplierAnswer: supplierAnswerSchema.optional(),
+  supplierAnswerAt: z.string().optional(),
+  supplierAnswerHistory: z.array(supplierAnswerEntrySchema).optional(),
 });
 
 const emailChannelSchema = z.object({ kind: z.literal('email'), address: z.string() });
@@ -129,6 +153,9 @@ export const itemStateSchema = z.object({
 /** The attributes an order-number counter update returns. */
 export const counterSchema = z.object({ seq: z.number().int().positive() });
 
+/** The attributes a page request counter update returns. */
+export const pageRequestCountSchema = z.object({ count: z.number().int().positive() });
+
 /** Attributes every item has; used to find out which kind of item a query returned. */
 export const keySchema = z.object({ pk: z.string(), sk: z.string() });
 
@@ -164,6 +191,25 @@ const _schemasNameEveryDomainField: {
     ? true
     : false;
   faxOutcomes: Exclude<FaxOutcome, (typeof faxOutcomes)[number]> extends never ? true : false;
+  confirmedAnswer: SameKeys<
+    z.infer<typeof confirmedAnswerSchema>,
+    Extract<SupplierAnswer, { kind: 'confirmed' }>
+  >;
+  partialAnswer: SameKeys<
+    z.infer<typeof partialAnswerSchema>,
+    Extract<SupplierAnswer, { kind: 'partial' }>
+  >;
+  declinedAnswer: SameKeys<
+    z.infer<typeof declinedAnswerSchema>,
+    Extract<SupplierAnswer, { kind: 'declined' }>
+  >;
+  answerKinds: Exclude<
+    SupplierAnswer['kind'],
+    z.infer<typeof supplierAnswerSchema>['kind']
+  > extends never
+    ? true
+    : false;
+  answerEntry: SameKeys<z.infer<typeof supplierAnswerEntrySchema>, SupplierAnswerEntry>;
 } = {
   supplier: true,
   line: true,
@@ -177,6 +223,11 @@ const _schemasNameEveryDomainField: {
   state: true,
   decisionKinds: true,
   faxOutcomes: true,
+  confirmedAnswer: true,
+  partialAnswer: true,
+  declinedAnswer: true,
+  answerKinds: true,
+  answerEntry: true,
 };
 
 /** Thrown when a stored item does not have the shape this code writes. */

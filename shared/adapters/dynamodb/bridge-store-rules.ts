@@ -5,7 +5,12 @@
  * @module
  */
 import type { OrderChannel } from '../../domain/channels';
-import type { OrderStep, OrderSteps } from '../../ports/bridge-store';
+import {
+  SUPPLIER_ANSWER_HISTORY_LIMIT,
+  type OrderStep,
+  type OrderSteps,
+  type SupplierAnswerEntry,
+} from '../../ports/bridge-store';
 
 /** Days a processed-notification marker is kept before DynamoDB's TTL may remove it. */
 export const DEFAULT_PROCESSED_TTL_DAYS = 30;
@@ -19,6 +24,15 @@ export const DELETED_RECORD_REASON = 'kintone でレコードが削除されま�
 const ORDER_DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 const ORDER_SEQUENCE_DIGITS = 4;
 const SECONDS_PER_DAY = 86_400;
+/** Page nonces are random and URL-safe; anything else never was issued (and is not stored). */
+const PAGE_NONCE_PATTERN = /^[A-Za-z0-9_-]{16,128}$/;
+/** A rate window: a day, an hour or a minute, as the start of an ISO timestamp. */
+const RATE_WINDOW_PATTERN = /^\d{4}-\d{2}-\d{2}(T\d{2}(:\d{2})?)?$/;
+/**
+ * How long a rate counter is kept after its window starts. Windows are at most a day long and
+ * TTL deletion is lazy, so the counter outlives its window either way; two days is a margin.
+ */
+const RATE_COUNTER_TTL_SECONDS = 2 * SECONDS_PER_DAY;
 
 /** Thrown when a step is recorded for an order that was never created. */
 export class OrderNotFoundError extends Error {
@@ -111,7 +125,77 @@ export function orderStepFields(step: OrderStepsStep): OrderSteps {
       return { faxStatus: step.status, faxDetail: step.detail, faxStatusAt: step.at };
     case 'needs-attention':
       return { attentionAt: step.at, attentionReason: step.reason };
+    // The history is appended by each store: an append, not a field set.
+    case 'supplier-answer':
+      return { supplierAnswer: step.answer, supplierAnswerAt: step.at };
   }
+}
+
+/**
+ * The answer history with `entry` appended, keeping only the newest
+ * {@link SUPPLIER_ANSWER_HISTORY_LIMIT} entries.
+ *
+ * @example
+ * answerHistoryWith(undefined, { at, answer }); // [{ at, answer }]
+ */
+export function answerHistoryWith(
+  history: readonly SupplierAnswerEntry[] | undefined,
+  entry: SupplierAnswerEntry,
+): SupplierAnswerEntry[] {
+  return [...(history ?? []), entry].slice(-SUPPLIER_ANSWER_HISTORY_LIMIT);
+}
+
+/** True when `nonce` has the shape of a page nonce (so it may be used as part of a key). */
+export function isPageNonce(nonce: string): boolean {
+  return PAGE_NONCE_PATTERN.test(nonce);
+}
+
+/** Rejects a nonce that could not have come from a random generator (a caller bug). */
+export function assertPageNonce(nonce: string): void {
+  if (!isPageNonce(nonce)) {
+    throw new BridgeStoreInputError(
+      'A page nonce must be 16-128 URL-safe characters; generate it with randomBytes(16).toString("base64url").',
+    );
+  }
+}
+
+/** Rejects order numbers that cannot be part of a key ('#' separates key parts). */
+export function assertKeyOrderNumber(orderNumber: string): void {
+  if (orderNumber === '' || orderNumber.includes('#')) {
+    throw new BridgeStoreInputError(
+      `Order number "${orderNumber}" must be non-empty and contain no "#".`,
+    );
+  }
+}
+
+/** Epoch seconds of a date, as the TTL attribute and nonce expiries hold them. */
+export function epochSeconds(date: Date): number {
+  return Math.floor(date.getTime() / 1000);
+}
+
+/** True while a nonce that expires at `expiresAt` (epoch seconds) may still be used. */
+export function nonceIsLive(expiresAt: number, now: Date): boolean {
+  return expiresAt > epochSeconds(now);
+}
+
+/**
+ * Epoch seconds at which the counter of a rate window may expire.
+ *
+ * @example
+ * rateCounterExpiresAt('2026-11-29T07'); // 1796108400 (two days after 07:00 UTC)
+ */
+export function rateCounterExpiresAt(window: string): number {
+  const match = RATE_WINDOW_PATTERN.exec(window);
+  const start = match
+    ? Date.parse(`${window}${'T00:00:00'.slice(window.length - 10)}Z`)
+    : Number.NaN;
+  if (Number.isNaN(start)) {
+    throw new BridgeStoreInputError(
+      `Rate window "${window}" is not YYYY-MM-DD, YYYY-MM-DDTHH or YYYY-MM-DDTHH:MM (UTC); ` +
+        'use now.toISOString().slice(0, 13) for an hourly window.',
+    );
+  }
+  return Math.floor(start / 1000) + RATE_COUNTER_TTL_SECONDS;
 }
 
 /**

@@ -7,6 +7,8 @@
  * | Order                  | `ITEM#<appId>#<recordId>`     | `ORDER#<cycle:6>`   | the whole StoredOrder, orderNumber, gsi1pk `ORDER#<orderNumber>`, gsi1sk `ORDER` |
  * | Processed notification | `NOTIF#<notificationId>`      | `NOTIF`             | appId, recordId, revision, decision, at, expiresAt (TTL, epoch seconds) |
  * | Order number counter   | `COUNTER#<prefix>#<YYYYMMDD>` | `COUNTER`           | seq |
+ * | Order page nonce       | `NONCE#<nonce>`               | `NONCE`             | orderNumber, expiresAt (TTL) |
+ * | Order page rate count  | `RATE#<orderNumber>#<window>` | `RATE`              | count, expiresAt (TTL) |
  *
  * Why this shape:
  * - An item's state and orders share a partition, and `STATE` sorts after every `ORDER#...`,
@@ -16,6 +18,9 @@
  *   transaction (dynalite, the local stand-in, has none).
  * - GSI1 (gsi1pk/gsi1sk) is sparse: only orders carry it, so it can look an order up by number.
  * - `expiresAt` is the table's TTL attribute; markers only guard against replays for a while.
+ *   TTL deletion is lazy, so a nonce's expiry is also part of the condition that consumes it.
+ * - A nonce is used up by a conditional delete: of two concurrent posts with one nonce, exactly
+ *   one delete succeeds.
  *
  * @module
  */
@@ -26,6 +31,7 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import {
+  DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -33,19 +39,21 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { OrderChannel } from '../../domain/channels';
-import type {
-  BridgeStore,
-  CompletedNotification,
-  ItemKey,
-  ItemRecord,
-  LoadedItem,
-  OrderStep,
-  StoredOrder,
+import {
+  SUPPLIER_ANSWER_HISTORY_LIMIT,
+  type BridgeStore,
+  type CompletedNotification,
+  type ItemKey,
+  type ItemRecord,
+  type LoadedItem,
+  type OrderStep,
+  type StoredOrder,
 } from '../../ports/bridge-store';
 import {
   counterSchema,
   itemStateSchema,
   keySchema,
+  pageRequestCountSchema,
   parseBridgeItem,
   storedOrderSchema,
 } from './bridge-item-schemas';
@@ -53,14 +61,19 @@ import {
   DEFAULT_PROCESSED_TTL_DAYS,
   DELETED_RECORD_REASON,
   OrderNotFoundError,
+  assertKeyOrderNumber,
   assertOrderCycle,
   assertOrderNumberPrefix,
+  assertPageNonce,
   assertProcessedTtlDays,
   channelsWith,
+  epochSeconds,
   formatOrderNumber,
+  isPageNonce,
   orderNumberDay,
   orderStepFields,
   processedExpiresAt,
+  rateCounterExpiresAt,
 } from './bridge-store-rules';
 
 /** Name of the index that finds orders by order number (`gsi1pk` = `ORDER#<orderNumber>`). */
@@ -72,6 +85,8 @@ export const BRIDGE_TTL_ATTRIBUTE = 'expiresAt';
 const STATE_SK = 'STATE';
 const NOTIF_SK = 'NOTIF';
 const COUNTER_SK = 'COUNTER';
+const NONCE_SK = 'NONCE';
+const RATE_SK = 'RATE';
 const ORDER_GSI1_SK = 'ORDER';
 const CYCLE_DIGITS = 6;
 // Wide enough for a real table to become ACTIVE; dynalite with createTableMs 0 is instant.
@@ -219,6 +234,15 @@ export class DynamoDbBridgeStore implements BridgeStore {
     const names: Record<string, string> = { '#steps': 'steps' };
     const values: Record<string, unknown> = {};
     const assignments: string[] = [];
+    if (step.kind === 'supplier-answer') {
+      // Appending is atomic, so concurrent answers are all kept; trimming comes after.
+      names['#history'] = 'supplierAnswerHistory';
+      values[':entry'] = [{ at: step.at, answer: step.answer }];
+      values[':empty'] = [];
+      assignments.push(
+        '#steps.#history = list_append(if_not_exists(#steps.#history, :empty), :entry)',
+      );
+    }
     const removals: string[] = [];
     Object.entries(orderStepFields(step)).forEach(([field, value], index) => {
       names[`#f${index}`] = field;
@@ -243,13 +267,97 @@ export class DynamoDbBridgeStore implements BridgeStore {
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return parseBridgeItem(storedOrderSchema, Attributes, this.tableName);
+      const order = parseBridgeItem(storedOrderSchema, Attributes, this.tableName);
+      return step.kind === 'supplier-answer' ? this.trimAnswerHistory(key, order) : order;
     } catch (error) {
       if (isConditionalCheckFailed(error)) {
         throw new OrderNotFoundError(key.appId, key.recordId, cycle);
       }
       throw error;
     }
+  }
+
+  async issuePageNonce(orderNumber: string, nonce: string, expiresAt: number): Promise<void> {
+    assertPageNonce(nonce);
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          pk: noncePk(nonce),
+          sk: NONCE_SK,
+          orderNumber,
+          [BRIDGE_TTL_ATTRIBUTE]: expiresAt,
+        },
+      }),
+    );
+  }
+
+  async consumePageNonce(orderNumber: string, nonce: string, now: Date): Promise<boolean> {
+    // A nonce of any other shape was never issued; it must not become part of a key either.
+    if (!isPageNonce(nonce)) return false;
+    try {
+      await this.client.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { pk: noncePk(nonce), sk: NONCE_SK },
+          ConditionExpression: 'orderNumber = :orderNumber AND #expiresAt > :now',
+          ExpressionAttributeNames: { '#expiresAt': BRIDGE_TTL_ATTRIBUTE },
+          ExpressionAttributeValues: { ':orderNumber': orderNumber, ':now': epochSeconds(now) },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  async countPageRequest(orderNumber: string, window: string): Promise<number> {
+    assertKeyOrderNumber(orderNumber);
+    const expiresAt = rateCounterExpiresAt(window);
+    const { Attributes = {} } = await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: `RATE#${orderNumber}#${window}`, sk: RATE_SK },
+        UpdateExpression: 'SET #expiresAt = :expiresAt ADD #count :one',
+        ExpressionAttributeNames: { '#count': 'count', '#expiresAt': BRIDGE_TTL_ATTRIBUTE },
+        ExpressionAttributeValues: { ':one': 1, ':expiresAt': expiresAt },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return parseBridgeItem(pageRequestCountSchema, Attributes, this.tableName).count;
+  }
+
+  /**
+   * Drops the oldest answers beyond {@link SUPPLIER_ANSWER_HISTORY_LIMIT}, on condition that
+   * the history still has the length just written. When another answer was appended meanwhile
+   * the condition fails and that writer's own trim removes the excess instead: the last
+   * appender always trims, so the history converges to the limit.
+   */
+  private async trimAnswerHistory(key: ItemKey, order: StoredOrder): Promise<StoredOrder> {
+    const length = order.steps.supplierAnswerHistory?.length ?? 0;
+    const excess = length - SUPPLIER_ANSWER_HISTORY_LIMIT;
+    if (excess <= 0) return order;
+    const removals = Array.from({ length: excess }, (_, index) => `#steps.#history[${index}]`);
+    try {
+      const { Attributes = {} } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: itemPk(key), sk: orderSk(order.cycle) },
+          UpdateExpression: `REMOVE ${removals.join(', ')}`,
+          ConditionExpression: 'size(#steps.#history) = :length',
+          ExpressionAttributeNames: { '#steps': 'steps', '#history': 'supplierAnswerHistory' },
+          ExpressionAttributeValues: { ':length': length },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return parseBridgeItem(storedOrderSchema, Attributes, this.tableName);
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+    }
+    const current = await this.getOrder(key, order.cycle);
+    if (!current) throw new OrderNotFoundError(key.appId, key.recordId, order.cycle);
+    return current;
   }
 
   async closeOrder(
@@ -532,6 +640,10 @@ function orderSk(cycle: number): string {
 
 function notifPk(notificationId: string): string {
   return `NOTIF#${notificationId}`;
+}
+
+function noncePk(nonce: string): string {
+  return `NONCE#${nonce}`;
 }
 
 function errorName(error: unknown): string | undefined {

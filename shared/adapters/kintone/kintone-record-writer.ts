@@ -1,5 +1,6 @@
 import { KintoneRestAPIClient } from '@kintone/rest-api-client';
 import type { FieldValues, KintoneRecordWriter } from '../../ports/kintone-record-writer';
+import { withKintoneRetry, type KintoneRetryOptions } from './kintone-retry';
 
 /** Builds the official client for one app's API token. */
 export function createKintoneClient(baseUrl: string, apiToken: string): KintoneRestAPIClient {
@@ -8,27 +9,51 @@ export function createKintoneClient(baseUrl: string, apiToken: string): KintoneR
 
 /**
  * Writes the bridge's outcome through kintone's REST API, one client per app (each app has its
- * own API token, which may come from a cached secret: hence the asynchronous lookup). Errors
- * propagate: the dispatcher's queue retries the step that failed.
+ * own API token, which may come from a cached secret: hence the asynchronous lookup).
+ *
+ * Rate limits (429 GAIA_TO04), maintenance (503), gateway errors and dropped connections are
+ * retried here with backoff and jitter, within a Lambda's time (at most 7.5 s of waiting per
+ * call with the defaults); other errors, and those that outlast the retries, propagate: the
+ * dispatcher's queue retries the step that failed.
+ *
+ * @example
+ * const writer = new RestKintoneRecordWriter(kintoneClients(config, secrets, baseUrl), {
+ *   onRetry: ({ reason, attempt }) => logger.warn('kintone busy, retrying', { reason, attempt }),
+ * });
  */
 export class RestKintoneRecordWriter implements KintoneRecordWriter {
-  constructor(private readonly clientForApp: (appId: string) => Promise<KintoneRestAPIClient>) {}
+  constructor(
+    private readonly clientForApp: (appId: string) => Promise<KintoneRestAPIClient>,
+    private readonly retry: KintoneRetryOptions = {},
+  ) {}
 
   async updateFields(appId: string, recordId: string, values: FieldValues): Promise<void> {
     const record = Object.fromEntries(
       Object.entries(values).map(([code, value]) => [code, { value }]),
     );
-    // No revision: the bridge only touches its own fields, so a staff edit in between is kept.
     const client = await this.clientForApp(appId);
-    await client.record.updateRecord({ app: appId, id: recordId, record });
+    // No revision: the bridge only touches its own fields, so a staff edit in between is kept.
+    // Hence no revision conflict (GAIA_CO02) can happen here, and repeating the same values
+    // after a dropped connection is harmless. Writes that do send a revision must re-read the
+    // record on `isRevisionConflict(error)` instead of retrying as they are.
+    await withKintoneRetry(
+      () => client.record.updateRecord({ app: appId, id: recordId, record }),
+      this.retry,
+    );
   }
 
   async addComment(appId: string, recordId: string, text: string): Promise<void> {
     const client = await this.clientForApp(appId);
-    await client.record.addRecordComment({
-      app: appId,
-      record: recordId,
-      comment: { text },
-    });
+    // A 429 or 503 means kintone wrote nothing. After a dropped connection or a 504 the comment
+    // may already be there and appear twice: a duplicate note beats a lost one.
+    await withKintoneRetry(
+      () =>
+        client.record.addRecordComment({
+          app: appId,
+          record: recordId,
+          comment: { text },
+        }),
+      this.retry,
+    );
   }
 }

@@ -1,0 +1,125 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { createKintoneClient } from '../shared/adapters/kintone/kintone-record-writer';
+import { withKintoneRetry } from '../shared/adapters/kintone/kintone-retry';
+import type { Env } from '../shared/config/env';
+import { ConfigError, loadConfigFile, resolveSecret } from '../shared/config/load-config';
+import type { AppConfig, BridgeConfig } from '../shared/config/schema';
+import { formatFindings, hasErrors, runDoctor } from '../shared/kintone/doctor';
+
+const USAGE = `Checks a configuration against the kintone app: mapped fields exist and have usable
+types, write-back fields are writable, the API token can read and edit records.
+
+  npm run doctor -- --config FILE [--base-url URL] [--app ID]
+  npm run doctor -- --config FILE --local [--data-dir .data] [--app ID]
+
+API tokens are read from the environment variables the config names ({"env": NAME}).
+--base-url defaults to KINTONE_BASE_URL. --local checks against the local kintone of
+npm start, with its URL and tokens from .data/local.json and .data/local-secrets.json.
+Exits with 1 when any error is found.`;
+
+/** What `npm start` leaves for scripts in `.data/local.json` (only the keys used here). */
+const localUrlsSchema = z.object({
+  kintoneBaseUrl: z.string().min(1),
+  kintoneAppId: z.string().min(1),
+  kintoneApiToken: z.string().min(1).optional(),
+});
+const localSecretsSchema = z.record(z.string(), z.string());
+
+function fail(message: string, code = 2): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(code);
+}
+
+function readJson<T>(path: string, schema: z.ZodType<T>, hint: string): T {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return fail(`cannot read ${path}: ${hint}`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    return fail(`${path} is not valid JSON (${(error as Error).message}): ${hint}`);
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) fail(`${path} is not what npm start writes: ${parsed.error.message}`);
+  return parsed.data;
+}
+
+interface Target {
+  baseUrl: string;
+  env: Env;
+  /** API tokens that win over the config's references, by app id. */
+  tokens: Record<string, string>;
+}
+
+function localTarget(dataDir: string): Target {
+  const hint = 'start the local stack first (npm start)';
+  const urls = readJson(join(dataDir, 'local.json'), localUrlsSchema, hint);
+  const stored = readJson(join(dataDir, 'local-secrets.json'), localSecretsSchema, hint);
+  return {
+    baseUrl: urls.kintoneBaseUrl,
+    // As npm start resolves them: a variable set in the environment wins over a stored one.
+    env: { ...stored, ...process.env },
+    tokens: urls.kintoneApiToken ? { [urls.kintoneAppId]: urls.kintoneApiToken } : {},
+  };
+}
+
+function loadConfigOrFail(path: string): BridgeConfig {
+  try {
+    return loadConfigFile(path);
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message, 1);
+    throw error;
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      config: { type: 'string' },
+      'base-url': { type: 'string' },
+      app: { type: 'string', multiple: true },
+      local: { type: 'boolean', default: false },
+      'data-dir': { type: 'string', default: '.data' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  if (!values.config) fail(`--config is required\n\n${USAGE}`);
+
+  const config = loadConfigOrFail(values.config);
+
+  const target: Target = values.local
+    ? localTarget(values['data-dir'])
+    : { baseUrl: process.env.KINTONE_BASE_URL?.trim() ?? '', env: process.env, tokens: {} };
+  const baseUrl = values['base-url']?.trim() || target.baseUrl;
+  if (!baseUrl) fail(`give --base-url (or set KINTONE_BASE_URL), or use --local\n\n${USAGE}`);
+
+  const clientFor = (app: AppConfig) =>
+    createKintoneClient(
+      baseUrl,
+      target.tokens[app.appId] ??
+        resolveSecret(app.apiToken, target.env, `apps[app ${app.appId}].apiToken`),
+    );
+  process.stdout.write(`checking ${values.config} against ${baseUrl}\n\n`);
+  const findings = await runDoctor(config, clientFor, {
+    ...(values.app ? { apps: values.app } : {}),
+    // A doctor run waits at most a few seconds for a busy kintone before reporting it.
+    call: (request) => withKintoneRetry(request, { attempts: 3 }),
+  });
+  process.stdout.write(formatFindings(findings, config));
+  process.exitCode = hasErrors(findings) ? 1 : 0;
+}
+
+main().catch((error: unknown) => {
+  fail(error instanceof Error ? (error.stack ?? error.message) : String(error), 1);
+});

@@ -1,0 +1,526 @@
+import { KintoneRestAPIClient, KintoneRestAPIError } from '@kintone/rest-api-client';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { withKintoneRetry } from '../../shared/adapters/kintone/kintone-retry';
+import { parseConfig, resolveSecret } from '../../shared/config/load-config';
+import type { AppConfig, BridgeConfig } from '../../shared/config/schema';
+import {
+  formatFindings,
+  hasErrors,
+  runDoctor,
+  type DoctorKintoneClient,
+  type Finding,
+  type FormFieldProperty,
+} from '../../shared/kintone/doctor';
+import { demoInventoryApp } from '../../local/kintone/demo-app';
+import {
+  startLocalKintone,
+  type LocalAppDefinition,
+  type LocalKintone,
+} from '../../local/kintone/local-kintone';
+import { DEMO_CONFIG_PATH, loadDemoConfigJson } from '../fixtures/kintone-webhooks';
+
+const APP = demoInventoryApp.appId;
+const TOKEN = 'doctor-test-token';
+
+type AppJson = Record<string, unknown> & {
+  fields: Record<string, string>;
+  writeBack: Record<string, string>;
+  statuses: Record<string, unknown>;
+};
+
+/** config/demo.json with its app changed by `edit`. */
+function demoConfig(edit: (app: AppJson, config: Record<string, unknown>) => void = () => {}) {
+  const json = loadDemoConfigJson();
+  const [app] = json.apps as AppJson[];
+  if (app === undefined) throw new Error('config/demo.json has no app');
+  edit(app, json);
+  return parseConfig(json, 'test config');
+}
+
+const problems = (findings: Finding[]) => findings.filter((finding) => finding.level !== 'ok');
+
+describe('config doctor against the local kintone', () => {
+  let kintone: LocalKintone;
+
+  const start = async (app: LocalAppDefinition = demoInventoryApp) => {
+    kintone = await startLocalKintone({ apps: [app], apiTokens: { [app.appId]: [TOKEN] } });
+  };
+  const clientWith = (apiToken: string) => (): KintoneRestAPIClient =>
+    new KintoneRestAPIClient({ baseUrl: kintone.baseUrl, auth: { apiToken } });
+  const doctor = (config: BridgeConfig, apiToken = TOKEN) =>
+    runDoctor(config, clientWith(apiToken));
+
+  afterEach(async () => {
+    await kintone?.close();
+  });
+
+  it('finds no problem with config/demo.json on the demo app, in three calls', async () => {
+    // Prepare
+    await start();
+
+    // Act
+    const findings = await doctor(demoConfig());
+
+    // Assess
+    expect(problems(findings)).toEqual([]);
+    expect(findings.map((finding) => finding.message)).toEqual(
+      expect.arrayContaining([
+        'the API token can read the form of app 12',
+        'the API token can view records of app 12',
+        'the API token can edit records of app 12',
+        '"在庫数" (fields.onHand) is NUMBER',
+        '"発注状況" (writeBack.status) is DROP_DOWN',
+      ]),
+    );
+    expect(
+      kintone.requestLog().map((call) => `${call.method} ${call.path} ${call.status}`),
+    ).toEqual([
+      'GET /k/v1/app/form/fields.json 200',
+      'GET /k/v1/records.json 200',
+      'PUT /k/v1/record.json 404',
+    ]);
+    expect(kintone.records(APP).map((record) => record.$revision?.value)).toEqual(
+      demoInventoryApp.seed?.map(() => '1'),
+    );
+  });
+
+  it('names a mapped field the app does not have', async () => {
+    // Prepare
+    await start();
+    const config = demoConfig((app) => {
+      app.fields.reserved = '引当';
+    });
+
+    // Act
+    const findings = await doctor(config);
+
+    // Assess
+    expect(problems(findings)).toEqual([
+      {
+        level: 'error',
+        app: APP,
+        field: '引当',
+        message: '"引当" (fields.reserved): the app has no field with this code',
+        fix: expect.stringContaining('Field code'),
+      },
+    ]);
+  });
+
+  it('suggests the field code when the config holds a field label', async () => {
+    // Prepare
+    const { 引当数: reserved, ...fields } = demoInventoryApp.fields;
+    if (reserved === undefined) throw new Error('the demo app has no 引当数');
+    await start({ ...demoInventoryApp, fields: { ...fields, reserved_qty: reserved } });
+
+    // Act
+    const findings = await doctor(demoConfig());
+
+    // Assess
+    expect(problems(findings)).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        field: '引当数',
+        fix: expect.stringContaining('set fields.reserved to "reserved_qty"'),
+      }),
+    ]);
+  });
+
+  it('refuses a quantity mapped to a DATE field', async () => {
+    // Prepare
+    await start();
+    const config = demoConfig((app) => {
+      app.fields.onHand = 'スヌーズ期限';
+    });
+
+    // Act
+    const findings = await doctor(config);
+
+    // Assess
+    expect(problems(findings)).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        field: 'スヌーズ期限',
+        message: '"スヌーズ期限" (fields.onHand) is DATE; the bridge needs Number (数値)',
+      }),
+    ]);
+    expect(hasErrors(findings)).toBe(true);
+  });
+
+  it('warns about a quantity in a text field, without an error', async () => {
+    // Prepare
+    await start();
+    const config = demoConfig((app) => {
+      app.fields.reorderPoint = '単位';
+    });
+
+    // Act
+    const findings = await doctor(config);
+
+    // Assess
+    expect(problems(findings)).toEqual([
+      expect.objectContaining({
+        level: 'warning',
+        field: '単位',
+        message:
+          '"単位" (fields.reorderPoint) is SINGLE_LINE_TEXT: non-numeric values become "要確認"',
+      }),
+    ]);
+    expect(hasErrors(findings)).toBe(false);
+  });
+
+  it('names a status value that is not among the drop-down options', async () => {
+    // Prepare
+    await start();
+    const config = demoConfig((app) => {
+      app.statuses.failed = '電話待ち';
+    });
+
+    // Act
+    const findings = await doctor(config);
+
+    // Assess
+    expect(problems(findings)).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        field: '発注状況',
+        message: expect.stringContaining('option "電話待ち" (statuses.failed) is not among'),
+        fix: expect.stringContaining('Add the option "電話待ち" to "発注状況"'),
+      }),
+    ]);
+  });
+
+  it('checks the answer statuses once the supplier page is configured', async () => {
+    // Prepare
+    await start();
+    const withPage = demoConfig((_app, json) => {
+      json.supplierPage = { signingKey: { env: 'ORDER_LINK_SIGNING_KEY' } };
+    });
+    const withUnknownAnswerStatus = demoConfig((app, json) => {
+      json.supplierPage = { signingKey: { env: 'ORDER_LINK_SIGNING_KEY' } };
+      app.statuses = { ...app.statuses, confirmed: '受注済み' };
+    });
+    const withoutPage = demoConfig((app, json) => {
+      delete json.supplierPage;
+      app.statuses = { ...app.statuses, confirmed: '受注済み' };
+    });
+
+    // Act
+    const findings = await doctor(withPage);
+    const unknown = await doctor(withUnknownAnswerStatus);
+    const unchecked = await doctor(withoutPage);
+
+    // Assess: the demo app has the answer options; a value it lacks is named, and the answer
+    // statuses are not checked at all without a supplier page.
+    expect(problems(findings)).toEqual([]);
+    expect(problems(unknown).map((finding) => finding.message)).toEqual([
+      expect.stringContaining('option "受注済み" (statuses.confirmed)'),
+    ]);
+    expect(problems(unchecked)).toEqual([]);
+  });
+
+  it('refuses a write-back field kintone maintains itself', async () => {
+    // Prepare
+    await start();
+    const config = demoConfig((app) => {
+      app.writeBack.orderNumber = 'レコード番号';
+    });
+
+    // Act
+    const findings = await doctor(config);
+
+    // Assess
+    expect(problems(findings)).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        field: 'レコード番号',
+        message:
+          '"レコード番号" (writeBack.orderNumber) cannot be written by the bridge: kintone sets RECORD_NUMBER fields itself',
+      }),
+    ]);
+  });
+
+  it('reports a wrong API token, and stops there', async () => {
+    // Prepare
+    await start();
+
+    // Act
+    const findings = await doctor(demoConfig(), 'not-the-token');
+
+    // Assess
+    expect(findings).toEqual([
+      {
+        level: 'error',
+        app: APP,
+        message: expect.stringContaining('kintone does not accept the API token of app 12'),
+        fix: expect.stringContaining('KINTONE_API_TOKEN_APP_12'),
+      },
+    ]);
+    expect(findings[0]?.message).toContain('GAIA_IA02');
+    expect(kintone.requestLog()).toHaveLength(1);
+  });
+
+  it('reports an API token missing from the environment, naming the variable', async () => {
+    // Prepare
+    await start();
+    const config = demoConfig();
+    const fromEmptyEnv = (app: AppConfig) =>
+      clientWith(resolveSecret(app.apiToken, {}, `apps[app ${app.appId}].apiToken`))();
+
+    // Act
+    const findings = await runDoctor(config, fromEmptyEnv);
+
+    // Assess
+    expect(findings).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        message: expect.stringContaining(
+          'environment variable KINTONE_API_TOKEN_APP_12 is not set',
+        ),
+      }),
+    ]);
+    expect(kintone.requestLog()).toEqual([]);
+  });
+
+  it('reports an app id the kintone does not have', async () => {
+    // Prepare
+    await start();
+    const config = demoConfig((app) => {
+      app.appId = '77';
+    });
+
+    // Act
+    const findings = await doctor(config);
+
+    // Assess
+    expect(findings).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        app: '77',
+        message: expect.stringContaining('app 77 does not exist'),
+      }),
+    ]);
+  });
+
+  it('retries through a busy kintone when given a retrying call', async () => {
+    // Prepare
+    await start();
+    kintone.injectFailures({ status: 429, times: 1 });
+    kintone.injectFailures({ status: 503, times: 1 });
+    const retrying = <T>(request: () => Promise<T>) =>
+      withKintoneRetry(request, { sleep: async () => undefined });
+
+    // Act
+    const findings = await runDoctor(demoConfig(), clientWith(TOKEN), { call: retrying });
+
+    // Assess
+    expect(problems(findings)).toEqual([]);
+    expect(kintone.requestLog().map((call) => call.status)).toEqual([429, 503, 200, 200, 404]);
+  });
+});
+
+describe('config doctor on forms the local kintone cannot serve', () => {
+  let kintone: LocalKintone;
+  let real: KintoneRestAPIClient;
+
+  beforeEach(async () => {
+    kintone = await startLocalKintone({
+      apps: [demoInventoryApp],
+      apiTokens: { [APP]: [TOKEN] },
+    });
+    real = new KintoneRestAPIClient({ baseUrl: kintone.baseUrl, auth: { apiToken: TOKEN } });
+  });
+
+  afterEach(async () => {
+    await kintone.close();
+  });
+
+  /** The real client, with the form changed by `edit` and the update probe's answer replaced. */
+  function withForm(
+    edit: (properties: Record<string, FormFieldProperty>) => void,
+    updateRecord: DoctorKintoneClient['record']['updateRecord'] = (params) =>
+      real.record.updateRecord(params),
+  ): DoctorKintoneClient {
+    return {
+      app: {
+        getFormFields: async (params) => {
+          const { properties } = await real.app.getFormFields(params);
+          const copy: Record<string, FormFieldProperty> = { ...properties };
+          edit(copy);
+          return { properties: copy };
+        },
+      },
+      record: { getRecords: (params) => real.record.getRecords(params), updateRecord },
+    };
+  }
+
+  it('refuses write-back fields that are calculated or filled by a lookup', async () => {
+    // Prepare
+    const client = withForm((properties) => {
+      properties.発注番号 = { type: 'CALC', code: '発注番号', label: '発注番号', format: 'NUMBER' };
+      properties.仕入先コード = {
+        type: 'SINGLE_LINE_TEXT',
+        code: '仕入先コード',
+        label: '仕入先コード',
+        lookup: { fieldMappings: [{ field: '発注理由' }, { field: '仕入先名' }] },
+      };
+    });
+
+    // Act
+    const findings = await runDoctor(demoConfig(), () => client);
+
+    // Assess
+    expect(problems(findings).map((finding) => [finding.level, finding.message])).toEqual([
+      [
+        'error',
+        '"発注番号" (writeBack.orderNumber) cannot be written by the bridge: it is a calculated field',
+      ],
+      [
+        'error',
+        '"発注理由" (writeBack.reason) cannot be written by the bridge: the lookup "仕入先コード" copies its value into it',
+      ],
+    ]);
+  });
+
+  it('accepts a calculated quantity, and warns when it is shown as a date', async () => {
+    // Prepare
+    const client = withForm((properties) => {
+      properties.在庫数 = { type: 'CALC', code: '在庫数', label: '在庫数', format: 'NUMBER_DIGIT' };
+      properties.発注残 = { type: 'CALC', code: '発注残', label: '発注残', format: 'DATE' };
+    });
+
+    // Act
+    const findings = await runDoctor(demoConfig(), () => client);
+
+    // Assess
+    expect(problems(findings)).toEqual([
+      expect.objectContaining({
+        level: 'warning',
+        field: '発注残',
+        message: '"発注残" (fields.onOrder) is a calculated field shown as DATE, not as a number',
+      }),
+    ]);
+  });
+
+  it('reports a token without edit permission from the CB_NO02 answer to the update probe', async () => {
+    // Prepare: kintone answers 403 CB_NO02 before looking the record up.
+    const client = withForm(
+      () => undefined,
+      async () => {
+        throw new KintoneRestAPIError({
+          status: 403,
+          statusText: 'Forbidden',
+          headers: {},
+          data: { id: 'x', code: 'CB_NO02', message: 'No privilege to proceed.' },
+        });
+      },
+    );
+
+    // Act
+    const findings = await runDoctor(demoConfig(), () => client);
+
+    // Assess
+    expect(problems(findings)).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        message: expect.stringContaining('the API token of app 12 may not edit records'),
+        fix: expect.stringContaining('Edit records (レコード編集)'),
+      }),
+    ]);
+  });
+
+  it('formats findings as a list with the fix under each problem', async () => {
+    // Prepare
+    const config = demoConfig((app) => {
+      app.fields.onHand = 'スヌーズ期限';
+    });
+
+    // Act
+    const text = formatFindings(await runDoctor(config, () => real), config);
+
+    // Assess
+    const lines = text.split('\n');
+    expect(lines[0]).toBe('app 12 (在庫管理)');
+    expect(lines[1]).toBe(
+      '  ERROR   "スヌーズ期限" (fields.onHand) is DATE; the bridge needs Number (数値)',
+    );
+    expect(lines[2]).toMatch(/^ {10}fix: Map fields\.onHand to a Number \(数値\) field/);
+    expect(text).toMatch(/\n1 error\(s\), 0 warning\(s\), \d+ ok\n$/);
+  });
+});
+
+describe('npm run doctor', () => {
+  let kintone: LocalKintone;
+  let dataDir: string;
+
+  beforeEach(async () => {
+    kintone = await startLocalKintone({ apps: [demoInventoryApp], apiTokens: { [APP]: [TOKEN] } });
+    dataDir = mkdtempSync(join(tmpdir(), 'doctor-'));
+  });
+
+  afterEach(async () => {
+    await kintone.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  /** Runs scripts/doctor.ts as `npm run doctor` does; resolves with its exit code and output. */
+  function runScript(args: string[], env: Record<string, string>) {
+    return new Promise<{ code: number; stdout: string }>((resolve) => {
+      execFile(
+        join(process.cwd(), 'node_modules', '.bin', 'tsx'),
+        ['scripts/doctor.ts', ...args],
+        { cwd: process.cwd(), env: { PATH: process.env.PATH ?? '', ...env } },
+        (error, stdout) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout }),
+      );
+    });
+  }
+
+  it('exits 0 for config/demo.json with the token from the environment', async () => {
+    // Act
+    const result = await runScript(['--config', DEMO_CONFIG_PATH, '--base-url', kintone.baseUrl], {
+      KINTONE_API_TOKEN_APP_12: TOKEN,
+    });
+
+    // Assess
+    expect(result.stdout).toContain('0 error(s), 0 warning(s)');
+    expect(result.code).toBe(0);
+  });
+
+  it('exits 1 with the fix when the token is wrong', async () => {
+    // Act
+    const result = await runScript(['--config', DEMO_CONFIG_PATH], {
+      KINTONE_BASE_URL: kintone.baseUrl,
+      KINTONE_API_TOKEN_APP_12: 'wrong',
+    });
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('ERROR   kintone does not accept the API token of app 12');
+    expect(result.stdout).toContain('fix: In kintone open app 12');
+  });
+
+  it('uses the URL and tokens npm start leaves in the data directory with --local', async () => {
+    // Prepare
+    writeFileSync(
+      join(dataDir, 'local.json'),
+      JSON.stringify({
+        kintoneBaseUrl: kintone.baseUrl,
+        kintoneAppId: APP,
+        kintoneApiToken: TOKEN,
+      }),
+    );
+    writeFileSync(join(dataDir, 'local-secrets.json'), JSON.stringify({}));
+
+    // Act
+    const result = await runScript(
+      ['--config', DEMO_CONFIG_PATH, '--local', '--data-dir', dataDir],
+      {},
+    );
+
+    // Assess
+    expect(result.stdout).toContain(`against ${kintone.baseUrl}`);
+    expect(result.code).toBe(0);
+  });
+});

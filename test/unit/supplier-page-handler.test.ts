@@ -1,0 +1,691 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import {
+  createSupplierPageHandler,
+  MAX_ANSWERS_PER_HOUR,
+  MAX_FORM_BYTES,
+  type SupplierPageHandler,
+} from '../../functions/supplier-page/handler';
+import { loadConfigFile } from '../../shared/config/load-config';
+import type { StoredOrder } from '../../shared/ports/bridge-store';
+import { signOrderLink } from '../../shared/supplier/order-link';
+import { pageText } from '../../shared/supplier/page-text';
+import { supplierIdentity } from '../../shared/supplier/supplier-answer';
+import { CapturingLogger } from '../fakes/capturing-logger';
+import { InMemoryBridgeStore } from '../fakes/in-memory-bridge-store';
+import { RecordingKintoneRecordWriter } from '../fakes/recording-kintone-writer';
+import { lambdaContext } from '../support/api-gateway';
+
+const SIGNING_KEY = 'order-link-signing-key-for-tests-0123456789';
+const ORDER_NUMBER = 'PO-20261128-0001';
+const KEY = { appId: '12', recordId: '7' };
+/** 16:10 in Tokyo on 2026-11-29; "today" for the form is 2026-11-29. */
+const NOW = new Date('2026-11-29T07:10:00.000Z');
+const NOW_ISO = NOW.toISOString();
+const NOW_SECONDS = NOW.getTime() / 1000;
+const LINK_EXPIRES_AT = NOW_SECONDS + 30 * 86_400;
+const SUPPLIER = {
+  code: 'S-001',
+  name: '株式会社サンプル文具',
+  email: 'order@sample-bungu.example.jp',
+};
+const FORM = 'application/x-www-form-urlencoded';
+const CONFIRM = { action: 'confirm', deliveryDate: '2026-12-03' };
+const PARTIAL = {
+  action: 'partial',
+  partialDeliveryDate: '2026-12-04',
+  quantity: '48',
+  note: '残りは12月中旬に納品します',
+};
+
+function order(overrides: Partial<StoredOrder> = {}): StoredOrder {
+  return {
+    ...KEY,
+    cycle: 1,
+    status: 'open',
+    channels: [{ kind: 'email', address: SUPPLIER.email }],
+    request: {
+      orderNumber: ORDER_NUMBER,
+      orderedAt: '2026-11-28T02:15:00.000Z',
+      orderDate: '2026-11-28',
+      desiredDeliveryDate: '2026-12-01',
+      supplier: SUPPLIER,
+      lines: [{ sku: 'A-100', name: 'ボールペン 黒 0.5mm', quantity: 84, unit: '本' }],
+      company: {
+        name: '株式会社デモ商事',
+        address: '東京都千代田区丸の内1-1-1',
+        phone: '03-0000-1111',
+        email: 'purchasing@demo-shoji.example.jp',
+      },
+      reason: '在庫数 18 ≤ 発注点 20',
+    },
+    reflectedInKintone: false,
+    createdAt: '2026-11-28T02:15:00.000Z',
+    createdByNotificationId: 'n-1',
+    steps: { emailSentAt: '2026-11-28T02:15:01.000Z', writtenBackAt: '2026-11-28T02:15:02.000Z' },
+    ...overrides,
+  };
+}
+
+function tokenFor(
+  claims: Partial<{ orderNumber: string; supplier: string; expiresAt: number }> = {},
+  key = SIGNING_KEY,
+): string {
+  return signOrderLink(
+    {
+      orderNumber: ORDER_NUMBER,
+      supplier: supplierIdentity(SUPPLIER),
+      expiresAt: LINK_EXPIRES_AT,
+      ...claims,
+    },
+    key,
+  );
+}
+
+interface PageEventOptions {
+  method?: 'GET' | 'POST';
+  query?: Record<string, string>;
+  body?: string;
+  contentType?: string;
+  /** Leave out pathParameters, as a route without a parameter would. */
+  rawPathOnly?: boolean;
+}
+
+/** An HTTP API (payload 2.0) event for `GET|POST /o/{token}`. */
+function pageEvent(token: string, options: PageEventOptions = {}): APIGatewayProxyEventV2 {
+  const method = options.method ?? 'GET';
+  const rawQueryString = new URLSearchParams(options.query ?? {}).toString();
+  return {
+    version: '2.0',
+    routeKey: `${method} /o/{token}`,
+    rawPath: `/o/${token}`,
+    rawQueryString,
+    headers: {
+      accept: 'text/html',
+      host: 'abc123def4.execute-api.ap-northeast-1.amazonaws.com',
+      'user-agent': 'Mozilla/5.0',
+      ...(options.body !== undefined ? { 'content-type': options.contentType ?? FORM } : {}),
+    },
+    ...(options.query ? { queryStringParameters: options.query } : {}),
+    ...(options.rawPathOnly ? {} : { pathParameters: { token } }),
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'abc123def4',
+      domainName: 'abc123def4.execute-api.ap-northeast-1.amazonaws.com',
+      domainPrefix: 'abc123def4',
+      http: {
+        method,
+        path: `/o/${token}`,
+        protocol: 'HTTP/1.1',
+        sourceIp: '203.0.113.10',
+        userAgent: 'Mozilla/5.0',
+      },
+      requestId: 'Cj3kTgXYtjMEJ2g=',
+      routeKey: `${method} /o/{token}`,
+      stage: '$default',
+      time: '29/Nov/2026:07:10:00 +0000',
+      timeEpoch: NOW.getTime(),
+    },
+    ...(options.body !== undefined ? { body: options.body } : {}),
+    isBase64Encoded: false,
+  };
+}
+
+interface Harness {
+  handler: SupplierPageHandler;
+  store: InMemoryBridgeStore;
+  kintone: RecordingKintoneRecordWriter;
+  logger: CapturingLogger;
+  token: string;
+  /** Opens the page and returns the form's nonce. */
+  open(query?: Record<string, string>): Promise<string>;
+  /** Posts the fields with a fresh nonce from a GET of the page. */
+  answer(fields: Record<string, string>, query?: Record<string, string>): Promise<Response>;
+  post(fields: Record<string, string>, query?: Record<string, string>): Promise<Response>;
+  storedOrder(): Promise<StoredOrder | undefined>;
+}
+
+type Response = APIGatewayProxyStructuredResultV2 & { headers: Record<string, string> };
+
+async function harness(stored: StoredOrder = order()): Promise<Harness> {
+  // Prepare
+  const store = new InMemoryBridgeStore();
+  await store.createOrder(stored);
+  const kintone = new RecordingKintoneRecordWriter();
+  const logger = new CapturingLogger({ serviceName: 'supplier-page-test', logLevel: 'DEBUG' });
+  const handler = createSupplierPageHandler({
+    config: loadConfigFile('config/demo.json'),
+    store,
+    kintone,
+    logger,
+    now: () => new Date(NOW),
+    signingKey: async () => SIGNING_KEY,
+  });
+  const token = tokenFor();
+  const invoke = async (event: APIGatewayProxyEventV2) =>
+    (await handler(event, lambdaContext)) as Response;
+  const post = (fields: Record<string, string>, query?: Record<string, string>) =>
+    invoke(
+      pageEvent(token, {
+        method: 'POST',
+        body: new URLSearchParams(fields).toString(),
+        ...(query ? { query } : {}),
+      }),
+    );
+  const open = async (query?: Record<string, string>) =>
+    formNonceOf(await invoke(pageEvent(token, query ? { query } : {})));
+  return {
+    handler,
+    store,
+    kintone,
+    logger,
+    token,
+    open,
+    post,
+    answer: async (fields, query) => post({ ...fields, nonce: await open(query) }, query),
+    storedOrder: () => store.findOrderByNumber(ORDER_NUMBER),
+  };
+}
+
+async function call(handler: SupplierPageHandler, event: APIGatewayProxyEventV2) {
+  return (await handler(event, lambdaContext)) as Response;
+}
+
+function bodyOf(response: APIGatewayProxyStructuredResultV2): string {
+  return String(response.body ?? '');
+}
+
+function formNonceOf(response: APIGatewayProxyStructuredResultV2): string {
+  const nonce = /name="nonce" value="([^"]+)"/.exec(bodyOf(response))?.[1];
+  if (nonce === undefined) throw new Error(`no form nonce in the page:\n${bodyOf(response)}`);
+  return nonce;
+}
+
+function cspNonceOf(response: Response): string {
+  const nonce = /style-src 'nonce-([^']+)'/.exec(response.headers['content-security-policy'] ?? '');
+  if (!nonce?.[1]) throw new Error('no CSP nonce');
+  return nonce[1];
+}
+
+/** The headers every response of the page must carry, for the response's own CSP nonce. */
+function securityHeaders(cspNonce: string): Record<string, string> {
+  return {
+    'content-security-policy': `default-src 'none'; style-src 'nonce-${cspNonce}'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
+    'referrer-policy': 'no-referrer',
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    'cache-control': 'no-store',
+    'content-type': 'text/html; charset=utf-8',
+    'strict-transport-security': 'max-age=31536000; includeSubDomains',
+  };
+}
+
+function expectSecurityHeaders(response: Response): void {
+  expect(response.headers).toEqual(expect.objectContaining(securityHeaders(cspNonceOf(response))));
+}
+
+describe('GET /o/{token}', () => {
+  it('renders the order with a form, a fresh nonce and the security headers', async () => {
+    // Prepare
+    const page = await harness();
+
+    // Act
+    const response = await call(page.handler, pageEvent(page.token));
+
+    // Assess
+    expect(response.statusCode).toBe(200);
+    const cspNonce = cspNonceOf(response);
+    expect(response.headers).toEqual(securityHeaders(cspNonce));
+    expect(cspNonce).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    const html = bodyOf(response);
+    expect(html).toContain(`<style nonce="${cspNonce}">`);
+    expect(html).toContain('<html lang="ja">');
+    expect(html).toContain(ORDER_NUMBER);
+    expect(html).toContain(`<form method="post" action="./${page.token}"`);
+    expect(html).toContain(`href="./${page.token}?lang=en"`);
+    const formNonce = formNonceOf(response);
+    expect(formNonce).not.toBe(cspNonce);
+    expect(page.store.pageNonces()).toEqual([
+      { nonce: formNonce, orderNumber: ORDER_NUMBER, expiresAt: NOW_SECONDS + 2 * 3600 },
+    ]);
+  });
+
+  it('switches to English with ?lang=en and links back to Japanese', async () => {
+    // Prepare
+    const page = await harness();
+
+    // Act
+    const response = await call(page.handler, pageEvent(page.token, { query: { lang: 'en' } }));
+
+    // Assess
+    const html = bodyOf(response);
+    expect(response.statusCode).toBe(200);
+    expect(html).toContain('<html lang="en">');
+    expect(html).toContain(pageText('en').orderTitle);
+    expect(html).toContain(`action="./${page.token}?lang=en"`);
+    expect(html).toContain(`href="./${page.token}"`);
+  });
+
+  it('reads the token from the raw path when the route gives no path parameter', async () => {
+    // Prepare
+    const page = await harness();
+
+    // Act
+    const response = await call(page.handler, pageEvent(page.token, { rawPathOnly: true }));
+
+    // Assess
+    expect(response.statusCode).toBe(200);
+    expect(bodyOf(response)).toContain(ORDER_NUMBER);
+  });
+
+  it('answers every link that does not open the order with the same 404 page', async () => {
+    // Prepare
+    const page = await harness();
+    const genuine = page.token;
+    const lastChar = genuine.at(-1) === 'A' ? 'B' : 'A';
+    const links = {
+      tampered: `${genuine.slice(0, -1)}${lastChar}`,
+      expired: tokenFor({ expiresAt: NOW_SECONDS - 1 }),
+      unknownOrder: tokenFor({ orderNumber: 'PO-20261128-0099' }),
+      otherSupplier: tokenFor({ supplier: 'S-002' }),
+      otherKey: tokenFor({}, 'another-signing-key-0123456789abcdef'),
+      otherOrderNumber: genuine.replace(ORDER_NUMBER, 'PO-20261128-0002'),
+      malformed: 'not-a-token',
+    };
+
+    // Act
+    const responses = await Promise.all(
+      Object.values(links).map((token) => call(page.handler, pageEvent(token))),
+    );
+    const posted = await call(
+      page.handler,
+      pageEvent(links.expired, { method: 'POST', body: new URLSearchParams(CONFIRM).toString() }),
+    );
+
+    // Assess
+    const normalised = [...responses, posted].map((response) => ({
+      statusCode: response.statusCode,
+      // Each response has its own CSP nonce; everything else must be identical.
+      body: bodyOf(response).replaceAll(cspNonceOf(response), 'NONCE'),
+    }));
+    for (const response of [...responses, posted]) expectSecurityHeaders(response);
+    expect(new Set(normalised.map((response) => JSON.stringify(response))).size).toBe(1);
+    expect(normalised[0]?.statusCode).toBe(404);
+    expect(normalised[0]?.body).toContain(pageText('ja').invalidLinkTitle);
+    expect(normalised[0]?.body).not.toContain(ORDER_NUMBER);
+    expect(normalised[0]?.body).not.toContain(SUPPLIER.name);
+    expect(page.kintone.updates).toEqual([]);
+    expect(page.store.pageNonces()).toEqual([]);
+  });
+
+  it('shows a closed order without a form', async () => {
+    // Prepare
+    const page = await harness(
+      order({ status: 'closed', closedAt: '2026-12-01T00:00:00.000Z', closedStatus: '入荷済' }),
+    );
+
+    // Act
+    const response = await call(page.handler, pageEvent(page.token));
+
+    // Assess
+    const html = bodyOf(response);
+    expect(response.statusCode).toBe(200);
+    expect(html).toContain(ORDER_NUMBER);
+    expect(html).toContain(pageText('ja').closedNotice);
+    expect(html).not.toContain('<form');
+    expect(page.store.pageNonces()).toEqual([]);
+  });
+
+  it('thanks the supplier on ?done=1, the page the answer redirects to', async () => {
+    // Prepare
+    const page = await harness();
+
+    // Act
+    const response = await call(page.handler, pageEvent(page.token, { query: { done: '1' } }));
+
+    // Assess
+    expect(response.statusCode).toBe(200);
+    expectSecurityHeaders(response);
+    expect(bodyOf(response)).toContain(pageText('ja').thankYouMessage);
+  });
+});
+
+describe('POST /o/{token}', () => {
+  it('records a confirmation in kintone and on the order, then redirects to the thank-you page', async () => {
+    // Prepare
+    const page = await harness();
+
+    // Act
+    const response = await page.answer(CONFIRM);
+
+    // Assess
+    expect(response.statusCode).toBe(303);
+    expect(response.headers).toEqual({
+      ...securityHeaders(cspNonceOf(response)),
+      location: `./${page.token}?done=1`,
+    });
+    expect(page.kintone.updates).toEqual([
+      { ...KEY, values: { 発注状況: '受注確認済', 納品予定日: '2026-12-03' } },
+    ]);
+    expect(page.kintone.comments).toHaveLength(1);
+    expect(page.kintone.comments[0]?.text).toContain(
+      `${SUPPLIER.name} 様が発注依頼 ${ORDER_NUMBER} を受注しました。`,
+    );
+    expect(page.kintone.comments[0]?.text).toContain('納品予定日: 2026-12-03');
+    const stored = await page.storedOrder();
+    expect(stored?.steps).toEqual(
+      expect.objectContaining({
+        supplierAnswer: { kind: 'confirmed', deliveryDate: '2026-12-03' },
+        supplierAnswerAt: NOW_ISO,
+        supplierAnswerHistory: [
+          { at: NOW_ISO, answer: { kind: 'confirmed', deliveryDate: '2026-12-03' } },
+        ],
+      }),
+    );
+    expect(page.store.pageNonces()).toEqual([]);
+  });
+
+  it('shows the answer on record when the page is opened again', async () => {
+    // Prepare
+    const page = await harness();
+    await page.answer(CONFIRM);
+
+    // Act
+    const response = await call(page.handler, pageEvent(page.token));
+
+    // Assess
+    const html = bodyOf(response);
+    expect(html).toContain('ご回答済み');
+    expect(html).toContain('<form');
+  });
+
+  it('changes nothing when the same answer is sent again', async () => {
+    // Prepare
+    const page = await harness();
+    await page.answer(CONFIRM);
+
+    // Act
+    const again = await page.answer(CONFIRM);
+
+    // Assess
+    expect(again.statusCode).toBe(303);
+    expect(page.kintone.updates).toHaveLength(1);
+    expect(page.kintone.comments).toHaveLength(1);
+    expect((await page.storedOrder())?.steps.supplierAnswerHistory).toHaveLength(1);
+  });
+
+  it('records a change to a partial answer as an update', async () => {
+    // Prepare
+    const page = await harness();
+    await page.answer(CONFIRM);
+
+    // Act
+    const response = await page.answer(PARTIAL);
+
+    // Assess
+    expect(response.statusCode).toBe(303);
+    expect(page.kintone.updates[1]).toEqual({
+      ...KEY,
+      values: { 発注状況: '一部受注', 納品予定日: '2026-12-04' },
+    });
+    const comment = page.kintone.comments[1]?.text ?? '';
+    expect(comment).toMatch(/^回答が変更されました。/);
+    expect(comment).toContain('一部のみ受注しました');
+    expect(comment).toContain('数量: 48本');
+    expect(comment).toContain('備考: 残りは12月中旬に納品します');
+    expect(comment).toContain('変更前の回答: 受注（納品予定日: 2026-12-03）');
+    const steps = (await page.storedOrder())?.steps;
+    expect(steps?.supplierAnswer).toEqual({
+      kind: 'partial',
+      deliveryDate: '2026-12-04',
+      quantity: 48,
+      note: '残りは12月中旬に納品します',
+    });
+    expect(steps?.supplierAnswerHistory?.map((entry) => entry.answer.kind)).toEqual([
+      'confirmed',
+      'partial',
+    ]);
+  });
+
+  it('clears the promised delivery date when a confirmation is changed to a decline', async () => {
+    // Prepare
+    const page = await harness();
+    await page.answer(CONFIRM);
+
+    // Act
+    await page.answer({ action: 'decline', reason: '在庫が確保できませんでした' });
+
+    // Assess
+    expect(page.kintone.updates[1]).toEqual({
+      ...KEY,
+      values: { 発注状況: '辞退', 納品予定日: '' },
+    });
+    expect(page.kintone.comments[1]?.text).toContain('理由: 在庫が確保できませんでした');
+  });
+
+  it('keeps the language through the redirect', async () => {
+    // Prepare
+    const page = await harness();
+
+    // Act
+    const response = await page.answer(CONFIRM, { lang: 'en' });
+
+    // Assess
+    expect(response.headers.location).toBe(`./${page.token}?done=1&lang=en`);
+  });
+
+  it('refuses a used nonce with a different answer and shows the form again with a new one', async () => {
+    // Prepare
+    const page = await harness();
+    const nonce = await page.open();
+    await page.post({ ...CONFIRM, nonce });
+
+    // Act
+    const replay = await page.post({ ...PARTIAL, nonce });
+
+    // Assess
+    expect(replay.statusCode).toBe(400);
+    expectSecurityHeaders(replay);
+    const html = bodyOf(replay);
+    expect(html).toContain('ページの有効期限が切れました');
+    expect(html).toContain('残りは12月中旬に納品します');
+    const fresh = formNonceOf(replay);
+    expect(fresh).not.toBe(nonce);
+    expect(page.kintone.updates).toHaveLength(1);
+    expect((await page.storedOrder())?.steps.supplierAnswer?.kind).toBe('confirmed');
+    // The new nonce works.
+    expect((await page.post({ ...PARTIAL, nonce: fresh })).statusCode).toBe(303);
+  });
+
+  it('treats a double tap (same nonce, same answer) as the answer it already recorded', async () => {
+    // Prepare
+    const page = await harness();
+    const nonce = await page.open();
+    await page.post({ ...CONFIRM, nonce });
+
+    // Act
+    const second = await page.post({ ...CONFIRM, nonce });
+
+    // Assess
+    expect(second.statusCode).toBe(303);
+    expect(page.kintone.updates).toHaveLength(1);
+  });
+
+  it('refuses a nonce that was never issued', async () => {
+    // Prepare
+    const page = await harness();
+
+    // Act
+    const response = await page.post({ ...CONFIRM, nonce: 'bm90LWlzc3VlZC1ub25jZQ' });
+    const withoutNonce = await page.post(CONFIRM);
+
+    // Assess
+    expect(response.statusCode).toBe(400);
+    expect(withoutNonce.statusCode).toBe(400);
+    expect(page.kintone.updates).toEqual([]);
+    expect((await page.storedOrder())?.steps.supplierAnswer).toBeUndefined();
+  });
+
+  it('returns an invalid answer with its errors, the values kept and a new nonce', async () => {
+    // Prepare
+    const page = await harness();
+    const nonce = await page.open();
+
+    // Act
+    const response = await page.post({
+      action: 'partial',
+      partialDeliveryDate: '2026-12-04',
+      quantity: '90',
+      note: '',
+      nonce,
+    });
+
+    // Assess
+    expect(response.statusCode).toBe(422);
+    expectSecurityHeaders(response);
+    const html = bodyOf(response);
+    expect(html).toContain(pageText('ja').errorSummaryTitle);
+    expect(html).toContain(pageText('ja').errors.noteRequired);
+    expect(html).toMatch(/name="quantity"[^>]*value="90"/);
+    expect(html).toMatch(/value="2026-12-04"/);
+    const fresh = formNonceOf(response);
+    expect(fresh).not.toBe(nonce);
+    expect(page.kintone.updates).toEqual([]);
+    expect(page.logger.text()).toContain('"fields":["quantity","note"]');
+  });
+
+  it(`allows ${MAX_ANSWERS_PER_HOUR} posts per order per hour, then answers 429`, async () => {
+    // Prepare
+    const page = await harness();
+    for (let index = 0; index < MAX_ANSWERS_PER_HOUR; index += 1) {
+      await page.post({ ...CONFIRM, nonce: 'bm90LWlzc3VlZC1ub25jZQ' });
+    }
+
+    // Act
+    const limited = await page.answer(CONFIRM);
+
+    // Assess
+    expect(limited.statusCode).toBe(429);
+    expectSecurityHeaders(limited);
+    // 07:10:00 UTC: the window ends at 08:00.
+    expect(limited.headers['retry-after']).toBe('3000');
+    expect(bodyOf(limited)).toContain('送信回数が上限に達しました');
+    expect(page.kintone.updates).toEqual([]);
+  });
+
+  it('refuses an answer to a closed order and shows the order without a form', async () => {
+    // Prepare
+    const page = await harness(
+      order({ status: 'closed', closedAt: '2026-12-01T00:00:00.000Z', closedStatus: '入荷済' }),
+    );
+
+    // Act
+    const response = await page.post({ ...CONFIRM, nonce: 'bm90LWlzc3VlZC1ub25jZQ' });
+
+    // Assess
+    expect(response.statusCode).toBe(409);
+    expectSecurityHeaders(response);
+    expect(bodyOf(response)).toContain(pageText('ja').closedNotice);
+    expect(bodyOf(response)).not.toContain('<form');
+    expect(page.kintone.updates).toEqual([]);
+    expect((await page.storedOrder())?.steps.supplierAnswer).toBeUndefined();
+  });
+
+  it('refuses a form larger than 16 KB and a body that is not a form', async () => {
+    // Prepare
+    const page = await harness();
+    const nonce = await page.open();
+
+    // Act
+    const tooLarge = await call(
+      page.handler,
+      pageEvent(page.token, {
+        method: 'POST',
+        body: new URLSearchParams({
+          ...CONFIRM,
+          nonce,
+          note: 'あ'.repeat(MAX_FORM_BYTES),
+        }).toString(),
+      }),
+    );
+    const json = await call(
+      page.handler,
+      pageEvent(page.token, {
+        method: 'POST',
+        body: JSON.stringify({ ...CONFIRM, nonce }),
+        contentType: 'application/json',
+      }),
+    );
+
+    // Assess
+    expect(tooLarge.statusCode).toBe(413);
+    expect(json.statusCode).toBe(415);
+    for (const response of [tooLarge, json]) expectSecurityHeaders(response);
+    expect(page.kintone.updates).toEqual([]);
+  });
+
+  it('keeps the answer on the order only when the kintone record was deleted', async () => {
+    // Prepare
+    const page = await harness();
+    await page.store.markDeleted(KEY, '2026-11-29T00:00:00.000Z');
+
+    // Act
+    const response = await page.answer(CONFIRM);
+
+    // Assess
+    expect(response.statusCode).toBe(303);
+    expect(page.kintone.updates).toEqual([]);
+    expect(page.kintone.comments).toEqual([]);
+    expect((await page.storedOrder())?.steps.supplierAnswer?.kind).toBe('confirmed');
+    expect(
+      page.logger.withMessage('supplier answer kept on the order only: the kintone record is gone'),
+    ).toHaveLength(1);
+  });
+
+  it('shows a failure page when kintone fails, and records nothing so a retry writes again', async () => {
+    // Prepare
+    const page = await harness();
+    page.kintone.updateFailures.push(new Error('kintone answered 503'));
+
+    // Act
+    const failed = await page.answer(CONFIRM);
+    const retried = await page.answer(CONFIRM);
+
+    // Assess
+    expect(failed.statusCode).toBe(500);
+    expectSecurityHeaders(failed);
+    expect(bodyOf(failed)).toContain(pageText('ja').failureMessage);
+    expect(bodyOf(failed)).not.toContain('503');
+    expect(page.logger.withMessage('order page request failed')).toHaveLength(1);
+    expect(retried.statusCode).toBe(303);
+    expect(page.kintone.updates).toHaveLength(1);
+  });
+});
+
+describe('logs', () => {
+  it('never contain the token, and name the order only once the link is verified', async () => {
+    // Prepare
+    const page = await harness();
+    const expired = tokenFor({ expiresAt: NOW_SECONDS - 1 });
+
+    // Act
+    await call(page.handler, pageEvent(expired));
+    await page.answer(CONFIRM);
+    await page.answer(PARTIAL);
+    await page.post({ action: 'partial', nonce: await page.open() });
+    await page.post({ ...CONFIRM, nonce: 'bm90LWlzc3VlZC1ub25jZQ' });
+
+    // Assess
+    const text = page.logger.text();
+    expect(text).not.toContain(page.token);
+    expect(text).not.toContain(expired);
+    // No part of the signature either.
+    expect(text).not.toContain(page.token.split('.')[2] ?? page.token);
+    const [refused] = page.logger.withMessage('order page link refused');
+    expect(refused).toEqual(expect.objectContaining({ problem: 'expired' }));
+    expect(refused).not.toHaveProperty('orderNumber');
+    expect(page.logger.withMessage('supplier answer recorded')).toEqual([
+      expect.objectContaining({ orderNumber: ORDER_NUMBER, answer: 'confirmed', changed: false }),
+      expect.objectContaining({ orderNumber: ORDER_NUMBER, answer: 'partial', changed: true }),
+    ]);
+  });
+});
