@@ -39,6 +39,9 @@ async function main(): Promise<void> {
       ? `  Fax fault injection:            POST ${urls.faxFaultsUrl} {"failNext":1,"kind":"http-500"}`
       : '',
     `  SES events (stand-in for SNS):  POST ${urls.sesEventsUrl} <an SES event JSON>`,
+    urls.supplierPageBaseUrl
+      ? `  Supplier order pages:           ${urls.supplierPageBaseUrl}/o/<signed token>  (the link in each order email and fax)`
+      : null,
     `  Dead letters:                   ${urls.deadLettersUrl}`,
     '',
     `  All of this as JSON:            ${dataDir}/local.json`,
