@@ -118,6 +118,7 @@ export function referencedSecretKeys(config: BridgeConfig, configPath: string): 
     visit(gateway.callbackToken, 'fax.gateway.callbackToken');
   }
   if (config.supplierPage) visit(config.supplierPage.signingKey, 'supplierPage.signingKey');
+  if (config.supplierMaster) visit(config.supplierMaster.apiToken, 'supplierMaster.apiToken');
   return [...keys].sort();
 }
 

@@ -10,7 +10,9 @@ import {
   ensureBridgeTable,
 } from '../shared/adapters/dynamodb/dynamodb-bridge-store';
 import { kintoneClients } from '../shared/adapters/kintone/kintone-clients';
+import { KintoneCallBudget } from '../shared/adapters/kintone/kintone-call-budget';
 import { RestKintoneRecordWriter } from '../shared/adapters/kintone/kintone-record-writer';
+import { buildSupplierDirectory } from '../shared/adapters/kintone/kintone-supplier-directory';
 import { LoggingBridgeMetrics } from '../shared/adapters/metrics/logging-bridge-metrics';
 import { EnvSecretSource } from '../shared/adapters/secrets/env-secret-source';
 import { SesOrderMailer } from '../shared/adapters/ses/ses-order-mailer';
@@ -40,6 +42,7 @@ import { startDynalite, type LocalDynamo } from './dynamodb/dynalite';
 import { startHttpBridge } from './http-bridge';
 import { demoInventoryApp } from './kintone/demo-app';
 import { startLocalKintone, type LocalKintone } from './kintone/local-kintone';
+import { supplierMasterApp } from './kintone/supplier-master-app';
 import { localLambdaContext } from './lambda-context';
 import { localSecretsEnv } from './local-secrets';
 import { LocalFifoQueue } from './queue/local-fifo-queue';
@@ -123,6 +126,10 @@ export interface LocalUrls {
   /** Set only when the local kintone runs (its API token is generated locally). */
   kintoneApiToken?: string;
   kintoneAppId: string;
+  /** The supplier master app (config `supplierMaster`), when configured. */
+  supplierMasterAppId?: string;
+  /** Its API token, set only when the local kintone runs. */
+  supplierMasterApiToken?: string;
   localKintone: boolean;
   sesInboxUrl: string;
   sesStoreUrl: string;
@@ -178,9 +185,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const realKintoneUrl = options.env.KINTONE_BASE_URL?.trim() || undefined;
 
   // Secrets the config refers to by variable: generated locally where that is safe.
+  const kintoneTokens = [
+    ...config.apps.map((app) => app.apiToken),
+    ...(config.supplierMaster ? [config.supplierMaster.apiToken] : []),
+  ];
   const generated = localSecretsEnv(config, options.env, dataDir, (name) =>
     realKintoneUrl
-      ? !config.apps.some((app) => typeof app.apiToken !== 'string' && app.apiToken.env === name)
+      ? !kintoneTokens.some((token) => typeof token !== 'string' && token.env === name)
       : true,
   );
   const env: Env = { ...options.env, ...generated };
@@ -229,15 +240,34 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           env,
           `apps[app ${app.appId}].apiToken (the real kintone's API token)`,
         );
+      if (config.supplierMaster)
+        resolveSecret(
+          config.supplierMaster.apiToken,
+          env,
+          "supplierMaster.apiToken (the real kintone's API token)",
+        );
     } else {
+      const master = config.supplierMaster;
+      if (master && master.appId !== supplierMasterApp.appId) {
+        throw new ConfigError(
+          `supplierMaster.appId is ${master.appId}, but the local kintone serves the supplier master as app ${supplierMasterApp.appId}: set it to "${supplierMasterApp.appId}", or set KINTONE_BASE_URL to use a real kintone`,
+        );
+      }
       kintone = await startLocalKintone({
         port: ports.kintone,
         dataFile: join(dataDir, 'kintone.json'),
-        apps: [demoInventoryApp],
+        apps: [demoInventoryApp, supplierMasterApp],
         apiTokens: {
           [demoInventoryApp.appId]: [
             resolveSecret(localApp.apiToken, env, 'local kintone API token'),
           ],
+          ...(master
+            ? {
+                [supplierMasterApp.appId]: [
+                  resolveSecret(master.apiToken, env, 'local supplier master API token'),
+                ],
+              }
+            : {}),
         },
         ...(options.log ? { log: options.log } : {}),
         ...(options.now ? { now: options.now } : {}),
@@ -351,6 +381,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     const kintoneWriter = new RestKintoneRecordWriter(
       kintoneClients(config, secrets, kintoneBaseUrl),
+      { budget: new KintoneCallBudget({ store, logger, metrics, now }) },
     );
 
     const bridgeUrl = `http://127.0.0.1:${bridge.port}`;
@@ -362,6 +393,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     handlers.webhook = createWebhookHandler(
       buildWebhookDeps(config, secrets, queue, logger, metrics),
     );
+    // One directory for the stack, as one per Lambda container: its cache absorbs bursts.
+    const suppliers = buildSupplierDirectory(config, secrets, kintoneBaseUrl, {
+      logger,
+      budget: new KintoneCallBudget({ store, logger, metrics, now }),
+    });
     const dispatch = createDispatchHandler({
       config,
       store,
@@ -372,6 +408,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       metrics,
       ...(fax ? { fax } : {}),
       ...(supplierPage ? { orderLinks: orderLinkSigner(supplierPage) } : {}),
+      ...(suppliers ? { suppliers } : {}),
     });
     handlers.sesEvents = createSesEventsHandler({
       config,
@@ -419,6 +456,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         ? { kintoneApiToken: resolveSecret(localApp.apiToken, env, 'local kintone API token') }
         : {}),
       kintoneAppId: localApp.appId,
+      ...(config.supplierMaster ? { supplierMasterAppId: config.supplierMaster.appId } : {}),
+      ...(kintone && config.supplierMaster
+        ? {
+            supplierMasterApiToken: resolveSecret(
+              config.supplierMaster.apiToken,
+              env,
+              'local supplier master API token',
+            ),
+          }
+        : {}),
       localKintone: kintone !== undefined,
       sesInboxUrl: `${ses.endpoint}/`,
       sesStoreUrl: ses.storeUrl,
@@ -431,8 +478,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       sesEventsUrl: `${bridgeUrl}${SES_EVENTS_PATH}`,
       ...(supplierPage ? { supplierPageBaseUrl: supplierPage.baseUrl } : {}),
     };
-    function publicUrls(): Omit<LocalUrls, 'webhookUrl' | 'kintoneApiToken'> {
-      const { webhookUrl: _secret, kintoneApiToken: _token, ...rest } = urls;
+    function publicUrls(): Omit<
+      LocalUrls,
+      'webhookUrl' | 'kintoneApiToken' | 'supplierMasterApiToken'
+    > {
+      const {
+        webhookUrl: _secret,
+        kintoneApiToken: _token,
+        supplierMasterApiToken: _masterToken,
+        ...rest
+      } = urls;
       return rest;
     }
     if (kintone)

@@ -8,7 +8,9 @@ import {
 import { buildFaxSending } from '../../shared/adapters/fax/fax-sending';
 import { fontPathsFromEnv } from '../../shared/adapters/fax/fonts-from-env';
 import { kintoneClients } from '../../shared/adapters/kintone/kintone-clients';
+import { KintoneCallBudget } from '../../shared/adapters/kintone/kintone-call-budget';
 import { RestKintoneRecordWriter } from '../../shared/adapters/kintone/kintone-record-writer';
+import { buildSupplierDirectory } from '../../shared/adapters/kintone/kintone-supplier-directory';
 import {
   createPowertoolsMetrics,
   DEFAULT_SERVICE_NAME,
@@ -43,8 +45,11 @@ export function wireDispatchFromEnv(env: Env): DispatchHandler {
     ...(configurationSetName ? { configurationSetName } : {}),
   });
   const secrets = secretSourceFromEnv(env, logger);
+  const powertoolsMetrics = createPowertoolsMetrics(env, logger);
+  const metrics = new PowertoolsBridgeMetrics(powertoolsMetrics);
   const kintone = new RestKintoneRecordWriter(
     kintoneClients(config, secrets, requireEnv(env, 'KINTONE_BASE_URL')),
+    { budget: new KintoneCallBudget({ store, logger, metrics, now: () => new Date() }) },
   );
   const fax = buildFaxSending({
     config,
@@ -60,7 +65,11 @@ export function wireDispatchFromEnv(env: Env): DispatchHandler {
         supplierPageSettings(config.supplierPage, secrets, env.SUPPLIER_PAGE_BASE_URL),
       )
     : undefined;
-  const powertoolsMetrics = createPowertoolsMetrics(env, logger);
+  // Built once per container, so its cache serves every invocation while the container is warm.
+  const suppliers = buildSupplierDirectory(config, secrets, requireEnv(env, 'KINTONE_BASE_URL'), {
+    logger,
+    budget: new KintoneCallBudget({ store, logger, metrics, now: () => new Date() }),
+  });
   return createDispatchHandler({
     config,
     store,
@@ -68,9 +77,10 @@ export function wireDispatchFromEnv(env: Env): DispatchHandler {
     kintone,
     logger,
     now: () => new Date(),
-    metrics: new PowertoolsBridgeMetrics(powertoolsMetrics),
+    metrics,
     powertoolsMetrics,
     ...(fax ? { fax } : {}),
     ...(orderLinks ? { orderLinks } : {}),
+    ...(suppliers ? { suppliers } : {}),
   });
 }

@@ -6,6 +6,7 @@ import {
 } from '../../shared/adapters/dynamodb/dynamodb-bridge-store';
 import { phaxioCallbackSettings } from '../../shared/adapters/fax/phaxio-callback-settings';
 import { kintoneClients } from '../../shared/adapters/kintone/kintone-clients';
+import { KintoneCallBudget } from '../../shared/adapters/kintone/kintone-call-budget';
 import { RestKintoneRecordWriter } from '../../shared/adapters/kintone/kintone-record-writer';
 import {
   createPowertoolsMetrics,
@@ -28,18 +29,21 @@ export function wireFaxStatusFromEnv(env: Env): FaxStatusHandler {
     throw new ConfigError('the fax-status function needs a fax gateway in the configuration');
   const secrets = secretSourceFromEnv(env, logger);
   const powertoolsMetrics = createPowertoolsMetrics(env, logger);
+  const metrics = new PowertoolsBridgeMetrics(powertoolsMetrics);
+  const store = new DynamoDbBridgeStore({
+    client: createDocumentClient(new DynamoDBClient({})),
+    tableName: requireEnv(env, 'TABLE_NAME'),
+  });
   return createFaxStatusHandler({
     config,
-    store: new DynamoDbBridgeStore({
-      client: createDocumentClient(new DynamoDBClient({})),
-      tableName: requireEnv(env, 'TABLE_NAME'),
-    }),
+    store,
     kintone: new RestKintoneRecordWriter(
       kintoneClients(config, secrets, requireEnv(env, 'KINTONE_BASE_URL')),
+      { budget: new KintoneCallBudget({ store, logger, metrics, now: () => new Date() }) },
     ),
     logger,
     now: () => new Date(),
-    metrics: new PowertoolsBridgeMetrics(powertoolsMetrics),
+    metrics,
     powertoolsMetrics,
     callback: () => phaxioCallbackSettings(fax, secrets, env.FAX_CALLBACK_URL?.trim() || undefined),
   });

@@ -8,6 +8,7 @@ import { SESClient } from '@aws-sdk/client-ses';
 import { buildFaxSending } from '../../shared/adapters/fax/fax-sending';
 import { fontPathsFromEnv } from '../../shared/adapters/fax/fonts-from-env';
 import { kintoneClients } from '../../shared/adapters/kintone/kintone-clients';
+import { KintoneCallBudget } from '../../shared/adapters/kintone/kintone-call-budget';
 import { RestKintoneRecordWriter } from '../../shared/adapters/kintone/kintone-record-writer';
 import {
   createPowertoolsMetrics,
@@ -32,8 +33,11 @@ export function wireSesEventsFromEnv(env: Env): SesEventsHandler {
     tableName: requireEnv(env, 'TABLE_NAME'),
   });
   const secrets = secretSourceFromEnv(env, logger);
+  const powertoolsMetrics = createPowertoolsMetrics(env, logger);
+  const metrics = new PowertoolsBridgeMetrics(powertoolsMetrics);
   const kintone = new RestKintoneRecordWriter(
     kintoneClients(config, secrets, requireEnv(env, 'KINTONE_BASE_URL')),
+    { budget: new KintoneCallBudget({ store, logger, metrics, now: () => new Date() }) },
   );
   // A hard bounce falls back to fax: this function sends it.
   const configurationSetName = env.SES_CONFIGURATION_SET?.trim();
@@ -45,14 +49,13 @@ export function wireSesEventsFromEnv(env: Env): SesEventsHandler {
     ...(configurationSetName ? { configurationSetName } : {}),
     ...(env.FAX_CALLBACK_URL?.trim() ? { phaxioCallbackUrl: env.FAX_CALLBACK_URL.trim() } : {}),
   });
-  const powertoolsMetrics = createPowertoolsMetrics(env, logger);
   return createSesEventsHandler({
     config,
     store,
     kintone,
     logger,
     now: () => new Date(),
-    metrics: new PowertoolsBridgeMetrics(powertoolsMetrics),
+    metrics,
     powertoolsMetrics,
     ...(fax ? { fax } : {}),
   });

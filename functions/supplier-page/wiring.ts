@@ -5,6 +5,7 @@ import {
   DynamoDbBridgeStore,
 } from '../../shared/adapters/dynamodb/dynamodb-bridge-store';
 import { kintoneClients } from '../../shared/adapters/kintone/kintone-clients';
+import { KintoneCallBudget } from '../../shared/adapters/kintone/kintone-call-budget';
 import { RestKintoneRecordWriter } from '../../shared/adapters/kintone/kintone-record-writer';
 import { DEFAULT_SERVICE_NAME } from '../../shared/adapters/metrics/powertools-bridge-metrics';
 import { secretSourceFromEnv } from '../../shared/adapters/secrets/secret-source-from-env';
@@ -32,14 +33,17 @@ export function wireSupplierPageFromEnv(env: Env): SupplierPageHandler {
     );
   }
   const secrets = secretSourceFromEnv(env, logger);
+  const store = new DynamoDbBridgeStore({
+    client: createDocumentClient(new DynamoDBClient({})),
+    tableName: requireEnv(env, 'TABLE_NAME'),
+  });
   return createSupplierPageHandler({
     config,
-    store: new DynamoDbBridgeStore({
-      client: createDocumentClient(new DynamoDBClient({})),
-      tableName: requireEnv(env, 'TABLE_NAME'),
-    }),
+    store,
+    // The page publishes no metrics: a crossing found here is logged (WARN) but not counted.
     kintone: new RestKintoneRecordWriter(
       kintoneClients(config, secrets, requireEnv(env, 'KINTONE_BASE_URL')),
+      { budget: new KintoneCallBudget({ store, logger, now: () => new Date() }) },
     ),
     logger,
     now: () => new Date(),

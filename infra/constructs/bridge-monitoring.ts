@@ -35,8 +35,8 @@ export interface BridgeMonitoringProps {
 }
 
 /**
- * Alarms (dead letters, function errors and throttles, orders no channel could deliver, SES
- * bounce rate) that notify the operators' topic, and a dashboard of the bridge's own metrics
+ * Alarms (dead letters, function errors and throttles, orders no channel could deliver, kintone's
+ * daily call limit coming close, SES bounce rate) that notify the operators' topic, and a dashboard of the bridge's own metrics
  * and queue depths.
  */
 export class BridgeMonitoring extends Construct {
@@ -119,6 +119,16 @@ export class BridgeMonitoring extends Construct {
       evaluationPeriods: 1,
     });
 
+    addAlarm('KintoneCallBudget', {
+      alarmName: `${props.namePrefix}-kintone-call-budget`,
+      alarmDescription:
+        "A kintone app's API calls today reached 80 % or 95 % of kintone's daily limit, or went past it (the count resets at 09:00 JST). Past the limit kintone refuses the bridge's write-backs and comments; orders are still sent, and failed write-backs end in the dead-letter queue. Find the app and count in the function logs ('kintone daily call'), look for what drives the calls (a loop, a bulk edit, other integrations sharing the app's limit), and after 09:00 JST run `npm run replay` for any dead letters.",
+      metric: bridgeMetric('KintoneCallBudgetWarnings'),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+    });
+
     addAlarm('SesBounceRate', {
       alarmName: `${props.namePrefix}-ses-bounce-rate`,
       alarmDescription:
@@ -152,11 +162,12 @@ export class BridgeMonitoring extends Construct {
         width: 12,
       }),
       new cloudwatch.GraphWidget({
-        title: 'Failures, bounces and orders needing attention',
+        title: 'Failures, bounces, orders needing attention, kintone call budget',
         left: [
           metric('DispatchFailures'),
           metric('EmailBounces'),
           metric('OrdersNeedingAttention'),
+          metric('KintoneCallBudgetWarnings'),
         ],
         width: 12,
       }),

@@ -169,6 +169,32 @@ export const faxConfigSchema = z.strictObject({
 });
 export type FaxConfig = z.infer<typeof faxConfigSchema>;
 
+/** The cache absorbs bursts of notifications; it must not hide a master change for long. */
+export const MAX_SUPPLIER_CACHE_TTL_SECONDS = 3_600;
+
+/**
+ * A separate kintone app holding one record per supplier, read by the supplier code the item
+ * record carries. Its non-empty values win over the fields a lookup copied into the record.
+ */
+export const supplierMasterSchema = z.strictObject({
+  appId,
+  /** kintone API token with view permission on the supplier app. */
+  apiToken: secretRefSchema,
+  fields: z.strictObject({
+    /** The supplier code; should prohibit duplicate values in the app. */
+    code: fieldCode,
+    name: fieldCode,
+    email: fieldCode.optional(),
+    fax: fieldCode.optional(),
+    /** How the supplier wants orders, read through `channelLabels`. */
+    channel: fieldCode.optional(),
+  }),
+  /** How long a supplier read (or a code found missing) is reused, per Lambda container. */
+  cacheTtlSeconds: z.number().int().min(0).max(MAX_SUPPLIER_CACHE_TTL_SECONDS).default(300),
+  channelLabels: channelLabelsSchema.prefault({}),
+});
+export type SupplierMasterConfig = z.infer<typeof supplierMasterSchema>;
+
 export const appConfigSchema = z.strictObject({
   appId,
   name: z.string().optional(),
@@ -227,6 +253,8 @@ export const bridgeConfigSchema = z
     fax: faxConfigSchema.optional(),
     /** The signed order page where suppliers answer without an account (optional). */
     supplierPage: supplierPageSchema.optional(),
+    /** A kintone supplier app read by supplier code when an order is due (optional). */
+    supplierMaster: supplierMasterSchema.optional(),
   })
   .superRefine((config, ctx) => {
     const seen = new Set<string>();

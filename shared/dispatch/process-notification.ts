@@ -4,7 +4,7 @@ import { resolveChannels, type OrderChannel } from '../domain/channels';
 import type { Decision, OrderDecision } from '../domain/decision';
 import { localDate } from '../domain/dates';
 import { evaluateReorder } from '../domain/evaluate-reorder';
-import type { ItemSnapshot, OpenOrderRef, RecordedOutcome } from '../domain/item';
+import type { ItemSnapshot, OpenOrderRef, RecordedOutcome, SupplierContact } from '../domain/item';
 import {
   isRecordNotification,
   recordRevision,
@@ -17,6 +17,7 @@ import type { BridgeStore, ItemKey, StoredOrder } from '../ports/bridge-store';
 import type { KintoneRecordWriter } from '../ports/kintone-record-writer';
 import type { BridgeLogger } from '../ports/logger';
 import type { OrderMailer } from '../ports/order-mailer';
+import type { SupplierDirectory } from '../ports/supplier-directory';
 import { buildOrderRequest, type OrderLinkSigner } from './build-order-request';
 import { reportIfAllChannelsFailed } from './needs-attention';
 import {
@@ -42,6 +43,11 @@ export interface DispatchDeps {
   fax?: FaxSending;
   /** Signs the link to each new order's page; without it, requests carry no page link. */
   orderLinks?: OrderLinkSigner;
+  /**
+   * The supplier master (config `supplierMaster`), asked only when an order is due; without
+   * it the record's own supplier fields are used.
+   */
+  suppliers?: SupplierDirectory;
 }
 
 /** What happened to one notification; logged, and returned for tests. */
@@ -127,23 +133,24 @@ export async function processNotification(
     policy: { closedStatuses: app.statuses.closed, timeZone: deps.config.timeZone },
     now,
   });
-  // An order that cannot reach the supplier is not created: staff fix the contact first.
-  const channels =
+  // Only an order reads the supplier master: a notification that needs none costs no call.
+  const supplier =
     evaluated.kind === 'order' && mapped.ok
-      ? resolveChannels(
-          mapped.item.supplier,
-          mapped.item.supplier.channel ?? app.defaults.channel,
-          {
-            faxAvailable: deps.fax !== undefined,
-            region: deps.fax?.region ?? deps.config.fax?.region ?? 'JP',
-          },
-        )
+      ? await currentSupplier(mapped.item.supplier, deps)
       : undefined;
+  const item = mapped.ok && supplier ? { ...mapped.item, supplier: supplier.contact } : undefined;
+  // An order that cannot reach the supplier is not created: staff fix the contact first.
+  const channels = item
+    ? resolveChannels(item.supplier, item.supplier.channel ?? app.defaults.channel, {
+        faxAvailable: deps.fax !== undefined,
+        region: deps.fax?.region ?? deps.config.fax?.region ?? 'JP',
+      })
+    : undefined;
   const decision: Decision =
     channels && !channels.ok
       ? {
           kind: 'cannot-evaluate',
-          reason: `${evaluated.reason} → 送信できません: ${channels.reason}`,
+          reason: `${evaluated.reason} → 送信できません: ${channels.reason}${supplier?.missingFromMaster ?? ''}`,
           ...(evaluated.closedOrderNumber !== undefined
             ? { closedOrderNumber: evaluated.closedOrderNumber }
             : {}),
@@ -167,9 +174,9 @@ export async function processNotification(
   }
 
   let order: StoredOrder | undefined;
-  if (decision.kind === 'order' && mapped.ok && channels?.ok) {
+  if (decision.kind === 'order' && item && channels?.ok) {
     order = await createOrder(
-      mapped.item,
+      item,
       decision,
       channels.channels,
       cycle,
@@ -218,6 +225,36 @@ export async function processNotification(
   });
   logger.info('notification processed', { outcome });
   return outcome;
+}
+
+/**
+ * The supplier to order from: the record's contact, overlaid with the supplier master's
+ * non-empty values when a master is configured and knows the record's code. The master wins
+ * because a lookup copies the values once, when the record is saved: a supplier's new address
+ * reaches the master at once but the item records only when each is saved again.
+ */
+async function currentSupplier(
+  fromRecord: SupplierContact,
+  deps: DispatchDeps,
+): Promise<{ contact: SupplierContact; missingFromMaster?: string }> {
+  const code = fromRecord.code;
+  if (!deps.suppliers || !code) return { contact: fromRecord };
+  const master = await deps.suppliers.find(code);
+  if (!master) {
+    deps.logger.warn('supplier not in the supplier master; using the record', {
+      supplierCode: code,
+    });
+    return {
+      contact: fromRecord,
+      missingFromMaster: ` (仕入先マスタに仕入先コード "${code}" がありません)`,
+    };
+  }
+  const contact: SupplierContact = { ...fromRecord, code };
+  if (master.name) contact.name = master.name;
+  if (master.email) contact.email = master.email;
+  if (master.fax) contact.fax = master.fax;
+  if (master.channel) contact.channel = master.channel;
+  return { contact };
 }
 
 function openOrderRef(order: StoredOrder): OpenOrderRef {

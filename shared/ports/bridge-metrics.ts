@@ -18,6 +18,11 @@ export const METRIC_NAMES = [
   'FaxesSent',
   /** any: every channel to the supplier failed; staff were told (要対応). Alarmed. */
   'OrdersNeedingAttention',
+  /**
+   * dispatch, ses-events, fax-status: an app's kintone calls today reached 80 % or 95 % of
+   * kintone's daily limit, or went past it (once per crossing, not per call). Alarmed.
+   */
+  'KintoneCallBudgetWarnings',
 ] as const;
 
 export type MetricName = (typeof METRIC_NAMES)[number];

@@ -182,4 +182,11 @@ export interface BridgeStore {
    * hour) and returns the count so far, this request included. Counting is atomic.
    */
   countPageRequest(orderNumber: string, window: string): Promise<number>;
+
+  /**
+   * Counts one kintone API request to an app on a quota day (`YYYY-MM-DD`, from
+   * `kintoneQuotaDay(now)`) and returns the day's count so far, this request included.
+   * Counting is atomic, so of concurrent callers exactly one sees each number.
+   */
+  countKintoneCall(appId: string, day: string): Promise<number>;
 }

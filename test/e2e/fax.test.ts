@@ -156,13 +156,14 @@ describe('fax through the local stack', () => {
   });
 
   test('an invalid fax number sends nothing and the record says why', async () => {
-    // Prepare: D-400's supplier switches to fax with a number that is too short.
+    // Prepare: D-400 is moved to a supplier outside the supplier master (whose values would
+    // win), reached by fax with a number that is too short.
     const d400 = await recordIdOf('D-400');
     const emailsBefore = (await stack.ses.emails()).length;
     const faxesBefore = faxes().length;
 
     // Act
-    await edit(d400, { 発注方法: 'FAX', 仕入先FAX: '03-1234', 在庫数: '3' });
+    await edit(d400, { 仕入先コード: 'S-099', 発注方法: 'FAX', 仕入先FAX: '03-1234', 在庫数: '3' });
 
     // Assess
     expect(faxes()).toHaveLength(faxesBefore);

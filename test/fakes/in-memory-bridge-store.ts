@@ -4,6 +4,7 @@ import {
   OrderNotFoundError,
   answerHistoryWith,
   assertKeyOrderNumber,
+  assertKintoneCallCounterKey,
   assertOrderCycle,
   assertOrderNumberPrefix,
   assertPageNonce,
@@ -11,6 +12,7 @@ import {
   channelsWith,
   formatOrderNumber,
   isPageNonce,
+  kintoneCallCounterExpiresAt,
   nonceIsLive,
   orderNumberDay,
   orderStepFields,
@@ -61,6 +63,7 @@ export class InMemoryBridgeStore implements BridgeStore {
   private readonly counters = new Map<string, number>();
   private readonly nonces = new Map<string, { orderNumber: string; expiresAt: number }>();
   private readonly pageRequests = new Map<string, { count: number; expiresAt: number }>();
+  private readonly kintoneCalls = new Map<string, { count: number; expiresAt: number }>();
   private readonly processedTtlDays: number;
 
   constructor(options: { processedTtlDays?: number } = {}) {
@@ -197,6 +200,32 @@ export class InMemoryBridgeStore implements BridgeStore {
     const count = (this.pageRequests.get(key)?.count ?? 0) + 1;
     this.pageRequests.set(key, { count, expiresAt });
     return count;
+  }
+
+  async countKintoneCall(appId: string, day: string): Promise<number> {
+    this.record('countKintoneCall', appId, day);
+    assertKintoneCallCounterKey(appId, day);
+    const key = `${appId}#${day}`;
+    const count = (this.kintoneCalls.get(key)?.count ?? 0) + 1;
+    this.kintoneCalls.set(key, { count, expiresAt: kintoneCallCounterExpiresAt(day) });
+    return count;
+  }
+
+  /**
+   * Sets an app's kintone call count for a quota day, as if that many calls had been counted
+   * (tests of the daily budget start near its thresholds this way).
+   */
+  seedKintoneCallCount(appId: string, day: string, count: number): void {
+    assertKintoneCallCounterKey(appId, day);
+    this.kintoneCalls.set(`${appId}#${day}`, {
+      count,
+      expiresAt: kintoneCallCounterExpiresAt(day),
+    });
+  }
+
+  /** An app's kintone call count for a quota day (0 when nothing was counted). */
+  kintoneCallCount(appId: string, day: string): number {
+    return this.kintoneCalls.get(`${appId}#${day}`)?.count ?? 0;
   }
 
   /** Nonces issued and not yet used (or expired), with their order and expiry. */

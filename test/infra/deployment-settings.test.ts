@@ -62,6 +62,7 @@ describe('resolveDeploymentSettings', () => {
       region: DEFAULT_REGION,
       secretKeys: [
         'KINTONE_API_TOKEN_APP_12',
+        'KINTONE_API_TOKEN_APP_13',
         'PHAXIO_API_KEY',
         'PHAXIO_API_SECRET',
         'PHAXIO_CALLBACK_TOKEN',
@@ -148,7 +149,7 @@ describe('resolveDeploymentSettings', () => {
 
   it('lists the Phaxio gateway’s secret references, and none for email-to-fax', () => {
     // Arrange
-    const { supplierPage: _demoPage, ...withoutPage } = demoConfig();
+    const { supplierPage: _demoPage, supplierMaster: _demoMaster, ...withoutPage } = demoConfig();
     const withGateway = (gateway: Record<string, unknown>) =>
       writeConfig({ ...withoutPage, fax: { region: 'JP', gateway } });
     const phaxio = withGateway({
@@ -199,7 +200,12 @@ describe('resolveDeploymentSettings', () => {
 
   it('lists the supplier page’s signing key among the secret’s keys', () => {
     // Arrange
-    const { supplierPage: _demoPage, fax: _demoFax, ...config } = demoConfig();
+    const {
+      supplierPage: _demoPage,
+      fax: _demoFax,
+      supplierMaster: _demoMaster,
+      ...config
+    } = demoConfig();
     const file = writeConfig({ ...config, supplierPage: { signingKey: { env: 'LINK_KEY' } } });
 
     // Act

@@ -43,7 +43,13 @@ export interface TestConfigBlocks {
  * `-c configPath=...`.
  */
 export function writeTestConfig(dir: string, name: string, blocks: TestConfigBlocks): string {
-  const { fax: _demoFax, supplierPage: _demoPage, ...rest } = demoConfigJson();
+  // The supplier master adds its own API token to the secret; these tests are about the rest.
+  const {
+    fax: _demoFax,
+    supplierPage: _demoPage,
+    supplierMaster: _demoMaster,
+    ...rest
+  } = demoConfigJson();
   const file = path.join(dir, name);
   writeFileSync(file, JSON.stringify({ ...rest, ...blocks }, null, 2));
   return file;

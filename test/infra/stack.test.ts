@@ -633,8 +633,9 @@ describe('alarms and dashboard', () => {
       );
 
     // Assess
-    // Dead letters, failed SES events, 3 functions x 2, orders needing attention, bounce rate.
-    expect(alarms).toHaveLength(10);
+    // Dead letters, failed SES events, 3 functions x 2, orders needing attention, kintone call
+    // budget, bounce rate.
+    expect(alarms).toHaveLength(11);
     expect(
       alarms.filter(
         (alarm) =>
@@ -671,6 +672,21 @@ describe('alarms and dashboard', () => {
         ComparisonOperator: 'GreaterThanThreshold',
       }),
     );
+  });
+
+  it("alarms on any warning of kintone's daily call budget, telling operators what to do", () => {
+    dev.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'stock-alert-bridge-dev-kintone-call-budget',
+      AlarmDescription: Match.stringLikeRegexp('09:00 JST.*npm run replay'),
+      Namespace: 'StockAlertBridge',
+      MetricName: 'KintoneCallBudgetWarnings',
+      Dimensions: [{ Name: 'service', Value: 'stock-alert-bridge' }],
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: 1,
+    });
   });
 
   it('notifies an encrypted, TLS-only operators topic with an email subscription from every alarm', () => {
@@ -981,8 +997,8 @@ describe('fax channel', () => {
     );
     const faxStatusId = logicalIdOf(phaxio.stack, created(phaxio.stack.functions.faxStatus).fn);
 
-    // Assess: the 10 of the email-only stack plus fax-status's two.
-    expect(alarms).toHaveLength(12);
+    // Assess: the 11 of the email-only stack plus fax-status's two.
+    expect(alarms).toHaveLength(13);
     for (const metricName of ['Errors', 'Throttles']) {
       expect(alarms).toContainEqual(
         expect.objectContaining({
@@ -1249,8 +1265,8 @@ describe('supplier page', () => {
     const dashboardOf = (bridge: SynthesizedBridge) =>
       propsOf(only(resourcesOf(bridge.template, 'AWS::CloudWatch::Dashboard'))[1]);
 
-    // Assess: the 10 of the email-only stack plus the page's two.
-    expect(alarms).toHaveLength(12);
+    // Assess: the 11 of the email-only stack plus the page's two.
+    expect(alarms).toHaveLength(13);
     for (const metricName of ['Errors', 'Throttles']) {
       expect(alarms).toContainEqual(
         expect.objectContaining({
@@ -1263,7 +1279,7 @@ describe('supplier page', () => {
       );
     }
     expect(Object.values(resourcesOf(pagePhaxio.template, 'AWS::CloudWatch::Alarm'))).toHaveLength(
-      14,
+      15,
     );
     // Every widget is the email-only stack's; only the alarm status widget, which lists every
     // alarm, also shows the page's two.

@@ -758,6 +758,29 @@ describe.each(implementations)('BridgeStore contract: $name', ({ create }) => {
     ).rejects.toBeInstanceOf(BridgeStoreInputError);
   });
 
+  it('counts kintone calls per app and quota day, atomically', async () => {
+    // Act
+    const concurrent = await Promise.all(
+      Array.from({ length: 5 }, () => store.countKintoneCall('12', '2026-11-29')),
+    );
+    const nextDay = await store.countKintoneCall('12', '2026-11-30');
+    const otherApp = await store.countKintoneCall('13', '2026-11-29');
+    const sixth = await store.countKintoneCall('12', '2026-11-29');
+
+    // Assess
+    expect([...concurrent].sort()).toEqual([1, 2, 3, 4, 5]);
+    expect({ nextDay, otherApp, sixth }).toEqual({ nextDay: 1, otherApp: 1, sixth: 6 });
+  });
+
+  it.each([
+    ['an app id with "#"', '12#1', '2026-11-29'],
+    ['an empty app id', '', '2026-11-29'],
+    ['a day with a time', '12', '2026-11-29T07'],
+    ['a day that does not exist', '12', '2026-02-30'],
+  ])('refuses to count kintone calls for %s', async (_case, appId, day) => {
+    await expect(store.countKintoneCall(appId, day)).rejects.toBeInstanceOf(BridgeStoreInputError);
+  });
+
   it('is not changed by mutating what it returned', async () => {
     // Prepare
     const { order } = await store.createOrder(orderFor(KEY, 1, 'PO-20261128-0001'));
@@ -866,6 +889,26 @@ describe('DynamoDbBridgeStore storage details', () => {
       sk: 'RATE',
       count: 2,
       expiresAt: NOW_SECONDS + 2 * 86_400,
+    });
+  });
+
+  it('stores kintone call counters with expiresAt three days after the quota day begins', async () => {
+    // Prepare
+    const { store, tableName } = await newDynamoStore();
+
+    // Act
+    await store.countKintoneCall('12', '2026-11-29');
+    await store.countKintoneCall('12', '2026-11-29');
+
+    // Assess
+    const { Item } = await documentClient.send(
+      new GetCommand({ TableName: tableName, Key: { pk: 'KCALLS#12#2026-11-29', sk: 'KCALLS' } }),
+    );
+    expect(Item).toEqual({
+      pk: 'KCALLS#12#2026-11-29',
+      sk: 'KCALLS',
+      count: 2,
+      expiresAt: Date.parse('2026-12-02T00:00:00Z') / 1000,
     });
   });
 

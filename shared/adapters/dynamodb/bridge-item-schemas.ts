@@ -156,6 +156,9 @@ export const counterSchema = z.object({ seq: z.number().int().positive() });
 /** The attributes a page request counter update returns. */
 export const pageRequestCountSchema = z.object({ count: z.number().int().positive() });
 
+/** The attributes a kintone call counter update returns. */
+export const kintoneCallCountSchema = z.object({ count: z.number().int().positive() });
+
 /** Attributes every item has; used to find out which kind of item a query returned. */
 export const keySchema = z.object({ pk: z.string(), sk: z.string() });
 

@@ -33,6 +33,12 @@ const RATE_WINDOW_PATTERN = /^\d{4}-\d{2}-\d{2}(T\d{2}(:\d{2})?)?$/;
  * TTL deletion is lazy, so the counter outlives its window either way; two days is a margin.
  */
 const RATE_COUNTER_TTL_SECONDS = 2 * SECONDS_PER_DAY;
+/**
+ * How long an app's kintone call counter is kept after its quota day's date begins (00:00 UTC,
+ * which is 09:00 JST, kintone's reset). The day itself lasts one of these; the rest is a margin
+ * for late retries and for reading yesterday's count.
+ */
+const KINTONE_CALL_COUNTER_TTL_SECONDS = 3 * SECONDS_PER_DAY;
 
 /** Thrown when a step is recorded for an order that was never created. */
 export class OrderNotFoundError extends Error {
@@ -196,6 +202,34 @@ export function rateCounterExpiresAt(window: string): number {
     );
   }
   return Math.floor(start / 1000) + RATE_COUNTER_TTL_SECONDS;
+}
+
+/** Rejects an app id or quota day that cannot be part of a kintone call counter's key. */
+export function assertKintoneCallCounterKey(appId: string, day: string): void {
+  if (appId === '' || appId.includes('#')) {
+    throw new BridgeStoreInputError(
+      `kintone app id "${appId}" must be non-empty and contain no "#".`,
+    );
+  }
+  kintoneCallCounterExpiresAt(day);
+}
+
+/**
+ * Epoch seconds at which an app's kintone call counter for a quota day may expire: three days
+ * after the day's date begins in UTC.
+ *
+ * @example
+ * kintoneCallCounterExpiresAt('2026-11-29'); // 1796169600 (2026-12-02T00:00:00Z)
+ */
+export function kintoneCallCounterExpiresAt(day: string): number {
+  const start = ORDER_DATE_PATTERN.test(day) ? Date.parse(`${day}T00:00:00Z`) : Number.NaN;
+  // Date.parse accepts 2026-02-30 (as March 2): the round trip rejects such days.
+  if (Number.isNaN(start) || new Date(start).toISOString().slice(0, 10) !== day) {
+    throw new BridgeStoreInputError(
+      `kintone quota day "${day}" is not a YYYY-MM-DD date; compute it with kintoneQuotaDay(now).`,
+    );
+  }
+  return Math.floor(start / 1000) + KINTONE_CALL_COUNTER_TTL_SECONDS;
 }
 
 /**

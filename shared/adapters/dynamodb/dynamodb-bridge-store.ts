@@ -9,6 +9,7 @@
  * | Order number counter   | `COUNTER#<prefix>#<YYYYMMDD>` | `COUNTER`           | seq |
  * | Order page nonce       | `NONCE#<nonce>`               | `NONCE`             | orderNumber, expiresAt (TTL) |
  * | Order page rate count  | `RATE#<orderNumber>#<window>` | `RATE`              | count, expiresAt (TTL) |
+| kintone calls per day  | `KCALLS#<appId>#<day>`        | `KCALLS`            | count, expiresAt (TTL) |
  *
  * Why this shape:
  * - An item's state and orders share a partition, and `STATE` sorts after every `ORDER#...`,
@@ -52,6 +53,7 @@ import {
 import {
   counterSchema,
   itemStateSchema,
+  kintoneCallCountSchema,
   keySchema,
   pageRequestCountSchema,
   parseBridgeItem,
@@ -62,6 +64,7 @@ import {
   DELETED_RECORD_REASON,
   OrderNotFoundError,
   assertKeyOrderNumber,
+  assertKintoneCallCounterKey,
   assertOrderCycle,
   assertOrderNumberPrefix,
   assertPageNonce,
@@ -70,6 +73,7 @@ import {
   epochSeconds,
   formatOrderNumber,
   isPageNonce,
+  kintoneCallCounterExpiresAt,
   orderNumberDay,
   orderStepFields,
   processedExpiresAt,
@@ -87,6 +91,7 @@ const NOTIF_SK = 'NOTIF';
 const COUNTER_SK = 'COUNTER';
 const NONCE_SK = 'NONCE';
 const RATE_SK = 'RATE';
+const KCALLS_SK = 'KCALLS';
 const ORDER_GSI1_SK = 'ORDER';
 const CYCLE_DIGITS = 6;
 // Wide enough for a real table to become ACTIVE; dynalite with createTableMs 0 is instant.
@@ -326,6 +331,22 @@ export class DynamoDbBridgeStore implements BridgeStore {
       }),
     );
     return parseBridgeItem(pageRequestCountSchema, Attributes, this.tableName).count;
+  }
+
+  async countKintoneCall(appId: string, day: string): Promise<number> {
+    assertKintoneCallCounterKey(appId, day);
+    // ADD is atomic: of concurrent callers exactly one sees each count (and so one warns).
+    const { Attributes = {} } = await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: `KCALLS#${appId}#${day}`, sk: KCALLS_SK },
+        UpdateExpression: 'SET #expiresAt = :expiresAt ADD #count :one',
+        ExpressionAttributeNames: { '#count': 'count', '#expiresAt': BRIDGE_TTL_ATTRIBUTE },
+        ExpressionAttributeValues: { ':one': 1, ':expiresAt': kintoneCallCounterExpiresAt(day) },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return parseBridgeItem(kintoneCallCountSchema, Attributes, this.tableName).count;
   }
 
   /**

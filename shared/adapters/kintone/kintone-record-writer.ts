@@ -1,10 +1,17 @@
 import { KintoneRestAPIClient } from '@kintone/rest-api-client';
 import type { FieldValues, KintoneRecordWriter } from '../../ports/kintone-record-writer';
+import type { KintoneCallBudget } from './kintone-call-budget';
 import { withKintoneRetry, type KintoneRetryOptions } from './kintone-retry';
 
 /** Builds the official client for one app's API token. */
 export function createKintoneClient(baseUrl: string, apiToken: string): KintoneRestAPIClient {
   return new KintoneRestAPIClient({ baseUrl, auth: { apiToken } });
+}
+
+/** Options of {@link RestKintoneRecordWriter}: retries, and the daily call budget. */
+export interface RestKintoneRecordWriterOptions extends KintoneRetryOptions {
+  /** Counts every attempt against the app's daily request limit; nothing is counted without it. */
+  budget?: KintoneCallBudget;
 }
 
 /**
@@ -14,18 +21,27 @@ export function createKintoneClient(baseUrl: string, apiToken: string): KintoneR
  * Rate limits (429 GAIA_TO04), maintenance (503), gateway errors and dropped connections are
  * retried here with backoff and jitter, within a Lambda's time (at most 7.5 s of waiting per
  * call with the defaults); other errors, and those that outlast the retries, propagate: the
- * dispatcher's queue retries the step that failed.
+ * dispatcher's queue retries the step that failed. With a budget, each attempt (retries
+ * included, as each one is a request kintone counts) is counted against the app's daily limit.
  *
  * @example
  * const writer = new RestKintoneRecordWriter(kintoneClients(config, secrets, baseUrl), {
+ *   budget: new KintoneCallBudget({ store, logger, metrics, now: () => new Date() }),
  *   onRetry: ({ reason, attempt }) => logger.warn('kintone busy, retrying', { reason, attempt }),
  * });
  */
 export class RestKintoneRecordWriter implements KintoneRecordWriter {
+  private readonly retry: KintoneRetryOptions;
+  private readonly budget: KintoneCallBudget | undefined;
+
   constructor(
     private readonly clientForApp: (appId: string) => Promise<KintoneRestAPIClient>,
-    private readonly retry: KintoneRetryOptions = {},
-  ) {}
+    options: RestKintoneRecordWriterOptions = {},
+  ) {
+    const { budget, ...retry } = options;
+    this.retry = retry;
+    this.budget = budget;
+  }
 
   async updateFields(appId: string, recordId: string, values: FieldValues): Promise<void> {
     const record = Object.fromEntries(
@@ -37,7 +53,8 @@ export class RestKintoneRecordWriter implements KintoneRecordWriter {
     // after a dropped connection is harmless. Writes that do send a revision must re-read the
     // record on `isRevisionConflict(error)` instead of retrying as they are.
     await withKintoneRetry(
-      () => client.record.updateRecord({ app: appId, id: recordId, record }),
+      () =>
+        this.counted(appId, () => client.record.updateRecord({ app: appId, id: recordId, record })),
       this.retry,
     );
   }
@@ -48,12 +65,19 @@ export class RestKintoneRecordWriter implements KintoneRecordWriter {
     // may already be there and appear twice: a duplicate note beats a lost one.
     await withKintoneRetry(
       () =>
-        client.record.addRecordComment({
-          app: appId,
-          record: recordId,
-          comment: { text },
-        }),
+        this.counted(appId, () =>
+          client.record.addRecordComment({
+            app: appId,
+            record: recordId,
+            comment: { text },
+          }),
+        ),
       this.retry,
     );
+  }
+
+  /** Makes one request, counted against the app's daily limit when there is a budget. */
+  private counted<T>(appId: string, request: () => Promise<T>): Promise<T> {
+    return this.budget ? this.budget.call(appId, request) : request();
   }
 }
