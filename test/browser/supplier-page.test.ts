@@ -1,7 +1,4 @@
-import { KintoneRestAPIClient } from '@kintone/rest-api-client';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import type { KintoneRestAPIClient } from '@kintone/rest-api-client';
 import type {
   Browser,
   BrowserContext,
@@ -9,7 +6,7 @@ import type {
   Locator,
   Page,
 } from 'playwright-core';
-import { startLocalStack, type LocalStack } from '../../local/stack';
+import type { LocalStack } from '../../local/stack';
 import { addDays, localDate } from '../../shared/domain/dates';
 import { orderPageUrl, signOrderLink } from '../../shared/supplier/order-link';
 import { supplierIdentity } from '../../shared/supplier/supplier-answer';
@@ -19,6 +16,7 @@ import {
   orderPageLinkIn,
   saveScreenshot,
 } from './support/chromium';
+import { startTestStack, type TestStack } from '../support/local-stack';
 
 /**
  * The supplier's order page in a real Chromium, the way a supplier meets it: staff change stock
@@ -45,50 +43,19 @@ const PHONE: BrowserContextOptions = {
 let stack: LocalStack;
 let dataDir: string;
 let kintone: KintoneRestAPIClient;
+let itemRecord: TestStack['recordOf'];
+let local: TestStack | undefined;
 let browser: Browser;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'sab-browser-'));
-  [stack, browser] = await Promise.all([
-    startLocalStack({
-      dataDir,
-      configPath: 'config/demo.json',
-      env: {},
-      ports: { bridge: 0, kintone: 0, ses: 0, sesProxy: 0, dynamodb: 0, fax: 0 },
-      queue: { visibilityTimeoutMs: 300, maxReceiveCount: 5, pollIntervalMs: 10 },
-      logLevel: 'SILENT',
-    }),
-    launchChromium(),
-  ]);
-  kintone = new KintoneRestAPIClient({
-    baseUrl: stack.urls.kintoneBaseUrl,
-    auth: { apiToken: stack.urls.kintoneApiToken ?? '' },
-  });
+  [local, browser] = await Promise.all([startTestStack('sab-browser-'), launchChromium()]);
+  ({ stack, dataDir, kintone, recordOf: itemRecord } = local);
 });
 
 afterAll(async () => {
   await browser?.close();
-  await stack?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await local?.close();
 });
-
-/** The fields of a demo item's record, every value as a string. */
-interface ItemRecord {
-  id: string;
-  fields: Record<string, string>;
-}
-
-async function itemRecord(sku: string): Promise<ItemRecord> {
-  const { records } = await kintone.record.getRecords({ app: APP, query: `品番 = "${sku}"` });
-  const record = records[0];
-  if (record === undefined) throw new Error(`the demo app has no item ${sku}`);
-  return {
-    id: String(record.$id?.value),
-    fields: Object.fromEntries(
-      Object.entries(record).map(([code, field]) => [code, String(field.value)]),
-    ),
-  };
-}
 
 /** An item whose order request has gone out. */
 interface OrderedItem {

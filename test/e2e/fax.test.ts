@@ -1,8 +1,6 @@
-import { KintoneRestAPIClient } from '@kintone/rest-api-client';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startLocalStack, type LocalStack } from '../../local/stack';
+import { readFileSync } from 'node:fs';
+import type { LocalStack } from '../../local/stack';
+import { startTestStack, type TestStack } from '../support/local-stack';
 import { bounceEvent } from '../unit/fixtures/ses-events';
 
 /**
@@ -10,56 +8,18 @@ import { bounceEvent } from '../unit/fixtures/ses-events';
  * order forms and calls the bridge back, signed, with each fax's outcome.
  */
 
-const APP = '12';
 let stack: LocalStack;
-let dataDir: string;
-let kintone: KintoneRestAPIClient;
+let recordIdOf: TestStack['recordIdOf'];
+let fields: TestStack['fields'];
+let comments: TestStack['comments'];
+let edit: TestStack['edit'];
+let close: TestStack['close'];
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'sab-fax-'));
-  stack = await startLocalStack({
-    dataDir,
-    configPath: 'config/demo.json',
-    env: {},
-    ports: { bridge: 0, kintone: 0, ses: 0, sesProxy: 0, dynamodb: 0, fax: 0 },
-    queue: { visibilityTimeoutMs: 300, maxReceiveCount: 5, pollIntervalMs: 10 },
-    logLevel: 'SILENT',
-  });
-  kintone = new KintoneRestAPIClient({
-    baseUrl: stack.urls.kintoneBaseUrl,
-    auth: { apiToken: stack.urls.kintoneApiToken ?? '' },
-  });
+  ({ stack, recordIdOf, fields, comments, edit, close } = await startTestStack('sab-fax-'));
 });
 
-afterAll(async () => {
-  await stack.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
-async function recordIdOf(sku: string): Promise<string> {
-  const { records } = await kintone.record.getRecords({ app: APP, query: `品番 = "${sku}"` });
-  return String(records[0]?.$id?.value);
-}
-
-async function fields(id: string): Promise<Record<string, string>> {
-  const { record } = await kintone.record.getRecord({ app: APP, id });
-  return Object.fromEntries(
-    Object.entries(record).map(([code, field]) => [code, String(field.value)]),
-  );
-}
-
-async function comments(id: string): Promise<string[]> {
-  const result = await kintone.record.getRecordComments({ app: APP, record: id });
-  return result.comments.map((comment) => comment.text);
-}
-
-async function edit(id: string, values: Record<string, string>): Promise<void> {
-  const record = Object.fromEntries(
-    Object.entries(values).map(([code, value]) => [code, { value }]),
-  );
-  await kintone.record.updateRecord({ app: APP, id, record });
-  await stack.idle();
-}
+afterAll(() => close());
 
 const faxes = () => stack.phaxio?.faxes() ?? [];
 

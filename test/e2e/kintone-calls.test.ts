@@ -1,12 +1,9 @@
-import { KintoneRestAPIClient } from '@kintone/rest-api-client';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startLocalStack, type LocalStack } from '../../local/stack';
+import type { LocalStack } from '../../local/stack';
 import type { RestCallLogEntry } from '../../local/kintone/local-kintone';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/dynamodb-bridge-store';
 import { kintoneQuotaDay } from '../../shared/adapters/kintone/kintone-call-budget';
+import { startTestStack, type TestStack } from '../support/local-stack';
 
 /**
  * How many kintone API calls the core loop costs per notification, against kintone's limit of
@@ -17,39 +14,20 @@ import { kintoneQuotaDay } from '../../shared/adapters/kintone/kintone-call-budg
 
 const APP = '12';
 let stack: LocalStack;
-let dataDir: string;
-let kintone: KintoneRestAPIClient;
+let recordIdOf: TestStack['recordIdOf'];
+let edit: TestStack['edit'];
+let close: TestStack['close'];
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'sab-kcalls-'));
-  stack = await startLocalStack({
-    dataDir,
-    configPath: 'config/demo.json',
-    env: {},
-    ports: { bridge: 0, kintone: 0, ses: 0, sesProxy: 0, dynamodb: 0 },
-    queue: { visibilityTimeoutMs: 300, maxReceiveCount: 5, pollIntervalMs: 10 },
-    logLevel: 'SILENT',
-  });
-  kintone = new KintoneRestAPIClient({
-    baseUrl: stack.urls.kintoneBaseUrl,
-    auth: { apiToken: stack.urls.kintoneApiToken ?? '' },
-  });
+  ({ stack, recordIdOf, edit, close } = await startTestStack('sab-kcalls-'));
 });
 
-afterAll(async () => {
-  await stack.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => close());
 
 function requestLog(): RestCallLogEntry[] {
   const local = stack.kintone;
   if (!local) throw new Error('these tests need the local kintone');
   return local.requestLog();
-}
-
-async function recordIdOf(sku: string): Promise<string> {
-  const { records } = await kintone.record.getRecords({ app: APP, query: `品番 = "${sku}"` });
-  return String(records[0]?.$id?.value);
 }
 
 /**
@@ -61,11 +39,7 @@ async function bridgeCallsAfterEdit(
   values: Record<string, string>,
 ): Promise<RestCallLogEntry[]> {
   const before = requestLog().length;
-  const record = Object.fromEntries(
-    Object.entries(values).map(([code, value]) => [code, { value }]),
-  );
-  await kintone.record.updateRecord({ app: APP, id, record });
-  await stack.idle();
+  await edit(id, values);
   const [staffEdit, ...bridgeCalls] = requestLog().slice(before);
   expect(staffEdit).toMatchObject({ method: 'PUT', path: '/k/v1/record.json', status: 200 });
   return bridgeCalls;

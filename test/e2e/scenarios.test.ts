@@ -1,10 +1,10 @@
-import { KintoneRestAPIClient } from '@kintone/rest-api-client';
+import type { KintoneRestAPIClient } from '@kintone/rest-api-client';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startLocalStack, type LocalStack } from '../../local/stack';
+import type { LocalStack } from '../../local/stack';
 import type { StoredEmail } from '../../local/ses/ses-store';
+import { startTestStack, type TestStack } from '../support/local-stack';
 
 /**
  * The core loop end to end through the local stack: staff edit records with the official
@@ -16,47 +16,16 @@ const APP = '12';
 let stack: LocalStack;
 let dataDir: string;
 let kintone: KintoneRestAPIClient;
+let recordIdOf: TestStack['recordIdOf'];
+let fields: TestStack['fields'];
+let edit: TestStack['edit'];
+let close: TestStack['close'];
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'sab-e2e-'));
-  stack = await startLocalStack({
-    dataDir,
-    configPath: 'config/demo.json',
-    env: {},
-    ports: { bridge: 0, kintone: 0, ses: 0, sesProxy: 0, dynamodb: 0 },
-    queue: { visibilityTimeoutMs: 300, maxReceiveCount: 5, pollIntervalMs: 10 },
-    logLevel: 'SILENT',
-  });
-  kintone = new KintoneRestAPIClient({
-    baseUrl: stack.urls.kintoneBaseUrl,
-    auth: { apiToken: stack.urls.kintoneApiToken ?? '' },
-  });
+  ({ stack, dataDir, kintone, recordIdOf, fields, edit, close } = await startTestStack('sab-e2e-'));
 });
 
-afterAll(async () => {
-  await stack.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
-async function recordIdOf(sku: string): Promise<string> {
-  const { records } = await kintone.record.getRecords({ app: APP, query: `品番 = "${sku}"` });
-  return String(records[0]?.$id?.value);
-}
-
-async function fields(id: string): Promise<Record<string, string>> {
-  const { record } = await kintone.record.getRecord({ app: APP, id });
-  return Object.fromEntries(
-    Object.entries(record).map(([code, field]) => [code, String(field.value)]),
-  );
-}
-
-async function edit(id: string, values: Record<string, string>): Promise<void> {
-  const record = Object.fromEntries(
-    Object.entries(values).map(([code, value]) => [code, { value }]),
-  );
-  await kintone.record.updateRecord({ app: APP, id, record });
-  await stack.idle();
-}
+afterAll(() => close());
 
 async function emailsTo(address: string): Promise<StoredEmail[]> {
   return (await stack.ses.emails()).filter((email) => email.destination.to.includes(address));

@@ -1,9 +1,7 @@
 import { KintoneRestAPIClient } from '@kintone/rest-api-client';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startLocalStack, type LocalStack } from '../../local/stack';
+import type { LocalStack } from '../../local/stack';
 import type { StoredEmail } from '../../local/ses/ses-store';
+import { startTestStack, type TestStack } from '../support/local-stack';
 
 /**
  * The supplier master (app 13) through the local stack: staff edit the master and the
@@ -15,35 +13,27 @@ const MASTER = '13';
 const OLD_ADDRESS = 'sales@yamada-paper.example.jp';
 const NEW_ADDRESS = 'orders@yamada-paper.example.jp';
 let stack: LocalStack;
-let dataDir: string;
 let inventory: KintoneRestAPIClient;
 let master: KintoneRestAPIClient;
+let recordIdOf: TestStack['recordIdOf'];
+let editRecord: TestStack['edit'];
+let close: TestStack['close'];
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'sab-e2e-master-'));
-  stack = await startLocalStack({
-    dataDir,
-    configPath: 'config/demo.json',
-    env: {},
-    ports: { bridge: 0, kintone: 0, ses: 0, sesProxy: 0, dynamodb: 0, fax: 0 },
-    queue: { visibilityTimeoutMs: 300, maxReceiveCount: 5, pollIntervalMs: 10 },
-    logLevel: 'SILENT',
-  });
-  const baseUrl = stack.urls.kintoneBaseUrl;
-  inventory = new KintoneRestAPIClient({
-    baseUrl,
-    auth: { apiToken: stack.urls.kintoneApiToken ?? '' },
-  });
+  ({
+    stack,
+    kintone: inventory,
+    recordIdOf,
+    edit: editRecord,
+    close,
+  } = await startTestStack('sab-e2e-master-'));
   master = new KintoneRestAPIClient({
-    baseUrl,
+    baseUrl: stack.urls.kintoneBaseUrl,
     auth: { apiToken: stack.urls.supplierMasterApiToken ?? '' },
   });
 });
 
-afterAll(async () => {
-  await stack.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => close());
 
 /** The REST calls the bridge (or a test) made to the supplier master so far. */
 function masterCalls(): string[] {
@@ -52,20 +42,9 @@ function masterCalls(): string[] {
     .map((call) => `${call.method} ${call.path} ${call.status}`);
 }
 
-async function recordIdOf(sku: string): Promise<string> {
-  const { records } = await inventory.record.getRecords({
-    app: INVENTORY,
-    query: `品番 = "${sku}"`,
-  });
-  return String(records[0]?.$id?.value);
-}
-
+/** Staff edit the demo item with this 品番 in the inventory app. */
 async function edit(sku: string, values: Record<string, string>): Promise<void> {
-  const record = Object.fromEntries(
-    Object.entries(values).map(([code, value]) => [code, { value }]),
-  );
-  await inventory.record.updateRecord({ app: INVENTORY, id: await recordIdOf(sku), record });
-  await stack.idle();
+  await editRecord(await recordIdOf(sku), values);
 }
 
 async function emailsTo(address: string): Promise<StoredEmail[]> {

@@ -1,9 +1,9 @@
-import { KintoneRestAPIClient } from '@kintone/rest-api-client';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import type { KintoneRestAPIClient } from '@kintone/rest-api-client';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startLocalStack, type LocalStack } from '../../local/stack';
+import type { LocalStack } from '../../local/stack';
 import { addDays, localDate } from '../../shared/domain/dates';
+import { startTestStack, type TestStack } from '../support/local-stack';
 
 /**
  * The order page over HTTP through the local stack: an order request's email carries a signed
@@ -17,38 +17,14 @@ const SUPPLIER_A = 'order@sample-bungu.example.jp';
 let stack: LocalStack;
 let dataDir: string;
 let kintone: KintoneRestAPIClient;
+let recordOf: TestStack['recordOf'];
+let close: TestStack['close'];
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'sab-page-'));
-  stack = await startLocalStack({
-    dataDir,
-    configPath: 'config/demo.json',
-    env: {},
-    ports: { bridge: 0, kintone: 0, ses: 0, sesProxy: 0, dynamodb: 0, fax: 0 },
-    queue: { visibilityTimeoutMs: 300, maxReceiveCount: 5, pollIntervalMs: 10 },
-    logLevel: 'SILENT',
-  });
-  kintone = new KintoneRestAPIClient({
-    baseUrl: stack.urls.kintoneBaseUrl,
-    auth: { apiToken: stack.urls.kintoneApiToken ?? '' },
-  });
+  ({ stack, dataDir, kintone, recordOf, close } = await startTestStack('sab-page-'));
 });
 
-afterAll(async () => {
-  await stack.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
-async function recordOf(sku: string): Promise<{ id: string; fields: Record<string, string> }> {
-  const { records } = await kintone.record.getRecords({ app: APP, query: `品番 = "${sku}"` });
-  const record = records[0] ?? {};
-  return {
-    id: String(record.$id?.value),
-    fields: Object.fromEntries(
-      Object.entries(record).map(([code, field]) => [code, String(field.value)]),
-    ),
-  };
-}
+afterAll(() => close());
 
 function formNonceOf(html: string): string {
   const nonce = /name="nonce" value="([^"]+)"/.exec(html)?.[1];

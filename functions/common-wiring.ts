@@ -1,0 +1,97 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  createDocumentClient,
+  DynamoDbBridgeStore,
+} from '../shared/adapters/dynamodb/dynamodb-bridge-store';
+import { KintoneCallBudget } from '../shared/adapters/kintone/kintone-call-budget';
+import { kintoneClients } from '../shared/adapters/kintone/kintone-clients';
+import { RestKintoneRecordWriter } from '../shared/adapters/kintone/kintone-record-writer';
+import {
+  createPowertoolsMetrics,
+  DEFAULT_SERVICE_NAME,
+  PowertoolsBridgeMetrics,
+} from '../shared/adapters/metrics/powertools-bridge-metrics';
+import { secretSourceFromEnv } from '../shared/adapters/secrets/secret-source-from-env';
+import { loadConfigFromEnv, requireEnv, type Env } from '../shared/config/env';
+import type { BridgeConfig } from '../shared/config/schema';
+import type { SecretSource } from '../shared/ports/secret-source';
+
+/** What every function that reads the bridge table and writes to kintone is built from. */
+export interface CommonWiring {
+  logger: Logger;
+  config: BridgeConfig;
+  store: DynamoDbBridgeStore;
+  /** kintone API tokens (and other secrets) from `SECRETS_ARN`, or the environment without it. */
+  secrets: SecretSource;
+  /** `KINTONE_BASE_URL`. */
+  kintoneBaseUrl: string;
+  /** Counts every kintone request against the app's daily limit. */
+  budget: KintoneCallBudget;
+  kintone: RestKintoneRecordWriter;
+}
+
+/** {@link CommonWiring} of a function that publishes metrics. */
+export interface MeteredWiring extends CommonWiring {
+  powertoolsMetrics: Metrics;
+  metrics: PowertoolsBridgeMetrics;
+}
+
+/** Options of {@link wireCommon}. */
+export interface CommonWiringOptions {
+  /**
+   * The configuration, when the function checks it before anything else is read from the
+   * environment; loaded with `loadConfigFromEnv` otherwise.
+   */
+  config?: BridgeConfig;
+  /** `false` for a function that publishes no metrics (kintone budget warnings are then only logged). */
+  metrics?: boolean;
+}
+
+/**
+ * The collaborators the Lambda functions share, from the environment: the Powertools logger
+ * (`POWERTOOLS_SERVICE_NAME`), the configuration (`BRIDGE_CONFIG` or `BRIDGE_CONFIG_FILE`), the
+ * bridge table (`TABLE_NAME`), the secret source (`SECRETS_ARN`), Powertools metrics and the
+ * kintone record writer with the daily call budget (`KINTONE_BASE_URL`).
+ *
+ * @example
+ * const { config, store, kintone, logger, metrics, powertoolsMetrics } = wireCommon(process.env);
+ */
+export function wireCommon(
+  env: Env,
+  options?: CommonWiringOptions & { metrics?: true },
+): MeteredWiring;
+export function wireCommon(
+  env: Env,
+  options: CommonWiringOptions & { metrics: false },
+): CommonWiring;
+export function wireCommon(
+  env: Env,
+  options: CommonWiringOptions = {},
+): CommonWiring | MeteredWiring {
+  const logger = new Logger({
+    serviceName: env.POWERTOOLS_SERVICE_NAME?.trim() || DEFAULT_SERVICE_NAME,
+  });
+  const config = options.config ?? loadConfigFromEnv(env);
+  const store = new DynamoDbBridgeStore({
+    client: createDocumentClient(new DynamoDBClient({})),
+    tableName: requireEnv(env, 'TABLE_NAME'),
+  });
+  const secrets = secretSourceFromEnv(env, logger);
+  const powertoolsMetrics =
+    options.metrics === false ? undefined : createPowertoolsMetrics(env, logger);
+  const metrics = powertoolsMetrics && new PowertoolsBridgeMetrics(powertoolsMetrics);
+  const budget = new KintoneCallBudget({
+    store,
+    logger,
+    ...(metrics ? { metrics } : {}),
+    now: () => new Date(),
+  });
+  const kintoneBaseUrl = requireEnv(env, 'KINTONE_BASE_URL');
+  const kintone = new RestKintoneRecordWriter(kintoneClients(config, secrets, kintoneBaseUrl), {
+    budget,
+  });
+  const common = { logger, config, store, secrets, kintoneBaseUrl, budget, kintone };
+  return powertoolsMetrics && metrics ? { ...common, powertoolsMetrics, metrics } : common;
+}
