@@ -1,5 +1,17 @@
 import escapeHtml from 'escape-html';
-import type { CompanyBlock, OrderRequest } from '../domain/order';
+import {
+  addressSupplier,
+  companyBlockLines,
+  formatJapaneseDate,
+  formatQuantity,
+  ORDER_CLOSING as CLOSING,
+  ORDER_DUPLICATE_NOTE as DUPLICATE_NOTE,
+  ORDER_END_MARK as END_MARK,
+  ORDER_GREETING as GREETING,
+  ORDER_TABLE_CAPTION as TABLE_CAPTION,
+  ORDER_TABLE_HEADERS as TABLE_HEADERS,
+} from '../documents/order-wording';
+import type { OrderRequest } from '../domain/order';
 import { headerSafe } from './header-safe';
 import {
   safeSupplierPageUrl,
@@ -19,24 +31,8 @@ export interface RenderedOrderEmail {
 /** Subject prefix Japanese purchasing departments filter on. */
 export const ORDER_SUBJECT_PREFIX = '【発注依頼】';
 
-const GREETING = 'いつもお世話になっております。下記のとおり発注いたします。';
-const TABLE_CAPTION = '発注明細';
-const TABLE_HEADERS = ['品番', '品名', '数量', '単位'] as const;
 /** Index of 数量 in {@link TABLE_HEADERS}; numbers are right-aligned in the HTML table. */
 const QUANTITY_COLUMN = 2;
-/**
- * A retry after a timeout can deliver the same request twice (SES may have accepted the first
- * attempt); the order number is stable across retries, so the supplier can de-duplicate on it.
- */
-const DUPLICATE_NOTE =
-  '※同じ発注番号のご依頼が重複して届いた場合は、1件の発注としてお取り扱いください。';
-const CLOSING = '何卒よろしくお願いいたします。';
-const END_MARK = '以上';
-/** Honorifics that already address the supplier; adding 御中 after them would be wrong. */
-const HONORIFIC_SUFFIXES = ['御中', '様'] as const;
-
-const QUANTITY_FORMAT = new Intl.NumberFormat('ja-JP');
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** The email's content before it is laid out, so text and HTML cannot drift apart. */
 interface OrderEmailContent {
@@ -82,48 +78,13 @@ export function renderOrderEmail(request: OrderRequest): RenderedOrderEmail {
     rows: request.lines.map((line) => [
       headerSafe(line.sku),
       headerSafe(line.name),
-      QUANTITY_FORMAT.format(line.quantity),
+      formatQuantity(line.quantity),
       headerSafe(line.unit),
     ]),
-    companyLines: companyBlockLines(request.company),
+    companyLines: companyBlockLines(request.company, headerSafe),
     ...(supplierPageUrl === undefined ? {} : { supplierPageUrl }),
   };
   return { subject, text: renderText(content), html: renderHtml(subject, content) };
-}
-
-function addressSupplier(name: string): string {
-  return HONORIFIC_SUFFIXES.some((suffix) => name.endsWith(suffix)) ? name : `${name} 御中`;
-}
-
-/** `2026-12-01` → `2026年12月1日`, the way dates are written in Japanese business letters. */
-function formatJapaneseDate(isoDate: string, field: string): string {
-  const match = ISO_DATE.exec(isoDate);
-  const [year, month, day] = match ? match.slice(1).map(Number) : [];
-  if (year === undefined || month === undefined || day === undefined) {
-    throw new RangeError(`${field} "${isoDate}" is not a date in YYYY-MM-DD form; fix the order.`);
-  }
-  const date = new Date(Date.UTC(year, month - 1, day));
-  // Date.UTC rolls 2026-02-30 over into March; a round trip catches such non-dates.
-  if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) {
-    throw new RangeError(`${field} "${isoDate}" is not a calendar date; fix the order.`);
-  }
-  return `${year}年${month}月${day}日`;
-}
-
-function companyBlockLines(company: CompanyBlock): string[] {
-  const address = headerSafe(company.address);
-  const postalCode = headerSafe(company.postalCode ?? '');
-  const lines = [
-    headerSafe(company.name),
-    postalCode === '' ? address : `〒${postalCode} ${address}`,
-    `TEL：${headerSafe(company.phone)}`,
-  ];
-  const fax = headerSafe(company.fax ?? '');
-  if (fax !== '') lines.push(`FAX：${fax}`);
-  lines.push(`E-mail：${headerSafe(company.email)}`);
-  const contactName = headerSafe(company.contactName ?? '');
-  if (contactName !== '') lines.push(`担当：${contactName}`);
-  return lines;
 }
 
 function renderText(content: OrderEmailContent): string {

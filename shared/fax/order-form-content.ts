@@ -1,31 +1,42 @@
-import type { CompanyBlock, OrderRequest } from '../domain/order';
+import {
+  addressSupplier,
+  companyBlockLines,
+  formatJapaneseDate,
+  formatQuantity,
+  ORDER_CLOSING,
+  ORDER_DUPLICATE_NOTE,
+  ORDER_END_MARK,
+  ORDER_GREETING,
+  ORDER_TABLE_CAPTION,
+  ORDER_TABLE_HEADERS,
+} from '../documents/order-wording';
+import type { OrderRequest } from '../domain/order';
 import { safeSupplierPageUrl, SUPPLIER_PAGE_VALIDITY_NOTE } from '../email/supplier-page-link';
 
 /**
- * What the fax 発注書 says, before it is laid out: the same wording as the 発注依頼 email
- * (`shared/email/render-order-email.ts`), so a supplier who gets both reads the same thing. The
- * email module keeps its sentences private; test/unit/order-pdf.test.ts checks that the two stay
- * word for word the same.
+ * What the fax 発注書 says, before it is laid out: the same wording as the 発注依頼 email, both
+ * taken from `shared/documents/order-wording.ts`, so a supplier who gets both reads the same thing.
  */
+
+export { addressSupplier, formatJapaneseDate } from '../documents/order-wording';
 
 /** Title printed at the top of the first page. */
 export const ORDER_FORM_TITLE = '発注書';
 /** Same sentence as the email's greeting. */
-export const ORDER_FORM_GREETING = 'いつもお世話になっております。下記のとおり発注いたします。';
+export const ORDER_FORM_GREETING = ORDER_GREETING;
 /** Same caption as the email's table. */
-export const ORDER_FORM_TABLE_CAPTION = '発注明細';
+export const ORDER_FORM_TABLE_CAPTION = ORDER_TABLE_CAPTION;
 /** Column headings, in the email's order. */
-export const ORDER_FORM_TABLE_HEADERS = ['品番', '品名', '数量', '単位'] as const;
+export const ORDER_FORM_TABLE_HEADERS = ORDER_TABLE_HEADERS;
 /**
  * A fax can be sent twice when a retry follows a timeout; the order number stays the same, so the
  * supplier can treat the copies as one order. Same sentence as the email.
  */
-export const ORDER_FORM_DUPLICATE_NOTE =
-  '※同じ発注番号のご依頼が重複して届いた場合は、1件の発注としてお取り扱いください。';
+export const ORDER_FORM_DUPLICATE_NOTE = ORDER_DUPLICATE_NOTE;
 /** Same closing line as the email. */
-export const ORDER_FORM_CLOSING = '何卒よろしくお願いいたします。';
+export const ORDER_FORM_CLOSING = ORDER_CLOSING;
 /** Same end mark as the email. */
-export const ORDER_FORM_END_MARK = '以上';
+export const ORDER_FORM_END_MARK = ORDER_END_MARK;
 /** Label of the notes box. */
 export const ORDER_FORM_NOTES_LABEL = '備考';
 /** Printed beside the QR code of the supplier's signed order page (issue 5). */
@@ -33,11 +44,6 @@ export const ORDER_FORM_QR_CAPTION =
   'スマートフォンでQRコードを読み取ると、受注・納期をご回答いただけます';
 /** Below the caption: the page needs no account, and the link expires (as the email says). */
 export const ORDER_FORM_QR_NOTES = ['ログインは不要です。', SUPPLIER_PAGE_VALIDITY_NOTE] as const;
-
-/** Honorifics that already address the supplier; adding 御中 after them would be wrong. */
-const HONORIFIC_SUFFIXES = ['御中', '様'] as const;
-const QUANTITY_FORMAT = new Intl.NumberFormat('ja-JP');
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /**
  * Control and format characters (C0, DEL, C1, U+200B-U+200F, bidi overrides, U+FEFF ...), lone
@@ -85,56 +91,6 @@ export function printable(value: string): string {
 }
 
 /**
- * The supplier as addressed on the form: `御中` is added unless the name already ends with an
- * honorific (the same rule as the email).
- *
- * @example
- * ```ts
- * addressSupplier('株式会社サンプル文具'); // '株式会社サンプル文具 御中'
- * addressSupplier('サンプル文具 御中'); // 'サンプル文具 御中'
- * ```
- */
-export function addressSupplier(name: string): string {
-  return HONORIFIC_SUFFIXES.some((suffix) => name.endsWith(suffix)) ? name : `${name} 御中`;
-}
-
-/**
- * `2026-12-01` → `2026年12月1日`, the way dates are written in Japanese business letters.
- *
- * @throws RangeError when `isoDate` is not an existing `YYYY-MM-DD` calendar date; `field` names
- * it in the message.
- */
-export function formatJapaneseDate(isoDate: string, field: string): string {
-  const match = ISO_DATE.exec(isoDate);
-  const [year, month, day] = match ? match.slice(1).map(Number) : [];
-  if (year === undefined || month === undefined || day === undefined) {
-    throw new RangeError(`${field} "${isoDate}" is not a date in YYYY-MM-DD form; fix the order.`);
-  }
-  const date = new Date(Date.UTC(year, month - 1, day));
-  // Date.UTC rolls 2026-02-30 over into March; a round trip catches such non-dates.
-  if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) {
-    throw new RangeError(`${field} "${isoDate}" is not a calendar date; fix the order.`);
-  }
-  return `${year}年${month}月${day}日`;
-}
-
-function companyBlockLines(company: CompanyBlock): string[] {
-  const address = printable(company.address);
-  const postalCode = printable(company.postalCode ?? '');
-  const lines = [
-    printable(company.name),
-    postalCode === '' ? address : `〒${postalCode} ${address}`,
-    `TEL：${printable(company.phone)}`,
-  ];
-  const fax = printable(company.fax ?? '');
-  if (fax !== '') lines.push(`FAX：${fax}`);
-  lines.push(`E-mail：${printable(company.email)}`);
-  const contactName = printable(company.contactName ?? '');
-  if (contactName !== '') lines.push(`担当：${contactName}`);
-  return lines;
-}
-
-/**
  * Everything the order form prints, from an order request. Pure. `request.reason` is internal
  * (it explains the stock arithmetic to staff) and is never part of the content.
  * `request.supplierPageUrl` is kept only when {@link safeSupplierPageUrl} accepts it.
@@ -159,11 +115,11 @@ export function orderFormContent(request: OrderRequest): OrderFormContent {
         [
           printable(line.sku),
           printable(line.name),
-          QUANTITY_FORMAT.format(line.quantity),
+          formatQuantity(line.quantity),
           printable(line.unit),
         ] as const,
     ),
-    companyLines: companyBlockLines(request.company),
+    companyLines: companyBlockLines(request.company, printable),
     notes: [ORDER_FORM_DUPLICATE_NOTE],
     ...(supplierPageUrl === undefined ? {} : { supplierPageUrl }),
   };
