@@ -1,3 +1,5 @@
+import * as fontkit from 'fontkit';
+import type { FontkitFont } from 'fontkit';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -68,4 +70,36 @@ export function loadFontBytes(fontPath: string): Promise<Buffer> {
     fontBytesByPath.set(fontPath, bytes);
   }
   return bytes;
+}
+
+/**
+ * Parsed fonts by path. pdfkit parses the font bytes again for every document (about half of a
+ * warm render); it also accepts an already parsed fontkit font, which renders the same bytes.
+ * Rendering is synchronous once the document is set up, so renders never interleave on it.
+ */
+const fontsByPath = new Map<string, Promise<FontkitFont>>();
+
+/**
+ * The parsed font of a TTF file, once per path and process.
+ *
+ * @throws OrderPdfFontError when the file cannot be read or is not a font fontkit can parse.
+ */
+export function loadFont(fontPath: string): Promise<FontkitFont> {
+  let font = fontsByPath.get(fontPath);
+  if (font === undefined) {
+    font = loadFontBytes(fontPath).then((bytes) => {
+      try {
+        return fontkit.create(bytes);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new OrderPdfFontError(
+          `Cannot embed the order form font ${fontPath}: ${reason}. Pass a TrueType (.ttf) file.`,
+          { cause: error },
+        );
+      }
+    });
+    font.catch(() => fontsByPath.delete(fontPath));
+    fontsByPath.set(fontPath, font);
+  }
+  return font;
 }

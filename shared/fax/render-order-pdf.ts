@@ -14,7 +14,8 @@ import {
   orderFormContent,
   type OrderFormContent,
 } from './order-form-content';
-import { loadFontBytes, OrderPdfFontError, type OrderFormFontPaths } from './order-form-fonts';
+import type { FontkitFont } from 'fontkit';
+import { loadFont, OrderPdfFontError, type OrderFormFontPaths } from './order-form-fonts';
 
 export { defaultFontPaths, OrderPdfFontError, type OrderFormFontPaths } from './order-form-fonts';
 
@@ -203,8 +204,8 @@ export async function renderOrderPdf(
     throw new RangeError(`orderedAt "${request.orderedAt}" is not a timestamp; fix the order.`);
   }
   const [regular, bold] = await Promise.all([
-    loadFontBytes(options.fontPath),
-    options.boldFontPath === undefined ? undefined : loadFontBytes(options.boldFontPath),
+    loadFont(options.fontPath),
+    options.boldFontPath === undefined ? undefined : loadFont(options.boldFontPath),
   ]);
 
   const doc = new PDFDocument({
@@ -245,16 +246,18 @@ function collect(doc: Doc): Promise<Buffer> {
 
 function registerFonts(
   doc: Doc,
-  regular: Buffer,
-  bold: Buffer | undefined,
+  regular: FontkitFont,
+  bold: FontkitFont | undefined,
   paths: OrderFormFontPaths,
 ): void {
-  const fonts: ReadonlyArray<readonly [FontName, Buffer, string]> = [
+  const fonts: ReadonlyArray<readonly [FontName, FontkitFont, string]> = [
     ['regular', regular, paths.fontPath],
     ['bold', bold ?? regular, paths.boldFontPath ?? paths.fontPath],
   ];
   for (const [name, bytes, path] of fonts) {
-    doc.registerFont(name, bytes);
+    // pdfkit takes a parsed fontkit font as well as bytes (PDFFontFactory.open checks for
+    // `layout`); its type declarations only list bytes and paths.
+    doc.registerFont(name, bytes as unknown as Buffer);
     try {
       // fontkit parses lazily; selecting the font now reports a broken file by its path,
       // before half a page has been drawn.
