@@ -1,6 +1,4 @@
 import { SESClient } from '@aws-sdk/client-ses';
-import { buildFaxSending } from '../../shared/adapters/fax/fax-sending';
-import { fontPathsFromEnv } from '../../shared/adapters/fax/fonts-from-env';
 import { buildSupplierDirectory } from '../../shared/adapters/kintone/kintone-supplier-directory';
 import { SesOrderMailer } from '../../shared/adapters/ses/ses-order-mailer';
 import {
@@ -8,7 +6,7 @@ import {
   supplierPageSettings,
 } from '../../shared/adapters/supplier/order-link-signer';
 import type { Env } from '../../shared/config/env';
-import { wireCommon } from '../common-wiring';
+import { faxSendingFromEnv, wireCommon } from '../common-wiring';
 import { createDispatchHandler, type DispatchHandler } from './handler';
 
 /**
@@ -33,14 +31,7 @@ export function wireDispatchFromEnv(env: Env): DispatchHandler {
     client: sesClient,
     ...(configurationSetName ? { configurationSetName } : {}),
   });
-  const fax = buildFaxSending({
-    config,
-    secrets,
-    fonts: fontPathsFromEnv(env),
-    sesClient,
-    ...(configurationSetName ? { configurationSetName } : {}),
-    ...(env.FAX_CALLBACK_URL?.trim() ? { phaxioCallbackUrl: env.FAX_CALLBACK_URL.trim() } : {}),
-  });
+  const fax = faxSendingFromEnv(env, { config, secrets }, sesClient);
   // Links go to the order page function behind the same HTTP API; its URL comes from the stack.
   const orderLinks = config.supplierPage
     ? orderLinkSigner(

@@ -19,6 +19,7 @@ import {
 } from '../../shared/fax/phaxio-callback';
 import { BadRequestError, HttpError, PayloadTooLargeError } from '../../shared/http/http-errors';
 import { httpErrorHandler, jsonResponse } from '../../shared/http/http-error-handler';
+import { requestBody, requestHeader } from '../../shared/http/request';
 
 /** Phaxio's send-status callbacks carry JSON fields and no files; 1 MB is plenty. */
 export const MAX_CALLBACK_BYTES = 1024 * 1024;
@@ -49,14 +50,11 @@ class ForbiddenError extends HttpError {
  */
 export function makeFaxStatusHandler(deps: FaxStatusDeps) {
   return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
-    const body = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
+    const body = requestBody(event);
     if (body.byteLength > MAX_CALLBACK_BYTES) throw new PayloadTooLargeError(MAX_CALLBACK_BYTES);
-    const headers = Object.fromEntries(
-      Object.entries(event.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]),
-    );
     let form;
     try {
-      form = await readPhaxioCallbackForm(body, headers['content-type'] ?? '');
+      form = await readPhaxioCallbackForm(body, requestHeader(event, 'content-type') ?? '');
     } catch (error) {
       if (error instanceof PhaxioCallbackError) throw new BadRequestError(error.message);
       throw error;
@@ -67,7 +65,7 @@ export function makeFaxStatusHandler(deps: FaxStatusDeps) {
       fields: form.fields,
       files: form.files,
       token: callbackToken,
-      signature: headers[PHAXIO_SIGNATURE_HEADER],
+      signature: requestHeader(event, PHAXIO_SIGNATURE_HEADER),
     });
     if (!valid) throw new ForbiddenError();
     let update;

@@ -1,8 +1,6 @@
 import { SESClient } from '@aws-sdk/client-ses';
-import { buildFaxSending } from '../../shared/adapters/fax/fax-sending';
-import { fontPathsFromEnv } from '../../shared/adapters/fax/fonts-from-env';
 import type { Env } from '../../shared/config/env';
-import { wireCommon } from '../common-wiring';
+import { faxSendingFromEnv, wireCommon } from '../common-wiring';
 import { createSesEventsHandler, type SesEventsHandler } from './handler';
 
 /**
@@ -12,15 +10,7 @@ import { createSesEventsHandler, type SesEventsHandler } from './handler';
 export function wireSesEventsFromEnv(env: Env): SesEventsHandler {
   const { config, store, secrets, kintone, logger, metrics, powertoolsMetrics } = wireCommon(env);
   // A hard bounce falls back to fax: this function sends it.
-  const configurationSetName = env.SES_CONFIGURATION_SET?.trim();
-  const fax = buildFaxSending({
-    config,
-    secrets,
-    fonts: fontPathsFromEnv(env),
-    sesClient: new SESClient({}),
-    ...(configurationSetName ? { configurationSetName } : {}),
-    ...(env.FAX_CALLBACK_URL?.trim() ? { phaxioCallbackUrl: env.FAX_CALLBACK_URL.trim() } : {}),
-  });
+  const fax = faxSendingFromEnv(env, { config, secrets }, new SESClient({}));
   return createSesEventsHandler({
     config,
     store,

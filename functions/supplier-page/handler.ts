@@ -7,6 +7,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import { localDate } from '../../shared/domain/dates';
+import { requestBody, requestHeader } from '../../shared/http/request';
 import type { StoredOrder } from '../../shared/ports/bridge-store';
 import {
   ORDER_PAGE_PATH,
@@ -280,11 +281,9 @@ function pageLinks(token: string, lang: PageLang): PageLinks {
 
 /** The posted form's fields; a repeated field keeps its first value. */
 function readForm(event: APIGatewayProxyEventV2): Record<string, string> {
-  const body = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
+  const body = requestBody(event);
   if (body.byteLength > MAX_FORM_BYTES) throw new FormTooLargeError(MAX_FORM_BYTES);
-  const contentType = Object.entries(event.headers ?? {}).find(
-    ([name]) => name.toLowerCase() === 'content-type',
-  )?.[1];
+  const contentType = requestHeader(event, 'content-type');
   const mediaType = contentType?.split(';')[0]?.trim().toLowerCase();
   if (mediaType !== FORM_CONTENT_TYPE) throw new NotAFormError();
   const fields = new Map<string, string>();

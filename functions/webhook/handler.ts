@@ -15,6 +15,7 @@ import {
   UnauthorizedError,
 } from '../../shared/http/http-errors';
 import { httpErrorHandler, jsonResponse } from '../../shared/http/http-error-handler';
+import { requestBody } from '../../shared/http/request';
 import {
   notificationGroupId,
   notificationSchema,
@@ -51,11 +52,6 @@ export type WebhookHandler = (
   context: Context,
 ) => Promise<APIGatewayProxyStructuredResultV2>;
 
-function readBody(event: APIGatewayProxyEventV2): Buffer {
-  if (event.body === undefined) return Buffer.alloc(0);
-  return Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
-}
-
 /**
  * Queues only the fields the configuration reads. Queue messages stay far below SQS's size
  * limit, and data the bridge does not need (customer notes, attachments) never leaves kintone.
@@ -83,7 +79,7 @@ export function makeWebhookHandler(deps: WebhookDeps) {
     const apps = verifier.appsFor(event.queryStringParameters?.token);
     if (apps.size === 0) throw new UnauthorizedError();
 
-    const body = readBody(event);
+    const body = requestBody(event);
     if (body.byteLength > MAX_NOTIFICATION_BYTES)
       throw new PayloadTooLargeError(MAX_NOTIFICATION_BYTES);
 

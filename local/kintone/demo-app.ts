@@ -1,4 +1,5 @@
 import type { LocalAppDefinition, LocalFieldDefinition } from './app-definition';
+import { DEMO_SUPPLIERS, present, systemFields, type DemoSupplier } from './demo-suppliers';
 
 /** Choices of 発注状況, the field the bridge writes its order progress into. */
 export const ORDER_STATUS_OPTIONS = [
@@ -23,12 +24,15 @@ const text = (label: string, extra: Partial<LocalFieldDefinition> = {}): LocalFi
 });
 const number = (label: string): LocalFieldDefinition => ({ type: 'NUMBER', label });
 
-const supplierS001 = {
-  仕入先コード: 'S-001',
-  仕入先名: '株式会社サンプル文具',
-  仕入先メール: 'order@sample-bungu.example.jp',
-  仕入先FAX: '03-1234-5678',
-};
+/** The supplier fields of an inventory record, as a lookup on 仕入先コード copies them. */
+const copiedFrom = (supplier: DemoSupplier): Record<string, string> =>
+  present({
+    仕入先コード: supplier.code,
+    仕入先名: supplier.name,
+    仕入先メール: supplier.email,
+    仕入先FAX: supplier.fax,
+    発注方法: supplier.channel,
+  });
 
 /**
  * The inventory app of the webhook fixtures (app 12, 在庫管理) with the same field codes
@@ -51,11 +55,7 @@ export const demoInventoryApp: LocalAppDefinition = {
   // The fixtures' title reads "A-100 ボールペン 黒 0.5mm": item code, then name.
   recordTitle: '{品番} {品名}',
   fields: {
-    レコード番号: { type: 'RECORD_NUMBER', label: 'レコード番号' },
-    作成者: { type: 'CREATOR', label: '作成者' },
-    作成日時: { type: 'CREATED_TIME', label: '作成日時' },
-    更新者: { type: 'MODIFIER', label: '更新者' },
-    更新日時: { type: 'UPDATED_TIME', label: '更新日時' },
+    ...systemFields(),
     品番: text('品番', { required: true, unique: true }),
     品名: text('品名', { required: true }),
     単位: text('単位'),
@@ -102,7 +102,7 @@ export const demoInventoryApp: LocalAppDefinition = {
       入数: '12',
       最小発注数: '24',
       リードタイム日数: '3',
-      ...supplierS001,
+      ...copiedFrom(DEMO_SUPPLIERS['S-001']),
       発注状況: '未発注',
     },
     {
@@ -114,9 +114,7 @@ export const demoInventoryApp: LocalAppDefinition = {
       最大在庫: '',
       発注量: '20',
       入数: '5',
-      仕入先コード: 'S-002',
-      仕入先名: '紙の山田商店',
-      仕入先メール: 'sales@yamada-paper.example.jp',
+      ...copiedFrom(DEMO_SUPPLIERS['S-002']),
       発注状況: '未発注',
     },
     {
@@ -127,10 +125,7 @@ export const demoInventoryApp: LocalAppDefinition = {
       発注点: '2',
       最大在庫: '8',
       入数: '1',
-      仕入先コード: 'S-003',
-      仕入先名: 'オフィス機器サービス株式会社',
-      仕入先メール: 'support@office-kiki.example.jp',
-      仕入先FAX: '06-9876-5432',
+      ...copiedFrom(DEMO_SUPPLIERS['S-003']),
       発注状況: '未発注',
     },
     {
@@ -141,7 +136,7 @@ export const demoInventoryApp: LocalAppDefinition = {
       発注点: '10',
       最大在庫: '60',
       入数: '10',
-      ...supplierS001,
+      ...copiedFrom(DEMO_SUPPLIERS['S-001']),
       発注状況: '未発注',
     },
     {
@@ -153,10 +148,7 @@ export const demoInventoryApp: LocalAppDefinition = {
       発注点: '30',
       最大在庫: '200',
       入数: '20',
-      仕入先コード: 'S-004',
-      仕入先名: '有限会社みなと梱包',
-      仕入先FAX: '045-123-4567',
-      発注方法: 'FAX',
+      ...copiedFrom(DEMO_SUPPLIERS['S-004']),
       発注状況: '未発注',
     },
   ],

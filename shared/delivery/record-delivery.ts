@@ -1,10 +1,7 @@
 import { findApp } from '../config/load-config';
-import type { BridgeConfig } from '../config/schema';
-import { NO_METRICS, type BridgeMetrics } from '../ports/bridge-metrics';
-import type { BridgeStore, DeliveryStatus, StoredOrder } from '../ports/bridge-store';
-import type { KintoneRecordWriter } from '../ports/kintone-record-writer';
-import type { BridgeLogger } from '../ports/logger';
-import { reportIfAllChannelsFailed } from '../dispatch/needs-attention';
+import { NO_METRICS } from '../ports/bridge-metrics';
+import type { DeliveryStatus, StoredOrder } from '../ports/bridge-store';
+import { reportIfAllChannelsFailed, type AttentionDeps } from '../dispatch/needs-attention';
 import {
   addFaxFallback,
   channelsOf,
@@ -15,17 +12,9 @@ import {
 import { deliveryDetail, type DeliveryReport } from './ses-event';
 
 /** Collaborators of {@link recordDelivery}, built once in the function's wiring. */
-export interface DeliveryDeps {
+export interface DeliveryDeps extends AttentionDeps {
   /** Sends the fax fallback after a hard bounce; without it staff are told to call. */
   fax?: FaxSending;
-  config: BridgeConfig;
-  store: BridgeStore;
-  kintone: KintoneRecordWriter;
-  logger: BridgeLogger;
-  /** Counts EmailBounces; counts nothing when left out. */
-  metrics?: BridgeMetrics;
-  /** Time of recording when SES gave none. */
-  now: () => Date;
 }
 
 /** What {@link recordDelivery} did with one report; logged, and returned for tests. */

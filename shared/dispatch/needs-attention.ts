@@ -39,15 +39,7 @@ export async function reportIfAllChannelsFailed(
   const { item } = await deps.store.loadItem(key);
   if (app && item.deletedAt === undefined) {
     const desired = attentionOutcome(app, order.request, reason);
-    const changes = recorded
-      ? changedFields(app, desired, recorded)
-      : Object.fromEntries(
-          (['status', 'orderNumber', 'orderedAt', 'reason'] as const).flatMap((field) => {
-            const code = app.writeBack[field];
-            const value = desired[field];
-            return code !== undefined && value !== undefined ? [[code, value]] : [];
-          }),
-        );
+    const changes = changedFields(app, desired, recorded);
     if (Object.keys(changes).length > 0)
       await deps.kintone.updateFields(key.appId, key.recordId, changes);
     wroteFields = Object.keys(changes);

@@ -1,5 +1,6 @@
 import { faxFallback, type OrderChannel } from '../domain/channels';
 import type { OrderRequest } from '../domain/order';
+import { ChannelSendError } from '../ports/channel-send-error';
 import { NO_METRICS, type BridgeMetrics } from '../ports/bridge-metrics';
 import type { BridgeStore, StoredOrder } from '../ports/bridge-store';
 import type { FaxGateway } from '../ports/fax-gateway';
@@ -37,9 +38,9 @@ export interface ChannelSendReport {
   faxed: boolean;
 }
 
-/** An error the sender says will not go away by retrying (rejected address, bad number). */
-function isPermanent(error: unknown): error is Error {
-  return error instanceof Error && (error as { retryable?: unknown }).retryable === false;
+/** A failure the channel says will not go away by retrying (rejected address, bad number). */
+function isPermanent(error: unknown): error is ChannelSendError {
+  return error instanceof ChannelSendError && !error.retryable;
 }
 
 /** The order's channels; orders stored before channels existed went by email. */

@@ -1,5 +1,6 @@
 import type { AppConfig } from '../config/schema';
 import { channelFromLabel } from '../domain/channels';
+import { isPlausibleEmailAddress } from '../email/mailbox';
 import type { ItemSnapshot, MappedItem, RecordedOutcome } from '../domain/item';
 import type { KintoneRecord } from './notification';
 import { recordRevision } from './notification';
@@ -158,9 +159,12 @@ function optionalText<K extends string>(
   return value ? ({ [key]: value } as Record<K, string>) : {};
 }
 
-/** One address, no spaces or header-breaking characters; SES does the final check. */
+/**
+ * One address the mailer will accept: the same check the SES adapter applies, so a record is
+ * never mapped as sendable while the mailer refuses its address.
+ */
 export function isPlausibleEmail(value: string): boolean {
-  return /^[^\s@<>()",;:\\[\]]+@[^\s@<>()",;:\\[\]]+\.[^\s@<>()",;:\\[\]]+$/.test(value);
+  return isPlausibleEmailAddress(value);
 }
 
 /** Every field code the app's configuration reads, for trimming queued notifications. */

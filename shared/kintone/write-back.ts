@@ -48,11 +48,14 @@ export function decisionOutcome(
   return {};
 }
 
-/** The fields to update: desired values that differ from what the record shows. */
+/**
+ * The fields to update: desired values that differ from what the record shows. Without
+ * `recorded` (a callback that has no record at hand) every desired value is written.
+ */
 export function changedFields(
   app: AppConfig,
   desired: Outcome,
-  recorded: RecordedOutcome,
+  recorded?: RecordedOutcome,
 ): FieldValues {
   const changes: FieldValues = {};
   for (const key of ['status', 'orderNumber', 'orderedAt', 'reason'] as const) {
@@ -60,9 +63,9 @@ export function changedFields(
     const value = desired[key];
     if (code === undefined || value === undefined) continue;
     const current =
-      key === 'orderedAt' && recorded.orderedAt
+      key === 'orderedAt' && recorded?.orderedAt
         ? toKintoneDateTime(recorded.orderedAt)
-        : recorded[key];
+        : recorded?.[key];
     if (current !== value) changes[code] = value;
   }
   return changes;

@@ -19,7 +19,8 @@ export interface SentFax {
 
 /**
  * Sends faxes through a fax service. A resolved promise means the provider ACCEPTED the fax
- * for transmission; whether it reached the machine arrives later as a status callback.
+ * for transmission; whether it reached the machine arrives later as a status callback. Failures
+ * are thrown as `ChannelSendError` (channel-send-error.ts), `retryable` telling whether trying again can help.
  */
 export interface FaxGateway {
   sendFax(fax: OutgoingFax): Promise<SentFax>;

@@ -8,7 +8,8 @@ export interface SentMail {
 /** Sends an order request to the supplier by email. */
 export interface OrderMailer {
   /**
-   * Sends one order request. Throws on any failure; the caller records success, so a throw
+   * Sends one order request. Throws a `ChannelSendError` (channel-send-error.ts) on any failure (its `retryable`
+   * says whether trying again can help); the caller records success, so a throw
    * means "not sent, safe to retry with the same order".
    */
   sendOrderRequest(request: OrderRequest): Promise<SentMail>;

@@ -1,3 +1,4 @@
+import { ChannelSendError } from '../../shared/ports/channel-send-error';
 import type { FaxSending } from '../../shared/dispatch/order-channels';
 import type { FaxGateway, OutgoingFax, SentFax } from '../../shared/ports/fax-gateway';
 
@@ -42,6 +43,6 @@ export function recordingFaxSending(gateway: FaxGateway = new RecordingFaxGatewa
  * An error as the SES mailer and fax gateways throw it: `retryable: false` means retrying will
  * not help (rejected address, refused number), anything else is worth a retry.
  */
-export function sendFailure(message: string, options: { retryable: boolean }): Error {
-  return Object.assign(new Error(message), { retryable: options.retryable });
+export function sendFailure(message: string, options: { retryable: boolean }): ChannelSendError {
+  return new ChannelSendError(message, options);
 }

@@ -1,3 +1,5 @@
+import { ChannelSendError } from '../../ports/channel-send-error';
+
 /** Options for {@link FaxGatewayError}. */
 export interface FaxGatewayErrorOptions {
   /** True when the same fax may be accepted later (provider 5xx, 429, throttling, network). */
@@ -17,15 +19,13 @@ export interface FaxGatewayErrorOptions {
  *
  * Messages never contain API secrets; they name the order and say what to do next.
  */
-export class FaxGatewayError extends Error {
+export class FaxGatewayError extends ChannelSendError {
   override readonly name: string = 'FaxGatewayError';
-  readonly retryable: boolean;
   readonly status: number | undefined;
   readonly code: string | undefined;
 
   constructor(message: string, options: FaxGatewayErrorOptions) {
-    super(message, { cause: options.cause });
-    this.retryable = options.retryable;
+    super(message, { retryable: options.retryable, cause: options.cause });
     this.status = options.status;
     this.code = options.code;
   }

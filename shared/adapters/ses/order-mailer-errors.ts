@@ -1,3 +1,5 @@
+import { ChannelSendError } from '../../ports/channel-send-error';
+
 /** Options for {@link OrderMailerError}. */
 export interface OrderMailerErrorOptions {
   /** True when the same request may succeed later (throttling, SES 5xx, network). */
@@ -15,15 +17,13 @@ export interface OrderMailerErrorOptions {
  * the caller whether to retry the same order later (throttling, outage) or to stop and have
  * someone fix the data or the SES setup (rejected message, unverified sender).
  */
-export class OrderMailerError extends Error {
+export class OrderMailerError extends ChannelSendError {
   override readonly name: string = 'OrderMailerError';
-  readonly retryable: boolean;
   readonly code: string | undefined;
   readonly statusCode: number | undefined;
 
   constructor(message: string, options: OrderMailerErrorOptions) {
-    super(message, { cause: options.cause });
-    this.retryable = options.retryable;
+    super(message, { retryable: options.retryable, cause: options.cause });
     this.code = options.code;
     this.statusCode = options.statusCode;
   }
