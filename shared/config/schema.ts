@@ -195,6 +195,16 @@ export const supplierMasterSchema = z.strictObject({
 });
 export type SupplierMasterConfig = z.infer<typeof supplierMasterSchema>;
 
+/**
+ * Items kept as the rows of a SUBTABLE (one record per site or shelf, one row per item). Each
+ * row is evaluated on its own; rows due for one supplier become one order with several lines.
+ */
+export const subtableSchema = z.strictObject({
+  /** Field code of the SUBTABLE field whose rows are the items. */
+  field: fieldCode,
+});
+export type SubtableConfig = z.infer<typeof subtableSchema>;
+
 export const appConfigSchema = z.strictObject({
   appId,
   name: z.string().optional(),
@@ -205,6 +215,12 @@ export const appConfigSchema = z.strictObject({
     .max(2, { message: 'at most two webhook tokens (current and next) are allowed' }),
   /** kintone API token with view and edit permission on the app, and comment permission. */
   apiToken: secretRefSchema,
+  /**
+   * When set, `fields` and `writeBack` name fields inside the subtable's rows. A mapped field
+   * the row lacks is read from the record (one supplier or site field can serve every row);
+   * write-back fields must be in the row.
+   */
+  subtable: subtableSchema.optional(),
   fields: fieldMapSchema,
   writeBack: writeBackSchema,
   statuses: statusValuesSchema.prefault({}),
@@ -280,23 +296,32 @@ export const bridgeConfigSchema = z
             'map maxStock or reorderQuantity (or give defaults.maxStock / defaults.reorderQuantity): the bridge cannot compute a quantity otherwise',
         });
       }
+      // With a supplier master, the code alone finds the supplier's name and contacts.
+      const masterKnowsSupplier =
+        config.supplierMaster !== undefined && app.fields.supplierCode !== undefined;
       if (
         app.fields.supplierEmail === undefined &&
         app.defaults.supplierEmail === undefined &&
-        app.fields.supplierFax === undefined
+        app.fields.supplierFax === undefined &&
+        !masterKnowsSupplier
       ) {
         ctx.addIssue({
           code: 'custom',
           path: ['apps', index, 'fields', 'supplierEmail'],
           message:
-            'map supplierEmail or supplierFax (or give defaults.supplierEmail): order requests need somewhere to go',
+            'map supplierEmail or supplierFax (or give defaults.supplierEmail, or map supplierCode with a supplierMaster): order requests need somewhere to go',
         });
       }
-      if (app.fields.supplierName === undefined && app.defaults.supplierName === undefined) {
+      if (
+        app.fields.supplierName === undefined &&
+        app.defaults.supplierName === undefined &&
+        !masterKnowsSupplier
+      ) {
         ctx.addIssue({
           code: 'custom',
           path: ['apps', index, 'fields', 'supplierName'],
-          message: 'map supplierName or give defaults.supplierName',
+          message:
+            'map supplierName or give defaults.supplierName (or map supplierCode with a supplierMaster)',
         });
       }
     });
@@ -305,3 +330,4 @@ export const bridgeConfigSchema = z
 export type BridgeConfig = z.infer<typeof bridgeConfigSchema>;
 export type AppConfig = z.infer<typeof appConfigSchema>;
 export type FieldMap = z.infer<typeof fieldMapSchema>;
+export type WriteBackFields = z.infer<typeof writeBackSchema>;
