@@ -62,10 +62,30 @@ function trimRecord(
 ): KintoneNotification {
   if (!('record' in notification) || codes === undefined) return notification;
   const record = notification.record as Record<string, unknown>;
+  const wanted = new Set(codes);
   const kept = Object.fromEntries(
-    codes.filter((code) => code in record).map((code) => [code, record[code]]),
+    codes.filter((code) => code in record).map((code) => [code, trimTable(record[code], wanted)]),
   );
   return { ...notification, record: kept } as KintoneNotification;
+}
+
+/** A table keeps its rows (and their ids), each with only the fields the configuration reads. */
+function trimTable(field: unknown, wanted: ReadonlySet<string>): unknown {
+  if (typeof field !== 'object' || field === null) return field;
+  const { type, value } = field as { type?: unknown; value?: unknown };
+  if (type !== 'SUBTABLE' || !Array.isArray(value)) return field;
+  return {
+    ...field,
+    value: value.map((row: unknown) => {
+      if (typeof row !== 'object' || row === null) return row;
+      const cells = (row as { value?: unknown }).value;
+      if (typeof cells !== 'object' || cells === null) return row;
+      return {
+        ...row,
+        value: Object.fromEntries(Object.entries(cells).filter(([code]) => wanted.has(code))),
+      };
+    }),
+  };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { commentOnOrder, writeOrderFields } from '../dispatch/order-record';
 import { findApp } from '../config/load-config';
 import { NO_METRICS } from '../ports/bridge-metrics';
 import type { DeliveryStatus, StoredOrder } from '../ports/bridge-store';
@@ -125,13 +126,13 @@ export async function recordDelivery(
   } else {
     const field = app.writeBack.deliveryStatus;
     if (field !== undefined && previous !== report.status) {
-      await deps.kintone.updateFields(key.appId, key.recordId, {
+      await writeOrderFields(deps.kintone, order, {
         [field]: DELIVERY_STATUS_LABELS[report.status],
       });
       outcome.wroteField = field;
     }
     if (report.status !== 'delivered') {
-      await deps.kintone.addComment(key.appId, key.recordId, deliveryComment(order, report));
+      await commentOnOrder(deps.kintone, order, deliveryComment(order, report));
       outcome.commented = true;
     }
   }
@@ -170,9 +171,9 @@ async function fallBackToFax(
     const app = findApp(deps.config, order.appId);
     const { item } = await deps.store.loadItem(key);
     if (app && item.deletedAt === undefined) {
-      await deps.kintone.addComment(
-        key.appId,
-        key.recordId,
+      await commentOnOrder(
+        deps.kintone,
+        order,
         `メールが届かなかったため、発注依頼 ${report.orderNumber} を FAX (${describeChannels(channelsOf(sent.order).filter((channel) => channel.kind === 'fax'))}) で送信しました。`,
       );
     }

@@ -1,3 +1,4 @@
+import { commentOnOrder } from '../dispatch/order-record';
 import { findApp } from '../config/load-config';
 import type { FaxStatusUpdate } from '../ports/fax-gateway';
 import { reportIfAllChannelsFailed, type AttentionDeps } from '../dispatch/needs-attention';
@@ -47,9 +48,9 @@ export async function recordFaxStatus(
     findApp(deps.config, order.appId) !== undefined &&
     (await deps.store.loadItem(key)).item.deletedAt === undefined;
   if (update.status === 'failed' && recordExists) {
-    await deps.kintone.addComment(
-      key.appId,
-      key.recordId,
+    await commentOnOrder(
+      deps.kintone,
+      order,
       `発注依頼 ${update.orderNumber} のFAXを送信できませんでした: ${update.detail ?? '理由不明'}`,
     );
   }

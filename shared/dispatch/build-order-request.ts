@@ -40,3 +40,54 @@ export function buildOrderRequest(
     ...(supplierPageUrl !== undefined ? { supplierPageUrl } : {}),
   };
 }
+
+/** One row due for ordering: its item (mapped from the row) and its decision. */
+export interface DueRow {
+  rowId: string;
+  item: ItemSnapshot;
+  decision: OrderDecision;
+}
+
+/**
+ * The 発注依頼 for several SUBTABLE rows due for one supplier: one line per row, each keeping
+ * its row id and its own reason. The desired delivery date is the latest of the rows', so every
+ * line can come in one delivery; the request's reason lists each line's.
+ *
+ * @example
+ * const request = buildRowsOrderRequest(dueRows, supplier, 'PO-20261129-0001', config, new Date());
+ */
+export function buildRowsOrderRequest(
+  rows: readonly DueRow[],
+  supplier: SupplierContact,
+  orderNumber: string,
+  config: BridgeConfig,
+  now: Date,
+  supplierPageUrl?: string,
+): OrderRequest {
+  const [first] = rows;
+  if (!first) throw new Error('an order needs at least one row');
+  const desiredDeliveryDate = rows
+    .map((row) => row.decision.desiredDeliveryDate)
+    .reduce((latest, date) => (date > latest ? date : latest));
+  return {
+    orderNumber,
+    orderedAt: now.toISOString(),
+    orderDate: localDate(now, config.timeZone),
+    desiredDeliveryDate,
+    supplier,
+    lines: rows.map(({ rowId, item, decision }) => ({
+      sku: item.sku,
+      name: item.name,
+      quantity: decision.quantity,
+      unit: item.unit,
+      rowId,
+      reason: decision.reason,
+    })),
+    company: config.company,
+    reason:
+      rows.length === 1
+        ? first.decision.reason
+        : rows.map(({ item, decision }) => `${item.sku}: ${decision.reason}`).join('\n'),
+    ...(supplierPageUrl !== undefined ? { supplierPageUrl } : {}),
+  };
+}

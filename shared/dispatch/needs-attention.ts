@@ -7,6 +7,7 @@ import type { BridgeStore, StoredOrder } from '../ports/bridge-store';
 import type { KintoneRecordWriter } from '../ports/kintone-record-writer';
 import type { BridgeLogger } from '../ports/logger';
 import { allChannelsFailed, channelFailures } from './order-channels';
+import { commentOnOrder, writeOrderFields } from './order-record';
 
 export interface AttentionDeps {
   config: BridgeConfig;
@@ -39,11 +40,10 @@ export async function reportIfAllChannelsFailed(
   const { item } = await deps.store.loadItem(key);
   if (app && item.deletedAt === undefined) {
     const desired = attentionOutcome(app, order.request, reason);
-    const changes = changedFields(app, desired, recorded);
-    if (Object.keys(changes).length > 0)
-      await deps.kintone.updateFields(key.appId, key.recordId, changes);
-    wroteFields = Object.keys(changes);
-    await deps.kintone.addComment(key.appId, key.recordId, `【要対応】${reason}`);
+    // A row order's rows are compared with the table as read just before writing instead.
+    const changes = changedFields(app, desired, order.rows ? undefined : recorded);
+    wroteFields = await writeOrderFields(deps.kintone, order, changes);
+    await commentOnOrder(deps.kintone, order, `【要対応】${reason}`);
   }
   (deps.metrics ?? NO_METRICS).count('OrdersNeedingAttention');
   deps.logger.error('every channel to the supplier failed: staff must contact them', {

@@ -1,10 +1,10 @@
 import type { AppConfig, BridgeConfig } from '../config/schema';
 import { findApp } from '../config/load-config';
-import { resolveChannels, type OrderChannel } from '../domain/channels';
+import type { OrderChannel } from '../domain/channels';
 import type { Decision, OrderDecision } from '../domain/decision';
 import { localDate } from '../domain/dates';
 import { evaluateReorder } from '../domain/evaluate-reorder';
-import type { ItemSnapshot, OpenOrderRef, RecordedOutcome, SupplierContact } from '../domain/item';
+import type { ItemSnapshot, OpenOrderRef, RecordedOutcome } from '../domain/item';
 import {
   isRecordNotification,
   recordRevision,
@@ -19,6 +19,8 @@ import type { BridgeLogger } from '../ports/logger';
 import type { OrderMailer } from '../ports/order-mailer';
 import type { SupplierDirectory } from '../ports/supplier-directory';
 import { buildOrderRequest, type OrderLinkSigner } from './build-order-request';
+import { supplierReach } from './order-supplier';
+import { processTableRecord } from './process-table-record';
 import { reportIfAllChannelsFailed } from './needs-attention';
 import {
   allChannelsFailed,
@@ -61,6 +63,18 @@ export interface DispatchOutcome {
   wroteFields: string[];
   commented: boolean;
   closedOrderNumber?: string;
+  /** For an app that keeps items in a table: what happened to each row. */
+  rows?: RowOutcome[];
+  /** For a table: every order the notification created or completed. */
+  orderNumbers?: string[];
+}
+
+/** What happened to one row of a table. */
+export interface RowOutcome {
+  rowId: string;
+  sku: string;
+  decision: { kind: Decision['kind']; reason: string };
+  orderNumber?: string;
 }
 
 /** The notification names an app that is not configured: retrying will not help. */
@@ -113,7 +127,11 @@ export async function processNotification(
     return { ...base, decision };
   }
 
-  const mapped = mapRecord(notification.record, app);
+  if (app.subtable) {
+    return processTableRecord(notification, { ...app, subtable: app.subtable }, deps, base, now);
+  }
+
+  const mapped = mapRecord(notification.record, app, { supplierFromMaster: !!deps.suppliers });
   const key: ItemKey = {
     appId: app.appId,
     recordId: mapped.ok ? mapped.item.recordId : mapped.recordId,
@@ -134,23 +152,18 @@ export async function processNotification(
     now,
   });
   // Only an order reads the supplier master: a notification that needs none costs no call.
-  const supplier =
-    evaluated.kind === 'order' && mapped.ok
-      ? await currentSupplier(mapped.item.supplier, deps)
-      : undefined;
-  const item = mapped.ok && supplier ? { ...mapped.item, supplier: supplier.contact } : undefined;
   // An order that cannot reach the supplier is not created: staff fix the contact first.
-  const channels = item
-    ? resolveChannels(item.supplier, item.supplier.channel ?? app.defaults.channel, {
-        faxAvailable: deps.fax !== undefined,
-        region: deps.fax?.region ?? deps.config.fax?.region ?? 'JP',
-      })
-    : undefined;
+  const reach =
+    evaluated.kind === 'order' && mapped.ok
+      ? await supplierReach(mapped.item.supplier, app, deps)
+      : undefined;
+  const item = mapped.ok && reach?.ok ? { ...mapped.item, supplier: reach.contact } : undefined;
+  const channels = reach?.ok ? reach.channels : undefined;
   const decision: Decision =
-    channels && !channels.ok
+    reach && !reach.ok
       ? {
           kind: 'cannot-evaluate',
-          reason: `${evaluated.reason} → 送信できません: ${channels.reason}${supplier?.missingFromMaster ?? ''}`,
+          reason: `${evaluated.reason} → 送信できません: ${reach.reason}`,
           ...(evaluated.closedOrderNumber !== undefined
             ? { closedOrderNumber: evaluated.closedOrderNumber }
             : {}),
@@ -174,17 +187,8 @@ export async function processNotification(
   }
 
   let order: StoredOrder | undefined;
-  if (decision.kind === 'order' && item && channels?.ok) {
-    order = await createOrder(
-      item,
-      decision,
-      channels.channels,
-      cycle,
-      notification.id,
-      app,
-      deps,
-      now,
-    );
+  if (decision.kind === 'order' && item && channels) {
+    order = await createOrder(item, decision, channels, cycle, notification.id, app, deps, now);
   } else if (decision.kind === 'order-open' && openOrder) {
     // The order exists; an earlier attempt may have stopped before finishing its steps.
     order = openOrder;
@@ -225,36 +229,6 @@ export async function processNotification(
   });
   logger.info('notification processed', { outcome });
   return outcome;
-}
-
-/**
- * The supplier to order from: the record's contact, overlaid with the supplier master's
- * non-empty values when a master is configured and knows the record's code. The master wins
- * because a lookup copies the values once, when the record is saved: a supplier's new address
- * reaches the master at once but the item records only when each is saved again.
- */
-async function currentSupplier(
-  fromRecord: SupplierContact,
-  deps: DispatchDeps,
-): Promise<{ contact: SupplierContact; missingFromMaster?: string }> {
-  const code = fromRecord.code;
-  if (!deps.suppliers || !code) return { contact: fromRecord };
-  const master = await deps.suppliers.find(code);
-  if (!master) {
-    deps.logger.warn('supplier not in the supplier master; using the record', {
-      supplierCode: code,
-    });
-    return {
-      contact: fromRecord,
-      missingFromMaster: ` (仕入先マスタに仕入先コード "${code}" がありません)`,
-    };
-  }
-  const contact: SupplierContact = { ...fromRecord, code };
-  if (master.name) contact.name = master.name;
-  if (master.email) contact.email = master.email;
-  if (master.fax) contact.fax = master.fax;
-  if (master.channel) contact.channel = master.channel;
-  return { contact };
 }
 
 function openOrderRef(order: StoredOrder): OpenOrderRef {

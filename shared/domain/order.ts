@@ -17,6 +17,10 @@ export interface OrderLine {
   name: string;
   quantity: number;
   unit: string;
+  /** The SUBTABLE row the line was ordered for, when the app keeps items in rows. */
+  rowId?: string;
+  /** Why this line was ordered, when the order has several lines (each row has its own). */
+  reason?: string;
 }
 
 /**

@@ -39,7 +39,20 @@ export function parseQuantity(raw: string | undefined): NumberReading {
   return { kind: 'number', value: Number(normalized) };
 }
 
-export function mapRecord(record: KintoneRecord, app: AppConfig): MappedItem {
+/** How a record is read beyond the app's own configuration. */
+export interface MapRecordOptions {
+  /**
+   * A supplier master is configured: a record with a supplier code needs no supplier name of
+   * its own, the master supplies it when an order is due.
+   */
+  supplierFromMaster?: boolean;
+}
+
+export function mapRecord(
+  record: KintoneRecord,
+  app: AppConfig,
+  options: MapRecordOptions = {},
+): MappedItem {
   const { fields, defaults, writeBack } = app;
   const problems: string[] = [];
   const recordId = String(record.$id?.value ?? '');
@@ -101,7 +114,11 @@ export function mapRecord(record: KintoneRecord, app: AppConfig): MappedItem {
   if (snoozeUntil !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(snoozeUntil)) {
     problems.push(`「${fields.snoozeUntil}」が日付ではありません ("${snoozeUntil}")`);
   }
-  const supplierName = requiredText(fields.supplierName, defaults.supplierName, '仕入先名');
+  const supplierCode = readText(record, fields.supplierCode);
+  const supplierName =
+    options.supplierFromMaster && supplierCode
+      ? readText(record, fields.supplierName) || defaults.supplierName || ''
+      : requiredText(fields.supplierName, defaults.supplierName, '仕入先名');
   // Email and fax are each optional here: where the order goes is decided with the channel,
   // and a supplier with neither is reported then.
   const supplierEmail = readText(record, fields.supplierEmail) || defaults.supplierEmail || '';
@@ -138,7 +155,7 @@ export function mapRecord(record: KintoneRecord, app: AppConfig): MappedItem {
     supplier: {
       name: supplierName,
       ...optionalText('email', supplierEmail),
-      ...optionalText('code', readText(record, fields.supplierCode)),
+      ...optionalText('code', supplierCode),
       ...optionalText('fax', readText(record, fields.supplierFax)),
       ...(channel !== undefined && channel !== 'auto' ? { channel } : {}),
     },
@@ -167,9 +184,13 @@ export function isPlausibleEmail(value: string): boolean {
   return isPlausibleEmailAddress(value);
 }
 
-/** Every field code the app's configuration reads, for trimming queued notifications. */
+/**
+ * Every field code the app's configuration reads, for trimming queued notifications. A table's
+ * code keeps the whole table (the rows carry the item fields).
+ */
 export function referencedFieldCodes(app: AppConfig): string[] {
   const codes = new Set<string>(['$id', '$revision']);
+  if (app.subtable) codes.add(app.subtable.field);
   for (const code of [...Object.values(app.fields), ...Object.values(app.writeBack)]) {
     if (code !== undefined) codes.add(code);
   }

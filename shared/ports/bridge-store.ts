@@ -74,6 +74,29 @@ export type OrderStep =
 
 export type OrderStatus = 'open' | 'closed';
 
+/** One SUBTABLE row of an order: the row, and where its membership is kept. */
+export interface OrderRowMember {
+  /** kintone's row id inside the record's table. */
+  rowId: string;
+  /** The row's item key (`recordId` of {@link ItemKey}, see `rowItemId`). */
+  itemRecordId: string;
+  /** The row's cycle this order belongs to. */
+  cycle: number;
+}
+
+/**
+ * Where an order's lines live when the app keeps items in a SUBTABLE: one kintone record, one
+ * table, one row per line. The order itself is kept at its first row (the lead); every other
+ * row holds a membership ({@link StoredOrder.memberOf}) so its own state knows the order.
+ */
+export interface OrderRows {
+  /** The kintone record holding the table. */
+  recordId: string;
+  /** Field code of the SUBTABLE. */
+  subtable: string;
+  members: OrderRowMember[];
+}
+
 /**
  * One order. An item's orders are numbered by cycle (1, 2, ...): at most one order exists per
  * cycle, and the cycle only advances when its order is closed. That is what makes "one order
@@ -98,6 +121,13 @@ export interface StoredOrder {
   closedAt?: string;
   /** The kintone status value that closed it (入荷済, キャンセル, ...). */
   closedStatus?: string;
+  /** Set when the lines are rows of a SUBTABLE; write-back goes to those rows. */
+  rows?: OrderRows;
+  /**
+   * Set on a row's membership in an order kept at its lead row: a copy of the request for the
+   * row's own state, without steps. Memberships are never found by order number.
+   */
+  memberOf?: { recordId: string; cycle: number };
 }
 
 /** What the bridge remembers about one item. */

@@ -1,3 +1,4 @@
+import { commentOnOrder, writeOrderFields } from '../dispatch/order-record';
 import { findApp } from '../config/load-config';
 import type { BridgeConfig } from '../config/schema';
 import type { BridgeStore, StoredOrder } from '../ports/bridge-store';
@@ -58,10 +59,10 @@ export async function recordSupplierAnswer(
       if (answer.kind !== 'declined') values[dateField] = answer.deliveryDate;
       else if (previous !== undefined && previous.kind !== 'declined') values[dateField] = '';
     }
-    await deps.kintone.updateFields(key.appId, key.recordId, values);
-    await deps.kintone.addComment(
-      key.appId,
-      key.recordId,
+    await writeOrderFields(deps.kintone, order, values);
+    await commentOnOrder(
+      deps.kintone,
+      order,
       // A partial quantity refers to the first line (the bridge orders one item per request).
       answerComment(
         orderNumber,

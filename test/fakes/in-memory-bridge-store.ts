@@ -105,8 +105,9 @@ export class InMemoryBridgeStore implements BridgeStore {
 
   async findOrderByNumber(orderNumber: string): Promise<StoredOrder | undefined> {
     this.record('findOrderByNumber', orderNumber);
+    // Like the adapter's index: a row's membership is never found by number, only its lead.
     const order = [...this.storedOrders.values()].find(
-      (stored) => stored.request.orderNumber === orderNumber,
+      (stored) => stored.request.orderNumber === orderNumber && stored.memberOf === undefined,
     );
     return order && structuredClone(order);
   }

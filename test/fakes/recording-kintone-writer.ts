@@ -1,4 +1,16 @@
-import type { FieldValues, KintoneRecordWriter } from '../../shared/ports/kintone-record-writer';
+import type {
+  FieldValues,
+  KintoneRecordWriter,
+  RowUpdateResult,
+  RowValues,
+} from '../../shared/ports/kintone-record-writer';
+
+export interface RecordedRowUpdate {
+  appId: string;
+  recordId: string;
+  subtable: string;
+  rows: RowValues;
+}
 
 export interface RecordedUpdate {
   appId: string;
@@ -25,9 +37,12 @@ export interface RecordedComment {
 export class RecordingKintoneRecordWriter implements KintoneRecordWriter {
   readonly updates: RecordedUpdate[] = [];
   readonly comments: RecordedComment[] = [];
+  readonly rowUpdates: RecordedRowUpdate[] = [];
+  /** Row ids the tables no longer have: a row write reports them missing and skips them. */
+  readonly deletedRows = new Set<string>();
   /** Errors for the next calls of either method; each call takes the first one. */
   readonly failures: Error[] = [];
-  /** Errors for the next `updateFields` calls only (checked after `failures`). */
+  /** Errors for the next `updateFields` / `updateRows` calls only (checked after `failures`). */
   readonly updateFailures: Error[] = [];
   /** Errors for the next `addComment` calls only (checked after `failures`). */
   readonly commentFailures: Error[] = [];
@@ -36,6 +51,27 @@ export class RecordingKintoneRecordWriter implements KintoneRecordWriter {
     const failure = this.failures.shift() ?? this.updateFailures.shift();
     if (failure !== undefined) throw failure;
     this.updates.push({ appId, recordId, values: { ...values } });
+  }
+
+  async updateRows(
+    appId: string,
+    recordId: string,
+    subtable: string,
+    rows: RowValues,
+  ): Promise<RowUpdateResult> {
+    const failure = this.failures.shift() ?? this.updateFailures.shift();
+    if (failure !== undefined) throw failure;
+    const kept = Object.entries(rows).filter(([rowId]) => !this.deletedRows.has(rowId));
+    this.rowUpdates.push({
+      appId,
+      recordId,
+      subtable,
+      rows: structuredClone(Object.fromEntries(kept)),
+    });
+    return {
+      updatedRows: kept.map(([rowId]) => rowId),
+      missingRows: Object.keys(rows).filter((rowId) => this.deletedRows.has(rowId)),
+    };
   }
 
   async addComment(appId: string, recordId: string, text: string): Promise<void> {

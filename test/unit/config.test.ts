@@ -208,10 +208,11 @@ describe('parseConfig errors', () => {
       'apps[0].defaults.packSize: Too small: expected number to be >0',
     ],
     [
-      'neither a supplier email nor a fax field, and no default',
+      'neither a supplier email nor a fax field, no default, and no supplier code for the master',
       ['apps', 0, 'fields'],
       ((): Record<string, unknown> => {
         const {
+          supplierCode: _code,
           supplierEmail: _email,
           supplierFax: _fax,
           ...fields
@@ -219,7 +220,7 @@ describe('parseConfig errors', () => {
           ?.fields ?? {};
         return fields;
       })(),
-      'apps[0].fields.supplierEmail: map supplierEmail or supplierFax (or give defaults.supplierEmail)',
+      'apps[0].fields.supplierEmail: map supplierEmail or supplierFax (or give defaults.supplierEmail, or map supplierCode with a supplierMaster)',
     ],
   ])('names the key and what was expected for %s', (_case, keyPath, value, expected) => {
     // Prepare
@@ -337,6 +338,31 @@ describe('parseConfig errors', () => {
     expect(first.apps[0]?.fields.reorderQuantity).toBe('発注量');
     expect(second.apps[0]?.defaults.maxStock).toBe(50);
     expect(second.apps[0]?.defaults.packSize).toBe(1);
+  });
+
+  it('accepts an app with only a supplier code when a supplier master is configured, and not without one', () => {
+    // Prepare: the rows of a site's table carry nothing but the supplier's code.
+    const codeOnly = demoWith(['apps', 0, 'fields'], {
+      sku: '明細_品番',
+      name: '明細_品名',
+      onHand: '明細_在庫数',
+      reorderPoint: '明細_発注点',
+      reorderQuantity: '明細_発注量',
+      supplierCode: '明細_仕入先コード',
+    });
+    const app = (codeOnly.apps as Record<string, unknown>[])[0] as Record<string, unknown>;
+    app.subtable = { field: '在庫明細' };
+    const withoutMaster = structuredClone(codeOnly);
+    delete withoutMaster.supplierMaster;
+
+    // Act
+    const parsed = parseConfig(codeOnly);
+    const message = configErrorOf(withoutMaster);
+
+    // Assess
+    expect(parsed.apps[0]?.subtable).toEqual({ field: '在庫明細' });
+    expect(message).toContain('apps[0].fields.supplierName: map supplierName');
+    expect(message).toContain('apps[0].fields.supplierEmail: map supplierEmail or supplierFax');
   });
 
   it.each(['Mars/Olympus', 'JST+9', ''])('rejects the time zone %j', (timeZone) => {

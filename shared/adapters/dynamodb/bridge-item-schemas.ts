@@ -46,6 +46,8 @@ const orderLineSchema = z.object({
   name: z.string(),
   quantity: z.number(),
   unit: z.string(),
+  rowId: z.string().optional(),
+  reason: z.string().optional(),
 });
 
 const companySchema = z.object({
@@ -134,6 +136,16 @@ export const storedOrderSchema = z.object({
   steps: orderStepsSchema,
   closedAt: z.string().optional(),
   closedStatus: z.string().optional(),
+  rows: z
+    .object({
+      recordId: z.string(),
+      subtable: z.string(),
+      members: z.array(
+        z.object({ rowId: z.string(), itemRecordId: z.string(), cycle: z.number().int() }),
+      ),
+    })
+    .optional(),
+  memberOf: z.object({ recordId: z.string(), cycle: z.number().int().positive() }).optional(),
 }) satisfies z.ZodType<StoredOrder>;
 
 const lastDecisionSchema = z.object({

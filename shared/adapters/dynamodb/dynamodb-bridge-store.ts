@@ -4,7 +4,7 @@
  * | What                   | pk                            | sk                  | Other attributes |
  * | ---------------------- | ----------------------------- | ------------------- | ---------------- |
  * | Item state             | `ITEM#<appId>#<recordId>`     | `STATE`             | appId, recordId, cycle, lastRevision, lastDecision, deletedAt |
- * | Order                  | `ITEM#<appId>#<recordId>`     | `ORDER#<cycle:6>`   | the whole StoredOrder, orderNumber, gsi1pk `ORDER#<orderNumber>`, gsi1sk `ORDER` |
+ * | Order                  | `ITEM#<appId>#<recordId>`     | `ORDER#<cycle:6>`   | the whole StoredOrder, orderNumber, gsi1pk `ORDER#<orderNumber>`, gsi1sk `ORDER` (not on a row's membership) |
  * | Processed notification | `NOTIF#<notificationId>`      | `NOTIF`             | appId, recordId, revision, decision, at, expiresAt (TTL, epoch seconds) |
  * | Order number counter   | `COUNTER#<prefix>#<YYYYMMDD>` | `COUNTER`           | seq |
  * | Order page nonce       | `NONCE#<nonce>`               | `NONCE`             | orderNumber, expiresAt (TTL) |
@@ -200,8 +200,10 @@ export class DynamoDbBridgeStore implements BridgeStore {
             pk: itemPk(key),
             sk: orderSk(order.cycle),
             orderNumber,
-            gsi1pk: `ORDER#${orderNumber}`,
-            gsi1sk: ORDER_GSI1_SK,
+            // A row's membership copies its lead's number: only the lead is found by number.
+            ...(order.memberOf
+              ? {}
+              : { gsi1pk: `ORDER#${orderNumber}`, gsi1sk: ORDER_GSI1_SK }),
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),

@@ -1,7 +1,20 @@
 import { KintoneRestAPIClient } from '@kintone/rest-api-client';
-import type { FieldValues, KintoneRecordWriter } from '../../ports/kintone-record-writer';
+import { planTableWrite } from '../../kintone/subtable-write';
+import type {
+  FieldValues,
+  KintoneRecordWriter,
+  RowUpdateResult,
+  RowValues,
+} from '../../ports/kintone-record-writer';
 import type { KintoneCallBudget } from './kintone-call-budget';
-import { withKintoneRetry, type KintoneRetryOptions } from './kintone-retry';
+import { isRevisionConflict, withKintoneRetry, type KintoneRetryOptions } from './kintone-retry';
+
+/**
+ * Read-and-write rounds of a table write before giving up: each lost round means staff saved
+ * the record in the moment between the bridge's read and write. Past these, the error goes to
+ * the queue, which retries the whole step later.
+ */
+export const DEFAULT_TABLE_WRITE_ATTEMPTS = 4;
 
 /** Builds the official client for one app's API token. */
 export function createKintoneClient(baseUrl: string, apiToken: string): KintoneRestAPIClient {
@@ -12,6 +25,10 @@ export function createKintoneClient(baseUrl: string, apiToken: string): KintoneR
 export interface RestKintoneRecordWriterOptions extends KintoneRetryOptions {
   /** Counts every attempt against the app's daily request limit; nothing is counted without it. */
   budget?: KintoneCallBudget;
+  /** Read-and-write rounds of a table write (default {@link DEFAULT_TABLE_WRITE_ATTEMPTS}). */
+  tableWriteAttempts?: number;
+  /** Told of each revision conflict of a table write, before it reads the record again. */
+  onRevisionConflict?: (info: { appId: string; recordId: string; attempt: number }) => void;
 }
 
 /**
@@ -33,14 +50,18 @@ export interface RestKintoneRecordWriterOptions extends KintoneRetryOptions {
 export class RestKintoneRecordWriter implements KintoneRecordWriter {
   private readonly retry: KintoneRetryOptions;
   private readonly budget: KintoneCallBudget | undefined;
+  private readonly tableWriteAttempts: number;
+  private readonly onRevisionConflict: RestKintoneRecordWriterOptions['onRevisionConflict'];
 
   constructor(
     private readonly clientForApp: (appId: string) => Promise<KintoneRestAPIClient>,
     options: RestKintoneRecordWriterOptions = {},
   ) {
-    const { budget, ...retry } = options;
+    const { budget, tableWriteAttempts, onRevisionConflict, ...retry } = options;
     this.retry = retry;
     this.budget = budget;
+    this.tableWriteAttempts = Math.max(1, tableWriteAttempts ?? DEFAULT_TABLE_WRITE_ATTEMPTS);
+    this.onRevisionConflict = onRevisionConflict;
   }
 
   async updateFields(appId: string, recordId: string, values: FieldValues): Promise<void> {
@@ -57,6 +78,46 @@ export class RestKintoneRecordWriter implements KintoneRecordWriter {
         this.counted(appId, () => client.record.updateRecord({ app: appId, id: recordId, record })),
       this.retry,
     );
+  }
+
+  async updateRows(
+    appId: string,
+    recordId: string,
+    subtable: string,
+    rows: RowValues,
+  ): Promise<RowUpdateResult> {
+    const client = await this.clientForApp(appId);
+    for (let attempt = 1; ; attempt += 1) {
+      const { record } = await withKintoneRetry(
+        () => this.counted(appId, () => client.record.getRecord({ app: appId, id: recordId })),
+        this.retry,
+      );
+      const plan = planTableWrite(record, subtable, rows);
+      const result = { updatedRows: plan.updatedRows, missingRows: plan.missingRows };
+      // Already as desired (a retry after a write that went through): no write, no webhook.
+      if (plan.updatedRows.length === 0) return result;
+      try {
+        await withKintoneRetry(
+          () =>
+            this.counted(appId, () =>
+              client.record.updateRecord({
+                app: appId,
+                id: recordId,
+                record: { [subtable]: { value: plan.table } },
+                revision: plan.revision,
+              }),
+            ),
+          this.retry,
+        );
+        return result;
+      } catch (error) {
+        // Someone saved the record after our read: nothing was written. Read it again and
+        // reapply, so their edit stays. (A retried write that did go through also lands here;
+        // the next read then finds the values in place.)
+        if (!isRevisionConflict(error) || attempt >= this.tableWriteAttempts) throw error;
+        this.onRevisionConflict?.({ appId, recordId, attempt });
+      }
+    }
   }
 
   async addComment(appId: string, recordId: string, text: string): Promise<void> {

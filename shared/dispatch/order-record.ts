@@ -1,0 +1,53 @@
+import type { StoredOrder } from '../ports/bridge-store';
+import type { FieldValues, KintoneRecordWriter, RowValues } from '../ports/kintone-record-writer';
+
+/**
+ * Where an order lives in kintone: a record, or rows of a record's table. Every step that
+ * writes an order's outcome (dispatch, delivery, fax status, the supplier's answer, 要対応)
+ * goes through here, so a row order is written into its rows and never onto the record.
+ */
+
+/** The kintone record of an order (for a row order, the record holding its table). */
+export function orderRecordId(order: StoredOrder): string {
+  return order.rows?.recordId ?? order.recordId;
+}
+
+/**
+ * Writes field values for an order: onto its record, or into each of its rows (other rows and
+ * values kept). `perRow` adds a row's own values (its line's reason) over `values`. Returns
+ * the field codes written; nothing is written, and no call made, when there is nothing to set.
+ */
+export async function writeOrderFields(
+  kintone: KintoneRecordWriter,
+  order: StoredOrder,
+  values: FieldValues,
+  perRow?: (rowId: string) => FieldValues,
+): Promise<string[]> {
+  if (!order.rows) {
+    if (Object.keys(values).length === 0) return [];
+    await kintone.updateFields(order.appId, order.recordId, values);
+    return Object.keys(values);
+  }
+  const rows: RowValues = {};
+  for (const { rowId } of order.rows.members) {
+    const rowValues = { ...values, ...perRow?.(rowId) };
+    if (Object.keys(rowValues).length > 0) rows[rowId] = rowValues;
+  }
+  if (Object.keys(rows).length === 0) return [];
+  const { updatedRows } = await kintone.updateRows(
+    order.appId,
+    order.rows.recordId,
+    order.rows.subtable,
+    rows,
+  );
+  return [...new Set(updatedRows.flatMap((rowId) => Object.keys(rows[rowId] ?? {})))];
+}
+
+/** Adds a comment to the order's record. */
+export async function commentOnOrder(
+  kintone: KintoneRecordWriter,
+  order: StoredOrder,
+  text: string,
+): Promise<void> {
+  await kintone.addComment(order.appId, orderRecordId(order), text);
+}

@@ -1,0 +1,412 @@
+import { processNotification, type DispatchDeps } from '../../shared/dispatch/process-notification';
+import type { SupplierContact } from '../../shared/domain/item';
+import { notificationSchema, type KintoneNotification } from '../../shared/kintone/notification';
+import type { StoredOrder } from '../../shared/ports/bridge-store';
+import { InMemoryBridgeStore } from '../fakes/in-memory-bridge-store';
+import { InMemorySupplierDirectory } from '../fakes/in-memory-supplier-directory';
+import { RecordingKintoneRecordWriter } from '../fakes/recording-kintone-writer';
+import { RecordingLogger } from '../fakes/recording-logger';
+import { RecordingOrderMailer } from '../fakes/recording-order-mailer';
+import { loadWebhookFixture } from '../fixtures/kintone-webhooks';
+import { demoConfigWithSiteApp } from '../support/site-app';
+
+/** 2026-11-29 10:00 in Tokyo. */
+const NOW = new Date('2026-11-29T01:00:00Z');
+const FIRST = 'PO-20261129-0001';
+const SECOND = 'PO-20261129-0002';
+const B200_REASON = '在庫数 4 ≤ 発注点 10: 20個を発注 (発注量20)';
+
+const SUPPLIERS: Record<string, SupplierContact> = {
+  'S-002': { code: 'S-002', name: '紙の山田商店', email: 'sales@yamada-paper.example.jp' },
+  'S-003': {
+    code: 'S-003',
+    name: 'オフィス機器サービス株式会社',
+    email: 'support@office-kiki.example.jp',
+  },
+};
+
+function harness(store = new InMemoryBridgeStore()) {
+  const mailer = new RecordingOrderMailer();
+  const kintone = new RecordingKintoneRecordWriter();
+  const logger = new RecordingLogger();
+  const suppliers = new InMemorySupplierDirectory(SUPPLIERS);
+  const deps: DispatchDeps = {
+    config: demoConfigWithSiteApp(),
+    store,
+    mailer,
+    kintone,
+    logger,
+    now: () => new Date(NOW),
+    suppliers,
+  };
+  return { deps, store, mailer, kintone, logger, suppliers };
+}
+
+type RowEdit = Record<string, string>;
+
+/**
+ * update-record-subtable.json (record 3 大阪倉庫: B-200 and B-201 of S-002 low, B-202 of S-003
+ * fine) with rows edited by row id; a code the row lacks is added as a text field.
+ */
+function siteNotification(
+  edit: { id?: string; revision?: number; rows?: Record<string, RowEdit> } = {},
+): KintoneNotification {
+  const raw = loadWebhookFixture('update-record-subtable.json') as {
+    id: string;
+    record: Record<string, { type: string; value: unknown }>;
+  };
+  const table = raw.record['在庫明細'] as {
+    value: Array<{ id: string; value: Record<string, { type: string; value: string }> }>;
+  };
+  for (const row of table.value) {
+    for (const [code, value] of Object.entries(edit.rows?.[row.id] ?? {})) {
+      row.value[code] = { type: row.value[code]?.type ?? 'SINGLE_LINE_TEXT', value };
+    }
+  }
+  if (edit.revision !== undefined) {
+    raw.record.$revision = { type: '__REVISION__', value: String(edit.revision) };
+  }
+  return notificationSchema.parse({ ...raw, id: edit.id ?? raw.id });
+}
+
+/** Rows as kintone shows them once the bridge wrote an order into them. */
+function orderedRow(orderNumber: string, reason: string): RowEdit {
+  return {
+    明細_発注状況: '発注依頼済',
+    明細_発注番号: orderNumber,
+    明細_発注日時: '2026-11-29T01:00:00Z',
+    明細_発注理由: reason,
+  };
+}
+
+describe('processNotification: items in a table (subtable rows)', () => {
+  it('orders the two low rows of one supplier as one request with two lines, into their rows', async () => {
+    // Prepare
+    const { deps, mailer, kintone, suppliers } = harness();
+
+    // Act
+    const outcome = await processNotification(siteNotification(), deps);
+
+    // Assess
+    expect(outcome.orderNumbers).toEqual([FIRST]);
+    expect(outcome.decision).toEqual({ kind: 'order', reason: `2行を発注 (${FIRST})` });
+    expect(mailer.sent).toHaveLength(1);
+    const [request] = mailer.sent;
+    expect(request?.supplier).toEqual(SUPPLIERS['S-002']);
+    expect(request?.lines).toEqual([
+      {
+        sku: 'B-200',
+        name: 'コピー用紙 A4 500枚',
+        quantity: 20,
+        unit: '個',
+        rowId: '368',
+        reason: expect.stringContaining('在庫数 4 ≤ 発注点 10'),
+      },
+      {
+        sku: 'B-201',
+        name: 'トナー TN-29J',
+        quantity: 3,
+        unit: '個',
+        rowId: '369',
+        reason: expect.stringContaining('在庫数 1 ≤ 発注点 2'),
+      },
+    ]);
+    expect(request?.reason.split('\n')).toEqual([
+      expect.stringMatching(/^B-200: 在庫数 4 ≤ 発注点 10/),
+      expect.stringMatching(/^B-201: 在庫数 1 ≤ 発注点 2/),
+    ]);
+    // One table write: each ordered row gets the order and its own reason; B-202 is not named.
+    expect(kintone.updates).toEqual([]);
+    expect(kintone.rowUpdates).toEqual([
+      {
+        appId: '15',
+        recordId: '3',
+        subtable: '在庫明細',
+        rows: {
+          '368': orderedRow(FIRST, request?.lines[0]?.reason ?? ''),
+          '369': orderedRow(FIRST, request?.lines[1]?.reason ?? ''),
+        },
+      },
+    ]);
+    expect(kintone.comments).toHaveLength(1);
+    expect(kintone.comments[0]).toMatchObject({ appId: '15', recordId: '3' });
+    expect(kintone.comments[0]?.text).toContain('・B-200 コピー用紙 A4 500枚: 20個');
+    expect(kintone.comments[0]?.text).toContain('・B-201 トナー TN-29J: 3個');
+    expect(outcome.rows?.map((row) => [row.rowId, row.decision.kind, row.orderNumber])).toEqual([
+      ['368', 'order', FIRST],
+      ['369', 'order', FIRST],
+      ['370', 'no-order', undefined],
+    ]);
+    // The master is read for the supplier of the due rows only (S-003's row is fine).
+    expect(suppliers.lookups.every((code) => code === 'S-002')).toBe(true);
+  });
+
+  it('keeps the order at its first row and a membership at the other, found by number only at the lead', async () => {
+    // Prepare
+    const { deps, store } = harness();
+
+    // Act
+    await processNotification(siteNotification(), deps);
+
+    // Assess
+    const lead = await store.findOrderByNumber(FIRST);
+    expect(lead).toMatchObject({
+      recordId: '3:368',
+      cycle: 1,
+      rows: {
+        recordId: '3',
+        subtable: '在庫明細',
+        members: [
+          { rowId: '368', itemRecordId: '3:368', cycle: 1 },
+          { rowId: '369', itemRecordId: '3:369', cycle: 1 },
+        ],
+      },
+    });
+    expect(lead?.steps.writtenBackAt).toBeDefined();
+    expect(lead?.steps.commentedAt).toBeDefined();
+    const member = (await store.loadItem({ appId: '15', recordId: '3:369' })).currentOrder;
+    expect(member).toMatchObject({
+      status: 'open',
+      memberOf: { recordId: '3:368', cycle: 1 },
+      steps: {},
+    });
+    expect(member?.request.orderNumber).toBe(FIRST);
+  });
+
+  it('makes one order per supplier, one table write and one comment for both', async () => {
+    // Prepare: B-202 of S-003 falls too.
+    const { deps, mailer, kintone } = harness();
+
+    // Act
+    const outcome = await processNotification(
+      siteNotification({ rows: { '370': { 明細_在庫数: '5' } } }),
+      deps,
+    );
+
+    // Assess
+    expect(outcome.orderNumbers).toEqual([FIRST, SECOND]);
+    expect(mailer.sent.map((request) => [request.supplier.code, request.lines.length])).toEqual([
+      ['S-002', 2],
+      ['S-003', 1],
+    ]);
+    // A one-line order keeps the line's reason as the request's.
+    expect(mailer.sent[1]?.reason).toBe('在庫数 5 ≤ 発注点 10: 50個を発注 (発注量50)');
+    expect(kintone.rowUpdates).toHaveLength(1);
+    expect(Object.keys(kintone.rowUpdates[0]?.rows ?? {})).toEqual(['368', '369', '370']);
+    expect(kintone.rowUpdates[0]?.rows['370']?.明細_発注番号).toBe(SECOND);
+    expect(kintone.comments).toHaveLength(1);
+    expect(kintone.comments[0]?.text).toContain(FIRST);
+    expect(kintone.comments[0]?.text).toContain(SECOND);
+  });
+
+  it('costs no kintone call when no row needs an order', async () => {
+    // Prepare
+    const { deps, kintone, mailer, suppliers } = harness();
+    const healthy = siteNotification({
+      rows: { '368': { 明細_在庫数: '30' }, '369': { 明細_在庫数: '5' } },
+    });
+
+    // Act
+    const outcome = await processNotification(healthy, deps);
+
+    // Assess
+    expect(outcome.decision).toEqual({ kind: 'no-order', reason: '3行を確認、発注なし' });
+    expect(kintone.rowUpdates).toEqual([]);
+    expect(kintone.updates).toEqual([]);
+    expect(kintone.comments).toEqual([]);
+    expect(mailer.sent).toEqual([]);
+    expect(suppliers.lookups).toEqual([]);
+  });
+
+  it('does not order again while the rows order is open, and costs no call for that', async () => {
+    // Prepare: the bridge's own write-back comes back as the next revision.
+    const { deps, mailer, kintone } = harness();
+    await processNotification(siteNotification(), deps);
+    const request = mailer.sent[0];
+    const echo = siteNotification({
+      id: 'echo-1',
+      revision: 15,
+      rows: {
+        '368': orderedRow(FIRST, request?.lines[0]?.reason ?? ''),
+        '369': orderedRow(FIRST, request?.lines[1]?.reason ?? ''),
+      },
+    });
+
+    // Act
+    const outcome = await processNotification(echo, deps);
+
+    // Assess
+    expect(outcome.rows?.map((row) => row.decision.kind)).toEqual([
+      'order-open',
+      'order-open',
+      'no-order',
+    ]);
+    expect(mailer.sent).toHaveLength(1);
+    expect(kintone.rowUpdates).toHaveLength(1);
+    expect(kintone.comments).toHaveLength(1);
+  });
+
+  it("closes one row's share when staff mark it received, and orders that row alone when it falls again", async () => {
+    // Prepare
+    const { deps, mailer } = harness();
+    await processNotification(siteNotification(), deps);
+    const reasons = mailer.sent[0]?.lines.map((line) => line.reason ?? '') ?? [];
+    const received = siteNotification({
+      id: 'received',
+      revision: 16,
+      rows: {
+        '368': {
+          ...orderedRow(FIRST, reasons[0] ?? ''),
+          明細_発注状況: '入荷済',
+          明細_在庫数: '24',
+        },
+        '369': orderedRow(FIRST, reasons[1] ?? ''),
+      },
+    });
+    const fallsAgain = siteNotification({
+      id: 'falls-again',
+      revision: 17,
+      rows: {
+        '368': {
+          ...orderedRow(FIRST, reasons[0] ?? ''),
+          明細_発注状況: '入荷済',
+          明細_在庫数: '3',
+        },
+        '369': orderedRow(FIRST, reasons[1] ?? ''),
+      },
+    });
+
+    // Act
+    const closing = await processNotification(received, deps);
+    const again = await processNotification(fallsAgain, deps);
+
+    // Assess
+    expect(closing.rows?.[0]?.decision.kind).toBe('no-order');
+    expect(again.orderNumbers).toEqual([SECOND]);
+    expect(mailer.sent[1]?.lines.map((line) => line.sku)).toEqual(['B-200']);
+    expect(again.rows?.[1]?.decision.kind).toBe('order-open');
+  });
+
+  it('writes 要確認 into a row whose supplier is not in the master, and orders the others', async () => {
+    // Prepare
+    const { deps, mailer, kintone } = harness();
+    const unknownSupplier = siteNotification({ rows: { '369': { 明細_仕入先コード: 'S-999' } } });
+
+    // Act
+    const outcome = await processNotification(unknownSupplier, deps);
+
+    // Assess
+    expect(mailer.sent.map((request) => request.lines.map((line) => line.sku))).toEqual([
+      ['B-200'],
+    ]);
+    expect(outcome.rows?.[1]?.decision.kind).toBe('cannot-evaluate');
+    const rows = kintone.rowUpdates[0]?.rows ?? {};
+    expect(rows['368']).toEqual(orderedRow(FIRST, B200_REASON));
+    expect(rows['369']?.明細_発注状況).toBe('要確認');
+    expect(rows['369']?.明細_発注理由).toContain('仕入先マスタに仕入先コード "S-999" がありません');
+  });
+
+  it('writes 要確認 into a row with a value that is not a number, leaving the other rows alone', async () => {
+    // Prepare
+    const { deps, kintone } = harness();
+    const typo = siteNotification({
+      rows: { '368': { 明細_在庫数: '30' }, '369': { 明細_在庫数: 'five' } },
+    });
+
+    // Act
+    await processNotification(typo, deps);
+
+    // Assess
+    expect(kintone.rowUpdates).toEqual([
+      {
+        appId: '15',
+        recordId: '3',
+        subtable: '在庫明細',
+        rows: {
+          '369': {
+            明細_発注状況: '要確認',
+            明細_発注理由: '「明細_在庫数」が数値ではありません ("five")',
+          },
+        },
+      },
+    ]);
+  });
+
+  it('resumes after a failed table write under the same order number, without a second email', async () => {
+    // Prepare
+    const { deps, mailer, kintone } = harness();
+    kintone.updateFailures.push(new Error('kintone 503'));
+
+    // Act
+    await expect(processNotification(siteNotification(), deps)).rejects.toThrow('kintone 503');
+    const retried = await processNotification(siteNotification(), deps);
+
+    // Assess
+    expect(mailer.sent).toHaveLength(1);
+    expect(retried.orderNumbers).toEqual([FIRST]);
+    expect(retried.rows?.map((row) => row.orderNumber)).toEqual([FIRST, FIRST, undefined]);
+    expect(kintone.rowUpdates).toHaveLength(1);
+    expect(kintone.comments).toHaveLength(1);
+  });
+
+  it('gives a row its membership on retry when the first attempt stopped right after the lead', async () => {
+    // Prepare: the store fails the second createOrder (row 369's membership) once.
+    class CrashingStore extends InMemoryBridgeStore {
+      creates = 0;
+      override async createOrder(order: StoredOrder) {
+        this.creates += 1;
+        if (this.creates === 2) throw new Error('DynamoDB unavailable');
+        return super.createOrder(order);
+      }
+    }
+    const store = new CrashingStore();
+    const { deps, mailer } = harness(store);
+
+    // Act
+    await expect(processNotification(siteNotification(), deps)).rejects.toThrow(
+      'DynamoDB unavailable',
+    );
+    const retried = await processNotification(siteNotification(), deps);
+
+    // Assess: one order, both rows in it, one email.
+    expect(retried.orderNumbers).toEqual([FIRST]);
+    expect(retried.rows?.map((row) => row.orderNumber)).toEqual([FIRST, FIRST, undefined]);
+    expect(mailer.sent).toHaveLength(1);
+    const member = (await store.loadItem({ appId: '15', recordId: '3:369' })).currentOrder;
+    expect(member?.memberOf).toEqual({ recordId: '3:368', cycle: 1 });
+  });
+
+  it('reports a replayed notification as a duplicate and writes nothing', async () => {
+    // Prepare
+    const { deps, mailer, kintone } = harness();
+    await processNotification(siteNotification(), deps);
+
+    // Act
+    const replay = await processNotification(siteNotification(), deps);
+
+    // Assess
+    expect(replay.decision.kind).toBe('duplicate');
+    expect(mailer.sent).toHaveLength(1);
+    expect(kintone.rowUpdates).toHaveLength(1);
+  });
+
+  it('reports a record without the configured table, and writes nothing', async () => {
+    // Prepare
+    const { deps, kintone, logger } = harness();
+    const raw = loadWebhookFixture('update-record-subtable.json') as {
+      record: Record<string, unknown>;
+    };
+    delete raw.record['在庫明細'];
+
+    // Act
+    const outcome = await processNotification(notificationSchema.parse(raw), deps);
+
+    // Assess
+    expect(outcome.decision).toEqual({
+      kind: 'cannot-evaluate',
+      reason: 'テーブル「在庫明細」がレコードにありません',
+    });
+    expect(kintone.rowUpdates).toEqual([]);
+    expect(logger.entries.some((entry) => entry.level === 'error')).toBe(true);
+  });
+});
