@@ -414,6 +414,51 @@ describe.each(implementations)('BridgeStore contract: $name', ({ create }) => {
     expect(unknown).toBeUndefined();
   });
 
+  it('keeps a row order with its rows at the lead, a membership at each other row, found by number only at the lead', async () => {
+    // Prepare: rows 368 and 369 of record 3 in one order, kept at row 368.
+    const leadKey = { appId: '15', recordId: '3:368' };
+    const memberKey = { appId: '15', recordId: '3:369' };
+    const base = orderFor(leadKey, 1, 'PO-20261129-0001');
+    const lead: StoredOrder = {
+      ...base,
+      request: {
+        ...base.request,
+        lines: [
+          { sku: 'B-200', name: 'コピー用紙', quantity: 20, unit: '冊', rowId: '368', reason: 'B' },
+          { sku: 'B-201', name: 'トナー', quantity: 3, unit: '個', rowId: '369', reason: 'T' },
+        ],
+      },
+      rows: {
+        recordId: '3',
+        subtable: '在庫明細',
+        members: [
+          { rowId: '368', itemRecordId: '3:368', cycle: 1 },
+          { rowId: '369', itemRecordId: '3:369', cycle: 2 },
+        ],
+      },
+    };
+    const membership: StoredOrder = {
+      ...lead,
+      recordId: memberKey.recordId,
+      cycle: 2,
+      rows: undefined,
+      memberOf: { recordId: leadKey.recordId, cycle: 1 },
+    };
+    delete membership.rows;
+
+    // Act
+    await store.createOrder(lead);
+    await store.createOrder(membership);
+    const found = await store.findOrderByNumber('PO-20261129-0001');
+    const loadedMember = await store.loadItem(memberKey);
+
+    // Assess
+    expect(found).toEqual(lead);
+    expect(loadedMember.currentOrder).toBeUndefined(); // the row is still in cycle 1
+    await store.closeOrder(memberKey, 1, '2026-11-29T01:00:00.000Z', '入荷済');
+    expect((await store.loadItem(memberKey)).currentOrder).toEqual(membership);
+  });
+
   it('refuses to record a step of an order that does not exist', async () => {
     await expect(
       store.recordOrderStep(KEY, 1, { kind: 'written-back', at: '2026-11-28T01:02:05.000Z' }),
