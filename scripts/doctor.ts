@@ -6,18 +6,25 @@ import { createKintoneClient } from '../shared/adapters/kintone/kintone-record-w
 import { withKintoneRetry } from '../shared/adapters/kintone/kintone-retry';
 import type { Env } from '../shared/config/env';
 import { ConfigError, loadConfigFile, resolveSecret } from '../shared/config/load-config';
-import type { AppConfig, BridgeConfig } from '../shared/config/schema';
-import { formatFindings, hasErrors, runDoctor } from '../shared/kintone/doctor';
+import type { BridgeConfig } from '../shared/config/schema';
+import { formatFindings, hasErrors, runDoctor, type DoctorTarget } from '../shared/kintone/doctor';
+import { supplierMasterApp } from '../local/kintone/supplier-master-app';
 
-const USAGE = `Checks a configuration against the kintone app: mapped fields exist and have usable
-types, write-back fields are writable, the API token can read and edit records.
+/** The app id under which npm start's local kintone serves the supplier master. */
+const LOCAL_SUPPLIER_MASTER_APP_ID = supplierMasterApp.appId;
+
+const USAGE = `Checks a configuration against the kintone apps: mapped fields exist and have usable
+types, write-back fields are writable, the API token can read and edit records; and the
+supplier master (config supplierMaster): its fields, and that its token can read records.
 
   npm run doctor -- --config FILE [--base-url URL] [--app ID]
   npm run doctor -- --config FILE --local [--data-dir .data] [--app ID]
 
 API tokens are read from the environment variables the config names ({"env": NAME}).
 --base-url defaults to KINTONE_BASE_URL. --local checks against the local kintone of
-npm start, with its URL and tokens from .data/local.json and .data/local-secrets.json.
+npm start, with its URL and tokens from .data/local.json and .data/local-secrets.json
+(the local kintone serves the supplier master as app ${LOCAL_SUPPLIER_MASTER_APP_ID}).
+--app ID checks only that app (the supplier master's id for the master); repeatable.
 Exits with 1 when any error is found.`;
 
 /** What `npm start` leaves for scripts in `.data/local.json` (only the keys used here). */
@@ -25,6 +32,8 @@ const localUrlsSchema = z.object({
   kintoneBaseUrl: z.string().min(1),
   kintoneAppId: z.string().min(1),
   kintoneApiToken: z.string().min(1).optional(),
+  supplierMasterAppId: z.string().min(1).optional(),
+  supplierMasterApiToken: z.string().min(1).optional(),
 });
 const localSecretsSchema = z.record(z.string(), z.string());
 
@@ -66,7 +75,12 @@ function localTarget(dataDir: string): Target {
     baseUrl: urls.kintoneBaseUrl,
     // As npm start resolves them: a variable set in the environment wins over a stored one.
     env: { ...stored, ...process.env },
-    tokens: urls.kintoneApiToken ? { [urls.kintoneAppId]: urls.kintoneApiToken } : {},
+    tokens: {
+      ...(urls.kintoneApiToken ? { [urls.kintoneAppId]: urls.kintoneApiToken } : {}),
+      ...(urls.supplierMasterAppId && urls.supplierMasterApiToken
+        ? { [urls.supplierMasterAppId]: urls.supplierMasterApiToken }
+        : {}),
+    },
   };
 }
 
@@ -104,13 +118,18 @@ async function main(): Promise<void> {
   const baseUrl = values['base-url']?.trim() || target.baseUrl;
   if (!baseUrl) fail(`give --base-url (or set KINTONE_BASE_URL), or use --local\n\n${USAGE}`);
 
-  const clientFor = (app: AppConfig) =>
+  const clientFor = (app: DoctorTarget) =>
     createKintoneClient(
       baseUrl,
-      target.tokens[app.appId] ??
-        resolveSecret(app.apiToken, target.env, `apps[app ${app.appId}].apiToken`),
+      target.tokens[app.appId] ?? resolveSecret(app.apiToken, target.env, app.tokenPath),
     );
   process.stdout.write(`checking ${values.config} against ${baseUrl}\n\n`);
+  const master = config.supplierMaster;
+  if (values.local && master && master.appId !== LOCAL_SUPPLIER_MASTER_APP_ID) {
+    process.stdout.write(
+      `note: the local kintone serves the supplier master as app ${LOCAL_SUPPLIER_MASTER_APP_ID}, but supplierMaster.appId is ${master.appId}\n\n`,
+    );
+  }
   const findings = await runDoctor(config, clientFor, {
     ...(values.app ? { apps: values.app } : {}),
     // A doctor run waits at most a few seconds for a busy kintone before reporting it.

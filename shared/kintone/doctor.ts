@@ -1,4 +1,10 @@
-import type { AppConfig, BridgeConfig, FieldMap } from '../config/schema';
+import type {
+  AppConfig,
+  BridgeConfig,
+  FieldMap,
+  SecretRef,
+  SupplierMasterConfig,
+} from '../config/schema';
 import { DELIVERY_STATUS_LABELS } from '../delivery/record-delivery';
 import { channelFromLabel } from '../domain/channels';
 
@@ -6,7 +12,8 @@ import { channelFromLabel } from '../domain/channels';
  * The config doctor: checks an app's configuration against the live app's form (kintone's
  * form-fields API) and its API token's permissions, and says what to fix. It makes three
  * kintone calls per app (form fields, one record, an update probe), one when the form cannot
- * be read. The kintone client is handed in, so this module stays free of HTTP.
+ * be read, and two for the supplier master (form fields, one record: the bridge only reads it).
+ * The kintone client is handed in, so this module stays free of HTTP.
  */
 
 export type FindingLevel = 'error' | 'warning' | 'ok';
@@ -16,6 +23,8 @@ export interface Finding {
   level: FindingLevel;
   /** kintone app id. */
   app: string;
+  /** Set on findings about the supplier master app (config `supplierMaster`). */
+  target?: 'supplierMaster';
   /** The kintone field code concerned, if any. */
   field?: string;
   message: string;
@@ -31,6 +40,8 @@ export interface FormFieldProperty {
   options?: Readonly<Record<string, { label: string; index: string }>>;
   /** CALC: how the result is shown (NUMBER, NUMBER_DIGIT, DATE, ...). */
   format?: string;
+  /** "Prohibit duplicate values" (値の重複を禁止する), on the types that offer it. */
+  unique?: boolean;
   /** Present on a lookup field; `fieldMappings` are the fields it copies into. */
   lookup?: { fieldMappings: ReadonlyArray<{ field: string }> };
   /** SUBTABLE: the fields of a row. */
@@ -57,11 +68,27 @@ export interface DoctorKintoneClient {
   };
 }
 
-/** Builds the client of one app; throws (e.g. a ConfigError) when its API token is not set. */
-export type DoctorClients = (app: AppConfig) => DoctorKintoneClient | Promise<DoctorKintoneClient>;
+/** An app the doctor calls, with the API token the configuration gives it. */
+export interface DoctorTarget {
+  appId: string;
+  apiToken: SecretRef;
+  /** Where the token is configured: `apps[app 12].apiToken`, `supplierMaster.apiToken`. */
+  tokenPath: string;
+}
+
+/**
+ * Builds the client of one app (an item app or the supplier master); throws (e.g. a
+ * ConfigError) when its API token is not set.
+ */
+export type DoctorClients = (
+  target: DoctorTarget,
+) => DoctorKintoneClient | Promise<DoctorKintoneClient>;
 
 export interface RunDoctorOptions {
-  /** Only these app ids; every configured app when omitted. */
+  /**
+   * Only these app ids: item apps, or the supplier master's id for the master. Every
+   * configured app and the supplier master when omitted.
+   */
   apps?: readonly string[];
   /** Wraps each kintone call (e.g. with withKintoneRetry); calls directly by default. */
   call?: <T>(request: () => Promise<T>) => Promise<T>;
@@ -127,6 +154,15 @@ const SYSTEM_TYPES = [
 
 const OPTION_TYPES = ['DROP_DOWN', 'RADIO_BUTTON'];
 
+/**
+ * Types a supplier code may have in the supplier master: the bridge finds a supplier with the
+ * query `code = "S-001"`, and kintone allows `=` on these (not on text areas or drop-downs).
+ */
+const SUPPLIER_CODE_TYPES = ['SINGLE_LINE_TEXT', 'LINK', 'NUMBER', 'RECORD_NUMBER'];
+
+/** Types whose settings offer "Prohibit duplicate values" (値の重複を禁止する). */
+const UNIQUE_CAPABLE_TYPES = ['SINGLE_LINE_TEXT', 'LINK', 'NUMBER'];
+
 const FORM_SETTINGS = 'App settings > Form (アプリの設定 > フォーム)';
 const TOKEN_SETTINGS = 'App settings > API token (アプリの設定 > APIトークン)';
 
@@ -141,6 +177,8 @@ interface AppForm {
   find(code: string): LocatedField | undefined;
   /** Field code to the lookup field that fills it. */
   lookupCopies: ReadonlyMap<string, string>;
+  /** Every field, rows' fields included. */
+  all: readonly FormFieldProperty[];
   properties: Readonly<Record<string, FormFieldProperty>>;
 }
 
@@ -159,29 +197,78 @@ function indexForm(properties: Readonly<Record<string, FormFieldProperty>>): App
       note(inner, innerProperty, code);
     }
   }
-  return { find: (code) => located.get(code), lookupCopies, properties };
+  const all = [...located.values()].map((field) => field.property);
+  return { find: (code) => located.get(code), lookupCopies, all, properties };
 }
 
-function describeTokenSource(app: AppConfig): string {
-  return typeof app.apiToken === 'string'
-    ? 'the apiToken of the app in the config'
-    : `the environment variable ${app.apiToken.env}`;
+/**
+ * Where the bridge looks a mapped field up: the item record's own fields, the rows of the
+ * app's `subtable` (then the record's fields, for reading), or a supplier master record.
+ */
+type Placement = { kind: 'record' } | { kind: 'row'; table: string } | { kind: 'master' };
+
+/** An app the doctor calls, as its findings name it. */
+interface Subject extends DoctorTarget {
+  /** For messages: `app 12`, `supplier master app 13`. */
+  name: string;
+  /** The token permissions the bridge needs, for the fix of a rejected token. */
+  permissions: string;
+  /** The config key of the app id, for the fix of an unknown app. */
+  appIdKey: string;
+  target?: Finding['target'];
+}
+
+function appSubject(app: AppConfig): Subject {
+  return {
+    appId: app.appId,
+    apiToken: app.apiToken,
+    tokenPath: `apps[app ${app.appId}].apiToken`,
+    name: `app ${app.appId}`,
+    permissions: '"View records" (レコード閲覧) and "Edit records" (レコード編集)',
+    appIdKey: 'appId',
+  };
+}
+
+function masterSubject(master: SupplierMasterConfig): Subject {
+  return {
+    appId: master.appId,
+    apiToken: master.apiToken,
+    tokenPath: 'supplierMaster.apiToken',
+    name: `supplier master app ${master.appId}`,
+    permissions: '"View records" (レコード閲覧) (the bridge never writes the supplier master)',
+    appIdKey: 'supplierMaster.appId',
+    target: 'supplierMaster',
+  };
+}
+
+function describeTokenSource(subject: Subject): string {
+  return typeof subject.apiToken === 'string'
+    ? `${subject.tokenPath} in the config`
+    : `the environment variable ${subject.apiToken.env}`;
 }
 
 function quoted(code: string): string {
   return `"${code}"`;
 }
 
-/** Collects findings for one app, each with the app id filled in. */
+function quotedList(codes: readonly string[]): string {
+  return codes.map(quoted).join(', ');
+}
+
+/** Collects findings for one app, each with the app id (and target) filled in. */
 class FindingList {
   readonly items: Finding[] = [];
 
-  constructor(private readonly appId: string) {}
+  constructor(
+    private readonly appId: string,
+    private readonly target?: Finding['target'],
+  ) {}
 
   add(level: FindingLevel, message: string, fix: string, field?: string): void {
     this.items.push({
       level,
       app: this.appId,
+      ...(this.target === undefined ? {} : { target: this.target }),
       ...(field === undefined ? {} : { field }),
       message,
       fix,
@@ -203,43 +290,111 @@ interface FieldRule {
   caveats?: Readonly<Record<string, string>>;
   /** What to change the field to, for the fix. */
   expected: string;
+  /** Why other types do not work, when it is not obvious. */
+  why?: string;
   /** The bridge writes this field. */
   writes: boolean;
 }
 
 /**
- * Checks one mapped field: that it exists, can be written if the bridge writes it, and has a
- * usable type. Returns the field when it may be checked further (options).
+ * Checks that a field is where the bridge looks for it. Returns a note for the field's `ok`
+ * finding ('' for none), or undefined after an error that ends the field's checks.
+ */
+function checkPlacement(
+  found: LocatedField,
+  rule: FieldRule,
+  where: Placement,
+  findings: FindingList,
+): string | undefined {
+  const { key, code } = rule;
+  const name = `${quoted(code)} (${key})`;
+  const { table } = found;
+  if (where.kind === 'record') {
+    if (table === undefined) return '';
+    const fix = `Map ${key} to a field outside the table, or, if each row of ${quoted(table)} is an item, set the app's subtable.field to ${quoted(table)}.`;
+    if (rule.writes) {
+      findings.add(
+        'error',
+        `${name} is a field of the table ${quoted(table)}: the bridge writes the record's own fields, not table rows, unless the app's subtable is set`,
+        fix,
+        code,
+      );
+      return undefined;
+    }
+    findings.add(
+      'warning',
+      `${name} is a field of the table ${quoted(table)}: the bridge reads the record's own fields unless the app's subtable is set, so it finds no value`,
+      fix,
+      code,
+    );
+    return '';
+  }
+  if (where.kind === 'master') {
+    if (table === undefined) return '';
+    findings.add(
+      'error',
+      `${name} is a field of the table ${quoted(table)}: the bridge reads one supplier per record, from the record's own fields`,
+      `Map ${key} to a field outside any table of the supplier master (add one in ${FORM_SETTINGS} if needed).`,
+      code,
+    );
+    return undefined;
+  }
+  if (table === where.table) return '';
+  if (table === undefined) {
+    if (!rule.writes)
+      return `, a field of the record (one value for every row of ${quoted(where.table)})`;
+    findings.add(
+      'error',
+      `${name} is a field of the record, outside the table ${quoted(where.table)} (subtable.field): write-back fields must be in the row, where each item's outcome goes`,
+      `Add a ${rule.expected} field to the table ${quoted(where.table)} in ${FORM_SETTINGS} and map ${key} to it; a write-back field outside the table is not supported for an app whose items are table rows (the rows would overwrite each other's outcome).`,
+      code,
+    );
+    return undefined;
+  }
+  findings.add(
+    'error',
+    `${name} is a field of the table ${quoted(table)}, not of ${quoted(where.table)} (subtable.field): the bridge reads the rows of ${quoted(where.table)} and the record's own fields only`,
+    rule.writes
+      ? `Map ${key} to a field of the table ${quoted(where.table)} (add one in ${FORM_SETTINGS} if needed).`
+      : `Map ${key} to a field of the table ${quoted(where.table)} or of the record.`,
+    code,
+  );
+  return undefined;
+}
+
+/**
+ * Checks one mapped field: that it exists where the bridge looks for it, can be written if the
+ * bridge writes it, and has a usable type. Returns the field when it may be checked further
+ * (options, duplicate values).
  */
 function checkField(
   form: AppForm,
   rule: FieldRule,
   findings: FindingList,
+  where: Placement,
 ): FormFieldProperty | undefined {
   const { key, code } = rule;
   const found = form.find(code);
   const name = `${quoted(code)} (${key})`;
   if (found === undefined) {
-    const sameLabel = Object.values(form.properties).find((property) => property.label === code);
+    const sameLabel = form.all.find((property) => property.label === code);
+    const inRow =
+      where.kind === 'row'
+        ? ` It must be a field of the table ${quoted(where.table)}${rule.writes ? '' : ' or of the record'}.`
+        : '';
     findings.add(
       'error',
       `${name}: the app has no field with this code`,
       sameLabel === undefined
-        ? `Copy the field code from ${FORM_SETTINGS} > the field's settings > Field code (codes are case-sensitive and differ from labels), and set it as ${key}.`
+        ? `Copy the field code from ${FORM_SETTINGS} > the field's settings > Field code (codes are case-sensitive and differ from labels), and set it as ${key}.${inRow}`
         : `A field is labelled ${quoted(code)}, but its field code is ${quoted(sameLabel.code)}: set ${key} to ${quoted(sameLabel.code)}, or change the field code in ${FORM_SETTINGS}.`,
       code,
     );
     return undefined;
   }
-  const { property, table } = found;
-  if (table !== undefined) {
-    findings.add(
-      'warning',
-      `${name} is a field of the table ${quoted(table)}: the bridge reads and writes it only where the app's items are table rows; otherwise it finds no value`,
-      `Map ${key} to a field outside the table unless each table row is an item.`,
-      code,
-    );
-  }
+  const note = checkPlacement(found, rule, where, findings);
+  if (note === undefined) return undefined;
+  const { property } = found;
   if (rule.writes) {
     const reason = unwritableReason(form, code, property);
     if (reason !== undefined) {
@@ -266,7 +421,7 @@ function checkField(
   if (!rule.accept.includes(type)) {
     findings.add(
       'error',
-      `${name} is ${type}; the bridge needs ${rule.expected}`,
+      `${name} is ${type}; the bridge needs ${rule.expected}${rule.why === undefined ? '' : ` (${rule.why})`}`,
       `Map ${key} to a ${rule.expected} field, or change the field's type in ${FORM_SETTINGS}.`,
       code,
     );
@@ -283,7 +438,7 @@ function checkField(
       return property;
     }
   }
-  findings.ok(`${name} is ${type}`, code);
+  findings.ok(`${name} is ${type}${note}`, code);
   return property;
 }
 
@@ -348,9 +503,68 @@ function checkOptions(
   }
 }
 
+/** Warns about each option of a channel field (if it has options) that no channel label names. */
+function checkChannelOptions(
+  property: FormFieldProperty | undefined,
+  key: string,
+  labels: { value: Parameters<typeof channelFromLabel>[1]; key: string },
+  consequence: string,
+  findings: FindingList,
+): void {
+  const options = property && optionsOf(property);
+  if (property === undefined || options === undefined) return;
+  for (const option of options) {
+    if (channelFromLabel(option, labels.value) !== undefined) continue;
+    findings.add(
+      'warning',
+      `option ${quoted(option)} of ${quoted(property.code)} (${key}) is none of ${labels.key}: ${consequence}`,
+      `Add ${quoted(option)} to ${labels.key}.email, .fax or .both in the config, or rename the option.`,
+      property.code,
+    );
+  }
+}
+
 /**
- * Checks an app's field mapping against its form: every mapped field exists and has a type
- * the bridge can read or write, and the status field offers every status value. Pure.
+ * Checks `subtable.field`: a SUBTABLE at the top of the form. Reports the table, or an error
+ * that names the app's tables; returns whether the field mapping can be checked against it.
+ */
+function checkSubtable(code: string, form: AppForm, findings: FindingList): boolean {
+  const name = `${quoted(code)} (subtable.field)`;
+  const property = form.properties[code];
+  if (property?.type === 'SUBTABLE') {
+    const count = Object.keys(property.fields ?? {}).length;
+    findings.ok(`${name} is SUBTABLE with ${count} field(s) per row: each row is an item`, code);
+    return true;
+  }
+  const tables = Object.values(form.properties).filter((field) => field.type === 'SUBTABLE');
+  const found = form.find(code);
+  const problem =
+    found === undefined
+      ? `${name}: the app has no field with this code`
+      : `${name} is ${found.property.type}${found.table === undefined ? '' : ` in the table ${quoted(found.table)}`}, not a table (SUBTABLE)`;
+  const sameLabel = tables.find((table) => table.label === code);
+  let fix: string;
+  if (sameLabel !== undefined) {
+    fix = `A table is labelled ${quoted(code)}, but its field code is ${quoted(sameLabel.code)}: set subtable.field to ${quoted(sameLabel.code)}.`;
+  } else if (tables.length === 0) {
+    fix = `The app has no table (SUBTABLE field): add one with a row per item in ${FORM_SETTINGS}, or remove subtable from the app's config if each record is one item.`;
+  } else {
+    fix = `Set subtable.field to the field code of the table whose rows are the items; the app's tables are ${quotedList(tables.map((table) => table.code))}.`;
+  }
+  findings.add(
+    'error',
+    `${problem}; the field mapping is checked once the table is found`,
+    fix,
+    code,
+  );
+  return false;
+}
+
+/**
+ * Checks an app's field mapping against its form: every mapped field exists where the bridge
+ * looks for it and has a type the bridge can read or write, and the status field offers every
+ * status value. With `subtable`, mapped fields are looked up in the table's rows first (read
+ * fields then at the top of the record), and write-back fields must be in the rows. Pure.
  *
  * @example
  * const { properties } = await client.app.getFormFields({ app: '12' });
@@ -363,12 +577,17 @@ export function checkAppFields(
 ): Finding[] {
   const findings = new FindingList(app.appId);
   const form = indexForm(properties);
+  let where: Placement = { kind: 'record' };
+  if (app.subtable !== undefined) {
+    if (!checkSubtable(app.subtable.field, form, findings)) return findings.items;
+    where = { kind: 'row', table: app.subtable.field };
+  }
   const { fields, writeBack } = app;
   const read = (key: keyof FieldMap, rule: Omit<FieldRule, 'key' | 'code' | 'writes'>) => {
     const code = fields[key];
     return code === undefined
       ? undefined
-      : checkField(form, { ...rule, key: `fields.${key}`, code, writes: false }, findings);
+      : checkField(form, { ...rule, key: `fields.${key}`, code, writes: false }, findings, where);
   };
 
   for (const key of QUANTITY_KEYS) {
@@ -386,18 +605,14 @@ export function checkAppFields(
       caveats: { RICH_TEXT: 'its value is HTML, and the markup would show in order requests' },
       expected: 'Text (文字列 1行)',
     });
-    const options = property && optionsOf(property);
-    if (key === 'supplierChannel' && options !== undefined) {
-      const labels = app.channelLabels;
-      for (const option of options) {
-        if (channelFromLabel(option, labels) !== undefined) continue;
-        findings.add(
-          'warning',
-          `option ${quoted(option)} of ${quoted(fields.supplierChannel ?? '')} (fields.supplierChannel) is none of channelLabels: records with it become "${app.statuses.needsAttention}"`,
-          `Add ${quoted(option)} to channelLabels.email, .fax or .both in the config, or rename the option.`,
-          fields.supplierChannel,
-        );
-      }
+    if (key === 'supplierChannel') {
+      checkChannelOptions(
+        property,
+        'fields.supplierChannel',
+        { value: app.channelLabels, key: 'channelLabels' },
+        `records with it become "${app.statuses.needsAttention}"`,
+        findings,
+      );
     }
   }
   read('supplierEmail', {
@@ -420,6 +635,7 @@ export function checkAppFields(
           form,
           { key: `writeBack.${key}`, code, accept, expected, writes: true },
           findings,
+          where,
         );
   };
   const status = write(
@@ -469,6 +685,76 @@ export function checkAppFields(
   return findings.items;
 }
 
+/**
+ * Checks the supplier master's field mapping against its form: every mapped field exists
+ * outside any table with a type the bridge can read (the code one it can query with `=`), the
+ * code field prohibits duplicate values, and the channel field's options are understood
+ * through `supplierMaster.channelLabels`. Pure.
+ *
+ * @example
+ * const { properties } = await client.app.getFormFields({ app: config.supplierMaster.appId });
+ * checkSupplierMasterFields(config.supplierMaster, properties);
+ */
+export function checkSupplierMasterFields(
+  master: SupplierMasterConfig,
+  properties: Readonly<Record<string, FormFieldProperty>>,
+): Finding[] {
+  const findings = new FindingList(master.appId, 'supplierMaster');
+  const form = indexForm(properties);
+  const { fields } = master;
+  const read = (
+    key: keyof SupplierMasterConfig['fields'],
+    rule: Omit<FieldRule, 'key' | 'code' | 'writes'>,
+  ) => {
+    const code = fields[key];
+    return code === undefined
+      ? undefined
+      : checkField(
+          form,
+          { ...rule, key: `supplierMaster.fields.${key}`, code, writes: false },
+          findings,
+          { kind: 'master' },
+        );
+  };
+  const textCaveats = {
+    RICH_TEXT: 'its value is HTML, and the markup would show in order requests',
+  };
+
+  const code = read('code', {
+    accept: SUPPLIER_CODE_TYPES,
+    caveats: {
+      CALC: 'kintone cannot prohibit duplicate values of a calculated field, so two suppliers may share a code',
+    },
+    expected: 'Text (文字列 1行)',
+    why: `it finds a supplier with the query ${fields.code} = "S-001", which kintone allows on Text, Link, Number and Record number fields`,
+  });
+  if (code !== undefined && UNIQUE_CAPABLE_TYPES.includes(code.type) && code.unique !== true) {
+    findings.add(
+      'warning',
+      `${quoted(fields.code)} (supplierMaster.fields.code) does not prohibit duplicate values: the bridge looks suppliers up by code, and of two records with one code it uses one without telling`,
+      `In ${FORM_SETTINGS} of supplier master app ${master.appId}, open the field's settings, tick "Prohibit duplicate values" (値の重複を禁止する), save and update the app.`,
+      fields.code,
+    );
+  }
+  read('name', { accept: TEXT_LIKE_TYPES, caveats: textCaveats, expected: 'Text (文字列 1行)' });
+  read('email', {
+    accept: ['LINK', 'SINGLE_LINE_TEXT'],
+    expected: 'Link (リンク, e-mail) or Text',
+  });
+  read('fax', { accept: TEXT_LIKE_TYPES, caveats: textCaveats, expected: 'Text (文字列 1行)' });
+  checkChannelOptions(
+    read('channel', {
+      accept: ['DROP_DOWN', 'RADIO_BUTTON', 'SINGLE_LINE_TEXT'],
+      expected: 'Drop-down (ドロップダウン)',
+    }),
+    'supplierMaster.fields.channel',
+    { value: master.channelLabels, key: 'supplierMaster.channelLabels' },
+    "the bridge ignores it and uses the item record's channel (or defaults.channel)",
+    findings,
+  );
+  return findings.items;
+}
+
 interface KintoneFailure {
   status?: number;
   code?: string;
@@ -495,7 +781,7 @@ function describeFailure(failure: KintoneFailure): string {
 
 /** A failed call, as a finding: a bad token, a missing app, a permission or no answer. */
 function accessFinding(
-  app: AppConfig,
+  subject: Subject,
   error: unknown,
   what: string,
   permission: string,
@@ -503,36 +789,91 @@ function accessFinding(
 ): void {
   const failure = failureOf(error);
   const detail = describeFailure(failure);
-  const tokenFix = `In kintone open app ${app.appId}, ${TOKEN_SETTINGS}: generate a token with "View records" (レコード閲覧) and "Edit records" (レコード編集), click Save and then Update App (a token works only after the app is updated), and put it in ${describeTokenSource(app)}.`;
+  const { appId, name } = subject;
+  const tokenFix = `In kintone open app ${appId}, ${TOKEN_SETTINGS}: generate a token with ${subject.permissions}, click Save and then Update App (a token works only after the app is updated), and put it in ${describeTokenSource(subject)}.`;
   if (
     failure.code === 'GAIA_IA02' ||
     failure.code === 'CB_WA01' ||
     failure.code === 'CB_AU01' ||
     failure.status === 401
   ) {
-    findings.add(
-      'error',
-      `kintone does not accept the API token of app ${app.appId} (${detail})`,
-      tokenFix,
-    );
+    findings.add('error', `kintone does not accept the API token of ${name} (${detail})`, tokenFix);
   } else if (failure.code === 'GAIA_AP01') {
     findings.add(
       'error',
-      `app ${app.appId} does not exist at this kintone (${detail})`,
-      `Check appId (the number after /k/ in the app's URL) and the kintone base URL.`,
+      `${name} does not exist at this kintone (${detail})`,
+      `Check ${subject.appIdKey} (the number after /k/ in the app's URL) and the kintone base URL.`,
     );
   } else if (failure.code === 'CB_NO02' || failure.status === 403) {
     findings.add(
       'error',
-      `the API token of app ${app.appId} may not ${what} (${detail})`,
-      `In ${TOKEN_SETTINGS} of app ${app.appId}, tick "${permission}" for the token, click Save and then Update App.`,
+      `the API token of ${name} may not ${what} (${detail})`,
+      `In ${TOKEN_SETTINGS} of app ${appId}, tick "${permission}" for the token, click Save and then Update App.`,
     );
   } else {
     findings.add(
       'error',
-      `could not ${what} in app ${app.appId}: ${detail}`,
+      `could not ${what} in ${name}: ${detail}`,
       'Check the kintone base URL and the network; if kintone is in maintenance (503), run the doctor again later.',
     );
+  }
+}
+
+type Call = <T>(request: () => Promise<T>) => Promise<T>;
+
+const VIEW_RECORDS = 'View records (レコード閲覧)';
+
+/**
+ * The client of an app and its form, or undefined after an error finding (no token, a
+ * rejected token, a missing app): the app's other checks need both.
+ */
+async function openForm(
+  subject: Subject,
+  clients: DoctorClients,
+  call: Call,
+  findings: FindingList,
+): Promise<
+  | { client: DoctorKintoneClient; properties: Readonly<Record<string, FormFieldProperty>> }
+  | undefined
+> {
+  let client: DoctorKintoneClient;
+  try {
+    client = await clients({
+      appId: subject.appId,
+      apiToken: subject.apiToken,
+      tokenPath: subject.tokenPath,
+    });
+  } catch (error) {
+    findings.add(
+      'error',
+      `no API token for ${subject.name}: ${failureOf(error).message}`,
+      `Set ${describeTokenSource(subject)} to the app's API token (${TOKEN_SETTINGS}), or run with --local against the local kintone of npm start.`,
+    );
+    return undefined;
+  }
+  try {
+    const { properties } = await call(() => client.app.getFormFields({ app: subject.appId }));
+    findings.ok(`the API token can read the form of ${subject.name}`);
+    return { client, properties };
+  } catch (error) {
+    accessFinding(subject, error, "read the app's form", VIEW_RECORDS, findings);
+    return undefined;
+  }
+}
+
+/** One record with only `fields`: whether the token may view records. */
+async function checkViewRecords(
+  subject: Subject,
+  client: DoctorKintoneClient,
+  fields: string[],
+  call: Call,
+  findings: FindingList,
+): Promise<void> {
+  try {
+    await call(() => client.record.getRecords({ app: subject.appId, query: 'limit 1', fields }));
+    findings.ok(`the API token can view records of ${subject.name}`);
+  } catch (error) {
+    accessFinding(subject, error, 'view records', VIEW_RECORDS, findings);
   }
 }
 
@@ -540,39 +881,15 @@ async function checkApp(
   config: BridgeConfig,
   app: AppConfig,
   clients: DoctorClients,
-  call: <T>(request: () => Promise<T>) => Promise<T>,
+  call: Call,
 ): Promise<Finding[]> {
+  const subject = appSubject(app);
   const findings = new FindingList(app.appId);
-  let client: DoctorKintoneClient;
-  try {
-    client = await clients(app);
-  } catch (error) {
-    findings.add(
-      'error',
-      `no API token for app ${app.appId}: ${failureOf(error).message}`,
-      `Set ${describeTokenSource(app)} to the app's API token (${TOKEN_SETTINGS}), or run with --local against the local kintone of npm start.`,
-    );
-    return findings.items;
-  }
-
-  let properties: Readonly<Record<string, FormFieldProperty>>;
-  try {
-    ({ properties } = await call(() => client.app.getFormFields({ app: app.appId })));
-  } catch (error) {
-    accessFinding(app, error, "read the app's form", 'View records (レコード閲覧)', findings);
-    return findings.items;
-  }
-  findings.ok(`the API token can read the form of app ${app.appId}`);
+  const opened = await openForm(subject, clients, call, findings);
+  if (opened === undefined) return findings.items;
+  const { client, properties } = opened;
   findings.items.push(...checkAppFields(config, app, properties));
-
-  try {
-    await call(() =>
-      client.record.getRecords({ app: app.appId, query: 'limit 1', fields: ['$id'] }),
-    );
-    findings.ok(`the API token can view records of app ${app.appId}`);
-  } catch (error) {
-    accessFinding(app, error, 'view records', 'View records (レコード閲覧)', findings);
-  }
+  await checkViewRecords(subject, client, ['$id'], call, findings);
 
   // Edit permission without editing anything: an update of a record that does not exist.
   // kintone checks the token's permission on the app before it looks the record up, so it
@@ -582,17 +899,17 @@ async function checkApp(
     await call(() =>
       client.record.updateRecord({ app: app.appId, id: PROBE_RECORD_ID, record: {} }),
     );
-    findings.ok(`the API token can edit records of app ${app.appId}`);
+    findings.ok(`the API token can edit records of ${subject.name}`);
   } catch (error) {
     const failure = failureOf(error);
     if (failure.code === 'GAIA_RE01') {
-      findings.ok(`the API token can edit records of app ${app.appId}`);
+      findings.ok(`the API token can edit records of ${subject.name}`);
     } else if (failure.code === 'CB_NO02' || failure.status === 403) {
-      accessFinding(app, error, 'edit records', 'Edit records (レコード編集)', findings);
+      accessFinding(subject, error, 'edit records', 'Edit records (レコード編集)', findings);
     } else {
       findings.add(
         'warning',
-        `could not confirm that the API token of app ${app.appId} may edit records (${describeFailure(failure)})`,
+        `could not confirm that the API token of ${subject.name} may edit records (${describeFailure(failure)})`,
         `Check in ${TOKEN_SETTINGS} of app ${app.appId} that "Edit records" (レコード編集) is ticked for the token.`,
       );
     }
@@ -600,15 +917,37 @@ async function checkApp(
   return findings.items;
 }
 
+/** The supplier master: its form, and one record read. The bridge never writes it. */
+async function checkSupplierMaster(
+  master: SupplierMasterConfig,
+  clients: DoctorClients,
+  call: Call,
+): Promise<Finding[]> {
+  const subject = masterSubject(master);
+  const findings = new FindingList(master.appId, 'supplierMaster');
+  const opened = await openForm(subject, clients, call, findings);
+  if (opened === undefined) return findings.items;
+  const { client, properties } = opened;
+  findings.items.push(...checkSupplierMasterFields(master, properties));
+  // The code field, as the bridge reads it; a missing one was reported above and would only
+  // make this read fail for another reason.
+  const codeField = properties[master.fields.code] === undefined ? '$id' : master.fields.code;
+  await checkViewRecords(subject, client, [codeField], call, findings);
+  return findings.items;
+}
+
 /**
  * Checks each configured app against kintone: the form (every mapped field exists and has a
  * usable type, write-back fields are writable, status values are options) and the API token
- * (it can read the form, view records and edit records).
+ * (it can read the form, view records and edit records); then the supplier master, when
+ * configured (its fields, and that its token can view records).
  *
  * @example
- * const findings = await runDoctor(config, (app) => createKintoneClient(baseUrl, tokenOf(app)), {
- *   call: (request) => withKintoneRetry(request, { attempts: 3 }),
- * });
+ * const findings = await runDoctor(
+ *   config,
+ *   (target) => createKintoneClient(baseUrl, resolveSecret(target.apiToken, env, target.tokenPath)),
+ *   { call: (request) => withKintoneRetry(request, { attempts: 3 }) },
+ * );
  * process.stdout.write(formatFindings(findings, config));
  * process.exitCode = hasErrors(findings) ? 1 : 0;
  */
@@ -618,20 +957,28 @@ export async function runDoctor(
   options: RunDoctorOptions = {},
 ): Promise<Finding[]> {
   const call = options.call ?? (<T>(request: () => Promise<T>) => request());
+  const master = config.supplierMaster;
+  const selected = (appId: string) => options.apps === undefined || options.apps.includes(appId);
   const findings: Finding[] = [];
   for (const appId of options.apps ?? []) {
-    if (config.apps.some((app) => app.appId === appId)) continue;
+    if (config.apps.some((app) => app.appId === appId) || master?.appId === appId) continue;
+    const known = [
+      ...config.apps.map((app) => app.appId),
+      ...(master === undefined ? [] : [`${master.appId} (supplier master)`]),
+    ];
     findings.push({
       level: 'error',
       app: appId,
       message: `app ${appId} is not in the configuration`,
-      fix: `Check the app id; the configuration has ${config.apps.map((app) => app.appId).join(', ')}.`,
+      fix: `Check the app id; the configuration has ${known.join(', ')}.`,
     });
   }
-  const apps = config.apps.filter(
-    (app) => options.apps === undefined || options.apps.includes(app.appId),
-  );
-  for (const app of apps) findings.push(...(await checkApp(config, app, clients, call)));
+  for (const app of config.apps.filter((app) => selected(app.appId))) {
+    findings.push(...(await checkApp(config, app, clients, call)));
+  }
+  if (master !== undefined && selected(master.appId)) {
+    findings.push(...(await checkSupplierMaster(master, clients, call)));
+  }
   return findings;
 }
 
@@ -646,25 +993,35 @@ const LEVEL_MARKS: Record<FindingLevel, string> = {
 };
 
 /**
- * The findings as text, grouped by app, errors first, each problem followed by its fix.
+ * The findings as text, grouped by app (the supplier master under its own heading), errors
+ * first, each problem followed by its fix.
  *
  * @example
  * formatFindings(findings, config);
  * // app 12 (在庫管理)
  * //   ERROR   "在庫" (fields.onHand): the app has no field with this code
  * //           fix: Copy the field code from ...
+ * //
+ * // supplier master app 13
+ * //   ok      "仕入先コード" (supplierMaster.fields.code) is SINGLE_LINE_TEXT
  */
 export function formatFindings(findings: readonly Finding[], config: BridgeConfig): string {
   const order: FindingLevel[] = ['error', 'warning', 'ok'];
+  const groupOf = (finding: Finding) => `${finding.target ?? 'app'} ${finding.app}`;
   const lines: string[] = [];
-  const appIds = [...new Set(findings.map((finding) => finding.app))];
-  for (const appId of appIds) {
-    const name = config.apps.find((app) => app.appId === appId)?.name;
-    lines.push(name === undefined ? `app ${appId}` : `app ${appId} (${name})`);
-    const ofApp = findings
-      .filter((finding) => finding.app === appId)
+  for (const group of new Set(findings.map(groupOf))) {
+    const ofGroup = findings
+      .filter((finding) => groupOf(finding) === group)
       .sort((a, b) => order.indexOf(a.level) - order.indexOf(b.level));
-    for (const finding of ofApp) {
+    const first = ofGroup[0];
+    if (first === undefined) continue;
+    if (first.target === 'supplierMaster') {
+      lines.push(`supplier master app ${first.app}`);
+    } else {
+      const name = config.apps.find((app) => app.appId === first.app)?.name;
+      lines.push(name === undefined ? `app ${first.app}` : `app ${first.app} (${name})`);
+    }
+    for (const finding of ofGroup) {
       lines.push(`  ${LEVEL_MARKS[finding.level]} ${finding.message}`);
       if (finding.fix !== '') lines.push(`          fix: ${finding.fix}`);
     }

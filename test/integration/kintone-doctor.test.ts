@@ -5,16 +5,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { withKintoneRetry } from '../../shared/adapters/kintone/kintone-retry';
 import { parseConfig, resolveSecret } from '../../shared/config/load-config';
-import type { AppConfig, BridgeConfig } from '../../shared/config/schema';
+import type { BridgeConfig } from '../../shared/config/schema';
 import {
   formatFindings,
   hasErrors,
   runDoctor,
   type DoctorKintoneClient,
+  type DoctorTarget,
   type Finding,
   type FormFieldProperty,
 } from '../../shared/kintone/doctor';
 import { demoInventoryApp } from '../../local/kintone/demo-app';
+import { supplierMasterApp } from '../../local/kintone/supplier-master-app';
 import {
   startLocalKintone,
   type LocalAppDefinition,
@@ -23,7 +25,9 @@ import {
 import { DEMO_CONFIG_PATH, loadDemoConfigJson } from '../fixtures/kintone-webhooks';
 
 const APP = demoInventoryApp.appId;
+const MASTER = supplierMasterApp.appId;
 const TOKEN = 'doctor-test-token';
+const MASTER_TOKEN = 'doctor-test-master-token';
 
 type AppJson = Record<string, unknown> & {
   fields: Record<string, string>;
@@ -31,7 +35,7 @@ type AppJson = Record<string, unknown> & {
   statuses: Record<string, unknown>;
 };
 
-/** config/demo.json with its app changed by `edit`. */
+/** config/demo.json (with the supplier master, app 13) with its app changed by `edit`. */
 function demoConfig(edit: (app: AppJson, config: Record<string, unknown>) => void = () => {}) {
   const json = loadDemoConfigJson();
   const [app] = json.apps as AppJson[];
@@ -41,23 +45,35 @@ function demoConfig(edit: (app: AppJson, config: Record<string, unknown>) => voi
 }
 
 const problems = (findings: Finding[]) => findings.filter((finding) => finding.level !== 'ok');
+const ofMaster = (findings: Finding[]) =>
+  findings.filter((finding) => finding.target === 'supplierMaster');
 
 describe('config doctor against the local kintone', () => {
   let kintone: LocalKintone;
 
-  const start = async (app: LocalAppDefinition = demoInventoryApp) => {
-    kintone = await startLocalKintone({ apps: [app], apiTokens: { [app.appId]: [TOKEN] } });
+  /** The local kintone with the inventory app and the supplier master, each with its token. */
+  const start = async (app: LocalAppDefinition = demoInventoryApp, master = supplierMasterApp) => {
+    kintone = await startLocalKintone({
+      apps: [app, master],
+      apiTokens: { [app.appId]: [TOKEN], [master.appId]: [MASTER_TOKEN] },
+    });
   };
-  const clientWith = (apiToken: string) => (): KintoneRestAPIClient =>
-    new KintoneRestAPIClient({ baseUrl: kintone.baseUrl, auth: { apiToken } });
-  const doctor = (config: BridgeConfig, apiToken = TOKEN) =>
-    runDoctor(config, clientWith(apiToken));
+  /** Clients with the given tokens: `apiToken` for the item app, `masterToken` for the master. */
+  const clientWith =
+    (apiToken: string, masterToken = MASTER_TOKEN) =>
+    (target: DoctorTarget): KintoneRestAPIClient =>
+      new KintoneRestAPIClient({
+        baseUrl: kintone.baseUrl,
+        auth: { apiToken: target.appId === MASTER ? masterToken : apiToken },
+      });
+  const doctor = (config: BridgeConfig, apiToken = TOKEN, masterToken = MASTER_TOKEN) =>
+    runDoctor(config, clientWith(apiToken, masterToken));
 
   afterEach(async () => {
     await kintone?.close();
   });
 
-  it('finds no problem with config/demo.json on the demo app, in three calls', async () => {
+  it('finds no problem with config/demo.json on the demo apps, in three calls and two for the master', async () => {
     // Prepare
     await start();
 
@@ -75,12 +91,24 @@ describe('config doctor against the local kintone', () => {
         '"発注状況" (writeBack.status) is DROP_DOWN',
       ]),
     );
+    expect(ofMaster(findings).map((finding) => finding.message)).toEqual([
+      'the API token can read the form of supplier master app 13',
+      '"仕入先コード" (supplierMaster.fields.code) is SINGLE_LINE_TEXT',
+      '"仕入先名" (supplierMaster.fields.name) is SINGLE_LINE_TEXT',
+      '"メールアドレス" (supplierMaster.fields.email) is LINK',
+      '"FAX番号" (supplierMaster.fields.fax) is SINGLE_LINE_TEXT',
+      '"発注方法" (supplierMaster.fields.channel) is DROP_DOWN',
+      'the API token can view records of supplier master app 13',
+    ]);
+    // The master is only read: no update probe there.
     expect(
       kintone.requestLog().map((call) => `${call.method} ${call.path} ${call.status}`),
     ).toEqual([
       'GET /k/v1/app/form/fields.json 200',
       'GET /k/v1/records.json 200',
       'PUT /k/v1/record.json 404',
+      'GET /k/v1/app/form/fields.json 200',
+      'GET /k/v1/records.json 200',
     ]);
     expect(kintone.records(APP).map((record) => record.$revision?.value)).toEqual(
       demoInventoryApp.seed?.map(() => '1'),
@@ -250,7 +278,7 @@ describe('config doctor against the local kintone', () => {
     const findings = await doctor(demoConfig(), 'not-the-token');
 
     // Assess
-    expect(findings).toEqual([
+    expect(problems(findings)).toEqual([
       {
         level: 'error',
         app: APP,
@@ -259,15 +287,44 @@ describe('config doctor against the local kintone', () => {
       },
     ]);
     expect(findings[0]?.message).toContain('GAIA_IA02');
-    expect(kintone.requestLog()).toHaveLength(1);
+    // One call for the app; the supplier master, with its own token, is checked on.
+    expect(kintone.requestLog().map((call) => `${call.path} ${call.status}`)).toEqual([
+      '/k/v1/app/form/fields.json 400',
+      '/k/v1/app/form/fields.json 200',
+      '/k/v1/records.json 200',
+    ]);
   });
 
-  it('reports an API token missing from the environment, naming the variable', async () => {
+  it("reports the supplier master's token apart, asking only for view permission", async () => {
+    // Prepare
+    await start();
+
+    // Act
+    const findings = await doctor(demoConfig(), TOKEN, 'not-the-master-token');
+
+    // Assess
+    expect(problems(findings)).toEqual([
+      {
+        level: 'error',
+        app: MASTER,
+        target: 'supplierMaster',
+        message: expect.stringContaining(
+          'kintone does not accept the API token of supplier master app 13 (400 GAIA_IA02',
+        ),
+        fix: expect.stringContaining('KINTONE_API_TOKEN_APP_13'),
+      },
+    ]);
+    expect(problems(findings)[0]?.fix).toContain(
+      '"View records" (レコード閲覧) (the bridge never writes the supplier master)',
+    );
+  });
+
+  it('reports API tokens missing from the environment, naming the variables', async () => {
     // Prepare
     await start();
     const config = demoConfig();
-    const fromEmptyEnv = (app: AppConfig) =>
-      clientWith(resolveSecret(app.apiToken, {}, `apps[app ${app.appId}].apiToken`))();
+    const fromEmptyEnv = (target: DoctorTarget) =>
+      clientWith(resolveSecret(target.apiToken, {}, target.tokenPath))(target);
 
     // Act
     const findings = await runDoctor(config, fromEmptyEnv);
@@ -278,6 +335,13 @@ describe('config doctor against the local kintone', () => {
         level: 'error',
         message: expect.stringContaining(
           'environment variable KINTONE_API_TOKEN_APP_12 is not set',
+        ),
+      }),
+      expect.objectContaining({
+        level: 'error',
+        target: 'supplierMaster',
+        message: expect.stringContaining(
+          'environment variable KINTONE_API_TOKEN_APP_13 is not set',
         ),
       }),
     ]);
@@ -295,13 +359,101 @@ describe('config doctor against the local kintone', () => {
     const findings = await doctor(config);
 
     // Assess
-    expect(findings).toEqual([
+    expect(problems(findings)).toEqual([
       expect.objectContaining({
         level: 'error',
         app: '77',
         message: expect.stringContaining('app 77 does not exist'),
       }),
     ]);
+  });
+
+  it('warns when the supplier code of the master does not prohibit duplicate values', async () => {
+    // Prepare
+    await start(demoInventoryApp, {
+      ...supplierMasterApp,
+      fields: {
+        ...supplierMasterApp.fields,
+        仕入先コード: { type: 'SINGLE_LINE_TEXT', label: '仕入先コード', required: true },
+      },
+    });
+
+    // Act
+    const findings = await doctor(demoConfig());
+
+    // Assess
+    expect(problems(findings)).toEqual([
+      {
+        level: 'warning',
+        app: MASTER,
+        target: 'supplierMaster',
+        field: '仕入先コード',
+        message: expect.stringContaining(
+          '"仕入先コード" (supplierMaster.fields.code) does not prohibit duplicate values',
+        ),
+        fix: expect.stringContaining('Prohibit duplicate values'),
+      },
+    ]);
+    expect(hasErrors(findings)).toBe(false);
+  });
+
+  it('names a supplier master field the master app does not have, still reading one record', async () => {
+    // Prepare
+    await start();
+    const config = demoConfig((_app, json) => {
+      const master = json.supplierMaster as { fields: Record<string, string> };
+      master.fields.fax = 'FAX';
+    });
+
+    // Act
+    const findings = await doctor(config);
+
+    // Assess
+    expect(problems(findings)).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        app: MASTER,
+        target: 'supplierMaster',
+        field: 'FAX',
+        message: '"FAX" (supplierMaster.fields.fax): the app has no field with this code',
+      }),
+    ]);
+    expect(ofMaster(findings).at(-1)?.message).toBe(
+      'the API token can view records of supplier master app 13',
+    );
+  });
+
+  it('checks only the supplier master with its app id as --app', async () => {
+    // Prepare
+    await start();
+
+    // Act
+    const findings = await runDoctor(demoConfig(), clientWith(TOKEN), { apps: [MASTER] });
+
+    // Assess
+    expect(problems(findings)).toEqual([]);
+    expect(findings.every((finding) => finding.target === 'supplierMaster')).toBe(true);
+    expect(kintone.requestLog().map((call) => `${call.method} ${call.path}`)).toEqual([
+      'GET /k/v1/app/form/fields.json',
+      'GET /k/v1/records.json',
+    ]);
+  });
+
+  it('accepts an app that maps only the supplier code when a supplier master is configured', async () => {
+    // Prepare
+    await start();
+    const config = demoConfig((app) => {
+      delete app.fields.supplierName;
+      delete app.fields.supplierEmail;
+      delete app.fields.supplierFax;
+      delete app.fields.supplierChannel;
+    });
+
+    // Act
+    const findings = await doctor(config);
+
+    // Assess
+    expect(problems(findings)).toEqual([]);
   });
 
   it('retries through a busy kintone when given a retrying call', async () => {
@@ -317,7 +469,9 @@ describe('config doctor against the local kintone', () => {
 
     // Assess
     expect(problems(findings)).toEqual([]);
-    expect(kintone.requestLog().map((call) => call.status)).toEqual([429, 503, 200, 200, 404]);
+    expect(kintone.requestLog().map((call) => call.status)).toEqual([
+      429, 503, 200, 200, 404, 200, 200,
+    ]);
   });
 });
 
@@ -327,8 +481,8 @@ describe('config doctor on forms the local kintone cannot serve', () => {
 
   beforeEach(async () => {
     kintone = await startLocalKintone({
-      apps: [demoInventoryApp],
-      apiTokens: { [APP]: [TOKEN] },
+      apps: [demoInventoryApp, supplierMasterApp],
+      apiTokens: { [APP]: [TOKEN], [MASTER]: [TOKEN] },
     });
     real = new KintoneRestAPIClient({ baseUrl: kintone.baseUrl, auth: { apiToken: TOKEN } });
   });
@@ -337,18 +491,22 @@ describe('config doctor on forms the local kintone cannot serve', () => {
     await kintone.close();
   });
 
-  /** The real client, with the form changed by `edit` and the update probe's answer replaced. */
+  /**
+   * The real client, with the form of app `app` (the inventory app by default) changed by
+   * `edit` and the update probe's answer replaced.
+   */
   function withForm(
     edit: (properties: Record<string, FormFieldProperty>) => void,
     updateRecord: DoctorKintoneClient['record']['updateRecord'] = (params) =>
       real.record.updateRecord(params),
+    app = APP,
   ): DoctorKintoneClient {
     return {
       app: {
         getFormFields: async (params) => {
           const { properties } = await real.app.getFormFields(params);
           const copy: Record<string, FormFieldProperty> = { ...properties };
-          edit(copy);
+          if (params.app === app) edit(copy);
           return { properties: copy };
         },
       },
@@ -447,6 +605,8 @@ describe('config doctor on forms the local kintone cannot serve', () => {
       '  ERROR   "スヌーズ期限" (fields.onHand) is DATE; the bridge needs Number (数値)',
     );
     expect(lines[2]).toMatch(/^ {10}fix: Map fields\.onHand to a Number \(数値\) field/);
+    expect(lines).toContain('supplier master app 13');
+    expect(lines.indexOf('supplier master app 13')).toBeGreaterThan(lines.indexOf(''));
     expect(text).toMatch(/\n1 error\(s\), 0 warning\(s\), \d+ ok\n$/);
   });
 });
@@ -456,7 +616,10 @@ describe('npm run doctor', () => {
   let dataDir: string;
 
   beforeEach(async () => {
-    kintone = await startLocalKintone({ apps: [demoInventoryApp], apiTokens: { [APP]: [TOKEN] } });
+    kintone = await startLocalKintone({
+      apps: [demoInventoryApp, supplierMasterApp],
+      apiTokens: { [APP]: [TOKEN], [MASTER]: [MASTER_TOKEN] },
+    });
     dataDir = mkdtempSync(join(tmpdir(), 'doctor-'));
   });
 
@@ -481,10 +644,12 @@ describe('npm run doctor', () => {
     // Act
     const result = await runScript(['--config', DEMO_CONFIG_PATH, '--base-url', kintone.baseUrl], {
       KINTONE_API_TOKEN_APP_12: TOKEN,
+      KINTONE_API_TOKEN_APP_13: MASTER_TOKEN,
     });
 
     // Assess
     expect(result.stdout).toContain('0 error(s), 0 warning(s)');
+    expect(result.stdout).toContain('\nsupplier master app 13\n');
     expect(result.code).toBe(0);
   });
 
@@ -493,6 +658,7 @@ describe('npm run doctor', () => {
     const result = await runScript(['--config', DEMO_CONFIG_PATH], {
       KINTONE_BASE_URL: kintone.baseUrl,
       KINTONE_API_TOKEN_APP_12: 'wrong',
+      KINTONE_API_TOKEN_APP_13: MASTER_TOKEN,
     });
 
     // Assess
@@ -509,6 +675,8 @@ describe('npm run doctor', () => {
         kintoneBaseUrl: kintone.baseUrl,
         kintoneAppId: APP,
         kintoneApiToken: TOKEN,
+        supplierMasterAppId: MASTER,
+        supplierMasterApiToken: MASTER_TOKEN,
       }),
     );
     writeFileSync(join(dataDir, 'local-secrets.json'), JSON.stringify({}));
@@ -521,6 +689,38 @@ describe('npm run doctor', () => {
 
     // Assess
     expect(result.stdout).toContain(`against ${kintone.baseUrl}`);
+    expect(result.stdout).toContain(
+      'ok      the API token can view records of supplier master app 13',
+    );
+    expect(result.code).toBe(0);
+  });
+
+  it('with --local, reads the supplier master token npm start keeps in local-secrets.json', async () => {
+    // Prepare: an older local.json without the master's token.
+    writeFileSync(
+      join(dataDir, 'local.json'),
+      JSON.stringify({
+        kintoneBaseUrl: kintone.baseUrl,
+        kintoneAppId: APP,
+        kintoneApiToken: TOKEN,
+      }),
+    );
+    writeFileSync(
+      join(dataDir, 'local-secrets.json'),
+      JSON.stringify({ KINTONE_API_TOKEN_APP_13: MASTER_TOKEN }),
+    );
+
+    // Act
+    const result = await runScript(
+      ['--config', DEMO_CONFIG_PATH, '--local', '--data-dir', dataDir, '--app', MASTER],
+      {},
+    );
+
+    // Assess
+    expect(result.stdout).not.toContain('app 12');
+    expect(result.stdout).toContain(
+      'ok      the API token can view records of supplier master app 13',
+    );
     expect(result.code).toBe(0);
   });
 });
