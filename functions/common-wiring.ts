@@ -95,6 +95,14 @@ export function wireCommon(
   const kintoneBaseUrl = requireEnv(env, 'KINTONE_BASE_URL');
   const kintone = new RestKintoneRecordWriter(kintoneClients(config, secrets, kintoneBaseUrl), {
     budget,
+    onRetry: ({ attempt, attempts, delayMs, reason }) =>
+      logger.warn('kintone busy, retrying', { attempt, attempts, delayMs, reason }),
+    onRevisionConflict: ({ appId, recordId, attempt }) =>
+      logger.info('record saved by staff meanwhile: reading it again', {
+        appId,
+        recordId,
+        attempt,
+      }),
   });
   const common = { logger, config, store, secrets, kintoneBaseUrl, budget, kintone };
   return powertoolsMetrics && metrics ? { ...common, powertoolsMetrics, metrics } : common;
