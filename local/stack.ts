@@ -42,6 +42,7 @@ import { startDynalite, type LocalDynamo } from './dynamodb/dynalite';
 import { startHttpBridge } from './http-bridge';
 import { demoInventoryApp } from './kintone/demo-app';
 import { startLocalKintone, type LocalKintone } from './kintone/local-kintone';
+import { siteInventoryApp } from './kintone/site-inventory-app';
 import { supplierMasterApp } from './kintone/supplier-master-app';
 import { localLambdaContext } from './lambda-context';
 import { localSecretsEnv } from './local-secrets';
@@ -230,6 +231,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const localApp =
       config.apps.find((app) => app.appId === demoInventoryApp.appId) ?? config.apps[0];
     if (!localApp) throw new ConfigError('the configuration has no app');
+    // The site inventory app (items as table rows) is served when the configuration has it.
+    const siteApp = config.apps.find((app) => app.appId === siteInventoryApp.appId);
     let kintone: LocalKintone | undefined;
     let kintoneBaseUrl: string;
     if (realKintoneUrl) {
@@ -256,7 +259,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       kintone = await startLocalKintone({
         port: ports.kintone,
         dataFile: join(dataDir, 'kintone.json'),
-        apps: [demoInventoryApp, supplierMasterApp],
+        apps: [demoInventoryApp, supplierMasterApp, ...(siteApp ? [siteInventoryApp] : [])],
         apiTokens: {
           [demoInventoryApp.appId]: [
             resolveSecret(localApp.apiToken, env, 'local kintone API token'),
@@ -265,6 +268,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
             ? {
                 [supplierMasterApp.appId]: [
                   resolveSecret(master.apiToken, env, 'local supplier master API token'),
+                ],
+              }
+            : {}),
+          ...(siteApp
+            ? {
+                [siteInventoryApp.appId]: [
+                  resolveSecret(siteApp.apiToken, env, 'local site inventory API token'),
                 ],
               }
             : {}),
@@ -494,6 +504,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       kintone.setWebhooks(localApp.appId, [
         `${bridgeUrl}${WEBHOOK_PATH}?token=${encodeURIComponent(webhookToken)}`,
       ]);
+    if (kintone && siteApp && siteApp !== localApp) {
+      const siteToken = resolveSecret(
+        siteApp.webhookTokens[0] ?? '',
+        env,
+        'site inventory webhook token',
+      );
+      kintone.setWebhooks(siteApp.appId, [
+        `${bridgeUrl}${WEBHOOK_PATH}?token=${encodeURIComponent(siteToken)}`,
+      ]);
+    }
     writeJsonAtomically(join(dataDir, 'local.json'), urls);
 
     const idle = async () => {

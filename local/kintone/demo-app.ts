@@ -49,7 +49,7 @@ const copiedFrom = (supplier: DemoSupplier): Record<string, string> =>
  * });
  * ```
  */
-export const demoInventoryApp: LocalAppDefinition = {
+export const demoInventoryApp: LocalAppDefinition<Record<string, string>> = {
   appId: '12',
   name: '在庫管理',
   // The fixtures' title reads "A-100 ボールペン 黒 0.5mm": item code, then name.

@@ -3,13 +3,29 @@
  * shapes, webhooks in kintone's format, JSON persistence and fault injection, so the
  * product runs and is tested on one laptop.
  *
+ * Tables (SUBTABLE fields) behave as in kintone's REST API: each row has an id, numeric,
+ * unique across the app and increasing; records, webhooks and the form fields API show
+ * tables in kintone's shape. A write that leaves a table out keeps it; a write that gives it
+ * replaces it: rows sent with the id of one of its rows keep that id, rows without an id are
+ * added with a new one, rows not sent are deleted, and a field left out of a sent row is
+ * reset to its default (else empty), so clients must send whole rows. Row values are
+ * validated like the record's, with errors keyed `record.<table>.value[<i>].value.<code>.value`.
+ *
  * Known limitations (by design, keep them in mind when a test passes locally):
- * - NUMBER fields store any string, because the bridge must be exercised with stock values
- *   kintone itself would refuse ("abc", "1,000"); real kintone answers CB_VA01 for those.
+ * - NUMBER fields (in tables too) store any string, because the bridge must be exercised
+ *   with stock values kintone itself would refuse ("abc", "1,000"); real kintone answers
+ *   CB_VA01 for those. Pass `numberValues: 'numeric'` to refuse them as kintone does.
  * - A write naming an unknown field code is refused (CB_VA01) by default, where real
  *   kintone silently ignores the field; pass `unknownFieldCodes: 'ignore'` to match it.
- * - Only API-token auth; no process management actions, subtables, files, bulk
- *   records.json writes, cursors, guest spaces or preview endpoints.
+ * - Not confirmed against kintone, so chosen and documented here (and in
+ *   docs/local-kintone.md): a table row sent with an id the table does not have is added as a
+ *   new row with a new id; the same row id sent twice in one write is refused (CB_VA01); a
+ *   field left out of a sent row takes its default value, where kintone may leave it empty; a
+ *   new record that leaves a table out gets an empty table (no rows).
+ * - Queries cannot name fields of tables (CB_VA01, where kintone allows `in` / `not in`);
+ *   nor can the `fields` parameter of records.json (name the table instead).
+ * - Only API-token auth; no process management actions, files, bulk records.json writes,
+ *   cursors, guest spaces or preview endpoints.
  * - The query language is a subset (see record-query.ts); other queries get CB_VA01.
  */
 import { randomUUID } from 'node:crypto';
@@ -18,9 +34,11 @@ import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import {
   assertValidAppDefinition,
+  findTableOf,
+  isSubtable,
   recordTitleOf,
   type LocalAppDefinition,
-  type LocalFieldDefinition,
+  type LocalAppField,
 } from './app-definition';
 import {
   appNotFound,
@@ -37,6 +55,7 @@ import {
   secondTimestamp,
   type RecordJson,
   type RecordTarget,
+  type NumberValuePolicy,
   type StoredRecord,
   type UnknownFieldPolicy,
 } from './record-store';
@@ -50,11 +69,23 @@ import {
 export type {
   FieldType,
   LocalAppDefinition,
+  LocalAppField,
   LocalFieldDefinition,
+  LocalSeedRecord,
+  LocalSeedRow,
+  LocalSubtableDefinition,
   RecordTitleFunction,
 } from './app-definition';
 export type { KintoneErrorBody } from './kintone-errors';
-export type { KintoneUser, RecordFieldJson, RecordJson, UnknownFieldPolicy } from './record-store';
+export type {
+  KintoneUser,
+  NumberValuePolicy,
+  RecordFieldJson,
+  RecordJson,
+  RowFieldJson,
+  SubtableRowJson,
+  UnknownFieldPolicy,
+} from './record-store';
 export type {
   CommentWebhookNotification,
   DeleteWebhookNotification,
@@ -89,6 +120,8 @@ export interface LocalKintoneOptions {
   now?: () => Date;
   /** `'reject'` (default) or kintone's own behaviour, `'ignore'`. */
   unknownFieldCodes?: UnknownFieldPolicy;
+  /** `'any'` string in NUMBER fields (default) or kintone's own check, `'numeric'`. */
+  numberValues?: NumberValuePolicy;
 }
 
 /** HTTP method as kintone's REST API sees it (after `X-HTTP-Method-Override`). */
@@ -214,7 +247,22 @@ function appOf(params: Record<string, unknown>): string | undefined {
   return typeof app === 'string' || typeof app === 'number' ? String(app) : undefined;
 }
 
-function formProperty(code: string, field: LocalFieldDefinition): Record<string, unknown> {
+/** A field as GET app/form/fields.json describes it; a table lists its fields the same way. */
+function formProperty(code: string, field: LocalAppField): Record<string, unknown> {
+  if (isSubtable(field)) {
+    return {
+      type: field.type,
+      code,
+      noLabel: false,
+      label: field.label,
+      fields: Object.fromEntries(
+        Object.entries(field.fields).map(([rowCode, rowField]) => [
+          rowCode,
+          formProperty(rowCode, rowField),
+        ]),
+      ),
+    };
+  }
   const base: Record<string, unknown> = {
     type: field.type,
     code,
@@ -366,6 +414,7 @@ export async function startLocalKintone(options: LocalKintoneOptions): Promise<L
     ...(options.dataFile === undefined ? {} : { dataFile: options.dataFile }),
     now,
     unknownFieldCodes: options.unknownFieldCodes ?? 'reject',
+    numberValues: options.numberValues ?? 'any',
   });
   const webhookUrls = new Map(Object.entries(options.webhooks ?? {}).map(([k, v]) => [k, [...v]]));
   const dispatcher = new WebhookDispatcher((appId) => webhookUrls.get(appId) ?? [], log);
@@ -438,6 +487,15 @@ export async function startLocalKintone(options: LocalKintoneOptions): Promise<L
     },
     'GET records.json': ({ params, app }) => {
       const { query, fields, totalCount } = parseParams(schemas.getRecords, params);
+      for (const code of fields ?? []) {
+        const inTable = findTableOf(app.fields, code);
+        if (inTable !== undefined) {
+          throw invalidParameter(
+            'fields',
+            `"${code}" is a field inside the table "${inTable.table}": the local kintone returns tables whole, so name "${inTable.table}" in fields instead.`,
+          );
+        }
+      }
       const parsed = parseRecordQuery(query ?? '', app.fields);
       const { page, totalCount: count } = selectRecords(store.list(app.appId), parsed);
       return {

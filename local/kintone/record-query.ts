@@ -1,5 +1,5 @@
-import type { LocalFieldDefinition } from './app-definition';
-import { isWritableFieldType } from './app-definition';
+import type { LocalAppField } from './app-definition';
+import { findTableOf, isSubtable, isWritableFieldType } from './app-definition';
 import { invalidParameter, type LocalKintoneApiError } from './kintone-errors';
 
 /** kintone's largest `limit` for GET records.json. */
@@ -13,7 +13,8 @@ const SUPPORTED_FORMS =
   'The local kintone supports only queries made of: conditions `field = "value"` or `!=`, ' +
   '`field in ("a", "b")` / `not in`, and `<`, `>`, `<=`, `>=` on $id, RECORD_NUMBER and ' +
   'NUMBER fields, joined with "and" (parentheses allowed); then `order by field asc|desc`, ' +
-  '`limit N`, `offset M`. Rewrite the query or extend local/kintone/record-query.ts.';
+  '`limit N`, `offset M`. Fields of tables (SUBTABLE) cannot be used. Rewrite the query or ' +
+  'extend local/kintone/record-query.ts.';
 
 /** What a query can see of a record. */
 export interface QueryableRecord {
@@ -102,7 +103,7 @@ class QueryParser {
 
   constructor(
     private readonly tokens: Token[],
-    private readonly fields: Readonly<Record<string, LocalFieldDefinition>>,
+    private readonly fields: Readonly<Record<string, LocalAppField>>,
   ) {}
 
   parse(): RecordQuery {
@@ -213,7 +214,20 @@ class QueryParser {
   private fieldRef(code: string): FieldRef {
     if (code === '$id') return { code, kind: 'number', read: (record) => String(record.id) };
     const field = this.fields[code];
-    if (field === undefined) throw unsupported(`Unknown field "${code}"`);
+    if (field === undefined) {
+      // kintone filters on a table's fields only with "in" / "not in", matching records with
+      // any such row; emulating that is not worth it, and ignoring it would match wrongly.
+      const inTable = findTableOf(this.fields, code);
+      if (inTable !== undefined) {
+        throw unsupported(
+          `Field "${code}" is inside the table "${inTable.table}": the local kintone cannot query or sort by fields of tables`,
+        );
+      }
+      throw unsupported(`Unknown field "${code}"`);
+    }
+    if (isSubtable(field)) {
+      throw unsupported(`Field "${code}" is a table (SUBTABLE) and cannot be used in a query`);
+    }
     if (field.type === 'RECORD_NUMBER') {
       return { code, kind: 'number', read: (record) => String(record.id) };
     }
@@ -260,7 +274,7 @@ class QueryParser {
  */
 export function parseRecordQuery(
   query: string,
-  fields: Readonly<Record<string, LocalFieldDefinition>>,
+  fields: Readonly<Record<string, LocalAppField>>,
 ): RecordQuery {
   return new QueryParser(tokenize(query), fields).parse();
 }

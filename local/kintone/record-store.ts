@@ -2,9 +2,14 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import {
+  findTableOf,
+  isSubtable,
   isWritableFieldType,
   type LocalAppDefinition,
+  type LocalAppField,
   type LocalFieldDefinition,
+  type LocalSeedRecord,
+  type LocalSubtableDefinition,
 } from './app-definition';
 import {
   invalidParameter,
@@ -26,10 +31,22 @@ export const API_TOKEN_USER: KintoneUser = { code: 'Administrator', name: 'Admin
 /** kintone's largest number of records one DELETE records.json may name. */
 export const DELETE_RECORDS_LIMIT = 100;
 
+/** A field of a table row in kintone's JSON shape. */
+export interface RowFieldJson {
+  type: string;
+  value: string;
+}
+
+/** One row of a table as kintone returns it: `{ id: "368", value: { code: { type, value } } }`. */
+export interface SubtableRowJson {
+  id: string;
+  value: Record<string, RowFieldJson>;
+}
+
 /** One field of a record in kintone's JSON shape. */
 export interface RecordFieldJson {
   type: string;
-  value: string | KintoneUser | KintoneUser[] | string[];
+  value: string | KintoneUser | KintoneUser[] | string[] | SubtableRowJson[];
 }
 
 /** A record in the shape GET record.json returns and webhooks carry. */
@@ -41,6 +58,12 @@ export type RecordWriteInput = Record<string, { value?: unknown }>;
 /** What to do with a write naming a field code the app does not have. */
 export type UnknownFieldPolicy = 'reject' | 'ignore';
 
+/**
+ * What a NUMBER field accepts: `'any'` string (the default, so the bridge can be tested with
+ * stock values kintone itself would refuse) or only `'numeric'` text, as kintone.
+ */
+export type NumberValuePolicy = 'any' | 'numeric';
+
 const userSchema = z.object({ code: z.string(), name: z.string() });
 
 const storedCommentSchema = z.object({
@@ -48,6 +71,11 @@ const storedCommentSchema = z.object({
   text: z.string(),
   createdAt: z.string(),
   creator: userSchema,
+});
+
+const storedRowSchema = z.object({
+  id: z.number().int().positive(),
+  values: z.record(z.string(), z.string()),
 });
 
 const storedRecordSchema = z.object({
@@ -58,6 +86,8 @@ const storedRecordSchema = z.object({
   creator: userSchema,
   modifier: userSchema,
   values: z.record(z.string(), z.string()),
+  /** Table code to its rows, in order. Absent in files written before tables existed. */
+  tables: z.record(z.string(), z.array(storedRowSchema)).optional(),
   nextCommentId: z.number().int().positive(),
   comments: z.array(storedCommentSchema),
 });
@@ -66,20 +96,43 @@ const dataFileSchema = z.object({
   format: z.literal(1),
   apps: z.record(
     z.string(),
-    z.object({ nextRecordId: z.number().int().positive(), records: z.array(storedRecordSchema) }),
+    z.object({
+      nextRecordId: z.number().int().positive(),
+      /** Absent in files written before tables existed: then one past the largest row id. */
+      nextRowId: z.number().int().positive().optional(),
+      records: z.array(storedRecordSchema),
+    }),
   ),
 });
 
 /** A record as the local kintone keeps it. */
 export type StoredRecord = z.infer<typeof storedRecordSchema>;
+/** A table row as the local kintone keeps it. */
+export type StoredRow = z.infer<typeof storedRowSchema>;
 /** A comment as the local kintone keeps it. */
 export type StoredComment = z.infer<typeof storedCommentSchema>;
 
 interface AppState {
   definition: LocalAppDefinition;
   nextRecordId: number;
+  /** Row ids are unique across the app and only grow, like kintone's. */
+  nextRowId: number;
   records: Map<number, StoredRecord>;
 }
+
+/** A validated table row; `id` is absent for a row that gets a new id when written. */
+interface PendingRow {
+  id?: number;
+  values: Record<string, string>;
+}
+
+/** A validated write: the single-value fields and the tables it sets. */
+interface ConvertedWrite {
+  values: Record<string, string>;
+  tables: Record<string, PendingRow[]>;
+}
+
+type FailFunction = (key: string, message: string) => void;
 
 /** Identifies the record of an update: by id, or by a unique field's value. */
 export type RecordTarget = { id: number } | { updateKey: { field: string; value: string } };
@@ -111,10 +164,17 @@ function isCalendarDate(text: string): boolean {
   return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(text);
 }
 
+/**
+ * A number in `'numeric'` mode: an optional sign, digits and an optional decimal part, as
+ * kintone's form takes them (its exact rule, e.g. for exponents, is not documented).
+ */
+const NUMERIC_TEXT = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+
 /** Returns the stored form of a value, or a message saying why kintone would refuse it. */
 function convertValue(
   field: LocalFieldDefinition,
   raw: unknown,
+  numbers: NumberValuePolicy,
 ): { ok: true; value: string } | { ok: false; message: string } {
   let text: string;
   if (raw === undefined || raw === null) text = '';
@@ -150,11 +210,41 @@ function convertValue(
         ? { ok: false, message: 'Incorrect time format (HH:MM).' }
         : { ok: true, value: `${match[1]}:${match[2]}` };
     }
+    case 'NUMBER':
+      // By default NUMBER accepts any string: the product must be testable with stock values
+      // kintone itself would refuse (see the limitations in local-kintone.ts).
+      return numbers === 'any' || text === '' || NUMERIC_TEXT.test(text)
+        ? { ok: true, value: text }
+        : { ok: false, message: 'Only numbers are allowed.' };
     default:
-      // NUMBER deliberately accepts any string: the product must be testable with stock
-      // values kintone itself would refuse (see README limitation in local-kintone.ts).
       return { ok: true, value: text };
   }
+}
+
+/** A seed record as the write a client would send: `{ code: { value } }`, rows as `{ value }`. */
+function seedInput(seed: LocalSeedRecord): RecordWriteInput {
+  const asFields = (row: Readonly<Record<string, string>>) =>
+    Object.fromEntries(Object.entries(row).map(([code, value]) => [code, { value }]));
+  return Object.fromEntries(
+    Object.entries(seed).map(([code, value]) => [
+      code,
+      { value: typeof value === 'string' ? value : value.map((row) => ({ value: asFields(row) })) },
+    ]),
+  );
+}
+
+function largestRowId(records: Iterable<StoredRecord>): number {
+  let largest = 0;
+  for (const record of records) {
+    for (const rows of Object.values(record.tables ?? {})) {
+      for (const row of rows) largest = Math.max(largest, row.id);
+    }
+  }
+  return largest;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** In-memory records of every local app, optionally mirrored to a JSON file. */
@@ -167,22 +257,24 @@ export class LocalRecordStore {
       dataFile?: string;
       now: () => Date;
       unknownFieldCodes: UnknownFieldPolicy;
+      numberValues?: NumberValuePolicy;
     },
   ) {
     const saved = this.readDataFile();
     for (const definition of definitions) {
       const savedApp = saved?.apps[definition.appId];
+      const records = new Map((savedApp?.records ?? []).map((record) => [record.id, record]));
       const state: AppState = {
         definition,
         nextRecordId: savedApp?.nextRecordId ?? 1,
-        records: new Map((savedApp?.records ?? []).map((record) => [record.id, record])),
+        nextRowId: savedApp?.nextRowId ?? largestRowId(records.values()) + 1,
+        records,
       };
       this.apps.set(definition.appId, state);
       // A file written before this app existed has nothing for it: seed just that app.
       if (savedApp === undefined) {
-        for (const row of definition.seed ?? []) {
-          const input = Object.fromEntries(Object.entries(row).map(([k, v]) => [k, { value: v }]));
-          this.insert(state, this.convertWrite(state, input, 'add'), API_TOKEN_USER);
+        for (const seed of definition.seed ?? []) {
+          this.insert(state, this.convertWrite(state, seedInput(seed), 'add'), API_TOKEN_USER);
         }
       }
     }
@@ -206,7 +298,7 @@ export class LocalRecordStore {
     return record;
   }
 
-  /** POST record.json. */
+  /** POST record.json. Table rows always get new ids (an id sent with a row is ignored). */
   add(appId: string, input: RecordWriteInput, user: KintoneUser): StoredRecord {
     const state = this.state(appId);
     const record = this.insert(state, this.convertWrite(state, input, 'add'), user);
@@ -214,7 +306,10 @@ export class LocalRecordStore {
     return record;
   }
 
-  /** PUT record.json: applies only the given fields and bumps the revision. */
+  /**
+   * PUT record.json: applies only the given fields and bumps the revision by one. A table
+   * that is given replaces the stored one (see {@link convertTable}); one not given is kept.
+   */
   update(
     appId: string,
     target: RecordTarget,
@@ -234,13 +329,15 @@ export class LocalRecordStore {
         'The field used as updateKey cannot be updated in the same request.',
       );
     }
-    const changes = this.convertWrite(state, input, 'update', current.id);
+    const changes = this.convertWrite(state, input, 'update', current);
+    const tables = { ...current.tables, ...this.assignRowIds(state, changes.tables) };
     const updated: StoredRecord = {
       ...current,
       revision: current.revision + 1,
       updatedAt: recordTimestamp(this.options.now()),
       modifier: user,
-      values: { ...current.values, ...changes },
+      values: { ...current.values, ...changes.values },
+      ...(Object.keys(tables).length > 0 ? { tables } : {}),
     };
     state.records.set(updated.id, updated);
     this.persist();
@@ -303,10 +400,20 @@ export class LocalRecordStore {
 
   private fieldValue(
     code: string,
-    field: LocalFieldDefinition,
+    field: LocalAppField,
     record: StoredRecord,
   ): RecordFieldJson['value'] {
     switch (field.type) {
+      case 'SUBTABLE':
+        return (record.tables?.[code] ?? []).map((row) => ({
+          id: String(row.id),
+          value: Object.fromEntries(
+            Object.entries(field.fields).map(([rowCode, rowField]) => [
+              rowCode,
+              { type: rowField.type, value: row.values[rowCode] ?? '' },
+            ]),
+          ),
+        }));
       case 'RECORD_NUMBER':
         return String(record.id);
       case 'CREATOR':
@@ -337,7 +444,7 @@ export class LocalRecordStore {
     if ('id' in target) return this.get(state.definition.appId, target.id);
     const { field, value } = target.updateKey;
     const definition = state.definition.fields[field];
-    if (definition === undefined || !definition.unique) {
+    if (definition === undefined || isSubtable(definition) || !definition.unique) {
       throw invalidParameter(
         'updateKey.field',
         `The field "${field}" cannot be an updateKey: it must exist and prohibit duplicate values (unique: true).`,
@@ -348,8 +455,9 @@ export class LocalRecordStore {
     return record;
   }
 
-  private insert(state: AppState, values: Record<string, string>, user: KintoneUser): StoredRecord {
+  private insert(state: AppState, write: ConvertedWrite, user: KintoneUser): StoredRecord {
     const now = recordTimestamp(this.options.now());
+    const tables = this.assignRowIds(state, write.tables);
     const record: StoredRecord = {
       id: state.nextRecordId,
       revision: 1,
@@ -357,7 +465,8 @@ export class LocalRecordStore {
       updatedAt: now,
       creator: user,
       modifier: user,
-      values,
+      values: write.values,
+      ...(Object.keys(tables).length > 0 ? { tables } : {}),
       nextCommentId: 1,
       comments: [],
     };
@@ -366,61 +475,177 @@ export class LocalRecordStore {
     return record;
   }
 
+  /** Gives new rows the app's next row ids, in order; called only once a write is valid. */
+  private assignRowIds(
+    state: AppState,
+    tables: Record<string, PendingRow[]>,
+  ): Record<string, StoredRow[]> {
+    return Object.fromEntries(
+      Object.entries(tables).map(([code, rows]) => [
+        code,
+        rows.map((row) => {
+          if (row.id !== undefined) return { id: row.id, values: row.values };
+          const id = state.nextRowId;
+          state.nextRowId += 1;
+          return { id, values: row.values };
+        }),
+      ]),
+    );
+  }
+
   /**
    * Validates a write the way kintone would (known field, writable type, options, dates,
-   * required, unique) and returns the values to store. On add, unset fields get defaults.
+   * required, unique; the same inside table rows) and returns the values to store. On add,
+   * unset fields get defaults and tables start empty.
    */
   private convertWrite(
     state: AppState,
     input: RecordWriteInput,
     mode: 'add' | 'update',
-    recordId?: number,
-  ): Record<string, string> {
+    current?: StoredRecord,
+  ): ConvertedWrite {
     const { fields, appId } = state.definition;
     const errors: KintoneFieldErrors = {};
-    const fail = (code: string, message: string) => {
-      errors[`record.${code}.value`] = { messages: [message] };
+    const fail: FailFunction = (key, message) => {
+      const entry = errors[key] ?? { messages: [] };
+      entry.messages.push(message);
+      errors[key] = entry;
     };
     const values: Record<string, string> = {};
+    const tables: Record<string, PendingRow[]> = {};
     if (mode === 'add') {
       for (const [code, field] of Object.entries(fields)) {
-        if (isWritableFieldType(field.type)) values[code] = field.defaultValue ?? '';
+        if (isSubtable(field)) tables[code] = [];
+        else if (isWritableFieldType(field.type)) values[code] = field.defaultValue ?? '';
       }
     }
     for (const [code, entry] of Object.entries(input)) {
       const field = fields[code];
+      const key = `record.${code}.value`;
       if (field === undefined) {
         // Real kintone ignores unknown codes; refusing them by default surfaces typos in
         // the bridge's field mapping instead of letting a write-back vanish silently.
         if (this.options.unknownFieldCodes === 'reject') {
+          const inTable = findTableOf(fields, code);
           fail(
-            code,
-            `The field (code: ${code}) not found in local app ${appId}. Real kintone ignores unknown field codes; the local kintone refuses them so mapping typos show up.`,
+            key,
+            inTable === undefined
+              ? `The field (code: ${code}) not found in local app ${appId}. Real kintone ignores unknown field codes; the local kintone refuses them so mapping typos show up.`
+              : `The field (code: ${code}) is inside the table ${inTable.table}: write it in a row of ${inTable.table} ({ value: [{ id, value: { ${code}: { value } } }] }).`,
           );
         }
         continue;
       }
-      if (!isWritableFieldType(field.type)) {
-        fail(code, `The local kintone does not let a record write set ${field.type} fields.`);
+      if (isSubtable(field)) {
+        // A new record has no rows yet, so every row sent with POST is new.
+        const existing = mode === 'update' ? (current?.tables?.[code] ?? []) : [];
+        tables[code] = this.convertTable(code, field, entry.value, existing, fail);
         continue;
       }
-      const converted = convertValue(field, entry.value);
+      if (!isWritableFieldType(field.type)) {
+        fail(key, `The local kintone does not let a record write set ${field.type} fields.`);
+        continue;
+      }
+      const converted = convertValue(field, entry.value, this.options.numberValues ?? 'any');
       if (converted.ok) values[code] = converted.value;
-      else fail(code, converted.message);
+      else fail(key, converted.message);
     }
     for (const [code, field] of Object.entries(fields)) {
+      if (isSubtable(field)) continue;
       const value = values[code];
       const checked = mode === 'add' || value !== undefined;
-      if (field.required && checked && (value ?? '') === '') fail(code, 'Required.');
+      if (field.required && checked && (value ?? '') === '')
+        fail(`record.${code}.value`, 'Required.');
       if (field.unique && value !== undefined && value !== '') {
         const clash = [...state.records.values()].some(
-          (record) => record.id !== recordId && record.values[code] === value,
+          (record) => record.id !== current?.id && record.values[code] === value,
         );
-        if (clash) fail(code, 'This value already exists in another record.');
+        if (clash) fail(`record.${code}.value`, 'This value already exists in another record.');
       }
     }
     if (Object.keys(errors).length > 0) throw validationError(errors);
-    return values;
+    return { values, tables };
+  }
+
+  /**
+   * A table as written: the rows given replace the stored ones, in the order given. A row
+   * whose `id` is one of the record's rows keeps that id; a row without an id, or with an
+   * id the table does not have, is new (kintone's handling of an unknown id is not
+   * documented; the local kintone adds it as a new row). Stored rows not given are deleted.
+   * Each given row is rebuilt from what is sent: a field left out of it gets the value a
+   * new row would (its default, else empty), so clients must send whole rows.
+   */
+  private convertTable(
+    code: string,
+    table: LocalSubtableDefinition,
+    raw: unknown,
+    existing: readonly StoredRow[],
+    fail: FailFunction,
+  ): PendingRow[] {
+    const tableKey = `record.${code}.value`;
+    if (!Array.isArray(raw)) {
+      fail(
+        tableKey,
+        'A table value must be an array of rows ({ id?, value: { code: { value } } }).',
+      );
+      return [];
+    }
+    const existingIds = new Set(existing.map((row) => row.id));
+    const kept = new Set<number>();
+    return raw.map((rawRow: unknown, index): PendingRow => {
+      const rowKey = `${tableKey}[${index}]`;
+      const values: Record<string, string> = {};
+      for (const [rowCode, rowField] of Object.entries(table.fields)) {
+        values[rowCode] = rowField.defaultValue ?? '';
+      }
+      if (!isPlainObject(rawRow)) {
+        fail(rowKey, 'A row must be an object { id?, value: { code: { value } } }.');
+        return { values };
+      }
+      let id: number | undefined;
+      const rawId = rawRow.id;
+      if (rawId !== undefined && rawId !== null && rawId !== '') {
+        const text = typeof rawId === 'number' ? String(rawId) : rawId;
+        if (typeof text !== 'string' || !/^[1-9]\d*$/.test(text)) {
+          fail(`${rowKey}.id`, 'A row id must be a positive whole number (as a string).');
+        } else if (existingIds.has(Number(text))) {
+          id = Number(text);
+          if (kept.has(id)) fail(`${rowKey}.id`, `The row id ${id} is given more than once.`);
+          kept.add(id);
+        }
+      }
+      const given = rawRow.value ?? {};
+      if (!isPlainObject(given)) {
+        fail(`${rowKey}.value`, 'A row value must be an object { code: { value } }.');
+        return id === undefined ? { values } : { id, values };
+      }
+      for (const [rowCode, entry] of Object.entries(given)) {
+        const key = `${rowKey}.value.${rowCode}.value`;
+        const rowField = table.fields[rowCode];
+        if (rowField === undefined) {
+          if (this.options.unknownFieldCodes === 'reject') {
+            fail(
+              key,
+              `The field (code: ${rowCode}) not found in the table ${code}. Real kintone ignores unknown field codes; the local kintone refuses them so mapping typos show up.`,
+            );
+          }
+          continue;
+        }
+        if (!isPlainObject(entry)) {
+          fail(key, 'Give the field as { value }.');
+          continue;
+        }
+        const converted = convertValue(rowField, entry.value, this.options.numberValues ?? 'any');
+        if (converted.ok) values[rowCode] = converted.value;
+        else fail(key, converted.message);
+      }
+      for (const [rowCode, rowField] of Object.entries(table.fields)) {
+        if (rowField.required && values[rowCode] === '') {
+          fail(`${rowKey}.value.${rowCode}.value`, 'Required.');
+        }
+      }
+      return id === undefined ? { values } : { id, values };
+    });
   }
 
   private readDataFile(): z.infer<typeof dataFileSchema> | undefined {
@@ -451,6 +676,7 @@ export class LocalRecordStore {
     for (const [appId, state] of this.apps) {
       apps[appId] = {
         nextRecordId: state.nextRecordId,
+        nextRowId: state.nextRowId,
         records: [...state.records.values()].sort((a, b) => a.id - b.id),
       };
     }

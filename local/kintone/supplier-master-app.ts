@@ -16,7 +16,7 @@ import { DEMO_SUPPLIERS, present, systemFields, type DemoSupplier } from './demo
  * });
  * ```
  */
-export const supplierMasterApp: LocalAppDefinition = {
+export const supplierMasterApp: LocalAppDefinition<Record<string, string>> = {
   appId: '13',
   name: '仕入先マスタ',
   recordTitle: '{仕入先コード} {仕入先名}',
