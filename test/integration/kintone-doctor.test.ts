@@ -16,6 +16,7 @@ import {
   type FormFieldProperty,
 } from '../../shared/kintone/doctor';
 import { demoInventoryApp } from '../../local/kintone/demo-app';
+import { siteInventoryApp } from '../../local/kintone/site-inventory-app';
 import { supplierMasterApp } from '../../local/kintone/supplier-master-app';
 import {
   startLocalKintone,
@@ -471,6 +472,133 @@ describe('config doctor against the local kintone', () => {
     expect(problems(findings)).toEqual([]);
     expect(kintone.requestLog().map((call) => call.status)).toEqual([
       429, 503, 200, 200, 404, 200, 200,
+    ]);
+  });
+});
+
+describe('config doctor against the local site inventory app (items in a SUBTABLE)', () => {
+  const SITE = siteInventoryApp.appId;
+  let kintone: LocalKintone;
+
+  beforeEach(async () => {
+    kintone = await startLocalKintone({
+      apps: [siteInventoryApp, supplierMasterApp],
+      apiTokens: { [SITE]: [TOKEN], [MASTER]: [TOKEN] },
+    });
+  });
+
+  afterEach(async () => {
+    await kintone.close();
+  });
+
+  /** config/demo.json with app 15 instead of app 12, its fields changed by `edit`. */
+  function siteConfig(edit: (app: AppJson) => void = () => {}) {
+    const json = loadDemoConfigJson();
+    const app: AppJson = {
+      appId: SITE,
+      name: '拠点在庫',
+      webhookTokens: [{ env: 'WEBHOOK_TOKEN_APP_15' }],
+      apiToken: { env: 'KINTONE_API_TOKEN_APP_15' },
+      subtable: { field: '在庫明細' },
+      fields: {
+        sku: '明細_品番',
+        name: '明細_品名',
+        onHand: '明細_在庫数',
+        reorderPoint: '明細_発注点',
+        reorderQuantity: '明細_発注量',
+        supplierCode: '明細_仕入先コード',
+      },
+      writeBack: {
+        status: '明細_発注状況',
+        orderNumber: '明細_発注番号',
+        orderedAt: '明細_発注日時',
+        reason: '明細_発注理由',
+        deliveryDate: '明細_納品予定日',
+      },
+      statuses: {},
+    };
+    edit(app);
+    json.apps = [app];
+    return parseConfig(json, 'test config');
+  }
+  const doctor = (config: BridgeConfig) =>
+    runDoctor(
+      config,
+      () => new KintoneRestAPIClient({ baseUrl: kintone.baseUrl, auth: { apiToken: TOKEN } }),
+    );
+
+  it('finds every mapped field in the rows of 在庫明細, in three calls (and two for the master)', async () => {
+    // Act
+    const findings = await doctor(siteConfig());
+
+    // Assess
+    expect(problems(findings)).toEqual([]);
+    expect(findings.map((finding) => finding.message)).toEqual(
+      expect.arrayContaining([
+        '"在庫明細" (subtable.field) is SUBTABLE with 11 field(s) per row: each row is an item',
+        '"明細_在庫数" (fields.onHand) is NUMBER',
+        '"明細_発注状況" (writeBack.status) is DROP_DOWN',
+        'the API token can edit records of app 15',
+      ]),
+    );
+    expect(
+      kintone.requestLog().map((call) => `${call.method} ${call.path} ${call.status}`),
+    ).toEqual([
+      'GET /k/v1/app/form/fields.json 200',
+      'GET /k/v1/records.json 200',
+      'PUT /k/v1/record.json 404',
+      'GET /k/v1/app/form/fields.json 200',
+      'GET /k/v1/records.json 200',
+    ]);
+  });
+
+  it('reads a field the row lacks from the record, and refuses it as a write-back field', async () => {
+    // Prepare
+    const config = siteConfig((app) => {
+      app.fields.unit = '拠点';
+      app.writeBack.reason = '拠点';
+    });
+
+    // Act
+    const findings = await doctor(config);
+
+    // Assess
+    expect(findings).toContainEqual(
+      expect.objectContaining({
+        level: 'ok',
+        message:
+          '"拠点" (fields.unit) is SINGLE_LINE_TEXT, a field of the record (one value for every row of "在庫明細")',
+      }),
+    );
+    expect(problems(findings)).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        field: '拠点',
+        message: expect.stringContaining(
+          '"拠点" (writeBack.reason) is a field of the record, outside the table "在庫明細"',
+        ),
+      }),
+    ]);
+  });
+
+  it('names the table of the app when subtable.field names another field', async () => {
+    // Prepare
+    const config = siteConfig((app) => {
+      app.subtable = { field: '拠点' };
+    });
+
+    // Act
+    const findings = await doctor(config);
+
+    // Assess
+    expect(problems(findings)).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        message: expect.stringContaining(
+          '"拠点" (subtable.field) is SINGLE_LINE_TEXT, not a table (SUBTABLE)',
+        ),
+        fix: expect.stringContaining('the app\'s tables are "在庫明細"'),
+      }),
     ]);
   });
 });
