@@ -201,9 +201,7 @@ export class DynamoDbBridgeStore implements BridgeStore {
             sk: orderSk(order.cycle),
             orderNumber,
             // A row's membership copies its lead's number: only the lead is found by number.
-            ...(order.memberOf
-              ? {}
-              : { gsi1pk: `ORDER#${orderNumber}`, gsi1sk: ORDER_GSI1_SK }),
+            ...(order.memberOf ? {} : { gsi1pk: `ORDER#${orderNumber}`, gsi1sk: ORDER_GSI1_SK }),
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
