@@ -131,6 +131,10 @@ export interface LocalUrls {
   supplierMasterAppId?: string;
   /** Its API token, set only when the local kintone runs. */
   supplierMasterApiToken?: string;
+  /** The site inventory app (items as table rows, app 15), when the configuration has it. */
+  siteInventoryAppId?: string;
+  /** Its API token, set only when the local kintone runs. */
+  siteInventoryApiToken?: string;
   localKintone: boolean;
   sesInboxUrl: string;
   sesStoreUrl: string;
@@ -476,6 +480,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
             ),
           }
         : {}),
+      ...(siteApp ? { siteInventoryAppId: siteApp.appId } : {}),
+      ...(kintone && siteApp
+        ? {
+            siteInventoryApiToken: resolveSecret(
+              siteApp.apiToken,
+              env,
+              'local site inventory API token',
+            ),
+          }
+        : {}),
       localKintone: kintone !== undefined,
       sesInboxUrl: `${ses.endpoint}/`,
       sesStoreUrl: ses.storeUrl,
@@ -490,12 +504,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     };
     function publicUrls(): Omit<
       LocalUrls,
-      'webhookUrl' | 'kintoneApiToken' | 'supplierMasterApiToken'
+      'webhookUrl' | 'kintoneApiToken' | 'supplierMasterApiToken' | 'siteInventoryApiToken'
     > {
       const {
         webhookUrl: _secret,
         kintoneApiToken: _token,
         supplierMasterApiToken: _masterToken,
+        siteInventoryApiToken: _siteToken,
         ...rest
       } = urls;
       return rest;
