@@ -9,12 +9,17 @@ import type { LocalUrls } from './stack';
  *   npm run demo -- low [--sku A-100] [--stock 5]   stock below the reorder point
  *   npm run demo -- receive [--sku A-100]           goods received: 入荷済, stock back to 最大在庫
  *   npm run demo -- show [--sku A-100]              print the record's bridge fields
+ * The site inventory app (app 15, items as rows of the table 在庫明細) takes `--app 15`:
+ *   npm run demo -- low --app 15 [--sku B-200,B-201]  rows below their reorder points, one save
+ *   npm run demo -- receive --app 15 [--sku B-200]    the row's goods received (入荷済)
+ *   npm run demo -- show --app 15                     print every row's bridge fields
  */
 async function main(): Promise<void> {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
     options: {
-      sku: { type: 'string', default: 'A-100' },
+      sku: { type: 'string' },
+      app: { type: 'string' },
       stock: { type: 'string' },
       'data-dir': { type: 'string', default: '.data' },
     },
@@ -23,6 +28,15 @@ async function main(): Promise<void> {
   const urls = JSON.parse(
     readFileSync(join(values['data-dir'], 'local.json'), 'utf8'),
   ) as LocalUrls;
+  if (values.app !== undefined && values.app === urls.siteInventoryAppId) {
+    await siteDemo(action, urls, values.sku, values.stock);
+    return;
+  }
+  if (values.app !== undefined && values.app !== urls.kintoneAppId)
+    throw new Error(
+      `app ${values.app} is not a demo app here: use ${[urls.kintoneAppId, urls.siteInventoryAppId].filter(Boolean).join(' or ')}`,
+    );
+  values.sku ??= 'A-100';
   if (!urls.kintoneApiToken)
     throw new Error('the running stack uses a real kintone; edit its records there');
   const client = new KintoneRestAPIClient({
@@ -55,6 +69,74 @@ async function main(): Promise<void> {
   } else if (action === 'show') {
     for (const code of ['品番', '在庫数', '発注点', '発注状況', '発注番号', '発注日時', '発注理由'])
       process.stdout.write(`${code}: ${text(code)}\n`);
+  } else {
+    throw new Error(`unknown action ${action}: use low, receive or show`);
+  }
+}
+
+interface TableRow {
+  id: string;
+  value: Record<string, { value: unknown }>;
+}
+
+/** The demo actions on the site inventory app: rows of 在庫明細 in the record of 大阪倉庫. */
+async function siteDemo(
+  action: string,
+  urls: LocalUrls,
+  skuOption: string | undefined,
+  stockOption: string | undefined,
+): Promise<void> {
+  if (!urls.siteInventoryApiToken || !urls.siteInventoryAppId)
+    throw new Error('the running stack does not serve the site inventory app locally');
+  const client = new KintoneRestAPIClient({
+    baseUrl: urls.kintoneBaseUrl,
+    auth: { apiToken: urls.siteInventoryApiToken },
+  });
+  const app = urls.siteInventoryAppId;
+  const { record } = await client.record.getRecord({ app, id: '1' });
+  const rows = (record['在庫明細'] as unknown as { value: TableRow[] }).value;
+  const cell = (row: TableRow, code: string) => String(row.value[code]?.value ?? '');
+  const skus = (skuOption ?? (action === 'receive' ? 'B-200' : 'B-200,B-201')).split(',');
+  for (const sku of skus) {
+    if (!rows.some((row) => cell(row, '明細_品番') === sku))
+      throw new Error(`大阪倉庫 has no row with 明細_品番 ${sku}`);
+  }
+  /** Saves the whole table as kintone's form does, with `edit`'s values in the chosen rows. */
+  const save = async (edit: (row: TableRow) => Record<string, string>) => {
+    const table = rows.map((row) => {
+      const changes = skus.includes(cell(row, '明細_品番')) ? edit(row) : {};
+      return {
+        id: row.id,
+        value: Object.fromEntries(
+          Object.entries(row.value).map(([code, field]) => [
+            code,
+            { value: changes[code] ?? field.value },
+          ]),
+        ),
+      };
+    });
+    await client.record.updateRecord({ app, id: '1', record: { 在庫明細: { value: table } } });
+  };
+
+  if (action === 'low') {
+    await save((row) => ({
+      明細_在庫数: stockOption ?? String(Math.max(0, Number(cell(row, '明細_発注点')) - 2)),
+    }));
+    process.stdout.write(
+      `在庫数 of ${skus.join(', ')} lowered in one save of 大阪倉庫.\nRows due for one supplier arrive as one order request in ${urls.sesInboxUrl}.\n`,
+    );
+  } else if (action === 'receive') {
+    await save((row) => ({
+      明細_在庫数: String(Number(cell(row, '明細_発注点')) * 3),
+      明細_発注状況: '入荷済',
+    }));
+    process.stdout.write(`${skus.join(', ')} received: 明細_発注状況 入荷済.\n`);
+  } else if (action === 'show') {
+    for (const row of rows) {
+      process.stdout.write(
+        `${['明細_品番', '明細_在庫数', '明細_発注点', '明細_発注状況', '明細_発注番号', '明細_発注理由'].map((code) => `${code}: ${cell(row, code)}`).join('  ')}\n`,
+      );
+    }
   } else {
     throw new Error(`unknown action ${action}: use low, receive or show`);
   }

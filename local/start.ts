@@ -28,7 +28,14 @@ async function main(): Promise<void> {
     '',
     `  Webhook URL (enter in kintone): ${urls.webhookUrl}`,
     urls.localKintone
-      ? `  Local kintone REST API:         ${urls.kintoneBaseUrl}  (app ${urls.kintoneAppId}, API token in ${dataDir}/local.json)`
+      ? `  Local kintone REST API:         ${urls.kintoneBaseUrl}  (${[
+          urls.kintoneAppId,
+          urls.siteInventoryAppId,
+          urls.supplierMasterAppId,
+        ]
+          .filter(Boolean)
+          .map((app) => `app ${app}`)
+          .join(', ')}; API tokens in ${dataDir}/local.json)`
       : `  kintone:                        ${urls.kintoneBaseUrl}`,
     `  Emails sent (SES inbox):        ${urls.sesInboxUrl}`,
     `  SES store (JSON):               ${urls.sesStoreUrl}`,
@@ -50,6 +57,9 @@ async function main(): Promise<void> {
       : '',
     urls.localKintone && urls.faxOutboxUrl
       ? '                                  npm run demo -- low --sku E-500   (a supplier reached by fax)'
+      : null,
+    urls.localKintone && urls.siteInventoryAppId
+      ? `                                  npm run demo -- low --app ${urls.siteInventoryAppId}   (two table rows of one supplier: one order, two lines)`
       : null,
     '',
   ];
