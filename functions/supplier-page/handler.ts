@@ -173,9 +173,11 @@ export function makeSupplierPageHandler(deps: SupplierPageDeps) {
     }
     const { [ANSWER_FIELDS.nonce]: nonce = '', ...values } = fields;
     const nonceValid = await deps.store.consumePageNonce(orderNumber, nonce, now);
-    const line = order.request.lines[0];
+    const { lines } = order.request;
     const parsed = parseAnswerForm(values, {
-      orderedQuantity: line?.quantity ?? 0,
+      orderedQuantity: lines[0]?.quantity ?? 0,
+      // With several lines, a partial answer gives a quantity per line.
+      lines,
       today: localDate(now, deps.config.timeZone),
       lang: page.lang,
     });

@@ -1,13 +1,15 @@
 import escapeHtml from 'escape-html';
-import type { CompanyBlock, OrderRequest } from '../domain/order';
+import type { CompanyBlock, OrderLine, OrderRequest } from '../domain/order';
 import {
   ANSWER_FIELDS,
   MAX_NOTE_LENGTH,
+  lineLabel,
+  lineQuantityField,
   type AnswerAction,
   type AnswerFieldError,
 } from './parse-answer';
 import { otherLang, pageText, type PageLang, type PageText } from './page-text';
-import type { SupplierAnswer } from './supplier-answer';
+import { answerLineFor, type PartialAnswerLine, type SupplierAnswer } from './supplier-answer';
 
 /**
  * The supplier's order page and its message pages, rendered on the server as complete HTML.
@@ -56,6 +58,8 @@ export interface MessagePageView {
 
 const DEFAULT_TIME_ZONE = 'Asia/Tokyo';
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** A line's quantity field, `quantity-1`, `quantity-2`, ... (see {@link lineQuantityField}). */
+const LINE_QUANTITY_FIELD = /^quantity-[1-9]\d*$/;
 const QUANTITY_FORMAT = new Intl.NumberFormat('ja-JP', { maximumFractionDigits: 6 });
 
 /** Answer kinds as the radio buttons name them. */
@@ -115,6 +119,8 @@ legend{font-size:1.25rem;font-weight:bold;padding:0;margin:0 0 .75rem}
 .field label{display:block;font-weight:bold}
 .field input,.field textarea{display:block;width:100%;max-width:20rem;min-height:48px;padding:.5rem .75rem;font:inherit;color:#111;background:#fff;border:2px solid #333;border-radius:4px}
 .field textarea{max-width:100%;min-height:7rem}
+.field legend{font-size:inherit;line-height:inherit;margin:0}
+.line-quantity{margin:.75rem 0 0}
 .field--error input,.field--error textarea{border:3px solid #b00020}
 button{display:block;width:100%;min-height:52px;margin:1.5rem 0 0;padding:.75rem 1.5rem;font:inherit;font-size:1.125rem;font-weight:bold;color:#fff;background:#00703c;border:0;border-radius:6px;cursor:pointer}
 @media (min-width:40rem){button{display:inline-block;width:auto}}
@@ -130,8 +136,11 @@ button{display:block;width:100%;min-height:52px;margin:1.5rem 0 0;padding:.75rem
  * supplier declining could not send. Which fields an answer needs is said in the labels and
  * checked by {@link parseAnswerForm}.
  *
- * The bridge orders one item per request, but every line is listed; the partial quantity's
- * `max` and hint use the first line's quantity, which is what a partial answer refers to.
+ * A single-line order's partial answer is one quantity below the ordered one. An order with
+ * several lines (the rows of a SUBTABLE ordered together) asks under 一部のみ受注する for a
+ * quantity per line instead, each labelled with the line's SKU and name, its ordered quantity
+ * as hint and `max`, and that quantity as the starting value, so the supplier changes only the
+ * lines that fall short.
  *
  * @example
  * ```ts
@@ -151,7 +160,9 @@ export function renderOrderPage(view: OrderPageView): string {
   const body = [
     `<h1>${e(t.orderTitle)}</h1>`,
     view.closed ? '' : errorSummary(t, view.errors ?? []),
-    view.answer ? answerOnRecord(t, view.answer, view.timeZone ?? DEFAULT_TIME_ZONE) : '',
+    view.answer
+      ? answerOnRecord(t, view.answer, request.lines, view.timeZone ?? DEFAULT_TIME_ZONE)
+      : '',
     view.closed ? `<p class="notice">${e(t.closedNotice)}</p>` : '',
     orderFacts(t, request),
     `<h2>${e(t.orderingCompany)}</h2>`,
@@ -283,7 +294,9 @@ ${items.join('\n')}
 /** The element an error summary entry jumps to; undefined for fields the page does not show. */
 function fieldTarget(field: string): string | undefined {
   if (field === ANSWER_FIELDS.action) return 'action-confirm';
-  return FORM_FIELDS.includes(field) ? `f-${field}` : undefined;
+  // The lines taken together: the first line's input, so the link lands where to type.
+  if (field === ANSWER_FIELDS.lineQuantities) return `f-${lineQuantityField(0)}`;
+  return FORM_FIELDS.includes(field) || LINE_QUANTITY_FIELD.test(field) ? `f-${field}` : undefined;
 }
 
 const FORM_FIELDS: readonly string[] = [
@@ -297,6 +310,7 @@ const FORM_FIELDS: readonly string[] = [
 function answerOnRecord(
   t: PageText,
   answer: SupplierAnswer & { at: string },
+  lines: readonly OrderLine[],
   timeZone: string,
 ): string {
   const rows: Array<[string, string, boolean?]> = [];
@@ -309,7 +323,9 @@ function answerOnRecord(
       rows.push(
         [t.answer, t.partial],
         [t.deliveryDate, formatDate(t, answer.deliveryDate)],
-        [t.partialQuantity, QUANTITY_FORMAT.format(answer.quantity)],
+        'quantity' in answer
+          ? [t.partialQuantity, QUANTITY_FORMAT.format(answer.quantity)]
+          : [t.partialQuantity, answeredLines(answer.lines, lines), true],
         [t.note, answer.note, true],
       );
       break;
@@ -334,6 +350,20 @@ ${facts}
 </dl>
 <p>${e(t.answeredChangeHint)}</p>
 </section>`;
+}
+
+/** A multi-line partial answer, one line per order line: `B-201 トナー TN-29J: 2個`. */
+function answeredLines(
+  answered: readonly PartialAnswerLine[],
+  lines: readonly OrderLine[],
+): string {
+  return lines
+    .flatMap((line, index) => {
+      const answer = answerLineFor(answered, line, index);
+      if (answer === undefined) return [];
+      return [`${lineLabel(line)}: ${QUANTITY_FORMAT.format(answer.quantity)}${line.unit}`];
+    })
+    .join('\n');
 }
 
 function orderFacts(t: PageText, request: OrderRequest): string {
@@ -387,15 +417,27 @@ ${rows}
 }
 
 /** How one input of the form is drawn. */
-interface FieldSpec {
+interface InputSpec {
   name: string;
   label: string;
   hint?: string;
   control: 'date' | 'quantity' | 'textarea';
 }
 
+/** The quantities of an order with several lines, one per line: {@link lineQuantitiesField}. */
+interface LinesSpec {
+  name: string;
+  label: string;
+  hint: string;
+  /** The hint under each line's input, given the line's ordered quantity with its unit. */
+  orderedHint: (ordered: string) => string;
+  control: 'lines';
+}
+
+type FieldSpec = InputSpec | LinesSpec;
+
 function answerForm(t: PageText, view: OrderPageView): string {
-  const values = view.values ?? (view.answer ? answerValues(view.answer) : {});
+  const values = view.values ?? (view.answer ? answerValues(view.answer, view.request.lines) : {});
   const errors = new Map<string, string>();
   for (const error of view.errors ?? []) {
     if (!errors.has(error.field)) errors.set(error.field, error.message);
@@ -404,6 +446,21 @@ function answerForm(t: PageText, view: OrderPageView): string {
   const ordered = firstLine ? `${QUANTITY_FORMAT.format(firstLine.quantity)}${firstLine.unit}` : '';
   const context: FormContext = { values, errors, maxQuantity: firstLine?.quantity };
   const required = t.requiredMark;
+  const quantities: FieldSpec =
+    view.request.lines.length > 1
+      ? {
+          name: ANSWER_FIELDS.lineQuantities,
+          label: `${t.partialQuantity}${required}`,
+          hint: t.lineQuantitiesHint,
+          orderedHint: t.orderedQuantityHint,
+          control: 'lines',
+        }
+      : {
+          name: ANSWER_FIELDS.quantity,
+          label: `${t.partialQuantity}${required}`,
+          hint: ordered ? t.partialQuantityHint(ordered) : undefined,
+          control: 'quantity',
+        };
 
   const choices: Array<{ action: AnswerAction; label: string; hint: string; fields: FieldSpec[] }> =
     [
@@ -431,12 +488,7 @@ function answerForm(t: PageText, view: OrderPageView): string {
             hint: t.deliveryDateHint,
             control: 'date',
           },
-          {
-            name: ANSWER_FIELDS.quantity,
-            label: `${t.partialQuantity}${required}`,
-            hint: ordered ? t.partialQuantityHint(ordered) : undefined,
-            control: 'quantity',
-          },
+          quantities,
           {
             name: ANSWER_FIELDS.note,
             label: `${t.note}${required}`,
@@ -476,7 +528,13 @@ function answerForm(t: PageText, view: OrderPageView): string {
 <label for="${id}">${e(choice.label)}</label>
 </div>
 <p class="hint" id="hint-${id}">${e(choice.hint)}</p>
-${choice.fields.map((field) => renderField(field, context)).join('\n')}
+${choice.fields
+  .map((field) =>
+    field.control === 'lines'
+      ? lineQuantitiesField(field, view.request.lines, context)
+      : renderField(field, context),
+  )
+  .join('\n')}
 </div>`;
   });
 
@@ -498,7 +556,7 @@ interface FormContext {
   maxQuantity: number | undefined;
 }
 
-function renderField(field: FieldSpec, context: FormContext): string {
+function renderField(field: InputSpec, context: FormContext): string {
   const id = `f-${field.name}`;
   const error = context.errors.get(field.name);
   const value = Object.hasOwn(context.values, field.name) ? (context.values[field.name] ?? '') : '';
@@ -528,19 +586,71 @@ ${field.hint ? `<p class="hint" id="hint-${field.name}">${e(field.hint)}</p>\n` 
 </div>`;
 }
 
+/**
+ * One quantity per order line under 一部のみ受注する, in a fieldset whose legend says what to
+ * enter. Each input is labelled with its line's SKU and name and described by the ordered
+ * quantity (also its `max`); a line without a value yet starts at the ordered quantity. A
+ * message about the lines together (all in full, all 0) sits under the legend and describes
+ * every input.
+ */
+function lineQuantitiesField(
+  field: LinesSpec,
+  lines: readonly OrderLine[],
+  context: FormContext,
+): string {
+  const group = field.name;
+  const groupError = context.errors.get(group);
+  const inputs = lines.map((line, index) => {
+    const name = lineQuantityField(index);
+    const id = `f-${name}`;
+    const error = context.errors.get(name);
+    const value = Object.hasOwn(context.values, name)
+      ? (context.values[name] ?? '')
+      : String(line.quantity);
+    const describedBy = [
+      `hint-${name}`,
+      error ? `err-${name}` : '',
+      groupError ? `err-${group}` : '',
+    ]
+      .filter((part) => part !== '')
+      .join(' ');
+    const invalid = error || groupError ? ' aria-invalid="true"' : '';
+    const ordered = `${QUANTITY_FORMAT.format(line.quantity)}${line.unit}`;
+    return `<div class="line-quantity${error ? ' field--error' : ''}">
+<label for="${id}">${e(lineLabel(line))}</label>
+<p class="hint" id="hint-${name}">${e(field.orderedHint(ordered))}</p>
+${error ? `<p class="error-message" id="err-${name}">${e(error)}</p>\n` : ''}<input type="number" name="${name}" id="${id}" value="${e(value)}" min="0" max="${line.quantity}" step="any" inputmode="decimal" autocomplete="off" aria-describedby="${describedBy}"${invalid}>
+</div>`;
+  });
+  return `<fieldset class="field${groupError ? ' field--error' : ''}" id="f-${group}">
+<legend>${e(field.label)}</legend>
+<p class="hint" id="hint-${group}">${e(field.hint)}</p>
+${groupError ? `<p class="error-message" id="err-${group}">${e(groupError)}</p>\n` : ''}${inputs.join('\n')}
+</fieldset>`;
+}
+
 /** The form's values that reproduce an answer on record, so changing it starts from it. */
-function answerValues(answer: SupplierAnswer): Record<string, string> {
+function answerValues(answer: SupplierAnswer, lines: readonly OrderLine[]): Record<string, string> {
   const action = ACTION_OF_KIND[answer.kind];
   switch (answer.kind) {
     case 'confirmed':
       return { [ANSWER_FIELDS.action]: action, [ANSWER_FIELDS.deliveryDate]: answer.deliveryDate };
-    case 'partial':
-      return {
+    case 'partial': {
+      const values: Record<string, string> = {
         [ANSWER_FIELDS.action]: action,
         [ANSWER_FIELDS.partialDeliveryDate]: answer.deliveryDate,
-        [ANSWER_FIELDS.quantity]: String(answer.quantity),
         [ANSWER_FIELDS.note]: answer.note,
       };
+      if ('quantity' in answer) {
+        values[ANSWER_FIELDS.quantity] = String(answer.quantity);
+        return values;
+      }
+      lines.forEach((line, index) => {
+        const answered = answerLineFor(answer.lines, line, index);
+        if (answered !== undefined) values[lineQuantityField(index)] = String(answered.quantity);
+      });
+      return values;
+    }
     case 'declined':
       return { [ANSWER_FIELDS.action]: action, [ANSWER_FIELDS.reason]: answer.reason };
   }

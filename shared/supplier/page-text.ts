@@ -22,6 +22,15 @@ export interface AnswerErrorText {
   quantityInvalid: (maxDecimals: number) => string;
   quantityNotPositive: string;
   quantityNotLess: (ordered: string) => string;
+  /** A line of a multi-line order, named by its SKU and name, has no quantity. */
+  lineQuantityRequired: (line: string) => string;
+  lineQuantityInvalid: (line: string, maxDecimals: number) => string;
+  lineQuantityNegative: (line: string) => string;
+  lineQuantityTooMany: (line: string, ordered: string) => string;
+  /** Every line at its ordered quantity: that is 受注する, not a partial answer. */
+  lineQuantitiesAllFull: string;
+  /** Every line at 0: that is 辞退する, not a partial answer. */
+  lineQuantitiesAllZero: string;
   noteRequired: string;
   noteTooLong: (maxLength: number) => string;
   reasonRequired: string;
@@ -62,6 +71,10 @@ export interface PageText {
   deliveryDateHint: string;
   partialQuantity: string;
   partialQuantityHint: (ordered: string) => string;
+  /** Hint above the per-line quantities of an order with several lines. */
+  lineQuantitiesHint: string;
+  /** Hint under one line's quantity: what was ordered, with the unit. */
+  orderedQuantityHint: (ordered: string) => string;
   note: string;
   partialNoteHint: string;
   reason: string;
@@ -134,6 +147,9 @@ const JA: PageText = {
   deliveryDateHint: '例: 2026-12-03',
   partialQuantity: '受注できる数量',
   partialQuantityHint: (ordered) => `ご発注数量（${ordered}）より少ない数量をご入力ください。`,
+  lineQuantitiesHint:
+    '明細ごとに、納品できる数量をご入力ください。納品できない明細は0としてください。',
+  orderedQuantityHint: (ordered) => `ご発注数量: ${ordered}`,
   note: '備考',
   partialNoteHint: '残りの数量の見込みなどをご記入ください（500文字以内）。',
   reason: '辞退の理由',
@@ -162,6 +178,17 @@ const JA: PageText = {
     quantityNotPositive: '数量には0より大きい数をご入力ください。',
     quantityNotLess: (ordered) =>
       `数量はご発注数量（${ordered}）より少なくご入力ください。全数を納品いただける場合は「受注する」をお選びください。`,
+    lineQuantityRequired: (line) =>
+      `「${line}」の受注できる数量をご入力ください（納品できない場合は0）。`,
+    lineQuantityInvalid: (line, maxDecimals) =>
+      `「${line}」の数量は数字でご入力ください（小数は${maxDecimals}桁まで）。`,
+    lineQuantityNegative: (line) => `「${line}」の数量には0以上の数をご入力ください。`,
+    lineQuantityTooMany: (line, ordered) =>
+      `「${line}」の数量はご発注数量（${ordered}）以下でご入力ください。`,
+    lineQuantitiesAllFull:
+      'すべての明細がご発注数量のままです。全数を納品いただける場合は「受注する」をお選びください。一部のみの場合は、納品できる数量に直してください。',
+    lineQuantitiesAllZero:
+      'すべての明細の数量が0です。納品いただけない場合は「辞退する」をお選びください。',
     noteRequired: '一部のみ受注される場合は、備考をご記入ください。',
     noteTooLong: (maxLength) => `備考は${maxLength}文字以内でご記入ください。`,
     reasonRequired: '辞退の理由をご記入ください。',
@@ -200,6 +227,9 @@ const EN: PageText = {
   deliveryDateHint: 'For example 2026-12-03',
   partialQuantity: 'Quantity you can deliver',
   partialQuantityHint: (ordered) => `Enter less than the ordered quantity (${ordered}).`,
+  lineQuantitiesHint:
+    'Enter how much you can deliver of each line; enter 0 for a line you cannot deliver.',
+  orderedQuantityHint: (ordered) => `Ordered: ${ordered}`,
   note: 'Note',
   partialNoteHint: 'For example, when the rest could follow (up to 500 characters).',
   reason: 'Reason for declining',
@@ -230,6 +260,16 @@ const EN: PageText = {
     quantityNotPositive: 'The quantity must be more than 0.',
     quantityNotLess: (ordered) =>
       `The quantity must be less than the ordered quantity (${ordered}). If you can deliver everything, choose "Accept the order".`,
+    lineQuantityRequired: (line) => `Enter the quantity you can deliver of "${line}" (0 if none).`,
+    lineQuantityInvalid: (line, maxDecimals) =>
+      `Enter the quantity of "${line}" as a number (up to ${maxDecimals} decimal places).`,
+    lineQuantityNegative: (line) => `The quantity of "${line}" cannot be less than 0.`,
+    lineQuantityTooMany: (line, ordered) =>
+      `The quantity of "${line}" cannot be more than the ordered quantity (${ordered}).`,
+    lineQuantitiesAllFull:
+      'Every line is at its ordered quantity. If you can deliver everything, choose "Accept the order"; otherwise lower the lines you cannot deliver in full.',
+    lineQuantitiesAllZero:
+      'Every line is 0. If you cannot deliver anything, choose "Decline the order".',
     noteRequired: 'Add a note when you accept only part of the order.',
     noteTooLong: (maxLength) => `The note must be ${maxLength} characters or fewer.`,
     reasonRequired: 'Enter the reason for declining.',

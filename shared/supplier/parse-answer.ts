@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { addDays, isCalendarDate } from '../domain/dates';
+import type { OrderLine } from '../domain/order';
 import { pageText, type PageLang } from './page-text';
-import type { SupplierAnswer } from './supplier-answer';
+import type { PartialAnswerLine, SupplierAnswer } from './supplier-answer';
 
 /**
  * Reads the order page's form into a {@link SupplierAnswer}: the edge where whatever a browser
@@ -20,12 +21,37 @@ export const ANSWER_FIELDS = {
   deliveryDate: 'deliveryDate',
   /** Delivery date under 一部のみ受注する. */
   partialDeliveryDate: 'partialDeliveryDate',
+  /** The quantity under 一部のみ受注する of a single-line order. */
   quantity: 'quantity',
+  /**
+   * Not posted: where the messages about the per-line quantities of a multi-line order taken
+   * together (all at the ordered quantity, all 0) belong. Each line's quantity is posted as
+   * {@link lineQuantityField}.
+   */
+  lineQuantities: 'lineQuantities',
   note: 'note',
   reason: 'reason',
   /** The per-render nonce; checked by the handler, ignored here. */
   nonce: 'nonce',
 } as const;
+
+/**
+ * The field of one line's quantity under 一部のみ受注する when the order has several lines:
+ * `quantity-1` for the first line, `quantity-2` for the second, and so on.
+ *
+ * @example
+ * ```ts
+ * lineQuantityField(0); // 'quantity-1'
+ * ```
+ */
+export function lineQuantityField(index: number): string {
+  return `${ANSWER_FIELDS.quantity}-${index + 1}`;
+}
+
+/** How a line is named to the supplier, on the page and in messages: `B-201 トナー TN-29J`. */
+export function lineLabel(line: Pick<OrderLine, 'sku' | 'name'>): string {
+  return [line.sku, line.name].filter((part) => part.trim() !== '').join(' ');
+}
 
 /** Values of the `action` radio buttons, in the order the page shows them. */
 export const ANSWER_ACTIONS = ['confirm', 'partial', 'decline'] as const;
@@ -41,6 +67,12 @@ export const MAX_QUANTITY_DECIMALS = 6;
 export interface AnswerFormContext {
   /** The ordered quantity; a partial answer must stay below it. */
   orderedQuantity: number;
+  /**
+   * The order's lines. With more than one, a partial answer gives a quantity per line (fields
+   * {@link lineQuantityField}, each from 0 to the line's ordered quantity) instead of one
+   * `quantity`; `orderedQuantity` is then not used.
+   */
+  lines?: readonly OrderLine[];
   /** Today (YYYY-MM-DD) in the ordering company's time zone, given by the caller. */
   today: string;
   lang: PageLang;
@@ -83,6 +115,10 @@ const QUANTITY_FORMAT = new Intl.NumberFormat('ja-JP', {
  * only that one was filled in: a supplier who typed the date first and then changed the choice
  * should not have to type it again.
  *
+ * For an order with several lines (`context.lines`), a partial answer carries a quantity per
+ * line: each from 0 to what was ordered, not all of them in full (that is 受注する) and not all
+ * 0 (that is 辞退する).
+ *
  * @throws RangeError when `context.today` is not a `YYYY-MM-DD` calendar date (a caller error).
  * @example
  * ```ts
@@ -116,6 +152,14 @@ export function parseAnswerForm(
       return { ok: true, answer: { kind: 'confirmed', deliveryDate: result.data.deliveryDate } };
     }
     case 'partial': {
+      if (schemas.lines.length > 1) {
+        return parsePartialLines(
+          read,
+          filled(partialDate) ? partialDate : confirmDate,
+          schemas,
+          context.lang,
+        );
+      }
       const result = schemas.partial.safeParse({
         partialDeliveryDate: filled(partialDate) ? partialDate : confirmDate,
         quantity: read(ANSWER_FIELDS.quantity),
@@ -139,6 +183,65 @@ export function parseAnswerForm(
     }
   }
 }
+
+/**
+ * A partial answer with a quantity per line. The per-line messages come in line order between
+ * the delivery date's and the note's, as the form shows the fields; whether the lines together
+ * make a partial answer is only judged once every line's quantity is readable.
+ */
+function parsePartialLines(
+  read: (name: string) => string | undefined,
+  deliveryDate: string | undefined,
+  schemas: AnswerSchemas,
+  lang: PageLang,
+): AnswerFormResult {
+  const t = pageText(lang).errors;
+  const common = schemas.partialLines.safeParse({
+    partialDeliveryDate: deliveryDate,
+    note: read(ANSWER_FIELDS.note),
+  });
+  const commonErrors = common.success ? [] : fieldErrors(common.error);
+  const lineErrors: AnswerFieldError[] = [];
+  const answered: PartialAnswerLine[] = [];
+  schemas.lines.forEach((line, index) => {
+    const field = lineQuantityField(index);
+    const result = schemas.lineQuantity(line).safeParse(read(field));
+    if (!result.success) {
+      lineErrors.push({ field, message: result.error.issues[0]?.message ?? t.quantityRequired });
+      return;
+    }
+    answered.push({
+      sku: line.sku,
+      ...(line.rowId !== undefined ? { rowId: line.rowId } : {}),
+      quantity: result.data,
+    });
+  });
+  if (lineErrors.length === 0) {
+    const field = ANSWER_FIELDS.lineQuantities;
+    if (answered.every((line, index) => line.quantity === schemas.lines[index]?.quantity)) {
+      lineErrors.push({ field, message: t.lineQuantitiesAllFull });
+    } else if (answered.every((line) => line.quantity === 0)) {
+      lineErrors.push({ field, message: t.lineQuantitiesAllZero });
+    }
+  }
+  const errors = [
+    ...commonErrors.filter((error) => error.field === ANSWER_FIELDS.partialDeliveryDate),
+    ...lineErrors,
+    ...commonErrors.filter((error) => error.field !== ANSWER_FIELDS.partialDeliveryDate),
+  ];
+  if (!common.success || errors.length > 0) return { ok: false, errors };
+  return {
+    ok: true,
+    answer: {
+      kind: 'partial',
+      deliveryDate: common.data.partialDeliveryDate,
+      lines: answered,
+      note: common.data.note,
+    },
+  };
+}
+
+type AnswerSchemas = ReturnType<typeof answerSchemas>;
 
 /** The schemas depend on today, the ordered quantity and the language, so they are built per call. */
 function answerSchemas(context: AnswerFormContext) {
@@ -182,21 +285,46 @@ function answerSchemas(context: AnswerFormContext) {
     return value;
   });
 
+  /** One line's quantity in a multi-line order: 0 (none of it) up to what was ordered. */
+  const lineQuantity = (line: OrderLine) => {
+    const name = lineLabel(line);
+    return oneLine.transform((raw, ctx) => {
+      const issue = (message: string) => {
+        ctx.addIssue({ code: 'custom', message });
+        return z.NEVER;
+      };
+      if (raw === '') return issue(t.lineQuantityRequired(name));
+      const value = parseQuantity(raw);
+      if (value === undefined) return issue(t.lineQuantityInvalid(name, MAX_QUANTITY_DECIMALS));
+      if (value < 0) return issue(t.lineQuantityNegative(name));
+      if (value > line.quantity) {
+        return issue(
+          t.lineQuantityTooMany(name, `${QUANTITY_FORMAT.format(line.quantity)}${line.unit}`),
+        );
+      }
+      // `-0` is a number too; it is stored and compared as 0.
+      return value === 0 ? 0 : value;
+    });
+  };
+
+  const note = multiLine.pipe(
+    z
+      .string()
+      .min(1, { error: t.noteRequired })
+      .max(MAX_NOTE_LENGTH, { error: t.noteTooLong(MAX_NOTE_LENGTH) }),
+  );
+
   return {
     action: z.object({
       action: oneLine.pipe(z.enum(ANSWER_ACTIONS, { error: t.actionRequired })),
     }),
     confirm: z.object({ deliveryDate }),
-    partial: z.object({
-      partialDeliveryDate: deliveryDate,
-      quantity,
-      note: multiLine.pipe(
-        z
-          .string()
-          .min(1, { error: t.noteRequired })
-          .max(MAX_NOTE_LENGTH, { error: t.noteTooLong(MAX_NOTE_LENGTH) }),
-      ),
-    }),
+    partial: z.object({ partialDeliveryDate: deliveryDate, quantity, note }),
+    /** The order's lines; a partial answer gives a quantity per line when there are several. */
+    lines: context.lines ?? [],
+    lineQuantity,
+    /** The fields of a multi-line partial answer besides the quantities. */
+    partialLines: z.object({ partialDeliveryDate: deliveryDate, note }),
     decline: z.object({
       reason: multiLine.pipe(
         z

@@ -1,11 +1,11 @@
 import { commentOnOrder, writeOrderFields } from '../dispatch/order-record';
 import { findApp } from '../config/load-config';
-import type { BridgeConfig } from '../config/schema';
+import type { AppConfig, BridgeConfig } from '../config/schema';
 import type { BridgeStore, StoredOrder } from '../ports/bridge-store';
 import type { FieldValues, KintoneRecordWriter } from '../ports/kintone-record-writer';
 import type { BridgeLogger } from '../ports/logger';
 import { answerComment, answerStatus, sameAnswer } from './answer-outcome';
-import type { SupplierAnswer } from './supplier-answer';
+import { lineOutcome, type PartialAnswer, type SupplierAnswer } from './supplier-answer';
 
 /** Collaborators of {@link recordSupplierAnswer}. */
 export interface RecordAnswerDeps {
@@ -30,6 +30,10 @@ export type RecordAnswerResult = 'recorded' | 'unchanged' | 'closed';
  * the answer and the supplier's retry writes both; once recorded, the same answer again is
  * `unchanged` and writes nothing. A different answer later is an update, and its comment says
  * what changed.
+ *
+ * An order made for SUBTABLE rows with a quantity per line answered gets a status per row: a
+ * row whose line is answered in full is 受注確認済, in part 一部受注, with 0 辞退 (its delivery
+ * date handled as for a decline). The comment lists every line's quantity.
  *
  * A deleted record or an app no longer configured cannot be written (kintone answers 404): the
  * answer is then kept on the order only, and logged.
@@ -59,17 +63,25 @@ export async function recordSupplierAnswer(
       if (answer.kind !== 'declined') values[dateField] = answer.deliveryDate;
       else if (previous !== undefined && previous.kind !== 'declined') values[dateField] = '';
     }
-    await writeOrderFields(deps.kintone, order, values);
+    if (order.rows && answer.kind === 'partial' && 'lines' in answer) {
+      await writeOrderFields(
+        deps.kintone,
+        order,
+        {},
+        (rowId) => rowAnswerValues(app, order, answer, previous, rowId) ?? values,
+      );
+    } else {
+      await writeOrderFields(deps.kintone, order, values);
+    }
     await commentOnOrder(
       deps.kintone,
       order,
-      // A partial quantity refers to the first line (the bridge orders one item per request).
       answerComment(
         orderNumber,
         order.request.supplier.name,
         answer,
         previous,
-        order.request.lines[0]?.unit,
+        order.request.lines,
       ),
     );
   } else {
@@ -91,4 +103,37 @@ export async function recordSupplierAnswer(
     changed: previous !== undefined,
   });
   return 'recorded';
+}
+
+/**
+ * A row's values for a partial answer with a quantity per line: the status of what its line
+ * amounts to, and the delivery date unless nothing of the line comes (then cleared when an
+ * earlier answer had promised the row one). Undefined for a row the answer has no line for.
+ */
+function rowAnswerValues(
+  app: AppConfig,
+  order: StoredOrder,
+  answer: Extract<PartialAnswer, { lines: unknown }>,
+  previous: SupplierAnswer | undefined,
+  rowId: string,
+): FieldValues | undefined {
+  const ordered = order.request.lines.find((line) => line.rowId === rowId);
+  const answered = answer.lines.find((line) => line.rowId === rowId);
+  if (ordered === undefined || answered === undefined) return undefined;
+  const outcome = lineOutcome(answered.quantity, ordered.quantity);
+  const values: FieldValues = { [app.writeBack.status]: app.statuses[outcome] };
+  const dateField = app.writeBack.deliveryDate;
+  if (dateField !== undefined) {
+    if (outcome !== 'declined') values[dateField] = answer.deliveryDate;
+    else if (rowWasPromised(previous, rowId)) values[dateField] = '';
+  }
+  return values;
+}
+
+/** Whether the answer on record gave the row a delivery date, which a 0 must not leave. */
+function rowWasPromised(previous: SupplierAnswer | undefined, rowId: string): boolean {
+  if (previous === undefined || previous.kind === 'declined') return false;
+  if (previous.kind === 'confirmed' || 'quantity' in previous) return true;
+  const line = previous.lines.find((candidate) => candidate.rowId === rowId);
+  return line === undefined || line.quantity > 0;
 }

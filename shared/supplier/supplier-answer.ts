@@ -1,10 +1,67 @@
+import type { OrderLine } from '../domain/order';
+
 /**
  * A supplier's answer to an order request, given on the signed order page without an account.
  */
 export type SupplierAnswer =
   | { kind: 'confirmed'; deliveryDate: string; note?: string }
-  | { kind: 'partial'; deliveryDate: string; quantity: number; note: string }
+  | PartialAnswer
   | { kind: 'declined'; reason: string };
+
+/**
+ * Part of the order can be delivered. A single-line order's answer gives one `quantity` (more
+ * than 0, less than ordered); an order with several lines gives a quantity per line (`lines`),
+ * so each line, and each SUBTABLE row it was ordered for, has its own outcome.
+ */
+export type PartialAnswer =
+  | { kind: 'partial'; deliveryDate: string; quantity: number; note: string }
+  | { kind: 'partial'; deliveryDate: string; lines: PartialAnswerLine[]; note: string };
+
+/** What can be delivered of one line of an order with several lines. */
+export interface PartialAnswerLine {
+  /** The order line's SKU, so a stored answer reads on its own. */
+  sku: string;
+  /** The order line's SUBTABLE row, when the order was made for rows. */
+  rowId?: string;
+  /** From 0 (none of this line) up to the ordered quantity (all of it). */
+  quantity: number;
+}
+
+/**
+ * The answer's entry for the order line at `index`: the entry of the same row when the order
+ * was made for SUBTABLE rows, else the entry at the same position (a multi-line answer lists
+ * the order's lines in order).
+ *
+ * @example
+ * ```ts
+ * answerLineFor(answer.lines, order.request.lines[1], 1)?.quantity; // 2
+ * ```
+ */
+export function answerLineFor(
+  answerLines: readonly PartialAnswerLine[],
+  orderLine: Pick<OrderLine, 'rowId'>,
+  index: number,
+): PartialAnswerLine | undefined {
+  if (orderLine.rowId !== undefined) {
+    return answerLines.find((line) => line.rowId === orderLine.rowId);
+  }
+  return answerLines[index];
+}
+
+/**
+ * What a line of a multi-line partial answer amounts to on its own: all of it (`confirmed`),
+ * part of it (`partial`) or none of it (`declined`).
+ *
+ * @example
+ * ```ts
+ * lineOutcome(0, 20); // 'declined'
+ * lineOutcome(20, 20); // 'confirmed'
+ * ```
+ */
+export function lineOutcome(answered: number, ordered: number): SupplierAnswerKind {
+  if (answered <= 0) return 'declined';
+  return answered >= ordered ? 'confirmed' : 'partial';
+}
 
 export type SupplierAnswerKind = SupplierAnswer['kind'];
 

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
+import type { OrderLine } from '../../shared/domain/order';
 import { answerComment, answerStatus, sameAnswer } from '../../shared/supplier/answer-outcome';
 import { parseAnswerForm, type AnswerFormContext } from '../../shared/supplier/parse-answer';
 import { pageText } from '../../shared/supplier/page-text';
-import type { SupplierAnswer } from '../../shared/supplier/supplier-answer';
+import { lineOutcome, type SupplierAnswer } from '../../shared/supplier/supplier-answer';
 
 const CONTEXT: AnswerFormContext = { orderedQuantity: 84, today: '2026-11-28', lang: 'ja' };
 const JA = pageText('ja').errors;
@@ -386,6 +387,304 @@ describe('sameAnswer', () => {
     fc.assert(
       fc.property(answer, answer, (a, b) => {
         expect(sameAnswer(a, a)).toBe(true);
+        expect(sameAnswer(a, b)).toBe(sameAnswer(b, a));
+      }),
+    );
+  });
+});
+
+/** Two rows of one supplier ordered together (the subtable fixture's B-200 and B-201). */
+const LINES: OrderLine[] = [
+  { sku: 'B-200', name: 'コピー用紙 A4 500枚', quantity: 20, unit: '個', rowId: '368' },
+  { sku: 'B-201', name: 'トナー TN-29J', quantity: 3, unit: '個', rowId: '369' },
+];
+const MULTI: AnswerFormContext = { ...CONTEXT, lines: LINES };
+const B200 = 'B-200 コピー用紙 A4 500枚';
+const B201 = 'B-201 トナー TN-29J';
+
+/** A partial answer to the two-line order with the given line quantities. */
+function partialLines(
+  first: string | undefined,
+  second: string | undefined,
+  context: AnswerFormContext = MULTI,
+) {
+  return parseAnswerForm(
+    {
+      action: 'partial',
+      partialDeliveryDate: '2026-12-03',
+      ...(first !== undefined ? { 'quantity-1': first } : {}),
+      ...(second !== undefined ? { 'quantity-2': second } : {}),
+      note: 'トナーは来月入荷します',
+    },
+    context,
+  );
+}
+
+describe('parseAnswerForm: a partial answer to an order with several lines', () => {
+  it('reads a quantity per line, with the line SKUs and rows, in full-width digits too', () => {
+    // Act
+    const result = partialLines('２０', '１');
+
+    // Assess
+    expect(result).toEqual({
+      ok: true,
+      answer: {
+        kind: 'partial',
+        deliveryDate: '2026-12-03',
+        lines: [
+          { sku: 'B-200', rowId: '368', quantity: 20 },
+          { sku: 'B-201', rowId: '369', quantity: 1 },
+        ],
+        note: 'トナーは来月入荷します',
+      },
+    });
+  });
+
+  it('takes 0 for a line that cannot be delivered, and the single quantity field not at all', () => {
+    const result = parseAnswerForm(
+      {
+        action: 'partial',
+        partialDeliveryDate: '2026-12-03',
+        quantity: '5',
+        'quantity-1': ' 15 ',
+        'quantity-2': '０',
+        note: 'トナーは廃番です',
+      },
+      MULTI,
+    );
+
+    expect(result.ok && result.answer).toEqual({
+      kind: 'partial',
+      deliveryDate: '2026-12-03',
+      lines: [
+        { sku: 'B-200', rowId: '368', quantity: 15 },
+        { sku: 'B-201', rowId: '369', quantity: 0 },
+      ],
+      note: 'トナーは廃番です',
+    });
+  });
+
+  it('accepts decimals and grouped digits up to the ordered quantity', () => {
+    const lines: OrderLine[] = [
+      { sku: 'K-1', name: '塩', quantity: 1200.5, unit: 'kg' },
+      { sku: 'K-2', name: '砂糖', quantity: 10, unit: 'kg' },
+    ];
+
+    const result = partialLines('1,200.5', '２．２５', { ...CONTEXT, lines });
+
+    // Lines without rows carry no rowId.
+    expect(result.ok && result.answer).toMatchObject({
+      lines: [
+        { sku: 'K-1', quantity: 1200.5 },
+        { sku: 'K-2', quantity: 2.25 },
+      ],
+    });
+    expect(result.ok && 'lines' in result.answer && result.answer.lines[0]).not.toHaveProperty(
+      'rowId',
+    );
+  });
+
+  it.each([
+    ['', JA.lineQuantityRequired(B200)],
+    [undefined, JA.lineQuantityRequired(B200)],
+    ['abc', JA.lineQuantityInvalid(B200, 6)],
+    ['1e1', JA.lineQuantityInvalid(B200, 6)],
+    ['1.1234567', JA.lineQuantityInvalid(B200, 6)],
+    ['-1', JA.lineQuantityNegative(B200)],
+    ['－１', JA.lineQuantityNegative(B200)],
+    ['21', JA.lineQuantityTooMany(B200, '20個')],
+    ['２１', JA.lineQuantityTooMany(B200, '20個')],
+  ])('rejects the first line quantity %p', (typed, message) => {
+    expect(partialLines(typed, '1')).toEqual({
+      ok: false,
+      errors: [{ field: 'quantity-1', message }],
+    });
+  });
+
+  it('says so when every line is at its ordered quantity: that is a confirmation', () => {
+    expect(partialLines('20', '３')).toEqual({
+      ok: false,
+      errors: [{ field: 'lineQuantities', message: JA.lineQuantitiesAllFull }],
+    });
+  });
+
+  it('says so when every line is 0: that is a decline', () => {
+    expect(partialLines('0', '-0')).toEqual({
+      ok: false,
+      errors: [{ field: 'lineQuantities', message: JA.lineQuantitiesAllZero }],
+    });
+  });
+
+  it('judges the lines together only once every line is readable', () => {
+    expect(partialLines('20', '4')).toEqual({
+      ok: false,
+      errors: [{ field: 'quantity-2', message: JA.lineQuantityTooMany(B201, '3個') }],
+    });
+  });
+
+  it('lists every problem in form order, in the page language', () => {
+    const result = parseAnswerForm({ action: 'partial' }, { ...MULTI, lang: 'en' });
+
+    expect(result).toEqual({
+      ok: false,
+      errors: [
+        { field: 'partialDeliveryDate', message: EN.deliveryDateRequired },
+        { field: 'quantity-1', message: EN.lineQuantityRequired(B200) },
+        { field: 'quantity-2', message: EN.lineQuantityRequired(B201) },
+        { field: 'note', message: EN.noteRequired },
+      ],
+    });
+  });
+
+  it('puts the message about the lines together between the date and the note', () => {
+    const result = parseAnswerForm(
+      { action: 'partial', 'quantity-1': '0', 'quantity-2': '0', note: '' },
+      MULTI,
+    );
+
+    expect(result.ok ? [] : result.errors.map((error) => error.field)).toEqual([
+      'partialDeliveryDate',
+      'lineQuantities',
+      'note',
+    ]);
+  });
+
+  it('treats an order with one line as before: one quantity below the ordered one', () => {
+    const result = parseAnswerForm(
+      { action: 'partial', partialDeliveryDate: '2026-12-03', quantity: '48', note: '残り来月' },
+      { ...CONTEXT, lines: [{ sku: 'A-100', name: 'ボールペン', quantity: 84, unit: '本' }] },
+    );
+
+    expect(result.ok && result.answer).toEqual({
+      kind: 'partial',
+      deliveryDate: '2026-12-03',
+      quantity: 48,
+      note: '残り来月',
+    });
+  });
+
+  it('never throws on any posted line quantities, and answers only within the ordered ones', () => {
+    const typed = fc.oneof(
+      fc.string(),
+      fc.double({ noNaN: true }).map(String),
+      fc.integer({ min: -2, max: 25 }).map(String),
+    );
+    fc.assert(
+      fc.property(typed, typed, (first, second) => {
+        const result = partialLines(first, second);
+        if (!result.ok) {
+          expect(result.errors.length).toBeGreaterThan(0);
+          return;
+        }
+        if (!('lines' in result.answer)) throw new Error('expected a quantity per line');
+        const quantities = result.answer.lines.map((line) => line.quantity);
+        quantities.forEach((quantity, index) => {
+          expect(quantity).toBeGreaterThanOrEqual(0);
+          expect(quantity).toBeLessThanOrEqual(LINES[index]?.quantity ?? 0);
+        });
+        expect(quantities).not.toEqual([20, 3]);
+        expect(quantities).not.toEqual([0, 0]);
+      }),
+    );
+  });
+});
+
+describe('a partial answer with a quantity per line', () => {
+  const order = 'PO-20261129-0001';
+  const supplier = '紙の山田商店';
+  const answer: SupplierAnswer = {
+    kind: 'partial',
+    deliveryDate: '2026-12-03',
+    lines: [
+      { sku: 'B-200', rowId: '368', quantity: 12.5 },
+      { sku: 'B-201', rowId: '369', quantity: 0 },
+    ],
+    note: 'トナーは廃番です',
+  };
+
+  it('is written as 一部受注 on the record, and each line as what it amounts to', () => {
+    expect(answerStatus(answer, STATUSES)).toBe('一部受注');
+    expect(lineOutcome(20, 20)).toBe('confirmed');
+    expect(lineOutcome(12.5, 20)).toBe('partial');
+    expect(lineOutcome(0, 20)).toBe('declined');
+  });
+
+  it('lists each line with its answered and ordered quantity and unit in the comment', () => {
+    expect(answerComment(order, supplier, answer, undefined, LINES)).toBe(
+      [
+        '仕入先 紙の山田商店 様が発注依頼 PO-20261129-0001 を一部のみ受注しました。',
+        '数量:',
+        '・B-200 コピー用紙 A4 500枚: 12.5個（発注 20個）',
+        '・B-201 トナー TN-29J: 0個（発注 3個）',
+        '納品予定日: 2026-12-03',
+        '備考: トナーは廃番です',
+      ].join('\n'),
+    );
+  });
+
+  it('finds each line by its row, whatever the order of the lines', () => {
+    const comment = answerComment(order, supplier, answer, undefined, [...LINES].reverse());
+
+    expect(comment).toContain('・B-200 コピー用紙 A4 500枚: 12.5個（発注 20個）');
+  });
+
+  it('summarises the quantities per line when it is the earlier answer', () => {
+    const comment = answerComment(
+      order,
+      supplier,
+      { kind: 'confirmed', deliveryDate: '2026-12-05' },
+      answer,
+      LINES,
+    );
+
+    expect(comment.split('\n').at(-1)).toBe(
+      '変更前の回答: 一部受注（数量: B-200 12.5個・B-201 0個、納品予定日: 2026-12-03、備考: トナーは廃番です）',
+    );
+  });
+
+  it('is the same answer only when every line quantity is the same', () => {
+    const again = structuredClone(answer);
+    const other = structuredClone(answer);
+    if ('lines' in other && other.lines[1]) other.lines[1].quantity = 1;
+
+    expect(sameAnswer(answer, again)).toBe(true);
+    expect(sameAnswer(answer, other)).toBe(false);
+    expect(sameAnswer(answer, { ...answer, lines: answer.lines.slice(0, 1) })).toBe(false);
+    expect(
+      sameAnswer(answer, {
+        kind: 'partial',
+        deliveryDate: '2026-12-03',
+        quantity: 12.5,
+        note: 'トナーは廃番です',
+      }),
+    ).toBe(false);
+  });
+
+  it('compares as the same answer reflexively and symmetrically, one quantity or per line', () => {
+    const quantity = fc.constantFrom(0, 1, 2);
+    const partial: fc.Arbitrary<SupplierAnswer> = fc.oneof(
+      fc.record({
+        kind: fc.constant('partial' as const),
+        deliveryDate: fc.constant('2026-12-03'),
+        quantity,
+        note: fc.constant('a'),
+      }),
+      fc.record({
+        kind: fc.constant('partial' as const),
+        deliveryDate: fc.constant('2026-12-03'),
+        lines: fc.array(
+          fc.record(
+            { sku: fc.constantFrom('B-200', 'B-201'), rowId: fc.constantFrom('368'), quantity },
+            { requiredKeys: ['sku', 'quantity'] },
+          ),
+          { minLength: 1, maxLength: 3 },
+        ),
+        note: fc.constant('a'),
+      }),
+    );
+    fc.assert(
+      fc.property(partial, partial, (a, b) => {
+        expect(sameAnswer(a, structuredClone(a))).toBe(true);
         expect(sameAnswer(a, b)).toBe(sameAnswer(b, a));
       }),
     );

@@ -6,6 +6,7 @@ import {
   type SupplierPageHandler,
 } from '../../functions/supplier-page/handler';
 import { loadConfigFile } from '../../shared/config/load-config';
+import type { BridgeConfig } from '../../shared/config/schema';
 import type { StoredOrder } from '../../shared/ports/bridge-store';
 import { signOrderLink } from '../../shared/supplier/order-link';
 import { pageText } from '../../shared/supplier/page-text';
@@ -14,6 +15,7 @@ import { CapturingLogger } from '../fakes/capturing-logger';
 import { InMemoryBridgeStore } from '../fakes/in-memory-bridge-store';
 import { RecordingKintoneRecordWriter } from '../fakes/recording-kintone-writer';
 import { lambdaContext } from '../support/api-gateway';
+import { demoConfigWithSiteApp } from '../support/site-app';
 
 const SIGNING_KEY = 'order-link-signing-key-for-tests-0123456789';
 const ORDER_NUMBER = 'PO-20261128-0001';
@@ -146,14 +148,17 @@ interface Harness {
 
 type Response = APIGatewayProxyStructuredResultV2 & { headers: Record<string, string> };
 
-async function harness(stored: StoredOrder = order()): Promise<Harness> {
+async function harness(
+  stored: StoredOrder = order(),
+  config: BridgeConfig = loadConfigFile('config/demo.json'),
+): Promise<Harness> {
   // Prepare
   const store = new InMemoryBridgeStore();
   await store.createOrder(stored);
   const kintone = new RecordingKintoneRecordWriter();
   const logger = new CapturingLogger({ serviceName: 'supplier-page-test', logLevel: 'DEBUG' });
   const handler = createSupplierPageHandler({
-    config: loadConfigFile('config/demo.json'),
+    config,
     store,
     kintone,
     logger,
@@ -658,6 +663,143 @@ describe('POST /o/{token}', () => {
     expect(page.logger.withMessage('order page request failed')).toHaveLength(1);
     expect(retried.statusCode).toBe(303);
     expect(page.kintone.updates).toHaveLength(1);
+  });
+});
+
+describe('an order made for SUBTABLE rows, with several lines', () => {
+  /** Three rows of record 3 of app 15 (拠点在庫) ordered from one supplier as one request. */
+  function rowsOrder(): StoredOrder {
+    const lines = [
+      { sku: 'B-200', name: 'コピー用紙 A4 500枚', quantity: 20, unit: '個', rowId: '368' },
+      { sku: 'B-201', name: 'トナー TN-29J', quantity: 3, unit: '個', rowId: '369' },
+      { sku: 'B-202', name: 'ホチキス針', quantity: 5, unit: '箱', rowId: '370' },
+    ];
+    const base = order();
+    return {
+      ...base,
+      appId: '15',
+      recordId: '3:368',
+      request: { ...base.request, lines },
+      rows: {
+        recordId: '3',
+        subtable: '在庫明細',
+        members: lines.map((line) => ({
+          rowId: line.rowId,
+          itemRecordId: `3:${line.rowId}`,
+          cycle: 1,
+        })),
+      },
+    };
+  }
+  const PER_LINE = {
+    action: 'partial',
+    partialDeliveryDate: '2026-12-04',
+    'quantity-1': '２０',
+    'quantity-2': '1',
+    'quantity-3': '0',
+    note: 'B-202 は廃番です',
+  };
+
+  it('asks for a quantity per line, each starting at the ordered quantity', async () => {
+    // Prepare
+    const page = await harness(rowsOrder(), demoConfigWithSiteApp());
+
+    // Act
+    const response = await call(page.handler, pageEvent(page.token));
+
+    // Assess
+    const html = bodyOf(response);
+    expect(response.statusCode).toBe(200);
+    expect(html).not.toMatch(/name="quantity"/);
+    expect(html).toMatch(/name="quantity-1" id="f-quantity-1" value="20" min="0" max="20"/);
+    expect(html).toMatch(/name="quantity-2" id="f-quantity-2" value="3" min="0" max="3"/);
+    expect(html).toMatch(/name="quantity-3" id="f-quantity-3" value="5" min="0" max="5"/);
+    expect(html).toContain('<label for="f-quantity-3">B-202 ホチキス針</label>');
+  });
+
+  it('records a partial answer per line: a status per row, one comment, the answer on the order', async () => {
+    // Prepare
+    const page = await harness(rowsOrder(), demoConfigWithSiteApp());
+
+    // Act
+    const response = await page.answer(PER_LINE);
+
+    // Assess
+    expect(response.statusCode).toBe(303);
+    expect(response.headers.location).toBe(`./${page.token}?done=1`);
+    expect(page.kintone.updates).toEqual([]);
+    expect(page.kintone.rowUpdates).toEqual([
+      {
+        appId: '15',
+        recordId: '3',
+        subtable: '在庫明細',
+        rows: {
+          '368': { 明細_発注状況: '受注確認済', 明細_納品予定日: '2026-12-04' },
+          '369': { 明細_発注状況: '一部受注', 明細_納品予定日: '2026-12-04' },
+          '370': { 明細_発注状況: '辞退' },
+        },
+      },
+    ]);
+    expect(page.kintone.comments).toHaveLength(1);
+    expect(page.kintone.comments[0]).toMatchObject({ appId: '15', recordId: '3' });
+    const comment = page.kintone.comments[0]?.text ?? '';
+    expect(comment).toContain('一部のみ受注しました。\n数量:\n');
+    expect(comment).toContain('・B-200 コピー用紙 A4 500枚: 20個（発注 20個）');
+    expect(comment).toContain('・B-201 トナー TN-29J: 1個（発注 3個）');
+    expect(comment).toContain('・B-202 ホチキス針: 0箱（発注 5箱）');
+    expect((await page.storedOrder())?.steps.supplierAnswer).toEqual({
+      kind: 'partial',
+      deliveryDate: '2026-12-04',
+      lines: [
+        { sku: 'B-200', rowId: '368', quantity: 20 },
+        { sku: 'B-201', rowId: '369', quantity: 1 },
+        { sku: 'B-202', rowId: '370', quantity: 0 },
+      ],
+      note: 'B-202 は廃番です',
+    });
+  });
+
+  it('shows the answer per line when the page is opened again, and a repeat writes nothing', async () => {
+    // Prepare
+    const page = await harness(rowsOrder(), demoConfigWithSiteApp());
+    await page.answer(PER_LINE);
+
+    // Act
+    const reopened = await call(page.handler, pageEvent(page.token));
+    const again = await page.answer({ ...PER_LINE, 'quantity-1': '20' });
+
+    // Assess
+    const html = bodyOf(reopened);
+    expect(html).toContain('B-201 トナー TN-29J: 1個\nB-202 ホチキス針: 0箱</dd>');
+    expect(html).toMatch(/name="quantity-2" id="f-quantity-2" value="1"/);
+    expect(html).toMatch(/name="quantity-3" id="f-quantity-3" value="0"/);
+    expect(again.statusCode).toBe(303);
+    expect(page.kintone.rowUpdates).toHaveLength(1);
+    expect(page.kintone.comments).toHaveLength(1);
+  });
+
+  it('returns every line at its ordered quantity as an error, with the values kept', async () => {
+    // Prepare
+    const page = await harness(rowsOrder(), demoConfigWithSiteApp());
+
+    // Act
+    const response = await page.answer({
+      ...PER_LINE,
+      'quantity-1': '20',
+      'quantity-2': '３',
+      'quantity-3': '5',
+    });
+
+    // Assess
+    expect(response.statusCode).toBe(422);
+    const html = bodyOf(response);
+    const message = pageText('ja').errors.lineQuantitiesAllFull;
+    expect(html).toContain(`<li><a href="#f-quantity-1">${message}</a></li>`);
+    expect(html).toContain(`<p class="error-message" id="err-lineQuantities">${message}</p>`);
+    expect(html).toMatch(/name="quantity-2" id="f-quantity-2" value="３"/);
+    expect(page.kintone.rowUpdates).toEqual([]);
+    expect(page.logger.text()).toContain('"fields":["lineQuantities"]');
+    expect((await page.storedOrder())?.steps.supplierAnswer).toBeUndefined();
   });
 });
 

@@ -267,23 +267,182 @@ describe('renderOrderPage', () => {
     expect(html).toContain('<dt>ご回答</dt><dd>受注する</dd>');
   });
 
-  it('renders all lines and uses the first line for the partial quantity', () => {
-    const html = renderOrderPage(
-      view({
-        request: {
-          ...REQUEST,
-          lines: [
-            { sku: 'A-100', name: 'ボールペン', quantity: 1200, unit: '本' },
-            { sku: 'B-200', name: 'ノート', quantity: 10, unit: '冊' },
-          ],
-        },
-      }),
-    );
+  describe('an order with several lines', () => {
+    /** Two rows of one supplier ordered together (the subtable fixture's B-200 and B-201). */
+    const MULTI: OrderRequest = {
+      ...REQUEST,
+      lines: [
+        { sku: 'B-200', name: 'コピー用紙 A4 500枚', quantity: 1200, unit: '枚', rowId: '368' },
+        { sku: 'B-201', name: 'トナー TN-29J', quantity: 3, unit: '個', rowId: '369' },
+      ],
+    };
 
-    expect(html.match(/<tr><td>/g)).toHaveLength(2);
-    expect(html).toContain('<td class="num">1,200</td>');
-    expect(html).toMatch(/name="quantity"[^>]* max="1200"/);
-    expect(html).toContain('ご発注数量（1,200本）より少ない数量をご入力ください。');
+    /** The `<input>` tag of a line's quantity. */
+    function lineInput(html: string, line: number): string {
+      return new RegExp(`<input [^>]*name="quantity-${line}"[^>]*>`).exec(html)?.[0] ?? '';
+    }
+
+    it('lists every line and asks for a quantity per line under 一部のみ受注する', () => {
+      // Act
+      const html = renderOrderPage(view({ request: MULTI }));
+
+      // Assess
+      expect(html.match(/<tr><td>/g)).toHaveLength(2);
+      expect(html).toContain('<td class="num">1,200</td>');
+      expect(html).not.toMatch(/name="quantity"/);
+      expect(html).toContain(
+        '<fieldset class="field" id="f-lineQuantities">\n<legend>受注できる数量（必須）</legend>',
+      );
+      expect(html).toContain(pageText('ja').lineQuantitiesHint);
+      expect(lineInput(html, 1)).toBe(
+        '<input type="number" name="quantity-1" id="f-quantity-1" value="1200" min="0" max="1200" step="any" inputmode="decimal" autocomplete="off" aria-describedby="hint-quantity-1">',
+      );
+      expect(lineInput(html, 2)).toMatch(/id="f-quantity-2" value="3" min="0" max="3" /);
+      expect(html).toContain('<label for="f-quantity-1">B-200 コピー用紙 A4 500枚</label>');
+      expect(html).toContain('<label for="f-quantity-2">B-201 トナー TN-29J</label>');
+      expect(html).toContain('<p class="hint" id="hint-quantity-1">ご発注数量: 1,200枚</p>');
+      expect(html).toContain('<p class="hint" id="hint-quantity-2">ご発注数量: 3個</p>');
+      // The partial answer sits between its date and its note, inside its own choice.
+      const partial = html.slice(
+        html.indexOf('id="action-partial"'),
+        html.indexOf('id="action-decline"'),
+      );
+      expect(partial.indexOf('partialDeliveryDate')).toBeLessThan(partial.indexOf('quantity-1'));
+      expect(partial.indexOf('quantity-2')).toBeLessThan(partial.indexOf('name="note"'));
+      expect(unbalancedTags(html)).toEqual([]);
+    });
+
+    it('labels every visible input, the line quantities included', () => {
+      const ids = controlIds(renderOrderPage(view({ request: MULTI })));
+
+      expect(ids).toEqual([
+        'action-confirm',
+        'f-deliveryDate',
+        'action-partial',
+        'f-partialDeliveryDate',
+        'f-quantity-1',
+        'f-quantity-2',
+        'f-note',
+        'action-decline',
+        'f-reason',
+      ]);
+    });
+
+    it('keeps the posted quantities after an error and links each message to its line', () => {
+      // Prepare
+      const t = pageText('ja').errors;
+      const errors = [
+        { field: 'quantity-2', message: t.lineQuantityTooMany('B-201 トナー TN-29J', '3個') },
+      ];
+
+      // Act
+      const html = renderOrderPage(
+        view({
+          request: MULTI,
+          errors,
+          values: { action: 'partial', 'quantity-1': '１０００', 'quantity-2': '5' },
+        }),
+      );
+
+      // Assess
+      expect(html).toContain(`<li><a href="#f-quantity-2">${errors[0]?.message}</a></li>`);
+      expect(lineInput(html, 1)).toContain('value="１０００"');
+      expect(lineInput(html, 1)).not.toContain('aria-invalid');
+      expect(lineInput(html, 2)).toContain(
+        'value="5" min="0" max="3" step="any" inputmode="decimal" autocomplete="off" aria-describedby="hint-quantity-2 err-quantity-2" aria-invalid="true">',
+      );
+      expect(html).toContain(
+        `<div class="line-quantity field--error">\n<label for="f-quantity-2">B-201 トナー TN-29J</label>`,
+      );
+      expect(html).toContain(
+        `<p class="error-message" id="err-quantity-2">${errors[0]?.message}</p>`,
+      );
+      expect(html).toMatch(/id="action-partial" value="partial"[^>]* checked>/);
+    });
+
+    it('shows a message about the lines together under the legend and links it to the first line', () => {
+      // Prepare
+      const message = pageText('ja').errors.lineQuantitiesAllFull;
+
+      // Act
+      const html = renderOrderPage(
+        view({
+          request: MULTI,
+          errors: [{ field: 'lineQuantities', message }],
+          values: { action: 'partial', 'quantity-1': '1200', 'quantity-2': '3' },
+        }),
+      );
+
+      // Assess
+      expect(html).toContain(`<li><a href="#f-quantity-1">${message}</a></li>`);
+      expect(html).toContain(
+        `<fieldset class="field field--error" id="f-lineQuantities">\n<legend>受注できる数量（必須）</legend>\n<p class="hint" id="hint-lineQuantities">${pageText('ja').lineQuantitiesHint}</p>\n<p class="error-message" id="err-lineQuantities">${message}</p>`,
+      );
+      for (const line of [1, 2]) {
+        expect(lineInput(html, line)).toContain(
+          `aria-describedby="hint-quantity-${line} err-lineQuantities" aria-invalid="true"`,
+        );
+      }
+    });
+
+    it('shows the answer on record per line and pre-fills the line quantities with it', () => {
+      // Act
+      const html = renderOrderPage(
+        view({
+          request: MULTI,
+          answer: {
+            kind: 'partial',
+            deliveryDate: '2026-12-03',
+            lines: [
+              { sku: 'B-200', rowId: '368', quantity: 1000 },
+              { sku: 'B-201', rowId: '369', quantity: 0 },
+            ],
+            note: 'トナーは廃番です',
+            at: '2026-11-28T03:00:00.000Z',
+          },
+        }),
+      );
+
+      // Assess
+      expect(html).toContain(
+        '<dt>受注できる数量</dt><dd class="pre">B-200 コピー用紙 A4 500枚: 1,000枚\nB-201 トナー TN-29J: 0個</dd>',
+      );
+      expect(html).toMatch(/id="action-partial" value="partial"[^>]* checked>/);
+      expect(lineInput(html, 1)).toContain('value="1000"');
+      expect(lineInput(html, 2)).toContain('value="0"');
+    });
+
+    it('starts every line at its ordered quantity when the answer on record is not per line', () => {
+      const html = renderOrderPage(
+        view({
+          request: MULTI,
+          answer: { kind: 'confirmed', deliveryDate: '2026-12-03', at: '2026-11-28T03:00:00Z' },
+        }),
+      );
+
+      expect(lineInput(html, 1)).toContain('value="1200"');
+      expect(lineInput(html, 2)).toContain('value="3"');
+    });
+
+    it('renders the line quantities in English, escaping the line names', () => {
+      const html = renderOrderPage(
+        view({
+          lang: 'en',
+          request: {
+            ...MULTI,
+            lines: [
+              { sku: 'B-200', name: EVIL, quantity: 20, unit: EVIL },
+              { sku: 'B-201', name: 'Toner', quantity: 3, unit: 'pcs' },
+            ],
+          },
+        }),
+      );
+
+      expect(html).toContain('<legend>Quantity you can deliver (required)</legend>');
+      expect(html).toContain('<p class="hint" id="hint-quantity-2">Ordered: 3pcs</p>');
+      expect(html).not.toMatch(/<script/i);
+      expect(unbalancedTags(html)).toEqual([]);
+    });
   });
 
   it('renders the English page with English strings and a link back to Japanese', () => {

@@ -18,7 +18,11 @@ import {
   type StoredOrder,
   type SupplierAnswerEntry,
 } from '../../ports/bridge-store';
-import type { SupplierAnswer } from '../../supplier/supplier-answer';
+import type {
+  PartialAnswer,
+  PartialAnswerLine,
+  SupplierAnswer,
+} from '../../supplier/supplier-answer';
 
 const decisionKinds = [
   'order',
@@ -77,12 +81,29 @@ const confirmedAnswerSchema = z.object({
   deliveryDate: z.string(),
   note: z.string().optional(),
 });
-const partialAnswerSchema = z.object({
-  kind: z.literal('partial'),
-  deliveryDate: z.string(),
+const partialAnswerLineSchema = z.object({
+  sku: z.string(),
+  rowId: z.string().optional(),
   quantity: z.number(),
-  note: z.string(),
 });
+/**
+ * One `quantity` (a single-line order, and every partial answer stored before orders had
+ * several lines) or a quantity per line (`lines`); exactly one of the two.
+ */
+const partialAnswerSchema = z
+  .object({
+    kind: z.literal('partial'),
+    deliveryDate: z.string(),
+    quantity: z.number().optional(),
+    lines: z.array(partialAnswerLineSchema).min(1).optional(),
+    note: z.string(),
+  })
+  .transform(({ quantity, lines, ...answer }, ctx): PartialAnswer => {
+    if (quantity !== undefined && lines === undefined) return { ...answer, quantity };
+    if (lines !== undefined && quantity === undefined) return { ...answer, lines };
+    ctx.addIssue({ code: 'custom', message: 'a partial answer has either quantity or lines' });
+    return z.NEVER;
+  });
 const declinedAnswerSchema = z.object({ kind: z.literal('declined'), reason: z.string() });
 const supplierAnswerSchema = z.discriminatedUnion('kind', [
   confirmedAnswerSchema,
@@ -182,6 +203,8 @@ export const keySchema = z.object({ pk: z.string(), sk: z.string() });
 type SameKeys<A, B> = [Exclude<keyof A, keyof B> | Exclude<keyof B, keyof A>] extends [never]
   ? true
   : false;
+/** Every key any member of a union has (`keyof` of a union gives only the shared ones). */
+type KeysOfEach<U> = U extends unknown ? keyof U : never;
 type ItemStateFields = Omit<ItemRecord, 'appId' | 'recordId'>;
 const _schemasNameEveryDomainField: {
   supplier: SameKeys<z.infer<typeof supplierSchema>, SupplierContact>;
@@ -211,9 +234,10 @@ const _schemasNameEveryDomainField: {
     Extract<SupplierAnswer, { kind: 'confirmed' }>
   >;
   partialAnswer: SameKeys<
-    z.infer<typeof partialAnswerSchema>,
-    Extract<SupplierAnswer, { kind: 'partial' }>
+    z.input<typeof partialAnswerSchema>,
+    Record<KeysOfEach<PartialAnswer>, unknown>
   >;
+  partialAnswerLine: SameKeys<z.infer<typeof partialAnswerLineSchema>, PartialAnswerLine>;
   declinedAnswer: SameKeys<
     z.infer<typeof declinedAnswerSchema>,
     Extract<SupplierAnswer, { kind: 'declined' }>
@@ -240,6 +264,7 @@ const _schemasNameEveryDomainField: {
   faxOutcomes: true,
   confirmedAnswer: true,
   partialAnswer: true,
+  partialAnswerLine: true,
   declinedAnswer: true,
   answerKinds: true,
   answerEntry: true,
