@@ -23,7 +23,8 @@ supplier master (config supplierMaster): its fields, and that its token can read
 API tokens are read from the environment variables the config names ({"env": NAME}).
 --base-url defaults to KINTONE_BASE_URL. --local checks against the local kintone of
 npm start, with its URL and tokens from .data/local.json and .data/local-secrets.json
-(the local kintone serves the supplier master as app ${LOCAL_SUPPLIER_MASTER_APP_ID}).
+(the local kintone serves the supplier master as app ${LOCAL_SUPPLIER_MASTER_APP_ID}, and the
+site inventory app when the config has it).
 --app ID checks only that app (the supplier master's id for the master); repeatable.
 Exits with 1 when any error is found.`;
 
@@ -34,6 +35,8 @@ const localUrlsSchema = z.object({
   kintoneApiToken: z.string().min(1).optional(),
   supplierMasterAppId: z.string().min(1).optional(),
   supplierMasterApiToken: z.string().min(1).optional(),
+  siteInventoryAppId: z.string().min(1).optional(),
+  siteInventoryApiToken: z.string().min(1).optional(),
 });
 const localSecretsSchema = z.record(z.string(), z.string());
 
@@ -79,6 +82,9 @@ function localTarget(dataDir: string): Target {
       ...(urls.kintoneApiToken ? { [urls.kintoneAppId]: urls.kintoneApiToken } : {}),
       ...(urls.supplierMasterAppId && urls.supplierMasterApiToken
         ? { [urls.supplierMasterAppId]: urls.supplierMasterApiToken }
+        : {}),
+      ...(urls.siteInventoryAppId && urls.siteInventoryApiToken
+        ? { [urls.siteInventoryAppId]: urls.siteInventoryApiToken }
         : {}),
     },
   };

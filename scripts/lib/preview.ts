@@ -173,6 +173,15 @@ async function buildRequest(args: PreviewArgs, now: Date): Promise<Built> {
       `app ${notification.app.id} is not configured in ${args.configPath}; add it to "apps".`,
     );
   }
+  // Mapping such a record as one item would report every row field as empty: each row is an
+  // item there, and the rows due for one supplier make one order.
+  if (app.subtable !== undefined) {
+    throw new PreviewInputError(
+      `app ${app.appId} keeps its items in the rows of the table "${app.subtable.field}" ` +
+        '(subtable), which the preview does not evaluate; see its orders through the local stack ' +
+        `instead: npm start, then npm run demo -- low --app ${app.appId}.`,
+    );
+  }
   const mapped = mapRecord(notification.record, app);
   const decision = evaluateReorder({
     mapped,

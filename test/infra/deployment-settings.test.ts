@@ -8,6 +8,7 @@ import {
   type SettingsEnv,
 } from '../../infra/deployment-settings';
 import { ConfigError } from '../../shared/config/load-config';
+import { withoutSupplierMaster } from './fax-configs';
 import { cdkJsonContext } from './synth-bridge';
 
 const demoConfig = (): Record<string, unknown> =>
@@ -63,14 +64,16 @@ describe('resolveDeploymentSettings', () => {
       secretKeys: [
         'KINTONE_API_TOKEN_APP_12',
         'KINTONE_API_TOKEN_APP_13',
+        'KINTONE_API_TOKEN_APP_15',
         'PHAXIO_API_KEY',
         'PHAXIO_API_SECRET',
         'PHAXIO_CALLBACK_TOKEN',
         'SUPPLIER_PAGE_SIGNING_KEY',
         'WEBHOOK_TOKEN_APP_12',
+        'WEBHOOK_TOKEN_APP_15',
       ],
     });
-    expect(settings.config.apps[0]?.appId).toBe('12');
+    expect(settings.config.apps.map((app) => app.appId)).toEqual(['12', '15']);
   });
 
   it('lets -c context replace the defaults and environment variables replace both', () => {
@@ -148,8 +151,8 @@ describe('resolveDeploymentSettings', () => {
   });
 
   it('lists the Phaxio gateway’s secret references, and none for email-to-fax', () => {
-    // Arrange
-    const { supplierPage: _demoPage, supplierMaster: _demoMaster, ...withoutPage } = demoConfig();
+    // Arrange: without the master's token, or app 15's (which needs the master), in the way
+    const { supplierPage: _demoPage, ...withoutPage } = withoutSupplierMaster(demoConfig());
     const withGateway = (gateway: Record<string, unknown>) =>
       writeConfig({ ...withoutPage, fax: { region: 'JP', gateway } });
     const phaxio = withGateway({
@@ -199,13 +202,12 @@ describe('resolveDeploymentSettings', () => {
   });
 
   it('lists the supplier page’s signing key among the secret’s keys', () => {
-    // Arrange
+    // Arrange: without the master's token, or app 15's (which needs the master), in the way
     const {
       supplierPage: _demoPage,
       fax: _demoFax,
-      supplierMaster: _demoMaster,
       ...config
-    } = demoConfig();
+    } = withoutSupplierMaster(demoConfig());
     const file = writeConfig({ ...config, supplierPage: { signingKey: { env: 'LINK_KEY' } } });
 
     // Act

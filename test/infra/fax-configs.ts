@@ -31,6 +31,39 @@ export function demoConfigJson(): Record<string, unknown> {
   >;
 }
 
+type JsonObject = Record<string, unknown>;
+
+const objectAt = (value: unknown, key: string): JsonObject => {
+  const inner =
+    typeof value === 'object' && value !== null ? (value as JsonObject)[key] : undefined;
+  return typeof inner === 'object' && inner !== null ? (inner as JsonObject) : {};
+};
+
+/**
+ * True when an app names its suppliers itself (a supplier name and an email or fax, mapped or
+ * as defaults), the rule the config schema applies to an app when there is no supplier master.
+ */
+function namesItsOwnSuppliers(app: unknown): boolean {
+  const fields = objectAt(app, 'fields');
+  const defaults = objectAt(app, 'defaults');
+  const hasName = fields.supplierName !== undefined || defaults.supplierName !== undefined;
+  const hasContact =
+    fields.supplierEmail !== undefined ||
+    fields.supplierFax !== undefined ||
+    defaults.supplierEmail !== undefined;
+  return hasName && hasContact;
+}
+
+/**
+ * `config` without its `supplierMaster`, and so without the apps that need it: an app mapping
+ * only a supplier code (the demo's app 15, 拠点在庫) has no supplier name or contact without the
+ * master, and the config schema refuses it. The apps that name their suppliers stay.
+ */
+export function withoutSupplierMaster(config: JsonObject): JsonObject {
+  const { supplierMaster: _master, apps, ...rest } = config;
+  return { ...rest, apps: (apps as unknown[]).filter(namesItsOwnSuppliers) };
+}
+
 /** The optional blocks a test configuration has; each one absent unless given. */
 export interface TestConfigBlocks {
   readonly fax?: object;
@@ -39,17 +72,17 @@ export interface TestConfigBlocks {
 
 /**
  * Writes config/demo.json with its `fax` and `supplierPage` blocks replaced by `blocks` (each
- * removed when not given, whatever the demo has) to `dir/name` and returns the file's path, for
- * `-c configPath=...`.
+ * removed when not given, whatever the demo has), without the supplier master and the apps that
+ * need it, to `dir/name` and returns the file's path, for `-c configPath=...`.
  */
 export function writeTestConfig(dir: string, name: string, blocks: TestConfigBlocks): string {
-  // The supplier master adds its own API token to the secret; these tests are about the rest.
+  // The supplier master adds its own API token to the secret, and so do the apps that cannot do
+  // without it; these tests are about the rest, with the one app that names its suppliers.
   const {
     fax: _demoFax,
     supplierPage: _demoPage,
-    supplierMaster: _demoMaster,
     ...rest
-  } = demoConfigJson();
+  } = withoutSupplierMaster(demoConfigJson());
   const file = path.join(dir, name);
   writeFileSync(file, JSON.stringify({ ...rest, ...blocks }, null, 2));
   return file;

@@ -499,6 +499,15 @@ describe('secret', () => {
     prod.template.hasResourceProperties('AWS::SecretsManager::Secret', {
       Name: 'stock-alert-bridge/prod/secrets',
     });
+    // config/demo.json: app 15 keeps its items in table rows and its suppliers in the master.
+    const [, prodSecret] = only(resourcesOf(prod.template, 'AWS::SecretsManager::Secret'));
+    for (const key of [
+      'KINTONE_API_TOKEN_APP_13',
+      'KINTONE_API_TOKEN_APP_15',
+      'WEBHOOK_TOKEN_APP_15',
+    ]) {
+      expect(propsOf(prodSecret).Description).toContain(key);
+    }
   });
 
   it('may be read by each of the three functions', () => {

@@ -27,8 +27,11 @@ import { DEMO_CONFIG_PATH, loadDemoConfigJson } from '../fixtures/kintone-webhoo
 
 const APP = demoInventoryApp.appId;
 const MASTER = supplierMasterApp.appId;
+/** App 15 of config/demo.json (items as rows of 在庫明細), served beside app 12. */
+const SITE = siteInventoryApp.appId;
 const TOKEN = 'doctor-test-token';
 const MASTER_TOKEN = 'doctor-test-master-token';
+const SITE_TOKEN = 'doctor-test-site-token';
 
 type AppJson = Record<string, unknown> & {
   fields: Record<string, string>;
@@ -36,11 +39,14 @@ type AppJson = Record<string, unknown> & {
   statuses: Record<string, unknown>;
 };
 
-/** config/demo.json (with the supplier master, app 13) with its app changed by `edit`. */
+/**
+ * config/demo.json (app 12, the site inventory app 15 and the supplier master, app 13) with
+ * app 12 changed by `edit`.
+ */
 function demoConfig(edit: (app: AppJson, config: Record<string, unknown>) => void = () => {}) {
   const json = loadDemoConfigJson();
-  const [app] = json.apps as AppJson[];
-  if (app === undefined) throw new Error('config/demo.json has no app');
+  const app = (json.apps as AppJson[]).find((candidate) => candidate.appId === APP);
+  if (app === undefined) throw new Error(`config/demo.json has no app ${APP}`);
   edit(app, json);
   return parseConfig(json, 'test config');
 }
@@ -52,20 +58,33 @@ const ofMaster = (findings: Finding[]) =>
 describe('config doctor against the local kintone', () => {
   let kintone: LocalKintone;
 
-  /** The local kintone with the inventory app and the supplier master, each with its token. */
+  /**
+   * The local kintone with the inventory app, the site inventory app and the supplier master,
+   * each with its token, as npm start serves them for config/demo.json.
+   */
   const start = async (app: LocalAppDefinition = demoInventoryApp, master = supplierMasterApp) => {
     kintone = await startLocalKintone({
-      apps: [app, master],
-      apiTokens: { [app.appId]: [TOKEN], [master.appId]: [MASTER_TOKEN] },
+      apps: [app, siteInventoryApp, master],
+      apiTokens: {
+        [app.appId]: [TOKEN],
+        [SITE]: [SITE_TOKEN],
+        [master.appId]: [MASTER_TOKEN],
+      },
     });
   };
-  /** Clients with the given tokens: `apiToken` for the item app, `masterToken` for the master. */
+  /**
+   * Clients with the given tokens: `apiToken` for app 12, `masterToken` for the master; app 15
+   * always gets its own right token, so that these tests are about app 12 and the master.
+   */
   const clientWith =
     (apiToken: string, masterToken = MASTER_TOKEN) =>
     (target: DoctorTarget): KintoneRestAPIClient =>
       new KintoneRestAPIClient({
         baseUrl: kintone.baseUrl,
-        auth: { apiToken: target.appId === MASTER ? masterToken : apiToken },
+        auth: {
+          apiToken:
+            target.appId === MASTER ? masterToken : target.appId === SITE ? SITE_TOKEN : apiToken,
+        },
       });
   const doctor = (config: BridgeConfig, apiToken = TOKEN, masterToken = MASTER_TOKEN) =>
     runDoctor(config, clientWith(apiToken, masterToken));
@@ -74,7 +93,7 @@ describe('config doctor against the local kintone', () => {
     await kintone?.close();
   });
 
-  it('finds no problem with config/demo.json on the demo apps, in three calls and two for the master', async () => {
+  it('finds no problem with config/demo.json on the demo apps, in three calls per app and two for the master', async () => {
     // Prepare
     await start();
 
@@ -90,6 +109,10 @@ describe('config doctor against the local kintone', () => {
         'the API token can edit records of app 12',
         '"在庫数" (fields.onHand) is NUMBER',
         '"発注状況" (writeBack.status) is DROP_DOWN',
+        'the API token can read the form of app 15',
+        '"在庫明細" (subtable.field) is SUBTABLE with 11 field(s) per row: each row is an item',
+        '"明細_在庫数" (fields.onHand) is NUMBER',
+        'the API token can edit records of app 15',
       ]),
     );
     expect(ofMaster(findings).map((finding) => finding.message)).toEqual([
@@ -101,7 +124,7 @@ describe('config doctor against the local kintone', () => {
       '"発注方法" (supplierMaster.fields.channel) is DROP_DOWN',
       'the API token can view records of supplier master app 13',
     ]);
-    // The master is only read: no update probe there.
+    // Apps 12 and 15, then the master, which is only read: no update probe there.
     expect(
       kintone.requestLog().map((call) => `${call.method} ${call.path} ${call.status}`),
     ).toEqual([
@@ -110,9 +133,15 @@ describe('config doctor against the local kintone', () => {
       'PUT /k/v1/record.json 404',
       'GET /k/v1/app/form/fields.json 200',
       'GET /k/v1/records.json 200',
+      'PUT /k/v1/record.json 404',
+      'GET /k/v1/app/form/fields.json 200',
+      'GET /k/v1/records.json 200',
     ]);
     expect(kintone.records(APP).map((record) => record.$revision?.value)).toEqual(
       demoInventoryApp.seed?.map(() => '1'),
+    );
+    expect(kintone.records(SITE).map((record) => record.$revision?.value)).toEqual(
+      siteInventoryApp.seed?.map(() => '1'),
     );
   });
 
@@ -288,9 +317,12 @@ describe('config doctor against the local kintone', () => {
       },
     ]);
     expect(findings[0]?.message).toContain('GAIA_IA02');
-    // One call for the app; the supplier master, with its own token, is checked on.
+    // One call for app 12; app 15 and the supplier master, with their own tokens, are checked on.
     expect(kintone.requestLog().map((call) => `${call.path} ${call.status}`)).toEqual([
       '/k/v1/app/form/fields.json 400',
+      '/k/v1/app/form/fields.json 200',
+      '/k/v1/records.json 200',
+      '/k/v1/record.json 404',
       '/k/v1/app/form/fields.json 200',
       '/k/v1/records.json 200',
     ]);
@@ -336,6 +368,13 @@ describe('config doctor against the local kintone', () => {
         level: 'error',
         message: expect.stringContaining(
           'environment variable KINTONE_API_TOKEN_APP_12 is not set',
+        ),
+      }),
+      expect.objectContaining({
+        level: 'error',
+        app: SITE,
+        message: expect.stringContaining(
+          'environment variable KINTONE_API_TOKEN_APP_15 is not set',
         ),
       }),
       expect.objectContaining({
@@ -471,7 +510,7 @@ describe('config doctor against the local kintone', () => {
     // Assess
     expect(problems(findings)).toEqual([]);
     expect(kintone.requestLog().map((call) => call.status)).toEqual([
-      429, 503, 200, 200, 404, 200, 200,
+      429, 503, 200, 200, 404, 200, 200, 404, 200, 200,
     ]);
   });
 });
@@ -608,9 +647,10 @@ describe('config doctor on forms the local kintone cannot serve', () => {
   let real: KintoneRestAPIClient;
 
   beforeEach(async () => {
+    // App 15 of config/demo.json is served too, unchanged, with the same token.
     kintone = await startLocalKintone({
-      apps: [demoInventoryApp, supplierMasterApp],
-      apiTokens: { [APP]: [TOKEN], [MASTER]: [TOKEN] },
+      apps: [demoInventoryApp, siteInventoryApp, supplierMasterApp],
+      apiTokens: { [APP]: [TOKEN], [SITE]: [TOKEN], [MASTER]: [TOKEN] },
     });
     real = new KintoneRestAPIClient({ baseUrl: kintone.baseUrl, auth: { apiToken: TOKEN } });
   });
@@ -691,10 +731,11 @@ describe('config doctor on forms the local kintone cannot serve', () => {
   });
 
   it('reports a token without edit permission from the CB_NO02 answer to the update probe', async () => {
-    // Prepare: kintone answers 403 CB_NO02 before looking the record up.
+    // Prepare: kintone answers 403 CB_NO02 before looking the record up (app 12's token only).
     const client = withForm(
       () => undefined,
-      async () => {
+      async (params) => {
+        if (params.app !== APP) return real.record.updateRecord(params);
         throw new KintoneRestAPIError({
           status: 403,
           statusText: 'Forbidden',
@@ -744,9 +785,10 @@ describe('npm run doctor', () => {
   let dataDir: string;
 
   beforeEach(async () => {
+    // The apps npm start serves for config/demo.json.
     kintone = await startLocalKintone({
-      apps: [demoInventoryApp, supplierMasterApp],
-      apiTokens: { [APP]: [TOKEN], [MASTER]: [MASTER_TOKEN] },
+      apps: [demoInventoryApp, siteInventoryApp, supplierMasterApp],
+      apiTokens: { [APP]: [TOKEN], [SITE]: [SITE_TOKEN], [MASTER]: [MASTER_TOKEN] },
     });
     dataDir = mkdtempSync(join(tmpdir(), 'doctor-'));
   });
@@ -773,10 +815,12 @@ describe('npm run doctor', () => {
     const result = await runScript(['--config', DEMO_CONFIG_PATH, '--base-url', kintone.baseUrl], {
       KINTONE_API_TOKEN_APP_12: TOKEN,
       KINTONE_API_TOKEN_APP_13: MASTER_TOKEN,
+      KINTONE_API_TOKEN_APP_15: SITE_TOKEN,
     });
 
     // Assess
     expect(result.stdout).toContain('0 error(s), 0 warning(s)');
+    expect(result.stdout).toContain('\napp 15 (拠点在庫)\n');
     expect(result.stdout).toContain('\nsupplier master app 13\n');
     expect(result.code).toBe(0);
   });
@@ -787,6 +831,7 @@ describe('npm run doctor', () => {
       KINTONE_BASE_URL: kintone.baseUrl,
       KINTONE_API_TOKEN_APP_12: 'wrong',
       KINTONE_API_TOKEN_APP_13: MASTER_TOKEN,
+      KINTONE_API_TOKEN_APP_15: SITE_TOKEN,
     });
 
     // Assess
@@ -805,6 +850,8 @@ describe('npm run doctor', () => {
         kintoneApiToken: TOKEN,
         supplierMasterAppId: MASTER,
         supplierMasterApiToken: MASTER_TOKEN,
+        siteInventoryAppId: SITE,
+        siteInventoryApiToken: SITE_TOKEN,
       }),
     );
     writeFileSync(join(dataDir, 'local-secrets.json'), JSON.stringify({}));
@@ -817,6 +864,7 @@ describe('npm run doctor', () => {
 
     // Assess
     expect(result.stdout).toContain(`against ${kintone.baseUrl}`);
+    expect(result.stdout).toContain('ok      the API token can edit records of app 15');
     expect(result.stdout).toContain(
       'ok      the API token can view records of supplier master app 13',
     );

@@ -24,7 +24,12 @@ import { httpApiEvent, lambdaContext } from '../support/api-gateway';
 const WEBHOOK_TOKEN = 'k7Qm2vX9pLs4Tn8Rz1Wy6Bc3Hd5Fg0Jq';
 const API_TOKEN = 'LocalKintoneApiToken0123456789abcdef';
 const WRONG_API_TOKEN = 'RevokedKintoneApiToken0123456789abc';
-const SECRETS = [WEBHOOK_TOKEN, API_TOKEN, WRONG_API_TOKEN];
+/** The tokens of site inventory app 15 of config/demo.json: a deployment's secret has them too. */
+const SITE_APP_SECRETS = {
+  WEBHOOK_TOKEN_APP_15: 'Hs5Dn2Wq8Xc4Lp7Vt1Kb9Mr3Yg6Jf0Zu',
+  KINTONE_API_TOKEN_APP_15: 'LocalKintoneSiteApiToken0123456789',
+};
+const SECRETS = [WEBHOOK_TOKEN, API_TOKEN, WRONG_API_TOKEN, ...Object.values(SITE_APP_SECRETS)];
 
 let kintone: LocalKintone;
 const savedLogEvent = process.env.POWERTOOLS_LOGGER_LOG_EVENT;
@@ -98,6 +103,7 @@ describe('logs never contain a token', () => {
     const secrets = new MutableSecretSource({
       WEBHOOK_TOKEN_APP_12: WEBHOOK_TOKEN,
       KINTONE_API_TOKEN_APP_12: API_TOKEN,
+      ...SITE_APP_SECRETS,
     });
     const queue = new RecordingNotificationQueue();
     const handler = createWebhookHandler(
@@ -127,6 +133,7 @@ describe('logs never contain a token', () => {
     const secrets = new MutableSecretSource({
       WEBHOOK_TOKEN_APP_12: WEBHOOK_TOKEN,
       KINTONE_API_TOKEN_APP_12: API_TOKEN,
+      ...SITE_APP_SECRETS,
     });
     const config = loadConfigFile(DEMO_CONFIG_PATH);
     const handler = createDispatchHandler({

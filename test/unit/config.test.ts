@@ -60,7 +60,7 @@ describe('loadConfigFile', () => {
     expect(config.timeZone).toBe('Asia/Tokyo');
     expect(config.orderNumberPrefix).toBe('PO');
     expect(config.company.email).toBe('purchasing@demo-shoji.example.jp');
-    expect(config.apps).toHaveLength(1);
+    expect(config.apps.map((candidate) => candidate.appId)).toEqual(['12', '15']);
     const app = findApp(config, '12');
     expect(app).toBeDefined();
     expect(app?.webhookTokens).toEqual([{ env: 'WEBHOOK_TOKEN_APP_12' }]);
@@ -94,6 +94,27 @@ describe('loadConfigFile', () => {
     expect(app?.onOrderIncludesBridgeOrders).toBe(false);
     expect(app?.commentOnOrder).toBe(true);
     expect(findApp(config, '13')).toBeUndefined();
+  });
+
+  it('loads app 15 of config/demo.json: items as table rows, suppliers from the master', () => {
+    // Act
+    const config = loadConfigFile(DEMO_CONFIG_PATH);
+    const app = findApp(config, '15');
+
+    // Assess: only the supplier code is in the row; the master (app 13) knows the rest.
+    expect(app?.subtable).toEqual({ field: '在庫明細' });
+    expect(app?.webhookTokens).toEqual([{ env: 'WEBHOOK_TOKEN_APP_15' }]);
+    expect(app?.apiToken).toEqual({ env: 'KINTONE_API_TOKEN_APP_15' });
+    expect(app?.fields).toEqual({
+      sku: '明細_品番',
+      name: '明細_品名',
+      onHand: '明細_在庫数',
+      reorderPoint: '明細_発注点',
+      reorderQuantity: '明細_発注量',
+      supplierCode: '明細_仕入先コード',
+    });
+    expect(app?.writeBack.status).toBe('明細_発注状況');
+    expect(config.supplierMaster?.appId).toBe('13');
   });
 
   it('names the file when it is not valid JSON', () => {

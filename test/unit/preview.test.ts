@@ -177,6 +177,19 @@ describe('runPreview', () => {
       ['--record', LOW, '--config', 'nope.json', '--as', 'pdf', '--out', 'x.pdf'],
       /cannot read configuration file nope\.json/,
     ],
+    [
+      [
+        '--record',
+        webhookFixturePath('update-record-subtable.json'),
+        '--config',
+        DEMO_CONFIG_PATH,
+        '--as',
+        'pdf',
+        '--out',
+        'x.pdf',
+      ],
+      /app 15 keeps its items in the rows of the table "在庫明細"/,
+    ],
   ])('exits 1 for unusable input %#', async (argv, message) => {
     const result = await runPreview(argv);
     expect(result.exitCode).toBe(EXIT_BAD_INPUT);

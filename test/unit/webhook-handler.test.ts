@@ -18,7 +18,14 @@ import { httpApiEvent, lambdaContext, type HttpApiEventOptions } from '../suppor
 
 const TOKEN = 'k7Qm2vX9pLs4Tn8Rz1Wy6Bc3Hd5Fg0Jq';
 const NEXT_TOKEN = 'Zp3Lw8Nc1Vx6Qr4Tb9Ms2Kd7Hf5Gj0Ya';
-const ENV = { WEBHOOK_TOKEN_APP_12: TOKEN, KINTONE_API_TOKEN_APP_12: 'x' };
+/** Site inventory app 15 of config/demo.json: the handler resolves every app's tokens. */
+const SITE_TOKEN = 'Hs5Dn2Wq8Xc4Lp7Vt1Kb9Mr3Yg6Jf0Zu';
+const ENV = {
+  WEBHOOK_TOKEN_APP_12: TOKEN,
+  KINTONE_API_TOKEN_APP_12: 'x',
+  WEBHOOK_TOKEN_APP_15: SITE_TOKEN,
+  KINTONE_API_TOKEN_APP_15: 'y',
+};
 
 const JSON_HEADERS = {
   'content-type': 'application/json; charset=utf-8',
@@ -187,6 +194,29 @@ describe('webhook handler', () => {
     // Assess
     expect(response).toEqual(UNAUTHORIZED);
     expect(queue.messages).toEqual([]);
+  });
+
+  it("queues app 15's table notification with app 15's token only, keeping the table", async () => {
+    // Prepare: each app of config/demo.json has its own token.
+    const { queue, post } = setup();
+    const body = readWebhookFixture('update-record-subtable.json');
+    const sentRecord = loadWebhookFixture('update-record-subtable.json').record as Record<
+      string,
+      unknown
+    >;
+
+    // Act
+    const withAppTwelvesToken = await post({ body, token: TOKEN });
+    const withItsOwnToken = await post({ body, token: SITE_TOKEN });
+
+    // Assess
+    expect(withAppTwelvesToken).toEqual(UNAUTHORIZED);
+    expect(withItsOwnToken.statusCode).toBe(200);
+    expect(queue.messages).toHaveLength(1);
+    const queued = JSON.parse(queue.messages[0]?.body ?? '{}') as {
+      record: Record<string, unknown>;
+    };
+    expect(queued.record['在庫明細']).toEqual(sentRecord['在庫明細']);
   });
 
   it.each([

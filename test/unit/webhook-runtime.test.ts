@@ -18,6 +18,11 @@ import { httpApiEvent, lambdaContext } from '../support/api-gateway';
 const OLD_TOKEN = 'k7Qm2vX9pLs4Tn8Rz1Wy6Bc3Hd5Fg0Jq';
 const NEW_TOKEN = 'Zp3Lw8Nc1Vx6Qr4Tb9Ms2Kd7Hf5Gj0Ya';
 const API_TOKEN = 'kintone-api-token-never-shown-1234';
+/** Site inventory app 15 of config/demo.json: the handler resolves every app's tokens. */
+const SITE_APP_SECRETS = {
+  WEBHOOK_TOKEN_APP_15: 'Hs5Dn2Wq8Xc4Lp7Vt1Kb9Mr3Yg6Jf0Zu',
+  KINTONE_API_TOKEN_APP_15: 'kintone-site-api-token-never-shown',
+};
 
 /** The demo config with the two token slots docs/deploy.md recommends for AWS. */
 function twoSlotConfig(): BridgeConfig {
@@ -35,6 +40,7 @@ function setup(logger: Logger = new Logger({ serviceName: 'test', logLevel: 'SIL
     WEBHOOK_TOKEN_APP_12: OLD_TOKEN,
     WEBHOOK_TOKEN_APP_12_NEXT: OLD_TOKEN,
     KINTONE_API_TOKEN_APP_12: API_TOKEN,
+    ...SITE_APP_SECRETS,
   });
   const queue = new RecordingNotificationQueue();
   const metrics = new RecordingMetrics();
@@ -83,7 +89,11 @@ describe('webhook tokens from the secret source', () => {
     // Prepare
     const logger = new CapturingLogger({ serviceName: 'test', logLevel: 'DEBUG' });
     const { secrets, queue, post } = setup(logger);
-    secrets.values = { KINTONE_API_TOKEN_APP_12: API_TOKEN, WEBHOOK_TOKEN_APP_12: OLD_TOKEN };
+    secrets.values = {
+      KINTONE_API_TOKEN_APP_12: API_TOKEN,
+      WEBHOOK_TOKEN_APP_12: OLD_TOKEN,
+      ...SITE_APP_SECRETS,
+    };
 
     // Act
     const response = await post(OLD_TOKEN);
@@ -141,6 +151,7 @@ describe('webhook metrics', () => {
         new MutableSecretSource({
           WEBHOOK_TOKEN_APP_12: OLD_TOKEN,
           WEBHOOK_TOKEN_APP_12_NEXT: OLD_TOKEN,
+          ...SITE_APP_SECRETS,
         }),
         new RecordingNotificationQueue(),
         logger,
@@ -178,6 +189,7 @@ describe('webhook metrics', () => {
     const secrets = new MutableSecretSource({
       WEBHOOK_TOKEN_APP_12: OLD_TOKEN,
       WEBHOOK_TOKEN_APP_12_NEXT: OLD_TOKEN,
+      ...SITE_APP_SECRETS,
     });
     const handler = createWebhookHandler({
       ...buildWebhookDeps(
