@@ -52,7 +52,9 @@ async function main(): Promise<void> {
         const from = stack.kintone?.requestLog().length ?? 0;
         const emailsBefore = (await stack.ses.emails()).length;
         const started = performance.now();
-        await saveRows(client, (row, index) => (index % 2 === 0 ? { 明細_在庫数: '1' } : {}));
+        await saveRows(client, (_row, index): Record<string, string> =>
+          index % 2 === 0 ? { 明細_在庫数: '1' } : {},
+        );
         await stack.idle();
         const elapsed = performance.now() - started;
         const emails = (await stack.ses.emails()).length - emailsBefore;
@@ -60,7 +62,7 @@ async function main(): Promise<void> {
         if (run >= WARMUP_RUNS) times.push(elapsed);
         perSave = bridgeCalls(stack, from);
         // Goods received: every row back up and its order closed, ready for the next run.
-        await saveRows(client, (row) =>
+        await saveRows(client, (row): Record<string, string> =>
           row.value['明細_発注番号']?.value ? { 明細_在庫数: '50', 明細_発注状況: '入荷済' } : {},
         );
         await stack.idle();
