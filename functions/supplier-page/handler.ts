@@ -1,3 +1,4 @@
+import { withSupplierStatus } from '../../shared/dispatch/order-record';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
@@ -103,7 +104,7 @@ export function makeSupplierPageHandler(deps: SupplierPageDeps) {
     );
     if (!order) throw new InvalidOrderLinkError('unknown-order');
     if (!verified.ok) throw new InvalidOrderLinkError(verified.problem);
-    return order;
+    return withSupplierStatus(order, deps.store);
   }
 
   async function issueFormNonce(order: StoredOrder, now: Date): Promise<string> {

@@ -1,4 +1,4 @@
-import type { StoredOrder } from '../ports/bridge-store';
+import type { BridgeStore, StoredOrder } from '../ports/bridge-store';
 import type { FieldValues, KintoneRecordWriter, RowValues } from '../ports/kintone-record-writer';
 
 /**
@@ -50,4 +50,31 @@ export async function commentOnOrder(
   text: string,
 ): Promise<void> {
   await kintone.addComment(order.appId, orderRecordId(order), text);
+}
+
+/**
+ * The order as its supplier sees it: a row order stays open while any of its rows is still
+ * waiting for goods. The order itself is kept at its first row, and closing that row (goods of
+ * that line received) closes the stored order; the supplier may still answer for the rest.
+ * Costs one read per other row, only for row orders whose lead is closed.
+ */
+export async function withSupplierStatus(
+  order: StoredOrder,
+  store: Pick<BridgeStore, 'loadItem'>,
+): Promise<StoredOrder> {
+  if (order.status === 'open' || !order.rows) return order;
+  for (const member of order.rows.members) {
+    if (member.itemRecordId === order.recordId) continue;
+    const { item, currentOrder } = await store.loadItem({
+      appId: order.appId,
+      recordId: member.itemRecordId,
+    });
+    const stillOpen =
+      item.deletedAt === undefined &&
+      item.cycle === member.cycle &&
+      currentOrder?.status === 'open' &&
+      currentOrder.request.orderNumber === order.request.orderNumber;
+    if (stillOpen) return { ...order, status: 'open' };
+  }
+  return order;
 }

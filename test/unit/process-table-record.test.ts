@@ -1,4 +1,5 @@
 import { processNotification, type DispatchDeps } from '../../shared/dispatch/process-notification';
+import { withSupplierStatus } from '../../shared/dispatch/order-record';
 import type { SupplierContact } from '../../shared/domain/item';
 import { notificationSchema, type KintoneNotification } from '../../shared/kintone/notification';
 import type { StoredOrder } from '../../shared/ports/bridge-store';
@@ -285,6 +286,38 @@ describe('processNotification: items in a table (subtable rows)', () => {
     expect(again.orderNumbers).toEqual([SECOND]);
     expect(mailer.sent[1]?.lines.map((line) => line.sku)).toEqual(['B-200']);
     expect(again.rows?.[1]?.decision.kind).toBe('order-open');
+  });
+
+  it('keeps a row order open for its supplier until every row of it is received', async () => {
+    // Prepare
+    const { deps, store, mailer } = harness();
+    await processNotification(siteNotification(), deps);
+    const reasons = mailer.sent[0]?.lines.map((line) => line.reason ?? '') ?? [];
+    const received = (rowIds: string[], id: string, revision: number) =>
+      siteNotification({
+        id,
+        revision,
+        rows: Object.fromEntries(
+          ['368', '369'].map((rowId, index) => [
+            rowId,
+            {
+              ...orderedRow(FIRST, reasons[index] ?? ''),
+              ...(rowIds.includes(rowId) ? { 明細_発注状況: '入荷済', 明細_在庫数: '24' } : {}),
+            },
+          ]),
+        ),
+      });
+    const supplierStatus = async () => {
+      const order = await store.findOrderByNumber(FIRST);
+      if (!order) throw new Error('order not found');
+      return { stored: order.status, supplier: (await withSupplierStatus(order, store)).status };
+    };
+
+    // Act & Assess: the lead row (B-200) is received first, then B-201.
+    await processNotification(received(['368'], 'lead-received', 15), deps);
+    expect(await supplierStatus()).toEqual({ stored: 'closed', supplier: 'open' });
+    await processNotification(received(['368', '369'], 'all-received', 16), deps);
+    expect(await supplierStatus()).toEqual({ stored: 'closed', supplier: 'closed' });
   });
 
   it('writes 要確認 into a row whose supplier is not in the master, and orders the others', async () => {
