@@ -14,7 +14,8 @@ export function orderRecordId(order: StoredOrder): string {
 
 /**
  * Writes field values for an order: onto its record, or into each of its rows (other rows and
- * values kept). `perRow` adds a row's own values (its line's reason) over `values`. Returns
+ * values kept). `perRow` adds a row's own values (its line's reason) over `values`; `onlyRows`
+ * limits the write to those rows (the ones still open, for a late answer). Returns
  * the field codes written; nothing is written, and no call made, when there is nothing to set.
  */
 export async function writeOrderFields(
@@ -22,6 +23,7 @@ export async function writeOrderFields(
   order: StoredOrder,
   values: FieldValues,
   perRow?: (rowId: string) => FieldValues,
+  onlyRows?: ReadonlySet<string>,
 ): Promise<string[]> {
   if (!order.rows) {
     if (Object.keys(values).length === 0) return [];
@@ -30,6 +32,7 @@ export async function writeOrderFields(
   }
   const rows: RowValues = {};
   for (const { rowId } of order.rows.members) {
+    if (onlyRows && !onlyRows.has(rowId)) continue;
     const rowValues = { ...values, ...perRow?.(rowId) };
     if (Object.keys(rowValues).length > 0) rows[rowId] = rowValues;
   }
@@ -53,28 +56,41 @@ export async function commentOnOrder(
 }
 
 /**
+ * The rows of a row order whose share is still open: not received or cancelled, the row not
+ * deleted. One read per row.
+ */
+export async function openRowIds(
+  order: StoredOrder,
+  store: Pick<BridgeStore, 'loadItem'>,
+): Promise<Set<string>> {
+  const open = new Set<string>();
+  for (const member of order.rows?.members ?? []) {
+    const { item, currentOrder } = await store.loadItem({
+      appId: order.appId,
+      recordId: member.itemRecordId,
+    });
+    if (
+      item.deletedAt === undefined &&
+      item.cycle === member.cycle &&
+      currentOrder?.status === 'open' &&
+      currentOrder.request.orderNumber === order.request.orderNumber
+    ) {
+      open.add(member.rowId);
+    }
+  }
+  return open;
+}
+
+/**
  * The order as its supplier sees it: a row order stays open while any of its rows is still
  * waiting for goods. The order itself is kept at its first row, and closing that row (goods of
  * that line received) closes the stored order; the supplier may still answer for the rest.
- * Costs one read per other row, only for row orders whose lead is closed.
+ * Reads the rows only for a row order whose stored status is closed.
  */
 export async function withSupplierStatus(
   order: StoredOrder,
   store: Pick<BridgeStore, 'loadItem'>,
 ): Promise<StoredOrder> {
   if (order.status === 'open' || !order.rows) return order;
-  for (const member of order.rows.members) {
-    if (member.itemRecordId === order.recordId) continue;
-    const { item, currentOrder } = await store.loadItem({
-      appId: order.appId,
-      recordId: member.itemRecordId,
-    });
-    const stillOpen =
-      item.deletedAt === undefined &&
-      item.cycle === member.cycle &&
-      currentOrder?.status === 'open' &&
-      currentOrder.request.orderNumber === order.request.orderNumber;
-    if (stillOpen) return { ...order, status: 'open' };
-  }
-  return order;
+  return (await openRowIds(order, store)).size > 0 ? { ...order, status: 'open' } : order;
 }

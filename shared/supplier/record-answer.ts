@@ -1,4 +1,9 @@
-import { commentOnOrder, writeOrderFields } from '../dispatch/order-record';
+import {
+  commentOnOrder,
+  openRowIds,
+  withSupplierStatus,
+  writeOrderFields,
+} from '../dispatch/order-record';
 import { findApp } from '../config/load-config';
 import type { AppConfig, BridgeConfig } from '../config/schema';
 import type { BridgeStore, StoredOrder } from '../ports/bridge-store';
@@ -47,7 +52,8 @@ export async function recordSupplierAnswer(
   deps: RecordAnswerDeps,
 ): Promise<RecordAnswerResult> {
   const orderNumber = order.request.orderNumber;
-  if (order.status === 'closed') return 'closed';
+  // A row order is closed only once every row of it is (see withSupplierStatus).
+  if ((await withSupplierStatus(order, deps.store)).status === 'closed') return 'closed';
   const previous = order.steps.supplierAnswer;
   if (previous !== undefined && sameAnswer(previous, answer)) return 'unchanged';
 
@@ -63,15 +69,18 @@ export async function recordSupplierAnswer(
       if (answer.kind !== 'declined') values[dateField] = answer.deliveryDate;
       else if (previous !== undefined && previous.kind !== 'declined') values[dateField] = '';
     }
+    // Rows already received or cancelled keep their status: the answer is for the others.
+    const openRows = order.rows ? await openRowIds(order, deps.store) : undefined;
     if (order.rows && answer.kind === 'partial' && 'lines' in answer) {
       await writeOrderFields(
         deps.kintone,
         order,
         {},
         (rowId) => rowAnswerValues(app, order, answer, previous, rowId) ?? values,
+        openRows,
       );
     } else {
-      await writeOrderFields(deps.kintone, order, values);
+      await writeOrderFields(deps.kintone, order, values, undefined, openRows);
     }
     await commentOnOrder(
       deps.kintone,

@@ -13,6 +13,7 @@ import { pageText } from '../../shared/supplier/page-text';
 import { supplierIdentity } from '../../shared/supplier/supplier-answer';
 import { CapturingLogger } from '../fakes/capturing-logger';
 import { InMemoryBridgeStore } from '../fakes/in-memory-bridge-store';
+import { createRowOrder } from '../support/row-orders';
 import { RecordingKintoneRecordWriter } from '../fakes/recording-kintone-writer';
 import { lambdaContext } from '../support/api-gateway';
 import { demoConfigWithSiteApp } from '../support/site-app';
@@ -154,7 +155,8 @@ async function harness(
 ): Promise<Harness> {
   // Prepare
   const store = new InMemoryBridgeStore();
-  await store.createOrder(stored);
+  // A row order also gets its rows' memberships, as the dispatcher stores it.
+  await createRowOrder(store, stored);
   const kintone = new RecordingKintoneRecordWriter();
   const logger = new CapturingLogger({ serviceName: 'supplier-page-test', logLevel: 'DEBUG' });
   const handler = createSupplierPageHandler({

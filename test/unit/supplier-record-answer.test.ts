@@ -5,6 +5,7 @@ import type { SupplierAnswer } from '../../shared/supplier/supplier-answer';
 import { InMemoryBridgeStore } from '../fakes/in-memory-bridge-store';
 import { RecordingKintoneRecordWriter } from '../fakes/recording-kintone-writer';
 import { RecordingLogger } from '../fakes/recording-logger';
+import { createRowOrder } from '../support/row-orders';
 import { demoConfigWithSiteApp } from '../support/site-app';
 
 const ORDER_NUMBER = 'PO-20261129-0001';
@@ -75,7 +76,7 @@ function perLine(quantities: [number, number, number], deliveryDate = '2026-12-0
 async function harness(stored: StoredOrder = order()) {
   // Prepare
   const store = new InMemoryBridgeStore();
-  await store.createOrder(stored);
+  await createRowOrder(store, stored);
   const kintone = new RecordingKintoneRecordWriter();
   const deps: RecordAnswerDeps = {
     config: demoConfigWithSiteApp(),
@@ -233,6 +234,27 @@ describe('recordSupplierAnswer: an order made for SUBTABLE rows', () => {
     expect(result).toBe('recorded');
     expect(Object.keys(kintone.rowUpdates[0]?.rows ?? {})).toEqual(['368', '370']);
     expect(kintone.comments).toHaveLength(1);
+  });
+});
+
+describe('recordSupplierAnswer: a row order some of whose rows were received', () => {
+  it('writes the answer only into the rows still waiting, and says closed once every row is in', async () => {
+    // Prepare: B-200 (the lead row) was received before the supplier answered.
+    const { kintone, store, answer } = await harness();
+    await store.closeOrder({ appId: '15', recordId: '3:368' }, 1, NOW.toISOString(), '入荷済');
+
+    // Act
+    const result = await answer({ kind: 'confirmed', deliveryDate: '2026-12-03' });
+
+    // Assess
+    expect(result).toBe('recorded');
+    expect(Object.keys(kintone.rowUpdates[0]?.rows ?? {})).toEqual(['369', '370']);
+
+    // Once the other two rows are in too, the order is closed for the supplier.
+    await store.closeOrder({ appId: '15', recordId: '3:369' }, 1, NOW.toISOString(), '入荷済');
+    await store.closeOrder({ appId: '15', recordId: '3:370' }, 1, NOW.toISOString(), '入荷済');
+    expect(await answer({ kind: 'declined', reason: '在庫切れ' })).toBe('closed');
+    expect(kintone.rowUpdates).toHaveLength(1);
   });
 });
 
