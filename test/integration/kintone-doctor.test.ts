@@ -24,6 +24,7 @@ import {
   type LocalKintone,
 } from '../../local/kintone/local-kintone';
 import { DEMO_CONFIG_PATH, loadDemoConfigJson } from '../fixtures/kintone-webhooks';
+import { siteAppJson } from '../support/site-app';
 
 const APP = demoInventoryApp.appId;
 const MASTER = supplierMasterApp.appId;
@@ -533,29 +534,7 @@ describe('config doctor against the local site inventory app (items in a SUBTABL
   /** config/demo.json with app 15 instead of app 12, its fields changed by `edit`. */
   function siteConfig(edit: (app: AppJson) => void = () => {}) {
     const json = loadDemoConfigJson();
-    const app: AppJson = {
-      appId: SITE,
-      name: '拠点在庫',
-      webhookTokens: [{ env: 'WEBHOOK_TOKEN_APP_15' }],
-      apiToken: { env: 'KINTONE_API_TOKEN_APP_15' },
-      subtable: { field: '在庫明細' },
-      fields: {
-        sku: '明細_品番',
-        name: '明細_品名',
-        onHand: '明細_在庫数',
-        reorderPoint: '明細_発注点',
-        reorderQuantity: '明細_発注量',
-        supplierCode: '明細_仕入先コード',
-      },
-      writeBack: {
-        status: '明細_発注状況',
-        orderNumber: '明細_発注番号',
-        orderedAt: '明細_発注日時',
-        reason: '明細_発注理由',
-        deliveryDate: '明細_納品予定日',
-      },
-      statuses: {},
-    };
+    const app: AppJson = { ...siteAppJson(), statuses: {} };
     edit(app);
     json.apps = [app];
     return parseConfig(json, 'test config');

@@ -62,30 +62,6 @@ const UNTOUCHED_WRITE_BACK = {
   明細_納品予定日: '',
 };
 
-/** The entry another developer will add to config/demo.json for this app. */
-const APP_15_CONFIG = {
-  appId: '15',
-  name: '拠点在庫',
-  webhookTokens: [{ env: 'WEBHOOK_TOKEN_APP_15' }],
-  apiToken: { env: 'KINTONE_API_TOKEN_APP_15' },
-  subtable: { field: '在庫明細' },
-  fields: {
-    sku: '明細_品番',
-    name: '明細_品名',
-    onHand: '明細_在庫数',
-    reorderPoint: '明細_発注点',
-    reorderQuantity: '明細_発注量',
-    supplierCode: '明細_仕入先コード',
-  },
-  writeBack: {
-    status: '明細_発注状況',
-    orderNumber: '明細_発注番号',
-    orderedAt: '明細_発注日時',
-    reason: '明細_発注理由',
-    deliveryDate: '明細_納品予定日',
-  },
-};
-
 function rowsOf(record: Record<string, unknown>): SubtableRowJson[] {
   const field = record[TABLE] as { type: string; value: SubtableRowJson[] };
   expect(field.type).toBe('SUBTABLE');
@@ -811,26 +787,17 @@ describe('local kintone tables (SUBTABLE) through the official REST API client',
 describe('local stack with the site inventory app (app 15) configured', () => {
   const SITE_TOKEN = 'site-inventory-api-token-0123456789abcdef';
   const SITE_WEBHOOK_TOKEN = 'site-inventory-webhook-token-0123456789abcdef';
-  let configDir: string;
   let harness: TestStack;
 
   beforeAll(async () => {
-    // Prepare: config/demo.json with the app 15 entry it is about to get (once it has it)
-    configDir = mkdtempSync(join(tmpdir(), 'sab-site-config-'));
-    const config = loadDemoConfigJson();
-    const apps = (config.apps as Array<{ appId: string }>).filter((app) => app.appId !== '15');
-    config.apps = [...apps, APP_15_CONFIG];
-    const configPath = join(configDir, 'demo-with-app-15.json');
-    writeFileSync(configPath, JSON.stringify(config));
+    // Prepare: config/demo.json, which configures app 15, with its tokens given by the env.
     harness = await startTestStack('sab-site-stack-', {
-      configPath,
       env: { KINTONE_API_TOKEN_APP_15: SITE_TOKEN, WEBHOOK_TOKEN_APP_15: SITE_WEBHOOK_TOKEN },
     });
   });
 
   afterAll(async () => {
     await harness.close();
-    rmSync(configDir, { recursive: true, force: true });
   });
 
   it('serves app 15 with the API token of its configuration, and not to app 12 token', async () => {

@@ -12,6 +12,7 @@ import {
   type Finding,
   type FormFieldProperty,
 } from '../../shared/kintone/doctor';
+import { siteAppJson } from '../support/site-app';
 
 type Properties = Record<string, FormFieldProperty>;
 
@@ -148,28 +149,7 @@ function masterForm(...replace: FormFieldProperty[]): Properties {
   };
 }
 
-const SITE_APP = {
-  appId: '15',
-  name: '拠点在庫',
-  webhookTokens: [{ env: 'WEBHOOK_TOKEN_APP_15' }],
-  apiToken: { env: 'KINTONE_API_TOKEN_APP_15' },
-  subtable: { field: '在庫明細' },
-  fields: {
-    sku: '明細_品番',
-    name: '明細_品名',
-    onHand: '明細_在庫数',
-    reorderPoint: '明細_発注点',
-    reorderQuantity: '明細_発注量',
-    supplierCode: '明細_仕入先コード',
-  } as Record<string, string>,
-  writeBack: {
-    status: '明細_発注状況',
-    orderNumber: '明細_発注番号',
-    orderedAt: '明細_発注日時',
-    reason: '明細_発注理由',
-    deliveryDate: '明細_納品予定日',
-  } as Record<string, string>,
-};
+const SITE_APP = siteAppJson();
 
 const MASTER = {
   appId: '13',
