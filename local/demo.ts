@@ -2,6 +2,7 @@ import { KintoneRestAPIClient } from '@kintone/rest-api-client';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { formSaveTable, type TableRowJson as TableRow } from './kintone/form-save';
 import type { LocalUrls } from './stack';
 
 /**
@@ -74,11 +75,6 @@ async function main(): Promise<void> {
   }
 }
 
-interface TableRow {
-  id: string;
-  value: Record<string, { value: unknown }>;
-}
-
 /** The demo actions on the site inventory app: rows of 在庫明細 in the record of 大阪倉庫. */
 async function siteDemo(
   action: string,
@@ -103,18 +99,9 @@ async function siteDemo(
   }
   /** Saves the whole table as kintone's form does, with `edit`'s values in the chosen rows. */
   const save = async (edit: (row: TableRow) => Record<string, string>) => {
-    const table = rows.map((row) => {
-      const changes = skus.includes(cell(row, '明細_品番')) ? edit(row) : {};
-      return {
-        id: row.id,
-        value: Object.fromEntries(
-          Object.entries(row.value).map(([code, field]) => [
-            code,
-            { value: changes[code] ?? field.value },
-          ]),
-        ),
-      };
-    });
+    const table = formSaveTable(rows, (row) =>
+      skus.includes(cell(row, '明細_品番')) ? edit(row) : {},
+    );
     await client.record.updateRecord({ app, id: '1', record: { 在庫明細: { value: table } } });
   };
 

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { formSaveTable, type TableRowJson } from '../local/kintone/form-save';
 import { startLocalStack, type LocalStack } from '../local/stack';
 import { formatTable, ms, summarize } from './lib/stats';
 
@@ -113,18 +114,7 @@ async function main(): Promise<void> {
   ): Promise<void> {
     const { record } = await client.record.getRecord({ app: APP, id: '1' });
     const rows = (record[TABLE] as unknown as { value: Row[] }).value;
-    const table = rows.map((row, index) => {
-      const changes = edit(row, index);
-      return {
-        id: row.id,
-        value: Object.fromEntries(
-          Object.entries(row.value).map(([code, field]) => [
-            code,
-            { value: changes[code] ?? field.value },
-          ]),
-        ),
-      };
-    });
+    const table = formSaveTable(rows as TableRowJson[], edit);
     await client.record.updateRecord({ app: APP, id: '1', record: { [TABLE]: { value: table } } });
   }
 }

@@ -1,4 +1,5 @@
 import { KintoneRestAPIClient } from '@kintone/rest-api-client';
+import { formSaveTable, type TableRowJson } from '../../local/kintone/form-save';
 import type { LocalStack } from '../../local/stack';
 import type { StoredEmail } from '../../local/ses/ses-store';
 import { startTestStack, type TestStack } from '../support/local-stack';
@@ -15,10 +16,7 @@ const TABLE = '在庫明細';
 const YAMADA = 'sales@yamada-paper.example.jp';
 const OFFICE_KIKI = 'support@office-kiki.example.jp';
 
-interface Row {
-  id: string;
-  value: Record<string, { type: string; value: unknown }>;
-}
+type Row = TableRowJson;
 
 let stack: LocalStack;
 let site: KintoneRestAPIClient;
@@ -48,18 +46,7 @@ function cell(row: Row | undefined, code: string): string {
  * every row with every value. Then everything the save set off runs to the end.
  */
 async function staffSave(changes: Record<string, Record<string, string>>): Promise<void> {
-  const table = (await rows()).map((row) => {
-    const edits = changes[cell(row, '明細_品番')] ?? {};
-    return {
-      id: row.id,
-      value: Object.fromEntries(
-        Object.entries(row.value).map(([code, field]) => [
-          code,
-          { value: edits[code] ?? field.value },
-        ]),
-      ),
-    };
-  });
+  const table = formSaveTable(await rows(), (row) => changes[cell(row, '明細_品番')] ?? {});
   await site.record.updateRecord({ app: SITE, id: '1', record: { [TABLE]: { value: table } } });
   await stack.idle();
 }

@@ -1,5 +1,6 @@
 import { KintoneRestAPIClient, KintoneRestAPIError } from '@kintone/rest-api-client';
 import { RestKintoneRecordWriter } from '../../shared/adapters/kintone/kintone-record-writer';
+import { formSaveTable } from '../../local/kintone/form-save';
 import { startLocalKintone, type LocalKintone } from '../../local/kintone/local-kintone';
 import { siteInventoryApp } from '../../local/kintone/site-inventory-app';
 
@@ -34,15 +35,10 @@ describe('RestKintoneRecordWriter.updateRows against the local kintone', () => {
   /** A person saves the record in kintone: one row's 在庫数 changes. */
   async function staffSetsOnHand(rowIndex: number, onHand: string): Promise<void> {
     const { record } = await staff.record.getRecord({ app: APP, id: '1' });
-    const table = (record[TABLE] as unknown as { value: Row[] }).value.map((row, index) => ({
-      id: row.id,
-      value: Object.fromEntries(
-        Object.entries(row.value).map(([code, field]) => [
-          code,
-          { value: index === rowIndex && code === '明細_在庫数' ? onHand : field.value },
-        ]),
-      ),
-    }));
+    const table = formSaveTable(
+      (record[TABLE] as unknown as { value: Row[] }).value,
+      (_row, index): Record<string, string> => (index === rowIndex ? { 明細_在庫数: onHand } : {}),
+    );
     await staff.record.updateRecord({
       app: APP,
       id: '1',
