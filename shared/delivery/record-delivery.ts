@@ -1,4 +1,4 @@
-import { commentOnOrder, writeOrderFields } from '../dispatch/order-record';
+import { commentOnOrder, orderRecordExists, writeOrderFields } from '../dispatch/order-record';
 import { findApp } from '../config/load-config';
 import { NO_METRICS } from '../ports/bridge-metrics';
 import type { DeliveryStatus, StoredOrder } from '../ports/bridge-store';
@@ -112,13 +112,13 @@ export async function recordDelivery(
 
   const key = { appId: order.appId, recordId: order.recordId };
   const app = findApp(deps.config, order.appId);
-  const { item } = await store.loadItem(key);
+  const recordExists = await orderRecordExists(order, store);
   if (!app) {
     logger.warn('order of an app no longer configured: delivery status kept in the bridge only', {
       orderNumber: report.orderNumber,
       appId: order.appId,
     });
-  } else if (item.deletedAt !== undefined) {
+  } else if (!recordExists) {
     logger.info('kintone record deleted: delivery status kept in the bridge only', {
       orderNumber: report.orderNumber,
       ...key,
@@ -165,12 +165,10 @@ async function fallBackToFax(
   report: DeliveryReport,
   deps: DeliveryDeps,
 ): Promise<void> {
-  const key = { appId: order.appId, recordId: order.recordId };
   const sent = await sendPendingChannels(await addFaxFallback(order, deps), deps);
   if (sent.faxed) {
     const app = findApp(deps.config, order.appId);
-    const { item } = await deps.store.loadItem(key);
-    if (app && item.deletedAt === undefined) {
+    if (app && (await orderRecordExists(order, deps.store))) {
       await commentOnOrder(
         deps.kintone,
         order,

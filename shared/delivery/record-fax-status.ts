@@ -1,4 +1,4 @@
-import { commentOnOrder } from '../dispatch/order-record';
+import { commentOnOrder, orderRecordExists } from '../dispatch/order-record';
 import { findApp } from '../config/load-config';
 import type { FaxStatusUpdate } from '../ports/fax-gateway';
 import { reportIfAllChannelsFailed, type AttentionDeps } from '../dispatch/needs-attention';
@@ -45,8 +45,7 @@ export async function recordFaxStatus(
   // A deleted record or an app no longer configured cannot take a comment (kintone answers
   // 404), and failing would make the gateway retry the callback for days.
   const recordExists =
-    findApp(deps.config, order.appId) !== undefined &&
-    (await deps.store.loadItem(key)).item.deletedAt === undefined;
+    findApp(deps.config, order.appId) !== undefined && (await orderRecordExists(order, deps.store));
   if (update.status === 'failed' && recordExists) {
     await commentOnOrder(
       deps.kintone,

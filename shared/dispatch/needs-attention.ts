@@ -7,7 +7,7 @@ import type { BridgeStore, StoredOrder } from '../ports/bridge-store';
 import type { KintoneRecordWriter } from '../ports/kintone-record-writer';
 import type { BridgeLogger } from '../ports/logger';
 import { allChannelsFailed, channelFailures } from './order-channels';
-import { commentOnOrder, writeOrderFields } from './order-record';
+import { commentOnOrder, orderRecordExists, writeOrderFields } from './order-record';
 
 export interface AttentionDeps {
   config: BridgeConfig;
@@ -37,8 +37,7 @@ export async function reportIfAllChannelsFailed(
   const reason = attentionReason(order.request.orderNumber, channelFailures(order));
   const key = { appId: order.appId, recordId: order.recordId };
   let wroteFields: string[] = [];
-  const { item } = await deps.store.loadItem(key);
-  if (app && item.deletedAt === undefined) {
+  if (app && (await orderRecordExists(order, deps.store))) {
     const desired = attentionOutcome(app, order.request, reason);
     // A row order's rows are compared with the table as read just before writing instead.
     const changes = changedFields(app, desired, order.rows ? undefined : recorded);

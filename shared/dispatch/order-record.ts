@@ -13,6 +13,20 @@ export function orderRecordId(order: StoredOrder): string {
 }
 
 /**
+ * True while the order's kintone record exists, as far as the bridge knows (kintone reported no
+ * deletion). A deleted record cannot take a write or a comment: kintone answers 404, and a
+ * callback failing on it would be retried for days. For a row order this is the record holding
+ * the table, which is what kintone's delete notification names.
+ */
+export async function orderRecordExists(
+  order: StoredOrder,
+  store: Pick<BridgeStore, 'loadItem'>,
+): Promise<boolean> {
+  const { item } = await store.loadItem({ appId: order.appId, recordId: orderRecordId(order) });
+  return item.deletedAt === undefined;
+}
+
+/**
  * Writes field values for an order: onto its record, or into each of its rows (other rows and
  * values kept). `perRow` adds a row's own values (its line's reason) over `values`; `onlyRows`
  * limits the write to those rows (the ones still open, for a late answer). Returns

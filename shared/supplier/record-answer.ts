@@ -1,6 +1,7 @@
 import {
   commentOnOrder,
   openRowIds,
+  orderRecordExists,
   withSupplierStatus,
   writeOrderFields,
 } from '../dispatch/order-record';
@@ -59,8 +60,7 @@ export async function recordSupplierAnswer(
 
   const key = { appId: order.appId, recordId: order.recordId };
   const app = findApp(deps.config, order.appId);
-  const recordExists =
-    app !== undefined && (await deps.store.loadItem(key)).item.deletedAt === undefined;
+  const recordExists = app !== undefined && (await orderRecordExists(order, deps.store));
   if (app && recordExists) {
     const values: FieldValues = { [app.writeBack.status]: answerStatus(answer, app.statuses) };
     const dateField = app.writeBack.deliveryDate;

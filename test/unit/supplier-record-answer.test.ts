@@ -258,6 +258,25 @@ describe('recordSupplierAnswer: a row order some of whose rows were received', (
   });
 });
 
+describe('recordSupplierAnswer: a row order whose record kintone reported deleted', () => {
+  it('keeps the answer in the bridge and writes nothing to kintone', async () => {
+    // Prepare: the delete notification names the record (3), not its rows.
+    const { kintone, store, answer } = await harness();
+    await store.markDeleted({ appId: '15', recordId: '3' }, NOW.toISOString());
+
+    // Act
+    const result = await answer({ kind: 'confirmed', deliveryDate: '2026-12-03' });
+
+    // Assess
+    expect(result).toBe('recorded');
+    expect(kintone.rowUpdates).toEqual([]);
+    expect(kintone.comments).toEqual([]);
+    expect((await store.findOrderByNumber(ORDER_NUMBER))?.steps.supplierAnswer?.kind).toBe(
+      'confirmed',
+    );
+  });
+});
+
 describe('recordSupplierAnswer: an order with several lines kept on one record', () => {
   it('writes 一部受注 and the date onto the record and lists the lines in the comment', async () => {
     // Prepare: the same lines without rows, on app 12 whose items are records.
