@@ -1,13 +1,10 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { SESClient } from '@aws-sdk/client-ses';
 import {
   createDocumentClient,
   DynamoDbBridgeStore,
 } from '../shared/adapters/dynamodb/dynamodb-bridge-store';
-import { buildFaxSending } from '../shared/adapters/fax/fax-sending';
-import { fontPathsFromEnv } from '../shared/adapters/fax/fonts-from-env';
 import { KintoneCallBudget } from '../shared/adapters/kintone/kintone-call-budget';
 import { kintoneClients } from '../shared/adapters/kintone/kintone-clients';
 import { RestKintoneRecordWriter } from '../shared/adapters/kintone/kintone-record-writer';
@@ -19,7 +16,6 @@ import {
 import { secretSourceFromEnv } from '../shared/adapters/secrets/secret-source-from-env';
 import { loadConfigFromEnv, requireEnv, type Env } from '../shared/config/env';
 import type { BridgeConfig } from '../shared/config/schema';
-import type { FaxSending } from '../shared/dispatch/order-channels';
 import type { SecretSource } from '../shared/ports/secret-source';
 
 /** What every function that reads the bridge table and writes to kintone is built from. */
@@ -106,26 +102,4 @@ export function wireCommon(
   });
   const common = { logger, config, store, secrets, kintoneBaseUrl, budget, kintone };
   return powertoolsMetrics && metrics ? { ...common, powertoolsMetrics, metrics } : common;
-}
-
-/**
- * Fax sending as the functions that send faxes build it (dispatch, and ses-events for the
- * fallback after a bounce): fonts from the bundle, the SES client for email-to-fax, the Phaxio
- * callback URL from the stack. Undefined when the configuration has no fax gateway.
- */
-export function faxSendingFromEnv(
-  env: Env,
-  common: Pick<CommonWiring, 'config' | 'secrets'>,
-  sesClient: SESClient,
-): FaxSending | undefined {
-  const configurationSetName = env.SES_CONFIGURATION_SET?.trim();
-  const callbackUrl = env.FAX_CALLBACK_URL?.trim();
-  return buildFaxSending({
-    config: common.config,
-    secrets: common.secrets,
-    fonts: fontPathsFromEnv(env),
-    sesClient,
-    ...(configurationSetName ? { configurationSetName } : {}),
-    ...(callbackUrl ? { phaxioCallbackUrl: callbackUrl } : {}),
-  });
 }

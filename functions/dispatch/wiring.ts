@@ -6,7 +6,8 @@ import {
   supplierPageSettings,
 } from '../../shared/adapters/supplier/order-link-signer';
 import type { Env } from '../../shared/config/env';
-import { faxSendingFromEnv, wireCommon } from '../common-wiring';
+import { wireCommon } from '../common-wiring';
+import { faxSendingFromEnv } from '../fax-wiring';
 import { createDispatchHandler, type DispatchHandler } from './handler';
 
 /**

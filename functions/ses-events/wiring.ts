@@ -1,6 +1,7 @@
 import { SESClient } from '@aws-sdk/client-ses';
 import type { Env } from '../../shared/config/env';
-import { faxSendingFromEnv, wireCommon } from '../common-wiring';
+import { wireCommon } from '../common-wiring';
+import { faxSendingFromEnv } from '../fax-wiring';
 import { createSesEventsHandler, type SesEventsHandler } from './handler';
 
 /**

@@ -1,0 +1,31 @@
+import type { SESClient } from '@aws-sdk/client-ses';
+import { buildFaxSending } from '../shared/adapters/fax/fax-sending';
+import { fontPathsFromEnv } from '../shared/adapters/fax/fonts-from-env';
+import type { Env } from '../shared/config/env';
+import type { FaxSending } from '../shared/dispatch/order-channels';
+import type { CommonWiring } from './common-wiring';
+
+// Kept out of common-wiring on purpose: the fax form pulls in pdfkit and fontkit (about 1 MB
+// of bundle), which only the functions that send faxes (dispatch, ses-events) should load.
+
+/**
+ * Fax sending as the functions that send faxes build it (dispatch, and ses-events for the
+ * fallback after a bounce): fonts from the bundle, the SES client for email-to-fax, the Phaxio
+ * callback URL from the stack. Undefined when the configuration has no fax gateway.
+ */
+export function faxSendingFromEnv(
+  env: Env,
+  common: Pick<CommonWiring, 'config' | 'secrets'>,
+  sesClient: SESClient,
+): FaxSending | undefined {
+  const configurationSetName = env.SES_CONFIGURATION_SET?.trim();
+  const callbackUrl = env.FAX_CALLBACK_URL?.trim();
+  return buildFaxSending({
+    config: common.config,
+    secrets: common.secrets,
+    fonts: fontPathsFromEnv(env),
+    sesClient,
+    ...(configurationSetName ? { configurationSetName } : {}),
+    ...(callbackUrl ? { phaxioCallbackUrl: callbackUrl } : {}),
+  });
+}

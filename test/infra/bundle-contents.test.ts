@@ -1,0 +1,56 @@
+import { build } from 'esbuild';
+
+/**
+ * What each function's bundle pulls in. The fax form (pdfkit, fontkit: about 1 MB and a slower
+ * cold start) belongs only in the functions that send faxes; a shared import that drags it into
+ * the others is easy to add by accident and invisible in their tests.
+ */
+
+const FUNCTIONS = ['webhook', 'dispatch', 'ses-events', 'fax-status', 'supplier-page'] as const;
+const SENDS_FAXES = new Set(['dispatch', 'ses-events']);
+
+async function packagesOf(fn: string): Promise<Set<string>> {
+  const result = await build({
+    entryPoints: [`functions/${fn}/index.ts`],
+    bundle: true,
+    write: false,
+    platform: 'node',
+    target: 'node22',
+    format: 'esm',
+    mainFields: ['module', 'main'],
+    // The SDK is not what this test is about; leaving it out keeps the builds quick.
+    external: ['@aws-sdk/*'],
+    metafile: true,
+    logLevel: 'silent',
+  });
+  const packages = new Set<string>();
+  for (const input of Object.keys(result.metafile.inputs)) {
+    const match = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
+    if (match?.[1]) packages.add(match[1]);
+  }
+  return packages;
+}
+
+describe('function bundles', () => {
+  it.each(FUNCTIONS)(
+    '%s carries the fax form only if it sends faxes',
+    async (fn) => {
+      // Act
+      const packages = await packagesOf(fn);
+
+      // Assess
+      expect(packages.has('pdfkit')).toBe(SENDS_FAXES.has(fn));
+      expect(packages.has('fontkit')).toBe(SENDS_FAXES.has(fn));
+    },
+    60_000,
+  );
+
+  it('keeps the kintone client (axios, mime-db) out of the webhook function', async () => {
+    // Act
+    const packages = await packagesOf('webhook');
+
+    // Assess: the webhook only validates and queues; it never calls kintone.
+    expect(packages.has('@kintone/rest-api-client')).toBe(false);
+    expect(packages.has('axios')).toBe(false);
+  }, 60_000);
+});
