@@ -534,6 +534,17 @@ function checkSubtable(code: string, form: AppForm, findings: FindingList): bool
   if (property?.type === 'SUBTABLE') {
     const count = Object.keys(property.fields ?? {}).length;
     findings.ok(`${name} is SUBTABLE with ${count} field(s) per row: each row is an item`, code);
+    // The write-back sends every row with every value it read (kintone replaces the whole
+    // table); an attachment's file key as read is not one kintone takes back.
+    for (const field of Object.values(property.fields ?? {})) {
+      if (field.type !== 'FILE') continue;
+      findings.add(
+        'warning',
+        `${quoted(field.code)} in the table ${quoted(code)} is an attachment (FILE): the bridge's write-back sends the whole table back, and kintone may refuse or drop attachments sent back as read`,
+        `Keep attachments outside the table ${quoted(code)} (a field of the record), or test a write-back on a copy of the app first.`,
+        field.code,
+      );
+    }
     return true;
   }
   const tables = Object.values(form.properties).filter((field) => field.type === 'SUBTABLE');

@@ -524,6 +524,21 @@ describe('config doctor: items in a SUBTABLE', () => {
     ]);
   });
 
+  it('warns about an attachment in the table, which the whole-table write-back sends back', () => {
+    // Act
+    const findings = check(siteForm([...siteRow(), field('FILE', '明細_写真')]));
+
+    // Assess
+    expect(problems(findings)).toEqual([
+      expect.objectContaining({
+        level: 'warning',
+        field: '明細_写真',
+        message: expect.stringContaining('is an attachment (FILE)'),
+        fix: expect.stringContaining('Keep attachments outside the table "在庫明細"'),
+      }),
+    ]);
+  });
+
   it('names the tables the app has when subtable.field is missing, and checks no field', () => {
     // Prepare
     const properties = formOf(text('拠点'), table('明細', ...siteRow()), table('棚卸', text('棚')));
