@@ -219,6 +219,40 @@ describe('webhook handler', () => {
     expect(queued.record['在庫明細']).toEqual(sentRecord['在庫明細']);
   });
 
+  it("queues a table's rows with their ids and only the row fields the configuration reads", async () => {
+    // Prepare: staff keep a note in each row and a site field the bridge does not read.
+    const { queue, post } = setup();
+    const notification = loadWebhookFixture('update-record-subtable.json');
+    const record = notification.record as Record<string, { type: string; value: unknown }>;
+    record['担当者メモ'] = { type: 'MULTI_LINE_TEXT', value: '社外秘' };
+    const rows = (
+      record['在庫明細'] as { value: Array<{ id: string; value: Record<string, unknown> }> }
+    ).value;
+    for (const row of rows) row.value['明細_備考'] = { type: 'SINGLE_LINE_TEXT', value: '社外秘' };
+
+    // Act
+    await post({ body: JSON.stringify(notification), token: SITE_TOKEN });
+
+    // Assess
+    const queued = JSON.parse(queue.messages[0]?.body ?? '{}') as {
+      record: Record<string, { value: Array<{ id: string; value: Record<string, unknown> }> }>;
+    };
+    expect(Object.keys(queued.record).sort()).toEqual(['$id', '$revision', '在庫明細'].sort());
+    const queuedRows = queued.record['在庫明細']?.value ?? [];
+    expect(queuedRows.map((row) => row.id)).toEqual(['368', '369', '370']);
+    expect(Object.keys(queuedRows[0]?.value ?? {}).sort()).toEqual(
+      [
+        '明細_品番',
+        '明細_品名',
+        '明細_在庫数',
+        '明細_発注点',
+        '明細_発注量',
+        '明細_仕入先コード',
+      ].sort(),
+    );
+    expect(queue.messages[0]?.body).not.toContain('社外秘');
+  });
+
   it.each([
     ['truncated JSON', '{ "id": "x", '],
     ['an empty body', ''],
