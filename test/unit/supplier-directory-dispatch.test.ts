@@ -8,7 +8,7 @@ import {
   notificationSchema,
   type KintoneNotification,
 } from '../../shared/kintone/notification';
-import type { SupplierDirectory } from '../../shared/ports/supplier-directory';
+import { InMemorySupplierDirectory } from '../fakes/in-memory-supplier-directory';
 import { InMemoryBridgeStore } from '../fakes/in-memory-bridge-store';
 import { RecordingKintoneRecordWriter } from '../fakes/recording-kintone-writer';
 import { RecordingLogger } from '../fakes/recording-logger';
@@ -26,18 +26,6 @@ const S001_IN_RECORD = {
   email: 'order@sample-bungu.example.jp',
   fax: '03-1234-5678',
 };
-
-/** {@link SupplierDirectory} in memory, recording the codes it is asked for. */
-class InMemorySupplierDirectory implements SupplierDirectory {
-  readonly lookups: string[] = [];
-
-  constructor(private readonly suppliers: Record<string, SupplierContact>) {}
-
-  async find(code: string): Promise<SupplierContact | undefined> {
-    this.lookups.push(code);
-    return this.suppliers[code];
-  }
-}
 
 function harness(suppliers: Record<string, SupplierContact>) {
   const directory = new InMemorySupplierDirectory(suppliers);
