@@ -29,14 +29,26 @@ export function buildOrderRequest(
   supplierPageUrl?: string,
 ): OrderRequest {
   return {
-    orderNumber,
-    orderedAt: now.toISOString(),
-    orderDate: localDate(now, config.timeZone),
+    ...requestFrame(orderNumber, config, now, supplierPageUrl),
     desiredDeliveryDate: decision.desiredDeliveryDate,
     supplier: item.supplier,
     lines: [{ sku: item.sku, name: item.name, quantity: decision.quantity, unit: item.unit }],
-    company: config.company,
     reason: decision.reason,
+  };
+}
+
+/** What every request carries whatever its lines: number, dates, the ordering company, link. */
+function requestFrame(
+  orderNumber: string,
+  config: BridgeConfig,
+  now: Date,
+  supplierPageUrl: string | undefined,
+): Pick<OrderRequest, 'orderNumber' | 'orderedAt' | 'orderDate' | 'company' | 'supplierPageUrl'> {
+  return {
+    orderNumber,
+    orderedAt: now.toISOString(),
+    orderDate: localDate(now, config.timeZone),
+    company: config.company,
     ...(supplierPageUrl !== undefined ? { supplierPageUrl } : {}),
   };
 }
@@ -70,9 +82,7 @@ export function buildRowsOrderRequest(
     .map((row) => row.decision.desiredDeliveryDate)
     .reduce((latest, date) => (date > latest ? date : latest));
   return {
-    orderNumber,
-    orderedAt: now.toISOString(),
-    orderDate: localDate(now, config.timeZone),
+    ...requestFrame(orderNumber, config, now, supplierPageUrl),
     desiredDeliveryDate,
     supplier,
     lines: rows.map(({ rowId, item, decision }) => ({
@@ -83,11 +93,9 @@ export function buildRowsOrderRequest(
       rowId,
       reason: decision.reason,
     })),
-    company: config.company,
     reason:
       rows.length === 1
         ? first.decision.reason
         : rows.map(({ item, decision }) => `${item.sku}: ${decision.reason}`).join('\n'),
-    ...(supplierPageUrl !== undefined ? { supplierPageUrl } : {}),
   };
 }

@@ -1,10 +1,8 @@
 import type { AppConfig, BridgeConfig } from '../config/schema';
 import { findApp } from '../config/load-config';
-import type { OrderChannel } from '../domain/channels';
-import type { Decision, OrderDecision } from '../domain/decision';
-import { localDate } from '../domain/dates';
+import type { Decision } from '../domain/decision';
 import { evaluateReorder } from '../domain/evaluate-reorder';
-import type { ItemSnapshot, OpenOrderRef, RecordedOutcome } from '../domain/item';
+import type { OpenOrderRef, RecordedOutcome } from '../domain/item';
 import {
   isRecordNotification,
   recordRevision,
@@ -12,7 +10,7 @@ import {
 } from '../kintone/notification';
 import { mapRecord } from '../kintone/record-mapper';
 import { changedFields, decisionOutcome, orderComment, orderOutcome } from '../kintone/write-back';
-import { NO_METRICS, type BridgeMetrics } from '../ports/bridge-metrics';
+import type { BridgeMetrics } from '../ports/bridge-metrics';
 import type { BridgeStore, ItemKey, StoredOrder } from '../ports/bridge-store';
 import type { KintoneRecordWriter } from '../ports/kintone-record-writer';
 import type { BridgeLogger } from '../ports/logger';
@@ -20,6 +18,7 @@ import type { OrderMailer } from '../ports/order-mailer';
 import type { SupplierDirectory } from '../ports/supplier-directory';
 import { buildOrderRequest, type OrderLinkSigner } from './build-order-request';
 import { supplierReach } from './order-supplier';
+import { placeOrder } from './place-order';
 import { processTableRecord } from './process-table-record';
 import { reportIfAllChannelsFailed } from './needs-attention';
 import {
@@ -188,7 +187,20 @@ export async function processNotification(
 
   let order: StoredOrder | undefined;
   if (decision.kind === 'order' && item && channels) {
-    order = await createOrder(item, decision, channels, cycle, notification.id, app, deps, now);
+    order = await placeOrder(
+      {
+        key,
+        cycle,
+        supplier: item.supplier,
+        channels,
+        request: (orderNumber, supplierPageUrl) =>
+          buildOrderRequest(item, decision, orderNumber, deps.config, now, supplierPageUrl),
+        notificationId: notification.id,
+      },
+      app,
+      deps,
+      now,
+    );
   } else if (decision.kind === 'order-open' && openOrder) {
     // The order exists; an earlier attempt may have stopped before finishing its steps.
     order = openOrder;
@@ -238,41 +250,6 @@ function openOrderRef(order: StoredOrder): OpenOrderRef {
     quantity,
     reflectedInKintone: order.reflectedInKintone,
   };
-}
-
-async function createOrder(
-  item: ItemSnapshot,
-  decision: OrderDecision,
-  channels: OrderChannel[],
-  cycle: number,
-  notificationId: string,
-  app: AppConfig,
-  deps: DispatchDeps,
-  now: Date,
-): Promise<StoredOrder> {
-  const orderNumber = await deps.store.allocateOrderNumber(
-    deps.config.orderNumberPrefix,
-    localDate(now, deps.config.timeZone),
-  );
-  const supplierPageUrl = await deps.orderLinks?.sign(orderNumber, item.supplier, now);
-  const { order, created } = await deps.store.createOrder({
-    appId: item.appId,
-    recordId: item.recordId,
-    cycle,
-    status: 'open',
-    channels,
-    request: buildOrderRequest(item, decision, orderNumber, deps.config, now, supplierPageUrl),
-    reflectedInKintone: app.onOrderIncludesBridgeOrders,
-    createdAt: now.toISOString(),
-    createdByNotificationId: notificationId,
-    steps: {},
-  });
-  if (created) (deps.metrics ?? NO_METRICS).count('OrdersCreated');
-  deps.logger.info(created ? 'order created' : 'order already existed for this cycle', {
-    orderNumber: order.request.orderNumber,
-    cycle,
-  });
-  return order;
 }
 
 async function completeOrderSteps(

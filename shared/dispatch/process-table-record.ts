@@ -1,14 +1,12 @@
 import type { AppConfig, SubtableConfig } from '../config/schema';
 import type { OrderChannel } from '../domain/channels';
 import type { Decision } from '../domain/decision';
-import { localDate } from '../domain/dates';
 import { evaluateReorder } from '../domain/evaluate-reorder';
 import type { MappedItem, OpenOrderRef, RecordedOutcome, SupplierContact } from '../domain/item';
 import { recordRevision, type RecordNotification } from '../kintone/notification';
 import { mapRecord } from '../kintone/record-mapper';
 import { recordRows, rowItemId } from '../kintone/subtable-rows';
 import { changedFields, decisionOutcome, orderComment, orderOutcome } from '../kintone/write-back';
-import { NO_METRICS } from '../ports/bridge-metrics';
 import type { ItemKey, StoredOrder } from '../ports/bridge-store';
 import type { RowValues } from '../ports/kintone-record-writer';
 import { buildRowsOrderRequest, type DueRow } from './build-order-request';
@@ -20,6 +18,7 @@ import {
   sendPendingChannels,
 } from './order-channels';
 import { supplierReach } from './order-supplier';
+import { placeOrder } from './place-order';
 import type { DispatchDeps, DispatchOutcome, RowOutcome } from './process-notification';
 
 /**
@@ -302,44 +301,36 @@ async function createGroupOrders(
   for (const group of groups.values()) {
     const leadRow = group.rows[0]?.row;
     if (!leadRow) continue;
-    const orderNumber = await deps.store.allocateOrderNumber(
-      deps.config.orderNumberPrefix,
-      localDate(now, deps.config.timeZone),
-    );
-    const supplierPageUrl = await deps.orderLinks?.sign(orderNumber, group.supplier, now);
-    const { order: lead, created } = await deps.store.createOrder({
-      appId: app.appId,
-      recordId: leadRow.key.recordId,
-      cycle: leadRow.cycle,
-      status: 'open',
-      channels: group.channels,
-      request: buildRowsOrderRequest(
-        group.rows.map(({ due }) => due),
-        group.supplier,
-        orderNumber,
-        deps.config,
-        now,
-        supplierPageUrl,
-      ),
-      reflectedInKintone: app.onOrderIncludesBridgeOrders,
-      createdAt: now.toISOString(),
-      createdByNotificationId: notificationId,
-      steps: {},
-      rows: {
-        recordId,
-        subtable: app.subtable.field,
-        members: group.rows.map(({ row }) => ({
-          rowId: row.rowId,
-          itemRecordId: row.key.recordId,
-          cycle: row.cycle,
-        })),
+    const lead = await placeOrder(
+      {
+        key: leadRow.key,
+        cycle: leadRow.cycle,
+        supplier: group.supplier,
+        channels: group.channels,
+        request: (orderNumber, supplierPageUrl) =>
+          buildRowsOrderRequest(
+            group.rows.map(({ due }) => due),
+            group.supplier,
+            orderNumber,
+            deps.config,
+            now,
+            supplierPageUrl,
+          ),
+        notificationId,
+        rows: {
+          recordId,
+          subtable: app.subtable.field,
+          members: group.rows.map(({ row }) => ({
+            rowId: row.rowId,
+            itemRecordId: row.key.recordId,
+            cycle: row.cycle,
+          })),
+        },
       },
-    });
-    if (created) (deps.metrics ?? NO_METRICS).count('OrdersCreated');
-    deps.logger.info(created ? 'order created' : 'order already existed for this cycle', {
-      orderNumber: lead.request.orderNumber,
-      rows: group.rows.map(({ row }) => row.rowId),
-    });
+      app,
+      deps,
+      now,
+    );
     for (const { row } of group.rows) {
       if (row !== leadRow) await deps.store.createOrder(membership(lead, row.key, row.cycle));
       row.order = lead;
