@@ -1,6 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { loadConfigFile } from '../../shared/config/load-config';
-import type { BridgeConfig } from '../../shared/config/schema';
 
 /** The site inventory app of the subtable fixture, as `config/demo.json` configures it. */
 export const SITE_APP_ID = '15';
@@ -22,9 +20,4 @@ export function siteAppJson(): {
   const app = demo.apps.find((candidate) => candidate.appId === SITE_APP_ID);
   if (!app) throw new Error(`config/demo.json has no app ${SITE_APP_ID}`);
   return app as ReturnType<typeof siteAppJson>;
-}
-
-/** config/demo.json, which configures app 15 next to the inventory app 12. */
-export function demoConfigWithSiteApp(): BridgeConfig {
-  return loadConfigFile('config/demo.json');
 }

@@ -1,3 +1,4 @@
+import { loadConfigFile } from '../../shared/config/load-config';
 import { processNotification, type DispatchDeps } from '../../shared/dispatch/process-notification';
 import { withSupplierStatus } from '../../shared/dispatch/order-record';
 import type { SupplierContact } from '../../shared/domain/item';
@@ -9,7 +10,6 @@ import { RecordingKintoneRecordWriter } from '../fakes/recording-kintone-writer'
 import { RecordingLogger } from '../fakes/recording-logger';
 import { RecordingOrderMailer } from '../fakes/recording-order-mailer';
 import { loadWebhookFixture } from '../fixtures/kintone-webhooks';
-import { demoConfigWithSiteApp } from '../support/site-app';
 
 /** 2026-11-29 10:00 in Tokyo. */
 const NOW = new Date('2026-11-29T01:00:00Z');
@@ -32,7 +32,7 @@ function harness(store = new InMemoryBridgeStore()) {
   const logger = new RecordingLogger();
   const suppliers = new InMemorySupplierDirectory(SUPPLIERS);
   const deps: DispatchDeps = {
-    config: demoConfigWithSiteApp(),
+    config: loadConfigFile('config/demo.json'),
     store,
     mailer,
     kintone,

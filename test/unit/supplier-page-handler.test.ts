@@ -16,7 +16,6 @@ import { InMemoryBridgeStore } from '../fakes/in-memory-bridge-store';
 import { createRowOrder } from '../support/row-orders';
 import { RecordingKintoneRecordWriter } from '../fakes/recording-kintone-writer';
 import { lambdaContext } from '../support/api-gateway';
-import { demoConfigWithSiteApp } from '../support/site-app';
 
 const SIGNING_KEY = 'order-link-signing-key-for-tests-0123456789';
 const ORDER_NUMBER = 'PO-20261128-0001';
@@ -704,7 +703,7 @@ describe('an order made for SUBTABLE rows, with several lines', () => {
 
   it('asks for a quantity per line, each starting at the ordered quantity', async () => {
     // Prepare
-    const page = await harness(rowsOrder(), demoConfigWithSiteApp());
+    const page = await harness(rowsOrder(), loadConfigFile('config/demo.json'));
 
     // Act
     const response = await call(page.handler, pageEvent(page.token));
@@ -721,7 +720,7 @@ describe('an order made for SUBTABLE rows, with several lines', () => {
 
   it('records a partial answer per line: a status per row, one comment, the answer on the order', async () => {
     // Prepare
-    const page = await harness(rowsOrder(), demoConfigWithSiteApp());
+    const page = await harness(rowsOrder(), loadConfigFile('config/demo.json'));
 
     // Act
     const response = await page.answer(PER_LINE);
@@ -763,7 +762,7 @@ describe('an order made for SUBTABLE rows, with several lines', () => {
 
   it('shows the answer per line when the page is opened again, and a repeat writes nothing', async () => {
     // Prepare
-    const page = await harness(rowsOrder(), demoConfigWithSiteApp());
+    const page = await harness(rowsOrder(), loadConfigFile('config/demo.json'));
     await page.answer(PER_LINE);
 
     // Act
@@ -782,7 +781,7 @@ describe('an order made for SUBTABLE rows, with several lines', () => {
 
   it('returns every line at its ordered quantity as an error, with the values kept', async () => {
     // Prepare
-    const page = await harness(rowsOrder(), demoConfigWithSiteApp());
+    const page = await harness(rowsOrder(), loadConfigFile('config/demo.json'));
 
     // Act
     const response = await page.answer({

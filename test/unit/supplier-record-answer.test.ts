@@ -1,3 +1,4 @@
+import { loadConfigFile } from '../../shared/config/load-config';
 import type { OrderLine } from '../../shared/domain/order';
 import type { StoredOrder } from '../../shared/ports/bridge-store';
 import { recordSupplierAnswer, type RecordAnswerDeps } from '../../shared/supplier/record-answer';
@@ -6,7 +7,6 @@ import { InMemoryBridgeStore } from '../fakes/in-memory-bridge-store';
 import { RecordingKintoneRecordWriter } from '../fakes/recording-kintone-writer';
 import { RecordingLogger } from '../fakes/recording-logger';
 import { createRowOrder } from '../support/row-orders';
-import { demoConfigWithSiteApp } from '../support/site-app';
 
 const ORDER_NUMBER = 'PO-20261129-0001';
 const NOW = new Date('2026-11-29T07:10:00.000Z');
@@ -79,7 +79,7 @@ async function harness(stored: StoredOrder = order()) {
   await createRowOrder(store, stored);
   const kintone = new RecordingKintoneRecordWriter();
   const deps: RecordAnswerDeps = {
-    config: demoConfigWithSiteApp(),
+    config: loadConfigFile('config/demo.json'),
     store,
     kintone,
     logger: new RecordingLogger(),
