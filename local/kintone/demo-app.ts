@@ -9,6 +9,7 @@ export const ORDER_STATUS_OPTIONS = [
   'キャンセル',
   '要確認',
   '要対応',
+  '送信待ち',
   '受注確認済',
   '一部受注',
   '辞退',

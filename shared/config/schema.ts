@@ -85,6 +85,11 @@ export const statusValuesSchema = z.strictObject({
   idle: z.string().min(1).default('未発注'),
   /** Written when every channel to the supplier has failed: a person must call them. */
   failed: z.string().min(1).default('要対応'),
+  /**
+   * Written while an order exists but could not be sent yet (SES or the fax gateway failing
+   * for now): the bridge retries by itself; staff see that the order is on its way.
+   */
+  sending: z.string().min(1).default('送信待ち'),
   /** Written when the supplier answers on the order page. */
   confirmed: z.string().min(1).default('受注確認済'),
   partial: z.string().min(1).default('一部受注'),

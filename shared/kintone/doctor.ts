@@ -473,6 +473,7 @@ function statusValues(config: BridgeConfig, app: AppConfig): Array<[string, stri
     ['statuses.needsAttention', statuses.needsAttention],
     ['statuses.idle', statuses.idle],
     ['statuses.failed', statuses.failed],
+    ['statuses.sending', statuses.sending],
   ];
   // Answer statuses are written only from the supplier page; without it they never occur.
   if (config.supplierPage !== undefined) {
