@@ -9,6 +9,12 @@ import { describeIssues } from '../../shared/config/load-config';
 import { processNotification, type DispatchDeps } from '../../shared/dispatch/process-notification';
 import { notificationSchema } from '../../shared/kintone/notification';
 import { NO_METRICS } from '../../shared/ports/bridge-metrics';
+import type { NotificationFailureLog } from '../../shared/ports/notification-failures';
+import { ClaimCheckNotFoundError, type ClaimCheckStore } from '../../shared/ports/claim-checks';
+import {
+  resolveQueuedNotification,
+  UnreadableQueueMessageError,
+} from '../../shared/webhook/queued-notification';
 
 export interface DispatchHandlerDeps extends DispatchDeps {
   logger: Logger;
@@ -17,6 +23,17 @@ export interface DispatchHandlerDeps extends DispatchDeps {
    * `logMetrics` middleware. Left out where metrics are not published as EMF (tests, local).
    */
   powertoolsMetrics?: Metrics;
+  /**
+   * Where notifications over SQS's size limit are kept; the queue message then refers to one.
+   * Without it such a message fails as malformed.
+   */
+  claimChecks?: ClaimCheckStore;
+  /**
+   * Where failed attempts are recorded (error, attempts, disposition, and the body of a parked
+   * notification), for the operators' dead-letter page and `npm run replay`. Left out in tests
+   * that do not look at failures.
+   */
+  failures?: NotificationFailureLog;
 }
 
 export type DispatchHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
@@ -26,12 +43,19 @@ export class MalformedMessageError extends Error {
   override readonly name = 'MalformedMessageError';
 }
 
-function parseMessage(record: SQSRecord) {
+/**
+ * The notification a queue message stands for, validated. A claim-check reference (a
+ * notification over SQS's size limit) is resolved to the stored copy first.
+ */
+async function parseMessage(record: SQSRecord, claimChecks: ClaimCheckStore | undefined) {
   let raw: unknown;
   try {
-    raw = JSON.parse(record.body);
-  } catch {
-    throw new MalformedMessageError(`message ${record.messageId} is not JSON`);
+    raw = await resolveQueuedNotification(record.body, claimChecks);
+  } catch (error) {
+    if (error instanceof UnreadableQueueMessageError || error instanceof ClaimCheckNotFoundError) {
+      throw new MalformedMessageError(`message ${record.messageId}: ${error.message}`);
+    }
+    throw error;
   }
   const parsed = notificationSchema.safeParse(raw);
   if (!parsed.success) {
@@ -52,7 +76,7 @@ export function makeDispatchHandler(deps: DispatchHandlerDeps) {
   const metrics = deps.metrics ?? NO_METRICS;
   const handleRecord = async (record: SQSRecord): Promise<void> => {
     try {
-      const notification = parseMessage(record);
+      const notification = await parseMessage(record, deps.claimChecks);
       deps.logger.appendKeys({ correlation_id: notification.id });
       await processNotification(notification, deps);
     } catch (error) {

@@ -1,0 +1,170 @@
+/**
+ * The queue message the webhook function sends and the dispatch function reads: a notification
+ * as JSON text that SQS accepts, or, when that text is over SQS's size limit, a small reference
+ * to a copy in the claim-check store.
+ *
+ * @module
+ */
+import { z } from 'zod';
+import type { ClaimCheckStore } from '../ports/claim-checks';
+
+/** SQS's maximum message size (256 KiB), counting the body and the message attributes. */
+export const SQS_MAX_MESSAGE_BYTES = 262_144;
+
+/**
+ * The largest body the webhook queues as is. SQS counts message attributes (names, types,
+ * values) in the same 256 KiB; the margin leaves room for a few without re-checking here.
+ */
+export const MAX_QUEUED_BODY_BYTES = SQS_MAX_MESSAGE_BYTES - 4_096;
+
+/** The top-level key that marks a queue message as a claim-check reference. */
+export const CLAIM_CHECK_KEY = 'claimCheck';
+
+/**
+ * Characters SQS accepts in a message body: `#x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD |
+ * #x10000-#x10FFFF` (XML 1.0's Char production). The `u` flag makes a lone surrogate one
+ * "character" here, so it matches too.
+ */
+const SQS_REJECTED_CHARACTER = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
+/** True when SQS would accept `text` as a message body, character-wise. */
+export function hasOnlySqsCharacters(text: string): boolean {
+  SQS_REJECTED_CHARACTER.lastIndex = 0;
+  const rejected = SQS_REJECTED_CHARACTER.test(text);
+  SQS_REJECTED_CHARACTER.lastIndex = 0;
+  return !rejected;
+}
+
+/**
+ * JSON text of `value` holding only characters SQS accepts, so that `JSON.parse` gives back
+ * exactly `value`.
+ *
+ * `JSON.stringify` already escapes C0 controls and lone surrogates; what is left outside
+ * SQS's set is U+FFFE and U+FFFF (kintone stores them in text fields). Outside strings JSON
+ * text is ASCII, so every such character is inside a string (a value or a key), where a
+ * `\uXXXX` escape stands for exactly that character.
+ *
+ * @throws RangeError when `value` is nested too deeply for `JSON.stringify`.
+ * @example
+ * encodeForQueue({ name: 'ボールペン\uFFFF黒' }); // '{"name":"ボールペン\\uffff黒"}'
+ */
+export function encodeForQueue(value: unknown): string {
+  return JSON.stringify(value).replace(SQS_REJECTED_CHARACTER, (character) =>
+    Array.from({ length: character.length }, (_, i) => unicodeEscape(character.charCodeAt(i))).join(
+      '',
+    ),
+  );
+}
+
+function unicodeEscape(codeUnit: number): string {
+  return `\\u${codeUnit.toString(16).padStart(4, '0')}`;
+}
+
+/** What a claim-check reference carries besides the id: enough to find the record in logs. */
+export interface ClaimCheckSummary {
+  notificationId: string;
+  type: string;
+  app: { id: string };
+  recordId: string;
+}
+
+const claimCheckReferenceSchema = z.object({
+  [CLAIM_CHECK_KEY]: z.object({ id: z.string().min(1) }),
+  notificationId: z.string(),
+  type: z.string(),
+  app: z.object({ id: z.string() }),
+  recordId: z.string(),
+});
+
+/** A queue message that stands for a notification kept in the claim-check store. */
+export type ClaimCheckReference = z.infer<typeof claimCheckReferenceSchema>;
+
+/** The queue body for one notification, and whether it went through the claim check. */
+export interface QueueBody {
+  body: string;
+  claimCheckId?: string;
+}
+
+/**
+ * The body to queue for a notification whose JSON text (from {@link encodeForQueue}) is
+ * `encoded`: the text itself when it fits {@link MAX_QUEUED_BODY_BYTES}, else a reference to
+ * a copy put in `claimChecks`.
+ *
+ * @example
+ * const { body } = await queueBodyFor(encodeForQueue(trimmed), summary, claimChecks, now);
+ */
+export async function queueBodyFor(
+  encoded: string,
+  summary: ClaimCheckSummary,
+  claimChecks: ClaimCheckStore,
+  at: Date,
+): Promise<QueueBody> {
+  if (Buffer.byteLength(encoded, 'utf8') <= MAX_QUEUED_BODY_BYTES) return { body: encoded };
+  const id = await claimChecks.put(encoded, at);
+  const reference: ClaimCheckReference = {
+    [CLAIM_CHECK_KEY]: { id },
+    notificationId: summary.notificationId,
+    type: summary.type,
+    app: { id: summary.app.id },
+    recordId: summary.recordId,
+  };
+  return { body: encodeForQueue(reference), claimCheckId: id };
+}
+
+/** A queue message that is not what the webhook function sends; retrying will not help. */
+export class UnreadableQueueMessageError extends Error {
+  override readonly name = 'UnreadableQueueMessageError';
+}
+
+/**
+ * The notification (as parsed JSON, not yet validated) that a queue body stands for: the body
+ * itself, or for a claim-check reference the stored copy.
+ *
+ * @throws UnreadableQueueMessageError when the body or the stored copy is not JSON, a
+ * reference arrives without a store, or the stored copy is another notification's.
+ * @throws the store's error when the copy cannot be read (gone: `ClaimCheckNotFoundError`).
+ * @example
+ * const raw = await resolveQueuedNotification(record.body, deps.claimChecks);
+ * notificationSchema.parse(raw);
+ */
+export async function resolveQueuedNotification(
+  body: string,
+  claimChecks: ClaimCheckStore | undefined,
+): Promise<unknown> {
+  const raw = parseJson(body, 'the message body');
+  if (!isClaimCheckReference(raw)) return raw;
+  const reference = claimCheckReferenceSchema.safeParse(raw);
+  if (!reference.success) {
+    throw new UnreadableQueueMessageError(
+      `the message has a "${CLAIM_CHECK_KEY}" key but is not a claim-check reference (it needs ${CLAIM_CHECK_KEY}.id, notificationId, type, app.id and recordId)`,
+    );
+  }
+  const { id } = reference.data[CLAIM_CHECK_KEY];
+  if (claimChecks === undefined) {
+    throw new UnreadableQueueMessageError(
+      `the message refers to claim check ${id} (notification ${reference.data.notificationId}), but this function has no claim-check store; wire one (CLAIM_CHECK table) and redrive the message`,
+    );
+  }
+  const stored = parseJson(await claimChecks.get(id), `claim check ${id}`);
+  const storedId =
+    typeof stored === 'object' && stored !== null ? (stored as { id?: unknown }).id : undefined;
+  if (storedId !== reference.data.notificationId) {
+    throw new UnreadableQueueMessageError(
+      `claim check ${id} holds notification ${JSON.stringify(storedId)}, not ${reference.data.notificationId} as the message says`,
+    );
+  }
+  return stored;
+}
+
+/** True for a message whose top level carries the claim-check key (kintone never sends it). */
+export function isClaimCheckReference(raw: unknown): boolean {
+  return typeof raw === 'object' && raw !== null && !Array.isArray(raw) && CLAIM_CHECK_KEY in raw;
+}
+
+function parseJson(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new UnreadableQueueMessageError(`${what} is not JSON`);
+  }
+}
