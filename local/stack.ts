@@ -136,6 +136,8 @@ export interface LocalUrls {
   /** Its API token, set only when the local kintone runs. */
   siteInventoryApiToken?: string;
   localKintone: boolean;
+  /** Staff's read-only view of the local kintone (apps, records, comments), when it runs. */
+  kintoneViewUrl?: string;
   sesInboxUrl: string;
   sesStoreUrl: string;
   sesEndpoint: string;
@@ -285,6 +287,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         },
         ...(options.log ? { log: options.log } : {}),
         ...(options.now ? { now: options.now } : {}),
+        timeZone: config.timeZone,
       });
       const started = kintone;
       cleanups.push(() => started.close());
@@ -491,6 +494,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           }
         : {}),
       localKintone: kintone !== undefined,
+      ...(kintone ? { kintoneViewUrl: `${kintone.baseUrl}/k/` } : {}),
       sesInboxUrl: `${ses.endpoint}/`,
       sesStoreUrl: ses.storeUrl,
       sesEndpoint: sesFaults.endpoint,

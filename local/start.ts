@@ -37,6 +37,9 @@ async function main(): Promise<void> {
           .map((app) => `app ${app}`)
           .join(', ')}; API tokens in ${dataDir}/local.json)`
       : `  kintone:                        ${urls.kintoneBaseUrl}`,
+    urls.kintoneViewUrl
+      ? `  Local kintone as staff see it:  ${urls.kintoneViewUrl}  (records, write-backs, comments; read-only)`
+      : null,
     `  Emails sent (SES inbox):        ${urls.sesInboxUrl}`,
     `  SES store (JSON):               ${urls.sesStoreUrl}`,
     `  SES fault injection:            POST ${urls.sesFaultsUrl} {"failNext":1}`,

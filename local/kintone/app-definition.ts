@@ -120,6 +120,11 @@ export interface LocalAppDefinition<TSeed extends LocalSeedRecord = LocalSeedRec
    * `{code}` is replaced by that field's value (`'{品番} {品名}'`).
    */
   recordTitle?: string | RecordTitleFunction;
+  /**
+   * Fields the staff view's list of records shows as columns (kintone's 一覧 setting), in
+   * order; by default the app's first few fields after kintone's own.
+   */
+  listFields?: readonly string[];
 }
 
 /** True for a table (SUBTABLE) field. */
@@ -269,6 +274,9 @@ export function assertValidAppDefinition(app: LocalAppDefinition): void {
     } else {
       problems.push(...optionProblems(code, field));
     }
+  }
+  for (const code of app.listFields ?? []) {
+    if (!(code in app.fields)) problems.push(`listFields names "${code}", which is not a field`);
   }
   problems.push(...titleProblems(app), ...seedProblems(app));
   if (problems.length > 0) {

@@ -55,6 +55,16 @@ export const demoInventoryApp: LocalAppDefinition<Record<string, string>> = {
   name: '在庫管理',
   // The fixtures' title reads "A-100 ボールペン 黒 0.5mm": item code, then name.
   recordTitle: '{品番} {品名}',
+  listFields: [
+    '品番',
+    '品名',
+    '在庫数',
+    '発注点',
+    '発注状況',
+    '発注番号',
+    '納品予定日',
+    '仕入先名',
+  ],
   fields: {
     ...systemFields(),
     品番: text('品番', { required: true, unique: true }),

@@ -59,6 +59,7 @@ import {
   type StoredRecord,
   type UnknownFieldPolicy,
 } from './record-store';
+import { staffViewPage, type StaffViewSource } from './staff-view';
 import {
   WebhookDispatcher,
   type LocalWebhookNotification,
@@ -122,6 +123,8 @@ export interface LocalKintoneOptions {
   unknownFieldCodes?: UnknownFieldPolicy;
   /** `'any'` string in NUMBER fields (default) or kintone's own check, `'numeric'`. */
   numberValues?: NumberValuePolicy;
+  /** Time zone of the staff view's times (kintone shows them in the user's); Asia/Tokyo. */
+  timeZone?: string;
 }
 
 /** HTTP method as kintone's REST API sees it (after `X-HTTP-Method-Override`). */
@@ -621,8 +624,30 @@ export async function startLocalKintone(options: LocalKintoneOptions): Promise<L
     return injection;
   };
 
+  const staffView: StaffViewSource = {
+    apps: options.apps,
+    records: (appId) => store.list(appId).map((record) => store.toJson(appId, record)),
+    record: (appId, id) => {
+      const record = store.list(appId).find((candidate) => candidate.id === id);
+      return record === undefined ? undefined : store.toJson(appId, record);
+    },
+    comments: (appId, id) => store.get(appId, id).comments,
+    timeZone: options.timeZone ?? 'Asia/Tokyo',
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    // Staff's read-only pages: plain GETs outside the REST API, no token (loopback only).
+    const staffPage =
+      (req.method === 'GET' || req.method === 'HEAD') && !url.pathname.startsWith(REST_PREFIX)
+        ? staffViewPage(url, staffView)
+        : undefined;
+    if (staffPage !== undefined) {
+      res.writeHead(staffPage.status, staffPage.headers);
+      res.end(req.method === 'HEAD' ? undefined : staffPage.body);
+      log(`${req.method} ${url.pathname} (staff view) -> ${staffPage.status}`);
+      return;
+    }
     const override = req.headers['x-http-method-override'];
     const method =
       req.method === 'POST' && typeof override === 'string'
@@ -638,7 +663,7 @@ export async function startLocalKintone(options: LocalKintoneOptions): Promise<L
         throw new LocalKintoneApiError(
           404,
           'LOCAL_NOT_IMPLEMENTED',
-          `The local kintone serves only ${REST_PREFIX}... REST endpoints, not ${url.pathname}.`,
+          `The local kintone serves only ${REST_PREFIX}... REST endpoints and the staff view (/k/, /k/{appId}/, /k/{appId}/show?record={id}), not ${url.pathname}.`,
         );
       }
       calls.push(entry);

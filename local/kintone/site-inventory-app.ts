@@ -24,6 +24,7 @@ export const siteInventoryApp: LocalAppDefinition = {
   appId: '15',
   name: '拠点在庫',
   recordTitle: '{拠点}',
+  listFields: ['拠点', '在庫明細', '更新日時'],
   fields: {
     ...systemFields(),
     拠点: { type: 'SINGLE_LINE_TEXT', label: '拠点', required: true },

@@ -20,6 +20,7 @@ export const supplierMasterApp: LocalAppDefinition<Record<string, string>> = {
   appId: '13',
   name: '仕入先マスタ',
   recordTitle: '{仕入先コード} {仕入先名}',
+  listFields: ['仕入先コード', '仕入先名', 'メールアドレス', 'FAX番号', '発注方法'],
   fields: {
     ...systemFields(),
     仕入先コード: {
