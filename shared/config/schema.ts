@@ -1,4 +1,10 @@
 import { z } from 'zod';
+import {
+  findAppFieldRoleConflicts,
+  findClosingStatuses,
+  findMasterFieldRoleConflicts,
+  type FieldRoleConflict,
+} from './field-roles';
 
 /**
  * The deployment's configuration: one JSON file, validated here before anything runs.
@@ -278,8 +284,27 @@ export const bridgeConfigSchema = z
     supplierMaster: supplierMasterSchema.optional(),
   })
   .superRefine((config, ctx) => {
+    const refuse = (prefix: readonly (string | number)[], conflict: FieldRoleConflict) =>
+      ctx.addIssue({
+        code: 'custom',
+        path: [...prefix, ...conflict.key],
+        message: `${conflict.problem}. ${conflict.fix}`,
+      });
+    if (config.supplierMaster !== undefined) {
+      for (const conflict of findMasterFieldRoleConflicts(config.supplierMaster.fields)) {
+        refuse(['supplierMaster'], conflict);
+      }
+    }
     const seen = new Set<string>();
     config.apps.forEach((app, index) => {
+      // A field with two roles overwrites staff data or reads one value as two; refused here
+      // because the doctor is optional and the damage is done at the first write-back.
+      for (const conflict of [
+        ...findAppFieldRoleConflicts(app.fields, app.writeBack, app.subtable?.field),
+        ...findClosingStatuses(app.statuses),
+      ]) {
+        refuse(['apps', index], conflict);
+      }
       if (seen.has(app.appId)) {
         ctx.addIssue({
           code: 'custom',

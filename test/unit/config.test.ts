@@ -79,6 +79,7 @@ describe('loadConfigFile', () => {
       closed: ['入荷済', 'キャンセル'],
       needsAttention: '要確認',
       failed: '要対応',
+      sending: '送信待ち',
       idle: '未発注',
       confirmed: '受注確認済',
       partial: '一部受注',
@@ -400,6 +401,161 @@ describe('parseConfig errors', () => {
 
     // Assess
     expect(config.timeZone).toBe('Asia/Tokyo');
+  });
+});
+
+describe('parseConfig refuses a field with two roles', () => {
+  const SUGGESTION = 'Use a field of its own for each role.';
+
+  it.each<[string, readonly Key[], unknown, string]>([
+    [
+      'the status written into the item name',
+      ['apps', 0, 'writeBack', 'status'],
+      '品名',
+      `apps[0].writeBack.status: 「品名」 is also fields.name; the bridge would overwrite the item name with its status. ${SUGGESTION}`,
+    ],
+    [
+      'the reason written into the stock on hand',
+      ['apps', 0, 'writeBack', 'reason'],
+      '在庫数',
+      `apps[0].writeBack.reason: 「在庫数」 is also fields.onHand; the bridge would overwrite the stock on hand with the reason. ${SUGGESTION}`,
+    ],
+    [
+      'the delivery date written into the snooze date',
+      ['apps', 0, 'writeBack', 'deliveryDate'],
+      'スヌーズ期限',
+      `apps[0].writeBack.deliveryDate: 「スヌーズ期限」 is also fields.snoozeUntil; the bridge would overwrite the snooze date with the promised delivery date. ${SUGGESTION}`,
+    ],
+    [
+      'two write-back keys on one field',
+      ['apps', 0, 'writeBack', 'reason'],
+      '発注番号',
+      `apps[0].writeBack.reason: 「発注番号」 is also writeBack.orderNumber; the bridge would overwrite the order number with the reason. ${SUGGESTION}`,
+    ],
+    [
+      'the stock on hand read as the reorder point',
+      ['apps', 0, 'fields', 'reorderPoint'],
+      '在庫数',
+      `apps[0].fields.reorderPoint: 「在庫数」 is also fields.onHand; the bridge would read the stock on hand as the reorder point. ${SUGGESTION}`,
+    ],
+    [
+      "the supplier's email read as its fax number",
+      ['apps', 0, 'fields', 'supplierFax'],
+      '仕入先メール',
+      `apps[0].fields.supplierFax: 「仕入先メール」 is also fields.supplierEmail; the bridge would read the supplier's email address as the supplier's fax number. ${SUGGESTION}`,
+    ],
+    [
+      'the table of an app with subtable as a write-back field',
+      ['apps', 1, 'writeBack', 'reason'],
+      '在庫明細',
+      "apps[1].writeBack.reason: 「在庫明細」 is the table itself (subtable.field); the bridge would overwrite the table's rows with the reason. Map writeBack.reason to a field inside the rows of 「在庫明細」.",
+    ],
+    [
+      'the table of an app with subtable as a mapped field',
+      ['apps', 1, 'fields', 'sku'],
+      '在庫明細',
+      'apps[1].fields.sku: 「在庫明細」 is the table itself (subtable.field), not a field of its rows; the bridge reads the item code from each row. Map fields.sku to a field inside the rows of 「在庫明細」 (or a field of the record).',
+    ],
+    [
+      'two supplier master keys on one field',
+      ['supplierMaster', 'fields', 'fax'],
+      'メールアドレス',
+      `supplierMaster.fields.fax: 「メールアドレス」 is also supplierMaster.fields.email; the bridge would read the email address as the fax number. ${SUGGESTION}`,
+    ],
+  ])('names both roles and the code for %s', (_case, keyPath, value, expected) => {
+    // Act
+    const message = configErrorOf(demoWith(keyPath, value));
+
+    // Assess: the one problem, and nothing else of the otherwise valid demo configuration.
+    expect(message.split('\n')).toEqual(['test.json is invalid:', expected]);
+  });
+
+  it('accepts the status field being read as well as written: staff close an order there', () => {
+    // Act
+    const config = parseConfig(loadDemoConfigJson());
+
+    // Assess: mapRecord reads writeBack.status as the recorded status, by design.
+    expect(config.apps[0]?.writeBack.status).toBe('発注状況');
+  });
+
+  it('accepts one field as both the item code and the item name (an app with one identifying field)', () => {
+    // Act
+    const config = parseConfig(demoWith(['apps', 0, 'fields', 'name'], '品番'));
+
+    // Assess
+    expect(config.apps[0]?.fields.name).toBe('品番');
+  });
+
+  it("accepts the supplier master's field codes equal to the item app's: they are another app's fields", () => {
+    // Prepare: the demo maps 仕入先コード in app 12 and in the master (app 13).
+    const raw = loadDemoConfigJson();
+
+    // Act
+    const config = parseConfig(raw);
+
+    // Assess
+    expect(config.apps[0]?.fields.supplierCode).toBe(config.supplierMaster?.fields.code);
+  });
+
+  it.each([
+    'ordered',
+    'needsAttention',
+    'idle',
+    'failed',
+    'sending',
+    'confirmed',
+    'partial',
+    'declined',
+  ])(
+    'refuses statuses.%s equal to a closed status: the bridge would close its own order',
+    (key) => {
+      // Act
+      const message = configErrorOf(demoWith(['apps', 0, 'statuses', key], 'キャンセル'));
+
+      // Assess
+      expect(message).toContain(
+        `apps[0].statuses.${key}: "キャンセル" is also one of statuses.closed; each time the bridge wrote it, it would close its own order. Give statuses.${key} a value of its own, or remove "キャンセル" from statuses.closed.`,
+      );
+    },
+  );
+
+  it('refuses a default status equal to a configured closed status', () => {
+    // Prepare: statuses left out take their defaults; 未発注 is idle's.
+    const raw = demoWith(['apps', 1, 'statuses'], { closed: ['入荷済', '未発注'] });
+
+    // Act
+    const message = configErrorOf(raw);
+
+    // Assess
+    expect(message).toContain('apps[1].statuses.idle: "未発注" is also one of statuses.closed');
+  });
+
+  it('accepts needsAttention and failed being one value (dispatch tells them apart)', () => {
+    // Act
+    const config = parseConfig(demoWith(['apps', 0, 'statuses', 'failed'], '要確認'));
+
+    // Assess
+    expect(config.apps[0]?.statuses.failed).toBe('要確認');
+  });
+
+  it('lists every conflict of an app at once', () => {
+    // Prepare
+    const raw = demoWith(['apps', 0, 'writeBack', 'status'], '品名');
+    const app = (raw.apps as Record<string, Record<string, Record<string, unknown>>>[])[0];
+    if (app?.writeBack === undefined || app.statuses === undefined) throw new Error('no app 0');
+    app.writeBack.orderNumber = '在庫数';
+    app.statuses.ordered = '入荷済';
+
+    // Act
+    const lines = configErrorOf(raw).split('\n');
+
+    // Assess
+    expect(lines.map((line) => line.split(':')[0])).toEqual([
+      'test.json is invalid',
+      'apps[0].writeBack.status',
+      'apps[0].writeBack.orderNumber',
+      'apps[0].statuses.ordered',
+    ]);
   });
 });
 
