@@ -9,6 +9,7 @@ import {
   DynamoDbBridgeStore,
   ensureBridgeTable,
 } from '../shared/adapters/dynamodb/dynamodb-bridge-store';
+import { DynamoDbNotificationFailureLog } from '../shared/adapters/dynamodb/dynamodb-notification-failure-log';
 import { kintoneClients } from '../shared/adapters/kintone/kintone-clients';
 import { KintoneCallBudget } from '../shared/adapters/kintone/kintone-call-budget';
 import { RestKintoneRecordWriter } from '../shared/adapters/kintone/kintone-record-writer';
@@ -220,6 +221,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       client: createDocumentClient(dynamo.client),
       tableName: TABLE_NAME,
     });
+    // What the dispatcher records about failed notifications; the dead-letters page reads it.
+    const failures = new DynamoDbNotificationFailureLog({
+      client: createDocumentClient(dynamo.client),
+      tableName: TABLE_NAME,
+    });
 
     const ses = await startSesLocal({ port: ports.ses });
     cleanups.push(() => ses.close());
@@ -423,6 +429,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       logger,
       now,
       metrics,
+      failures,
       ...(fax ? { fax } : {}),
       ...(supplierPage ? { orderLinks: orderLinkSigner(supplierPage) } : {}),
       ...(suppliers ? { suppliers } : {}),

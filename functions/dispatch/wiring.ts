@@ -1,11 +1,14 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESClient } from '@aws-sdk/client-ses';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/dynamodb-bridge-store';
+import { DynamoDbNotificationFailureLog } from '../../shared/adapters/dynamodb/dynamodb-notification-failure-log';
 import { buildSupplierDirectory } from '../../shared/adapters/kintone/kintone-supplier-directory';
 import { SesOrderMailer } from '../../shared/adapters/ses/ses-order-mailer';
 import {
   orderLinkSigner,
   supplierPageSettings,
 } from '../../shared/adapters/supplier/order-link-signer';
-import type { Env } from '../../shared/config/env';
+import { requireEnv, type Env } from '../../shared/config/env';
 import { wireCommon } from '../common-wiring';
 import { faxSendingFromEnv } from '../fax-wiring';
 import { createDispatchHandler, type DispatchHandler } from './handler';
@@ -41,6 +44,11 @@ export function wireDispatchFromEnv(env: Env): DispatchHandler {
     : undefined;
   // Built once per container, so its cache serves every invocation while the container is warm.
   const suppliers = buildSupplierDirectory(config, secrets, kintoneBaseUrl, { logger, budget });
+  // Failures go to the bridge table: SQS keeps no error with a dead-lettered message.
+  const failures = new DynamoDbNotificationFailureLog({
+    client: createDocumentClient(new DynamoDBClient({})),
+    tableName: requireEnv(env, 'TABLE_NAME'),
+  });
   return createDispatchHandler({
     config,
     store,
@@ -50,6 +58,7 @@ export function wireDispatchFromEnv(env: Env): DispatchHandler {
     now: () => new Date(),
     metrics,
     powertoolsMetrics,
+    failures,
     ...(fax ? { fax } : {}),
     ...(orderLinks ? { orderLinks } : {}),
     ...(suppliers ? { suppliers } : {}),
