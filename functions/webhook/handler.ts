@@ -17,12 +17,21 @@ import {
 import { httpErrorHandler, jsonResponse } from '../../shared/http/http-error-handler';
 import { requestBody } from '../../shared/http/request';
 import {
+  isRecordNotification,
   notificationGroupId,
+  notificationRecordId,
   notificationSchema,
   type KintoneNotification,
 } from '../../shared/kintone/notification';
 import { NO_METRICS, type BridgeMetrics } from '../../shared/ports/bridge-metrics';
+import type { ClaimCheckStore } from '../../shared/ports/claim-checks';
 import type { NotificationQueue } from '../../shared/ports/notification-queue';
+import {
+  CLAIM_CHECK_KEY,
+  encodeForQueue,
+  MAX_QUEUED_BODY_BYTES,
+  queueBodyFor,
+} from '../../shared/webhook/queued-notification';
 import type { WebhookTokenVerifier } from '../../shared/webhook/token-verifier';
 
 /** kintone sends at most 1 MB per notification; anything larger is not from kintone. */
@@ -45,6 +54,13 @@ export interface WebhookDeps {
    * `logMetrics` middleware. Left out where metrics are not published as EMF (tests, local).
    */
   powertoolsMetrics?: Metrics;
+  /**
+   * Where a notification too big for the queue goes; the queue message then refers to it.
+   * Without it such a notification is answered 500 (and logged), never silently dropped.
+   */
+  claimChecks?: ClaimCheckStore;
+  /** The clock for claim-check timestamps; the system clock when left out. */
+  now?: () => Date;
 }
 
 export type WebhookHandler = (
@@ -53,18 +69,31 @@ export type WebhookHandler = (
 ) => Promise<APIGatewayProxyStructuredResultV2>;
 
 /**
- * Queues only the fields the configuration reads. Queue messages stay far below SQS's size
- * limit, and data the bridge does not need (customer notes, attachments) never leaves kintone.
+ * Queues only the fields the configuration reads. Queue messages stay small (most far below
+ * SQS's size limit), and data the bridge does not need (customer notes, attachments) never
+ * leaves kintone.
+ *
+ * A delete or comment notification has no `record` in kintone's documented format (it names
+ * the record by `recordId`), and the dispatcher reads none. A `record` key on one (even
+ * `null`) is therefore dropped rather than refused: the objects are loose so that a key kintone
+ * adds one day does not lose a notification, and a delete is exactly what must not be lost.
  */
-function trimRecord(
+function trimNotification(
   notification: KintoneNotification,
   codes: readonly string[] | undefined,
 ): KintoneNotification {
-  if (!('record' in notification) || codes === undefined) return notification;
+  if (!isRecordNotification(notification)) {
+    if (!('record' in notification)) return notification;
+    const { record: _dropped, ...rest } = notification as KintoneNotification & { record: unknown };
+    return rest as KintoneNotification;
+  }
+  if (codes === undefined) return notification;
   const record = notification.record as Record<string, unknown>;
   const wanted = new Set(codes);
   const kept = Object.fromEntries(
-    codes.filter((code) => code in record).map((code) => [code, trimTable(record[code], wanted)]),
+    codes
+      .filter((code) => Object.hasOwn(record, code))
+      .map((code) => [code, trimTable(record[code], wanted)]),
   );
   return { ...notification, record: kept } as KintoneNotification;
 }
@@ -85,6 +114,23 @@ function trimTable(field: unknown, wanted: ReadonlySet<string>): unknown {
         value: Object.fromEntries(Object.entries(cells).filter(([code]) => wanted.has(code))),
       };
     }),
+  };
+}
+
+/**
+ * The claim-check store, needed only for a notification over the queue limit. Its absence is a
+ * wiring mistake, not the sender's, hence a plain error (a 500, logged) rather than a 4xx.
+ */
+function claimChecksOf(deps: WebhookDeps, notificationId: string): ClaimCheckStore {
+  if (deps.claimChecks !== undefined) return deps.claimChecks;
+  return {
+    put: () =>
+      Promise.reject(
+        new Error(
+          `notification ${notificationId} is over the queue limit of ${MAX_QUEUED_BODY_BYTES} bytes and the webhook has no claim-check store; wire one (CLAIM_CHECK_TABLE_NAME)`,
+        ),
+      ),
+    get: (id) => Promise.reject(new Error(`no claim-check store to read ${id} from`)),
   };
 }
 
@@ -131,10 +177,17 @@ export function makeWebhookHandler(deps: WebhookDeps) {
       });
     }
 
-    const trimmed = trimRecord(notification, deps.fieldCodesByApp.get(notification.app.id));
-    let queuedBody: string;
+    if (CLAIM_CHECK_KEY in notification) {
+      throw new BadRequestError(
+        `The notification has a top-level "${CLAIM_CHECK_KEY}" key, which kintone never sends and the bridge reserves for its own queue messages.`,
+      );
+    }
+
+    const trimmed = trimNotification(notification, deps.fieldCodesByApp.get(notification.app.id));
+    let encoded: string;
     try {
-      queuedBody = JSON.stringify(trimmed);
+      // Escapes what SQS would refuse (U+FFFE, U+FFFF) so the notification is queued intact.
+      encoded = encodeForQueue(trimmed);
     } catch {
       // JSON.parse accepts nesting that JSON.stringify overflows the stack on (a RangeError):
       // such a body is the sender's fault, not a reason to ask for a resend with a 500.
@@ -142,16 +195,32 @@ export function makeWebhookHandler(deps: WebhookDeps) {
         'The notification is nested too deeply to be a kintone webhook notification.',
       );
     }
+    const summary = {
+      notificationId: notification.id,
+      type: notification.type,
+      app: { id: notification.app.id },
+      recordId: notificationRecordId(notification),
+    };
+    // A failure from here on (claim-check store or queue unreachable) is not the sender's: it
+    // propagates and becomes a 500, so kintone's log shows the notification was not accepted.
+    const queued = await queueBodyFor(
+      encoded,
+      summary,
+      claimChecksOf(deps, notification.id),
+      (deps.now ?? (() => new Date()))(),
+    );
     await deps.queue.enqueue({
       notificationId: notification.id,
       groupId: notificationGroupId(notification),
-      body: queuedBody,
+      body: queued.body,
     });
     (deps.metrics ?? NO_METRICS).count('NotificationsReceived');
     deps.logger.info('notification queued', {
       notificationId: notification.id,
       type: notification.type,
       appId: notification.app.id,
+      recordId: summary.recordId,
+      ...(queued.claimCheckId === undefined ? {} : { claimCheckId: queued.claimCheckId }),
     });
     return jsonResponse(200, { status: 'queued', notificationId: notification.id });
   };

@@ -5,7 +5,28 @@ import { z } from 'zod';
  * kintone may add keys, and rejecting a notification for an unknown key would lose it.
  */
 
-const idString = z.string().regex(/^\d+$/, { message: 'expected a numeric id as a string' });
+/**
+ * kintone's record ids, revisions and app ids are positive integers sent as decimal strings
+ * without leading zeros. Anything else (`"0"`, `"007"`, `"9999999999999999999999999"`) is
+ * not from kintone, and letting it through would poison its record: `Number()` of a
+ * 25-digit revision is no longer that revision, so every later edit would look stale.
+ */
+const KINTONE_ID_PATTERN = /^[1-9]\d*$/;
+
+/** True for a decimal string from 1 to `Number.MAX_SAFE_INTEGER`, as kintone sends ids. */
+export function isKintoneId(value: unknown): value is string {
+  return (
+    typeof value === 'string' &&
+    KINTONE_ID_PATTERN.test(value) &&
+    value.length <= 16 &&
+    Number(value) <= Number.MAX_SAFE_INTEGER
+  );
+}
+
+/** How kintone writes an id, for messages that say why one was refused. */
+const KINTONE_ID_FORMAT = `a decimal string from 1 to ${Number.MAX_SAFE_INTEGER} without leading zeros`;
+
+const idString = z.string().refine(isKintoneId, { message: `expected ${KINTONE_ID_FORMAT}` });
 
 /** One field of a record: `{ type, value }`, value's shape depends on the type. */
 export const fieldSchema = z.looseObject({ type: z.string().min(1), value: z.unknown() });
@@ -14,11 +35,11 @@ export type KintoneField = z.infer<typeof fieldSchema>;
 export const recordSchema = z.record(z.string(), fieldSchema).superRefine((record, ctx) => {
   for (const key of ['$id', '$revision'] as const) {
     const field = record[key];
-    if (!field || typeof field.value !== 'string' || !/^\d+$/.test(field.value)) {
+    if (!field || !isKintoneId(field.value)) {
       ctx.addIssue({
         code: 'custom',
         path: [key],
-        message: `record.${key} must be present with a numeric string value`,
+        message: `record.${key} must be present with a value that is ${KINTONE_ID_FORMAT}`,
       });
     }
   }

@@ -124,7 +124,7 @@ describe('notificationSchema', () => {
 
     // Assess
     expect(message).toBe(
-      'record.$revision: record.$revision must be present with a numeric string value',
+      'record.$revision: record.$revision must be present with a value that is a decimal string from 1 to 9007199254740991 without leading zeros',
     );
   });
 
@@ -153,7 +153,9 @@ describe('notificationSchema', () => {
     const message = rejectionOf(raw);
 
     // Assess
-    expect(message).toBe('record.$id: record.$id must be present with a numeric string value');
+    expect(message).toBe(
+      'record.$id: record.$id must be present with a value that is a decimal string from 1 to 9007199254740991 without leading zeros',
+    );
   });
 
   it('rejects a field that is not {type, value}, naming its field code', () => {
@@ -181,7 +183,55 @@ describe('notificationSchema', () => {
     const message = rejectionOf(raw);
 
     // Assess
-    expect(message).toBe('app.id: expected a numeric id as a string');
+    expect(message).toBe(
+      'app.id: expected a decimal string from 1 to 9007199254740991 without leading zeros',
+    );
+  });
+
+  const ID_FORMAT = 'a decimal string from 1 to 9007199254740991 without leading zeros';
+
+  it.each([
+    '0',
+    '007',
+    '9007199254740992',
+    '9999999999999999999999999',
+    '-1',
+    '1e3',
+    ' 12',
+    '１２',
+  ])(
+    'rejects the id %j wherever kintone puts an id (record.$id, record.$revision, app.id, recordId)',
+    (bad) => {
+      // Prepare
+      const update = loadWebhookFixture('update-record-low.json');
+      const revision = structuredClone(update);
+      lowRecord(revision).$revision = { type: '__REVISION__', value: bad };
+      const id = structuredClone(update);
+      lowRecord(id).$id = { type: '__ID__', value: bad };
+      const app = structuredClone(update);
+      app.app = { id: bad, name: '在庫管理' };
+      const deleted = { ...loadWebhookFixture('delete-record.json'), recordId: bad };
+      const comment = { ...loadWebhookFixture('add-record-comment.json'), recordId: bad };
+
+      // Act, Assess
+      expect(rejectionOf(revision)).toBe(
+        `record.$revision: record.$revision must be present with a value that is ${ID_FORMAT}`,
+      );
+      expect(rejectionOf(id)).toBe(
+        `record.$id: record.$id must be present with a value that is ${ID_FORMAT}`,
+      );
+      expect(rejectionOf(app)).toBe(`app.id: expected ${ID_FORMAT}`);
+      expect(rejectionOf(deleted)).toBe(`recordId: expected ${ID_FORMAT}`);
+      expect(rejectionOf(comment)).toBe(`recordId: expected ${ID_FORMAT}`);
+    },
+  );
+
+  it('accepts ids from 1 to Number.MAX_SAFE_INTEGER', () => {
+    for (const good of ['1', '9007199254740991']) {
+      const raw = loadWebhookFixture('update-record-low.json');
+      lowRecord(raw).$revision = { type: '__REVISION__', value: good };
+      expect(notificationSchema.safeParse(raw).success).toBe(true);
+    }
   });
 
   it('rejects an app id sent as a number rather than a string', () => {

@@ -289,7 +289,7 @@ describe('webhook handler', () => {
       errorResponse(
         400,
         'bad_request',
-        'The body is not a kintone webhook notification:\nrecord.$revision: record.$revision must be present with a numeric string value',
+        'The body is not a kintone webhook notification:\nrecord.$revision: record.$revision must be present with a value that is a decimal string from 1 to 9007199254740991 without leading zeros',
       ),
     );
     expect(queue.messages).toEqual([]);
