@@ -7,11 +7,20 @@ import { recordRevision } from './notification';
 
 /**
  * Maps a kintone record to the alert logic's {@link ItemSnapshot} through the app's field map.
- * Pure. Problems (empty or non-numeric values) are collected, not thrown, so that staff see
- * every one of them in the record's reason field at once.
+ * Pure. Problems (a required field the notification lacks, empty, non-numeric or out-of-range
+ * values) are collected, not thrown, so that staff see every one of them in the record's reason
+ * field at once.
  */
 
-const NUMBER_PATTERN = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+/** Plain decimals as staff type them, or in exponent notation (1e+30) as a number may print. */
+const NUMBER_PATTERN = /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;
+
+/**
+ * Largest magnitude a quantity may have. Beyond it a double no longer holds every integer, so
+ * sums and pack rounding go wrong, and DynamoDB's marshaller refuses to store the number: the
+ * record would fail on every retry instead of getting 要確認 and the reason.
+ */
+export const MAX_QUANTITY = Number.MAX_SAFE_INTEGER;
 
 /** The plain text of a field, or undefined when the record has no such field. */
 function readText(record: KintoneRecord, code: string | undefined): string | undefined {
@@ -25,18 +34,48 @@ function readText(record: KintoneRecord, code: string | undefined): string | und
   return undefined;
 }
 
+/**
+ * Whether the configuration maps a field the notification does not carry at all. kintone sends
+ * every field of the record (an empty one with an empty value), so this is a field code that
+ * does not exist in the app, typically a typing slip in the configuration.
+ */
+function isAbsent(record: KintoneRecord, code: string | undefined): code is string {
+  return code !== undefined && record[code] === undefined;
+}
+
+/**
+ * Problem text for a mapped field the notification lacks: distinct from an empty field, since
+ * the fix is in the configuration, not in the record.
+ */
+export function absentFieldProblem(code: string): string {
+  return `通知にフィールド「${code}」がありません。設定のフィールドコードを確認してください (npm run doctor)`;
+}
+
 type NumberReading =
-  { kind: 'number'; value: number } | { kind: 'empty' } | { kind: 'invalid'; raw: string };
+  | { kind: 'number'; value: number }
+  | { kind: 'empty' }
+  | { kind: 'invalid'; raw: string }
+  | { kind: 'too-large'; raw: string };
 
 /**
  * Reads a number the way staff type it: full-width digits (１８) and thousands separators
- * (1,200) are accepted, because text fields mapped as quantities often hold them.
+ * (1,200) are accepted, because text fields mapped as quantities often hold them. A number
+ * past {@link MAX_QUANTITY} (or one that overflows to Infinity) is `too-large`.
  */
 export function parseQuantity(raw: string | undefined): NumberReading {
   if (raw === undefined || raw === '') return { kind: 'empty' };
   const normalized = raw.normalize('NFKC').replace(/[,\s]/g, '').replace(/^−/, '-');
   if (!NUMBER_PATTERN.test(normalized)) return { kind: 'invalid', raw };
-  return { kind: 'number', value: Number(normalized) };
+  const value = Number(normalized);
+  if (!Number.isFinite(value) || Math.abs(value) > MAX_QUANTITY) return { kind: 'too-large', raw };
+  return { kind: 'number', value };
+}
+
+/** The problem a reading that is not a number puts on the record, or undefined. */
+function numberProblem(code: string | undefined, reading: NumberReading): string | undefined {
+  if (reading.kind === 'invalid') return `「${code}」が数値ではありません ("${reading.raw}")`;
+  if (reading.kind === 'too-large') return `「${code}」の値が大きすぎます ("${reading.raw}")`;
+  return undefined;
 }
 
 /** How a record is read beyond the app's own configuration. */
@@ -67,21 +106,26 @@ export function mapRecord(
 
   /** A quantity the evaluation cannot do without. */
   const required = (code: string): number | undefined => {
+    if (isAbsent(record, code)) {
+      problems.push(absentFieldProblem(code));
+      return undefined;
+    }
     const reading = parseQuantity(readText(record, code));
     if (reading.kind === 'number') return reading.value;
-    problems.push(
-      reading.kind === 'empty'
-        ? `「${code}」が空です`
-        : `「${code}」が数値ではありません ("${reading.raw}")`,
-    );
+    problems.push(numberProblem(code, reading) ?? `「${code}」が空です`);
     return undefined;
   };
-  /** A quantity with a fallback: the default when the field is absent or empty. */
+  /**
+   * A quantity with a fallback: the default when the field is absent or empty. An absent
+   * optional field is not a problem: test and hand-made notifications often leave such fields
+   * out, and the doctor finds a mistyped code before it matters.
+   */
   const optional = (code: string | undefined, fallback: number | undefined): number | undefined => {
     const reading = parseQuantity(readText(record, code));
     if (reading.kind === 'number') return reading.value;
-    if (reading.kind === 'invalid') {
-      problems.push(`「${code}」が数値ではありません ("${reading.raw}")`);
+    const problem = numberProblem(code, reading);
+    if (problem !== undefined) {
+      problems.push(problem);
       return undefined;
     }
     return fallback;
@@ -92,7 +136,10 @@ export function mapRecord(
     label: string,
   ): string => {
     const value = readText(record, code) || fallback;
-    if (!value) problems.push(code ? `「${code}」が空です` : `${label}が設定されていません`);
+    if (!value) {
+      if (isAbsent(record, code)) problems.push(absentFieldProblem(code));
+      else problems.push(code ? `「${code}」が空です` : `${label}が設定されていません`);
+    }
     return value ?? '';
   };
 

@@ -4,6 +4,7 @@ import type { AppConfig } from '../../shared/config/schema';
 import type { ItemSnapshot, MappedItem } from '../../shared/domain/item';
 import { recordNotificationSchema, type KintoneRecord } from '../../shared/kintone/notification';
 import {
+  absentFieldProblem,
   isPlausibleEmail,
   mapRecord,
   parseQuantity,
@@ -159,7 +160,6 @@ describe('mapRecord', () => {
   });
 
   it.each([
-    ['missing from the record', null],
     ['blank', '   '],
     ['a multi-value field', []],
   ])('reports 在庫数 as empty when it is %s', (_case, value) => {
@@ -168,6 +168,96 @@ describe('mapRecord', () => {
 
     // Assess
     expect(problems).toEqual(['「在庫数」が空です']);
+  });
+
+  it('says the notification has no such field, pointing to the doctor, when a required field is absent', () => {
+    // Prepare: a mistyped code (在庫 for 在庫数) finds no field in the notification at all.
+    const base = demoApp();
+    const app: AppConfig = { ...base, fields: { ...base.fields, onHand: '在庫' } };
+
+    // Act
+    const problems = problemsOf(mapRecord(lowRecord(), app));
+
+    // Assess
+    expect(problems).toEqual([
+      '通知にフィールド「在庫」がありません。設定のフィールドコードを確認してください (npm run doctor)',
+    ]);
+  });
+
+  it.each([
+    ['品番', '品番'],
+    ['発注点', '発注点'],
+    ['仕入先名', '仕入先名'],
+  ])('reports the required field %s as absent when the notification lacks it', (code, named) => {
+    // Act
+    const problems = problemsOf(mapRecord(lowRecord({ [code]: null }), demoApp()));
+
+    // Assess
+    expect(problems).toEqual([absentFieldProblem(named)]);
+  });
+
+  it('falls back to the default, without a problem, when an optional field is absent', () => {
+    // Act
+    const item = itemOf(mapRecord(lowRecord({ 入数: null, 単位: null }), demoApp()));
+
+    // Assess
+    expect(item.packSize).toBe(1);
+    expect(item.unit).toBe('個');
+  });
+
+  it('takes the default supplier name, without a problem, when the supplier name field is absent', () => {
+    // Prepare
+    const base = demoApp();
+    const app: AppConfig = { ...base, defaults: { ...base.defaults, supplierName: '既定仕入先' } };
+
+    // Act
+    const item = itemOf(mapRecord(lowRecord({ 仕入先名: null }), app));
+
+    // Assess
+    expect(item.supplier.name).toBe('既定仕入先');
+  });
+
+  it.each([
+    ['1000000000000000000000000000000'],
+    ['1e30'],
+    ['-9007199254740992'],
+    ['9'.repeat(400)],
+  ])('reports the quantity %j as too large instead of mapping it', (raw) => {
+    // Act
+    const problems = problemsOf(mapRecord(lowRecord({ 在庫数: raw }), demoApp()));
+
+    // Assess: 要確認 with the reason, rather than a number DynamoDB refuses to store.
+    expect(problems).toEqual([`「在庫数」の値が大きすぎます ("${raw}")`]);
+  });
+
+  it('reports an optional quantity that is too large instead of using its default', () => {
+    // Act
+    const problems = problemsOf(
+      mapRecord(lowRecord({ 最大在庫: '99999999999999999999' }), demoApp()),
+    );
+
+    // Assess
+    expect(problems).toEqual(['「最大在庫」の値が大きすぎます ("99999999999999999999")']);
+  });
+
+  it('reports a quantity kintone sent as a JSON number past the safe range', () => {
+    // Prepare
+    const record = lowRecord();
+    record['在庫数'] = { type: 'NUMBER', value: 1e30 };
+
+    // Act
+    const problems = problemsOf(mapRecord(record, demoApp()));
+
+    // Assess
+    expect(problems).toEqual(['「在庫数」の値が大きすぎます ("1e+30")']);
+  });
+
+  it('maps the largest safe quantity as it is', () => {
+    // Act
+    const item = itemOf(mapRecord(lowRecord({ 在庫数: '9007199254740991' }), demoApp()));
+
+    // Assess
+    expect(item.onHand).toBe(Number.MAX_SAFE_INTEGER);
   });
 
   it('reports a 在庫数 that is not a number, quoting it', () => {
@@ -195,12 +285,26 @@ describe('mapRecord', () => {
     expect(item.onHand).toBe(expected);
   });
 
-  it.each(['1e3', '18個', '0x12', '1.2.3', '--1', 'Infinity'])('rejects the quantity %j', (raw) => {
+  it.each(['18個', '0x12', '1.2.3', '--1', 'Infinity', 'NaN', '1e', 'e3'])(
+    'rejects the quantity %j',
+    (raw) => {
+      // Act
+      const reading = parseQuantity(raw);
+
+      // Assess
+      expect(reading).toEqual({ kind: 'invalid', raw });
+    },
+  );
+
+  it.each([
+    ['1e3', 1000],
+    ['1.5E+2', 150],
+  ])('reads the exponent notation %j as %d', (raw, expected) => {
     // Act
     const reading = parseQuantity(raw);
 
     // Assess
-    expect(reading).toEqual({ kind: 'invalid', raw });
+    expect(reading).toEqual({ kind: 'number', value: expected });
   });
 
   it('reports an optional quantity that is not a number instead of using its default', () => {
