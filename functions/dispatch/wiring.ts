@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESClient } from '@aws-sdk/client-ses';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/dynamodb-bridge-store';
+import { DynamoDbClaimCheckStore } from '../../shared/adapters/dynamodb/dynamodb-claim-check-store';
 import { DynamoDbNotificationFailureLog } from '../../shared/adapters/dynamodb/dynamodb-notification-failure-log';
 import { buildSupplierDirectory } from '../../shared/adapters/kintone/kintone-supplier-directory';
 import { SesOrderMailer } from '../../shared/adapters/ses/ses-order-mailer';
@@ -49,6 +50,11 @@ export function wireDispatchFromEnv(env: Env): DispatchHandler {
     client: createDocumentClient(new DynamoDBClient({})),
     tableName: requireEnv(env, 'TABLE_NAME'),
   });
+  // Notifications the webhook found too big for SQS arrive as a reference to a claim check.
+  const claimChecks = new DynamoDbClaimCheckStore({
+    client: createDocumentClient(new DynamoDBClient({})),
+    tableName: requireEnv(env, 'TABLE_NAME'),
+  });
   return createDispatchHandler({
     config,
     store,
@@ -59,6 +65,7 @@ export function wireDispatchFromEnv(env: Env): DispatchHandler {
     metrics,
     powertoolsMetrics,
     failures,
+    claimChecks,
     ...(fax ? { fax } : {}),
     ...(orderLinks ? { orderLinks } : {}),
     ...(suppliers ? { suppliers } : {}),

@@ -127,7 +127,7 @@ function claimChecksOf(deps: WebhookDeps, notificationId: string): ClaimCheckSto
     put: () =>
       Promise.reject(
         new Error(
-          `notification ${notificationId} is over the queue limit of ${MAX_QUEUED_BODY_BYTES} bytes and the webhook has no claim-check store; wire one (CLAIM_CHECK_TABLE_NAME)`,
+          `notification ${notificationId} is over the queue limit of ${MAX_QUEUED_BODY_BYTES} bytes and the webhook has no claim-check store; wire one (the Lambda wiring reads TABLE_NAME)`,
         ),
       ),
     get: (id) => Promise.reject(new Error(`no claim-check store to read ${id} from`)),

@@ -1,5 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/dynamodb-bridge-store';
+import { DynamoDbClaimCheckStore } from '../../shared/adapters/dynamodb/dynamodb-claim-check-store';
 import {
   createPowertoolsMetrics,
   DEFAULT_SERVICE_NAME,
@@ -13,6 +16,7 @@ import { MIN_LITERAL_SECRET_LENGTH, type BridgeConfig } from '../../shared/confi
 import { memoizeBySecrets } from '../../shared/config/secret-memo';
 import { referencedFieldCodes } from '../../shared/kintone/record-mapper';
 import { NO_METRICS, type BridgeMetrics } from '../../shared/ports/bridge-metrics';
+import type { ClaimCheckStore } from '../../shared/ports/claim-checks';
 import type { NotificationQueue } from '../../shared/ports/notification-queue';
 import type { SecretSource } from '../../shared/ports/secret-source';
 import { WebhookTokenVerifier, type AppTokens } from '../../shared/webhook/token-verifier';
@@ -65,14 +69,23 @@ export function buildWebhookDeps(
   queue: NotificationQueue,
   logger: Logger,
   metrics: BridgeMetrics = NO_METRICS,
+  claimChecks?: ClaimCheckStore,
 ): WebhookDeps {
   const fieldCodesByApp = new Map(config.apps.map((app) => [app.appId, referencedFieldCodes(app)]));
-  return { tokens: webhookTokens(config, secrets), queue, logger, fieldCodesByApp, metrics };
+  return {
+    tokens: webhookTokens(config, secrets),
+    queue,
+    logger,
+    fieldCodesByApp,
+    metrics,
+    ...(claimChecks === undefined ? {} : { claimChecks }),
+  };
 }
 
 /**
- * The Lambda wiring: configuration, queue URL and Powertools settings from the environment;
- * webhook tokens from the Secrets Manager secret `SECRETS_ARN` (or the environment without it).
+ * The Lambda wiring: configuration, queue URL (`QUEUE_URL`), bridge table for claim checks
+ * (`TABLE_NAME`) and Powertools settings from the environment; webhook tokens from the Secrets
+ * Manager secret `SECRETS_ARN` (or the environment without it).
  */
 export function wireWebhookFromEnv(env: Env): WebhookHandler {
   const logger = new Logger({
@@ -80,6 +93,11 @@ export function wireWebhookFromEnv(env: Env): WebhookHandler {
   });
   const config = loadConfigFromEnv(env);
   const queue = new SqsNotificationQueue(new SQSClient({}), requireEnv(env, 'QUEUE_URL'));
+  // Notifications over SQS's 256 KB limit go to the bridge table (kintone sends up to 1 MB).
+  const claimChecks = new DynamoDbClaimCheckStore({
+    client: createDocumentClient(new DynamoDBClient({})),
+    tableName: requireEnv(env, 'TABLE_NAME'),
+  });
   const powertoolsMetrics = createPowertoolsMetrics(env, logger);
   const deps = buildWebhookDeps(
     config,
@@ -87,6 +105,7 @@ export function wireWebhookFromEnv(env: Env): WebhookHandler {
     queue,
     logger,
     new PowertoolsBridgeMetrics(powertoolsMetrics),
+    claimChecks,
   );
   return createWebhookHandler({ ...deps, powertoolsMetrics });
 }

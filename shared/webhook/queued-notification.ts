@@ -142,7 +142,7 @@ export async function resolveQueuedNotification(
   const { id } = reference.data[CLAIM_CHECK_KEY];
   if (claimChecks === undefined) {
     throw new UnreadableQueueMessageError(
-      `the message refers to claim check ${id} (notification ${reference.data.notificationId}), but this function has no claim-check store; wire one (CLAIM_CHECK table) and redrive the message`,
+      `the message refers to claim check ${id} (notification ${reference.data.notificationId}), but this function has no claim-check store; wire one (the Lambda wiring reads TABLE_NAME) and redrive the message`,
     );
   }
   const stored = parseJson(await claimChecks.get(id), `claim check ${id}`);
