@@ -119,6 +119,16 @@ export class BridgeMonitoring extends Construct {
       evaluationPeriods: 1,
     });
 
+    addAlarm('NotificationsParked', {
+      alarmName: `${props.namePrefix}-notifications-parked`,
+      alarmDescription:
+        "A kintone notification could not be processed and retrying cannot help (the notification or the configuration is wrong). Its record shows 要対応 with the reason; the record's later notifications go on. Find the error in the dispatch logs ('notification parked'), fix the cause, then `npm run replay -- --parked` to process it again.",
+      metric: bridgeMetric('NotificationsParked'),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+    });
+
     addAlarm('KintoneCallBudget', {
       alarmName: `${props.namePrefix}-kintone-call-budget`,
       alarmDescription:

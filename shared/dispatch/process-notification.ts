@@ -21,13 +21,8 @@ import { supplierReach } from './order-supplier';
 import { placeOrder } from './place-order';
 import { processTableRecord } from './process-table-record';
 import { reportIfAllChannelsFailed } from './needs-attention';
-import {
-  allChannelsFailed,
-  channelsOf,
-  describeChannels,
-  sendPendingChannels,
-  type FaxSending,
-} from './order-channels';
+import { allChannelsFailed, channelsOf, describeChannels, type FaxSending } from './order-channels';
+import { sendOrReportSending, since } from './send-or-report';
 
 /** Collaborators of the dispatcher, built once in the function's wiring. */
 export interface DispatchDeps {
@@ -225,7 +220,14 @@ export async function processNotification(
       orderNumber: order.request.orderNumber,
     });
   } else {
-    const changes = changedFields(app, decisionOutcome(app, decision, recorded), recorded);
+    const failedOrderNumber = currentOrder?.steps.attentionAt
+      ? currentOrder.request.orderNumber
+      : undefined;
+    const changes = changedFields(
+      app,
+      decisionOutcome(app, decision, recorded, failedOrderNumber ? { failedOrderNumber } : {}),
+      recorded,
+    );
     if (Object.keys(changes).length > 0) {
       await deps.kintone.updateFields(key.appId, key.recordId, changes);
       outcome.wroteFields = Object.keys(changes);
@@ -260,7 +262,9 @@ async function completeOrderSteps(
 ): Promise<Pick<DispatchOutcome, 'emailed' | 'faxed' | 'wroteFields' | 'commented'>> {
   const { store } = deps;
   const key = { appId: order.appId, recordId: order.recordId };
-  const sent = await sendPendingChannels(order, deps);
+  const sent = await sendOrReportSending(order, deps, (changes) =>
+    deps.kintone.updateFields(key.appId, key.recordId, changedFields(app, changes, recorded)),
+  );
   const done = {
     emailed: sent.emailed,
     faxed: sent.faxed,
@@ -284,7 +288,11 @@ async function completeOrderSteps(
     return done;
   }
   if (!current.steps.writtenBackAt) {
-    const changes = changedFields(app, orderOutcome(app, current.request), recorded);
+    const changes = changedFields(
+      app,
+      orderOutcome(app, current.request, since(current)),
+      recorded,
+    );
     if (Object.keys(changes).length > 0) {
       await deps.kintone.updateFields(key.appId, key.recordId, changes);
       done.wroteFields = Object.keys(changes);

@@ -6,17 +6,22 @@ import type { MappedItem, OpenOrderRef, RecordedOutcome, SupplierContact } from 
 import { recordRevision, type RecordNotification } from '../kintone/notification';
 import { mapRecord } from '../kintone/record-mapper';
 import { recordRows, rowItemId } from '../kintone/subtable-rows';
-import { changedFields, decisionOutcome, orderComment, orderOutcome } from '../kintone/write-back';
+import {
+  changedFields,
+  decisionOutcome,
+  missingWriteBackFields,
+  missingWriteBackReason,
+  orderComment,
+  orderOutcome,
+  writableFields,
+} from '../kintone/write-back';
 import type { ItemKey, StoredOrder } from '../ports/bridge-store';
 import type { RowValues } from '../ports/kintone-record-writer';
 import { buildRowsOrderRequest, type DueRow } from './build-order-request';
 import { reportIfAllChannelsFailed } from './needs-attention';
-import {
-  allChannelsFailed,
-  channelsOf,
-  describeChannels,
-  sendPendingChannels,
-} from './order-channels';
+import { allChannelsFailed, channelsOf, describeChannels } from './order-channels';
+import { writeOrderFields } from './order-record';
+import { sendOrReportSending, since } from './send-or-report';
 import { supplierReach } from './order-supplier';
 import { placeOrder } from './place-order';
 import type { DispatchDeps, DispatchOutcome, RowOutcome } from './process-notification';
@@ -37,6 +42,8 @@ type TableApp = AppConfig & { subtable: SubtableConfig };
 /** One row as this notification sees it. */
 interface RowWork {
   rowId: string;
+  /** Field codes the row itself has: only these can be written. */
+  cells: ReadonlySet<string>;
   key: ItemKey;
   mapped: MappedItem;
   recorded: RecordedOutcome;
@@ -47,6 +54,8 @@ interface RowWork {
   decision: Decision;
   /** The lead order this row ends up in (new or resumed). */
   order?: StoredOrder;
+  /** Write-back fields the row lacks, when that kept a due row from being ordered. */
+  writeBackMissing?: string[];
 }
 
 type Base = Pick<
@@ -112,6 +121,7 @@ export async function processTableRecord(
       const recorded = mapped.ok ? mapped.item.recorded : mapped.recorded;
       return {
         rowId: row.rowId,
+        cells: row.cells,
         key,
         mapped,
         recorded,
@@ -142,7 +152,9 @@ export async function processTableRecord(
   const decision = summary(rows);
   const outcome: DispatchOutcome = { ...base, decision, orderNumbers: [] };
   for (const [orderNumber, order] of orders) {
-    const sent = await sendPendingChannels(order, deps);
+    const sent = await sendOrReportSending(order, deps, (desired) =>
+      writeOrderFields(deps.kintone, order, changedFields(app, desired)),
+    );
     outcome.emailed ||= sent.emailed;
     outcome.faxed ||= sent.faxed;
     let current = sent.order;
@@ -159,6 +171,7 @@ export async function processTableRecord(
 
   outcome.wroteFields = await writeBackRows(rows, orders, app, recordId, deps);
   outcome.commented = (await commentOrders(orders, app, recordId, deps)) || outcome.commented;
+  outcome.commented = (await commentBlockedRows(rows, app, recordId, deps)) || outcome.commented;
   outcome.orderNumbers = [...orders.keys()];
   outcome.rows = rows.map((row) => rowOutcome(row));
   if (outcome.orderNumbers.length === 1) outcome.orderNumber = outcome.orderNumbers[0] as string;
@@ -277,6 +290,15 @@ async function createGroupOrders(
   for (const row of rows) {
     const { decision, mapped } = row;
     if (decision.kind !== 'order' || row.order || !mapped.ok) continue;
+    const missing = missingWriteBackFields(app, (code) => row.cells.has(code));
+    if (missing.length > 0) {
+      row.decision = {
+        kind: 'cannot-evaluate',
+        reason: missingWriteBackReason(decision.reason, missing),
+      };
+      row.writeBackMissing = missing;
+      continue;
+    }
     const reach = await supplierReach(mapped.item.supplier, app, deps);
     if (!reach.ok) {
       row.decision = {
@@ -360,11 +382,17 @@ async function writeBackRows(
     if (order) {
       if (order.steps.writtenBackAt) continue;
       writing.add(order.request.orderNumber);
-      desired = { ...orderOutcome(app, order.request), reason: lineReason(order, row.rowId) };
+      desired = {
+        ...orderOutcome(app, order.request, since(order)),
+        reason: lineReason(order, row.rowId),
+      };
     } else {
       desired = decisionOutcome(app, row.decision, row.recorded);
     }
-    const rowChanges = changedFields(app, desired, row.recorded);
+    // A row lacking a write-back field can take the others: naming it would fail the write.
+    const rowChanges = writableFields(changedFields(app, desired, row.recorded), (code) =>
+      row.cells.has(code),
+    );
     if (Object.keys(rowChanges).length > 0) changes[row.rowId] = rowChanges;
   }
   let written: string[] = [];
@@ -404,6 +432,33 @@ async function commentOrders(
   for (const order of pending) {
     orders.set(order.request.orderNumber, await markStep(order, 'commented', deps));
   }
+  return true;
+}
+
+/**
+ * Rows that are short but cannot be ordered because the row lacks a write-back field: the row
+ * may not even have a status or reason field to show it, so the record's comment says it.
+ */
+async function commentBlockedRows(
+  rows: readonly RowWork[],
+  app: TableApp,
+  recordId: string,
+  deps: DispatchDeps,
+): Promise<boolean> {
+  const blocked = rows.filter((row) => row.writeBackMissing !== undefined);
+  if (blocked.length === 0) return false;
+  deps.logger.error('rows due for an order lack write-back fields: nothing was sent', {
+    appId: app.appId,
+    recordId,
+    rows: blocked.map((row) => ({ rowId: row.rowId, missing: row.writeBackMissing })),
+  });
+  const text = [
+    `【要確認】テーブル「${app.subtable.field}」に発注が必要な行がありますが、発注していません:`,
+    ...blocked.map(
+      (row) => `・${row.mapped.ok ? row.mapped.item.sku : row.rowId}: ${row.decision.reason}`,
+    ),
+  ].join('\n');
+  await deps.kintone.addComment(app.appId, recordId, text);
   return true;
 }
 

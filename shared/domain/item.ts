@@ -47,6 +47,9 @@ export interface RecordedOutcome {
   orderNumber: string;
   orderedAt: string;
   reason: string;
+  /** The previous answer's promised date and the email's delivery status, when mapped. */
+  deliveryDate?: string;
+  deliveryStatus?: string;
 }
 
 /**

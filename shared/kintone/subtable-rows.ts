@@ -15,6 +15,8 @@ export interface RecordRow {
    * (one supplier, a site) is read from the record.
    */
   record: KintoneRecord;
+  /** Field codes the row itself has (the bridge can write only into these). */
+  cells: ReadonlySet<string>;
 }
 
 export type RecordRows = { ok: true; rows: RecordRow[] } | { ok: false; problem: string };
@@ -61,6 +63,7 @@ export function recordRows(record: KintoneRecord, subtable: string): RecordRows 
   const rows = (table.value as unknown[]).filter(isRow).map((row) => ({
     rowId: row.id,
     record: { ...recordFields, ...(row.value as KintoneRecord) } as KintoneRecord,
+    cells: new Set(Object.keys(row.value)),
   }));
   return { ok: true, rows };
 }

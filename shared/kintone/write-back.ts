@@ -10,7 +10,22 @@ import type { FieldValues } from '../ports/kintone-record-writer';
  * fires leads to the same desired values, so nothing is written the second time.
  */
 
-type Outcome = Partial<RecordedOutcome>;
+/**
+ * Desired values per write-back role. `deliveryDate` and `deliveryStatus` belong to one order
+ * (the supplier's promised date, SES's delivery status): a new order empties them, so staff
+ * never read the previous order's date or delivery as this order's.
+ */
+export type WriteBackOutcome = Partial<RecordedOutcome>;
+type Outcome = WriteBackOutcome;
+
+const WRITE_BACK_ROLES = [
+  'status',
+  'orderNumber',
+  'orderedAt',
+  'reason',
+  'deliveryDate',
+  'deliveryStatus',
+] as const;
 
 /** kintone DATETIME values have minute precision: write and compare them that way. */
 export function toKintoneDateTime(iso: string): string {
@@ -19,14 +34,82 @@ export function toKintoneDateTime(iso: string): string {
   return Number.isNaN(date.getTime()) ? iso : date.toISOString().replace(/:\d{2}\.\d{3}Z$/, ':00Z');
 }
 
-/** Desired write-back for an order that has been sent. */
-export function orderOutcome(app: AppConfig, request: OrderRequest): Outcome {
+/**
+ * Desired write-back for an order that has been sent. The previous order's answer fields are
+ * emptied (written once per order, with the order's own values, so it costs no extra call).
+ */
+export function orderOutcome(
+  app: AppConfig,
+  request: OrderRequest,
+  since: OrderSinceSent = {},
+): Outcome {
   return {
-    status: app.statuses.ordered,
+    // A write-back retried after the supplier already answered (or SES reported) must not
+    // undo what that answer wrote.
+    ...(since.answered ? {} : { status: app.statuses.ordered, deliveryDate: '' }),
+    ...(since.deliveryReported ? {} : { deliveryStatus: '' }),
     orderNumber: request.orderNumber,
     orderedAt: toKintoneDateTime(request.orderedAt),
     reason: request.reason,
   };
+}
+
+/** What reached the order's record after the send, before its write-back (a retry). */
+export interface OrderSinceSent {
+  /** The supplier answered on the order page. */
+  answered?: boolean;
+  /** SES reported the email's delivery. */
+  deliveryReported?: boolean;
+}
+
+/**
+ * Desired write-back while an order exists but its send failed for now (SES or the fax gateway
+ * down or throttling): status 送信待ち with what happened and what staff should (not) do.
+ */
+export function sendingOutcome(app: AppConfig, request: OrderRequest, reason: string): Outcome {
+  return {
+    status: app.statuses.sending,
+    orderNumber: request.orderNumber,
+    orderedAt: toKintoneDateTime(request.orderedAt),
+    reason,
+    deliveryDate: '',
+    deliveryStatus: '',
+  };
+}
+
+/**
+ * The reason shown while an order waits for its send to be retried.
+ *
+ * @example
+ * sendingReason(app, 'PO-20261202-0001', 'SES: Throttling');
+ * // '発注依頼 PO-20261202-0001 を作成しましたが、まだ送信できていません (SES: Throttling)。自動で再送します。…'
+ */
+export function sendingReason(app: AppConfig, orderNumber: string, failure: string): string {
+  return (
+    `発注依頼 ${orderNumber} を作成しましたが、まだ送信できていません (${failure})。` +
+    `自動で再送します。送信されると「${app.statuses.ordered}」になります。` +
+    '二重発注になるため、仕入先へ別途発注しないでください。' +
+    `しばらくたっても変わらない場合は運用担当者に連絡してください。`
+  );
+}
+
+/**
+ * Written when a notification of the record could not be processed at all, after every retry
+ * (it went to the dead letters) or at once when retrying cannot help (the notification itself is
+ * wrong). The bridge does not know whether an order was due: staff must look.
+ */
+export function unprocessedOutcome(app: AppConfig, reason: string): Outcome {
+  return { status: app.statuses.failed, reason };
+}
+
+/** The reason written with {@link unprocessedOutcome}. */
+export function unprocessedReason(problem: string, retried: boolean): string {
+  return (
+    `この変更の通知を処理できませんでした (${problem})。` +
+    (retried ? '何度か再試行しましたが失敗し、運用担当者が確認できる場所に保管しました。' : '') +
+    '在庫と発注が必要かを確認し、必要なら発注してください。' +
+    '原因が解消したら、レコードを保存し直すと改めて判定されます。'
+  );
 }
 
 /**
@@ -37,15 +120,29 @@ export function decisionOutcome(
   app: AppConfig,
   decision: Decision,
   recorded: RecordedOutcome,
+  context: DecisionContext = {},
 ): Outcome {
   if (decision.kind === 'cannot-evaluate') {
     return { status: app.statuses.needsAttention, reason: decision.reason };
   }
   const recovered = decision.kind === 'no-order' || decision.kind === 'snoozed';
-  if (recovered && recorded.status === app.statuses.needsAttention) {
+  // With needsAttention and failed the same value (both 要対応), the status alone cannot tell a
+  // fixed record from an order nobody received: only the bridge's own record of the failure
+  // can, and a failed send stays visible until staff close it.
+  const showsFailedOrder =
+    context.failedOrderNumber !== undefined &&
+    recorded.status === app.statuses.failed &&
+    recorded.orderNumber === context.failedOrderNumber;
+  if (recovered && recorded.status === app.statuses.needsAttention && !showsFailedOrder) {
     return { status: app.statuses.idle, reason: decision.reason };
   }
   return {};
+}
+
+/** What the bridge knows beyond the record when deciding what to write. */
+export interface DecisionContext {
+  /** The item's order whose every channel failed (staff were told 要対応), if any. */
+  failedOrderNumber?: string;
 }
 
 /**
@@ -58,14 +155,16 @@ export function changedFields(
   recorded?: RecordedOutcome,
 ): FieldValues {
   const changes: FieldValues = {};
-  for (const key of ['status', 'orderNumber', 'orderedAt', 'reason'] as const) {
+  for (const key of WRITE_BACK_ROLES) {
     const code = app.writeBack[key];
     const value = desired[key];
     if (code === undefined || value === undefined) continue;
     const current =
       key === 'orderedAt' && recorded?.orderedAt
         ? toKintoneDateTime(recorded.orderedAt)
-        : recorded?.[key];
+        : recorded && (key === 'deliveryDate' || key === 'deliveryStatus')
+          ? (recorded[key] ?? '')
+          : recorded?.[key];
     if (current !== value) changes[code] = value;
   }
   return changes;
@@ -97,4 +196,31 @@ export function attentionOutcome(app: AppConfig, request: OrderRequest, reason: 
     orderedAt: toKintoneDateTime(request.orderedAt),
     reason,
   };
+}
+
+/**
+ * Write-back fields the configuration maps that the record (or the table row) does not have.
+ * Checked before an order is placed: an order sent to the supplier whose outcome can never be
+ * written would leave staff blind and fail every retry.
+ *
+ * @example
+ * missingWriteBackFields(app, (code) => code in record); // ['発注理由']
+ */
+export function missingWriteBackFields(app: AppConfig, has: (code: string) => boolean): string[] {
+  return Object.values(app.writeBack).filter(
+    (code): code is string => code !== undefined && !has(code),
+  );
+}
+
+/** The reason for an order that could not be placed because write-back fields are missing. */
+export function missingWriteBackReason(shortage: string, missing: readonly string[]): string {
+  return (
+    `${shortage} → 発注できません: 書き戻し先のフィールド ${missing.map((code) => `「${code}」`).join('')} がありません。` +
+    '設定の writeBack のフィールドコードを確認してください (npm run doctor)。'
+  );
+}
+
+/** Only the values of fields the record (or row) has: a write naming another field fails. */
+export function writableFields(values: FieldValues, has: (code: string) => boolean): FieldValues {
+  return Object.fromEntries(Object.entries(values).filter(([code]) => has(code)));
 }

@@ -23,6 +23,13 @@ export const METRIC_NAMES = [
    * kintone's daily limit, or went past it (once per crossing, not per call). Alarmed.
    */
   'KintoneCallBudgetWarnings',
+  /**
+   * dispatch: a notification that can never be processed (the notification itself is wrong)
+   * was parked and its record marked, so the record's later notifications go on. Alarmed.
+   */
+  'NotificationsParked',
+  /** dispatch: an order's send failed for now; the record shows 送信待ち and it is retried. */
+  'OrderSendsDelayed',
 ] as const;
 
 export type MetricName = (typeof METRIC_NAMES)[number];

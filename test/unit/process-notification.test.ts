@@ -308,8 +308,36 @@ describe('processNotification: retries redo only the missing steps', () => {
     expect(mailer.sent.map((request) => request.orderNumber)).toEqual([FIRST_ORDER]);
     expect(store.orders()).toHaveLength(1);
     expect(store.calls.filter((call) => call.method === 'allocateOrderNumber')).toHaveLength(1);
-    expect(kintone.updates).toEqual([{ ...ITEM, values: WRITTEN_BACK }]);
+    // While the send waited for its retry, the record said so (送信待ち), then the order.
+    expect(kintone.updates).toEqual([
+      {
+        ...ITEM,
+        values: {
+          ...WRITTEN_BACK,
+          発注状況: '送信待ち',
+          発注理由: expect.stringMatching(
+            /^発注依頼 PO-20261128-0001 を作成しましたが、まだ送信できていません \(Error: SES throttled\)。自動で再送します。.*仕入先へ別途発注しないでください。/,
+          ),
+        },
+      },
+      { ...ITEM, values: WRITTEN_BACK },
+    ]);
     expect(kintone.comments).toHaveLength(1);
+  });
+
+  it('shows 送信待ち only until something reached the supplier, and survives kintone failing too', async () => {
+    // Prepare: SES fails and the kintone write of 送信待ち fails as well
+    const { deps, store, mailer, kintone } = harness();
+    mailer.failures.push(new Error('SES throttled'));
+    kintone.failures.push(new Error('kintone 503'));
+
+    // Act
+    const failure = processNotification(lowNotification(), deps);
+
+    // Assess: the send's own error reaches the queue (it is retried), not kintone's
+    await expect(failure).rejects.toThrow('SES throttled');
+    expect(kintone.updates).toEqual([]);
+    expect(store.orders()).toEqual([expect.objectContaining({ status: 'open', steps: {} })]);
   });
 
   it('after the comment failed: adds only the comment', async () => {

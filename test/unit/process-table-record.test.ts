@@ -45,12 +45,22 @@ function harness(store = new InMemoryBridgeStore()) {
 
 type RowEdit = Record<string, string>;
 
+const SITE_WRITE_BACK = loadConfigFile('config/demo.json').apps.find((app) => app.appId === '15')
+  ?.writeBack as Record<string, string>;
+const EMPTY_TEXT = () => ({ type: 'SINGLE_LINE_TEXT', value: '' });
+
 /**
  * update-record-subtable.json (record 3 大阪倉庫: B-200 and B-201 of S-002 low, B-202 of S-003
  * fine) with rows edited by row id; a code the row lacks is added as a text field.
  */
 function siteNotification(
-  edit: { id?: string; revision?: number; rows?: Record<string, RowEdit> } = {},
+  edit: {
+    id?: string;
+    revision?: number;
+    rows?: Record<string, RowEdit>;
+    /** Leave the rows as the fixture has them: without the bridge's write-back fields. */
+    withoutWriteBackFields?: boolean;
+  } = {},
 ): KintoneNotification {
   const raw = loadWebhookFixture('update-record-subtable.json') as {
     id: string;
@@ -60,6 +70,10 @@ function siteNotification(
     value: Array<{ id: string; value: Record<string, { type: string; value: string }> }>;
   };
   for (const row of table.value) {
+    // The documented fixture's table has no write-back fields; app 15's table has them (empty).
+    if (!edit.withoutWriteBackFields) {
+      for (const code of Object.values(SITE_WRITE_BACK)) row.value[code] ??= EMPTY_TEXT();
+    }
     for (const [code, value] of Object.entries(edit.rows?.[row.id] ?? {})) {
       row.value[code] = { type: row.value[code]?.type ?? 'SINGLE_LINE_TEXT', value };
     }
@@ -421,6 +435,35 @@ describe('processNotification: items in a table (subtable rows)', () => {
     expect(replay.decision.kind).toBe('duplicate');
     expect(mailer.sent).toHaveLength(1);
     expect(kintone.rowUpdates).toHaveLength(1);
+  });
+
+  it('sends nothing for due rows that lack a write-back field, and says so in a comment', async () => {
+    // Prepare: the documented fixture's rows have none of the write-back fields app 15 maps
+    const { deps, mailer, kintone, store } = harness();
+
+    // Act
+    const outcome = await processNotification(
+      siteNotification({ withoutWriteBackFields: true }),
+      deps,
+    );
+
+    // Assess: no order, no email, no table write naming fields the rows lack; one comment
+    expect(mailer.sent).toEqual([]);
+    expect(store.orders()).toEqual([]);
+    expect(kintone.rowUpdates).toEqual([]);
+    expect(outcome.rows?.map((row) => row.decision.kind)).toEqual([
+      'cannot-evaluate',
+      'cannot-evaluate',
+      'no-order',
+    ]);
+    expect(kintone.comments).toHaveLength(1);
+    expect(kintone.comments[0]?.text).toContain(
+      '【要確認】テーブル「在庫明細」に発注が必要な行があります',
+    );
+    expect(kintone.comments[0]?.text).toContain(
+      '・B-200: 在庫数 4 ≤ 発注点 10: 20個を発注 (発注量20) → 発注できません: 書き戻し先のフィールド 「明細_発注状況」',
+    );
+    expect(kintone.comments[0]?.text).toContain('(npm run doctor)');
   });
 
   it('reports a record without the configured table, and writes nothing', async () => {

@@ -8,7 +8,11 @@ import {
   decisionOutcome,
   orderComment,
   orderOutcome,
+  sendingOutcome,
+  sendingReason,
   toKintoneDateTime,
+  unprocessedOutcome,
+  unprocessedReason,
 } from '../../shared/kintone/write-back';
 import { DEMO_CONFIG_PATH } from '../fixtures/kintone-webhooks';
 
@@ -284,5 +288,108 @@ describe('orderComment', () => {
       '納品希望日: 2026-12-01',
       `理由: ${ORDER_REASON}`,
     ]);
+  });
+});
+
+describe('a new order after an earlier one (wrong state carried over)', () => {
+  it("empties the previous order's promised delivery date and delivery status", () => {
+    // Prepare: order 0001 was answered (納品予定日) and delivered, then received
+    const app = { ...demoApp(), writeBack: { ...demoApp().writeBack, deliveryStatus: '配信状況' } };
+    const recorded: RecordedOutcome = {
+      status: '入荷済',
+      orderNumber: 'PO-20261127-0001',
+      orderedAt: '2026-11-27T01:00:00Z',
+      reason: 'old',
+      deliveryDate: '2026-11-30',
+      deliveryStatus: '配信済',
+    };
+
+    // Act
+    const changes = changedFields(
+      app,
+      orderOutcome(app, { ...REQUEST, orderNumber: 'PO-20261128-0002' }),
+      recorded,
+    );
+
+    // Assess
+    expect(changes).toMatchObject({ 発注番号: 'PO-20261128-0002', 納品予定日: '', 配信状況: '' });
+  });
+
+  it('writes no empty date when the record has none (no extra field in the call)', () => {
+    // Act
+    const changes = changedFields(demoApp(), orderOutcome(demoApp(), REQUEST), IDLE);
+
+    // Assess
+    expect(changes).not.toHaveProperty('納品予定日');
+  });
+
+  it("keeps the supplier's answer when a retried write-back comes after it", () => {
+    // Act
+    const desired = orderOutcome(demoApp(), REQUEST, { answered: true, deliveryReported: true });
+
+    // Assess: status and date are the answer's now; only the order's own fields are written
+    expect(desired).not.toHaveProperty('status');
+    expect(desired).not.toHaveProperty('deliveryDate');
+    expect(desired).not.toHaveProperty('deliveryStatus');
+    expect(desired).toMatchObject({ orderNumber: REQUEST.orderNumber, reason: ORDER_REASON });
+  });
+});
+
+describe('送信待ち and unprocessed notifications', () => {
+  it('shows the order as waiting for its send, with the failure and what not to do', () => {
+    // Act
+    const desired = sendingOutcome(
+      demoApp(),
+      REQUEST,
+      sendingReason(demoApp(), REQUEST.orderNumber, 'Throttling: Maximum sending rate exceeded.'),
+    );
+
+    // Assess
+    expect(desired).toMatchObject({ status: '送信待ち', orderNumber: REQUEST.orderNumber });
+    expect(desired.reason).toContain('(Throttling: Maximum sending rate exceeded.)');
+    expect(desired.reason).toContain('自動で再送します');
+    expect(desired.reason).toContain('仕入先へ別途発注しないでください');
+  });
+
+  it('marks a record whose notification could not be processed 要対応 with what to do', () => {
+    // Act
+    const desired = unprocessedOutcome(demoApp(), unprocessedReason('kintone 503', true));
+
+    // Assess
+    expect(desired).toEqual({ status: '要対応', reason: expect.stringContaining('(kintone 503)') });
+    expect(desired.reason).toContain('何度か再試行しましたが失敗し');
+    expect(unprocessedReason('bad value', false)).not.toContain('再試行');
+  });
+});
+
+describe('decisionOutcome when needsAttention and failed are the same value', () => {
+  const sameValue = (): AppConfig => {
+    const app = demoApp();
+    return { ...app, statuses: { ...app.statuses, needsAttention: '要対応', failed: '要対応' } };
+  };
+  const failedRecord: RecordedOutcome = {
+    status: '要対応',
+    orderNumber: 'PO-20261128-0001',
+    orderedAt: '2026-11-28T02:15:00Z',
+    reason: '発注依頼 PO-20261128-0001 を送れませんでした',
+  };
+  const noOrder: Decision = { kind: 'no-order', reason: '在庫数 50 > 発注点 20: 発注不要' };
+
+  it('does not reset a failed send to 未発注', () => {
+    // Act
+    const desired = decisionOutcome(sameValue(), noOrder, failedRecord, {
+      failedOrderNumber: 'PO-20261128-0001',
+    });
+
+    // Assess
+    expect(desired).toEqual({});
+  });
+
+  it('still clears a record that needed attention for a bad value once it is fixed', () => {
+    // Act
+    const desired = decisionOutcome(sameValue(), noOrder, { ...failedRecord, orderNumber: '' });
+
+    // Assess
+    expect(desired).toEqual({ status: '未発注', reason: noOrder.reason });
   });
 });

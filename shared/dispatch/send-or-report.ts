@@ -1,0 +1,83 @@
+import { findApp } from '../config/load-config';
+import {
+  sendingOutcome,
+  sendingReason,
+  type OrderSinceSent,
+  type WriteBackOutcome,
+} from '../kintone/write-back';
+import { NO_METRICS } from '../ports/bridge-metrics';
+import type { StoredOrder } from '../ports/bridge-store';
+import { sendPendingChannels, type ChannelSendReport } from './order-channels';
+import { orderRecordExists } from './order-record';
+import type { DispatchDeps } from './process-notification';
+
+/** How long a failure reads on the record: enough to name it, short enough to read. */
+const MAX_FAILURE_TEXT = 160;
+
+/**
+ * A send failure in one line for staff: the error's name and message, never a stack.
+ *
+ * @example
+ * describeSendFailure(new Error('connect ECONNREFUSED 127.0.0.1:3003')); // 'Error: connect ECONNREFUSED 127.0.0.1:3003'
+ */
+export function describeSendFailure(error: unknown): string {
+  const text =
+    error instanceof Error ? `${error.name}: ${error.message}` : String(error ?? 'unknown');
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > MAX_FAILURE_TEXT ? `${line.slice(0, MAX_FAILURE_TEXT - 1)}…` : line;
+}
+
+/** What reached the order since it was sent, for a write-back that may be a late retry. */
+export function since(order: StoredOrder): OrderSinceSent {
+  return {
+    answered: order.steps.supplierAnswer !== undefined,
+    deliveryReported: order.steps.deliveryStatus !== undefined,
+  };
+}
+
+/**
+ * Sends the order's pending channels; when that fails for now (SES or the fax gateway down or
+ * throttling), first shows staff on the record that the order exists and waits for its send
+ * (送信待ち, with the reason and what to do), then rethrows so the queue retries. Without it the
+ * record would keep saying 未発注 while the bridge holds an unsent order, and staff might order
+ * by phone as well. Shown only while nothing has reached the supplier yet.
+ *
+ * @param write writes desired values to the order's record or rows (the caller knows which).
+ */
+export async function sendOrReportSending(
+  order: StoredOrder,
+  deps: DispatchDeps,
+  write: (desired: WriteBackOutcome) => Promise<unknown>,
+): Promise<ChannelSendReport> {
+  try {
+    return await sendPendingChannels(order, deps);
+  } catch (error) {
+    const failure = describeSendFailure(error);
+    (deps.metrics ?? NO_METRICS).count('OrderSendsDelayed');
+    deps.logger.warn('order request not sent yet; it will be retried', {
+      orderNumber: order.request.orderNumber,
+      error: failure,
+    });
+    const app = findApp(deps.config, order.appId);
+    const current = (await deps.store.findOrderByNumber(order.request.orderNumber)) ?? order;
+    const reachedSupplier = current.steps.emailSentAt ?? current.steps.faxSentAt;
+    if (app && !reachedSupplier && (await orderRecordExists(order, deps.store))) {
+      try {
+        await write(
+          sendingOutcome(
+            app,
+            order.request,
+            sendingReason(app, order.request.orderNumber, failure),
+          ),
+        );
+      } catch (writeError) {
+        // kintone may be down too: the send's retry matters more than this notice.
+        deps.logger.warn('could not show 送信待ち on the record', {
+          orderNumber: order.request.orderNumber,
+          error: describeSendFailure(writeError),
+        });
+      }
+    }
+    throw error;
+  }
+}
