@@ -102,6 +102,9 @@ export function mapRecord(
     orderNumber: readText(record, writeBack.orderNumber) ?? '',
     orderedAt: readText(record, writeBack.orderedAt) ?? '',
     reason: readText(record, writeBack.reason) ?? '',
+    // Only when the record holds one: a new order empties what the previous one left.
+    ...optionalText('deliveryDate', readText(record, writeBack.deliveryDate)),
+    ...optionalText('deliveryStatus', readText(record, writeBack.deliveryStatus)),
   };
 
   /** A quantity the evaluation cannot do without. */
