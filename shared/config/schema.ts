@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_LEAD_TIME_DAYS } from '../domain/evaluate-reorder';
 import {
   findAppFieldRoleConflicts,
   findClosingStatuses,
@@ -78,7 +79,17 @@ export const writeBackSchema = z.strictObject({
   deliveryStatus: fieldCode.optional(),
 });
 
-const nonNegative = z.number().finite().nonnegative();
+/**
+ * Largest default quantity: past it a double no longer holds every integer, order quantities
+ * computed from it go wrong, and DynamoDB's marshaller refuses to store them.
+ */
+const quantity = z
+  .number()
+  .finite()
+  .max(Number.MAX_SAFE_INTEGER, {
+    message: `expected a quantity of at most ${Number.MAX_SAFE_INTEGER}`,
+  });
+const nonNegative = quantity.nonnegative();
 
 export const statusValuesSchema = z.strictObject({
   /** Written when an order request has been sent. */
@@ -105,11 +116,18 @@ export const statusValuesSchema = z.strictObject({
 /** Values used when the app has no field for them (or the field is empty). */
 export const defaultsSchema = z.strictObject({
   unit: z.string().min(1).default('個'),
-  packSize: z.number().finite().positive().default(1),
+  packSize: quantity.positive().default(1),
   minimumOrder: nonNegative.default(0),
-  leadTimeDays: z.number().int().nonnegative().default(0),
+  leadTimeDays: z
+    .number()
+    .int()
+    .nonnegative()
+    .max(MAX_LEAD_TIME_DAYS, {
+      message: `expected at most ${MAX_LEAD_TIME_DAYS} days (longer is refused for every record)`,
+    })
+    .default(0),
   maxStock: nonNegative.optional(),
-  reorderQuantity: z.number().finite().positive().optional(),
+  reorderQuantity: quantity.positive().optional(),
   supplierName: z.string().min(1).optional(),
   supplierEmail: z.email().optional(),
   /** `auto`: email when the supplier has an address, otherwise fax. */

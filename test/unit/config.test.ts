@@ -230,6 +230,24 @@ describe('parseConfig errors', () => {
       'apps[0].defaults.packSize: Too small: expected number to be >0',
     ],
     [
+      'a default quantity past the safe integers',
+      ['apps', 0, 'defaults', 'maxStock'],
+      1e30,
+      `apps[0].defaults.maxStock: expected a quantity of at most ${Number.MAX_SAFE_INTEGER}`,
+    ],
+    [
+      'a default pack size past the safe integers',
+      ['apps', 0, 'defaults', 'packSize'],
+      2 ** 60,
+      `apps[0].defaults.packSize: expected a quantity of at most ${Number.MAX_SAFE_INTEGER}`,
+    ],
+    [
+      'a default lead time longer than the domain accepts',
+      ['apps', 0, 'defaults', 'leadTimeDays'],
+      3651,
+      'apps[0].defaults.leadTimeDays: expected at most 3650 days (longer is refused for every record)',
+    ],
+    [
       'neither a supplier email nor a fax field, no default, and no supplier code for the master',
       ['apps', 0, 'fields'],
       ((): Record<string, unknown> => {
@@ -541,7 +559,7 @@ describe('parseConfig refuses a field with two roles', () => {
   it('lists every conflict of an app at once', () => {
     // Prepare
     const raw = demoWith(['apps', 0, 'writeBack', 'status'], '品名');
-    const app = (raw.apps as Record<string, Record<string, Record<string, unknown>>>[])[0];
+    const app = (raw.apps as Array<Record<string, Record<string, unknown>>>)[0];
     if (app?.writeBack === undefined || app.statuses === undefined) throw new Error('no app 0');
     app.writeBack.orderNumber = '在庫数';
     app.statuses.ordered = '入荷済';
