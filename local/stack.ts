@@ -9,6 +9,7 @@ import {
   DynamoDbBridgeStore,
   ensureBridgeTable,
 } from '../shared/adapters/dynamodb/dynamodb-bridge-store';
+import { DynamoDbClaimCheckStore } from '../shared/adapters/dynamodb/dynamodb-claim-check-store';
 import { DynamoDbNotificationFailureLog } from '../shared/adapters/dynamodb/dynamodb-notification-failure-log';
 import { kintoneClients } from '../shared/adapters/kintone/kintone-clients';
 import { KintoneCallBudget } from '../shared/adapters/kintone/kintone-call-budget';
@@ -226,6 +227,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       client: createDocumentClient(dynamo.client),
       tableName: TABLE_NAME,
     });
+    // Notifications over SQS's 256 KB limit, as in AWS: the webhook writes, dispatch reads.
+    const claimChecks = new DynamoDbClaimCheckStore({
+      client: createDocumentClient(dynamo.client),
+      tableName: TABLE_NAME,
+    });
 
     const ses = await startSesLocal({ port: ports.ses });
     cleanups.push(() => ses.close());
@@ -414,7 +420,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       : undefined;
 
     handlers.webhook = createWebhookHandler(
-      buildWebhookDeps(config, secrets, queue, logger, metrics),
+      buildWebhookDeps(config, secrets, queue, logger, metrics, claimChecks),
     );
     // One directory for the stack, as one per Lambda container: its cache absorbs bursts.
     const suppliers = buildSupplierDirectory(config, secrets, kintoneBaseUrl, {
@@ -430,6 +436,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       now,
       metrics,
       failures,
+      claimChecks,
       ...(fax ? { fax } : {}),
       ...(supplierPage ? { orderLinks: orderLinkSigner(supplierPage) } : {}),
       ...(suppliers ? { suppliers } : {}),
