@@ -8,6 +8,7 @@ import {
   formatSequenceNumber,
   moveDeadLettersToQueue,
   readQueueState,
+  removeDeadLetters,
   writeQueueState,
   type DeadLetter,
   type QueueState,
@@ -329,6 +330,24 @@ export class LocalFifoQueue implements NotificationQueue {
     });
     this.wakeLoop?.();
     return moved;
+  }
+
+  /**
+   * Deletes the dead letters with the given messageIds (unknown ids are ignored) and returns
+   * them as they were: an operator skipped them, so they are never delivered.
+   */
+  discard(ids: string[]): DeadLetter[] {
+    this.assertOpen('discard');
+    const removed = removeDeadLetters(this.state, ids);
+    if (removed.length === 0) return [];
+    this.persist();
+    this.log({
+      level: 'info',
+      message: 'dead letters discarded by an operator',
+      messageIds: removed.map((d) => d.messageId),
+    });
+    this.settleIdleWaiters();
+    return removed;
   }
 
   private async shutDown(): Promise<void> {
@@ -656,6 +675,26 @@ export function redriveDeadLetters(
   }
 }
 
+/**
+ * Deletes dead letters from a data directory's state file, like {@link LocalFifoQueue.discard},
+ * and returns what was deleted. Like {@link redriveDeadLetters} it needs the local stack to be
+ * stopped and throws {@link LocalQueueLockedError} otherwise.
+ *
+ * @example
+ * discardDeadLetters('.data/queue', ['4d1f...']);
+ */
+export function discardDeadLetters(dataDir: string, ids: string[]): DeadLetter[] {
+  const lock = acquireDataDirLock(dataDir);
+  try {
+    const state = readQueueState(dataDir) ?? emptyQueueState();
+    const removed = removeDeadLetters(state, ids);
+    if (removed.length > 0) writeQueueState(dataDir, state);
+    return removed;
+  } finally {
+    lock.release();
+  }
+}
+
 function validateMessage(message: QueuedNotification): void {
   for (const [field, value] of [
     ['notificationId', message.notificationId],
@@ -672,9 +711,15 @@ function validateMessage(message: QueuedNotification): void {
       `body of notification ${message.notificationId} exceeds the SQS limit of ${SQS_MAX_BODY_BYTES} bytes; send a reference instead of the payload`,
     );
   }
-  if (SQS_BODY_FORBIDDEN.test(message.body)) {
+  const forbidden = SQS_BODY_FORBIDDEN.exec(message.body);
+  if (forbidden !== null) {
+    // SQS answers InvalidMessageContents; naming the character and where it is saves a hunt.
+    const codeUnits = Array.from(
+      forbidden[0],
+      (c) => `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`,
+    ).join(' ');
     throw new InvalidQueueMessageError(
-      `body of notification ${message.notificationId} contains characters SQS rejects (control characters or lone surrogates); JSON-escape them`,
+      `body of notification ${message.notificationId} contains ${codeUnits} at index ${forbidden.index}, which SQS rejects (it accepts only #x9, #xA, #xD, #x20-#xD7FF, #xE000-#xFFFD, #x10000-#x10FFFF); escape it as \\uXXXX in the JSON`,
     );
   }
 }
