@@ -9,7 +9,7 @@ import type {
   RecordedOutcome,
   ReorderPolicy,
 } from './item';
-import { MIN_PACK_SIZE, planOrderQuantity, positionBreakdown } from './quantity';
+import { isSafeQuantity, MIN_PACK_SIZE, planOrderQuantity, positionBreakdown } from './quantity';
 import {
   itemProblem,
   noOrderReason,
@@ -53,15 +53,19 @@ type NumberField = keyof typeof NUMBER_LABELS;
 
 /**
  * Every reason the item's values make a decision impossible, in field order. A field that is
- * not a finite number is reported once and skipped by the later checks, which would only
- * restate the same mistake.
+ * not a finite number within the safe range is reported once and skipped by the later checks,
+ * which would only restate the same mistake.
  */
 function findItemProblems(item: ItemSnapshot): string[] {
   const problems: string[] = [];
   const finite = (field: NumberField): boolean => {
     const value = item[field];
-    if (value === undefined || Number.isFinite(value)) return true;
-    problems.push(itemProblem.notFinite(NUMBER_LABELS[field], value));
+    if (value === undefined || isSafeQuantity(value)) return true;
+    problems.push(
+      Number.isFinite(value)
+        ? itemProblem.tooLarge(NUMBER_LABELS[field], value)
+        : itemProblem.notFinite(NUMBER_LABELS[field], value),
+    );
     return false;
   };
   const notNegative = (field: NumberField): void => {
@@ -148,7 +152,9 @@ function closesOpenOrder(
  * reorder point, snooze, order. At most one open order per item: `order` is only decided when
  * there is no open order or this very record closed it (then `closedOrderNumber` says which).
  *
- * Never throws for any item values (NaN, Infinity, negatives give `cannot-evaluate`).
+ * Never throws for any item values (NaN, Infinity, negatives, magnitudes past
+ * `MAX_SAFE_QUANTITY` give `cannot-evaluate`); an `order` decision's quantity and position are
+ * always finite and within `MAX_SAFE_QUANTITY`.
  *
  * @throws RangeError when `policy.timeZone` is not an IANA time zone or `now` is an invalid
  * Date: configuration and caller errors, not item data.
@@ -210,7 +216,8 @@ export function evaluateReorder(input: ReorderInput): Decision {
   // Kept general although no order is open here: the position formula must count the
   // bridge's own unreflected orders wherever it is used.
   const breakdown = positionBreakdown(item, openOrder === undefined ? [] : [openOrder]);
-  if (!Number.isFinite(breakdown.position)) {
+  // Safe inputs can still sum past the safe range (on hand + on order near the limit).
+  if (!isSafeQuantity(breakdown.position)) {
     return { kind: 'cannot-evaluate', reason: itemProblem.positionOverflow(), ...closed };
   }
   // Order when the position falls TO the reorder point (<=), as ERPNext and the (s, S)
@@ -230,7 +237,9 @@ export function evaluateReorder(input: ReorderInput): Decision {
   }
 
   const plan = planOrderQuantity(item, breakdown.position);
-  if (!Number.isFinite(plan.quantity) || plan.quantity <= 0) {
+  // Rounding up to whole packs can carry a safe maximum past the safe range (9e15 in packs
+  // of 7); such a quantity could be neither stored nor trusted to be a multiple of the pack.
+  if (!isSafeQuantity(plan.quantity) || plan.quantity <= 0) {
     return { kind: 'cannot-evaluate', reason: itemProblem.quantityOverflow(), ...closed };
   }
   return {

@@ -6,6 +6,24 @@ import type { ItemSnapshot, OpenOrderRef } from './item';
  */
 export const QUANTITY_DECIMALS = 6;
 
+/**
+ * Largest magnitude of any quantity the domain accepts or decides. Past it a double no longer
+ * holds every integer (pack rounding and sums go wrong) and DynamoDB's marshaller refuses the
+ * number, so a decision that carried one would fail on every retry.
+ */
+export const MAX_SAFE_QUANTITY = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Whether a quantity is finite and within {@link MAX_SAFE_QUANTITY}.
+ *
+ * @example
+ * isSafeQuantity(84); // true
+ * isSafeQuantity(1e30); // false
+ */
+export function isSafeQuantity(value: number): boolean {
+  return Number.isFinite(value) && Math.abs(value) <= MAX_SAFE_QUANTITY;
+}
+
 /** Smallest pack size the rounding can represent (10^-QUANTITY_DECIMALS). */
 export const MIN_PACK_SIZE = 10 ** -QUANTITY_DECIMALS;
 

@@ -65,6 +65,8 @@ export function problemsReason(problems: readonly string[]): string {
 export const itemProblem = {
   notFinite: (label: string, value: number): string =>
     `${label}が有限の数値ではありません (${String(value)})`,
+  tooLarge: (label: string, value: number): string =>
+    `${label}の値が大きすぎます (${String(value)})`,
   negative: (label: string, value: number): string =>
     `${label}がマイナスです (${formatNumber(value)})`,
   notPositive: (label: string, value: number): string =>

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import type { Decision } from '../../../shared/domain/decision';
 import { isCalendarDate } from '../../../shared/domain/dates';
 import { evaluateReorder } from '../../../shared/domain/evaluate-reorder';
+import { isSafeQuantity, MAX_SAFE_QUANTITY } from '../../../shared/domain/quantity';
 import type {
   ItemAlertState,
   ItemSnapshot,
@@ -75,7 +76,7 @@ function hasNonFiniteNumber(item: ItemSnapshot): boolean {
     item.reserved,
     item.leadTimeDays,
   ];
-  return numbers.some((n) => n !== undefined && !Number.isFinite(n));
+  return numbers.some((n) => n !== undefined && !isSafeQuantity(n));
 }
 
 function mappedOf(item: ItemSnapshot): MappedItem {
@@ -103,11 +104,52 @@ describe('evaluateReorder properties', () => {
         expect(decision.reason.length).toBeGreaterThan(0);
         if (hasNonFiniteNumber(item)) expect(decision.kind).toBe('cannot-evaluate');
         if (decision.kind === 'order') {
-          expect(Number.isFinite(decision.quantity)).toBe(true);
+          expect(isSafeQuantity(decision.quantity)).toBe(true);
+          expect(isSafeQuantity(decision.position)).toBe(true);
           expect(decision.quantity).toBeGreaterThan(0);
           expect(decision.quantity).toBeGreaterThanOrEqual(item.minimumOrder);
           expect(decision.position).toBeLessThanOrEqual(item.reorderPoint);
           expect(isCalendarDate(decision.desiredDeliveryDate)).toBe(true);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('decides only storable quantities for items near the safe limit, whatever the packs', () => {
+    // Prepare: every value in range, but sums and pack rounding can leave it.
+    const huge = fc.integer({ min: 0, max: MAX_SAFE_QUANTITY });
+    const nearLimit = fc
+      .record({
+        onHand: huge,
+        reorderPoint: huge,
+        maxStock: maybe(huge),
+        reorderQuantity: maybe(fc.integer({ min: 1, max: MAX_SAFE_QUANTITY })),
+        packSize: fc.oneof(fc.integer({ min: 1, max: 1000 }), fc.constantFrom(0.1, 0.5, 7)),
+        minimumOrder: huge,
+        onOrder: maybe(huge),
+        reserved: maybe(huge),
+        leadTimeDays: fc.integer({ min: 0, max: 30 }),
+      })
+      .map((numbers) => buildItem(numbers));
+
+    fc.assert(
+      fc.property(nearLimit, (item) => {
+        // Act
+        const decision = evaluateReorder({
+          mapped: mappedOf(item),
+          state: {},
+          notification: { id: 'n-1', revision: 1 },
+          policy: POLICY,
+          now: NOW,
+        });
+
+        // Assess: never throws, and an order carries numbers DynamoDB can store exactly.
+        expect(KINDS).toContain(decision.kind);
+        if (decision.kind === 'order') {
+          expect(isSafeQuantity(decision.quantity)).toBe(true);
+          expect(isSafeQuantity(decision.position)).toBe(true);
+          expect(decision.quantity).toBeGreaterThan(0);
         }
       }),
       { numRuns: 2000 },

@@ -337,9 +337,25 @@ describe('evaluateReorder', () => {
       );
     });
 
-    it('refuses a position that overflows instead of comparing Infinity', () => {
+    it('refuses an item value past Number.MAX_SAFE_INTEGER, naming it', () => {
       // Prepare
-      const input = buildInput({ item: { onHand: Number.MAX_VALUE, onOrder: Number.MAX_VALUE } });
+      const input = buildInput({ item: { onHand: Number.MAX_VALUE, maxStock: 1e30 } });
+
+      // Act
+      const decision = evaluateReorder(input);
+
+      // Assess
+      expect(decision).toStrictEqual({
+        kind: 'cannot-evaluate',
+        reason: `在庫数の値が大きすぎます (${String(Number.MAX_VALUE)})、最大在庫の値が大きすぎます (1e+30)`,
+      });
+    });
+
+    it('refuses a position that leaves the safe integers, although every term is safe', () => {
+      // Prepare
+      const input = buildInput({
+        item: { onHand: Number.MAX_SAFE_INTEGER, onOrder: Number.MAX_SAFE_INTEGER },
+      });
 
       // Act
       const decision = evaluateReorder(input);
@@ -351,17 +367,19 @@ describe('evaluateReorder', () => {
       });
     });
 
-    it('refuses a quantity that overflows instead of ordering Infinity', () => {
+    it.each([
+      [
+        'a safe maximum rounded up to packs of 7',
+        { maxStock: Number.MAX_SAFE_INTEGER, packSize: 7 },
+      ],
+      [
+        'a safe maximum above a safe negative position',
+        { maxStock: Number.MAX_SAFE_INTEGER, reserved: Number.MAX_SAFE_INTEGER },
+      ],
+    ])('refuses a quantity that leaves the safe integers: %s', (_case, values) => {
       // Prepare
       const input = buildInput({
-        item: {
-          onHand: 0,
-          reorderPoint: 0,
-          maxStock: Number.MAX_VALUE,
-          reserved: Number.MAX_VALUE,
-          packSize: 1,
-          minimumOrder: 0,
-        },
+        item: { onHand: 0, reorderPoint: 0, packSize: 1, minimumOrder: 0, ...values },
       });
 
       // Act
