@@ -6,6 +6,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import { localLambdaContext } from './lambda-context';
+import { listenOn } from './listen';
 
 /** A route of the local HTTP API: the same Lambda handler API Gateway would invoke. */
 export interface LocalRoute {
@@ -200,12 +201,11 @@ export async function startHttpBridge(options: {
       response.end();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, '127.0.0.1', () => resolve());
+  const port = await listenOn(server, {
+    port: options.port,
+    host: '127.0.0.1',
+    service: 'bridge HTTP API',
   });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : options.port;
   return {
     server,
     port,

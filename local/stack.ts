@@ -2,7 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { SESClient } from '@aws-sdk/client-ses';
 import type { Context, SNSEvent, SQSEvent } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   createDocumentClient,
@@ -48,6 +48,7 @@ import { siteInventoryApp } from './kintone/site-inventory-app';
 import { supplierMasterApp } from './kintone/supplier-master-app';
 import { localLambdaContext } from './lambda-context';
 import { localSecretsEnv } from './local-secrets';
+import { acquireDataDirLock, STACK_LOCK } from './queue/data-dir-lock';
 import { LocalFifoQueue } from './queue/local-fifo-queue';
 import { startSesFaultProxy, FAULTS_ROUTE, type SesFaultProxy } from './ses/fault-proxy';
 import { startSesLocal, type SesLocal } from './ses/ses-local';
@@ -188,7 +189,31 @@ function writeJsonAtomically(path: string, value: unknown): void {
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const dataDir = resolve(options.dataDir);
-  mkdirSync(dataDir, { recursive: true });
+  // Taken before anything opens the directory: a second stack on it would otherwise fail deep
+  // inside dynalite's LevelDB ("Database is closed") or overwrite the first one's files.
+  const lock = acquireDataDirLock(dataDir, STACK_LOCK);
+  try {
+    const stack = await startOnLockedDataDir(options, dataDir);
+    return {
+      ...stack,
+      close: async () => {
+        try {
+          await stack.close();
+        } finally {
+          lock.release();
+        }
+      },
+    };
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+async function startOnLockedDataDir(
+  options: LocalStackOptions,
+  dataDir: string,
+): Promise<LocalStack> {
   const ports = { ...DEFAULT_PORTS, ...options.ports };
   const config = loadConfigFile(options.configPath);
   const realKintoneUrl = options.env.KINTONE_BASE_URL?.trim() || undefined;
@@ -508,6 +533,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           }
         : {}),
       localKintone: kintone !== undefined,
+      ...(kintone ? { kintoneViewUrl: `${kintone.baseUrl}/k/` } : {}),
       ...(kintone ? { kintoneViewUrl: `${kintone.baseUrl}/k/` } : {}),
       sesInboxUrl: `${ses.endpoint}/`,
       sesStoreUrl: ses.storeUrl,

@@ -1,27 +1,37 @@
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../shared/config/load-config';
+import { LocalPortError } from './listen';
+import { PortBaseError, portBaseFrom, portsFromBase } from './port-base';
+import { DataDirLockedError } from './queue/data-dir-lock';
 import { startLocalStack } from './stack';
 
 /**
  * `npm start`: runs the whole bridge on this machine. With no options it uses the demo app
- * and the embedded defaults; `--config FILE` and `KINTONE_BASE_URL` point it at a real kintone.
+ * and the embedded defaults; `--config FILE` and `KINTONE_BASE_URL` point it at a real kintone;
+ * `--port-base N` (or `BRIDGE_PORT_BASE`) moves its services to ports N..N+5 and `--data-dir`
+ * to another folder, so a second stack can run beside the first.
  */
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       config: { type: 'string' },
       'data-dir': { type: 'string' },
+      'port-base': { type: 'string' },
     },
   });
+  const portBase = portBaseFrom(values['port-base'], process.env.BRIDGE_PORT_BASE);
   const configPath = values.config ?? process.env.BRIDGE_CONFIG_FILE ?? 'config/demo.json';
   const dataDir = values['data-dir'] ?? '.data';
   const stack = await startLocalStack({
     dataDir,
     configPath,
     env: process.env,
+    ...(portBase === undefined ? {} : { ports: portsFromBase(portBase) }),
     logLevel: (process.env.POWERTOOLS_LOG_LEVEL as 'INFO' | undefined) ?? 'INFO',
   });
   const { urls } = stack;
+  // The demo reads <data dir>/local.json: name the folder when it is not the default one.
+  const demoDataDir = dataDir === '.data' ? '' : ` --data-dir ${dataDir}`;
   const lines = [
     '',
     'stock-alert-bridge is running locally.',
@@ -56,13 +66,13 @@ async function main(): Promise<void> {
     '',
     `  All of this as JSON:            ${dataDir}/local.json`,
     urls.localKintone
-      ? '  Try it:                         npm run demo -- low   (drops A-100 below its reorder point)'
+      ? `  Try it:                         npm run demo -- low${demoDataDir}   (drops A-100 below its reorder point)`
       : '',
     urls.localKintone && urls.faxOutboxUrl
-      ? '                                  npm run demo -- low --sku E-500   (a supplier reached by fax)'
+      ? `                                  npm run demo -- low --sku E-500${demoDataDir}   (a supplier reached by fax)`
       : null,
     urls.localKintone && urls.siteInventoryAppId
-      ? `                                  npm run demo -- low --app ${urls.siteInventoryAppId}   (two table rows of one supplier: one order, two lines)`
+      ? `                                  npm run demo -- low --app ${urls.siteInventoryAppId}${demoDataDir}   (two table rows of one supplier: one order, two lines)`
       : null,
     '',
   ];
@@ -78,13 +88,28 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => shutdown('SIGTERM'));
 }
 
+/**
+ * Conditions a user meets and fixes (a bad option or config, a busy port, a data directory in
+ * use): their message says what to do, so a stack trace would only hide it.
+ */
+function isExpected(error: unknown): error is Error {
+  return (
+    error instanceof ConfigError ||
+    error instanceof PortBaseError ||
+    error instanceof LocalPortError ||
+    error instanceof DataDirLockedError ||
+    (error instanceof TypeError &&
+      'code' in error &&
+      String(error.code).startsWith('ERR_PARSE_ARGS'))
+  );
+}
+
 main().catch((error: unknown) => {
-  const message =
-    error instanceof ConfigError
-      ? error.message
-      : error instanceof Error
-        ? (error.stack ?? error.message)
-        : String(error);
-  process.stderr.write(`stock-alert-bridge could not start:\n${message}\n`);
+  const message = isExpected(error)
+    ? error.message
+    : error instanceof Error
+      ? (error.stack ?? error.message)
+      : String(error);
+  process.stderr.write(`stock-alert-bridge could not start: ${message}\n`);
   process.exit(1);
 });

@@ -233,7 +233,8 @@ async function measure(setting: Setting): Promise<RunResult[]> {
     configPath: 'config/demo.json',
     // Not process.env: a KINTONE_BASE_URL there would send the benchmark to a real kintone.
     env: {},
-    ports: { bridge: 0, kintone: 0, ses: 0, sesProxy: 0, dynamodb: 0 },
+    // Free ports for every service (the fax emulator's too): never a running `npm start`'s.
+    ports: { bridge: 0, kintone: 0, ses: 0, sesProxy: 0, dynamodb: 0, fax: 0 },
     logLevel: 'SILENT',
     ...(setting.queue ? { queue: setting.queue } : {}),
     log: (line) => bench?.onLog(line),

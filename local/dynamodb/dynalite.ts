@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Server } from 'node:http';
 import dynaliteModule from 'dynalite';
+import { listenOn } from '../listen';
 
 /** A running dynalite server and a client pointed at it. */
 export interface LocalDynamo {
@@ -58,18 +59,12 @@ export async function startDynalite(
     updateTableMs: 0,
     ...(options.path === undefined ? {} : { path: options.path }),
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
+  const port = await listenOn(server, {
+    port: options.port ?? 0,
+    host: '127.0.0.1',
+    service: 'dynalite, the local DynamoDB',
   });
-  const address = server.address();
-  if (address === null || typeof address === 'string') {
-    throw new Error(`dynalite is not listening on a TCP port (address: ${String(address)}).`);
-  }
-  const endpoint = `http://127.0.0.1:${address.port}`;
+  const endpoint = `http://127.0.0.1:${port}`;
   const client = new DynamoDBClient({
     region: 'ap-northeast-1',
     endpoint,

@@ -15,8 +15,9 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { z } from 'zod';
+import { listenOn } from '../listen';
 import {
   PHAXIO_ORDER_NUMBER_TAG,
   PHAXIO_SIGNATURE_HEADER,
@@ -253,7 +254,11 @@ export async function startPhaxioEmulator(options: PhaxioEmulatorOptions): Promi
     });
   });
 
-  const port = await listen(server, options.port ?? 0);
+  const port = await listenOn(server, {
+    port: options.port ?? 0,
+    host: '127.0.0.1',
+    service: 'Phaxio emulator',
+  });
   // Faxes accepted before a restart that never completed get their callback now.
   for (const fax of index.all()) if (fax.status === 'queued') schedule(fax.id);
 
@@ -548,18 +553,4 @@ async function handleControl(
   }
   failNext(parsed.data.failNext, parsed.data.kind);
   sendJson(res, 200, { failNext: pending.count, kind: pending.kind });
-}
-
-function listen(server: Server, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      const address = server.address();
-      if (address === null || typeof address === 'string') {
-        reject(new Error('Phaxio emulator is not listening on a TCP port'));
-        return;
-      }
-      resolve(address.port);
-    });
-  });
 }

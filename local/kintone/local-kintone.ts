@@ -59,6 +59,7 @@ import {
   type StoredRecord,
   type UnknownFieldPolicy,
 } from './record-store';
+import { listenError } from '../listen';
 import { staffViewPage, type StaffViewSource } from './staff-view';
 import {
   WebhookDispatcher,
@@ -316,6 +317,9 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** The local kintone's name in port errors. */
+const SERVICE = 'local kintone';
+
 function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (error: Error) => reject(error);
@@ -346,7 +350,9 @@ async function listenOnLoopback(
 ): Promise<{ servers: Server[]; port: number }> {
   for (let attempt = 0; ; attempt += 1) {
     const ipv4 = createServer(handler);
-    await listen(ipv4, requestedPort, '127.0.0.1');
+    await listen(ipv4, requestedPort, '127.0.0.1').catch((error: unknown) => {
+      throw listenError(error, { port: requestedPort, host: '127.0.0.1', service: SERVICE });
+    });
     const { port } = ipv4.address() as AddressInfo;
     const ipv6 = createServer(handler);
     try {
@@ -359,7 +365,8 @@ async function listenOnLoopback(
       }
       await closeServer(ipv4);
       // A random port free on IPv4 may be taken on IPv6: pick another.
-      if (code !== 'EADDRINUSE' || requestedPort !== 0 || attempt >= 5) throw error;
+      if (code !== 'EADDRINUSE' || requestedPort !== 0 || attempt >= 5)
+        throw listenError(error, { port, host: '::1', service: SERVICE });
     }
   }
 }

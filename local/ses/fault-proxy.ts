@@ -4,10 +4,10 @@ import {
   createServer,
   request as httpRequest,
   type IncomingMessage,
-  type Server,
   type ServerResponse,
 } from 'node:http';
 import { z } from 'zod';
+import { listenOn } from '../listen';
 
 /** Failures the proxy can play: SES throttling (`Throttling`, 400) or an outage (503). */
 export type SesFaultKind = 'throttle' | 'unavailable';
@@ -121,7 +121,11 @@ export async function startSesFaultProxy(options: SesFaultProxyOptions): Promise
     forward(req, res, target, agent);
   });
 
-  const port = await listen(server, options.port ?? 0);
+  const port = await listenOn(server, {
+    port: options.port ?? 0,
+    host: '127.0.0.1',
+    service: 'SES fault proxy',
+  });
   return {
     endpoint: `http://127.0.0.1:${port}`,
     failNext,
@@ -132,20 +136,6 @@ export async function startSesFaultProxy(options: SesFaultProxyOptions): Promise
         server.close((error) => (error ? reject(error) : resolve()));
       }),
   };
-}
-
-function listen(server: Server, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      const address = server.address();
-      if (address === null || typeof address === 'string') {
-        reject(new Error('SES fault proxy is not listening on a TCP port'));
-        return;
-      }
-      resolve(address.port);
-    });
-  });
 }
 
 function forward(req: IncomingMessage, res: ServerResponse, target: URL, agent: Agent): void {

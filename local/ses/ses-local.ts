@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import * as sesLocalModule from 'aws-ses-v2-local';
+import { explainNotListening } from '../listen';
 import { fetchSesStore, type StoredEmail } from './ses-store';
 
 export type { StoredEmail } from './ses-store';
@@ -34,7 +35,10 @@ type StartServer = (config: { host: string; port: number }) => Promise<Server>;
  * ```
  */
 export async function startSesLocal(options: { port?: number } = {}): Promise<SesLocal> {
-  const server = await sesServerFunction()({ host: '127.0.0.1', port: options.port ?? 0 });
+  const target = { host: '127.0.0.1', port: options.port ?? 0, service: 'SES emulator' };
+  const server = await sesServerFunction()(target);
+  // Express hands back a server that failed to listen without its error: find out why.
+  if (!server.listening) await explainNotListening(target);
   const port = listeningPort(server);
   const endpoint = `http://127.0.0.1:${port}`;
   const storeUrl = `${endpoint}/store`;
