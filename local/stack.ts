@@ -534,7 +534,6 @@ async function startOnLockedDataDir(
         : {}),
       localKintone: kintone !== undefined,
       ...(kintone ? { kintoneViewUrl: `${kintone.baseUrl}/k/` } : {}),
-      ...(kintone ? { kintoneViewUrl: `${kintone.baseUrl}/k/` } : {}),
       sesInboxUrl: `${ses.endpoint}/`,
       sesStoreUrl: ses.storeUrl,
       sesEndpoint: sesFaults.endpoint,
