@@ -155,6 +155,18 @@ export function moveDeadLettersToQueue(
   return moved;
 }
 
+/**
+ * Removes the dead letters whose messageId is in `ids` and returns them: an operator decided
+ * they must not run (a notification that is wrong, or handled by hand).
+ */
+export function removeDeadLetters(state: QueueState, ids: readonly string[]): DeadLetter[] {
+  const wanted = new Set(ids);
+  const removed = state.deadLetters.filter((d) => wanted.has(d.messageId));
+  if (removed.length > 0)
+    state.deadLetters = state.deadLetters.filter((d) => !wanted.has(d.messageId));
+  return removed;
+}
+
 /** The text of a thrown value, for logs and dead letters. */
 export function errorText(error: unknown): string {
   return hasProperty(error, 'message') && typeof error.message === 'string'

@@ -1,4 +1,5 @@
 import {
+  ChangeMessageVisibilityCommand,
   DeleteMessageCommand,
   ReceiveMessageCommand,
   SendMessageCommand,
@@ -8,7 +9,8 @@ import type { ReceivedSqsMessage, SqsLike } from './replay';
 
 /**
  * {@link SqsLike} over the AWS SDK's SQSClient: ReceiveMessage asks for the FIFO group and the
- * receive count, SendMessage sets group and deduplication id, DeleteMessage by receipt handle.
+ * receive count, SendMessage sets group and deduplication id, DeleteMessage by receipt handle,
+ * ChangeMessageVisibility to 0 to release a message searched past.
  *
  * @example
  * const sqs = new SqsClientReplayQueue(new SQSClient({ region: 'ap-northeast-1' }));
@@ -60,6 +62,16 @@ export class SqsClientReplayQueue implements SqsLike {
   async delete(queueUrl: string, receiptHandle: string): Promise<void> {
     await this.client.send(
       new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: receiptHandle }),
+    );
+  }
+
+  async release(queueUrl: string, receiptHandle: string): Promise<void> {
+    await this.client.send(
+      new ChangeMessageVisibilityCommand({
+        QueueUrl: queueUrl,
+        ReceiptHandle: receiptHandle,
+        VisibilityTimeout: 0,
+      }),
     );
   }
 }

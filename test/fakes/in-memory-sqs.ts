@@ -100,6 +100,11 @@ export class InMemorySqs implements SqsLike {
     if (index >= 0) queue.splice(index, 1);
   }
 
+  async release(queueUrl: string, receiptHandle: string): Promise<void> {
+    const message = this.queue(queueUrl).find((m) => m.receiptHandle === receiptHandle);
+    if (message) message.visibleAt = 0;
+  }
+
   /** The messages of a queue (copies), in order. */
   messages(queueUrl: string): InMemorySqsMessage[] {
     return this.queue(queueUrl).map((m) => ({ ...m }));
