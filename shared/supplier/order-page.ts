@@ -161,7 +161,9 @@ export function renderOrderPage(view: OrderPageView): string {
     `<h1>${e(t.orderTitle)}</h1>`,
     view.closed ? '' : errorSummary(t, view.errors ?? []),
     view.answer
-      ? answerOnRecord(t, view.answer, request.lines, view.timeZone ?? DEFAULT_TIME_ZONE)
+      ? answerOnRecord(t, view.answer, request.lines, view.timeZone ?? DEFAULT_TIME_ZONE, {
+          changeable: !view.closed,
+        })
       : '',
     view.closed ? `<p class="notice">${e(t.closedNotice)}</p>` : '',
     orderFacts(t, request),
@@ -312,6 +314,7 @@ function answerOnRecord(
   answer: SupplierAnswer & { at: string },
   lines: readonly OrderLine[],
   timeZone: string,
+  { changeable }: { changeable: boolean },
 ): string {
   const rows: Array<[string, string, boolean?]> = [];
   switch (answer.kind) {
@@ -347,8 +350,11 @@ function answerOnRecord(
 <h2 id="answered-title">${title}</h2>
 <dl class="facts">
 ${facts}
-</dl>
-<p>${e(t.answeredChangeHint)}</p>
+</dl>${
+    // A closed order has no form below: its notice says the answer can no longer change, and
+    // an invitation to change it here would contradict that.
+    changeable ? `\n<p>${e(t.answeredChangeHint)}</p>` : ''
+  }
 </section>`;
 }
 

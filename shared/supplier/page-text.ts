@@ -158,7 +158,7 @@ const JA: PageText = {
   submit: '送信する',
   errorSummaryTitle: '入力内容をご確認ください',
   closedNotice:
-    'この発注は受付を終了しているため、回答の変更はできません。ご不明な点は発注元にお問い合わせください。',
+    'この発注は受付を終了しているため、回答の送信・変更はできません。ご不明な点は発注元にお問い合わせください。',
   thankYouTitle: 'ありがとうございました',
   thankYouMessage: 'ご回答を受け付けました。発注元の担当者に伝わります。',
   invalidLinkTitle: 'リンクが無効か期限切れです',
@@ -238,7 +238,7 @@ const EN: PageText = {
   submit: 'Send',
   errorSummaryTitle: 'Please check your answer',
   closedNotice:
-    'This order is closed, so the answer can no longer be changed. Please contact the ordering company with any questions.',
+    'This order is closed, so answers can no longer be sent or changed. Please contact the ordering company with any questions.',
   thankYouTitle: 'Thank you',
   thankYouMessage: 'We have received your answer and passed it on to the ordering company.',
   invalidLinkTitle: 'This link is invalid or has expired',

@@ -7,7 +7,7 @@ import {
   thankYouPage,
   type OrderPageView,
 } from '../../shared/supplier/order-page';
-import { langFrom, pageText } from '../../shared/supplier/page-text';
+import { langFrom, pageText, type PageLang } from '../../shared/supplier/page-text';
 import type { OrderLinkProblem } from '../../shared/supplier/supplier-answer';
 
 const EVIL = '<script>alert("x")</script>';
@@ -266,6 +266,39 @@ describe('renderOrderPage', () => {
     expect(html).toContain('この発注は受付を終了しているため');
     expect(html).toContain('<dt>ご回答</dt><dd>受注する</dd>');
   });
+
+  it.each<[PageLang, string, string]>([
+    [
+      'ja',
+      '下のフォームから改めて送信',
+      'この発注は受付を終了しているため、回答の送信・変更はできません',
+    ],
+    [
+      'en',
+      'send the form below again',
+      'This order is closed, so answers can no longer be sent or changed',
+    ],
+  ])(
+    'says only that a closed order can no longer be answered (%s): no invitation to change the answer',
+    (lang, changeHint, closedNotice) => {
+      // Prepare
+      const answer = {
+        kind: 'confirmed',
+        deliveryDate: '2026-12-03',
+        at: '2026-11-28T03:00:00Z',
+      } as const;
+
+      // Act
+      const closed = renderOrderPage(view({ lang, closed: true, answer }));
+      const open = renderOrderPage(view({ lang, answer }));
+
+      // Assess: the open page invites a change below; the closed one says one thing.
+      expect(closed).not.toContain(changeHint);
+      expect(closed).toContain(closedNotice);
+      expect(open).toContain(changeHint);
+      expect(open).not.toContain(closedNotice);
+    },
+  );
 
   describe('an order with several lines', () => {
     /** Two rows of one supplier ordered together (the subtable fixture's B-200 and B-201). */
