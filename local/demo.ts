@@ -2,18 +2,23 @@ import { KintoneRestAPIClient } from '@kintone/rest-api-client';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { loadConfigFile } from '../shared/config/load-config';
+import type { BridgeConfig } from '../shared/config/schema';
 import { formSaveTable, type TableRowJson as TableRow } from './kintone/form-save';
+import { readRecordSummary } from './kintone/record-summary';
 import type { LocalUrls } from './stack';
 
 /**
  * Edits a demo record through the local kintone's REST API, as staff would in kintone:
  *   npm run demo -- low [--sku A-100] [--stock 5]   stock below the reorder point
  *   npm run demo -- receive [--sku A-100]           goods received: 入荷済, stock back to 最大在庫
- *   npm run demo -- show [--sku A-100]              print the record's bridge fields
+ *   npm run demo -- show [--sku A-100]              print every write-back field and the comments
  * The site inventory app (app 15, items as rows of the table 在庫明細) takes `--app 15`:
  *   npm run demo -- low --app 15 [--sku B-200,B-201]  rows below their reorder points, one save
  *   npm run demo -- receive --app 15 [--sku B-200]    the row's goods received (入荷済)
- *   npm run demo -- show --app 15                     print every row's bridge fields
+ *   npm run demo -- show --app 15                     print every row's write-back fields
+ * `--data-dir` names the running stack's folder (default `.data`), whose local.json says where
+ * everything is.
  */
 async function main(): Promise<void> {
   const { positionals, values } = parseArgs({
@@ -68,8 +73,7 @@ async function main(): Promise<void> {
       `${values.sku} received: 在庫数 ${stock}, 発注状況 入荷済 (order ${text('発注番号')} closed).\n`,
     );
   } else if (action === 'show') {
-    for (const code of ['品番', '在庫数', '発注点', '発注状況', '発注番号', '発注日時', '発注理由'])
-      process.stdout.write(`${code}: ${text(code)}\n`);
+    await show(client, urls, app, id);
   } else {
     throw new Error(`unknown action ${action}: use low, receive or show`);
   }
@@ -119,14 +123,32 @@ async function siteDemo(
     }));
     process.stdout.write(`${skus.join(', ')} received: 明細_発注状況 入荷済.\n`);
   } else if (action === 'show') {
-    for (const row of rows) {
-      process.stdout.write(
-        `${['明細_品番', '明細_在庫数', '明細_発注点', '明細_発注状況', '明細_発注番号', '明細_発注理由'].map((code) => `${code}: ${cell(row, code)}`).join('  ')}\n`,
-      );
-    }
+    await show(client, urls, app, '1');
   } else {
     throw new Error(`unknown action ${action}: use low, receive or show`);
   }
+}
+
+/** The configuration the running stack uses (local.json names it; older ones: the demo's). */
+function stackConfig(urls: LocalUrls): BridgeConfig {
+  return loadConfigFile(urls.configPath ?? 'config/demo.json');
+}
+
+/** Prints what the bridge wrote on the record: its configured write-back fields and comments. */
+async function show(
+  client: KintoneRestAPIClient,
+  urls: LocalUrls,
+  appId: string,
+  recordId: string,
+): Promise<void> {
+  const config = stackConfig(urls);
+  const app = config.apps.find((candidate) => candidate.appId === appId);
+  if (!app) throw new Error(`the stack's configuration has no app ${appId}`);
+  process.stdout.write(await readRecordSummary(client, app, recordId, config.timeZone));
+  if (urls.kintoneViewUrl)
+    process.stdout.write(
+      `As staff see it: ${urls.kintoneViewUrl}${appId}/show?record=${recordId}\n`,
+    );
 }
 
 main().catch((error: unknown) => {

@@ -139,6 +139,8 @@ export interface LocalUrls {
   /** Its API token, set only when the local kintone runs. */
   siteInventoryApiToken?: string;
   localKintone: boolean;
+  /** The configuration file the stack runs (absolute), for scripts that read the app mapping. */
+  configPath?: string;
   /** Staff's read-only view of the local kintone (apps, records, comments), when it runs. */
   kintoneViewUrl?: string;
   sesInboxUrl: string;
@@ -533,6 +535,7 @@ async function startOnLockedDataDir(
           }
         : {}),
       localKintone: kintone !== undefined,
+      configPath: resolve(options.configPath),
       ...(kintone ? { kintoneViewUrl: `${kintone.baseUrl}/k/` } : {}),
       sesInboxUrl: `${ses.endpoint}/`,
       sesStoreUrl: ses.storeUrl,
