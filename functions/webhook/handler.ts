@@ -150,11 +150,22 @@ export function makeWebhookHandler(deps: WebhookDeps) {
       throw new PayloadTooLargeError(MAX_NOTIFICATION_BYTES);
 
     let raw: unknown;
+    let hasProtoKey = false;
     try {
-      raw = JSON.parse(body.toString('utf8'));
+      raw = JSON.parse(body.toString('utf8'), (key, value: unknown) => {
+        if (key === '__proto__') hasProtoKey = true;
+        return value;
+      });
     } catch {
       throw new BadRequestError(
         'The body is not valid JSON. kintone webhooks send a JSON notification.',
+      );
+    }
+    // Validation rebuilds objects by assignment, where "__proto__" would set a prototype
+    // instead of a key: the notification would not be queued as sent. kintone never sends one.
+    if (hasProtoKey) {
+      throw new BadRequestError(
+        'The notification has a "__proto__" key, which kintone never sends.',
       );
     }
     const parsed = notificationSchema.safeParse(raw);
