@@ -303,6 +303,8 @@ export class StockAlertBridgeStack extends Stack {
         TABLE_NAME: this.table.tableName,
         KINTONE_BASE_URL: settings.kintoneBaseUrl,
         SES_CONFIGURATION_SET: configurationSet.configurationSetName,
+        // The last attempt before the dead letters marks the record (要対応).
+        MAX_RECEIVE_COUNT: String(MAX_RECEIVE_COUNT),
         ...faxCallbackEnvironment,
         ...supplierPageEnvironment,
       },

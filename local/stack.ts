@@ -464,6 +464,7 @@ async function startOnLockedDataDir(
       metrics,
       failures,
       claimChecks,
+      maxReceiveCount: queue.maxReceiveCount,
       ...(fax ? { fax } : {}),
       ...(supplierPage ? { orderLinks: orderLinkSigner(supplierPage) } : {}),
       ...(suppliers ? { suppliers } : {}),

@@ -9,7 +9,12 @@ import { describeIssues } from '../../shared/config/load-config';
 import { processNotification, type DispatchDeps } from '../../shared/dispatch/process-notification';
 import { notificationSchema } from '../../shared/kintone/notification';
 import { NO_METRICS } from '../../shared/ports/bridge-metrics';
-import type { NotificationFailureLog } from '../../shared/ports/notification-failures';
+import type {
+  FailureDisposition,
+  NotificationFailureLog,
+} from '../../shared/ports/notification-failures';
+import { describeFailure, failureKind } from '../../shared/dispatch/failure-kind';
+import { identifyMessage, reportUnprocessed } from '../../shared/dispatch/report-unprocessed';
 import { ClaimCheckNotFoundError, type ClaimCheckStore } from '../../shared/ports/claim-checks';
 import {
   resolveQueuedNotification,
@@ -34,7 +39,15 @@ export interface DispatchHandlerDeps extends DispatchDeps {
    * that do not look at failures.
    */
   failures?: NotificationFailureLog;
+  /**
+   * The queue's maxReceiveCount: the attempt that reaches it is the last before the dead
+   * letters, and marks the record. Defaults to {@link DEFAULT_MAX_RECEIVE_COUNT}.
+   */
+  maxReceiveCount?: number;
 }
+
+/** The redrive policy's maxReceiveCount of the dispatch queue (infra and the local queue). */
+export const DEFAULT_MAX_RECEIVE_COUNT = 5;
 
 export type DispatchHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
@@ -74,23 +87,88 @@ async function parseMessage(record: SQSRecord, claimChecks: ClaimCheckStore | un
 export function makeDispatchHandler(deps: DispatchHandlerDeps) {
   const processor = new SqsFifoPartialProcessorAsync();
   const metrics = deps.metrics ?? NO_METRICS;
+  const maxReceiveCount = deps.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT;
   const handleRecord = async (record: SQSRecord): Promise<void> => {
     try {
       const notification = await parseMessage(record, deps.claimChecks);
       deps.logger.appendKeys({ correlation_id: notification.id });
       await processNotification(notification, deps);
+      // A replayed notification that succeeds no longer needs its failure kept.
+      if (deps.failures && Number(record.attributes.ApproximateReceiveCount) > 1) {
+        await deps.failures.clearFailure(notification.id).catch(() => undefined);
+      }
     } catch (error) {
-      metrics.count('DispatchFailures');
-      deps.logger.error('notification failed; it will be retried', {
-        error:
-          error instanceof Error ? { name: error.name, message: error.message } : String(error),
-        messageId: record.messageId,
-        receiveCount: record.attributes.ApproximateReceiveCount,
-      });
-      throw error;
+      await handleFailure(record, error);
     } finally {
       deps.logger.removeKeys(['correlation_id']);
     }
+  };
+
+  /**
+   * A permanent failure (the notification itself cannot be processed) is parked: recorded with
+   * its body, the record marked, and the message completed, so the record's later
+   * notifications go on. A transient one is recorded and rethrown for the queue to retry; on
+   * the last attempt, before the queue moves it to the dead letters, the record is marked.
+   */
+  const handleFailure = async (record: SQSRecord, error: unknown): Promise<void> => {
+    metrics.count('DispatchFailures');
+    const identity = identifyMessage(record.body, deps);
+    const attempt = Number(record.attributes.ApproximateReceiveCount) || 1;
+    const kind = failureKind(error);
+    const lastAttempt = kind === 'transient' && attempt >= maxReceiveCount;
+    const disposition: FailureDisposition =
+      kind === 'permanent' ? 'parked' : lastAttempt ? 'dead-lettered' : 'retrying';
+    const problem = describeFailure(error);
+    const detail = {
+      error: problem,
+      disposition,
+      messageId: record.messageId,
+      receiveCount: attempt,
+      ...(identity.appId ? { appId: identity.appId } : {}),
+      ...(identity.recordId ? { recordId: identity.recordId } : {}),
+    };
+    const at = deps.now().toISOString();
+    let logged = true;
+    if (deps.failures) {
+      try {
+        await deps.failures.recordFailure({
+          notificationId: identity.notificationId ?? record.messageId,
+          messageId: record.messageId,
+          ...(identity.appId ? { appId: identity.appId } : {}),
+          ...(identity.recordId ? { recordId: identity.recordId } : {}),
+          ...(identity.type ? { type: identity.type } : {}),
+          error: problem,
+          disposition,
+          attempt,
+          at,
+          ...(kind === 'permanent' ? { body: record.body } : {}),
+        });
+      } catch (logError) {
+        logged = false;
+        deps.logger.error('could not record the failure', { error: describeFailure(logError) });
+      }
+    }
+    if (kind === 'permanent' && logged && deps.failures) {
+      deps.logger.error(
+        'notification parked: it cannot be processed, retrying cannot help',
+        detail,
+      );
+      metrics.count('NotificationsParked');
+      await reportUnprocessed(identity, error, false, deps);
+      return;
+    }
+    // Without a place to park it, a permanent failure is retried into the dead letters rather
+    // than dropped.
+    deps.logger.error(
+      lastAttempt
+        ? 'notification failed on its last attempt; it goes to the dead letters'
+        : 'notification failed; it will be retried',
+      detail,
+    );
+    if (lastAttempt || (kind === 'permanent' && attempt >= maxReceiveCount)) {
+      await reportUnprocessed(identity, error, true, deps);
+    }
+    throw error;
   };
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
     processPartialResponse(event, handleRecord, processor, {

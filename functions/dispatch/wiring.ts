@@ -10,6 +10,7 @@ import {
   supplierPageSettings,
 } from '../../shared/adapters/supplier/order-link-signer';
 import { requireEnv, type Env } from '../../shared/config/env';
+import { ConfigError } from '../../shared/config/load-config';
 import { wireCommon } from '../common-wiring';
 import { faxSendingFromEnv } from '../fax-wiring';
 import { createDispatchHandler, type DispatchHandler } from './handler';
@@ -66,8 +67,22 @@ export function wireDispatchFromEnv(env: Env): DispatchHandler {
     powertoolsMetrics,
     failures,
     claimChecks,
+    ...maxReceiveCountFromEnv(env),
     ...(fax ? { fax } : {}),
     ...(orderLinks ? { orderLinks } : {}),
     ...(suppliers ? { suppliers } : {}),
   });
+}
+
+/** The queue's maxReceiveCount as the stack sets it (MAX_RECEIVE_COUNT); absent: the default. */
+function maxReceiveCountFromEnv(env: Env): { maxReceiveCount?: number } {
+  const raw = env.MAX_RECEIVE_COUNT?.trim();
+  if (!raw) return {};
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 1_000) {
+    throw new ConfigError(
+      `MAX_RECEIVE_COUNT must be the queue's maxReceiveCount (an integer 1-1000), not "${raw}"`,
+    );
+  }
+  return { maxReceiveCount: value };
 }

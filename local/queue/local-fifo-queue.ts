@@ -135,7 +135,8 @@ interface IdleWaiter {
  */
 export class LocalFifoQueue implements NotificationQueue {
   private readonly visibilityTimeoutMs: number;
-  private readonly maxReceiveCount: number;
+  /** Receives before a message moves to the dead letters (the dispatcher marks the last). */
+  readonly maxReceiveCount: number;
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
   private readonly deduplicationWindowMs: number;

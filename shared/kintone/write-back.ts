@@ -102,10 +102,13 @@ export function unprocessedOutcome(app: AppConfig, reason: string): Outcome {
   return { status: app.statuses.failed, reason };
 }
 
+/** How every {@link unprocessedReason} begins. */
+export const UNPROCESSED_REASON_PREFIX = 'この変更の通知を処理できませんでした';
+
 /** The reason written with {@link unprocessedOutcome}. */
 export function unprocessedReason(problem: string, retried: boolean): string {
   return (
-    `この変更の通知を処理できませんでした (${problem})。` +
+    `${UNPROCESSED_REASON_PREFIX} (${problem})。` +
     (retried ? '何度か再試行しましたが失敗し、運用担当者が確認できる場所に保管しました。' : '') +
     '在庫と発注が必要かを確認し、必要なら発注してください。' +
     '原因が解消したら、レコードを保存し直すと改めて判定されます。'

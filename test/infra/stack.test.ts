@@ -228,6 +228,7 @@ describe('functions', () => {
       TABLE_NAME: tableRef,
       KINTONE_BASE_URL: 'https://example.cybozu.com',
       SES_CONFIGURATION_SET: { Ref: expect.stringMatching(/^ConfigurationSet/) },
+      MAX_RECEIVE_COUNT: '5',
     });
     expect(envOf(ids.sesEvents)).toEqual({
       ...common,

@@ -10,6 +10,8 @@ import {
   type KintoneNotification,
 } from '../../shared/kintone/notification';
 import { InMemoryBridgeStore } from '../fakes/in-memory-bridge-store';
+import { InMemoryNotificationFailureLog } from '../fakes/in-memory-notification-failure-log';
+import { RecordingMetrics } from '../fakes/recording-metrics';
 import { RecordingKintoneRecordWriter } from '../fakes/recording-kintone-writer';
 import { RecordingOrderMailer } from '../fakes/recording-order-mailer';
 import { loadWebhookFixture } from '../fixtures/kintone-webhooks';
@@ -240,12 +242,132 @@ describe('dispatch handler', () => {
         level: 'ERROR',
         correlation_id: 'n-7-5',
         function_request_id: context.awsRequestId,
-        error: { name: 'Error', message: 'SES throttled' },
-        receiveCount: '3',
+        error: 'Error: SES throttled',
+        disposition: 'retrying',
+        receiveCount: 3,
       }),
     ]);
     expect(logger.withMessage('notification processed').map((item) => item.correlation_id)).toEqual(
       ['n-8-3'],
     );
+  });
+
+  describe('permanent and transient failures', () => {
+    function withFailureLog() {
+      const h = harness();
+      const failures = new InMemoryNotificationFailureLog();
+      const kintone = new RecordingKintoneRecordWriter();
+      const metrics = new RecordingMetrics();
+      const deps: DispatchHandlerDeps = {
+        ...h.deps,
+        kintone,
+        failures,
+        metrics,
+        maxReceiveCount: 5,
+      };
+      return { ...h, deps, failures, kintone, metrics, handler: createDispatchHandler(deps) };
+    }
+
+    /** A notification of record 7 whose $revision kintone never sends (past the safe range). */
+    function poisonBody(): string {
+      const low = JSON.parse(JSON.stringify(lowNotification('n-7-poison', '7', 4))) as {
+        record: Record<string, { value: string }>;
+      };
+      (low.record.$revision as { value: string }).value = '9999999999999999999999999';
+      return JSON.stringify(low);
+    }
+
+    it("parks a notification that can never be processed, and the record's next one goes on", async () => {
+      // Prepare: the poison and, behind it in the same FIFO group, the record's real drop
+      const { handler, failures, kintone, mailer, store, metrics } = withFailureLog();
+      const poison = sqsRecord(poisonBody(), { groupId: '12:7' });
+      const next = queued(lowNotification('n-7-5', '7', 5));
+
+      // Act
+      const response = await handler(event(poison, next), context);
+
+      // Assess: the poison completes (parked), the real drop is ordered
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(mailer.sent).toHaveLength(1);
+      expect(store.processedMarker('n-7-5')?.done.decision.kind).toBe('order');
+      expect(await failures.findFailure('n-7-poison')).toMatchObject({
+        disposition: 'parked',
+        appId: '12',
+        recordId: '7',
+        type: 'UPDATE_RECORD',
+        attempts: 1,
+        body: poison.body,
+        lastError: expect.stringContaining('$revision'),
+      });
+      expect(metrics.total('NotificationsParked')).toBe(1);
+      // Staff saw it on the record before the order overwrote the status
+      expect(kintone.updates[0]).toEqual({
+        appId: '12',
+        recordId: '7',
+        values: {
+          発注状況: '要対応',
+          発注理由: expect.stringMatching(
+            /^この変更の通知を処理できませんでした \(MalformedMessageError: /,
+          ),
+        },
+      });
+    });
+
+    it('retries a transient failure and marks the record only on the last attempt', async () => {
+      // Prepare: SES is down on both attempts
+      const { handler, failures, kintone, mailer } = withFailureLog();
+      mailer.failures.push(new Error('SES throttled'), new Error('SES throttled'));
+      const low = lowNotification('n-7-5', '7', 5);
+
+      // Act
+      const first = await handler(event(queued(low, 1)), context);
+      const updatesAfterFirst = kintone.updates.length;
+      const last = await handler(event(queued(low, 5)), context);
+
+      // Assess: both retried (failures reported to the queue), attempts accumulated
+      expect(first.batchItemFailures).toHaveLength(1);
+      expect(last.batchItemFailures).toHaveLength(1);
+      expect(await failures.findFailure('n-7-5')).toMatchObject({
+        disposition: 'dead-lettered',
+        attempts: 2,
+        lastError: 'Error: SES throttled',
+      });
+      // First attempt: 送信待ち only; last attempt: 要対応 with what to do
+      expect(kintone.updates.slice(0, updatesAfterFirst).map((u) => u.values['発注状況'])).toEqual([
+        '送信待ち',
+      ]);
+      expect(kintone.updates.at(-1)?.values).toEqual({
+        発注状況: '要対応',
+        発注理由: expect.stringContaining('何度か再試行しましたが失敗し'),
+      });
+    });
+
+    it('keeps retrying a permanent failure when the failure log cannot take it (never dropped)', async () => {
+      // Prepare
+      const { handler, failures } = withFailureLog();
+      jest.spyOn(failures, 'recordFailure').mockRejectedValue(new Error('DynamoDB unavailable'));
+      const poison = sqsRecord(poisonBody(), { groupId: '12:7' });
+
+      // Act
+      const response = await handler(event(poison), context);
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: poison.messageId }] });
+    });
+
+    it('clears the failure once a retried notification succeeds', async () => {
+      // Prepare
+      const { handler, failures, mailer } = withFailureLog();
+      mailer.failures.push(new Error('SES throttled'));
+      const low = lowNotification('n-7-5', '7', 5);
+      await handler(event(queued(low, 1)), context);
+
+      // Act
+      const response = await handler(event(queued(low, 2)), context);
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(await failures.findFailure('n-7-5')).toBeUndefined();
+    });
   });
 });
