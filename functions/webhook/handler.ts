@@ -118,6 +118,22 @@ function trimTable(field: unknown, wanted: ReadonlySet<string>): unknown {
 }
 
 /**
+ * True when any object in a parsed JSON value has an own `__proto__` key. Iterative, so a
+ * body nested deeper than the call stack is still scanned (and refused later for its depth).
+ */
+function hasProtoKey(value: unknown): boolean {
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const next = pending.pop();
+    if (typeof next !== 'object' || next === null) continue;
+    if (!Array.isArray(next) && Object.hasOwn(next, '__proto__')) return true;
+    // One push per value: spreading a 500,000-element array would overflow the call stack.
+    for (const child of Object.values(next)) pending.push(child);
+  }
+  return false;
+}
+
+/**
  * The claim-check store, needed only for a notification over the queue limit. Its absence is a
  * wiring mistake, not the sender's, hence a plain error (a 500, logged) rather than a 4xx.
  */
@@ -150,12 +166,8 @@ export function makeWebhookHandler(deps: WebhookDeps) {
       throw new PayloadTooLargeError(MAX_NOTIFICATION_BYTES);
 
     let raw: unknown;
-    let hasProtoKey = false;
     try {
-      raw = JSON.parse(body.toString('utf8'), (key, value: unknown) => {
-        if (key === '__proto__') hasProtoKey = true;
-        return value;
-      });
+      raw = JSON.parse(body.toString('utf8'));
     } catch {
       throw new BadRequestError(
         'The body is not valid JSON. kintone webhooks send a JSON notification.',
@@ -163,7 +175,7 @@ export function makeWebhookHandler(deps: WebhookDeps) {
     }
     // Validation rebuilds objects by assignment, where "__proto__" would set a prototype
     // instead of a key: the notification would not be queued as sent. kintone never sends one.
-    if (hasProtoKey) {
+    if (hasProtoKey(raw)) {
       throw new BadRequestError(
         'The notification has a "__proto__" key, which kintone never sends.',
       );
