@@ -5,6 +5,7 @@ import type {
   SecretRef,
   SupplierMasterConfig,
 } from '../config/schema';
+import { findAppFieldRoleConflicts, findClosingStatuses } from '../config/field-roles';
 import { DELIVERY_STATUS_LABELS } from '../delivery/record-delivery';
 import { channelFromLabel } from '../domain/channels';
 
@@ -42,6 +43,8 @@ export interface FormFieldProperty {
   format?: string;
   /** "Prohibit duplicate values" (値の重複を禁止する), on the types that offer it. */
   unique?: boolean;
+  /** SINGLE_LINE_TEXT: the maximum number of characters, as a string ("" when unlimited). */
+  maxLength?: string;
   /** Present on a lookup field; `fieldMappings` are the fields it copies into. */
   lookup?: { fieldMappings: ReadonlyArray<{ field: string }> };
   /** SUBTABLE: the fields of a row. */
@@ -681,20 +684,83 @@ export function checkAppFields(
     );
   }
 
-  const byCode = new Map<string, string[]>();
-  for (const [key, code] of Object.entries(writeBack)) {
-    if (code !== undefined) byCode.set(code, [...(byCode.get(code) ?? []), `writeBack.${key}`]);
-  }
-  for (const [code, keys] of byCode) {
-    if (keys.length < 2) continue;
+  checkWriteBackSettings(config, app, form, findings);
+
+  // The same refusals as at start-up (the schema's), for a configuration handed in directly.
+  for (const conflict of [
+    ...findAppFieldRoleConflicts(fields, writeBack, app.subtable?.field),
+    ...findClosingStatuses(app.statuses),
+  ]) {
     findings.add(
       'error',
-      `${quoted(code)} is mapped as ${keys.join(' and ')}: each write overwrites the other`,
-      `Give each of ${keys.join(', ')} its own field.`,
-      code,
+      `${conflict.key.join('.')}: ${conflict.problem}`,
+      conflict.fix,
+      conflict.code,
     );
   }
   return findings.items;
+}
+
+/** Longest order number the bridge writes: `PREFIX-YYYYMMDD-NNNN`. */
+function longestOrderNumber(config: BridgeConfig): number {
+  return `${config.orderNumberPrefix}-YYYYMMDD-NNNN`.length;
+}
+
+/**
+ * Field settings that make kintone refuse the bridge's write-back: "Prohibit duplicate values"
+ * on a field the bridge writes one value into on many records (発注依頼済 on every ordered
+ * item), and a maximum length shorter than what the bridge writes. Either would fail every
+ * write-back of the second such record, leaving the order sent but not shown in kintone.
+ */
+function checkWriteBackSettings(
+  config: BridgeConfig,
+  app: AppConfig,
+  form: AppForm,
+  findings: FindingList,
+): void {
+  const { writeBack } = app;
+  const statusValuesWritten = statusValues(config, app).map(([, value]) => value);
+  const needs: Array<[keyof AppConfig['writeBack'], number | undefined]> = [
+    ['status', Math.max(...statusValuesWritten.map((value) => value.length))],
+    ['orderNumber', longestOrderNumber(config)],
+    // A reason's length depends on the record; any limit may refuse one.
+    ['reason', undefined],
+    ['orderedAt', undefined],
+    ['deliveryDate', undefined],
+    ['deliveryStatus', Math.max(...Object.values(DELIVERY_STATUS_LABELS).map((v) => v.length))],
+  ];
+  for (const [key, needed] of needs) {
+    const code = writeBack[key];
+    const property = code === undefined ? undefined : form.find(code)?.property;
+    if (code === undefined || property === undefined) continue;
+    const name = `${quoted(code)} (writeBack.${key})`;
+    // One order number is on one record (or the rows of one order): unique numbers are fine.
+    if (property.unique === true && key !== 'orderNumber') {
+      findings.add(
+        'error',
+        `${name} prohibits duplicate values: the bridge writes the same value into many records, and kintone would refuse the second write`,
+        `In ${FORM_SETTINGS}, open the field's settings, untick "Prohibit duplicate values" (値の重複を禁止する), save and update the app.`,
+        code,
+      );
+    }
+    const maxLength = Number(property.maxLength ?? '');
+    if (property.maxLength === undefined || property.maxLength === '' || !(maxLength > 0)) continue;
+    if (needed === undefined) {
+      findings.add(
+        'warning',
+        `${name} allows at most ${maxLength} characters: kintone refuses a longer value, and the bridge's write-back of that record fails`,
+        `Clear the maximum length in the field's settings (${FORM_SETTINGS}), or map writeBack.${key} to a Text area (文字列 複数行).`,
+        code,
+      );
+    } else if (needed > maxLength) {
+      findings.add(
+        'error',
+        `${name} allows at most ${maxLength} characters, but the bridge writes up to ${needed}`,
+        `Raise or clear the maximum length in the field's settings (${FORM_SETTINGS}).`,
+        code,
+      );
+    }
+  }
 }
 
 /**

@@ -191,7 +191,10 @@ describe('config doctor against the local kintone', () => {
     // Prepare
     await start();
     const config = demoConfig((app) => {
+      // The app's only DATE fields are the snooze date and the delivery date: each field has
+      // one role, so the snooze date is left unmapped.
       app.fields.onHand = 'スヌーズ期限';
+      delete app.fields.snoozeUntil;
     });
 
     // Act
@@ -213,6 +216,7 @@ describe('config doctor against the local kintone', () => {
     await start();
     const config = demoConfig((app) => {
       app.fields.reorderPoint = '単位';
+      delete app.fields.unit;
     });
 
     // Act
@@ -572,15 +576,20 @@ describe('config doctor against the local site inventory app (items in a SUBTABL
 
   it('reads a field the row lacks from the record, and refuses it as a write-back field', async () => {
     // Prepare
-    const config = siteConfig((app) => {
+    // Two configurations: one field may not be both read and written (start-up refuses it).
+    const reading = siteConfig((app) => {
       app.fields.unit = '拠点';
+    });
+    const writing = siteConfig((app) => {
       app.writeBack.reason = '拠点';
     });
 
     // Act
-    const findings = await doctor(config);
+    const findings = await doctor(reading);
+    const written = await doctor(writing);
 
     // Assess
+    expect(problems(findings)).toEqual([]);
     expect(findings).toContainEqual(
       expect.objectContaining({
         level: 'ok',
@@ -588,7 +597,7 @@ describe('config doctor against the local site inventory app (items in a SUBTABL
           '"拠点" (fields.unit) is SINGLE_LINE_TEXT, a field of the record (one value for every row of "在庫明細")',
       }),
     );
-    expect(problems(findings)).toEqual([
+    expect(problems(written)).toEqual([
       expect.objectContaining({
         level: 'error',
         field: '拠点',
@@ -741,6 +750,7 @@ describe('config doctor on forms the local kintone cannot serve', () => {
     // Prepare
     const config = demoConfig((app) => {
       app.fields.onHand = 'スヌーズ期限';
+      delete app.fields.snoozeUntil;
     });
 
     // Act
@@ -779,15 +789,40 @@ describe('npm run doctor', () => {
 
   /** Runs scripts/doctor.ts as `npm run doctor` does; resolves with its exit code and output. */
   function runScript(args: string[], env: Record<string, string>) {
-    return new Promise<{ code: number; stdout: string }>((resolve) => {
+    return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
       execFile(
         join(process.cwd(), 'node_modules', '.bin', 'tsx'),
         ['scripts/doctor.ts', ...args],
         { cwd: process.cwd(), env: { PATH: process.env.PATH ?? '', ...env } },
-        (error, stdout) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout }),
+        (error, stdout, stderr) =>
+          resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
       );
     });
   }
+
+  it('exits 1 with the start-up refusal, before calling kintone, for a field with two roles', async () => {
+    // Prepare: the status mapped onto the item name, which the bridge would overwrite.
+    const json = loadDemoConfigJson();
+    const [app] = json.apps as AppJson[];
+    if (app === undefined) throw new Error('config/demo.json has no app');
+    app.writeBack.status = '品名';
+    const file = join(dataDir, 'two-roles.json');
+    writeFileSync(file, JSON.stringify(json));
+
+    // Act
+    const result = await runScript(['--config', file, '--base-url', kintone.baseUrl], {
+      KINTONE_API_TOKEN_APP_12: TOKEN,
+      KINTONE_API_TOKEN_APP_13: MASTER_TOKEN,
+      KINTONE_API_TOKEN_APP_15: SITE_TOKEN,
+    });
+
+    // Assess: the schema's message as it is, without a stack trace.
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(
+      `${file} is invalid:\napps[0].writeBack.status: 「品名」 is also fields.name; the bridge would overwrite the item name with its status. Use a field of its own for each role.\n`,
+    );
+  });
 
   it('exits 0 for config/demo.json with the token from the environment', async () => {
     // Act

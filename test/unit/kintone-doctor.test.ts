@@ -102,6 +102,7 @@ const STATUS_OPTIONS = [
   '未発注',
   '要確認',
   '要対応',
+  '送信待ち',
   '入荷済',
   'キャンセル',
   '受注確認済',
@@ -727,6 +728,159 @@ describe('config doctor: items in a SUBTABLE', () => {
       [
         'error',
         '"明細_発注日時" (writeBack.orderedAt) cannot be written by the bridge: it is a calculated field',
+      ],
+    ]);
+  });
+});
+
+describe('config doctor: write-back fields', () => {
+  const config = configWith();
+  const [app] = config.apps;
+  if (app === undefined) throw new Error('no app');
+  /** The site form with one row field replaced. */
+  const withRowField = (replacement: FormFieldProperty) =>
+    siteForm(
+      siteRow().map((property) => (property.code === replacement.code ? replacement : property)),
+    );
+
+  it.each<[string, FormFieldProperty, string]>([
+    [
+      'a status of check boxes',
+      field('CHECK_BOX', '明細_発注状況'),
+      '"明細_発注状況" (writeBack.status) is CHECK_BOX; the bridge needs Drop-down (ドロップダウン)',
+    ],
+    [
+      'a numeric order number',
+      number('明細_発注番号'),
+      '"明細_発注番号" (writeBack.orderNumber) is NUMBER; the bridge needs Text (文字列 1行)',
+    ],
+    [
+      'an order time that is a date',
+      field('DATE', '明細_発注日時'),
+      '"明細_発注日時" (writeBack.orderedAt) is DATE; the bridge needs Date and time (日時)',
+    ],
+    [
+      'a delivery date with a time',
+      field('DATETIME', '明細_納品予定日'),
+      '"明細_納品予定日" (writeBack.deliveryDate) is DATETIME; the bridge needs Date (日付)',
+    ],
+    [
+      'a numeric reason',
+      number('明細_発注理由'),
+      '"明細_発注理由" (writeBack.reason) is NUMBER; the bridge needs Text area (文字列 複数行)',
+    ],
+  ])('refuses %s, naming the type it needs', (_case, replacement, message) => {
+    // Act
+    const findings = checkAppFields(config, app, withRowField(replacement));
+
+    // Assess
+    expect(levelAndMessage(findings)).toEqual([['error', message]]);
+    expect(problems(findings)[0]?.fix).toMatch(/^Map writeBack\.\w+ to a .* field, or change/);
+  });
+
+  it('accepts a status kept in a one-line text field', () => {
+    // Act
+    const findings = checkAppFields(config, app, withRowField(text('明細_発注状況')));
+
+    // Assess
+    expect(problems(findings)).toEqual([]);
+  });
+
+  it('refuses a write-back field that prohibits duplicate values, except the order number', () => {
+    // Prepare: kintone would refuse 発注依頼済 on a second record.
+    const properties = siteForm(
+      siteRow().map((property) =>
+        property.code === '明細_発注状況' || property.code === '明細_発注番号'
+          ? { ...property, unique: true }
+          : property,
+      ),
+    );
+
+    // Act
+    const findings = checkAppFields(config, app, properties);
+
+    // Assess
+    expect(levelAndMessage(findings)).toEqual([
+      [
+        'error',
+        '"明細_発注状況" (writeBack.status) prohibits duplicate values: the bridge writes the same value into many records, and kintone would refuse the second write',
+      ],
+    ]);
+  });
+
+  it('refuses a maximum length shorter than the bridge writes, and warns about one on the reason', () => {
+    // Prepare: "PO-YYYYMMDD-NNNN" is 16 characters.
+    const properties = siteForm(
+      siteRow().map((property) =>
+        property.code === '明細_発注番号'
+          ? text('明細_発注番号', { maxLength: '12' })
+          : property.code === '明細_発注理由'
+            ? text('明細_発注理由', { maxLength: '100' })
+            : property,
+      ),
+    );
+
+    // Act
+    const findings = checkAppFields(config, app, properties);
+
+    // Assess
+    expect(levelAndMessage(findings)).toEqual([
+      [
+        'error',
+        '"明細_発注番号" (writeBack.orderNumber) allows at most 12 characters, but the bridge writes up to 16',
+      ],
+      [
+        'warning',
+        '"明細_発注理由" (writeBack.reason) allows at most 100 characters: kintone refuses a longer value, and the bridge\'s write-back of that record fails',
+      ],
+    ]);
+  });
+
+  it('accepts an order number field long enough for the prefix, and one without a limit', () => {
+    // Prepare
+    const exact = withRowField(text('明細_発注番号', { maxLength: '16' }));
+    const unlimited = withRowField(text('明細_発注番号', { maxLength: '' }));
+
+    // Act
+    const findings = [
+      ...checkAppFields(config, app, exact),
+      ...checkAppFields(config, app, unlimited),
+    ];
+
+    // Assess
+    expect(problems(findings)).toEqual([]);
+  });
+
+  it('refuses a write-back field that another role maps, for a configuration the schema did not see', () => {
+    // Prepare: parseConfig refuses this; checkAppFields may still be handed such an app.
+    const overlapping = { ...app, writeBack: { ...app.writeBack, status: '明細_品名' } };
+
+    // Act
+    const findings = checkAppFields(config, overlapping, siteForm());
+
+    // Assess
+    expect(problems(findings)).toContainEqual({
+      level: 'error',
+      app: '15',
+      field: '明細_品名',
+      message:
+        'writeBack.status: 「明細_品名」 is also fields.name; the bridge would overwrite the item name with its status',
+      fix: 'Use a field of its own for each role.',
+    });
+  });
+
+  it('refuses a status the bridge writes that is one of the closed statuses', () => {
+    // Prepare
+    const closing = { ...app, statuses: { ...app.statuses, idle: '入荷済' } };
+
+    // Act
+    const findings = checkAppFields(config, closing, siteForm());
+
+    // Assess
+    expect(levelAndMessage(findings)).toEqual([
+      [
+        'error',
+        'statuses.idle: "入荷済" is also one of statuses.closed; each time the bridge wrote it, it would close its own order',
       ],
     ]);
   });
