@@ -24,6 +24,7 @@ import {
   BRIDGE_TTL_ATTRIBUTE,
   bridgeTableDefinition,
 } from '../shared/adapters/dynamodb/dynamodb-bridge-store';
+import { CLAIM_CHECK_PK_PREFIX } from '../shared/adapters/dynamodb/dynamodb-claim-check-store';
 import { BridgeFunction } from './constructs/bridge-function';
 import { BridgeMonitoring } from './constructs/bridge-monitoring';
 import { FAX_WEBHOOK_PATH, WebhookApi } from './constructs/webhook-api';
@@ -262,7 +263,8 @@ export class StockAlertBridgeStack extends Stack {
       // Verifies the token and enqueues: fast, and API Gateway gives up after 30 s anyway.
       timeout: Duration.seconds(10),
       description: `${namePrefix} webhook: verifies kintone notifications and queues them`,
-      environment: { QUEUE_URL: this.queue.queueUrl },
+      // TABLE_NAME: notifications over SQS's 256 KB limit go to the table as claim checks.
+      environment: { QUEUE_URL: this.queue.queueUrl, TABLE_NAME: this.table.tableName },
     });
     this.api = new WebhookApi(this, 'WebhookApi', {
       handler: webhook.fn,
@@ -392,6 +394,17 @@ export class StockAlertBridgeStack extends Stack {
     const tableUsers = [dispatch, sesEvents, ...optionalFunctions];
     this.queue.grantSendMessages(webhook.fn);
     for (const fn of tableUsers) this.table.grantReadWriteData(fn.fn);
+    // The webhook writes claim checks and nothing else in the table: PutItem only, and only on
+    // items whose partition key is a claim check's (dispatch reads them with its own grant).
+    webhook.fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:PutItem'],
+        resources: [this.table.tableArn],
+        conditions: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${CLAIM_CHECK_PK_PREFIX}*`] },
+        },
+      }),
+    );
     for (const fn of allFunctions) this.secret.grantRead(fn.fn);
     // SES authorises a send against the sending identity and the configuration set.
     const sesSendResources = [senderIdentity.emailIdentityArn, configurationSetArn];

@@ -222,6 +222,7 @@ describe('functions', () => {
     expect(envOf(ids.webhook)).toEqual({
       ...common,
       QUEUE_URL: { Ref: logicalIdOf(dev.stack, dev.stack.queue) },
+      TABLE_NAME: tableRef,
     });
     expect(envOf(ids.dispatch)).toEqual({
       ...common,
@@ -560,8 +561,26 @@ describe('IAM', () => {
       roleStatements(dev.template, roleId).some((s) => actionsOf(s).includes(action));
 
     // Assess
-    expect([...services(roles.webhook)].sort()).toEqual(['logs', 'secretsmanager', 'sqs']);
+    expect([...services(roles.webhook)].sort()).toEqual([
+      'dynamodb',
+      'logs',
+      'secretsmanager',
+      'sqs',
+    ]);
     expect(has(roles.webhook, 'sqs:SendMessage')).toBe(true);
+    // The webhook's only table access: putting claim checks (notifications over 256 KB).
+    expect(
+      roleStatements(dev.template, roles.webhook).filter((s) =>
+        actionsOf(s).some((action) => action.startsWith('dynamodb:')),
+      ),
+    ).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'dynamodb:PutItem',
+        Resource: tableArn,
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CLAIM#*'] } },
+      },
+    ]);
     expect(has(roles.webhook, 'sqs:ReceiveMessage')).toBe(false);
     expect([...services(roles.dispatch)].sort()).toEqual([
       'dynamodb',
