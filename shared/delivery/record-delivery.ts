@@ -5,6 +5,7 @@ import type { DeliveryStatus, StoredOrder } from '../ports/bridge-store';
 import { reportIfAllChannelsFailed, type AttentionDeps } from '../dispatch/needs-attention';
 import {
   addFaxFallback,
+  allChannelsFailed,
   channelsOf,
   describeChannels,
   sendPendingChannels,
@@ -98,7 +99,7 @@ export async function recordDelivery(
   if (previous === report.status && order.steps.deliveryDetail === detail) {
     // An earlier attempt may have recorded the bounce and then failed to fax or to tell staff
     // (gateway 5xx, kintone 503): the retry finishes that; what was done is not done again.
-    if (emailLost(report.status)) await fallBackToFax(order, report, deps);
+    if (emailLost(report.status)) await fallBackToFax(order, report, deps, { firstReport: false });
     return done('duplicate');
   }
   if (isSuperseded(order, report)) {
@@ -131,7 +132,9 @@ export async function recordDelivery(
       });
       outcome.wroteField = field;
     }
-    if (report.status !== 'delivered') {
+    // A lost email is told together with what the bridge does about it (the fax fallback), in
+    // one comment, so staff never read "phone them" and then "it was faxed".
+    if (report.status !== 'delivered' && !emailLost(report.status)) {
       await commentOnOrder(deps.kintone, order, deliveryComment(order, report));
       outcome.commented = true;
     }
@@ -143,7 +146,10 @@ export async function recordDelivery(
     status: report.status,
     detail,
   });
-  if (emailLost(report.status)) await fallBackToFax(updated, report, deps);
+  if (emailLost(report.status)) {
+    outcome.commented =
+      (await fallBackToFax(updated, report, deps, { firstReport: true })) || outcome.commented;
+  }
   logger[report.status === 'delivered' ? 'info' : 'warn']('delivery status recorded', {
     orderNumber: report.orderNumber,
     status: report.status,
@@ -158,25 +164,67 @@ function emailLost(status: DeliveryStatus): boolean {
 
 /**
  * The email will never arrive: fax the same order request if the supplier has a fax, and tell
- * staff when no channel is left. Each step is idempotent, so a retry only does what is missing.
+ * staff in one comment what happened and what the bridge did, or, when no channel is left, that
+ * they must contact the supplier (要対応). Each step is idempotent, so a retry only does what is
+ * missing.
+ *
+ * @returns true when a comment was added.
  */
 async function fallBackToFax(
   order: StoredOrder,
   report: DeliveryReport,
   deps: DeliveryDeps,
-): Promise<void> {
+  { firstReport }: { firstReport: boolean },
+): Promise<boolean> {
   const sent = await sendPendingChannels(await addFaxFallback(order, deps), deps);
-  if (sent.faxed) {
-    const app = findApp(deps.config, order.appId);
-    if (app && (await orderRecordExists(order, deps.store))) {
-      await commentOnOrder(
-        deps.kintone,
-        order,
-        `メールが届かなかったため、発注依頼 ${report.orderNumber} を FAX (${describeChannels(channelsOf(sent.order).filter((channel) => channel.kind === 'fax'))}) で送信しました。`,
-      );
+  const app = findApp(deps.config, order.appId);
+  const nobodyHasIt = allChannelsFailed(sent.order);
+  let commented = false;
+  // A retry comments only if it did the faxing; the first report comments when a channel is
+  // still working. With none left, the 要対応 report below is the one comment.
+  if (
+    !nobodyHasIt &&
+    (sent.faxed || firstReport) &&
+    app &&
+    (await orderRecordExists(order, deps.store))
+  ) {
+    await commentOnOrder(deps.kintone, order, lostEmailComment(sent.order, report, sent.faxed));
+    commented = true;
+  }
+  const attention = await reportIfAllChannelsFailed(sent.order, deps);
+  // Staff were told 要対応 before: a further failure (another bounce) is news for them.
+  if (nobodyHasIt && !attention.reported && firstReport && app) {
+    if (await orderRecordExists(order, deps.store)) {
+      await commentOnOrder(deps.kintone, order, deliveryComment(order, report));
+      commented = true;
     }
   }
-  await reportIfAllChannelsFailed(sent.order, deps);
+  return commented || attention.reported;
+}
+
+/**
+ * The one comment for a lost email while another channel has the order: what SES said and how
+ * the order reached the supplier instead.
+ *
+ * @example
+ * lostEmailComment(order, report, true);
+ * // 発注依頼 PO-20261128-0001 のメールが届きませんでした: 不達 (...), order@example.jp
+ * // 代わりに FAX 0312345678 で送信しました。仕入先への別途の連絡は不要です。…
+ */
+export function lostEmailComment(
+  order: StoredOrder,
+  report: DeliveryReport,
+  faxedNow: boolean,
+): string {
+  const faxes = describeChannels(channelsOf(order).filter((channel) => channel.kind === 'fax'));
+  const lost = deliveryComment(order, report).split('\n')[0] ?? '';
+  return [
+    lost,
+    faxedNow
+      ? `代わりに ${faxes} で送信しました。仕入先への別途の連絡は不要です (二重発注になります)。`
+      : `${faxes} でも送っているため、仕入先への別途の連絡は不要です。`,
+    '仕入先のメールアドレスは確認し、必要なら直してください。',
+  ].join('\n');
 }
 
 /**

@@ -31,10 +31,11 @@ const KEY = { appId: '12', recordId: '7' };
 const STATUS_FIELD = '配信状況';
 const NOW_ISO = '2026-11-28T09:00:00.000Z';
 const BOUNCE_DETAIL = `Permanent/General: smtp; 550 5.1.1 user unknown (${FIXTURE_SUPPLIER})`;
-const BOUNCE_COMMENT =
+/** The one comment for a bounce the bridge answered with a fax: what happened, what it did. */
+const FAX_FALLBACK_COMMENT =
   `発注依頼 ${ORDER_NUMBER} のメールを配信できませんでした: 不達 (Permanent/General: smtp; 550 5.1.1 user unknown), ${FIXTURE_SUPPLIER}\n` +
-  '仕入先のメールアドレスを確認し、電話や FAX で発注を伝えてください。';
-const FAX_FALLBACK_COMMENT = `メールが届かなかったため、発注依頼 ${ORDER_NUMBER} を FAX (FAX 0312345678) で送信しました。`;
+  '代わりに FAX 0312345678 で送信しました。仕入先への別途の連絡は不要です (二重発注になります)。\n' +
+  '仕入先のメールアドレスは確認し、必要なら直してください。';
 
 /** What staff read when every channel failed: the reason written as 発注理由 and commented. */
 function attentionReason(failures: string): string {
@@ -186,10 +187,7 @@ describe('ses-events handler', () => {
       { ...KEY, values: { [STATUS_FIELD]: '不達' } },
       attentionWrite(`メール不達: ${BOUNCE_DETAIL}`),
     ]);
-    expect(kintone.comments).toEqual([
-      { ...KEY, text: BOUNCE_COMMENT },
-      attentionComment(`メール不達: ${BOUNCE_DETAIL}`),
-    ]);
+    expect(kintone.comments).toEqual([attentionComment(`メール不達: ${BOUNCE_DETAIL}`)]);
     expect(metrics.totals()).toEqual({ EmailBounces: 1, OrdersNeedingAttention: 1 });
   });
 
@@ -233,15 +231,8 @@ describe('ses-events handler', () => {
       { ...KEY, values: { [STATUS_FIELD]: '拒否' } },
       attentionWrite(`メール不達: ${detail}`),
     ]);
-    expect(kintone.comments).toEqual([
-      {
-        ...KEY,
-        text:
-          `発注依頼 ${ORDER_NUMBER} のメールを配信できませんでした: 拒否 (Bad content), ${FIXTURE_SUPPLIER}\n` +
-          '仕入先のメールアドレスを確認し、電話や FAX で発注を伝えてください。',
-      },
-      attentionComment(`メール不達: ${detail}`),
-    ]);
+    // One story: the 要対応 comment says what failed and that staff must contact the supplier.
+    expect(kintone.comments).toEqual([attentionComment(`メール不達: ${detail}`)]);
     expect(metrics.totals()).toEqual({ OrdersNeedingAttention: 1 });
   });
 
@@ -306,10 +297,7 @@ describe('ses-events handler', () => {
       { ...KEY, values: { [STATUS_FIELD]: '不達' } },
       attentionWrite(`メール不達: ${BOUNCE_DETAIL}`),
     ]);
-    expect(kintone.comments).toEqual([
-      { ...KEY, text: BOUNCE_COMMENT },
-      attentionComment(`メール不達: ${BOUNCE_DETAIL}`),
-    ]);
+    expect(kintone.comments).toEqual([attentionComment(`メール不達: ${BOUNCE_DETAIL}`)]);
     expect(metrics.totals()).toEqual({ EmailBounces: 1, OrdersNeedingAttention: 1 });
   });
 
@@ -335,7 +323,6 @@ describe('ses-events handler', () => {
       attentionWrite(`メール不達: ${BOUNCE_DETAIL}`),
     ]);
     expect(kintone.comments.map((comment) => comment.text)).toEqual([
-      BOUNCE_COMMENT,
       `【要対応】${attentionReason(`メール不達: ${BOUNCE_DETAIL}`)}`,
       expect.stringContaining('不達 (Transient/MailboxFull'),
     ]);
@@ -351,10 +338,7 @@ describe('ses-events handler', () => {
 
     // Assess
     expect(kintone.updates).toEqual([attentionWrite(`メール不達: ${BOUNCE_DETAIL}`)]);
-    expect(kintone.comments).toEqual([
-      { ...KEY, text: BOUNCE_COMMENT },
-      attentionComment(`メール不達: ${BOUNCE_DETAIL}`),
-    ]);
+    expect(kintone.comments).toEqual([attentionComment(`メール不達: ${BOUNCE_DETAIL}`)]);
     expect((await steps())?.deliveryStatus).toBe('bounced');
   });
 
@@ -413,16 +397,15 @@ describe('ses-events handler', () => {
     await send(event);
 
     // Assess
-    expect(stepsAfterFailure?.deliveryStatus).toBeUndefined();
+    // The bounce was recorded; telling staff (要対応) failed and is redone by the retry.
+    expect(stepsAfterFailure?.deliveryStatus).toBe('bounced');
+    expect(stepsAfterFailure?.attentionAt).toBeUndefined();
     expect(logger.withMessage('SES event failed; Lambda will retry it')).toHaveLength(1);
-    expect((await steps())?.deliveryStatus).toBe('bounced');
-    expect(kintone.comments).toEqual([
-      { ...KEY, text: BOUNCE_COMMENT },
-      attentionComment(`メール不達: ${BOUNCE_DETAIL}`),
-    ]);
+    expect((await steps())?.attentionAt).toBe(NOW_ISO);
+    expect(kintone.comments).toEqual([attentionComment(`メール不達: ${BOUNCE_DETAIL}`)]);
     expect(kintone.updates).toEqual([
       { ...KEY, values: { [STATUS_FIELD]: '不達' } },
-      { ...KEY, values: { [STATUS_FIELD]: '不達' } },
+      attentionWrite(`メール不達: ${BOUNCE_DETAIL}`),
       attentionWrite(`メール不達: ${BOUNCE_DETAIL}`),
     ]);
   });
@@ -444,10 +427,7 @@ describe('ses-events handler', () => {
     expect(retried?.result).toBe('duplicate');
     expect((await steps())?.attentionAt).toBe(NOW_ISO);
     expect(kintone.updates).toEqual([attentionWrite(`メール不達: ${BOUNCE_DETAIL}`)]);
-    expect(kintone.comments).toEqual([
-      { ...KEY, text: BOUNCE_COMMENT },
-      attentionComment(`メール不達: ${BOUNCE_DETAIL}`),
-    ]);
+    expect(kintone.comments).toEqual([attentionComment(`メール不達: ${BOUNCE_DETAIL}`)]);
     expect(metrics.total('OrdersNeedingAttention')).toBe(1);
   });
 });
@@ -492,10 +472,7 @@ describe('ses-events handler: fax fallback', () => {
       faxGateway: 'recording',
     });
     expect(kintone.updates).toEqual([{ ...KEY, values: { [STATUS_FIELD]: '不達' } }]);
-    expect(kintone.comments).toEqual([
-      { ...KEY, text: BOUNCE_COMMENT },
-      { ...KEY, text: FAX_FALLBACK_COMMENT },
-    ]);
+    expect(kintone.comments).toEqual([{ ...KEY, text: FAX_FALLBACK_COMMENT }]);
     expect(metrics.totals()).toEqual({ EmailBounces: 1, FaxesSent: 1 });
   });
 
@@ -511,10 +488,7 @@ describe('ses-events handler: fax fallback', () => {
     // Assess
     expect(again?.result).toBe('duplicate');
     expect(gateway.sent).toHaveLength(1);
-    expect(kintone.comments.map((comment) => comment.text)).toEqual([
-      BOUNCE_COMMENT,
-      FAX_FALLBACK_COMMENT,
-    ]);
+    expect(kintone.comments.map((comment) => comment.text)).toEqual([FAX_FALLBACK_COMMENT]);
   });
 
   it('sends no second fax for a later bounce of the same email', async () => {
@@ -540,7 +514,9 @@ describe('ses-events handler: fax fallback', () => {
 
     // Assess
     expect(gateway.sent.map((fax) => fax.to)).toEqual(['+81312345678']);
-    expect(kintone.comments.at(-1)).toEqual({ ...KEY, text: FAX_FALLBACK_COMMENT });
+    expect(kintone.comments).toEqual([
+      { ...KEY, text: FAX_FALLBACK_COMMENT.replace(/不達 \([^)]*\)/, '拒否 (Bad content)') },
+    ]);
   });
 
   it('does not fall back to fax after a complaint: the email did arrive', async () => {
@@ -583,10 +559,7 @@ describe('ses-events handler: fax fallback', () => {
     // Assess
     expect(gateway.sent).toHaveLength(1);
     expect(await steps()).toMatchObject({ deliveryStatus: 'bounced', faxId: 'fax-1' });
-    expect(kintone.comments.map((comment) => comment.text)).toEqual([
-      BOUNCE_COMMENT,
-      FAX_FALLBACK_COMMENT,
-    ]);
+    expect(kintone.comments.map((comment) => comment.text)).toEqual([FAX_FALLBACK_COMMENT]);
   });
 
   it('marks the order 要対応 with both reasons when the gateway refuses the fallback fax', async () => {
@@ -609,10 +582,7 @@ describe('ses-events handler: fax fallback', () => {
       { ...KEY, values: { [STATUS_FIELD]: '不達' } },
       attentionWrite(failures),
     ]);
-    expect(kintone.comments).toEqual([
-      { ...KEY, text: BOUNCE_COMMENT },
-      attentionComment(failures),
-    ]);
+    expect(kintone.comments).toEqual([attentionComment(failures)]);
     expect(metrics.totals()).toEqual({ EmailBounces: 1, OrdersNeedingAttention: 1 });
   });
 });
