@@ -16,6 +16,7 @@ import {
   orderOpenReason,
   orderReason,
   problemsReason,
+  shortButBlockedReason,
   replayReason,
   snoozedReason,
   staleReason,
@@ -205,7 +206,18 @@ export function evaluateReorder(input: ReorderInput): Decision {
   }
 
   if (!mapped.ok) {
-    return { kind: 'cannot-evaluate', reason: problemsReason(mapped.problems), ...closed };
+    const reason = problemsReason(mapped.problems);
+    // The same problems read differently once the item is short: staff must learn that an
+    // order is due and why none was placed, not see last week's reason unchanged.
+    const levels = mapped.levels;
+    return {
+      kind: 'cannot-evaluate',
+      reason:
+        levels && levels.onHand <= levels.reorderPoint
+          ? shortButBlockedReason(levels.onHand, levels.reorderPoint, reason)
+          : reason,
+      ...closed,
+    };
   }
   const item = mapped.item;
   const problems = findItemProblems(item);

@@ -65,6 +65,8 @@ export type MappedItem =
       revision: number;
       problems: string[];
       recorded: RecordedOutcome;
+      /** Stock and reorder point, when both could be read despite the problems. */
+      levels?: { onHand: number; reorderPoint: number };
     };
 
 /** The bridge's own open order for an item, as the alert state remembers it. */

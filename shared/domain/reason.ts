@@ -115,6 +115,22 @@ export function noOrderReason(breakdown: PositionBreakdown, reorderPoint: number
 }
 
 /**
+ * An item at or below its reorder point whose record has problems: the order that is due and
+ * why it was not placed.
+ *
+ * @example
+ * shortButBlockedReason(5, 20, '「仕入先メール」がメールアドレスではありません ("x")');
+ * // '在庫数 5 ≤ 発注点 20 で発注が必要ですが、発注できません: 「仕入先メール」がメールアドレスではありません ("x")'
+ */
+export function shortButBlockedReason(
+  onHand: number,
+  reorderPoint: number,
+  problems: string,
+): string {
+  return `在庫数 ${formatNumber(onHand)} ≤ 発注点 ${formatNumber(reorderPoint)} で発注が必要ですが、発注できません: ${problems}`;
+}
+
+/**
  * @example
  * snoozedReason(
  *   { onHand: 18, onOrder: 0, bridgeOnOrder: 0, reserved: 0, position: 18 },

@@ -187,7 +187,18 @@ export function mapRecord(
   }
 
   if (problems.length > 0 || onHand === undefined || reorderPoint === undefined) {
-    return { ok: false, appId: app.appId, recordId, revision, problems, recorded };
+    return {
+      ok: false,
+      appId: app.appId,
+      recordId,
+      revision,
+      problems,
+      recorded,
+      // Readable stock and reorder point let the reason say that the item is short, too.
+      ...(onHand !== undefined && reorderPoint !== undefined
+        ? { levels: { onHand, reorderPoint } }
+        : {}),
+    };
   }
 
   const item: ItemSnapshot = {

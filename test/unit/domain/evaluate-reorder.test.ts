@@ -1,5 +1,6 @@
 import { evaluateReorder } from '../../../shared/domain/evaluate-reorder';
 import type { ItemSnapshot, OpenOrderRef } from '../../../shared/domain/item';
+import type { ReorderInput } from '../../../shared/domain/evaluate-reorder';
 import { buildInput, buildItem, EMPTY_RECORDED, NOW, POLICY } from './fixtures';
 
 const OPEN_ORDER: OpenOrderRef = {
@@ -686,5 +687,40 @@ describe('evaluateReorder', () => {
     // Assess
     expect(input).toStrictEqual(copy);
     expect(input.now).toStrictEqual(NOW);
+  });
+});
+
+describe('evaluateReorder: a record with problems that is short', () => {
+  const broken = (onHand: number): ReorderInput['mapped'] => ({
+    ok: false,
+    appId: '42',
+    recordId: '7',
+    revision: 5,
+    problems: ['「仕入先メール」がメールアドレスではありません ("sales@")'],
+    recorded: { ...EMPTY_RECORDED, status: '要確認', reason: 'old reason' },
+    levels: { onHand, reorderPoint: 20 },
+  });
+
+  it('says that an order is due and why none could be placed', () => {
+    // Act
+    const decision = evaluateReorder(buildInput({ mapped: broken(5) }));
+
+    // Assess
+    expect(decision).toStrictEqual({
+      kind: 'cannot-evaluate',
+      reason:
+        '在庫数 5 ≤ 発注点 20 で発注が必要ですが、発注できません: 「仕入先メール」がメールアドレスではありません ("sales@")',
+    });
+  });
+
+  it('gives only the problems while the stock is above the reorder point', () => {
+    // Act
+    const decision = evaluateReorder(buildInput({ mapped: broken(50) }));
+
+    // Assess
+    expect(decision).toStrictEqual({
+      kind: 'cannot-evaluate',
+      reason: '「仕入先メール」がメールアドレスではありません ("sales@")',
+    });
   });
 });
