@@ -41,6 +41,7 @@ import { defaultFontPaths } from '../shared/fax/render-order-pdf';
 import { startPhaxioEmulator, type PhaxioEmulator } from './fax/phaxio-emulator';
 import { buildWebhookDeps } from '../functions/webhook/wiring';
 import { startDynalite, type LocalDynamo } from './dynamodb/dynalite';
+import { deadLettersRoutes } from './dead-letters-page';
 import { startHttpBridge } from './http-bridge';
 import { demoInventoryApp } from './kintone/demo-app';
 import { startLocalKintone, type LocalKintone } from './kintone/local-kintone';
@@ -403,11 +404,20 @@ async function startOnLockedDataDir(
           handler: routeTo(() => handlers.supplierPage, 'supplier-page'),
           functionName: 'stock-alert-bridge-supplier-page',
         })),
+        // Operators' page: dead letters and parked notifications, with replay and skip.
+        ...deadLettersRoutes({
+          queue,
+          failures,
+          timeZone: config.timeZone,
+          recordUrl: (appId, recordId) =>
+            realKintoneUrl
+              ? `${kintoneBaseUrl.replace(/\/+$/, '')}/k/${appId}/show#record=${recordId}`
+              : `${kintoneBaseUrl}/k/${appId}/show?record=${recordId}`,
+        }),
       ],
       pages: {
         '/': () => ({ service: 'stock-alert-bridge (local)', urls: publicUrls() }),
         '/health': () => ({ ok: true, queue: queue.stats() }),
-        '/dead-letters': () => queue.deadLetters(),
       },
       ...(options.log ? { log: options.log } : {}),
     });

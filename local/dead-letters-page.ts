@@ -1,0 +1,420 @@
+/**
+ * The local stack's page for operators: every dead letter and every parked notification, with
+ * the record, the error, attempts and first/last failure, and one-click 再実行 (replay) and 破棄
+ * (skip). Served as routes of the local HTTP API; `/dead-letters.json` keeps the JSON for
+ * scripts.
+ *
+ * No JavaScript: the actions are plain forms. A POST must carry this process's random token
+ * (a hidden field) and, when the browser sends one, this page's Origin, so another site cannot
+ * make an operator's browser replay or discard anything. Every value is HTML-escaped, and the
+ * Content-Security-Policy allows only the page's own stylesheet.
+ *
+ * @module
+ */
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import escapeHtml from 'escape-html';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { describeBody, handleParked, type ParkedSender } from '../scripts/lib/replay';
+import type {
+  NotificationFailure,
+  NotificationFailureLog,
+} from '../shared/ports/notification-failures';
+import type { LocalRoute } from './http-bridge';
+import type { DeadLetter } from './queue/local-fifo-queue';
+
+export const DEAD_LETTERS_PATH = '/dead-letters';
+export const DEAD_LETTERS_JSON_PATH = '/dead-letters.json';
+const FUNCTION_NAME = 'stock-alert-bridge-local-dead-letters';
+const TOKEN_BYTES = 32;
+
+/** The queue operations the page needs (the local FIFO queue has them). */
+export interface DeadLetterQueue {
+  deadLetters(): DeadLetter[];
+  redrive(ids?: string[]): DeadLetter[];
+  discard(ids: string[]): DeadLetter[];
+  enqueue(message: { notificationId: string; groupId: string; body: string }): Promise<void>;
+}
+
+/** Options of {@link deadLettersRoutes}. */
+export interface DeadLettersPageOptions {
+  queue: DeadLetterQueue;
+  failures: NotificationFailureLog;
+  /** The record's page in kintone (local staff view or the real kintone). */
+  recordUrl: (appId: string, recordId: string) => string;
+  /** Time zone the times are shown in (the configuration's `timeZone`). */
+  timeZone: string;
+  /** The anti-forgery token; random per process unless a test fixes it. */
+  csrfToken?: string;
+  now?: () => number;
+}
+
+/** One row of the page: a dead letter or a parked notification. */
+export interface FailureRow {
+  kind: 'dead-letter' | 'parked';
+  /** What the actions name: the message id of a dead letter, the notification id when parked. */
+  id: string;
+  notificationId: string;
+  appId?: string;
+  recordId?: string;
+  type: string;
+  error?: string;
+  attempts?: number;
+  /** Epoch milliseconds. */
+  firstFailedAt?: number;
+  lastFailedAt?: number;
+}
+
+/** Results the redirect after a POST reports; the page shows the matching sentence. */
+const RESULTS = {
+  replayed: '再実行しました: デッドレターをキューに戻しました（まもなく処理されます）。',
+  requeued: '再実行しました: 保留中の通知をキューに入れ直しました（まもなく処理されます）。',
+  'skipped-dead-letter': '破棄しました: デッドレターを削除し、失敗の記録を消しました。',
+  'skipped-parked': '破棄しました: 保留中の通知と失敗の記録を削除しました。',
+  'not-found': '見つかりませんでした: すでに再実行または破棄されています。',
+  'no-body': '再実行できません: この通知の本文は保存されていません。',
+} as const;
+type ResultCode = keyof typeof RESULTS;
+
+/**
+ * The routes: `GET /dead-letters` (HTML, or JSON with `Accept: application/json`),
+ * `POST /dead-letters` (the actions) and `GET /dead-letters.json`.
+ *
+ * @example
+ * startHttpBridge({ port, routes: [...deadLettersRoutes({ queue, failures, recordUrl, timeZone })] });
+ */
+export function deadLettersRoutes(options: DeadLettersPageOptions): LocalRoute[] {
+  const token = options.csrfToken ?? randomBytes(TOKEN_BYTES).toString('base64url');
+  const json = async (): Promise<APIGatewayProxyStructuredResultV2> => ({
+    statusCode: 200,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+    body: JSON.stringify(await deadLettersJson(options), null, 2),
+  });
+  return [
+    {
+      method: 'GET',
+      path: DEAD_LETTERS_PATH,
+      functionName: FUNCTION_NAME,
+      handler: async (event) => {
+        if ((event.headers.accept ?? '').includes('application/json')) return json();
+        const rows = await failureRows(options);
+        const result = event.queryStringParameters?.result;
+        return htmlResponse(
+          200,
+          renderDeadLettersPage({
+            rows,
+            token,
+            recordUrl: options.recordUrl,
+            timeZone: options.timeZone,
+            ...(result && result in RESULTS
+              ? {
+                  result: result as ResultCode,
+                  resultId: event.queryStringParameters?.id ?? '',
+                }
+              : {}),
+          }),
+        );
+      },
+    },
+    { method: 'GET', path: DEAD_LETTERS_JSON_PATH, functionName: FUNCTION_NAME, handler: json },
+    {
+      method: 'POST',
+      path: DEAD_LETTERS_PATH,
+      functionName: FUNCTION_NAME,
+      handler: async (event) => {
+        if (!sameOrigin(event)) {
+          return htmlResponse(403, errorPage('別のサイトからの操作は受け付けません。'));
+        }
+        const form = new URLSearchParams(event.body ?? '');
+        if (!tokenMatches(form.get('token') ?? '', token)) {
+          return htmlResponse(
+            403,
+            errorPage(
+              '操作の有効期限が切れました。ページを読み込み直してから、もう一度押してください。',
+            ),
+          );
+        }
+        const action = form.get('action');
+        const kind = form.get('kind');
+        const id = form.get('id') ?? '';
+        if (
+          (action !== 'replay' && action !== 'skip') ||
+          (kind !== 'dead-letter' && kind !== 'parked') ||
+          !id
+        ) {
+          return htmlResponse(
+            400,
+            errorPage('操作が読み取れませんでした。ページから操作してください。'),
+          );
+        }
+        const result = await act(options, action, kind, id);
+        return {
+          statusCode: 303,
+          headers: {
+            location: `${DEAD_LETTERS_PATH}?result=${result}&id=${encodeURIComponent(id)}`,
+            'cache-control': 'no-store',
+          },
+          body: '',
+        };
+      },
+    },
+  ];
+}
+
+async function act(
+  options: DeadLettersPageOptions,
+  action: 'replay' | 'skip',
+  kind: 'dead-letter' | 'parked',
+  id: string,
+): Promise<ResultCode> {
+  if (kind === 'dead-letter') {
+    if (action === 'replay')
+      return options.queue.redrive([id]).length > 0 ? 'replayed' : 'not-found';
+    const [removed] = options.queue.discard([id]);
+    if (!removed) return 'not-found';
+    await options.failures.clearFailure(notificationIdOf(removed));
+    return 'skipped-dead-letter';
+  }
+  const send: ParkedSender = async (message) => {
+    await options.queue.enqueue({
+      notificationId: message.deduplicationId,
+      groupId: message.groupId,
+      body: message.body,
+    });
+    return message.deduplicationId;
+  };
+  const { results } = await handleParked({
+    failures: options.failures,
+    ids: [id],
+    action: action === 'replay' ? 'requeue' : 'skip',
+    send,
+    ...(options.now ? { now: options.now } : {}),
+  });
+  const [result] = results;
+  if (!result) return 'not-found';
+  if (result.outcome === 'no-body') return 'no-body';
+  return result.outcome === 'requeued' ? 'requeued' : 'skipped-parked';
+}
+
+/**
+ * The rows: dead letters (oldest first) with what the failure log knows, falling back to the
+ * queue's own view, then parked notifications (oldest first).
+ */
+export async function failureRows(options: {
+  queue: Pick<DeadLetterQueue, 'deadLetters'>;
+  failures: NotificationFailureLog;
+}): Promise<FailureRow[]> {
+  const rows: FailureRow[] = [];
+  for (const letter of options.queue.deadLetters()) {
+    const notificationId = notificationIdOf(letter);
+    const failure = await options.failures.findFailure(notificationId);
+    const [groupApp, groupRecord] = letter.groupId.split(':');
+    const appId = failure?.appId ?? groupApp;
+    const recordId = failure?.recordId ?? groupRecord;
+    const error = failure?.lastError ?? letter.lastError;
+    rows.push({
+      kind: 'dead-letter',
+      id: letter.messageId,
+      notificationId,
+      ...(appId ? { appId } : {}),
+      ...(recordId ? { recordId } : {}),
+      type: failure?.type ?? describeBody(letter.body).type ?? '?',
+      ...(error === undefined ? {} : { error }),
+      attempts: failure?.attempts ?? letter.receiveCount,
+      firstFailedAt: failure ? Date.parse(failure.firstFailedAt) : letter.firstFailureAt,
+      lastFailedAt: failure ? Date.parse(failure.lastFailedAt) : letter.lastFailureAt,
+    });
+  }
+  for (const failure of await options.failures.listParked()) rows.push(parkedRow(failure));
+  return rows;
+}
+
+function parkedRow(failure: NotificationFailure): FailureRow {
+  return {
+    kind: 'parked',
+    id: failure.notificationId,
+    notificationId: failure.notificationId,
+    ...(failure.appId ? { appId: failure.appId } : {}),
+    ...(failure.recordId ? { recordId: failure.recordId } : {}),
+    type: failure.type ?? '?',
+    error: failure.lastError,
+    attempts: failure.attempts,
+    firstFailedAt: Date.parse(failure.firstFailedAt),
+    lastFailedAt: Date.parse(failure.lastFailedAt),
+  };
+}
+
+/** The JSON for scripts: the dead letters as before (each with its `failure`), and the parked. */
+async function deadLettersJson(options: DeadLettersPageOptions) {
+  const deadLetters = [];
+  for (const letter of options.queue.deadLetters()) {
+    const failure = await options.failures.findFailure(notificationIdOf(letter));
+    deadLetters.push({ ...letter, ...(failure ? { failure } : {}) });
+  }
+  // Bodies of parked notifications stay out: the page and the replay are how they are used.
+  const parked = (await options.failures.listParked()).map(({ body: _body, ...rest }) => rest);
+  return { deadLetters, parked };
+}
+
+function notificationIdOf(letter: DeadLetter): string {
+  return describeBody(letter.body).notificationId ?? letter.deduplicationId;
+}
+
+/** True unless the browser says the form was posted from another origin. */
+function sameOrigin(event: APIGatewayProxyEventV2): boolean {
+  const origin = event.headers.origin;
+  // Browsers send Origin on every cross-site POST; a missing one is curl or an old browser,
+  // which the token alone then guards.
+  if (origin === undefined) return true;
+  const host = event.headers.host;
+  return host !== undefined && origin === `http://${host}`;
+}
+
+function tokenMatches(given: string, expected: string): boolean {
+  // Hashing first gives equal lengths, which timingSafeEqual needs.
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+// Hashed into the CSP, so the page needs no nonce and allows no other style.
+const STYLESHEET = `
+body { font-family: system-ui, "Noto Sans JP", sans-serif; margin: 1.5rem; color: #1f2328; }
+h1 { font-size: 1.4rem; } h2 { font-size: 1.1rem; margin-top: 2rem; }
+table { border-collapse: collapse; width: 100%; font-size: 0.9rem; }
+th, td { border: 1px solid #d0d7de; padding: 0.4rem 0.5rem; text-align: left; vertical-align: top; }
+th { background: #f6f8fa; }
+td.error { max-width: 28rem; overflow-wrap: anywhere; color: #a40e26; }
+code { font-size: 0.8rem; overflow-wrap: anywhere; }
+.result { padding: 0.6rem 0.8rem; border: 1px solid #1a7f37; background: #dafbe1; margin: 1rem 0; }
+.empty { color: #57606a; }
+form { display: inline; margin: 0; }
+button { margin: 0.1rem; padding: 0.3rem 0.7rem; font-size: 0.9rem; cursor: pointer; }
+button.skip { color: #a40e26; }
+`;
+const STYLESHEET_HASH = createHash('sha256').update(STYLESHEET).digest('base64');
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  `style-src 'sha256-${STYLESHEET_HASH}'`,
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+].join('; ');
+
+function htmlResponse(statusCode: number, body: string): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode,
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'content-security-policy': CONTENT_SECURITY_POLICY,
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+      // Not no-referrer: under it the browser posts the forms with `Origin: null`, which the
+      // origin check must refuse; same-origin sends the page's origin and nothing elsewhere.
+      'referrer-policy': 'same-origin',
+      'cache-control': 'no-store',
+    },
+    body,
+  };
+}
+
+function layout(title: string, content: string): string {
+  return `<!doctype html>
+<html lang="ja">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>${STYLESHEET}</style>
+</head>
+<body>
+${content}
+</body>
+</html>
+`;
+}
+
+function errorPage(message: string): string {
+  return layout(
+    'stock-alert-bridge: 操作できません',
+    `<h1>操作できません</h1>\n<p>${escapeHtml(message)}</p>\n<p><a href="${DEAD_LETTERS_PATH}">失敗した通知の一覧に戻る</a></p>`,
+  );
+}
+
+/** What {@link renderDeadLettersPage} shows. */
+export interface DeadLettersPageModel {
+  rows: FailureRow[];
+  token: string;
+  recordUrl: (appId: string, recordId: string) => string;
+  timeZone: string;
+  result?: ResultCode;
+  resultId?: string;
+}
+
+/**
+ * The HTML page: a result line after an action, then a table of dead letters and one of parked
+ * notifications.
+ */
+export function renderDeadLettersPage(model: DeadLettersPageModel): string {
+  const format = new Intl.DateTimeFormat('ja-JP', {
+    timeZone: model.timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  });
+  const time = (millis: number | undefined) =>
+    millis === undefined || Number.isNaN(millis) ? '-' : escapeHtml(format.format(millis));
+  const section = (kind: FailureRow['kind'], title: string, empty: string) => {
+    const rows = model.rows.filter((row) => row.kind === kind);
+    if (rows.length === 0) return `<h2>${title}</h2>\n<p class="empty">${empty}</p>`;
+    const body = rows.map((row) => renderRow(row, model, time)).join('\n');
+    return `<h2>${title}（${rows.length} 件）</h2>
+<table>
+<thead><tr><th>レコード</th><th>アプリ</th><th>通知の種類</th><th>エラー</th><th>失敗回数</th><th>最初の失敗</th><th>最後の失敗</th><th>操作</th></tr></thead>
+<tbody>
+${body}
+</tbody>
+</table>`;
+  };
+  const result = model.result
+    ? `<p class="result" role="status">${escapeHtml(RESULTS[model.result])}${model.resultId ? ` <code>${escapeHtml(model.resultId)}</code>` : ''}</p>`
+    : '';
+  return layout(
+    'stock-alert-bridge: 失敗した通知',
+    `<h1>失敗した通知（デッドレターと保留）</h1>
+<p>原因を直してから「再実行」を押すと、通知をもう一度処理します（処理済みの通知は二重に発注されません）。「破棄」は通知を捨てます。時刻は ${escapeHtml(model.timeZone)}。</p>
+${result}
+${section('dead-letter', 'デッドレター', 'デッドレターはありません。')}
+${section('parked', '保留中の通知（処理できない通知）', '保留中の通知はありません。')}
+<p><a href="${DEAD_LETTERS_JSON_PATH}">JSON</a></p>`,
+  );
+}
+
+function renderRow(
+  row: FailureRow,
+  model: DeadLettersPageModel,
+  time: (millis: number | undefined) => string,
+): string {
+  const record =
+    row.appId !== undefined && row.recordId !== undefined
+      ? `<a href="${escapeHtml(model.recordUrl(row.appId, row.recordId))}">レコード ${escapeHtml(row.recordId)}</a>`
+      : '-';
+  const action = (name: 'replay' | 'skip', label: string) =>
+    `<form method="post" action="${DEAD_LETTERS_PATH}">` +
+    `<input type="hidden" name="token" value="${escapeHtml(model.token)}">` +
+    `<input type="hidden" name="action" value="${name}">` +
+    `<input type="hidden" name="kind" value="${row.kind}">` +
+    `<input type="hidden" name="id" value="${escapeHtml(row.id)}">` +
+    `<button type="submit"${name === 'skip' ? ' class="skip"' : ''} aria-label="${label} ${escapeHtml(row.notificationId)}">${label}</button></form>`;
+  return `<tr data-notification-id="${escapeHtml(row.notificationId)}">
+<td>${record}<br><code>${escapeHtml(row.notificationId)}</code></td>
+<td>${escapeHtml(row.appId ?? '-')}</td>
+<td>${escapeHtml(row.type)}</td>
+<td class="error">${escapeHtml(row.error ?? '（記録なし）')}</td>
+<td>${row.attempts ?? '-'}</td>
+<td>${time(row.firstFailedAt)}</td>
+<td>${time(row.lastFailedAt)}</td>
+<td>${action('replay', '再実行')}${action('skip', '破棄')}</td>
+</tr>`;
+}
