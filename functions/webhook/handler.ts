@@ -108,7 +108,8 @@ function trimTable(field: unknown, wanted: ReadonlySet<string>): unknown {
     value: value.map((row: unknown) => {
       if (typeof row !== 'object' || row === null) return row;
       const cells = (row as { value?: unknown }).value;
-      if (typeof cells !== 'object' || cells === null) return row;
+      // Only an object of cells is trimmed; anything else is left for validation to judge.
+      if (typeof cells !== 'object' || cells === null || Array.isArray(cells)) return row;
       return {
         ...row,
         value: Object.fromEntries(Object.entries(cells).filter(([code]) => wanted.has(code))),
