@@ -68,7 +68,10 @@ describe('webhook edge: bad input and failures', () => {
   it('accepts a delete carrying "record": null and queues it without the record', async () => {
     // Prepare
     const { queue, post } = setup();
-    const raw = { ...loadWebhookFixture('delete-record.json'), record: null };
+    const raw: Record<string, unknown> = {
+      ...loadWebhookFixture('delete-record.json'),
+      record: null,
+    };
 
     // Act
     const response = await post(JSON.stringify(raw));
