@@ -77,15 +77,27 @@ export function listenOn(server: Server, target: ListenTarget): Promise<number> 
 }
 
 /**
+ * Checks that a fixed port can be taken, with a throwaway server, before a service that opens
+ * something it cannot close after a failed listen (dynalite opens its LevelDB store when it is
+ * created, and closes it only through a server that listened). Port 0 is always free.
+ *
+ * @throws LocalPortError naming the port and the service when it cannot be taken.
+ */
+export async function assertPortFree(target: ListenTarget): Promise<void> {
+  if (target.port === 0) return;
+  const probe = createServer();
+  await listenOn(probe, target);
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+}
+
+/**
  * For servers that hide their listen error (they hand back a server that is not listening):
  * tries the port with a throwaway server to learn why, and throws that as a
  * {@link LocalPortError}. If the port turns out free (it was released meanwhile), throws a
  * plain error saying the service did not start.
  */
 export async function explainNotListening(target: ListenTarget): Promise<never> {
-  const probe = createServer();
-  await listenOn(probe, target);
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  await assertPortFree(target);
   throw new Error(
     `${target.service} did not start on port ${target.port} (the port is free now); try again`,
   );

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Server } from 'node:http';
 import dynaliteModule from 'dynalite';
-import { listenOn } from '../listen';
+import { assertPortFree, listenOn } from '../listen';
 
 /** A running dynalite server and a client pointed at it. */
 export interface LocalDynamo {
@@ -53,17 +53,20 @@ function isDynaliteFactory(value: unknown): value is DynaliteFactory {
 export async function startDynalite(
   options: { path?: string; port?: number } = {},
 ): Promise<LocalDynamo> {
+  const target = {
+    port: options.port ?? 0,
+    host: '127.0.0.1',
+    service: 'dynalite, the local DynamoDB',
+  };
+  // Creating dynalite opens its store, which a failed listen would leave open (and locked).
+  await assertPortFree(target);
   const server = loadDynalite()({
     createTableMs: 0,
     deleteTableMs: 0,
     updateTableMs: 0,
     ...(options.path === undefined ? {} : { path: options.path }),
   });
-  const port = await listenOn(server, {
-    port: options.port ?? 0,
-    host: '127.0.0.1',
-    service: 'dynalite, the local DynamoDB',
-  });
+  const port = await listenOn(server, target);
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new DynamoDBClient({
     region: 'ap-northeast-1',
