@@ -175,6 +175,8 @@ export class BridgeMonitoring extends Construct {
         title: 'Failures, bounces, orders needing attention, kintone call budget',
         left: [
           metric('DispatchFailures'),
+          metric('NotificationsParked'),
+          metric('OrderSendsDelayed'),
           metric('EmailBounces'),
           metric('OrdersNeedingAttention'),
           metric('KintoneCallBudgetWarnings'),

@@ -61,14 +61,17 @@ export async function sendOrReportSending(
     const app = findApp(deps.config, order.appId);
     const current = (await deps.store.findOrderByNumber(order.request.orderNumber)) ?? order;
     const reachedSupplier = current.steps.emailSentAt ?? current.steps.faxSentAt;
-    if (app && !reachedSupplier && (await orderRecordExists(order, deps.store))) {
+    // Once per order: every write fires a webhook whose notification retries the send, and
+    // during an outage each would write again, without end.
+    const alreadyShown = current.steps.sendDelayedAt !== undefined;
+    if (app && !reachedSupplier && !alreadyShown && (await orderRecordExists(order, deps.store))) {
       try {
-        await write(
-          sendingOutcome(
-            app,
-            order.request,
-            sendingReason(app, order.request.orderNumber, failure),
-          ),
+        const reason = sendingReason(app, order.request.orderNumber, failure);
+        await write(sendingOutcome(app, order.request, reason));
+        await deps.store.recordOrderStep(
+          { appId: order.appId, recordId: order.recordId },
+          order.cycle,
+          { kind: 'send-delayed', at: deps.now().toISOString(), reason },
         );
       } catch (writeError) {
         // kintone may be down too: the send's retry matters more than this notice.

@@ -34,6 +34,12 @@ export interface OrderSteps {
   faxStatus?: FaxOutcome;
   faxDetail?: string;
   faxStatusAt?: string;
+  /**
+   * A send failed for now and the record was told so (送信待ち) — once per order: the webhook
+   * of that write must not set off another write while the outage lasts.
+   */
+  sendDelayedAt?: string;
+  sendDelayedReason?: string;
   /** Every channel failed; staff were told on the record (status 要対応). */
   attentionAt?: string;
   attentionReason?: string;
@@ -69,6 +75,7 @@ export type OrderStep =
   /** Adds a channel after the order was created (fax as the fallback for a failed email). */
   | { kind: 'channel-added'; at: string; channel: OrderChannel }
   | { kind: 'needs-attention'; at: string; reason: string }
+  | { kind: 'send-delayed'; at: string; reason: string }
   /** The supplier answered on the order page (a later answer replaces it; history keeps both). */
   | { kind: 'supplier-answer'; at: string; answer: SupplierAnswer };
 

@@ -662,9 +662,9 @@ describe('alarms and dashboard', () => {
       );
 
     // Assess
-    // Dead letters, failed SES events, 3 functions x 2, orders needing attention, kintone call
-    // budget, bounce rate.
-    expect(alarms).toHaveLength(11);
+    // Dead letters, failed SES events, 3 functions x 2, orders needing attention, parked
+    // notifications, kintone call budget, bounce rate.
+    expect(alarms).toHaveLength(12);
     expect(
       alarms.filter(
         (alarm) =>
@@ -1026,8 +1026,8 @@ describe('fax channel', () => {
     );
     const faxStatusId = logicalIdOf(phaxio.stack, created(phaxio.stack.functions.faxStatus).fn);
 
-    // Assess: the 11 of the email-only stack plus fax-status's two.
-    expect(alarms).toHaveLength(13);
+    // Assess: the 12 of the email-only stack plus fax-status's two.
+    expect(alarms).toHaveLength(14);
     for (const metricName of ['Errors', 'Throttles']) {
       expect(alarms).toContainEqual(
         expect.objectContaining({
@@ -1294,8 +1294,8 @@ describe('supplier page', () => {
     const dashboardOf = (bridge: SynthesizedBridge) =>
       propsOf(only(resourcesOf(bridge.template, 'AWS::CloudWatch::Dashboard'))[1]);
 
-    // Assess: the 11 of the email-only stack plus the page's two.
-    expect(alarms).toHaveLength(13);
+    // Assess: the 12 of the email-only stack plus the page's two.
+    expect(alarms).toHaveLength(14);
     for (const metricName of ['Errors', 'Throttles']) {
       expect(alarms).toContainEqual(
         expect.objectContaining({
@@ -1308,7 +1308,7 @@ describe('supplier page', () => {
       );
     }
     expect(Object.values(resourcesOf(pagePhaxio.template, 'AWS::CloudWatch::Alarm'))).toHaveLength(
-      15,
+      16,
     );
     // Every widget is the email-only stack's; only the alarm status widget, which lists every
     // alarm, also shows the page's two.

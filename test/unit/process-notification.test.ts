@@ -296,7 +296,16 @@ describe('processNotification: retries redo only the missing steps', () => {
     const outcome = await processNotification(lowNotification(), deps);
 
     // Assess
-    expect(afterFailure).toEqual([expect.objectContaining({ status: 'open', steps: {} })]);
+    // Nothing was sent; the record was told once (送信待ち), which the order remembers.
+    expect(afterFailure).toEqual([
+      expect.objectContaining({
+        status: 'open',
+        steps: {
+          sendDelayedAt: NOW_ISO,
+          sendDelayedReason: expect.stringContaining('まだ送信できていません'),
+        },
+      }),
+    ]);
     expect(afterFailure[0]?.request.orderNumber).toBe(FIRST_ORDER);
     expect(outcome).toMatchObject({
       orderNumber: FIRST_ORDER,

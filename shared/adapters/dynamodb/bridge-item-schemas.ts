@@ -128,6 +128,8 @@ const orderStepsSchema = z.object({
   faxStatus: z.enum(faxOutcomes).optional(),
   faxDetail: z.string().optional(),
   faxStatusAt: z.string().optional(),
+  sendDelayedAt: z.string().optional(),
+  sendDelayedReason: z.string().optional(),
   attentionAt: z.string().optional(),
   attentionReason: z.string().optional(),
   supplierAnswer: supplierAnswerSchema.optional(),

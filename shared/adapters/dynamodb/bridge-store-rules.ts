@@ -131,6 +131,8 @@ export function orderStepFields(step: OrderStepsStep): OrderSteps {
       return { faxStatus: step.status, faxDetail: step.detail, faxStatusAt: step.at };
     case 'needs-attention':
       return { attentionAt: step.at, attentionReason: step.reason };
+    case 'send-delayed':
+      return { sendDelayedAt: step.at, sendDelayedReason: step.reason };
     // The history is appended by each store: an append, not a field set.
     case 'supplier-answer':
       return { supplierAnswer: step.answer, supplierAnswerAt: step.at };
