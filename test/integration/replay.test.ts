@@ -9,12 +9,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDispatchHandler } from '../../functions/dispatch/handler';
 import { LocalFifoQueue } from '../../local/queue/local-fifo-queue';
+import { readQueueState } from '../../local/queue/queue-state';
 import {
+  formatParked,
   formatReplayed,
+  handleParked,
+  localParkedSender,
   replayAws,
   replayDeduplicationId,
   ReplayError,
   replayLocal,
+  skipLocal,
+  withFailures,
   type ReplayedMessage,
 } from '../../scripts/lib/replay';
 import { regionOfQueueUrl, SqsClientReplayQueue } from '../../scripts/lib/replay-sqs';
@@ -26,6 +32,7 @@ import {
   type KintoneNotification,
 } from '../../shared/kintone/notification';
 import { InMemoryBridgeStore } from '../fakes/in-memory-bridge-store';
+import { InMemoryNotificationFailureLog } from '../fakes/in-memory-notification-failure-log';
 import { InMemorySqs } from '../fakes/in-memory-sqs';
 import { RecordingKintoneRecordWriter } from '../fakes/recording-kintone-writer';
 import { RecordingOrderMailer } from '../fakes/recording-order-mailer';
@@ -55,7 +62,7 @@ function low(id: string, recordId = '7'): KintoneNotification {
   });
 }
 
-function dispatchHarness() {
+function dispatchHarness(failures?: InMemoryNotificationFailureLog) {
   const store = new InMemoryBridgeStore();
   const mailer = new RecordingOrderMailer();
   const kintone = new RecordingKintoneRecordWriter();
@@ -66,6 +73,7 @@ function dispatchHarness() {
     kintone,
     logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
     now: () => new Date('2026-11-28T02:15:00Z'),
+    ...(failures ? { failures, maxReceiveCount: 2 } : {}),
   });
   const handler = (event: SQSEvent) => dispatch(event, lambdaContext);
   return { store, mailer, kintone, handler };
@@ -179,6 +187,281 @@ describe('replay from the local dead-letter store', () => {
     expect(() => replayLocal({ dataDir: join(tmpdir(), 'no-such-bridge-data') })).toThrow(
       'There is no local queue in',
     );
+  });
+});
+
+/** kintone answering 503: transient, so the queue retries it into the dead letters. */
+function kintone503(): Error {
+  return Object.assign(new Error('kintone 503 Service Unavailable'), { status: 503 });
+}
+
+/** kintone answering 400: permanent, so the dispatcher parks the notification. */
+function kintone400(): Error {
+  return Object.assign(new Error('kintone 400 GAIA_IL01 field not found'), { status: 400 });
+}
+
+const FAILED_AT = '2026-11-28T02:15:00.000Z';
+
+/**
+ * Runs the notifications through the real dispatcher on a local queue (2 receives) while kintone
+ * answers 503, so each is dead-lettered with its failures in the log; then stops the queue.
+ */
+async function deadLettered(...notifications: KintoneNotification[]) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'replay-'));
+  tempDirs.push(dataDir);
+  const queueDir = join(dataDir, 'queue');
+  const failures = new InMemoryNotificationFailureLog();
+  const { kintone, handler } = dispatchHarness(failures);
+  for (let i = 0; i < 20; i += 1) kintone.failures.push(kintone503());
+  const queue = openQueue(queueDir);
+  queue.start(handler);
+  for (const n of notifications) {
+    await queue.enqueue({
+      notificationId: n.id,
+      groupId: notificationGroupId(n),
+      body: JSON.stringify(n),
+    });
+  }
+  await waitFor(
+    () => queue.deadLetters().length === notifications.length,
+    `${notifications.length} dead letter(s)`,
+  );
+  const letters = queue.deadLetters();
+  await queue.stop();
+  return { dataDir, queueDir, failures, letters };
+}
+
+describe('replay with the failure log', () => {
+  it("prints a dead letter's last error, attempts, first and last failure from the log", async () => {
+    // Prepare
+    const notification = low('n-log', '7');
+    const { dataDir, failures, letters } = await deadLettered(notification);
+    const [letter] = letters;
+
+    // Act
+    const report = await withFailures(replayLocal({ dataDir, dryRun: true }), failures);
+    const printed = report.messages.map((m) => formatReplayed(m, true));
+
+    // Assess
+    expect(letter?.lastError).toBeUndefined();
+    const recorded = await failures.findFailure('n-log');
+    expect(recorded).toMatchObject({ attempts: 2, disposition: 'dead-lettered' });
+    expect(recorded?.lastError).toContain('kintone 503 Service Unavailable');
+    expect(printed).toEqual([
+      `would move  ${letter?.messageId}  group 12:7  notification n-log  UPDATE_RECORD  receives 2  ` +
+        `last error: ${recorded?.lastError}  attempts 2  first failure ${FAILED_AT}  last failure ${FAILED_AT}`,
+    ]);
+    expect(printed[0]).not.toContain('last error: -');
+  });
+
+  it('--message-id moves exactly that dead letter and leaves the others', async () => {
+    // Prepare
+    const { dataDir, queueDir, letters } = await deadLettered(
+      low('n-1', '7'),
+      low('n-2', '8'),
+      low('n-3', '9'),
+    );
+    const second = letters.find((l) => l.deduplicationId === 'n-2');
+
+    // Act
+    const report = replayLocal({ dataDir, ids: [second?.messageId ?? ''] });
+
+    // Assess
+    expect(report.messages.map((m) => [m.messageId, m.notificationId])).toEqual([
+      [second?.messageId, 'n-2'],
+    ]);
+    expect(report.notFound).toEqual([]);
+    const state = readQueueState(queueDir);
+    expect(state?.messages.map((m) => m.deduplicationId)).toEqual(['n-2']);
+    expect(state?.deadLetters.map((d) => d.deduplicationId).sort()).toEqual(['n-1', 'n-3']);
+  });
+
+  it('--notification-id moves exactly that dead letter', async () => {
+    // Prepare
+    const { dataDir, queueDir } = await deadLettered(low('n-1', '7'), low('n-2', '8'));
+
+    // Act
+    const report = replayLocal({ dataDir, ids: ['n-1'] });
+
+    // Assess
+    expect(report.messages.map((m) => m.notificationId)).toEqual(['n-1']);
+    const state = readQueueState(queueDir);
+    expect(state?.messages.map((m) => m.deduplicationId)).toEqual(['n-1']);
+    expect(state?.deadLetters.map((d) => d.deduplicationId)).toEqual(['n-2']);
+  });
+
+  it('--skip deletes exactly one dead letter and clears its failure record, and says so', async () => {
+    // Prepare
+    const { dataDir, queueDir, failures, letters } = await deadLettered(
+      low('n-1', '7'),
+      low('n-2', '8'),
+    );
+    const skipped = letters.find((l) => l.deduplicationId === 'n-1');
+    const recorded = await failures.findFailure('n-1');
+
+    // Act
+    const report = await skipLocal({ dataDir, ids: ['n-1'] }, failures);
+    const printed = report.messages.map((m) => formatReplayed(m, report.dryRun));
+
+    // Assess
+    expect(report.messages.map((m) => [m.notificationId, m.action])).toEqual([['n-1', 'skipped']]);
+    const state = readQueueState(queueDir);
+    expect(state?.deadLetters.map((d) => d.deduplicationId)).toEqual(['n-2']);
+    expect(state?.messages).toEqual([]);
+    await expect(failures.findFailure('n-1')).resolves.toBeUndefined();
+    await expect(failures.findFailure('n-2')).resolves.toMatchObject({ attempts: 2 });
+    expect(printed).toEqual([
+      `skipped  ${skipped?.messageId}  group 12:7  notification n-1  UPDATE_RECORD  receives 2  ` +
+        `last error: ${recorded?.lastError}  attempts 2  first failure ${FAILED_AT}  last failure ${FAILED_AT}  ` +
+        '(deleted from the dead letters; its failure record cleared)',
+    ]);
+  });
+
+  it('--skip in a dry run deletes nothing and keeps the failure record', async () => {
+    // Prepare
+    const { dataDir, queueDir, failures } = await deadLettered(low('n-1', '7'));
+
+    // Act
+    const report = await skipLocal({ dataDir, ids: ['n-1'], dryRun: true }, failures);
+
+    // Assess
+    expect(formatReplayed(report.messages[0] as ReplayedMessage, true)).toMatch(/^would skip /);
+    expect(readQueueState(queueDir)?.deadLetters).toHaveLength(1);
+    await expect(failures.findFailure('n-1')).resolves.toMatchObject({ attempts: 2 });
+  });
+
+  it('--parked lists a parked notification; --parked --notification-id re-queues it with its body and clears it', async () => {
+    // Prepare: kintone refuses the update for good, so the dispatcher parks the notification.
+    const dataDir = mkdtempSync(join(tmpdir(), 'replay-'));
+    tempDirs.push(dataDir);
+    const queueDir = join(dataDir, 'queue');
+    const failures = new InMemoryNotificationFailureLog();
+    const { kintone, handler } = dispatchHarness(failures);
+    kintone.updateFailures.push(kintone400());
+    const notification = low('n-parked', '7');
+    const body = JSON.stringify(notification);
+    const running = openQueue(queueDir);
+    running.start(handler);
+    await running.enqueue({
+      notificationId: notification.id,
+      groupId: notificationGroupId(notification),
+      body,
+    });
+    await running.idle();
+    await running.stop();
+    const listed: string[] = [];
+    const requeued: string[] = [];
+
+    // Act
+    const list = await handleParked({
+      failures,
+      action: 'list',
+      onResult: (r) => listed.push(formatParked(r)),
+    });
+    const requeue = await handleParked({
+      failures,
+      action: 'requeue',
+      ids: ['n-parked', 'n-unknown'],
+      send: localParkedSender(dataDir),
+      now: () => NOW,
+      onResult: (r) => requeued.push(formatParked(r)),
+    });
+
+    // Assess
+    expect(readQueueState(queueDir)?.deadLetters ?? []).toEqual([]);
+    expect(list.results.map((r) => [r.failure.notificationId, r.outcome])).toEqual([
+      ['n-parked', 'listed'],
+    ]);
+    const lastError = list.results[0]?.failure.lastError ?? '';
+    expect(lastError).toContain('kintone 400');
+    expect(listed).toEqual([
+      `parked  notification n-parked  app 12 record 7  UPDATE_RECORD  last error: ${lastError}  ` +
+        `attempts 1  first failure ${FAILED_AT}  last failure ${FAILED_AT}`,
+    ]);
+    expect(requeue.results.map((r) => [r.failure.notificationId, r.outcome])).toEqual([
+      ['n-parked', 'requeued'],
+    ]);
+    expect(requeue.notFound).toEqual(['n-unknown']);
+    expect(requeued[0]).toMatch(
+      /^re-queued {2}notification n-parked .* {2}queued as n-parked-replay-/,
+    );
+    const queued = readQueueState(queueDir)?.messages ?? [];
+    expect(queued.map((m) => [m.groupId, m.deduplicationId, m.body])).toEqual([
+      ['12:7', `n-parked-replay-${NOW}`, body],
+    ]);
+    await expect(failures.findFailure('n-parked')).resolves.toBeUndefined();
+    await expect(failures.listParked()).resolves.toEqual([]);
+  });
+
+  it('keeps a parked notification in the log when re-queuing it fails (the stack is running)', async () => {
+    // Prepare
+    const dataDir = mkdtempSync(join(tmpdir(), 'replay-'));
+    tempDirs.push(dataDir);
+    const queueDir = join(dataDir, 'queue');
+    const failures = new InMemoryNotificationFailureLog();
+    const { kintone, handler } = dispatchHarness(failures);
+    kintone.updateFailures.push(kintone400());
+    const notification = low('n-parked', '7');
+    const running = openQueue(queueDir);
+    running.start(handler);
+    await running.enqueue({
+      notificationId: notification.id,
+      groupId: notificationGroupId(notification),
+      body: JSON.stringify(notification),
+    });
+    await running.idle();
+
+    // Act
+    const requeue = handleParked({
+      failures,
+      action: 'requeue',
+      ids: ['n-parked'],
+      send: localParkedSender(dataDir),
+    });
+
+    // Assess
+    await expect(requeue).rejects.toThrow('It stays parked');
+    await expect(failures.findFailure('n-parked')).resolves.toMatchObject({
+      disposition: 'parked',
+    });
+  });
+
+  it('--parked --skip forgets one parked notification and sends nothing', async () => {
+    // Prepare
+    const failures = new InMemoryNotificationFailureLog();
+    for (const id of ['n-p1', 'n-p2']) {
+      await failures.recordFailure({
+        notificationId: id,
+        messageId: `m-${id}`,
+        appId: '12',
+        recordId: '7',
+        type: 'UPDATE_RECORD',
+        error: 'kintone 400',
+        disposition: 'parked',
+        attempt: 1,
+        at: FAILED_AT,
+        body: '{}',
+      });
+    }
+    const sent: string[] = [];
+
+    // Act
+    const skip = await handleParked({
+      failures,
+      action: 'skip',
+      ids: ['n-p1'],
+      send: async (m) => {
+        sent.push(m.body);
+        return 'x';
+      },
+    });
+
+    // Assess
+    expect(skip.results.map((r) => [r.failure.notificationId, r.outcome])).toEqual([
+      ['n-p1', 'skipped'],
+    ]);
+    expect(sent).toEqual([]);
+    expect((await failures.listParked()).map((f) => f.notificationId)).toEqual(['n-p2']);
   });
 });
 
@@ -349,6 +632,84 @@ describe('replay from the SQS dead-letter queue', () => {
     expect(response.batchItemFailures).toEqual([]);
     expect(mailer.sent).toHaveLength(1);
     expect(kintone.updates).toHaveLength(1);
+  });
+
+  it('prints the last error and attempts from the failure log, and --skip clears the record', async () => {
+    // Prepare
+    const sqs = dlqWith(low('n-a1', '7'), low('n-b1', '8'));
+    const failures = new InMemoryNotificationFailureLog();
+    for (const [attempt, at] of [
+      [1, '2026-11-29T06:00:00.000Z'],
+      [5, '2026-11-29T06:04:00.000Z'],
+    ] as const) {
+      await failures.recordFailure({
+        notificationId: 'n-a1',
+        messageId: 'q-1',
+        appId: '12',
+        recordId: '7',
+        type: 'UPDATE_RECORD',
+        error: 'kintone 503 Service Unavailable',
+        disposition: attempt === 5 ? 'dead-lettered' : 'retrying',
+        attempt,
+        at,
+      });
+    }
+    const printed: string[] = [];
+    const skipped: string[] = [];
+
+    // Act
+    await replayAws({
+      sqs,
+      dlqUrl: DLQ,
+      queueUrl: QUEUE,
+      failures,
+      dryRun: true,
+      onMessage: (m) => printed.push(formatReplayed(m, true)),
+    });
+    sqs.now += 31_000;
+    const skip = await replayAws({
+      sqs,
+      dlqUrl: DLQ,
+      queueUrl: QUEUE,
+      failures,
+      ids: ['n-a1'],
+      skip: true,
+      onMessage: (m) => skipped.push(formatReplayed(m, false)),
+    });
+
+    // Assess
+    expect(printed).toEqual([
+      'would move  msg-1  group 12:7  notification n-a1  UPDATE_RECORD  receives 6  last error: kintone 503 Service Unavailable  ' +
+        'attempts 2  first failure 2026-11-29T06:00:00.000Z  last failure 2026-11-29T06:04:00.000Z',
+      'would move  msg-2  group 12:8  notification n-b1  UPDATE_RECORD  receives 6  last error: -',
+    ]);
+    expect(skip.messages.map((m) => [m.notificationId, m.action])).toEqual([['n-a1', 'skipped']]);
+    expect(skipped[0]).toMatch(
+      /^skipped {2}msg-1 .* last error: kintone 503 Service Unavailable {2}attempts 2 .*its failure record cleared\)$/,
+    );
+    expect(sqs.sent).toEqual([]);
+    expect(sqs.messages(DLQ).map((m) => m.deduplicationId)).toEqual(['n-b1']);
+    await expect(failures.findFailure('n-a1')).resolves.toBeUndefined();
+  });
+
+  it('--message-id moves only that message and releases the others at once', async () => {
+    // Prepare
+    const sqs = dlqWith(low('n-a1', '7'), low('n-a2', '7'), low('n-b1', '8'));
+
+    // Act
+    const report = await replayAws({
+      sqs,
+      dlqUrl: DLQ,
+      queueUrl: QUEUE,
+      ids: ['msg-3'],
+      now: () => NOW,
+    });
+    const next = await replayAws({ sqs, dlqUrl: DLQ, queueUrl: QUEUE, dryRun: true });
+
+    // Assess
+    expect(report.messages.map((m) => m.notificationId)).toEqual(['n-b1']);
+    expect(sqs.messages(QUEUE).map((m) => m.deduplicationId)).toEqual([`n-b1-replay-${NOW}`]);
+    expect(next.messages.map((m) => m.notificationId)).toEqual(['n-a1', 'n-a2']);
   });
 
   it('computes deduplication ids within the SQS limit', () => {
