@@ -67,9 +67,10 @@ h2{font-size:1.1rem;margin:1.5rem 0 .5rem}
 table{border-collapse:collapse;background:#fff;width:100%;margin-bottom:1rem}
 th,td{border:1px solid #ddd;padding:.35rem .6rem;text-align:left;vertical-align:top}
 thead th,th[scope=row]{background:#eef1f4;font-weight:600;white-space:nowrap}
+table.fields{max-width:48rem}
 table.fields th{width:12rem}
 td.value,li .text{white-space:pre-wrap;overflow-wrap:anywhere}
-td.number{text-align:right}
+table:not(.fields) td.number{text-align:right}
 ol.comments{list-style:none;padding:0}
 ol.comments li{background:#fff;border:1px solid #ddd;padding:.6rem .8rem;margin-bottom:.6rem}
 .meta{color:#666;font-size:.85rem;margin:0 0 .3rem}
@@ -244,7 +245,7 @@ function recordListPage(app: LocalAppDefinition, records: RecordJson[], timeZone
     [portalCrumb, appCrumb(app)],
     `<h1>${escapeHtml(app.name)}</h1>
 <p class="note">${records.length} 件のレコード</p>
-<table>
+<table aria-label="レコード一覧">
 <thead><tr><th scope="col">レコード番号</th>${header}</tr></thead>
 <tbody>
 ${rows}
@@ -285,14 +286,14 @@ function recordPage(
     `${title} - ${app.name}`,
     [portalCrumb, appCrumb(app), `レコード ${escapeHtml(id)}`],
     `<h1>${escapeHtml(title)}</h1>
-<table class="fields">
+<table class="fields" aria-label="フィールド">
 <tbody>
 ${fieldRows.join('\n')}
 </tbody>
 </table>
 ${tables.join('\n')}
 <h2>コメント (${comments.length})</h2>
-${comments.length === 0 ? '<p class="note">コメントはありません。</p>' : `<ol class="comments">\n${commentItems}\n</ol>`}`,
+${comments.length === 0 ? '<p class="note">コメントはありません。</p>' : `<ol class="comments" aria-label="コメント">\n${commentItems}\n</ol>`}`,
   );
 }
 
@@ -323,7 +324,7 @@ function subtableSection(
     )
     .join('\n');
   return `<h2 title="${escapeHtml(code)}">${escapeHtml(label)}</h2>
-<table class="subtable">
+<table class="subtable" aria-label="${escapeHtml(label)}">
 <thead><tr>${header}</tr></thead>
 <tbody>
 ${body}
