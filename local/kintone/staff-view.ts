@@ -69,7 +69,7 @@ th,td{border:1px solid #ddd;padding:.35rem .6rem;text-align:left;vertical-align:
 thead th,th[scope=row]{background:#eef1f4;font-weight:600;white-space:nowrap}
 table.fields{max-width:48rem}
 table.fields th{width:12rem}
-td.value,li .text{white-space:pre-wrap;overflow-wrap:anywhere}
+td.value,li .text{white-space:pre-wrap;overflow-wrap:break-word}
 table:not(.fields) td.number{text-align:right}
 ol.comments{list-style:none;padding:0}
 ol.comments li{background:#fff;border:1px solid #ddd;padding:.6rem .8rem;margin-bottom:.6rem}
