@@ -143,4 +143,13 @@ describe('assertValidAppDefinition', () => {
       expect.stringContaining('recordTitleField "品番" is inside table "明細"'),
     ]);
   });
+
+  it("refuses list fields (the staff view's columns) that are not fields of the app", () => {
+    expect(problemOf(appWithTable({ listFields: ['拠点', '明細', '在庫'] }))).toContain(
+      'listFields names "在庫", which is not a field',
+    );
+    expect(() =>
+      assertValidAppDefinition(appWithTable({ listFields: ['拠点', '明細'] })),
+    ).not.toThrow();
+  });
 });
