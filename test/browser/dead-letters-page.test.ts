@@ -41,7 +41,7 @@ function rowsOf(page: Page, recordId: string) {
 }
 
 async function emailsAbout(sku: string) {
-  return (await local.stack.ses.emails()).filter((email) => email.body.text.includes(sku));
+  return (await local.stack.ses.emails()).filter((email) => (email.body.text ?? '').includes(sku));
 }
 
 test('a dead-lettered order shows its error and attempts; 再実行 completes it with one email in all, 破棄 drops another', async () => {
