@@ -1,5 +1,6 @@
 import type { KintoneRestAPIClient } from '@kintone/rest-api-client';
 import type { AppConfig, WriteBackFields } from '../../shared/config/schema';
+import { WRITE_BACK_ROLES } from '../../shared/kintone/write-back';
 import { COMMENTS_LIMIT } from './local-kintone';
 import { formatDateTime } from './staff-view';
 
@@ -11,14 +12,7 @@ import { formatDateTime } from './staff-view';
  */
 
 /** The write-back keys in the order staff meet them: status first, then the order, then delivery. */
-const WRITE_BACK_KEYS: ReadonlyArray<keyof WriteBackFields> = [
-  'status',
-  'orderNumber',
-  'orderedAt',
-  'reason',
-  'deliveryDate',
-  'deliveryStatus',
-];
+const WRITE_BACK_KEYS: ReadonlyArray<keyof WriteBackFields> = WRITE_BACK_ROLES;
 
 /** The item fields printed before the write-backs, to show why the bridge decided as it did. */
 const ITEM_KEYS = ['sku', 'name', 'onHand', 'reorderPoint'] as const;

@@ -18,7 +18,8 @@ import type { FieldValues } from '../ports/kintone-record-writer';
 export type WriteBackOutcome = Partial<RecordedOutcome>;
 type Outcome = WriteBackOutcome;
 
-const WRITE_BACK_ROLES = [
+/** Every write-back role, in the order staff meet them on a record. */
+export const WRITE_BACK_ROLES = [
   'status',
   'orderNumber',
   'orderedAt',
