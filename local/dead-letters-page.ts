@@ -14,6 +14,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import escapeHtml from 'escape-html';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { localPage } from './html-page';
 import { describeBody, handleParked, type ParkedSender } from '../scripts/lib/replay';
 import type {
   NotificationFailure,
@@ -275,7 +276,8 @@ function tokenMatches(given: string, expected: string): boolean {
   return timingSafeEqual(digest(given), digest(expected));
 }
 
-// Hashed into the CSP, so the page needs no nonce and allows no other style.
+// The one style the page may use (allowed by its hash). On a phone each row becomes a card
+// whose cells are labelled, instead of eight columns a character wide.
 const STYLESHEET = `
 body { font-family: system-ui, "Noto Sans JP", sans-serif; margin: 1.5rem; color: #1f2328; }
 h1 { font-size: 1.4rem; } h2 { font-size: 1.1rem; margin-top: 2rem; }
@@ -289,47 +291,27 @@ code { font-size: 0.8rem; overflow-wrap: anywhere; }
 form { display: inline; margin: 0; }
 button { margin: 0.1rem; padding: 0.3rem 0.7rem; font-size: 0.9rem; cursor: pointer; }
 button.skip { color: #a40e26; }
+@media (max-width: 44rem) {
+  body { margin: 1rem; }
+  thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+  table, tbody, tr, td { display: block; }
+  tr { border: 1px solid #d0d7de; margin-bottom: 0.8rem; }
+  td { border: none; border-top: 1px solid #eaeef2; }
+  td:first-child { border-top: none; }
+  td.error { max-width: none; }
+  td[data-label]::before { content: attr(data-label); display: block; font-size: 0.75rem; color: #57606a; }
+  button { padding: 0.5rem 1rem; }
+}
 `;
-const STYLESHEET_HASH = createHash('sha256').update(STYLESHEET).digest('base64');
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  `style-src 'sha256-${STYLESHEET_HASH}'`,
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-].join('; ');
+/** Forms post back to the page, so the browser must send its Origin (not `null`). */
+const FRAME = localPage(STYLESHEET, { formAction: 'self', referrerPolicy: 'same-origin' });
 
 function htmlResponse(statusCode: number, body: string): APIGatewayProxyStructuredResultV2 {
-  return {
-    statusCode,
-    headers: {
-      'content-type': 'text/html; charset=utf-8',
-      'content-security-policy': CONTENT_SECURITY_POLICY,
-      'x-content-type-options': 'nosniff',
-      'x-frame-options': 'DENY',
-      // Not no-referrer: under it the browser posts the forms with `Origin: null`, which the
-      // origin check must refuse; same-origin sends the page's origin and nothing elsewhere.
-      'referrer-policy': 'same-origin',
-      'cache-control': 'no-store',
-    },
-    body,
-  };
+  return { statusCode, headers: { ...FRAME.headers }, body };
 }
 
 function layout(title: string, content: string): string {
-  return `<!doctype html>
-<html lang="ja">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>${STYLESHEET}</style>
-</head>
-<body>
-${content}
-</body>
-</html>
-`;
+  return FRAME.document(title, content);
 }
 
 function errorPage(message: string): string {
@@ -407,14 +389,16 @@ function renderRow(
     `<input type="hidden" name="kind" value="${row.kind}">` +
     `<input type="hidden" name="id" value="${escapeHtml(row.id)}">` +
     `<button type="submit"${name === 'skip' ? ' class="skip"' : ''} aria-label="${label} ${escapeHtml(row.notificationId)}">${label}</button></form>`;
+  const cell = (label: string, content: string, className?: string) =>
+    `<td data-label="${label}"${className ? ` class="${className}"` : ''}>${content}</td>`;
   return `<tr data-notification-id="${escapeHtml(row.notificationId)}">
-<td>${record}<br><code>${escapeHtml(row.notificationId)}</code></td>
-<td>${escapeHtml(row.appId ?? '-')}</td>
-<td>${escapeHtml(row.type)}</td>
-<td class="error">${escapeHtml(row.error ?? '（記録なし）')}</td>
-<td>${row.attempts ?? '-'}</td>
-<td>${time(row.firstFailedAt)}</td>
-<td>${time(row.lastFailedAt)}</td>
-<td>${action('replay', '再実行')}${action('skip', '破棄')}</td>
+${cell('レコード', `${record}<br><code>${escapeHtml(row.notificationId)}</code>`)}
+${cell('アプリ', escapeHtml(row.appId ?? '-'))}
+${cell('通知の種類', escapeHtml(row.type))}
+${cell('エラー', escapeHtml(row.error ?? '（記録なし）'), 'error')}
+${cell('失敗回数', String(row.attempts ?? '-'))}
+${cell('最初の失敗', time(row.firstFailedAt))}
+${cell('最後の失敗', time(row.lastFailedAt))}
+${cell('操作', `${action('replay', '再実行')}${action('skip', '破棄')}`)}
 </tr>`;
 }

@@ -14,10 +14,11 @@
  * render records and comments only. Every value is escaped and the Content-Security-Policy
  * allows nothing but the one stylesheet (by hash), so a `<script>` typed into a field is text.
  */
-import { createHash } from 'node:crypto';
 import escapeHtml from 'escape-html';
+import { localPage } from '../html-page';
 import {
   isSubtable,
+  SYSTEM_FIELD_TYPES,
   recordTitleOf,
   type LocalAppDefinition,
   type LocalAppField,
@@ -77,36 +78,11 @@ ol.comments li{background:#fff;border:1px solid #ddd;padding:.6rem .8rem;margin-
 .text{margin:0}
 `.trim();
 
-const STYLESHEET_HASH = createHash('sha256').update(STYLESHEET, 'utf8').digest('base64');
-
 /** No script, no images, no forms, no framing: the stylesheet above is all a page may use. */
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  `style-src 'sha256-${STYLESHEET_HASH}'`,
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-].join('; ');
+const FRAME = localPage(STYLESHEET, { formAction: 'none', referrerPolicy: 'no-referrer' });
 
-const PAGE_HEADERS: Record<string, string> = {
-  'content-type': 'text/html; charset=utf-8',
-  'content-security-policy': CONTENT_SECURITY_POLICY,
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
-  'cache-control': 'no-store',
-};
-
-const SYSTEM_TYPES = new Set([
-  'RECORD_NUMBER',
-  'CREATOR',
-  'CREATED_TIME',
-  'MODIFIER',
-  'UPDATED_TIME',
-  'STATUS',
-  'STATUS_ASSIGNEE',
-  'CATEGORY',
-]);
+/** Types kintone maintains itself (record number, creator, …): shown apart from the form's fields. */
+const SYSTEM_TYPES: ReadonlySet<string> = new Set(SYSTEM_FIELD_TYPES);
 
 /** `/k/12/show?record=3`: the link to a record of the view, relative to the kintone base URL. */
 export function staffRecordPath(appId: string, recordId: number | string): string {
@@ -133,7 +109,7 @@ export function staffViewPage(url: URL, source: StaffViewSource): StaffPage | un
   }
   if (match[2] === undefined) {
     // kintone's app URL ends in a slash; relative links below rely on it.
-    return { status: 301, headers: { ...PAGE_HEADERS, location: `/k/${app.appId}/` }, body: '' };
+    return { status: 301, headers: { ...FRAME.headers, location: `/k/${app.appId}/` }, body: '' };
   }
   const recordParam = url.searchParams.get('record');
   if (match[2] === '/show' && recordParam !== null) {
@@ -159,27 +135,18 @@ function decodeSegment(segment: string): string | undefined {
 }
 
 function page(status: number, body: string): StaffPage {
-  return { status, headers: { ...PAGE_HEADERS }, body };
+  return { status, headers: { ...FRAME.headers }, body };
 }
 
 function layout(title: string, breadcrumbs: string[], content: string): string {
-  return `<!DOCTYPE html>
-<html lang="ja">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)} | local kintone</title>
-<style>${STYLESHEET}</style>
-</head>
-<body>
-<header><nav>${breadcrumbs.join(' › ')}</nav></header>
+  return FRAME.document(
+    `${title} | local kintone`,
+    `<header><nav>${breadcrumbs.join(' › ')}</nav></header>
 <main>
 ${content}
 <p class="note">Read-only view of the local kintone (what staff would see in kintone). Records change through the REST API, e.g. <code>npm run demo -- low</code>.</p>
-</main>
-</body>
-</html>
-`;
+</main>`,
+  );
 }
 
 const portalCrumb = '<a href="/k/">local kintone</a>';

@@ -31,8 +31,8 @@ afterAll(async () => {
 /**
  * SES refuses exactly the staff edit's attempts. When the bridge then marks the record, that
  * write's own notification orders again and succeeds, so the replay below must complete the
- * dead letter without a second email (keeping SES down for good makes those follow-ups fail
- * and dead-letter in turn, without end: reported to the lead).
+ * dead letter without a second email. (With SES down for good those follow-ups fail as well and
+ * end in the dead letters too, a few per order: test/e2e/failures-visible.test.ts.)
  */
 const SES_DOWN = MAX_RECEIVES;
 
@@ -74,6 +74,26 @@ test('a dead-lettered order shows its error and attempts; 再実行 completes it
     `${stack.urls.kintoneBaseUrl}/k/12/show?record=${replayed}`,
   );
   await saveScreenshot(page, 'dead-letters');
+
+  // Assess: on a phone each failure is a labelled card that fits the screen's width.
+  const phone = await browser.newContext({
+    locale: 'ja-JP',
+    timezoneId: 'Asia/Tokyo',
+    viewport: { width: 390, height: 844 },
+  });
+  const phonePage = await phone.newPage();
+  await phonePage.goto(stack.urls.deadLettersUrl);
+  await expect(
+    phonePage.evaluate(() => document.documentElement.scrollWidth),
+  ).resolves.toBeLessThanOrEqual(390);
+  await expect(
+    rowsOf(phonePage, replayed)
+      .first()
+      .getByRole('button', { name: /^再実行/ })
+      .isVisible(),
+  ).resolves.toBe(true);
+  await saveScreenshot(phonePage, 'dead-letters-phone');
+  await phone.close();
 
   // Act: SES works again; replay the staff's edit.
   await row.getByRole('button', { name: /^再実行/ }).click();
