@@ -7,25 +7,13 @@ import {
 } from '../kintone/write-back';
 import { NO_METRICS } from '../ports/bridge-metrics';
 import type { StoredOrder } from '../ports/bridge-store';
+import { describeFailure } from './failure-kind';
 import { sendPendingChannels, type ChannelSendReport } from './order-channels';
 import { orderRecordExists } from './order-record';
 import type { DispatchDeps } from './process-notification';
 
 /** How long a failure reads on the record: enough to name it, short enough to read. */
 const MAX_FAILURE_TEXT = 160;
-
-/**
- * A send failure in one line for staff: the error's name and message, never a stack.
- *
- * @example
- * describeSendFailure(new Error('connect ECONNREFUSED 127.0.0.1:3003')); // 'Error: connect ECONNREFUSED 127.0.0.1:3003'
- */
-export function describeSendFailure(error: unknown): string {
-  const text =
-    error instanceof Error ? `${error.name}: ${error.message}` : String(error ?? 'unknown');
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > MAX_FAILURE_TEXT ? `${line.slice(0, MAX_FAILURE_TEXT - 1)}…` : line;
-}
 
 /** What reached the order since it was sent, for a write-back that may be a late retry. */
 export function since(order: StoredOrder): OrderSinceSent {
@@ -52,7 +40,7 @@ export async function sendOrReportSending(
   try {
     return await sendPendingChannels(order, deps);
   } catch (error) {
-    const failure = describeSendFailure(error);
+    const failure = describeFailure(error, MAX_FAILURE_TEXT);
     (deps.metrics ?? NO_METRICS).count('OrderSendsDelayed');
     deps.logger.warn('order request not sent yet; it will be retried', {
       orderNumber: order.request.orderNumber,
@@ -77,7 +65,7 @@ export async function sendOrReportSending(
         // kintone may be down too: the send's retry matters more than this notice.
         deps.logger.warn('could not show 送信待ち on the record', {
           orderNumber: order.request.orderNumber,
-          error: describeSendFailure(writeError),
+          error: describeFailure(writeError),
         });
       }
     }

@@ -2,6 +2,7 @@ import type { AppConfig } from '../config/schema';
 import { channelFromLabel } from '../domain/channels';
 import { isPlausibleEmailAddress } from '../email/mailbox';
 import type { ItemSnapshot, MappedItem, RecordedOutcome } from '../domain/item';
+import { isSafeQuantity } from '../domain/quantity';
 import type { KintoneRecord } from './notification';
 import { recordRevision } from './notification';
 
@@ -14,13 +15,6 @@ import { recordRevision } from './notification';
 
 /** Plain decimals as staff type them, or in exponent notation (1e+30) as a number may print. */
 const NUMBER_PATTERN = /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;
-
-/**
- * Largest magnitude a quantity may have. Beyond it a double no longer holds every integer, so
- * sums and pack rounding go wrong, and DynamoDB's marshaller refuses to store the number: the
- * record would fail on every retry instead of getting 要確認 and the reason.
- */
-export const MAX_QUANTITY = Number.MAX_SAFE_INTEGER;
 
 /** The plain text of a field, or undefined when the record has no such field. */
 function readText(record: KintoneRecord, code: string | undefined): string | undefined {
@@ -60,14 +54,15 @@ type NumberReading =
 /**
  * Reads a number the way staff type it: full-width digits (１８) and thousands separators
  * (1,200) are accepted, because text fields mapped as quantities often hold them. A number
- * past {@link MAX_QUANTITY} (or one that overflows to Infinity) is `too-large`.
+ * past the domain's `MAX_SAFE_QUANTITY` (or one that overflows to Infinity) is `too-large`:
+ * DynamoDB's marshaller would refuse it on every retry.
  */
 export function parseQuantity(raw: string | undefined): NumberReading {
   if (raw === undefined || raw === '') return { kind: 'empty' };
   const normalized = raw.normalize('NFKC').replace(/[,\s]/g, '').replace(/^−/, '-');
   if (!NUMBER_PATTERN.test(normalized)) return { kind: 'invalid', raw };
   const value = Number(normalized);
-  if (!Number.isFinite(value) || Math.abs(value) > MAX_QUANTITY) return { kind: 'too-large', raw };
+  if (!isSafeQuantity(value)) return { kind: 'too-large', raw };
   return { kind: 'number', value };
 }
 
