@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   createDocumentClient,
   DynamoDbBridgeStore,
@@ -23,6 +24,12 @@ export interface CommonWiring {
   logger: Logger;
   config: BridgeConfig;
   store: DynamoDbBridgeStore;
+  /**
+   * The bridge table and the one document client for it: every adapter of the table (store,
+   * failure log, claim checks) shares it, so a container opens one connection pool, not one per
+   * adapter.
+   */
+  table: { client: DynamoDBDocumentClient; tableName: string };
   /** kintone API tokens (and other secrets) from `SECRETS_ARN`, or the environment without it. */
   secrets: SecretSource;
   /** `KINTONE_BASE_URL`. */
@@ -74,10 +81,11 @@ export function wireCommon(
     serviceName: env.POWERTOOLS_SERVICE_NAME?.trim() || DEFAULT_SERVICE_NAME,
   });
   const config = options.config ?? loadConfigFromEnv(env);
-  const store = new DynamoDbBridgeStore({
+  const table = {
     client: createDocumentClient(new DynamoDBClient({})),
     tableName: requireEnv(env, 'TABLE_NAME'),
-  });
+  };
+  const store = new DynamoDbBridgeStore(table);
   const secrets = secretSourceFromEnv(env, logger);
   const powertoolsMetrics =
     options.metrics === false ? undefined : createPowertoolsMetrics(env, logger);
@@ -100,6 +108,6 @@ export function wireCommon(
         attempt,
       }),
   });
-  const common = { logger, config, store, secrets, kintoneBaseUrl, budget, kintone };
+  const common = { logger, config, store, table, secrets, kintoneBaseUrl, budget, kintone };
   return powertoolsMetrics && metrics ? { ...common, powertoolsMetrics, metrics } : common;
 }

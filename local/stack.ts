@@ -246,20 +246,13 @@ async function startOnLockedDataDir(
     const dynamo = await startDynalite({ path: join(dataDir, 'dynamodb'), port: ports.dynamodb });
     cleanups.push(() => dynamo.close());
     await ensureBridgeTable(dynamo.client, TABLE_NAME);
-    const store = new DynamoDbBridgeStore({
-      client: createDocumentClient(dynamo.client),
-      tableName: TABLE_NAME,
-    });
+    // One document client for every adapter of the table, as in a Lambda container.
+    const table = { client: createDocumentClient(dynamo.client), tableName: TABLE_NAME };
+    const store = new DynamoDbBridgeStore(table);
     // What the dispatcher records about failed notifications; the dead-letters page reads it.
-    const failures = new DynamoDbNotificationFailureLog({
-      client: createDocumentClient(dynamo.client),
-      tableName: TABLE_NAME,
-    });
+    const failures = new DynamoDbNotificationFailureLog(table);
     // Notifications over SQS's 256 KB limit, as in AWS: the webhook writes, dispatch reads.
-    const claimChecks = new DynamoDbClaimCheckStore({
-      client: createDocumentClient(dynamo.client),
-      tableName: TABLE_NAME,
-    });
+    const claimChecks = new DynamoDbClaimCheckStore(table);
 
     const ses = await startSesLocal({ port: ports.ses });
     cleanups.push(() => ses.close());

@@ -1,6 +1,4 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESClient } from '@aws-sdk/client-ses';
-import { createDocumentClient } from '../../shared/adapters/dynamodb/dynamodb-bridge-store';
 import { DynamoDbClaimCheckStore } from '../../shared/adapters/dynamodb/dynamodb-claim-check-store';
 import { DynamoDbNotificationFailureLog } from '../../shared/adapters/dynamodb/dynamodb-notification-failure-log';
 import { buildSupplierDirectory } from '../../shared/adapters/kintone/kintone-supplier-directory';
@@ -9,7 +7,7 @@ import {
   orderLinkSigner,
   supplierPageSettings,
 } from '../../shared/adapters/supplier/order-link-signer';
-import { requireEnv, type Env } from '../../shared/config/env';
+import type { Env } from '../../shared/config/env';
 import { ConfigError } from '../../shared/config/load-config';
 import { wireCommon } from '../common-wiring';
 import { faxSendingFromEnv } from '../fax-wiring';
@@ -24,6 +22,7 @@ export function wireDispatchFromEnv(env: Env): DispatchHandler {
     logger,
     config,
     store,
+    table,
     secrets,
     kintoneBaseUrl,
     budget,
@@ -47,15 +46,9 @@ export function wireDispatchFromEnv(env: Env): DispatchHandler {
   // Built once per container, so its cache serves every invocation while the container is warm.
   const suppliers = buildSupplierDirectory(config, secrets, kintoneBaseUrl, { logger, budget });
   // Failures go to the bridge table: SQS keeps no error with a dead-lettered message.
-  const failures = new DynamoDbNotificationFailureLog({
-    client: createDocumentClient(new DynamoDBClient({})),
-    tableName: requireEnv(env, 'TABLE_NAME'),
-  });
+  const failures = new DynamoDbNotificationFailureLog(table);
   // Notifications the webhook found too big for SQS arrive as a reference to a claim check.
-  const claimChecks = new DynamoDbClaimCheckStore({
-    client: createDocumentClient(new DynamoDBClient({})),
-    tableName: requireEnv(env, 'TABLE_NAME'),
-  });
+  const claimChecks = new DynamoDbClaimCheckStore(table);
   return createDispatchHandler({
     config,
     store,

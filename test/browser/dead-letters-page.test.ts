@@ -84,7 +84,7 @@ test('a dead-lettered order shows its error and attempts; 再実行 completes it
   const phonePage = await phone.newPage();
   await phonePage.goto(stack.urls.deadLettersUrl);
   await expect(
-    phonePage.evaluate(() => document.documentElement.scrollWidth),
+    phonePage.evaluate<number>('document.documentElement.scrollWidth'),
   ).resolves.toBeLessThanOrEqual(390);
   await expect(
     rowsOf(phonePage, replayed)
