@@ -90,16 +90,23 @@ export interface QueueBody {
  * `encoded`: the text itself when it fits {@link MAX_QUEUED_BODY_BYTES}, else a reference to
  * a copy put in `claimChecks`.
  *
+ * @throws Error when the notification needs a claim check and there is no store: a wiring
+ * mistake, not the sender's (the webhook answers 500 and logs it).
  * @example
  * const { body } = await queueBodyFor(encodeForQueue(trimmed), summary, claimChecks, now);
  */
 export async function queueBodyFor(
   encoded: string,
   summary: ClaimCheckSummary,
-  claimChecks: ClaimCheckStore,
+  claimChecks: ClaimCheckStore | undefined,
   at: Date,
 ): Promise<QueueBody> {
   if (Buffer.byteLength(encoded, 'utf8') <= MAX_QUEUED_BODY_BYTES) return { body: encoded };
+  if (claimChecks === undefined) {
+    throw new Error(
+      `notification ${summary.notificationId} is over the queue limit of ${MAX_QUEUED_BODY_BYTES} bytes and there is no claim-check store; wire one (the Lambda wiring reads TABLE_NAME)`,
+    );
+  }
   const id = await claimChecks.put(encoded, at);
   const reference: ClaimCheckReference = {
     [CLAIM_CHECK_KEY]: { id },

@@ -84,6 +84,26 @@ describe('webhook edge: bad input and failures', () => {
     expect(JSON.parse(queue.messages[0]?.body ?? '')).not.toHaveProperty('record');
   });
 
+  it.each([
+    ['spelled out', '"__proto__"'],
+    ['with an escaped letter', '"__pro\\u0074o__"'],
+    ['with an escaped underscore', '"\\u005f_proto__"'],
+  ])('refuses a __proto__ key %s inside the record with 400', async (_how, key) => {
+    // Prepare: a notification that is valid but for one key deep inside the record
+    const { queue, post } = setup();
+    const text = JSON.stringify(
+      lowWith({ 品名: { type: 'SINGLE_LINE_TEXT', value: 'x' } }),
+    ).replace('"value":"x"', `"value":"x",${key}:{"polluted":true}`);
+
+    // Act
+    const response = await post(text);
+
+    // Assess
+    expect(response.status).toBe(400);
+    expect(response.body.error?.message).toContain('"__proto__" key');
+    expect(queue.messages).toHaveLength(0);
+  });
+
   it('refuses a 25-digit $revision with 400 naming the field, and queues nothing', async () => {
     // Prepare
     const { queue, post } = setup();
