@@ -87,7 +87,8 @@ export async function reportUnprocessed(
   const { appId, recordId } = identity;
   const app = appId ? findApp(deps.config, appId) : undefined;
   if (!app || !recordId || identity.type === 'DELETE_RECORD') return false;
-  const reason = unprocessedReason(describeFailure(error, 160), retried);
+  // Short: staff read the reason; the whole error is on the operators' dead-letters page.
+  const reason = unprocessedReason(describeFailure(error, 100), retried);
   try {
     const { item } = await deps.store.loadItem({ appId: app.appId, recordId });
     if (item.deletedAt !== undefined) return false;

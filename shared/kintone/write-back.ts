@@ -106,13 +106,20 @@ export function unprocessedOutcome(app: AppConfig, reason: string): Outcome {
 /** How every {@link unprocessedReason} begins. */
 export const UNPROCESSED_REASON_PREFIX = 'この変更の通知を処理できませんでした';
 
-/** The reason written with {@link unprocessedOutcome}. */
+/**
+ * The reason written with {@link unprocessedOutcome}: what happened, and what staff may do
+ * without ordering twice. A notification that went to the dead letters (`retried`) is still
+ * replayed by the operators once the cause is fixed, and a re-save of the record is evaluated
+ * anew: either can send the bridge's order, so a manual order must be reported to them.
+ */
 export function unprocessedReason(problem: string, retried: boolean): string {
   return (
     `${UNPROCESSED_REASON_PREFIX} (${problem})。` +
-    (retried ? '何度か再試行しましたが失敗し、運用担当者が確認できる場所に保管しました。' : '') +
-    '在庫と発注が必要かを確認し、必要なら発注してください。' +
-    '原因が解消したら、レコードを保存し直すと改めて判定されます。'
+    (retried
+      ? '何度か再試行しましたが失敗し、運用担当者が確認できる場所に保管しました。' +
+        '原因が直ると、運用担当者の再実行かレコードの保存し直しで改めて判定され、必要なら発注されます。'
+      : '在庫と発注が必要かを確認してください。値や設定を直してレコードを保存し直すと、改めて判定されます。') +
+    '急ぎで仕入先へ直接発注した場合は、二重発注にならないよう運用担当者に伝えてください。'
   );
 }
 
