@@ -1,5 +1,5 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import {
   BridgeStoreInputError,
   DELETED_RECORD_REASON,
@@ -9,7 +9,6 @@ import {
   BRIDGE_GSI1_NAME,
   DynamoDbBridgeStore,
   bridgeTableDefinition,
-  createDocumentClient,
   ensureBridgeTable,
 } from '../../shared/adapters/dynamodb/dynamodb-bridge-store';
 import type { OrderChannel } from '../../shared/domain/channels';
@@ -21,7 +20,7 @@ import {
 } from '../../shared/ports/bridge-store';
 import type { SupplierAnswer } from '../../shared/supplier/supplier-answer';
 import { InMemoryBridgeStore } from '../fakes/in-memory-bridge-store';
-import { startDynalite, type LocalDynamo } from '../support/dynalite';
+import { useBridgeTables } from '../support/dynalite';
 
 const KEY: ItemKey = { appId: '12', recordId: '345' };
 const OTHER_KEY: ItemKey = { appId: '12', recordId: '346' };
@@ -70,25 +69,15 @@ function orderFor(key: ItemKey, cycle: number, orderNumber: string): StoredOrder
   };
 }
 
-let dynamo: LocalDynamo;
-let documentClient: DynamoDBDocumentClient;
-let tableCount = 0;
-
-beforeAll(async () => {
-  dynamo = await startDynalite();
-  documentClient = createDocumentClient(dynamo.client);
-});
-
-afterAll(async () => {
-  await dynamo.close();
-});
+const tables = useBridgeTables('bridge-store-test');
 
 /** A store on a table no other test has touched. */
 async function newDynamoStore(): Promise<{ store: DynamoDbBridgeStore; tableName: string }> {
-  tableCount += 1;
-  const tableName = `bridge-store-test-${tableCount}`;
-  await ensureBridgeTable(dynamo.client, tableName);
-  return { store: new DynamoDbBridgeStore({ client: documentClient, tableName }), tableName };
+  const tableName = await tables.newTable();
+  return {
+    store: new DynamoDbBridgeStore({ client: tables.documentClient, tableName }),
+    tableName,
+  };
 }
 
 const implementations: { name: string; create: () => Promise<BridgeStore> }[] = [
@@ -860,7 +849,7 @@ describe('DynamoDbBridgeStore storage details', () => {
     });
 
     // Assess
-    const { Item } = await documentClient.send(
+    const { Item } = await tables.documentClient.send(
       new GetCommand({ TableName: tableName, Key: { pk: 'NOTIF#n-ttl', sk: 'NOTIF' } }),
     );
     const expected = Date.now() / 1000 + 30 * 86_400;
@@ -875,8 +864,10 @@ describe('DynamoDbBridgeStore storage details', () => {
     await store.createOrder(order);
 
     // Act
-    const { Table } = await dynamo.client.send(new DescribeTableCommand({ TableName: tableName }));
-    const { Items } = await documentClient.send(
+    const { Table } = await tables.dynamo.client.send(
+      new DescribeTableCommand({ TableName: tableName }),
+    );
+    const { Items } = await tables.documentClient.send(
       new QueryCommand({
         TableName: tableName,
         IndexName: BRIDGE_GSI1_NAME,
@@ -913,10 +904,10 @@ describe('DynamoDbBridgeStore storage details', () => {
     await store.countPageRequest('PO-20261128-0001', '2026-11-29T07');
 
     // Assess
-    const { Item: nonce } = await documentClient.send(
+    const { Item: nonce } = await tables.documentClient.send(
       new GetCommand({ TableName: tableName, Key: { pk: `NONCE#${NONCE}`, sk: 'NONCE' } }),
     );
-    const { Item: rate } = await documentClient.send(
+    const { Item: rate } = await tables.documentClient.send(
       new GetCommand({
         TableName: tableName,
         Key: { pk: 'RATE#PO-20261128-0001#2026-11-29T07', sk: 'RATE' },
@@ -946,7 +937,7 @@ describe('DynamoDbBridgeStore storage details', () => {
     await store.countKintoneCall('12', '2026-11-29');
 
     // Assess
-    const { Item } = await documentClient.send(
+    const { Item } = await tables.documentClient.send(
       new GetCommand({ TableName: tableName, Key: { pk: 'KCALLS#12#2026-11-29', sk: 'KCALLS' } }),
     );
     expect(Item).toEqual({
@@ -966,7 +957,7 @@ describe('DynamoDbBridgeStore storage details', () => {
     await store.consumePageNonce('PO-20261128-0001', NONCE, NOW);
 
     // Assess
-    const { Item } = await documentClient.send(
+    const { Item } = await tables.documentClient.send(
       new GetCommand({ TableName: tableName, Key: { pk: `NONCE#${NONCE}`, sk: 'NONCE' } }),
     );
     expect(Item).toBeUndefined();
@@ -978,7 +969,7 @@ describe('DynamoDbBridgeStore storage details', () => {
     await store.allocateOrderNumber('PO', '2026-11-28');
 
     // Act
-    await ensureBridgeTable(dynamo.client, tableName);
+    await ensureBridgeTable(tables.dynamo.client, tableName);
 
     // Assess
     await expect(store.allocateOrderNumber('PO', '2026-11-28')).resolves.toBe('PO-20261128-0002');

@@ -1,10 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { DeleteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import {
-  BRIDGE_TTL_ATTRIBUTE,
-  createDocumentClient,
-  ensureBridgeTable,
-} from '../../shared/adapters/dynamodb/dynamodb-bridge-store';
+import { DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BRIDGE_TTL_ATTRIBUTE } from '../../shared/adapters/dynamodb/dynamodb-bridge-store';
 import {
   CLAIM_CHECK_TTL_DAYS,
   ClaimCheckCorruptError,
@@ -13,7 +9,7 @@ import {
 } from '../../shared/adapters/dynamodb/dynamodb-claim-check-store';
 import { ClaimCheckNotFoundError, type ClaimCheckStore } from '../../shared/ports/claim-checks';
 import { InMemoryClaimCheckStore } from '../fakes/in-memory-claim-check-store';
-import { startDynalite, type LocalDynamo } from '../support/dynalite';
+import { useBridgeTables } from '../support/dynalite';
 
 const NOW = new Date('2026-11-29T07:00:00.000Z');
 /** kintone's largest notification: 1 MB. */
@@ -26,31 +22,15 @@ function incompressibleText(bytes: number): string {
     .slice(0, bytes);
 }
 
-let dynamo: LocalDynamo;
-let documentClient: DynamoDBDocumentClient;
-let tableCount = 0;
+const tables = useBridgeTables('claim-check-test');
 
-beforeAll(async () => {
-  dynamo = await startDynalite();
-  documentClient = createDocumentClient(dynamo.client);
-});
-
-afterAll(async () => {
-  await dynamo.close();
-});
-
-async function newTable(): Promise<string> {
-  tableCount += 1;
-  const tableName = `claim-check-test-${tableCount}`;
-  await ensureBridgeTable(dynamo.client, tableName);
-  return tableName;
-}
+const newTable = () => tables.newTable();
 
 const implementations: { name: string; create: () => Promise<ClaimCheckStore> }[] = [
   {
     name: 'DynamoDbClaimCheckStore on dynalite',
     create: async () =>
-      new DynamoDbClaimCheckStore({ client: documentClient, tableName: await newTable() }),
+      new DynamoDbClaimCheckStore({ client: tables.documentClient, tableName: await newTable() }),
   },
   { name: 'InMemoryClaimCheckStore', create: async () => new InMemoryClaimCheckStore() },
 ];
@@ -102,14 +82,14 @@ describe('DynamoDbClaimCheckStore in the bridge table', () => {
   it('compresses, splits into items under 400 KB and sets the TTL 30 days ahead', async () => {
     // Prepare
     const tableName = await newTable();
-    const store = new DynamoDbClaimCheckStore({ client: documentClient, tableName });
+    const store = new DynamoDbClaimCheckStore({ client: tables.documentClient, tableName });
     const payload = incompressibleText(ONE_MB);
 
     // Act
     const id = await store.put(payload, NOW);
 
     // Assess
-    const { Items = [] } = await documentClient.send(
+    const { Items = [] } = await tables.documentClient.send(
       new QueryCommand({
         TableName: tableName,
         KeyConditionExpression: 'pk = :pk',
@@ -128,13 +108,13 @@ describe('DynamoDbClaimCheckStore in the bridge table', () => {
   it('stores a compressible notification in one item', async () => {
     // Prepare
     const tableName = await newTable();
-    const store = new DynamoDbClaimCheckStore({ client: documentClient, tableName });
+    const store = new DynamoDbClaimCheckStore({ client: tables.documentClient, tableName });
 
     // Act
     const id = await store.put(`{"v":"${'在庫'.repeat(170_000)}"}`, NOW);
 
     // Assess
-    const { Items = [] } = await documentClient.send(
+    const { Items = [] } = await tables.documentClient.send(
       new QueryCommand({
         TableName: tableName,
         KeyConditionExpression: 'pk = :pk',
@@ -147,9 +127,13 @@ describe('DynamoDbClaimCheckStore in the bridge table', () => {
   it('reports a claim check missing a part as incomplete rather than returning a fragment', async () => {
     // Prepare: a part missing, as when the webhook fails between its puts.
     const tableName = await newTable();
-    const store = new DynamoDbClaimCheckStore({ client: documentClient, tableName, partBytes: 8 });
+    const store = new DynamoDbClaimCheckStore({
+      client: tables.documentClient,
+      tableName,
+      partBytes: 8,
+    });
     const id = await store.put('{"id":"n-1","v":"long enough for two parts"}', NOW);
-    await documentClient.send(
+    await tables.documentClient.send(
       new DeleteCommand({ TableName: tableName, Key: { pk: `CLAIM#${id}`, sk: 'PART#001' } }),
     );
 

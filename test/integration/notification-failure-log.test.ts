@@ -1,9 +1,5 @@
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { BridgeStoreInputError } from '../../shared/adapters/dynamodb/bridge-store-rules';
-import {
-  createDocumentClient,
-  ensureBridgeTable,
-} from '../../shared/adapters/dynamodb/dynamodb-bridge-store';
 import {
   DynamoDbNotificationFailureLog,
   FAILURE_TTL_DAYS,
@@ -14,7 +10,7 @@ import type {
   NotificationFailureLog,
 } from '../../shared/ports/notification-failures';
 import { InMemoryNotificationFailureLog } from '../fakes/in-memory-notification-failure-log';
-import { startDynalite, type LocalDynamo } from '../support/dynalite';
+import { useBridgeTables } from '../support/dynalite';
 
 const BODY = '{"id":"n-1","type":"UPDATE_RECORD","app":{"id":"12"}}';
 
@@ -33,25 +29,12 @@ function attempt(overrides: Partial<FailedAttempt> = {}): FailedAttempt {
   };
 }
 
-let dynamo: LocalDynamo;
-let documentClient: DynamoDBDocumentClient;
-let tableCount = 0;
-
-beforeAll(async () => {
-  dynamo = await startDynalite();
-  documentClient = createDocumentClient(dynamo.client);
-});
-
-afterAll(async () => {
-  await dynamo.close();
-});
+const tables = useBridgeTables('failure-log-test');
 
 async function newDynamoLog(): Promise<{ log: DynamoDbNotificationFailureLog; tableName: string }> {
-  tableCount += 1;
-  const tableName = `failure-log-test-${tableCount}`;
-  await ensureBridgeTable(dynamo.client, tableName);
+  const tableName = await tables.newTable();
   return {
-    log: new DynamoDbNotificationFailureLog({ client: documentClient, tableName }),
+    log: new DynamoDbNotificationFailureLog({ client: tables.documentClient, tableName }),
     tableName,
   };
 }
@@ -240,7 +223,7 @@ describe('DynamoDbNotificationFailureLog items', () => {
     await log.recordFailure(attempt({ disposition: 'parked', at: '2026-11-30T06:00:00.000Z' }));
 
     // Assess
-    const { Item } = await documentClient.send(
+    const { Item } = await tables.documentClient.send(
       new GetCommand({ TableName: tableName, Key: { pk: 'FAILURE#n-1', sk: 'FAILURE' } }),
     );
     expect(Item).toMatchObject({
@@ -254,7 +237,7 @@ describe('DynamoDbNotificationFailureLog items', () => {
     // Prepare
     const { log, tableName } = await newDynamoLog();
     await log.recordFailure(attempt());
-    await documentClient.send(
+    await tables.documentClient.send(
       new UpdateCommand({
         TableName: tableName,
         Key: { pk: 'FAILURE#n-1', sk: 'FAILURE' },
