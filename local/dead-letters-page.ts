@@ -15,7 +15,8 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import escapeHtml from 'escape-html';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { localPage } from './html-page';
-import { describeBody, handleParked, type ParkedSender } from '../scripts/lib/replay';
+import { handleParked, type ParkedSender } from '../scripts/lib/replay';
+import { describeQueuedMessage } from '../shared/webhook/queued-notification';
 import type {
   NotificationFailure,
   NotificationFailureLog,
@@ -218,7 +219,7 @@ export async function failureRows(options: {
       notificationId,
       ...(appId ? { appId } : {}),
       ...(recordId ? { recordId } : {}),
-      type: failure?.type ?? describeBody(letter.body).type ?? '?',
+      type: failure?.type ?? describeQueuedMessage(letter.body).type ?? '?',
       ...(error === undefined ? {} : { error }),
       attempts: failure?.attempts ?? letter.receiveCount,
       firstFailedAt: failure ? Date.parse(failure.firstFailedAt) : letter.firstFailureAt,
@@ -257,7 +258,7 @@ async function deadLettersJson(options: DeadLettersPageOptions) {
 }
 
 function notificationIdOf(letter: DeadLetter): string {
-  return describeBody(letter.body).notificationId ?? letter.deduplicationId;
+  return describeQueuedMessage(letter.body).notificationId ?? letter.deduplicationId;
 }
 
 /** True unless the browser says the form was posted from another origin. */

@@ -16,6 +16,7 @@ import {
   redriveDeadLetters,
   type DeadLetter,
 } from '../../local/queue/local-fifo-queue';
+import { describeQueuedMessage } from '../../shared/webhook/queued-notification';
 import type {
   NotificationFailure,
   NotificationFailureLog,
@@ -108,33 +109,13 @@ export function deadLetterMatches(letter: DeadLetter, id: string): boolean {
   return (
     letter.messageId === id ||
     letter.deduplicationId === id ||
-    describeBody(letter.body).notificationId === id
+    describeQueuedMessage(letter.body).notificationId === id
   );
 }
 
 /** The replay could not run or stopped part-way; the message says what to do. */
 export class ReplayError extends Error {
   override readonly name = 'ReplayError';
-}
-
-/**
- * The notification id and type inside a queued body, when it is a kintone notification.
- *
- * @example
- * describeBody('{"id":"6f1c...","type":"UPDATE_RECORD"}'); // { notificationId: '6f1c...', type: 'UPDATE_RECORD' }
- */
-export function describeBody(body: string): { notificationId?: string; type?: string } {
-  try {
-    const parsed: unknown = JSON.parse(body);
-    if (typeof parsed !== 'object' || parsed === null) return {};
-    const { id, type } = parsed as Record<string, unknown>;
-    return {
-      ...(typeof id === 'string' ? { notificationId: id } : {}),
-      ...(typeof type === 'string' ? { type } : {}),
-    };
-  } catch {
-    return {};
-  }
 }
 
 /** Options of {@link replayLocal}. */
@@ -250,7 +231,7 @@ function localReport(
   return {
     dryRun,
     messages: letters.map((letter) => {
-      const { notificationId, type } = describeBody(letter.body);
+      const { notificationId, type } = describeQueuedMessage(letter.body);
       return {
         messageId: letter.messageId,
         groupId: letter.groupId,
@@ -366,7 +347,9 @@ export async function replayAws(options: AwsReplayOptions): Promise<ReplayReport
             `Message ${received.messageId} has no MessageGroupId: is ${dlqUrl} the FIFO dead-letter queue of the notification queue?`,
           );
         }
-        const { notificationId = received.messageId, type = '?' } = describeBody(received.body);
+        const { notificationId = received.messageId, type = '?' } = describeQueuedMessage(
+          received.body,
+        );
         if (ids && !ids.some((id) => id === received.messageId || id === notificationId)) {
           held.push(received);
           continue;

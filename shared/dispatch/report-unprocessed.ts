@@ -6,68 +6,39 @@ import {
   unprocessedReason,
 } from '../kintone/write-back';
 import type { DispatchDeps } from './process-notification';
+import { describeQueuedMessage, type QueuedMessageIdentity } from '../webhook/queued-notification';
 import { describeFailure } from './failure-kind';
 
-/** What a queue message says about itself, read without trusting it. */
-export interface MessageIdentity {
-  notificationId?: string;
-  appId?: string;
-  recordId?: string;
-  type?: string;
+/** What a queue message says about itself, and what its record shows now. */
+export interface MessageIdentity extends Omit<QueuedMessageIdentity, 'record'> {
   /** The record's current write-back values, when the message carried the record. */
   recorded?: { status?: string; reason?: string };
 }
 
-const DECIMAL_ID = /^[1-9]\d{0,15}$/;
-
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value.length > 0 && value.length <= 256 ? value : undefined;
-}
-
-function fieldValue(record: unknown, code: string | undefined): string | undefined {
-  if (code === undefined || typeof record !== 'object' || record === null) return undefined;
-  const field = (record as Record<string, unknown>)[code];
+function fieldValue(record: Record<string, unknown>, code: string): string | undefined {
+  const field = record[code];
   if (typeof field !== 'object' || field === null) return undefined;
   const { value } = field as { value?: unknown };
   return typeof value === 'string' ? value : undefined;
 }
 
 /**
- * Reads the ids a queue message carries (a notification, or a claim-check reference), as far
- * as they can be read: a message that failed validation may still name its record, and the
- * record is where staff look. Ids that are not kintone's decimal ids are left out.
+ * The message's ids ({@link describeQueuedMessage}) and, for a configured app, the status and
+ * reason its record shows: the report below writes only what would change.
  */
 export function identifyMessage(body: string, deps: Pick<DispatchDeps, 'config'>): MessageIdentity {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(body);
-  } catch {
-    return {};
-  }
-  if (typeof raw !== 'object' || raw === null) return {};
-  const message = raw as Record<string, unknown>;
-  const app = message.app as { id?: unknown } | undefined;
-  const record = message.record as Record<string, unknown> | undefined;
-  const recordIdField = fieldValue(record, '$id');
-  const appId = text(app?.id);
-  const recordId = text(recordIdField) ?? text(message.recordId);
-  const identity: MessageIdentity = {};
-  const notificationId = text(message.id) ?? text(message.notificationId);
-  if (notificationId) identity.notificationId = notificationId;
-  if (appId && DECIMAL_ID.test(appId)) identity.appId = appId;
-  if (recordId && DECIMAL_ID.test(recordId)) identity.recordId = recordId;
-  const type = text(message.type);
-  if (type) identity.type = type;
+  const { record, ...identity } = describeQueuedMessage(body);
   const configured = identity.appId ? findApp(deps.config, identity.appId) : undefined;
-  if (configured && record) {
-    const status = fieldValue(record, configured.writeBack.status);
-    const reason = fieldValue(record, configured.writeBack.reason);
-    identity.recorded = {
+  if (!configured || !record) return identity;
+  const status = fieldValue(record, configured.writeBack.status);
+  const reason = fieldValue(record, configured.writeBack.reason);
+  return {
+    ...identity,
+    recorded: {
       ...(status !== undefined ? { status } : {}),
       ...(reason !== undefined ? { reason } : {}),
-    };
-  }
-  return identity;
+    },
+  };
 }
 
 /**

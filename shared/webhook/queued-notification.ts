@@ -175,3 +175,56 @@ function parseJson(text: string, what: string): unknown {
     throw new UnreadableQueueMessageError(`${what} is not JSON`);
   }
 }
+
+/** What a queue message says about itself, read without trusting it. */
+export interface QueuedMessageIdentity {
+  notificationId?: string;
+  appId?: string;
+  recordId?: string;
+  type?: string;
+  /** The record the message carried, unvalidated (a record notification's `record`). */
+  record?: Record<string, unknown>;
+}
+
+const KINTONE_DECIMAL_ID = /^[1-9]\d{0,15}$/;
+
+function shortText(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length > 0 && value.length <= 256 ? value : undefined;
+}
+
+/**
+ * The ids a queue message carries (a notification, or a claim-check reference), as far as they
+ * can be read: a message that failed validation, or sits in the dead letters, may still name its
+ * record. Ids that are not kintone's decimal ids are left out.
+ *
+ * @example
+ * describeQueuedMessage('{"id":"n-1","type":"UPDATE_RECORD","app":{"id":"12"},"record":{"$id":{"value":"7"}}}');
+ * // { notificationId: 'n-1', appId: '12', recordId: '7', type: 'UPDATE_RECORD', record: {…} }
+ */
+export function describeQueuedMessage(body: string): QueuedMessageIdentity {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(body);
+  } catch {
+    return {};
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return {};
+  const message = raw as Record<string, unknown>;
+  const app = message.app as { id?: unknown } | undefined;
+  const record =
+    typeof message.record === 'object' && message.record !== null && !Array.isArray(message.record)
+      ? (message.record as Record<string, unknown>)
+      : undefined;
+  const recordIdField = (record?.$id as { value?: unknown } | undefined)?.value;
+  const identity: QueuedMessageIdentity = {};
+  const notificationId = shortText(message.id) ?? shortText(message.notificationId);
+  if (notificationId) identity.notificationId = notificationId;
+  const appId = shortText(app?.id);
+  if (appId && KINTONE_DECIMAL_ID.test(appId)) identity.appId = appId;
+  const recordId = shortText(recordIdField) ?? shortText(message.recordId);
+  if (recordId && KINTONE_DECIMAL_ID.test(recordId)) identity.recordId = recordId;
+  const type = shortText(message.type);
+  if (type) identity.type = type;
+  if (record) identity.record = record;
+  return identity;
+}

@@ -6,6 +6,7 @@ import {
   queueBodyFor,
   resolveQueuedNotification,
   UnreadableQueueMessageError,
+  describeQueuedMessage,
 } from '../../shared/webhook/queued-notification';
 import { InMemoryClaimCheckStore } from '../fakes/in-memory-claim-check-store';
 
@@ -124,5 +125,47 @@ describe('queueBodyFor and resolveQueuedNotification', () => {
     await expect(resolveQueuedNotification('{', store)).rejects.toThrow(
       new UnreadableQueueMessageError('the message body is not JSON'),
     );
+  });
+});
+
+describe('describeQueuedMessage', () => {
+  it('reads the ids of a notification and of a claim-check reference alike', () => {
+    // Act
+    const notification = describeQueuedMessage(
+      JSON.stringify({
+        id: 'n-1',
+        type: 'UPDATE_RECORD',
+        app: { id: '12' },
+        record: { $id: { type: '__ID__', value: '7' } },
+      }),
+    );
+    const reference = describeQueuedMessage(
+      JSON.stringify({ claimCheck: { id: 'c-1' }, ...SUMMARY }),
+    );
+
+    // Assess
+    expect(notification).toEqual({
+      notificationId: 'n-1',
+      appId: '12',
+      recordId: '7',
+      type: 'UPDATE_RECORD',
+      record: { $id: { type: '__ID__', value: '7' } },
+    });
+    expect(reference).toEqual({
+      notificationId: SUMMARY.notificationId,
+      appId: SUMMARY.app.id,
+      recordId: SUMMARY.recordId,
+      type: SUMMARY.type,
+    });
+  });
+
+  it('leaves out what is not JSON, not an object, or not a kintone id', () => {
+    expect(describeQueuedMessage('{')).toEqual({});
+    expect(describeQueuedMessage('[1]')).toEqual({});
+    expect(
+      describeQueuedMessage(
+        JSON.stringify({ id: 'n-1', app: { id: '012' }, recordId: '9999999999999999999' }),
+      ),
+    ).toEqual({ notificationId: 'n-1' });
   });
 });
