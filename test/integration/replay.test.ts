@@ -330,8 +330,11 @@ describe('replay with the failure log', () => {
     await expect(failures.findFailure('n-1')).resolves.toMatchObject({ attempts: 2 });
   });
 
-  it('--parked lists a parked notification; --parked --notification-id re-queues it with its body and clears it', async () => {
-    // Prepare: kintone refuses the update for good, so the dispatcher parks the notification.
+  /**
+   * A notification of record 7 parked by the real dispatcher on a running local queue: kintone
+   * refuses its update for good (400). The queue is left running for the caller to stop.
+   */
+  async function parkOne() {
     const dataDir = mkdtempSync(join(tmpdir(), 'replay-'));
     tempDirs.push(dataDir);
     const queueDir = join(dataDir, 'queue');
@@ -348,6 +351,12 @@ describe('replay with the failure log', () => {
       body,
     });
     await running.idle();
+    return { dataDir, queueDir, failures, body, running };
+  }
+
+  it('--parked lists a parked notification; --parked --notification-id re-queues it with its body and clears it', async () => {
+    // Prepare: kintone refuses the update for good, so the dispatcher parks the notification.
+    const { dataDir, queueDir, failures, body, running } = await parkOne();
     await running.stop();
     const listed: string[] = [];
     const requeued: string[] = [];
@@ -394,22 +403,8 @@ describe('replay with the failure log', () => {
   });
 
   it('keeps a parked notification in the log when re-queuing it fails (the stack is running)', async () => {
-    // Prepare
-    const dataDir = mkdtempSync(join(tmpdir(), 'replay-'));
-    tempDirs.push(dataDir);
-    const queueDir = join(dataDir, 'queue');
-    const failures = new InMemoryNotificationFailureLog();
-    const { kintone, handler } = dispatchHarness(failures);
-    kintone.updateFailures.push(kintone400());
-    const notification = low('n-parked', '7');
-    const running = openQueue(queueDir);
-    running.start(handler);
-    await running.enqueue({
-      notificationId: notification.id,
-      groupId: notificationGroupId(notification),
-      body: JSON.stringify(notification),
-    });
-    await running.idle();
+    // Prepare: the parked notification's stack is still running
+    const { dataDir, failures } = await parkOne();
 
     // Act
     const requeue = handleParked({
