@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_LEAD_TIME_DAYS } from '../domain/evaluate-reorder';
+import { MAX_SAFE_QUANTITY } from '../domain/quantity';
 import {
   findAppFieldRoleConflicts,
   findClosingStatuses,
@@ -80,15 +81,13 @@ export const writeBackSchema = z.strictObject({
 });
 
 /**
- * Largest default quantity: past it a double no longer holds every integer, order quantities
- * computed from it go wrong, and DynamoDB's marshaller refuses to store them.
+ * A default quantity within the domain's safe range: past it a double no longer holds every
+ * integer, order quantities computed from it go wrong, and DynamoDB's marshaller refuses them.
  */
 const quantity = z
   .number()
   .finite()
-  .max(Number.MAX_SAFE_INTEGER, {
-    message: `expected a quantity of at most ${Number.MAX_SAFE_INTEGER}`,
-  });
+  .max(MAX_SAFE_QUANTITY, { message: `expected a quantity of at most ${MAX_SAFE_QUANTITY}` });
 const nonNegative = quantity.nonnegative();
 
 export const statusValuesSchema = z.strictObject({
