@@ -2,8 +2,8 @@ import type { SESClient } from '@aws-sdk/client-ses';
 import { buildFaxSending } from '../shared/adapters/fax/fax-sending';
 import { fontPathsFromEnv } from '../shared/adapters/fax/fonts-from-env';
 import type { Env } from '../shared/config/env';
-import type { FaxSending } from '../shared/dispatch/order-channels';
 import type { CommonWiring } from './common-wiring';
+import type { FaxSending } from '../shared/ports/fax-gateway';
 
 // Kept out of common-wiring on purpose: the fax form pulls in pdfkit and fontkit (about 1 MB
 // of bundle), which only the functions that send faxes (dispatch, ses-events) should load.

@@ -16,7 +16,7 @@ import escapeHtml from 'escape-html';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { localPage } from './html-page';
 import { handleParked, type ParkedSender } from '../scripts/lib/replay';
-import { describeQueuedMessage } from '../shared/webhook/queued-notification';
+import { describeQueuedMessage } from '../shared/edge/queued-notification';
 import type {
   NotificationFailure,
   NotificationFailureLog,

@@ -36,8 +36,8 @@ import {
   orderLinkSigner,
   supplierPageSettings,
 } from '../shared/adapters/supplier/order-link-signer';
-import { ORDER_PAGE_PATH } from '../shared/supplier/order-link';
-import { defaultFontPaths } from '../shared/fax/render-order-pdf';
+import { ORDER_PAGE_PATH } from '../shared/edge/order-link';
+import { defaultFontPaths } from '../shared/documents/order-form-pdf';
 import { startPhaxioEmulator, type PhaxioEmulator } from './fax/phaxio-emulator';
 import { buildWebhookDeps } from '../functions/webhook/wiring';
 import { startDynalite, type LocalDynamo } from './dynamodb/dynalite';

@@ -6,20 +6,23 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { describeIssues } from '../../shared/config/load-config';
-import { processNotification, type DispatchDeps } from '../../shared/dispatch/process-notification';
+import {
+  processNotification,
+  type DispatchDeps,
+} from '../../shared/use-cases/process-notification';
 import { notificationSchema } from '../../shared/kintone/notification';
 import { NO_METRICS } from '../../shared/ports/bridge-metrics';
 import type {
   FailureDisposition,
   NotificationFailureLog,
 } from '../../shared/ports/notification-failures';
-import { describeFailure, failureKind } from '../../shared/dispatch/failure-kind';
-import { identifyMessage, reportUnprocessed } from '../../shared/dispatch/report-unprocessed';
+import { describeFailure, failureKind } from '../../shared/use-cases/failure-kind';
+import { identifyMessage, reportUnprocessed } from '../../shared/use-cases/report-unprocessed';
 import { ClaimCheckNotFoundError, type ClaimCheckStore } from '../../shared/ports/claim-checks';
 import {
   resolveQueuedNotification,
   UnreadableQueueMessageError,
-} from '../../shared/webhook/queued-notification';
+} from '../../shared/edge/queued-notification';
 
 export interface DispatchHandlerDeps extends DispatchDeps {
   logger: Logger;

@@ -8,18 +8,18 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import type { AttentionDeps } from '../../shared/dispatch/needs-attention';
-import { recordFaxStatus } from '../../shared/delivery/record-fax-status';
+import type { AttentionDeps } from '../../shared/use-cases/needs-attention';
+import { recordFaxStatus } from '../../shared/use-cases/record-fax-status';
 import {
   parsePhaxioCallback,
   PhaxioCallbackError,
   PHAXIO_SIGNATURE_HEADER,
   readPhaxioCallbackForm,
   verifyPhaxioSignature,
-} from '../../shared/fax/phaxio-callback';
-import { BadRequestError, HttpError, PayloadTooLargeError } from '../../shared/http/http-errors';
-import { httpErrorHandler, jsonResponse } from '../../shared/http/http-error-handler';
-import { requestBody, requestHeader } from '../../shared/http/request';
+} from '../../shared/edge/phaxio-callback';
+import { BadRequestError, HttpError, PayloadTooLargeError } from '../../shared/edge/http-errors';
+import { httpErrorHandler, jsonResponse } from '../../shared/edge/http-error-handler';
+import { requestBody, requestHeader } from '../../shared/edge/request';
 
 /** Phaxio's send-status callbacks carry JSON fields and no files; 1 MB is plenty. */
 export const MAX_CALLBACK_BYTES = 1024 * 1024;

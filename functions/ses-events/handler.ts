@@ -8,8 +8,8 @@ import {
   recordDelivery,
   type DeliveryDeps,
   type DeliveryOutcome,
-} from '../../shared/delivery/record-delivery';
-import { parseSesEvent } from '../../shared/delivery/ses-event';
+} from '../../shared/use-cases/record-delivery';
+import { parseSesEvent } from '../../shared/edge/ses-event';
 
 export interface SesEventsDeps extends DeliveryDeps {
   logger: Logger;

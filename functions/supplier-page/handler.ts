@@ -1,4 +1,4 @@
-import { withSupplierStatus } from '../../shared/dispatch/order-record';
+import { withSupplierStatus } from '../../shared/use-cases/order-record';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
@@ -8,28 +8,28 @@ import type {
   Context,
 } from 'aws-lambda';
 import { localDate } from '../../shared/domain/dates';
-import { requestBody, requestHeader } from '../../shared/http/request';
+import { requestBody, requestHeader } from '../../shared/edge/request';
 import type { StoredOrder } from '../../shared/ports/bridge-store';
 import {
   ORDER_PAGE_PATH,
   parseOrderLinkToken,
   verifyOrderLink,
-} from '../../shared/supplier/order-link';
+} from '../../shared/edge/order-link';
 import {
   renderOrderPage,
   thankYouPage,
   type OrderPageView,
-} from '../../shared/supplier/order-page';
-import { FORM_NONCE_TTL_SECONDS, newNonce } from '../../shared/supplier/page-security';
-import { langFrom, type PageLang } from '../../shared/supplier/page-text';
+} from '../../shared/documents/order-page';
+import { FORM_NONCE_TTL_SECONDS, newNonce } from '../../shared/edge/page-security';
+import { langFrom, type PageLang } from '../../shared/documents/page-text';
 import {
   ANSWER_FIELDS,
   parseAnswerForm,
   type AnswerFieldError,
-} from '../../shared/supplier/parse-answer';
-import { sameAnswer } from '../../shared/supplier/answer-outcome';
-import { recordSupplierAnswer, type RecordAnswerDeps } from '../../shared/supplier/record-answer';
-import { supplierIdentity } from '../../shared/supplier/supplier-answer';
+} from '../../shared/documents/order-page-form';
+import { sameAnswer } from '../../shared/domain/answer-outcome';
+import { recordSupplierAnswer, type RecordAnswerDeps } from '../../shared/use-cases/record-answer';
+import { supplierIdentity } from '../../shared/domain/supplier-answer';
 import {
   FormTooLargeError,
   InvalidOrderLinkError,

@@ -1,4 +1,4 @@
-import { HttpError } from '../../shared/http/http-errors';
+import { HttpError } from '../../shared/edge/http-errors';
 
 /*
  * Refusals of the order page. The messages are for the log (they never name the token); what

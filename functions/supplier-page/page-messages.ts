@@ -1,8 +1,8 @@
-import type { PageLang } from '../../shared/supplier/page-text';
+import type { PageLang } from '../../shared/documents/page-text';
 
 /**
  * Texts of the refusals only this function gives (the order page's own texts live in
- * shared/supplier/page-text.ts). Each says what to do next.
+ * shared/documents/page-text.ts). Each says what to do next.
  */
 export interface RefusalText {
   /** The form's nonce was used or has expired: the form is shown again to send once more. */

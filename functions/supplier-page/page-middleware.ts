@@ -4,11 +4,11 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import { HttpError } from '../../shared/http/http-errors';
+import { HttpError } from '../../shared/edge/http-errors';
 import type { BridgeLogger } from '../../shared/ports/logger';
-import { invalidLinkPage, renderMessagePage } from '../../shared/supplier/order-page';
-import { newNonce, pageSecurityHeaders } from '../../shared/supplier/page-security';
-import { langFrom, pageText, type PageLang } from '../../shared/supplier/page-text';
+import { invalidLinkPage, renderMessagePage } from '../../shared/documents/order-page';
+import { newNonce, pageSecurityHeaders } from '../../shared/edge/page-security';
+import { langFrom, pageText, type PageLang } from '../../shared/documents/page-text';
 import {
   FormTooLargeError,
   InvalidOrderLinkError,

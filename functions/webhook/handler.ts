@@ -13,9 +13,9 @@ import {
   BadRequestError,
   PayloadTooLargeError,
   UnauthorizedError,
-} from '../../shared/http/http-errors';
-import { httpErrorHandler, jsonResponse } from '../../shared/http/http-error-handler';
-import { requestBody } from '../../shared/http/request';
+} from '../../shared/edge/http-errors';
+import { httpErrorHandler, jsonResponse } from '../../shared/edge/http-error-handler';
+import { requestBody } from '../../shared/edge/request';
 import {
   isRecordNotification,
   notificationGroupId,
@@ -31,8 +31,8 @@ import {
   encodeForQueue,
   isClaimCheckReference,
   queueBodyFor,
-} from '../../shared/webhook/queued-notification';
-import type { WebhookTokenVerifier } from '../../shared/webhook/token-verifier';
+} from '../../shared/edge/queued-notification';
+import type { WebhookTokenVerifier } from '../../shared/edge/token-verifier';
 
 /** kintone sends at most 1 MB per notification; anything larger is not from kintone. */
 export const MAX_NOTIFICATION_BYTES = 1024 * 1024;

@@ -19,7 +19,7 @@ import { NO_METRICS, type BridgeMetrics } from '../../shared/ports/bridge-metric
 import type { ClaimCheckStore } from '../../shared/ports/claim-checks';
 import type { NotificationQueue } from '../../shared/ports/notification-queue';
 import type { SecretSource } from '../../shared/ports/secret-source';
-import { WebhookTokenVerifier, type AppTokens } from '../../shared/webhook/token-verifier';
+import { WebhookTokenVerifier, type AppTokens } from '../../shared/edge/token-verifier';
 import { createWebhookHandler, type WebhookDeps, type WebhookHandler } from './handler';
 
 /** A token from the environment must be as unguessable as a literal one in the config. */

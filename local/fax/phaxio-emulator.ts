@@ -22,7 +22,7 @@ import {
   PHAXIO_ORDER_NUMBER_TAG,
   PHAXIO_SIGNATURE_HEADER,
   signPhaxioCallback,
-} from '../../shared/fax/phaxio-callback';
+} from '../../shared/edge/phaxio-callback';
 import { FaxIndex, type ReceivedFax } from './fax-index';
 import { renderOutboxPage } from './outbox-page';
 

@@ -8,17 +8,17 @@ import {
   findApp,
   loadConfigFile,
 } from '../../shared/config/load-config';
-import { buildOrderRequest } from '../../shared/dispatch/build-order-request';
+import { buildOrderRequest } from '../../shared/use-cases/build-order-request';
 import { evaluateReorder } from '../../shared/domain/evaluate-reorder';
 import type { OrderRequest } from '../../shared/domain/order';
-import { headerSafe } from '../../shared/email/header-safe';
-import { renderOrderEmail } from '../../shared/email/render-order-email';
+import { headerSafe } from '../../shared/edge/header-safe';
+import { renderOrderEmail } from '../../shared/documents/order-email';
 import {
   defaultFontPaths,
   OrderPdfFontError,
   renderOrderPdf,
   type OrderFormFontPaths,
-} from '../../shared/fax/render-order-pdf';
+} from '../../shared/documents/order-form-pdf';
 import { isRecordNotification, notificationSchema } from '../../shared/kintone/notification';
 import { mapRecord } from '../../shared/kintone/record-mapper';
 

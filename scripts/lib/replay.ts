@@ -16,7 +16,7 @@ import {
   redriveDeadLetters,
   type DeadLetter,
 } from '../../local/queue/local-fifo-queue';
-import { describeQueuedMessage } from '../../shared/webhook/queued-notification';
+import { describeQueuedMessage } from '../../shared/edge/queued-notification';
 import type {
   NotificationFailure,
   NotificationFailureLog,

@@ -1,7 +1,9 @@
 import { ConfigError, loadConfigFile, parseConfig } from './load-config';
 import type { BridgeConfig } from './schema';
 
-export type Env = Readonly<Record<string, string | undefined>>;
+import type { Env } from '../ports/secret-source';
+
+export type { Env };
 
 /** Reads a required environment variable, failing fast with its name. */
 export function requireEnv(env: Env, name: string): string {

@@ -36,6 +36,9 @@ const FIELD_ROLES: Readonly<Record<keyof FieldMap, string>> = {
   supplierEmail: "the supplier's email address",
   supplierFax: "the supplier's fax number",
   supplierChannel: "the supplier's order channel",
+  unitPrice: 'the unit price',
+  taxRate: 'the tax rate mark',
+  shipTo: 'the site (ship-to)',
 };
 
 const WRITE_BACK_ROLES: Readonly<Record<keyof WriteBackFields, string>> = {

@@ -78,3 +78,11 @@ export function resolveSecret(
   }
   return value.trim();
 }
+
+/** The notification names an app that is not configured: retrying will not help. */
+export class UnknownAppError extends Error {
+  override readonly name = 'UnknownAppError';
+  constructor(readonly appId: string) {
+    super(`kintone app ${appId} is not in the configuration; add it or remove the webhook`);
+  }
+}

@@ -66,6 +66,15 @@ export const fieldMapSchema = z.strictObject({
   supplierFax: fieldCode.optional(),
   /** How the supplier wants orders (メール / FAX / メールとFAX), read through `channelLabels`. */
   supplierChannel: fieldCode.optional(),
+  /** Unit price (単価), a NUMBER field: with it, order lines show amounts and the order its tax. */
+  unitPrice: fieldCode.optional(),
+  /**
+   * Marks an item taxed at the reduced rate (軽減税率, 8 %): any value in `tax.reducedLabels`
+   * (a checkbox, a drop-down or text). Without the field every item is at the standard rate.
+   */
+  taxRate: fieldCode.optional(),
+  /** The site the item is kept at (倉庫 / 拠点): mapped to a delivery address by `shipTo.byValue`. */
+  shipTo: fieldCode.optional(),
 });
 
 /** Fields the bridge writes its outcome to. They should not be edited by staff except status. */
@@ -106,6 +115,11 @@ export const statusValuesSchema = z.strictObject({
    * for now): the bridge retries by itself; staff see that the order is on its way.
    */
   sending: z.string().min(1).default('送信待ち'),
+  /**
+   * Written while the item's line waits for its gathered order to be sent (a window or the next
+   * cut-off): the item is on order, and the order number is already known.
+   */
+  waiting: z.string().min(1).default('待機中'),
   /** Written when the supplier answers on the order page. */
   confirmed: z.string().min(1).default('受注確認済'),
   partial: z.string().min(1).default('一部受注'),
@@ -233,6 +247,68 @@ export const subtableSchema = z.strictObject({
 });
 export type SubtableConfig = z.infer<typeof subtableSchema>;
 
+const clockTime = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'expected a time of day such as "10:00"' });
+
+/**
+ * When the items that fall due for one supplier and ship-to are sent as one order:
+ * - `immediate`: each notification's due items are sent at once (one order per record);
+ * - `window`: `minutes` after the first line fell due, with every line gathered meanwhile;
+ * - `cutoff`: at the next of the given times of day (in `timeZone`), like a supplier's
+ *   order deadlines (締め時間).
+ */
+export const gatheringSchema = z.discriminatedUnion('rule', [
+  z.strictObject({ rule: z.literal('immediate') }),
+  z.strictObject({ rule: z.literal('window'), minutes: z.number().int().min(1).max(1_440) }),
+  z.strictObject({
+    rule: z.literal('cutoff'),
+    times: z
+      .array(clockTime)
+      .min(1)
+      .max(24)
+      .refine((times) => new Set(times).size === times.length, {
+        message: 'each cut-off time once',
+      }),
+  }),
+]);
+export type GatheringRule = z.infer<typeof gatheringSchema>;
+
+/** A delivery address (納品先) printed on the order: where the supplier delivers. */
+export const deliveryAddressSchema = z.strictObject({
+  name: z.string().trim().min(1),
+  postalCode: z
+    .string()
+    .regex(/^\d{3}-?\d{4}$/, { message: 'expected a postal code such as "530-0001"' })
+    .optional(),
+  address: z.string().trim().min(1),
+  phone: z.string().trim().min(1).optional(),
+  /** The person who receives the goods (担当者). */
+  contact: z.string().trim().min(1).optional(),
+});
+export type DeliveryAddressConfig = z.infer<typeof deliveryAddressSchema>;
+
+/**
+ * Where an app's items are delivered: `default` names an entry of `deliveryAddresses`;
+ * `byValue` maps values of the record field `fields.shipTo` (such as 大阪倉庫) to entries.
+ * Items of different ship-tos never share an order.
+ */
+export const shipToSchema = z.strictObject({
+  default: z.string().min(1).optional(),
+  byValue: z.record(z.string().min(1), z.string().min(1)).default({}),
+});
+
+/** 消費税: the rates, how a rate's tax is rounded (once per rate and order) and the reduced mark. */
+export const taxSchema = z.strictObject({
+  standardRatePercent: z.number().int().min(0).max(100).default(10),
+  reducedRatePercent: z.number().int().min(0).max(100).default(8),
+  /** 切り捨て (floor) by default, as most Japanese invoices round. */
+  rounding: z.enum(['floor', 'round', 'ceil']).default('floor'),
+  /** Values of `fields.taxRate` that mean the reduced rate (compared ignoring width and case). */
+  reducedLabels: z.array(z.string().min(1)).min(1).default(['軽減', '軽減税率', '8%', '8', '※']),
+});
+export type TaxConfig = z.infer<typeof taxSchema>;
+
 export const appConfigSchema = z.strictObject({
   appId,
   name: z.string().optional(),
@@ -258,6 +334,10 @@ export const appConfigSchema = z.strictObject({
   /** Add a record comment summarising each order. */
   commentOnOrder: z.boolean().default(true),
   channelLabels: channelLabelsSchema.prefault({}),
+  /** How due items are gathered into one order per supplier and ship-to; `immediate` by default. */
+  gathering: gatheringSchema.default({ rule: 'immediate' }),
+  /** Where the app's items are delivered (names in `deliveryAddresses`). */
+  shipTo: shipToSchema.optional(),
 });
 
 function isTimeZone(value: string): boolean {
@@ -299,6 +379,9 @@ export const bridgeConfigSchema = z
     supplierPage: supplierPageSchema.optional(),
     /** A kintone supplier app read by supplier code when an order is due (optional). */
     supplierMaster: supplierMasterSchema.optional(),
+    /** Delivery addresses (納品先) by name, referenced by each app's `shipTo`. */
+    deliveryAddresses: z.record(z.string().min(1), deliveryAddressSchema).default({}),
+    tax: taxSchema.prefault({}),
   })
   .superRefine((config, ctx) => {
     const refuse = (prefix: readonly (string | number)[], conflict: FieldRoleConflict) =>
@@ -330,6 +413,28 @@ export const bridgeConfigSchema = z
         });
       }
       seen.add(app.appId);
+      const addressNames = [
+        ...(app.shipTo?.default !== undefined ? [['default', app.shipTo.default] as const] : []),
+        ...Object.entries(app.shipTo?.byValue ?? {}).map(
+          ([value, name]) => [`byValue.${value}`, name] as const,
+        ),
+      ];
+      for (const [where, name] of addressNames) {
+        if (config.deliveryAddresses[name] === undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['apps', index, 'shipTo', ...where.split('.')],
+            message: `delivery address "${name}" is not in deliveryAddresses`,
+          });
+        }
+      }
+      if (Object.keys(app.shipTo?.byValue ?? {}).length > 0 && app.fields.shipTo === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['apps', index, 'fields', 'shipTo'],
+          message: 'map fields.shipTo (the site field) for shipTo.byValue to be read',
+        });
+      }
       if (
         app.fields.maxStock === undefined &&
         app.fields.reorderQuantity === undefined &&
@@ -378,3 +483,4 @@ export type BridgeConfig = z.infer<typeof bridgeConfigSchema>;
 export type AppConfig = z.infer<typeof appConfigSchema>;
 export type FieldMap = z.infer<typeof fieldMapSchema>;
 export type WriteBackFields = z.infer<typeof writeBackSchema>;
+export type ShipToConfig = z.infer<typeof shipToSchema>;

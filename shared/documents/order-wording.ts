@@ -2,7 +2,7 @@ import type { CompanyBlock } from '../domain/order';
 
 /**
  * The wording an order request is written in, shared by the 発注依頼 email
- * (`shared/email/render-order-email.ts`) and the fax 発注書 (`shared/fax/order-form-content.ts`),
+ * (`shared/documents/order-email.ts`) and the fax 発注書 (`shared/documents/order-form-content.ts`),
  * so a supplier who gets both reads the same thing. Pure: values are cleaned by the function each
  * channel passes in (the email's `headerSafe`, the fax's `printable`).
  */

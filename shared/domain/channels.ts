@@ -1,4 +1,3 @@
-import { normalizeFaxNumber } from '../fax/fax-number';
 import type { SupplierContact } from './item';
 
 /** How a supplier wants order requests: from configuration or a record field. */
@@ -7,6 +6,14 @@ export type ChannelPreference = 'auto' | 'email' | 'fax' | 'both';
 /** One way to reach the supplier, with an address already checked. */
 export type OrderChannel =
   { kind: 'email'; address: string } | { kind: 'fax'; number: string; national: string };
+
+/**
+ * Reads a fax number as written on a record into E.164 and national form, or says why it cannot.
+ * Injected: the phone-number library belongs to the edge (`edge/fax-number`), not the domain.
+ */
+export type FaxNumberReader = (
+  raw: string,
+) => { ok: true; e164: string; national: string } | { ok: false; reason: string };
 
 export type ChannelResolution =
   { ok: true; channels: OrderChannel[] } | { ok: false; reason: string };
@@ -18,13 +25,13 @@ export type ChannelResolution =
  * order with a reason staff can fix instead.
  *
  * @example
- * resolveChannels({ name: 'S', fax: '03-1234-5678' }, 'auto', { faxAvailable: true, region: 'JP' });
+ * resolveChannels({ name: 'S', fax: '03-1234-5678' }, 'auto', { faxAvailable: true, readFaxNumber });
  * // { ok: true, channels: [{ kind: 'fax', number: '+81312345678', national: '0312345678' }] }
  */
 export function resolveChannels(
   supplier: SupplierContact,
   preference: ChannelPreference,
-  options: { faxAvailable: boolean; region: string },
+  options: { faxAvailable: boolean; readFaxNumber: FaxNumberReader },
 ): ChannelResolution {
   const email = supplier.email ? ({ kind: 'email', address: supplier.email } as const) : undefined;
   const faxRaw = supplier.fax?.trim() ?? '';
@@ -33,10 +40,7 @@ export function resolveChannels(
     if (faxRaw === '') return { problem: '仕入先のFAX番号がありません' };
     if (!options.faxAvailable)
       return { problem: 'FAX送信が設定されていません (設定ファイルの fax)' };
-    const number = normalizeFaxNumber(
-      faxRaw,
-      options.region as Parameters<typeof normalizeFaxNumber>[1],
-    );
+    const number = options.readFaxNumber(faxRaw);
     if (!number.ok) return { problem: number.reason };
     return { channel: { kind: 'fax', number: number.e164, national: number.national } };
   };
@@ -73,7 +77,7 @@ export function resolveChannels(
 export function faxFallback(
   supplier: SupplierContact,
   channels: readonly OrderChannel[],
-  options: { faxAvailable: boolean; region: string },
+  options: { faxAvailable: boolean; readFaxNumber: FaxNumberReader },
 ): OrderChannel | undefined {
   if (channels.some((channel) => channel.kind === 'fax')) return undefined;
   const resolution = resolveChannels({ ...supplier, email: undefined }, 'fax', options);

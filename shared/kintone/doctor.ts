@@ -6,8 +6,8 @@ import type {
   SupplierMasterConfig,
 } from '../config/schema';
 import { findAppFieldRoleConflicts, findClosingStatuses } from '../config/field-roles';
-import { DELIVERY_STATUS_LABELS } from '../delivery/record-delivery';
 import { channelFromLabel } from '../domain/channels';
+import { DELIVERY_STATUS_LABELS } from './write-back';
 
 /**
  * The config doctor: checks an app's configuration against the live app's form (kintone's

@@ -1,6 +1,6 @@
 import type { AppConfig } from '../config/schema';
 import { channelFromLabel } from '../domain/channels';
-import { isPlausibleEmailAddress } from '../email/mailbox';
+import { isPlausibleEmailAddress } from '../edge/mailbox';
 import type { ItemSnapshot, MappedItem, RecordedOutcome } from '../domain/item';
 import { isSafeQuantity } from '../domain/quantity';
 import type { KintoneRecord } from './notification';

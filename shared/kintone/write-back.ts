@@ -1,3 +1,4 @@
+import type { DeliveryStatus } from '../ports/bridge-store';
 import type { AppConfig } from '../config/schema';
 import type { Decision } from '../domain/decision';
 import type { RecordedOutcome } from '../domain/item';
@@ -235,3 +236,11 @@ export function missingWriteBackReason(shortage: string, missing: readonly strin
 export function writableFields(values: FieldValues, has: (code: string) => boolean): FieldValues {
   return Object.fromEntries(Object.entries(values).filter(([code]) => has(code)));
 }
+
+/** The status as staff read it in kintone. */
+export const DELIVERY_STATUS_LABELS: Readonly<Record<DeliveryStatus, string>> = {
+  delivered: '配信済',
+  bounced: '不達',
+  complained: '苦情',
+  rejected: '拒否',
+};

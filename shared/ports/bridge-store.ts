@@ -1,7 +1,7 @@
 import type { DecisionKind } from '../domain/decision';
 import type { OrderChannel } from '../domain/channels';
 import type { OrderRequest } from '../domain/order';
-import type { SupplierAnswer } from '../supplier/supplier-answer';
+import type { SupplierAnswer } from '../domain/supplier-answer';
 
 /** Identifies one inventory item: one kintone record of one app. */
 export interface ItemKey {

@@ -1,3 +1,4 @@
+import type { OrderRequest } from '../domain/order';
 /** One fax to send: a rendered order form to one number. */
 export interface OutgoingFax {
   /** Destination in E.164 form, e.g. `+81312345678`; adapters reformat it as their provider needs. */
@@ -34,4 +35,13 @@ export interface FaxStatusUpdate {
   /** Provider's reason for a failure, for the record and the operator. */
   detail?: string;
   at: string;
+}
+
+/** What the bridge needs to send faxes; absent when the deployment has no fax gateway. */
+export interface FaxSending {
+  gateway: FaxGateway;
+  /** Renders the 発注書 PDF for a request. */
+  renderPdf(request: OrderRequest): Promise<Buffer>;
+  /** Region in which fax numbers without a country code are read (e.g. JP). */
+  region: string;
 }

@@ -1,4 +1,5 @@
-import type { Env } from '../config/env';
+/** Environment variables by name, as a process or a Lambda function sees them. */
+export type Env = Readonly<Record<string, string | undefined>>;
 
 /**
  * Where the secrets the configuration references as `{"env": NAME}` come from: the process

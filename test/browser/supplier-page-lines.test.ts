@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import type { OrderRequest } from '../../shared/domain/order';
-import { renderOrderPage, thankYouPage } from '../../shared/supplier/order-page';
-import { parseAnswerForm } from '../../shared/supplier/parse-answer';
+import { renderOrderPage, thankYouPage } from '../../shared/documents/order-page';
+import { parseAnswerForm } from '../../shared/documents/order-page-form';
 import { launchChromium, saveScreenshot } from './support/chromium';
 
 /**

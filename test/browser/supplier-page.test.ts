@@ -8,8 +8,8 @@ import type {
 } from 'playwright-core';
 import type { LocalStack } from '../../local/stack';
 import { addDays, localDate } from '../../shared/domain/dates';
-import { orderPageUrl, signOrderLink } from '../../shared/supplier/order-link';
-import { supplierIdentity } from '../../shared/supplier/supplier-answer';
+import { orderPageUrl, signOrderLink } from '../../shared/edge/order-link';
+import { supplierIdentity } from '../../shared/domain/supplier-answer';
 import {
   launchChromium,
   localSigningKey,

@@ -1,7 +1,7 @@
 import type { KintoneRestAPIClient } from '@kintone/rest-api-client';
 import { randomUUID } from 'node:crypto';
 import type { LocalStack } from '../../local/stack';
-import { MAX_QUEUED_BODY_BYTES } from '../../shared/webhook/queued-notification';
+import { MAX_QUEUED_BODY_BYTES } from '../../shared/edge/queued-notification';
 import { startTestStack, type TestStack } from '../support/local-stack';
 
 /**

@@ -1,6 +1,6 @@
 import { ChannelSendError } from '../../shared/ports/channel-send-error';
-import type { FaxSending } from '../../shared/dispatch/order-channels';
 import type { FaxGateway, OutgoingFax, SentFax } from '../../shared/ports/fax-gateway';
+import type { FaxSending } from '../../shared/ports/fax-gateway';
 
 /**
  * {@link FaxGateway} in memory: records every fax it accepts. Errors queued in `failures` are

@@ -18,7 +18,7 @@ import {
   type ItemKey,
   type StoredOrder,
 } from '../../shared/ports/bridge-store';
-import type { SupplierAnswer } from '../../shared/supplier/supplier-answer';
+import type { SupplierAnswer } from '../../shared/domain/supplier-answer';
 import { InMemoryBridgeStore } from '../fakes/in-memory-bridge-store';
 import { useBridgeTables } from '../support/dynalite';
 

@@ -14,7 +14,7 @@ import {
   parsePhaxioCallback,
   PHAXIO_SIGNATURE_HEADER,
   verifyPhaxioSignature,
-} from '../../shared/fax/phaxio-callback';
+} from '../../shared/edge/phaxio-callback';
 import type { OutgoingFax } from '../../shared/ports/fax-gateway';
 import { startFaxCallbackServer, type FaxCallbackServer } from '../support/fax-callback-server';
 import { startSesLocal, type SesLocal } from '../support/ses-local';

@@ -7,7 +7,7 @@ import {
   SesOrderMailer,
 } from '../../shared/adapters/ses/ses-order-mailer';
 import type { OrderRequest } from '../../shared/domain/order';
-import { renderOrderEmail } from '../../shared/email/render-order-email';
+import { renderOrderEmail } from '../../shared/documents/order-email';
 import { startSesLocal, type SesLocal } from '../support/ses-local';
 
 const SUPPLIER_EMAIL = 'order@sample-bungu.example.jp';

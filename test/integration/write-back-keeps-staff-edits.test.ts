@@ -1,7 +1,7 @@
 import { KintoneRestAPIClient } from '@kintone/rest-api-client';
 import { RestKintoneRecordWriter } from '../../shared/adapters/kintone/kintone-record-writer';
 import { loadConfigFile } from '../../shared/config/load-config';
-import { processNotification } from '../../shared/dispatch/process-notification';
+import { processNotification } from '../../shared/use-cases/process-notification';
 import { notificationSchema } from '../../shared/kintone/notification';
 import { demoInventoryApp } from '../../local/kintone/demo-app';
 import { startLocalKintone, type LocalKintone } from '../../local/kintone/local-kintone';

@@ -1,6 +1,6 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readPhaxioCallbackForm, type PhaxioCallbackFile } from '../../shared/fax/phaxio-callback';
+import { readPhaxioCallbackForm, type PhaxioCallbackFile } from '../../shared/edge/phaxio-callback';
 
 /** One callback request as the receiver saw it. */
 export interface ReceivedCallback {

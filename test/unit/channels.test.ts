@@ -8,13 +8,15 @@ import {
 } from '../../shared/domain/channels';
 import { channelLabelsSchema } from '../../shared/config/schema';
 import type { SupplierContact } from '../../shared/domain/item';
+import { normalizeFaxNumber } from '../../shared/edge/fax-number';
 
 const EMAIL = 'order@sample-bungu.example.jp';
 const NAME = '株式会社サンプル文具';
 const EMAIL_CHANNEL: OrderChannel = { kind: 'email', address: EMAIL };
 const FAX_CHANNEL: OrderChannel = { kind: 'fax', number: '+81312345678', national: '0312345678' };
-const FAX_ON = { faxAvailable: true, region: 'JP' };
-const FAX_OFF = { faxAvailable: false, region: 'JP' };
+const readJp = (raw: string) => normalizeFaxNumber(raw, 'JP');
+const FAX_ON = { faxAvailable: true, readFaxNumber: readJp };
+const FAX_OFF = { faxAvailable: false, readFaxNumber: readJp };
 
 const NO_EMAIL = '仕入先のメールアドレスがありません';
 const NO_FAX = '仕入先のFAX番号がありません';
@@ -128,7 +130,7 @@ describe('resolveChannels: fax numbers', () => {
     // Act
     const resolution = resolveChannels({ name: NAME, fax: '(212) 555-1234' }, 'fax', {
       faxAvailable: true,
-      region: 'US',
+      readFaxNumber: (raw: string) => normalizeFaxNumber(raw, 'US'),
     });
 
     // Assess
@@ -155,7 +157,10 @@ describe('resolveChannels: fax numbers', () => {
     fc.assert(
       fc.property(supplier, preference, fc.boolean(), (contact, chosen, faxAvailable) => {
         // Act
-        const resolution = resolveChannels(contact, chosen, { faxAvailable, region: 'JP' });
+        const resolution = resolveChannels(contact, chosen, {
+          faxAvailable,
+          readFaxNumber: readJp,
+        });
 
         // Assess
         if (!resolution.ok) {

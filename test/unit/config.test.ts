@@ -80,6 +80,7 @@ describe('loadConfigFile', () => {
       needsAttention: '要確認',
       failed: '要対応',
       sending: '送信待ち',
+      waiting: '待機中',
       idle: '未発注',
       confirmed: '受注確認済',
       partial: '一部受注',

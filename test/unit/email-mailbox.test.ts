@@ -1,11 +1,7 @@
 import fc from 'fast-check';
 import { decodeMimeWords } from '../../local/ses/ses-store';
 import { isRetryableSesError } from '../../shared/adapters/ses/ses-order-mailer';
-import {
-  encodeMimeWords,
-  formatMailbox,
-  isPlausibleEmailAddress,
-} from '../../shared/email/mailbox';
+import { encodeMimeWords, formatMailbox, isPlausibleEmailAddress } from '../../shared/edge/mailbox';
 
 describe('isPlausibleEmailAddress', () => {
   it.each(['order@sample-bungu.example.jp', 'a.b+po@example.co.jp', '0312345678@fax.example.jp'])(

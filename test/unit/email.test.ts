@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import type { OrderRequest } from '../../shared/domain/order';
-import { headerSafe, renderOrderEmail } from '../../shared/email/render-order-email';
+import { headerSafe, renderOrderEmail } from '../../shared/documents/order-email';
 import {
   MAX_SUPPLIER_PAGE_URL_LENGTH,
   safeSupplierPageUrl,
-} from '../../shared/email/supplier-page-link';
+} from '../../shared/documents/supplier-page-link';
 
 /** The order the bridge builds from update-record-low.json (A-100 at 18 of 20 → 84 本). */
 function sampleOrder(overrides: Partial<OrderRequest> = {}): OrderRequest {

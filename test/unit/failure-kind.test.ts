@@ -1,4 +1,4 @@
-import { describeFailure, failureKind } from '../../shared/dispatch/failure-kind';
+import { describeFailure, failureKind } from '../../shared/use-cases/failure-kind';
 
 /** An error with extra properties, as SDKs and the kintone client throw them. */
 function errorWith(name: string, message: string, extra: Record<string, unknown> = {}): Error {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { normalizeFaxNumber } from '../../shared/fax/fax-number';
+import { normalizeFaxNumber } from '../../shared/edge/fax-number';
 
 describe('normalizeFaxNumber', () => {
   it.each([

@@ -4,7 +4,7 @@ import {
   readPhaxioCallbackForm,
   signPhaxioCallback,
   verifyPhaxioSignature,
-} from '../../shared/fax/phaxio-callback';
+} from '../../shared/edge/phaxio-callback';
 
 const TOKEN = 'callback-token-for-tests';
 const URL_AS_SUBMITTED = 'https://bridge.example.jp/webhooks/fax?token=abc';

@@ -2,7 +2,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { createFaxStatusHandler } from '../../functions/fax-status/handler';
 import { loadConfigFile } from '../../shared/config/load-config';
 import type { OrderChannel } from '../../shared/domain/channels';
-import { PHAXIO_ORDER_NUMBER_TAG, signPhaxioCallback } from '../../shared/fax/phaxio-callback';
+import { PHAXIO_ORDER_NUMBER_TAG, signPhaxioCallback } from '../../shared/edge/phaxio-callback';
 import type { OrderSteps, StoredOrder } from '../../shared/ports/bridge-store';
 import { CapturingLogger } from '../fakes/capturing-logger';
 import { InMemoryBridgeStore } from '../fakes/in-memory-bridge-store';

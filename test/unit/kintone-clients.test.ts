@@ -1,8 +1,8 @@
 import { kintoneClients } from '../../shared/adapters/kintone/kintone-clients';
 import { loadConfigFile } from '../../shared/config/load-config';
-import { UnknownAppError } from '../../shared/dispatch/process-notification';
 import { MutableSecretSource } from '../fakes/mutable-secret-source';
 import { DEMO_CONFIG_PATH } from '../fixtures/kintone-webhooks';
+import { UnknownAppError } from '../../shared/config/load-config';
 
 const BASE_URL = 'https://example.cybozu.com';
 

@@ -1,5 +1,5 @@
 import { InvalidQueueMessageError, LocalFifoQueue } from '../../local/queue/local-fifo-queue';
-import { encodeForQueue, SQS_MAX_MESSAGE_BYTES } from '../../shared/webhook/queued-notification';
+import { encodeForQueue, SQS_MAX_MESSAGE_BYTES } from '../../shared/edge/queued-notification';
 
 /** The local queue refuses what SQS refuses, so the local stack fails where AWS would. */
 describe('LocalFifoQueue: SQS body rules', () => {

@@ -10,7 +10,7 @@ import {
   describeChannels,
   sendPendingChannels,
   type ChannelDeps,
-} from '../../shared/dispatch/order-channels';
+} from '../../shared/use-cases/order-channels';
 import type { OrderSteps, StoredOrder } from '../../shared/ports/bridge-store';
 import type { FaxGateway, OutgoingFax, SentFax } from '../../shared/ports/fax-gateway';
 import type { OrderMailer, SentMail } from '../../shared/ports/order-mailer';

@@ -6,10 +6,10 @@ import { inflateSync } from 'node:zlib';
 import path from 'node:path';
 import QRCode from 'qrcode';
 import { loadConfigFile, findApp } from '../../shared/config/load-config';
-import { buildOrderRequest } from '../../shared/dispatch/build-order-request';
+import { buildOrderRequest } from '../../shared/use-cases/build-order-request';
 import { evaluateReorder } from '../../shared/domain/evaluate-reorder';
 import type { OrderLine, OrderRequest } from '../../shared/domain/order';
-import { renderOrderEmail } from '../../shared/email/render-order-email';
+import { renderOrderEmail } from '../../shared/documents/order-email';
 import {
   addressSupplier,
   ORDER_FORM_CLOSING,
@@ -21,15 +21,15 @@ import {
   ORDER_FORM_TABLE_CAPTION,
   orderFormContent,
   printable,
-} from '../../shared/fax/order-form-content';
-import { loadFontBytes } from '../../shared/fax/order-form-fonts';
+} from '../../shared/documents/order-form-content';
+import { loadFontBytes } from '../../shared/documents/order-form-fonts';
 import {
   defaultFontPaths,
   ORDER_TABLE_COLUMNS,
   OrderPdfFontError,
   QR_MIN_SIZE_MM,
   renderOrderPdf,
-} from '../../shared/fax/render-order-pdf';
+} from '../../shared/documents/order-form-pdf';
 import { notificationSchema, isRecordNotification } from '../../shared/kintone/notification';
 import { mapRecord } from '../../shared/kintone/record-mapper';
 import { DEMO_CONFIG_PATH, loadWebhookFixture } from '../fixtures/kintone-webhooks';

@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { renderOrderEmail } from '../../shared/email/render-order-email';
-import { defaultFontPaths, renderOrderPdf } from '../../shared/fax/render-order-pdf';
+import { renderOrderEmail } from '../../shared/documents/order-email';
+import { defaultFontPaths, renderOrderPdf } from '../../shared/documents/order-form-pdf';
 import {
   countPdfPages,
   EXIT_BAD_INPUT,

@@ -2,10 +2,9 @@ import fc from 'fast-check';
 import { loadConfigFile } from '../../shared/config/load-config';
 import {
   processNotification,
-  UnknownAppError,
   type DispatchDeps,
   type DispatchOutcome,
-} from '../../shared/dispatch/process-notification';
+} from '../../shared/use-cases/process-notification';
 import {
   isRecordNotification,
   notificationSchema,
@@ -22,6 +21,7 @@ import { RecordingKintoneRecordWriter } from '../fakes/recording-kintone-writer'
 import { RecordingLogger } from '../fakes/recording-logger';
 import { RecordingOrderMailer } from '../fakes/recording-order-mailer';
 import { loadWebhookFixture, type WebhookFixtureName } from '../fixtures/kintone-webhooks';
+import { UnknownAppError } from '../../shared/config/load-config';
 
 /** 2026-11-28 11:15 in Tokyo, the time of the fixture's edit. */
 const NOW = new Date('2026-11-28T02:15:00Z');

@@ -1,6 +1,9 @@
 import { loadConfigFile } from '../../shared/config/load-config';
-import { processNotification, type DispatchDeps } from '../../shared/dispatch/process-notification';
-import { withSupplierStatus } from '../../shared/dispatch/order-record';
+import {
+  processNotification,
+  type DispatchDeps,
+} from '../../shared/use-cases/process-notification';
+import { withSupplierStatus } from '../../shared/use-cases/order-record';
 import type { SupplierContact } from '../../shared/domain/item';
 import { notificationSchema, type KintoneNotification } from '../../shared/kintone/notification';
 import type { StoredOrder } from '../../shared/ports/bridge-store';

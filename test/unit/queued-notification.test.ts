@@ -7,7 +7,7 @@ import {
   resolveQueuedNotification,
   UnreadableQueueMessageError,
   describeQueuedMessage,
-} from '../../shared/webhook/queued-notification';
+} from '../../shared/edge/queued-notification';
 import { InMemoryClaimCheckStore } from '../fakes/in-memory-claim-check-store';
 
 const NOW = new Date('2026-11-28T02:15:00Z');

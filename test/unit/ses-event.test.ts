@@ -2,7 +2,7 @@ import {
   deliveryDetail,
   MAX_DELIVERY_DETAIL_LENGTH,
   parseSesEvent,
-} from '../../shared/delivery/ses-event';
+} from '../../shared/edge/ses-event';
 import {
   bounceEvent,
   complaintEvent,

@@ -2,7 +2,6 @@ import type { SNSEvent } from 'aws-lambda';
 import { createSesEventsHandler } from '../../functions/ses-events/handler';
 import { parseConfig } from '../../shared/config/load-config';
 import type { BridgeConfig } from '../../shared/config/schema';
-import type { FaxSending } from '../../shared/dispatch/order-channels';
 import type { StoredOrder } from '../../shared/ports/bridge-store';
 import { CapturingLogger } from '../fakes/capturing-logger';
 import { InMemoryBridgeStore } from '../fakes/in-memory-bridge-store';
@@ -25,6 +24,7 @@ import {
   sendEvent,
   snsEvent,
 } from './fixtures/ses-events';
+import type { FaxSending } from '../../shared/ports/fax-gateway';
 
 const ORDER_NUMBER = 'PO-20261128-0001';
 const KEY = { appId: '12', recordId: '7' };

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import type { OrderLine } from '../../shared/domain/order';
-import { answerComment, answerStatus, sameAnswer } from '../../shared/supplier/answer-outcome';
-import { parseAnswerForm, type AnswerFormContext } from '../../shared/supplier/parse-answer';
-import { pageText } from '../../shared/supplier/page-text';
-import { lineOutcome, type SupplierAnswer } from '../../shared/supplier/supplier-answer';
+import { answerComment, answerStatus, sameAnswer } from '../../shared/domain/answer-outcome';
+import { parseAnswerForm, type AnswerFormContext } from '../../shared/documents/order-page-form';
+import { pageText } from '../../shared/documents/page-text';
+import { lineOutcome, type SupplierAnswer } from '../../shared/domain/supplier-answer';
 
 const CONTEXT: AnswerFormContext = { orderedQuantity: 84, today: '2026-11-28', lang: 'ja' };
 const JA = pageText('ja').errors;

@@ -2,7 +2,10 @@ import { demoInventoryApp } from '../../local/kintone/demo-app';
 import { supplierMasterApp } from '../../local/kintone/supplier-master-app';
 import { loadConfigFile } from '../../shared/config/load-config';
 import type { SupplierContact } from '../../shared/domain/item';
-import { processNotification, type DispatchDeps } from '../../shared/dispatch/process-notification';
+import {
+  processNotification,
+  type DispatchDeps,
+} from '../../shared/use-cases/process-notification';
 import {
   isRecordNotification,
   notificationSchema,

@@ -6,8 +6,8 @@ import {
   parseOrderLinkToken,
   signOrderLink,
   verifyOrderLink,
-} from '../../shared/supplier/order-link';
-import type { OrderLinkClaims } from '../../shared/supplier/supplier-answer';
+} from '../../shared/edge/order-link';
+import type { OrderLinkClaims } from '../../shared/domain/supplier-answer';
 
 const KEY = 'test-signing-key-0123456789abcdef';
 const NOW = new Date('2026-11-28T02:15:04.123Z');

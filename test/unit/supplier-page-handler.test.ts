@@ -8,9 +8,9 @@ import {
 import { loadConfigFile } from '../../shared/config/load-config';
 import type { BridgeConfig } from '../../shared/config/schema';
 import type { StoredOrder } from '../../shared/ports/bridge-store';
-import { signOrderLink } from '../../shared/supplier/order-link';
-import { pageText } from '../../shared/supplier/page-text';
-import { supplierIdentity } from '../../shared/supplier/supplier-answer';
+import { signOrderLink } from '../../shared/edge/order-link';
+import { pageText } from '../../shared/documents/page-text';
+import { supplierIdentity } from '../../shared/domain/supplier-answer';
 import { CapturingLogger } from '../fakes/capturing-logger';
 import { InMemoryBridgeStore } from '../fakes/in-memory-bridge-store';
 import { createRowOrder } from '../support/row-orders';

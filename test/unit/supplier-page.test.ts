@@ -1,14 +1,14 @@
 import type { OrderRequest } from '../../shared/domain/order';
-import { orderLinkExpiry, signOrderLink, verifyOrderLink } from '../../shared/supplier/order-link';
+import { orderLinkExpiry, signOrderLink, verifyOrderLink } from '../../shared/edge/order-link';
 import {
   invalidLinkPage,
   renderMessagePage,
   renderOrderPage,
   thankYouPage,
   type OrderPageView,
-} from '../../shared/supplier/order-page';
-import { langFrom, pageText, type PageLang } from '../../shared/supplier/page-text';
-import type { OrderLinkProblem } from '../../shared/supplier/supplier-answer';
+} from '../../shared/documents/order-page';
+import { langFrom, pageText, type PageLang } from '../../shared/documents/page-text';
+import type { OrderLinkProblem } from '../../shared/domain/supplier-answer';
 
 const EVIL = '<script>alert("x")</script>';
 

@@ -1,8 +1,8 @@
 import { loadConfigFile } from '../../shared/config/load-config';
 import type { OrderLine } from '../../shared/domain/order';
 import type { StoredOrder } from '../../shared/ports/bridge-store';
-import { recordSupplierAnswer, type RecordAnswerDeps } from '../../shared/supplier/record-answer';
-import type { SupplierAnswer } from '../../shared/supplier/supplier-answer';
+import { recordSupplierAnswer, type RecordAnswerDeps } from '../../shared/use-cases/record-answer';
+import type { SupplierAnswer } from '../../shared/domain/supplier-answer';
 import { InMemoryBridgeStore } from '../fakes/in-memory-bridge-store';
 import { RecordingKintoneRecordWriter } from '../fakes/recording-kintone-writer';
 import { RecordingLogger } from '../fakes/recording-logger';

@@ -1,4 +1,4 @@
-import { WebhookTokenVerifier } from '../../shared/webhook/token-verifier';
+import { WebhookTokenVerifier } from '../../shared/edge/token-verifier';
 
 const CURRENT_12 = 'k7Qm2vX9pLs4Tn8Rz1Wy6Bc3Hd5Fg0Jq';
 const NEXT_12 = 'Zp3Lw8Nc1Vx6Qr4Tb9Ms2Kd7Hf5Gj0Ya';

@@ -6,7 +6,7 @@ import { loadConfigFile } from '../../shared/config/load-config';
 import {
   MAX_QUEUED_BODY_BYTES,
   resolveQueuedNotification,
-} from '../../shared/webhook/queued-notification';
+} from '../../shared/edge/queued-notification';
 import { InMemoryClaimCheckStore } from '../fakes/in-memory-claim-check-store';
 import { SqsRulesQueue } from '../fakes/sqs-rules-queue';
 import { DEMO_CONFIG_PATH, loadWebhookFixture } from '../fixtures/kintone-webhooks';

@@ -6,10 +6,7 @@ import { buildWebhookDeps } from '../../functions/webhook/wiring';
 import { EnvSecretSource } from '../../shared/adapters/secrets/env-secret-source';
 import { loadConfigFile } from '../../shared/config/load-config';
 import { referencedFieldCodes } from '../../shared/kintone/record-mapper';
-import {
-  CLAIM_CHECK_KEY,
-  resolveQueuedNotification,
-} from '../../shared/webhook/queued-notification';
+import { CLAIM_CHECK_KEY, resolveQueuedNotification } from '../../shared/edge/queued-notification';
 import { InMemoryClaimCheckStore } from '../fakes/in-memory-claim-check-store';
 import { SqsRulesQueue } from '../fakes/sqs-rules-queue';
 import {

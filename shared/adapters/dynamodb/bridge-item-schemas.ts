@@ -22,7 +22,7 @@ import type {
   PartialAnswer,
   PartialAnswerLine,
   SupplierAnswer,
-} from '../../supplier/supplier-answer';
+} from '../../domain/supplier-answer';
 
 const decisionKinds = [
   'order',
@@ -82,6 +82,7 @@ const confirmedAnswerSchema = z.object({
   note: z.string().optional(),
 });
 const partialAnswerLineSchema = z.object({
+  lineId: z.string().optional(),
   sku: z.string(),
   rowId: z.string().optional(),
   quantity: z.number(),

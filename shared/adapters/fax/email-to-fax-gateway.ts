@@ -1,10 +1,10 @@
 import { SendRawEmailCommand, type SESClient } from '@aws-sdk/client-ses';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import MailComposer from 'nodemailer/lib/mail-composer';
-import { ORDER_NUMBER_TAG } from '../../delivery/ses-event';
-import { headerSafe } from '../../email/header-safe';
-import { isPlausibleEmailAddress } from '../../email/mailbox';
-import { normalizeFaxNumber } from '../../fax/fax-number';
+import { ORDER_NUMBER_TAG } from '../../edge/ses-event';
+import { headerSafe } from '../../edge/header-safe';
+import { isPlausibleEmailAddress } from '../../edge/mailbox';
+import { normalizeFaxNumber } from '../../edge/fax-number';
 import type { FaxGateway, OutgoingFax, SentFax } from '../../ports/fax-gateway';
 import { isRetryableSesError } from '../ses/ses-order-mailer';
 import { FaxGatewayError } from './fax-gateway-errors';

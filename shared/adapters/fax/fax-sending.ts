@@ -1,13 +1,13 @@
 import type { SESClient } from '@aws-sdk/client-ses';
 import { ConfigError, resolveSecret } from '../../config/load-config';
 import type { BridgeConfig } from '../../config/schema';
-import type { FaxSending } from '../../dispatch/order-channels';
-import { renderOrderPdf, type OrderFormFontPaths } from '../../fax/render-order-pdf';
+import { renderOrderPdf, type OrderFormFontPaths } from '../../documents/order-form-pdf';
 import type { FaxGateway, OutgoingFax, SentFax } from '../../ports/fax-gateway';
 import type { SecretSource } from '../../ports/secret-source';
 import { EmailToFaxGateway } from './email-to-fax-gateway';
 import { phaxioCallbackSettings } from './phaxio-callback-settings';
 import { PhaxioFaxGateway } from './phaxio-fax-gateway';
+import type { FaxSending } from '../../ports/fax-gateway';
 
 export interface FaxWiring {
   config: BridgeConfig;

@@ -1,5 +1,5 @@
 import type { Env } from '../../config/env';
-import { defaultFontPaths, type OrderFormFontPaths } from '../../fax/render-order-pdf';
+import { defaultFontPaths, type OrderFormFontPaths } from '../../documents/order-form-pdf';
 
 /**
  * Font files for the order form: `FAX_FONT_PATH` / `FAX_BOLD_FONT_PATH` in Lambda (the bundle

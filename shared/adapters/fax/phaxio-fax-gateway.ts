@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PHAXIO_ORDER_NUMBER_TAG } from '../../fax/phaxio-callback';
+import { PHAXIO_ORDER_NUMBER_TAG } from '../../edge/phaxio-callback';
 import type { FaxGateway, OutgoingFax, SentFax } from '../../ports/fax-gateway';
 import { FaxGatewayError } from './fax-gateway-errors';
 

@@ -2,9 +2,9 @@ import type { KintoneRestAPIClient } from '@kintone/rest-api-client';
 import { findApp, resolveSecret } from '../../config/load-config';
 import type { BridgeConfig } from '../../config/schema';
 import { memoizeBySecrets } from '../../config/secret-memo';
-import { UnknownAppError } from '../../dispatch/process-notification';
 import type { SecretSource } from '../../ports/secret-source';
 import { createKintoneClient } from './kintone-record-writer';
+import { UnknownAppError } from '../../config/load-config';
 
 /**
  * One kintone client per app, each with the app's API token from the secret source. A client

@@ -1,9 +1,9 @@
 import { SendEmailCommand, type SESClient, type SendEmailCommandInput } from '@aws-sdk/client-ses';
-import { ORDER_NUMBER_TAG } from '../../delivery/ses-event';
+import { ORDER_NUMBER_TAG } from '../../edge/ses-event';
 import type { OrderRequest } from '../../domain/order';
-import { headerSafe } from '../../email/header-safe';
-import { formatMailbox, isPlausibleEmailAddress } from '../../email/mailbox';
-import { renderOrderEmail, type RenderedOrderEmail } from '../../email/render-order-email';
+import { headerSafe } from '../../edge/header-safe';
+import { formatMailbox, isPlausibleEmailAddress } from '../../edge/mailbox';
+import { renderOrderEmail, type RenderedOrderEmail } from '../../documents/order-email';
 import type { OrderMailer, SentMail } from '../../ports/order-mailer';
 import { InvalidRecipientError, OrderMailerError } from './order-mailer-errors';
 

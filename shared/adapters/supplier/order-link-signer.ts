@@ -1,10 +1,10 @@
 import { ConfigError, resolveSecret } from '../../config/load-config';
 import type { SupplierPageConfig } from '../../config/schema';
-import type { OrderLinkSigner } from '../../dispatch/build-order-request';
 import type { SupplierContact } from '../../domain/item';
 import type { SecretSource } from '../../ports/secret-source';
-import { orderLinkExpiry, orderPageUrl, signOrderLink } from '../../supplier/order-link';
-import { supplierIdentity } from '../../supplier/supplier-answer';
+import { orderLinkExpiry, orderPageUrl, signOrderLink } from '../../edge/order-link';
+import { supplierIdentity } from '../../domain/supplier-answer';
+import type { OrderLinkSigner } from '../../ports/order-links';
 
 /** Where the order page lives and how its links are signed, resolved for one deployment. */
 export interface SupplierPageSettings {

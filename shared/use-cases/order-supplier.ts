@@ -1,9 +1,10 @@
+import { faxNumberReader } from '../edge/fax-number';
 import type { AppConfig, BridgeConfig } from '../config/schema';
 import { resolveChannels, type OrderChannel } from '../domain/channels';
 import type { SupplierContact } from '../domain/item';
 import type { BridgeLogger } from '../ports/logger';
 import type { SupplierDirectory } from '../ports/supplier-directory';
-import type { FaxSending } from './order-channels';
+import type { FaxSending } from '../ports/fax-gateway';
 
 /** What finding the supplier needs: the master (optional), fax availability, the logger. */
 export interface SupplierReachDeps {
@@ -33,7 +34,7 @@ export async function supplierReach(
   }
   const channels = resolveChannels(contact, contact.channel ?? app.defaults.channel, {
     faxAvailable: deps.fax !== undefined,
-    region: deps.fax?.region ?? deps.config.fax?.region ?? 'JP',
+    readFaxNumber: faxNumberReader(deps.fax?.region ?? deps.config.fax?.region ?? 'JP'),
   });
   return channels.ok
     ? { ok: true, contact, channels: channels.channels }

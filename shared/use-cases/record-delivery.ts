@@ -1,17 +1,18 @@
-import { commentOnOrder, orderRecordExists, writeOrderFields } from '../dispatch/order-record';
+import { DELIVERY_STATUS_LABELS } from '../kintone/write-back';
+import { commentOnOrder, orderRecordExists, writeOrderFields } from './order-record';
 import { findApp } from '../config/load-config';
 import { NO_METRICS } from '../ports/bridge-metrics';
 import type { DeliveryStatus, StoredOrder } from '../ports/bridge-store';
-import { reportIfAllChannelsFailed, type AttentionDeps } from '../dispatch/needs-attention';
+import { reportIfAllChannelsFailed, type AttentionDeps } from './needs-attention';
 import {
   addFaxFallback,
   allChannelsFailed,
   channelsOf,
   describeChannels,
   sendPendingChannels,
-  type FaxSending,
-} from '../dispatch/order-channels';
-import { deliveryDetail, type DeliveryReport } from './ses-event';
+} from './order-channels';
+import { deliveryDetail, type DeliveryReport } from '../edge/ses-event';
+import type { FaxSending } from '../ports/fax-gateway';
 
 /** Collaborators of {@link recordDelivery}, built once in the function's wiring. */
 export interface DeliveryDeps extends AttentionDeps {
@@ -36,14 +37,6 @@ export interface DeliveryOutcome {
   wroteField?: string;
   commented: boolean;
 }
-
-/** The status as staff read it in kintone. */
-export const DELIVERY_STATUS_LABELS: Readonly<Record<DeliveryStatus, string>> = {
-  delivered: '配信済',
-  bounced: '不達',
-  complained: '苦情',
-  rejected: '拒否',
-};
 
 /**
  * Records what SES reported about an order email: on the order (status, detail, time) and on

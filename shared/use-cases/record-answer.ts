@@ -4,14 +4,14 @@ import {
   orderRecordExists,
   withSupplierStatus,
   writeOrderFields,
-} from '../dispatch/order-record';
+} from './order-record';
 import { findApp } from '../config/load-config';
 import type { AppConfig, BridgeConfig } from '../config/schema';
 import type { BridgeStore, StoredOrder } from '../ports/bridge-store';
 import type { FieldValues, KintoneRecordWriter } from '../ports/kintone-record-writer';
 import type { BridgeLogger } from '../ports/logger';
-import { answerComment, answerStatus, sameAnswer } from './answer-outcome';
-import { lineOutcome, type PartialAnswer, type SupplierAnswer } from './supplier-answer';
+import { answerComment, answerStatus, sameAnswer } from '../domain/answer-outcome';
+import { lineOutcome, type PartialAnswer, type SupplierAnswer } from '../domain/supplier-answer';
 
 /** Collaborators of {@link recordSupplierAnswer}. */
 export interface RecordAnswerDeps {

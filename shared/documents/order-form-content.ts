@@ -9,16 +9,16 @@ import {
   ORDER_GREETING,
   ORDER_TABLE_CAPTION,
   ORDER_TABLE_HEADERS,
-} from '../documents/order-wording';
+} from './order-wording';
 import type { OrderRequest } from '../domain/order';
-import { safeSupplierPageUrl, SUPPLIER_PAGE_VALIDITY_NOTE } from '../email/supplier-page-link';
+import { safeSupplierPageUrl, SUPPLIER_PAGE_VALIDITY_NOTE } from './supplier-page-link';
 
 /**
  * What the fax 発注書 says, before it is laid out: the same wording as the 発注依頼 email, both
  * taken from `shared/documents/order-wording.ts`, so a supplier who gets both reads the same thing.
  */
 
-export { addressSupplier, formatJapaneseDate } from '../documents/order-wording';
+export { addressSupplier, formatJapaneseDate } from './order-wording';
 
 /** Title printed at the top of the first page. */
 export const ORDER_FORM_TITLE = '発注書';

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { OrderLinkClaims, OrderLinkProblem } from './supplier-answer';
+import type { OrderLinkClaims, OrderLinkProblem } from '../domain/supplier-answer';
 
 /**
  * Signed links to a supplier's order page: `${baseUrl}/o/<orderNumber>.<expiry>.<signature>`.

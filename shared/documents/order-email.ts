@@ -10,16 +10,16 @@ import {
   ORDER_GREETING as GREETING,
   ORDER_TABLE_CAPTION as TABLE_CAPTION,
   ORDER_TABLE_HEADERS as TABLE_HEADERS,
-} from '../documents/order-wording';
+} from './order-wording';
 import type { OrderRequest } from '../domain/order';
-import { headerSafe } from './header-safe';
+import { headerSafe } from '../edge/header-safe';
 import {
   safeSupplierPageUrl,
   SUPPLIER_PAGE_CALL_TO_ACTION,
   SUPPLIER_PAGE_VALIDITY_NOTE,
 } from './supplier-page-link';
 
-export { headerSafe } from './header-safe';
+export { headerSafe } from '../edge/header-safe';
 
 /** A rendered order request: one subject, and the same content as plain text and as HTML. */
 export interface RenderedOrderEmail {

@@ -1,4 +1,4 @@
-import type { OrderLine } from '../domain/order';
+import type { OrderLine } from './order';
 
 /**
  * A supplier's answer to an order request, given on the signed order page without an account.
@@ -19,6 +19,8 @@ export type PartialAnswer =
 
 /** What can be delivered of one line of an order with several lines. */
 export interface PartialAnswerLine {
+  /** The order line's id (see `PurchaseOrderLine.lineId`): which line this entry answers. */
+  lineId?: string;
   /** The order line's SKU, so a stored answer reads on its own. */
   sku: string;
   /** The order line's SUBTABLE row, when the order was made for rows. */

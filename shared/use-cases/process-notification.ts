@@ -1,3 +1,4 @@
+import { UnknownAppError } from '../config/load-config';
 import type { AppConfig, BridgeConfig } from '../config/schema';
 import { findApp } from '../config/load-config';
 import type { Decision } from '../domain/decision';
@@ -16,13 +17,15 @@ import type { KintoneRecordWriter } from '../ports/kintone-record-writer';
 import type { BridgeLogger } from '../ports/logger';
 import type { OrderMailer } from '../ports/order-mailer';
 import type { SupplierDirectory } from '../ports/supplier-directory';
-import { buildOrderRequest, type OrderLinkSigner } from './build-order-request';
+import { buildOrderRequest } from './build-order-request';
 import { supplierReach } from './order-supplier';
 import { placeOrder } from './place-order';
 import { processTableRecord } from './process-table-record';
 import { reportIfAllChannelsFailed } from './needs-attention';
-import { allChannelsFailed, channelsOf, describeChannels, type FaxSending } from './order-channels';
+import { allChannelsFailed, channelsOf, describeChannels } from './order-channels';
 import { sendOrReportSending, since } from './send-or-report';
+import type { OrderLinkSigner } from '../ports/order-links';
+import type { FaxSending } from '../ports/fax-gateway';
 
 /** Collaborators of the dispatcher, built once in the function's wiring. */
 export interface DispatchDeps {
@@ -69,14 +72,6 @@ export interface RowOutcome {
   sku: string;
   decision: { kind: Decision['kind']; reason: string };
   orderNumber?: string;
-}
-
-/** The notification names an app that is not configured: retrying will not help. */
-export class UnknownAppError extends Error {
-  override readonly name = 'UnknownAppError';
-  constructor(readonly appId: string) {
-    super(`kintone app ${appId} is not in the configuration; add it or remove the webhook`);
-  }
 }
 
 /**

@@ -1,7 +1,7 @@
-import { commentOnOrder, orderRecordExists } from '../dispatch/order-record';
+import { commentOnOrder, orderRecordExists } from './order-record';
 import { findApp } from '../config/load-config';
 import type { FaxStatusUpdate } from '../ports/fax-gateway';
-import { reportIfAllChannelsFailed, type AttentionDeps } from '../dispatch/needs-attention';
+import { reportIfAllChannelsFailed, type AttentionDeps } from './needs-attention';
 
 export interface FaxStatusOutcome {
   orderNumber: string | undefined;

@@ -4,12 +4,6 @@ import { localDate } from '../domain/dates';
 import type { ItemSnapshot, SupplierContact } from '../domain/item';
 import type { OrderRequest } from '../domain/order';
 
-/** Signs the link to an order's page, where the supplier answers without an account. */
-export interface OrderLinkSigner {
-  /** The full URL of the order's page, signed for this supplier, valid from `now`. */
-  sign(orderNumber: string, supplier: SupplierContact, now: Date): Promise<string>;
-}
-
 /**
  * The 発注依頼 for an order decision: what the supplier receives by email or fax. Built once
  * when the order is created and stored with it, so every retry and every channel sends exactly

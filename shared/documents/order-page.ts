@@ -7,9 +7,13 @@ import {
   lineQuantityField,
   type AnswerAction,
   type AnswerFieldError,
-} from './parse-answer';
+} from './order-page-form';
 import { otherLang, pageText, type PageLang, type PageText } from './page-text';
-import { answerLineFor, type PartialAnswerLine, type SupplierAnswer } from './supplier-answer';
+import {
+  answerLineFor,
+  type PartialAnswerLine,
+  type SupplierAnswer,
+} from '../domain/supplier-answer';
 
 /**
  * The supplier's order page and its message pages, rendered on the server as complete HTML.

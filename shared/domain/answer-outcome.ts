@@ -1,4 +1,4 @@
-import type { OrderLine } from '../domain/order';
+import type { OrderLine } from './order';
 import type { PartialAnswer, SupplierAnswer } from './supplier-answer';
 
 /**

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { addDays, isCalendarDate } from '../domain/dates';
 import type { OrderLine } from '../domain/order';
 import { pageText, type PageLang } from './page-text';
-import type { PartialAnswerLine, SupplierAnswer } from './supplier-answer';
+import type { PartialAnswerLine, SupplierAnswer } from '../domain/supplier-answer';
 
 /**
  * Reads the order page's form into a {@link SupplierAnswer}: the edge where whatever a browser

@@ -1,4 +1,5 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import type { FaxNumberReader } from '../domain/channels';
 
 /** A fax number that libphonenumber accepts as a valid number. */
 export interface ValidFaxNumber {
@@ -79,4 +80,12 @@ function quote(raw: string): string {
   const clean = raw.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ').trim();
   const cut = clean.length > MAX_QUOTED_LENGTH ? `${clean.slice(0, MAX_QUOTED_LENGTH)}…` : clean;
   return JSON.stringify(cut);
+}
+
+/**
+ * The domain's fax number reader for a region (`fax.region` of the configuration): numbers
+ * without a country code are read as that region's.
+ */
+export function faxNumberReader(region: string): FaxNumberReader {
+  return (raw) => normalizeFaxNumber(raw, region as CountryCode);
 }

@@ -1,9 +1,9 @@
+import { faxNumberReader } from '../edge/fax-number';
+import type { FaxSending } from '../ports/fax-gateway';
 import { faxFallback, type OrderChannel } from '../domain/channels';
-import type { OrderRequest } from '../domain/order';
 import { ChannelSendError } from '../ports/channel-send-error';
 import { NO_METRICS, type BridgeMetrics } from '../ports/bridge-metrics';
 import type { BridgeStore, StoredOrder } from '../ports/bridge-store';
-import type { FaxGateway } from '../ports/fax-gateway';
 import type { BridgeLogger } from '../ports/logger';
 import type { OrderMailer } from '../ports/order-mailer';
 
@@ -12,15 +12,6 @@ import type { OrderMailer } from '../ports/order-mailer';
  * falling back to fax when email fails for good. Shared by the dispatcher (first send), the SES
  * events function (a bounce) and the fax status callback (a failed fax).
  */
-
-/** What the bridge needs to send faxes; absent when the deployment has no fax gateway. */
-export interface FaxSending {
-  gateway: FaxGateway;
-  /** Renders the 発注書 PDF for a request. */
-  renderPdf(request: OrderRequest): Promise<Buffer>;
-  /** Region in which fax numbers without a country code are read (e.g. JP). */
-  region: string;
-}
 
 export interface ChannelDeps {
   store: BridgeStore;
@@ -84,7 +75,7 @@ export async function addFaxFallback(order: StoredOrder, deps: ChannelDeps): Pro
   if (!deps.fax) return order;
   const channel = faxFallback(order.request.supplier, channelsOf(order), {
     faxAvailable: true,
-    region: deps.fax.region,
+    readFaxNumber: faxNumberReader(deps.fax.region),
   });
   if (!channel) return order;
   deps.logger.info('email failed: falling back to fax', { orderNumber: order.request.orderNumber });

@@ -6,7 +6,7 @@ import {
   unprocessedReason,
 } from '../kintone/write-back';
 import type { DispatchDeps } from './process-notification';
-import { describeQueuedMessage, type QueuedMessageIdentity } from '../webhook/queued-notification';
+import { describeQueuedMessage, type QueuedMessageIdentity } from '../edge/queued-notification';
 import { describeFailure } from './failure-kind';
 
 /** What a queue message says about itself, and what its record shows now. */

@@ -1,0 +1,340 @@
+import type { OrderChannel } from './channels';
+import type { SupplierContact } from './item';
+import type { CompanyBlock } from './order';
+import type { SupplierAnswer } from './supplier-answer';
+
+/**
+ * The purchase order (発注書) as the bridge keeps it: one per supplier and ship-to, with a line
+ * per item. Everything about an order's progress is in its `log`; the order's status and each
+ * line's status are derived from the lines and the log by the functions below, never kept as
+ * copies that could disagree.
+ *
+ * An order is *gathering* until it is sealed: lines may be added (another item of the same
+ * supplier and ship-to fell due) or dropped (the item recovered, staff closed it). Sealing fixes
+ * the lines; then the order is sent on its channels, written back to each line's record and
+ * answered by the supplier. An `immediate` order is sealed when it is created.
+ */
+
+/** A delivery address (納品先): where the supplier delivers this order's goods. */
+export interface ShipTo {
+  /** The address's name in the configuration (`deliveryAddresses`), e.g. `大阪倉庫`. */
+  id: string;
+  name: string;
+  postalCode?: string;
+  address: string;
+  phone?: string;
+  contact?: string;
+}
+
+/** 消費税 rate class of a line: standard (10 %) or reduced (軽減税率, 8 %). */
+export type TaxClass = 'standard' | 'reduced';
+
+/** Where a line's item lives in kintone, and which of its order cycles this line is. */
+export interface LineItemRef {
+  appId: string;
+  /** The kintone record. */
+  recordId: string;
+  /** The SUBTABLE row, when the app keeps items in rows. */
+  rowId?: string;
+  /** The item's key in the bridge's state: the record id, or `record:row` for a row. */
+  itemId: string;
+  /** The item's order cycle this line orders for (one order line per cycle). */
+  cycle: number;
+}
+
+/** One item of an order. */
+export interface PurchaseOrderLine {
+  /** Unique within the order and stable: the item's id (an item is at most once per order). */
+  lineId: string;
+  item: LineItemRef;
+  sku: string;
+  name: string;
+  quantity: number;
+  unit: string;
+  /** Why this line was ordered (Japanese), also written to the item's record. */
+  reason: string;
+  /** The item's lead time: the desired delivery date is the order date plus this. */
+  leadTimeDays: number;
+  /** Yen per unit, when the app maps a unit price field. */
+  unitPrice?: number;
+  taxClass?: TaxClass;
+  /** When the line joined the order, and the notification that added it. */
+  addedAt: string;
+  addedBy: string;
+}
+
+export type DeliveryStatus = 'delivered' | 'bounced' | 'complained' | 'rejected';
+export type FaxOutcome = 'delivered' | 'failed';
+
+/** What has happened to an order, in order. Events are only ever appended. */
+export type OrderEvent =
+  | { kind: 'created'; at: string; by: string }
+  | { kind: 'line-dropped'; at: string; lineId: string; reason: string }
+  /** No more lines: the order is due, and its date and link are fixed. */
+  | {
+      kind: 'sealed';
+      at: string;
+      orderDate: string;
+      supplierPageUrl?: string;
+      linkExpiresAt?: string;
+    }
+  | { kind: 'email-sent'; at: string; messageId: string }
+  | { kind: 'email-failed'; at: string; detail: string }
+  | { kind: 'delivery'; at: string; status: DeliveryStatus; detail: string }
+  | { kind: 'fax-sent'; at: string; faxId: string; gateway: string }
+  | { kind: 'fax-status'; at: string; status: FaxOutcome; detail?: string }
+  /** A channel added after creation (fax as the fallback for a failed email). */
+  | { kind: 'channel-added'; at: string; channel: OrderChannel }
+  /** A send failed for now; the lines' records were told so (送信待ち), once per order. */
+  | { kind: 'send-delayed'; at: string; reason: string }
+  /** Every channel failed; the lines' records were marked 要対応. */
+  | { kind: 'needs-attention'; at: string; reason: string }
+  /** The outcome was written to these lines' records (発注依頼済, or 要対応). */
+  | { kind: 'written-back'; at: string; lineIds: string[] }
+  /** The order comment was added to these lines' records. */
+  | { kind: 'commented'; at: string; lineIds: string[] }
+  /** The supplier answered on the order page (a later answer replaces it). */
+  | { kind: 'supplier-answer'; at: string; answer: SupplierAnswer }
+  /** Staff closed the line in kintone (入荷済, キャンセル, ...): the item may order again. */
+  | { kind: 'line-closed'; at: string; lineId: string; status: string };
+
+export interface PurchaseOrder {
+  orderNumber: string;
+  appId: string;
+  /** Lines gather into one order per group: app, supplier and ship-to (see {@link groupKeyOf}). */
+  groupKey: string;
+  supplier: SupplierContact;
+  shipTo?: ShipTo;
+  /** Where the order goes, resolved (addresses checked) when it was created. */
+  channels: OrderChannel[];
+  company: CompanyBlock;
+  createdAt: string;
+  /** When the order is sealed and sent: at creation for `immediate`, else the window's end. */
+  dueAt: string;
+  /** True when the app's on-order field includes the bridge's orders. */
+  reflectedInKintone: boolean;
+  /** Every line ever added, in the order added; dropped ones stay, marked by the log. */
+  lines: PurchaseOrderLine[];
+  log: OrderEvent[];
+}
+
+/** The order's group: orders never mix apps, suppliers or ship-tos. */
+export function groupKeyOf(appId: string, supplier: SupplierContact, shipTo?: ShipTo): string {
+  const who = supplier.code ?? supplier.email ?? supplier.fax ?? supplier.name;
+  return [appId, who, shipTo?.id ?? ''].map((part) => encodeURIComponent(part)).join('|');
+}
+
+function eventsOf<K extends OrderEvent['kind']>(
+  order: PurchaseOrder,
+  kind: K,
+): Extract<OrderEvent, { kind: K }>[] {
+  return order.log.filter(
+    (event): event is Extract<OrderEvent, { kind: K }> => event.kind === kind,
+  );
+}
+
+function lastEvent<K extends OrderEvent['kind']>(
+  order: PurchaseOrder,
+  kind: K,
+): Extract<OrderEvent, { kind: K }> | undefined {
+  const events = eventsOf(order, kind);
+  return events[events.length - 1];
+}
+
+/** The sealing event, once the order stopped gathering. */
+export function sealOf(order: PurchaseOrder): Extract<OrderEvent, { kind: 'sealed' }> | undefined {
+  return lastEvent(order, 'sealed');
+}
+
+export function isSealed(order: PurchaseOrder): boolean {
+  return sealOf(order) !== undefined;
+}
+
+/** Lines still in the order (not dropped before the send). */
+export function activeLines(order: PurchaseOrder): PurchaseOrderLine[] {
+  const dropped = new Set(eventsOf(order, 'line-dropped').map((event) => event.lineId));
+  return order.lines.filter((line) => !dropped.has(line.lineId));
+}
+
+export function findLine(order: PurchaseOrder, lineId: string): PurchaseOrderLine | undefined {
+  return order.lines.find((line) => line.lineId === lineId);
+}
+
+/** The supplier's current answer, if any. */
+export function currentAnswer(
+  order: PurchaseOrder,
+): { answer: SupplierAnswer; at: string } | undefined {
+  const event = lastEvent(order, 'supplier-answer');
+  return event ? { answer: event.answer, at: event.at } : undefined;
+}
+
+/** Where one channel stands. */
+export type ChannelState =
+  | { state: 'pending' }
+  | { state: 'sent'; at: string }
+  | { state: 'failed'; at: string; detail: string };
+
+/** Each of the order's channels (those resolved at creation and those added since). */
+export function channelsOf(order: PurchaseOrder): OrderChannel[] {
+  const added = eventsOf(order, 'channel-added').map((event) => event.channel);
+  return [
+    ...order.channels,
+    ...added.filter((c) => !order.channels.some((o) => o.kind === c.kind)),
+  ];
+}
+
+/** Where the email or the fax stands, from the log. */
+export function channelState(order: PurchaseOrder, kind: OrderChannel['kind']): ChannelState {
+  if (kind === 'email') {
+    const failed = lastEvent(order, 'email-failed');
+    if (failed) return { state: 'failed', at: failed.at, detail: failed.detail };
+    const bounced = eventsOf(order, 'delivery').find((event) => event.status !== 'delivered');
+    const sent = lastEvent(order, 'email-sent');
+    if (sent && bounced) return { state: 'failed', at: bounced.at, detail: bounced.detail };
+    return sent ? { state: 'sent', at: sent.at } : { state: 'pending' };
+  }
+  const status = lastEvent(order, 'fax-status');
+  if (status?.status === 'failed') {
+    return { state: 'failed', at: status.at, detail: status.detail ?? '' };
+  }
+  const sent = lastEvent(order, 'fax-sent');
+  return sent ? { state: 'sent', at: sent.at } : { state: 'pending' };
+}
+
+/** The order's status, derived from its lines and its log. */
+export type PurchaseOrderStatus =
+  /** Lines may still join; nothing has been sent. */
+  | 'gathering'
+  /** Sealed; at least one channel still to send. */
+  | 'sending'
+  /** Sent on every channel that did not fail (or answered). */
+  | 'sent'
+  /** Every channel failed: staff must call the supplier. */
+  | 'needs-attention'
+  /** Every line was dropped before the send: nothing goes out. */
+  | 'empty'
+  /** Every active line was closed by staff (received or cancelled). */
+  | 'closed';
+
+export function orderStatus(order: PurchaseOrder): PurchaseOrderStatus {
+  const lines = activeLines(order);
+  if (lines.length === 0) return isSealed(order) || order.lines.length > 0 ? 'empty' : 'gathering';
+  const closed = new Set(eventsOf(order, 'line-closed').map((event) => event.lineId));
+  if (lines.every((line) => closed.has(line.lineId))) return 'closed';
+  if (!isSealed(order)) return 'gathering';
+  const states = channelsOf(order).map((channel) => channelState(order, channel.kind));
+  if (states.length > 0 && states.every((state) => state.state === 'failed')) {
+    return 'needs-attention';
+  }
+  if (states.some((state) => state.state === 'pending')) return 'sending';
+  return 'sent';
+}
+
+/** A line's status, as its item's record shows it. */
+export type LineStatus =
+  | 'waiting'
+  | 'dropped'
+  | 'sending'
+  | 'ordered'
+  | 'needs-attention'
+  | 'confirmed'
+  | 'partial'
+  | 'declined'
+  | 'closed';
+
+/**
+ * One line's status, derived from the same data as {@link orderStatus}: a line is waiting while
+ * its order gathers, ordered once sent, answered per line, closed when staff close it.
+ */
+export function lineStatus(order: PurchaseOrder, lineId: string): LineStatus {
+  const line = findLine(order, lineId);
+  if (!line) throw new RangeError(`order ${order.orderNumber} has no line ${lineId}`);
+  if (!activeLines(order).includes(line)) return 'dropped';
+  if (eventsOf(order, 'line-closed').some((event) => event.lineId === lineId)) return 'closed';
+  const status = orderStatus(order);
+  if (status === 'gathering') return 'waiting';
+  if (status === 'needs-attention') return 'needs-attention';
+  const answer = currentAnswer(order)?.answer;
+  if (answer) return lineAnswerKind(order, line, answer);
+  return status === 'sending' ? 'sending' : 'ordered';
+}
+
+/** What the supplier's answer says about one line. */
+export function lineAnswerKind(
+  order: PurchaseOrder,
+  line: PurchaseOrderLine,
+  answer: SupplierAnswer,
+): 'confirmed' | 'partial' | 'declined' {
+  if (answer.kind !== 'partial') return answer.kind;
+  if ('quantity' in answer) return 'partial';
+  const index = activeLines(order).indexOf(line);
+  const entry =
+    answer.lines.find((candidate) => candidate.lineId === line.lineId) ??
+    answer.lines.find(
+      (candidate) => candidate.rowId !== undefined && candidate.rowId === line.item.rowId,
+    ) ??
+    (answer.lines.every(
+      (candidate) => candidate.lineId === undefined && candidate.rowId === undefined,
+    )
+      ? answer.lines[index]
+      : undefined);
+  if (!entry || entry.quantity <= 0) return 'declined';
+  return entry.quantity >= line.quantity ? 'confirmed' : 'partial';
+}
+
+/** What is still to do for an order, in the order it is done. */
+export type OrderStepToDo =
+  | { step: 'seal' }
+  | { step: 'send'; channel: OrderChannel }
+  | { step: 'write-back'; lineIds: string[] }
+  | { step: 'comment'; lineIds: string[] };
+
+/**
+ * The steps an order still needs, from its log: a retry after a crash at any point performs
+ * exactly these, under the same order number. `now` decides whether a gathering order is due.
+ */
+export function remainingSteps(
+  order: PurchaseOrder,
+  options: { now: Date; commentOnOrder: boolean },
+): OrderStepToDo[] {
+  const status = orderStatus(order);
+  if (status === 'empty' || status === 'closed') return [];
+  if (status === 'gathering') {
+    return Date.parse(order.dueAt) <= options.now.getTime() ? [{ step: 'seal' }] : [];
+  }
+  const steps: OrderStepToDo[] = [];
+  const attention = status === 'needs-attention';
+  if (!attention) {
+    for (const channel of channelsOf(order)) {
+      if (channelState(order, channel.kind).state === 'pending')
+        steps.push({ step: 'send', channel });
+    }
+    if (steps.length > 0) return steps;
+  }
+  const lineIds = activeLines(order).map((line) => line.lineId);
+  const written = new Set(eventsOf(order, 'written-back').flatMap((event) => event.lineIds));
+  const toWrite = lineIds.filter((id) => !written.has(id));
+  if (toWrite.length > 0) steps.push({ step: 'write-back', lineIds: toWrite });
+  if (options.commentOnOrder && !attention) {
+    const commented = new Set(eventsOf(order, 'commented').flatMap((event) => event.lineIds));
+    const toComment = lineIds.filter((id) => !commented.has(id));
+    if (toComment.length > 0) steps.push({ step: 'comment', lineIds: toComment });
+  }
+  return steps;
+}
+
+/** True once nothing is left to do until something new happens (an answer, a bounce). */
+export function isSettled(
+  order: PurchaseOrder,
+  options: { now: Date; commentOnOrder: boolean },
+): boolean {
+  const status = orderStatus(order);
+  return status !== 'gathering' && remainingSteps(order, options).length === 0;
+}
+
+/** The quantity an item has on order through this order's line (0 when dropped or closed). */
+export function quantityOnOrder(order: PurchaseOrder, lineId: string): number {
+  const status = lineStatus(order, lineId);
+  if (status === 'dropped' || status === 'closed') return 0;
+  return findLine(order, lineId)?.quantity ?? 0;
+}

@@ -1,0 +1,30 @@
+import type { DecisionKind } from '../domain/decision';
+
+/** Identifies one inventory item: a kintone record, or `record:row` for a SUBTABLE row. */
+export interface ItemKey {
+  appId: string;
+  /** The item id: the record id, or `record:row` (see `kintone/subtable-rows` `rowItemId`). */
+  recordId: string;
+}
+
+/** What the bridge remembers about one item between notifications. */
+export interface ItemState {
+  key: ItemKey;
+  /** The item's current order cycle; starts at 1 and advances when its line is closed. */
+  cycle: number;
+  /** Highest `$revision` fully processed (for a row: its record's revision). */
+  lastRevision?: number;
+  lastDecision?: { kind: DecisionKind | 'deleted'; reason: string; at: string };
+  deletedAt?: string;
+  /** The order holding the current cycle's line, when the item is on order. */
+  orderNumber?: string;
+}
+
+/** Items' state. The cycle's claim itself is written by the order store, with the line. */
+export interface ItemStateStore {
+  /** Loads items' state in one go; a never-seen item comes back as cycle 1 with nothing else. */
+  load(keys: readonly ItemKey[]): Promise<ItemState[]>;
+
+  /** Remembers that the record was deleted in kintone. */
+  markDeleted(key: ItemKey, at: string): Promise<void>;
+}
