@@ -1,3 +1,5 @@
+import type { ShipTo, TaxClass } from './purchase-order';
+
 /**
  * The item as the alert logic sees it: plain numbers and strings, already mapped from a
  * kintone record by the app's configuration. Nothing here knows a field code.
@@ -28,6 +30,12 @@ export interface ItemSnapshot {
   /** Calendar date (YYYY-MM-DD) through which alerts for this item are snoozed. */
   snoozeUntil?: string;
   supplier: SupplierContact;
+  /** Yen per unit, when the app maps a unit price field and the record has a value. */
+  unitPrice?: number;
+  /** 消費税 class, when the app maps a tax rate field: `reduced` for 軽減税率 items. */
+  taxClass?: TaxClass;
+  /** Where the item is delivered (納品先), resolved from the site field or the app's default. */
+  shipTo?: ShipTo;
   /** What kintone currently shows in the bridge's write-back fields. */
   recorded: RecordedOutcome;
 }

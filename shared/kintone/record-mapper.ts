@@ -1,4 +1,6 @@
-import type { AppConfig } from '../config/schema';
+import { taxSchema, type AppConfig, type DeliveryAddressConfig } from '../config/schema';
+import { MAX_YEN } from '../domain/pricing';
+import type { ShipTo, TaxClass } from '../domain/purchase-order';
 import { channelFromLabel } from '../domain/channels';
 import { isPlausibleEmailAddress } from '../edge/mailbox';
 import type { ItemSnapshot, MappedItem, RecordedOutcome } from '../domain/item';
@@ -80,6 +82,93 @@ export interface MapRecordOptions {
    * its own, the master supplies it when an order is due.
    */
   supplierFromMaster?: boolean;
+  /**
+   * The configuration's `deliveryAddresses`. Needed for the ship-to: without it an item gets no
+   * `shipTo` whatever the app's `shipTo` says (callers that do not print a ship-to yet).
+   */
+  deliveryAddresses?: Readonly<Record<string, DeliveryAddressConfig>>;
+  /** The configuration's `tax.reducedLabels`; the schema's defaults when absent. */
+  reducedLabels?: readonly string[];
+}
+
+/** The schema's default `tax.reducedLabels`, for callers that pass none. */
+export const DEFAULT_REDUCED_LABELS: readonly string[] = taxSchema.parse({}).reducedLabels;
+
+/** A value compared ignoring width and case: `８％` and `8%`, `ＦＡＸ` and `fax`. */
+function normalizeLabel(value: string): string {
+  return value.normalize('NFKC').trim().toLowerCase();
+}
+
+/**
+ * Every value of a field as text: one for text, number, drop-down and radio fields, each
+ * checked value of a CHECK_BOX or MULTI_SELECT. Empty values are left out.
+ */
+function readValues(record: KintoneRecord, code: string | undefined): string[] {
+  if (code === undefined) return [];
+  const value = record[code]?.value;
+  if (Array.isArray(value)) {
+    return value
+      .filter((entry): entry is string => typeof entry === 'string')
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== '');
+  }
+  const text = readText(record, code);
+  return text ? [text] : [];
+}
+
+/** `reduced` when a value of the tax rate field is one of the reduced labels, else standard. */
+export function taxClassOf(values: readonly string[], reducedLabels: readonly string[]): TaxClass {
+  const reduced = new Set(reducedLabels.map(normalizeLabel));
+  return values.some((value) => reduced.has(normalizeLabel(value))) ? 'reduced' : 'standard';
+}
+
+/** The problem a ship-to that cannot be resolved puts on the record. */
+export function unknownShipToProblem(name: string): string {
+  return `納品先 "${name}" が設定にありません`;
+}
+
+type ShipToReading =
+  { kind: 'none' } | { kind: 'ship-to'; shipTo: ShipTo } | { kind: 'unknown'; name: string };
+
+/**
+ * The item's delivery address: the site value through `app.shipTo.byValue` (or a value that
+ * names a delivery address itself), else the app's default. A site value that maps nowhere with
+ * no default, or a name missing from `deliveryAddresses`, is `unknown`: better 要確認 than an
+ * order to an address nobody configured.
+ */
+export function resolveShipTo(
+  siteValue: string | undefined,
+  app: Pick<AppConfig, 'shipTo'>,
+  deliveryAddresses: Readonly<Record<string, DeliveryAddressConfig>>,
+): ShipToReading {
+  const byValue = app.shipTo?.byValue ?? {};
+  const fallback = app.shipTo?.default;
+  let name: string | undefined;
+  if (siteValue) {
+    const wanted = normalizeLabel(siteValue);
+    const mapped =
+      (Object.hasOwn(byValue, siteValue) ? byValue[siteValue] : undefined) ??
+      Object.entries(byValue).find(([value]) => normalizeLabel(value) === wanted)?.[1] ??
+      (Object.hasOwn(deliveryAddresses, siteValue) ? siteValue : undefined);
+    name = mapped ?? fallback;
+    if (name === undefined) return { kind: 'unknown', name: siteValue };
+  } else {
+    name = fallback;
+  }
+  if (name === undefined) return { kind: 'none' };
+  const address = Object.hasOwn(deliveryAddresses, name) ? deliveryAddresses[name] : undefined;
+  if (address === undefined) return { kind: 'unknown', name };
+  return {
+    kind: 'ship-to',
+    shipTo: {
+      id: name,
+      name: address.name,
+      address: address.address,
+      ...(address.postalCode !== undefined ? { postalCode: address.postalCode } : {}),
+      ...(address.phone !== undefined ? { phone: address.phone } : {}),
+      ...(address.contact !== undefined ? { contact: address.contact } : {}),
+    },
+  };
 }
 
 export function mapRecord(
@@ -159,6 +248,26 @@ export function mapRecord(
   if (snoozeUntil !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(snoozeUntil)) {
     problems.push(`「${fields.snoozeUntil}」が日付ではありません ("${snoozeUntil}")`);
   }
+  const unitPrice = optional(fields.unitPrice, undefined);
+  if (unitPrice !== undefined && (unitPrice < 0 || unitPrice > MAX_YEN)) {
+    problems.push(
+      unitPrice < 0
+        ? `「${fields.unitPrice}」が負の値です ("${readText(record, fields.unitPrice)}")`
+        : `「${fields.unitPrice}」の値が大きすぎます ("${readText(record, fields.unitPrice)}")`,
+    );
+  }
+  const taxClass =
+    fields.taxRate === undefined
+      ? undefined
+      : taxClassOf(
+          readValues(record, fields.taxRate),
+          options.reducedLabels ?? DEFAULT_REDUCED_LABELS,
+        );
+  const shipTo =
+    options.deliveryAddresses === undefined
+      ? ({ kind: 'none' } as const)
+      : resolveShipTo(readText(record, fields.shipTo), app, options.deliveryAddresses);
+  if (shipTo.kind === 'unknown') problems.push(unknownShipToProblem(shipTo.name));
   const supplierCode = readText(record, fields.supplierCode);
   const supplierName =
     options.supplierFromMaster && supplierCode
@@ -221,6 +330,9 @@ export function mapRecord(
     ...(onOrder !== undefined ? { onOrder } : {}),
     ...(reserved !== undefined ? { reserved } : {}),
     ...(snoozeUntil !== undefined ? { snoozeUntil } : {}),
+    ...(unitPrice !== undefined ? { unitPrice } : {}),
+    ...(taxClass !== undefined ? { taxClass } : {}),
+    ...(shipTo.kind === 'ship-to' ? { shipTo: shipTo.shipTo } : {}),
   };
   return { ok: true, item };
 }
