@@ -256,8 +256,9 @@ export function mapRecord(
         : `「${fields.unitPrice}」の値が大きすぎます ("${readText(record, fields.unitPrice)}")`,
     );
   }
+  // A record without the field at all (a hand-made notification) says nothing about the rate.
   const taxClass =
-    fields.taxRate === undefined
+    fields.taxRate === undefined || record[fields.taxRate] === undefined
       ? undefined
       : taxClassOf(
           readValues(record, fields.taxRate),
