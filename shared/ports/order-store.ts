@@ -20,6 +20,9 @@ export interface OrderStore {
    * already has one: then nothing is written and `conflict: 'group'` returns that order's number
    * (add the lines to it). `conflict: 'claimed'` means a line's item cycle is already on an
    * order (its number is returned): nothing is written.
+   *
+   * At most {@link MAX_LINES_PER_CALL} lines, line ids unique, the order number unused, each
+   * line's `item.cycle` the item's current cycle (else {@link StaleCycleError}).
    */
   create(order: PurchaseOrder): Promise<CreateResult>;
 
@@ -29,7 +32,9 @@ export interface OrderStore {
   /**
    * Adds lines to a gathering order, claiming their item cycles, all or nothing. `sealed`: the
    * order stopped gathering meanwhile (start a new one); `claimed`: an item cycle is already on
-   * an order.
+   * an order (this one too: adding a line again is a conflict, not a second line). A line id is
+   * used once per order: re-adding a line this order dropped is refused (an input error). At
+   * most {@link MAX_LINES_PER_CALL} lines; an unknown order throws {@link UnknownOrderError}.
    */
   addLines(orderNumber: string, lines: PurchaseOrderLine[]): Promise<AddLinesResult>;
 
@@ -43,7 +48,10 @@ export interface OrderStore {
    * Appends an event and returns the updated order. `line-dropped` also releases the line's
    * claim (the item may order again in the same cycle); `line-closed` closes the item's cycle
    * (its next order is the next cycle); `sealed` ends gathering (the group's next line opens a
-   * new order) and is recorded once: a second seal returns the order unchanged.
+   * new order) and is recorded once: a second seal returns the order unchanged. A drop after
+   * the seal, or of a line already dropped, and a second close of a line are not recorded
+   * either (the returned order shows where the line stands). An unknown line id is an input
+   * error; an unknown order throws {@link UnknownOrderError}.
    */
   append(orderNumber: string, event: OrderEvent): Promise<PurchaseOrder>;
 
@@ -54,7 +62,7 @@ export interface OrderStore {
    */
   listDue(now: Date, limit: number): Promise<string[]>;
 
-  /** Takes a settled order off the due list (an answer or a bounce works without it). */
+  /** Takes a settled order off the due list (an answer or a bounce works without it). Idempotent. */
   markSettled(orderNumber: string): Promise<void>;
 }
 
@@ -67,3 +75,38 @@ export type AddLinesResult =
   | { added: true; order: PurchaseOrder }
   | { added: false; conflict: 'sealed' }
   | { added: false; conflict: 'claimed'; lineId: string; orderNumber: string };
+
+/**
+ * Most lines one {@link OrderStore.create} or {@link OrderStore.addLines} takes (DynamoDB's
+ * limits on one write); split bigger batches over several calls.
+ */
+export const MAX_LINES_PER_CALL = 99;
+
+/** Thrown when an order number names no order (never created, or its creation was undone). */
+export class UnknownOrderError extends Error {
+  override readonly name = 'UnknownOrderError';
+
+  constructor(readonly orderNumber: string) {
+    super(`No purchase order ${orderNumber} exists.`);
+  }
+}
+
+/**
+ * Thrown when a line is for an item cycle that is not the item's current one: the item's line
+ * was closed meanwhile (reload the item's state and decide again), or the cycle is ahead.
+ */
+export class StaleCycleError extends Error {
+  override readonly name = 'StaleCycleError';
+
+  constructor(
+    readonly appId: string,
+    readonly itemId: string,
+    readonly cycle: number,
+    readonly currentCycle: number,
+  ) {
+    super(
+      `Item ${itemId} of app ${appId} is at cycle ${currentCycle}, not ${cycle}; ` +
+        'reload its state and decide again.',
+    );
+  }
+}

@@ -26,14 +26,8 @@
  * @module
  */
 import {
-  CreateTableCommand,
-  waitUntilTableExists,
-  type CreateTableCommandInput,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
-import {
   DeleteCommand,
-  DynamoDBDocumentClient,
+  type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -79,12 +73,21 @@ import {
   processedExpiresAt,
   rateCounterExpiresAt,
 } from './bridge-store-rules';
+import {
+  BRIDGE_GSI1_NAME,
+  BRIDGE_TTL_ATTRIBUTE,
+  isConditionalCheckFailed,
+  itemPk,
+} from './bridge-table';
 
-/** Name of the index that finds orders by order number (`gsi1pk` = `ORDER#<orderNumber>`). */
-export const BRIDGE_GSI1_NAME = 'GSI1';
-
-/** TTL attribute of the table; infrastructure must enable TTL on it (dynalite cannot). */
-export const BRIDGE_TTL_ATTRIBUTE = 'expiresAt';
+// The table's definition and client moved to bridge-table; re-exported for existing importers.
+export {
+  BRIDGE_GSI1_NAME,
+  BRIDGE_TTL_ATTRIBUTE,
+  bridgeTableDefinition,
+  createDocumentClient,
+  ensureBridgeTable,
+} from './bridge-table';
 
 const STATE_SK = 'STATE';
 const NOTIF_SK = 'NOTIF';
@@ -94,8 +97,6 @@ const RATE_SK = 'RATE';
 const KCALLS_SK = 'KCALLS';
 const ORDER_GSI1_SK = 'ORDER';
 const CYCLE_DIGITS = 6;
-// Wide enough for a real table to become ACTIVE; dynalite with createTableMs 0 is instant.
-const TABLE_WAIT_SECONDS = 120;
 // Each failed attempt means another writer added a channel meanwhile; orders have one or two.
 const CHANNEL_ADD_ATTEMPTS = 3;
 
@@ -584,76 +585,6 @@ export class OrderChannelConflictError extends Error {
   }
 }
 
-/**
- * Builds the document client the store expects: undefined optional fields are dropped
- * instead of failing the marshalling of the whole item.
- *
- * @example
- * const client = createDocumentClient(new DynamoDBClient({ region: 'ap-northeast-1' }));
- */
-export function createDocumentClient(client: DynamoDBClient): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-}
-
-/**
- * The bridge table: on-demand billing, `pk`/`sk` strings and the sparse GSI1 on
- * `gsi1pk`/`gsi1sk` (all attributes projected). TTL on {@link BRIDGE_TTL_ATTRIBUTE} is not
- * part of CreateTable; infrastructure turns it on separately.
- *
- * @example
- * await client.send(new CreateTableCommand(bridgeTableDefinition('stock-alert-bridge')));
- */
-export function bridgeTableDefinition(tableName: string): CreateTableCommandInput {
-  return {
-    TableName: tableName,
-    BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [
-      { AttributeName: 'pk', AttributeType: 'S' },
-      { AttributeName: 'sk', AttributeType: 'S' },
-      { AttributeName: 'gsi1pk', AttributeType: 'S' },
-      { AttributeName: 'gsi1sk', AttributeType: 'S' },
-    ],
-    KeySchema: [
-      { AttributeName: 'pk', KeyType: 'HASH' },
-      { AttributeName: 'sk', KeyType: 'RANGE' },
-    ],
-    GlobalSecondaryIndexes: [
-      {
-        IndexName: BRIDGE_GSI1_NAME,
-        KeySchema: [
-          { AttributeName: 'gsi1pk', KeyType: 'HASH' },
-          { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
-        ],
-        Projection: { ProjectionType: 'ALL' },
-      },
-    ],
-  };
-}
-
-/**
- * Creates the bridge table unless it exists, then waits until it is ACTIVE. Meant for the
- * local stack (dynalite); deployed tables come from infrastructure code.
- *
- * @example
- * await ensureBridgeTable(new DynamoDBClient({ endpoint }), 'stock-alert-bridge');
- */
-export async function ensureBridgeTable(client: DynamoDBClient, tableName: string): Promise<void> {
-  try {
-    await client.send(new CreateTableCommand(bridgeTableDefinition(tableName)));
-  } catch (error) {
-    // Creating first and accepting "already exists" is race-free, unlike describe-then-create.
-    if (errorName(error) !== 'ResourceInUseException') throw error;
-  }
-  await waitUntilTableExists(
-    { client, maxWaitTime: TABLE_WAIT_SECONDS, minDelay: 1, maxDelay: 5 },
-    { TableName: tableName },
-  );
-}
-
-function itemPk(key: ItemKey): string {
-  return `ITEM#${key.appId}#${key.recordId}`;
-}
-
 function orderSk(cycle: number): string {
   assertOrderCycle(cycle);
   return `ORDER#${String(cycle).padStart(CYCLE_DIGITS, '0')}`;
@@ -665,13 +596,4 @@ function notifPk(notificationId: string): string {
 
 function noncePk(nonce: string): string {
   return `NONCE#${nonce}`;
-}
-
-function errorName(error: unknown): string | undefined {
-  return error instanceof Error ? error.name : undefined;
-}
-
-// By name rather than instanceof: two copies of the SDK in node_modules would break instanceof.
-function isConditionalCheckFailed(error: unknown): boolean {
-  return errorName(error) === 'ConditionalCheckFailedException';
 }

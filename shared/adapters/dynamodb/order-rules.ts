@@ -1,0 +1,151 @@
+/**
+ * Rules of the purchase-order store that the DynamoDB adapter and the in-memory fake share, so
+ * they refuse the same input and record the same events.
+ *
+ * @module
+ */
+import {
+  activeLines,
+  isSealed,
+  type OrderEvent,
+  type PurchaseOrder,
+  type PurchaseOrderLine,
+} from '../../domain/purchase-order';
+import { MAX_LINES_PER_CALL, StaleCycleError } from '../../ports/order-store';
+import { BridgeStoreInputError, assertKeyOrderNumber } from './table-rules';
+
+/** Most orders one listDue returns (a query page stays well under DynamoDB's 1 MB). */
+export const MAX_LIST_DUE_LIMIT = 1000;
+
+/** Rejects an order the store cannot create as given (a caller bug, not a conflict). */
+export function assertNewOrder(order: PurchaseOrder): void {
+  assertKeyOrderNumber(order.orderNumber);
+  if (order.groupKey === '') {
+    throw new BridgeStoreInputError(`Order ${order.orderNumber} has an empty groupKey.`);
+  }
+  dueInstant(order);
+  assertNewLines(order.lines);
+}
+
+/** The error for a create whose order number is already an order's. */
+export function orderNumberInUse(orderNumber: string): BridgeStoreInputError {
+  return new BridgeStoreInputError(
+    `Order number ${orderNumber} is already used; allocate a new one with allocateOrderNumber.`,
+  );
+}
+
+/** The error for re-adding a line id the order already had (and dropped). */
+export function lineIdReused(orderNumber: string, lineId: string): BridgeStoreInputError {
+  return new BridgeStoreInputError(
+    `Order ${orderNumber} already had line ${lineId} (dropped); a line id is used once per order.`,
+  );
+}
+
+/** Rejects lines one create or addLines cannot take. */
+export function assertNewLines(lines: readonly PurchaseOrderLine[]): void {
+  if (lines.length > MAX_LINES_PER_CALL) {
+    throw new BridgeStoreInputError(
+      `${lines.length} lines in one write; at most ${MAX_LINES_PER_CALL} (MAX_LINES_PER_CALL) ` +
+        'are taken at once, add the rest with addLines.',
+    );
+  }
+  const lineIds = new Set<string>();
+  const items = new Set<string>();
+  for (const line of lines) {
+    const { appId, itemId, cycle } = line.item;
+    if (line.lineId === '' || appId === '' || appId.includes('#') || itemId === '') {
+      throw new BridgeStoreInputError(
+        `Line "${line.lineId}" needs a line id, an app id without "#" and an item id.`,
+      );
+    }
+    if (!Number.isInteger(cycle) || cycle < 1) {
+      throw new BridgeStoreInputError(
+        `Line ${line.lineId}: cycle ${cycle} is not a positive integer.`,
+      );
+    }
+    const item = `${appId}#${itemId}`;
+    if (lineIds.has(line.lineId) || items.has(item)) {
+      throw new BridgeStoreInputError(
+        `Line ${line.lineId} repeats a line id or an item of the same write.`,
+      );
+    }
+    lineIds.add(line.lineId);
+    items.add(item);
+  }
+}
+
+/** Why a line cannot claim its item's cycle now, if it cannot: the item is at another cycle. */
+export function claimProblem(
+  line: PurchaseOrderLine,
+  currentCycle: number,
+): StaleCycleError | undefined {
+  return line.item.cycle === currentCycle
+    ? undefined
+    : new StaleCycleError(line.item.appId, line.item.itemId, line.item.cycle, currentCycle);
+}
+
+/**
+ * What appending `event` does to `order`: `'append'` records it, `'unchanged'` means it is
+ * already in effect (a second seal or close) or may no longer happen (a drop after the seal).
+ * Throws for an event about a line the order does not have.
+ */
+export function assertAppendable(order: PurchaseOrder, event: OrderEvent): 'append' | 'unchanged' {
+  switch (event.kind) {
+    case 'sealed':
+      return isSealed(order) ? 'unchanged' : 'append';
+    case 'line-dropped': {
+      const line = lineOf(order, event.lineId);
+      return isSealed(order) || !activeLines(order).includes(line) ? 'unchanged' : 'append';
+    }
+    case 'line-closed':
+      lineOf(order, event.lineId);
+      return order.log.some((e) => e.kind === 'line-closed' && e.lineId === event.lineId)
+        ? 'unchanged'
+        : 'append';
+    default:
+      return 'append';
+  }
+}
+
+function lineOf(order: PurchaseOrder, lineId: string): PurchaseOrderLine {
+  const line = order.lines.find((candidate) => candidate.lineId === lineId);
+  if (!line) {
+    throw new BridgeStoreInputError(`Order ${order.orderNumber} has no line ${lineId}.`);
+  }
+  return line;
+}
+
+/** Rejects a listDue limit DynamoDB's Limit cannot take. */
+export function assertListDueLimit(limit: number): void {
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_DUE_LIMIT) {
+    throw new BridgeStoreInputError(
+      `listDue limit ${limit} must be an integer from 1 to ${MAX_LIST_DUE_LIMIT}.`,
+    );
+  }
+}
+
+/**
+ * The order's place on the due list: its due time in UTC (so lexical order is time order),
+ * then its number.
+ *
+ * @example
+ * dueSortKey(order); // '2026-11-28T06:00:00.000Z#PO-20261128-0001'
+ */
+export function dueSortKey(order: PurchaseOrder): string {
+  return `${dueInstant(order)}#${order.orderNumber}`;
+}
+
+/** The upper bound of the due list at `now` (every key of a due time up to `now`). */
+export function dueUntil(now: Date): string {
+  return `${now.toISOString()}#\uffff`;
+}
+
+function dueInstant(order: PurchaseOrder): string {
+  const millis = Date.parse(order.dueAt);
+  if (Number.isNaN(millis)) {
+    throw new BridgeStoreInputError(
+      `Order ${order.orderNumber}: dueAt "${order.dueAt}" is not an ISO timestamp.`,
+    );
+  }
+  return new Date(millis).toISOString();
+}
