@@ -24,8 +24,10 @@
  *   new record that leaves a table out gets an empty table (no rows).
  * - Queries cannot name fields of tables (CB_VA01, where kintone allows `in` / `not in`);
  *   nor can the `fields` parameter of records.json (name the table instead).
- * - Only API-token auth; no process management actions, files, bulk records.json writes,
- *   cursors, guest spaces or preview endpoints.
+ * - Only API-token auth; no process management actions, files, bulk adds (POST records.json),
+ *   cursors, guest spaces or preview endpoints. A bulk update (PUT records.json) checks that
+ *   every record exists before writing any, but a value refused midway leaves the records
+ *   before it written (kintone writes none).
  * - The query language is a subset (see record-query.ts); other queries get CB_VA01.
  */
 import { randomUUID } from 'node:crypto';
@@ -222,6 +224,19 @@ const schemas = {
     updateKey: z.object({ field: z.string(), value: idText }).optional(),
     record: recordInput.optional(),
     revision: revisionParam.optional(),
+  }),
+  updateRecords: z.object({
+    app: appParam,
+    records: z
+      .array(
+        z.object({
+          id: recordIdParam,
+          record: recordInput.optional(),
+          revision: revisionParam.optional(),
+        }),
+      )
+      .min(1, 'Required.')
+      .max(100, 'Up to 100 records can be updated at once.'),
   }),
   deleteRecords: z.object({
     app: appParam,
@@ -534,6 +549,23 @@ export async function startLocalKintone(options: LocalKintoneOptions): Promise<L
       return {
         body: { revision: String(updated.revision) },
         notifications: [recordNotification('UPDATE_RECORD', app, updated)],
+      };
+    },
+    'PUT records.json': ({ params, app }) => {
+      const { records } = parseParams(schemas.updateRecords, params);
+      // kintone writes none of a bulk update that names a missing record (404 GAIA_RE01).
+      for (const { id } of records) store.get(app.appId, id);
+      const updated = records.map(({ id, record, revision }) =>
+        store.update(app.appId, { id }, record ?? {}, revision, API_TOKEN_USER),
+      );
+      return {
+        body: {
+          records: updated.map((record) => ({
+            id: String(record.id),
+            revision: String(record.revision),
+          })),
+        },
+        notifications: updated.map((record) => recordNotification('UPDATE_RECORD', app, record)),
       };
     },
     'DELETE records.json': ({ params, app }) => {

@@ -1,7 +1,7 @@
 import type { OrderChannel } from './channels';
 import type { SupplierContact } from './item';
 import type { CompanyBlock } from './order';
-import type { SupplierAnswer } from './supplier-answer';
+import type { PartialAnswerLine, SupplierAnswer } from './supplier-answer';
 
 /**
  * The purchase order (発注書) as the bridge keeps it: one per supplier and ship-to, with a line
@@ -188,7 +188,10 @@ export function channelState(order: PurchaseOrder, kind: OrderChannel['kind']): 
   if (kind === 'email') {
     const failed = lastEvent(order, 'email-failed');
     if (failed) return { state: 'failed', at: failed.at, detail: failed.detail };
-    const bounced = eventsOf(order, 'delivery').find((event) => event.status !== 'delivered');
+    // A complaint means the email arrived (the recipient marked it as spam): not a failure.
+    const bounced = eventsOf(order, 'delivery').find(
+      (event) => event.status === 'bounced' || event.status === 'rejected',
+    );
     const sent = lastEvent(order, 'email-sent');
     if (sent && bounced) return { state: 'failed', at: bounced.at, detail: bounced.detail };
     return sent ? { state: 'sent', at: sent.at } : { state: 'pending' };
@@ -267,19 +270,30 @@ export function lineAnswerKind(
 ): 'confirmed' | 'partial' | 'declined' {
   if (answer.kind !== 'partial') return answer.kind;
   if ('quantity' in answer) return 'partial';
-  const index = activeLines(order).indexOf(line);
-  const entry =
-    answer.lines.find((candidate) => candidate.lineId === line.lineId) ??
-    answer.lines.find(
-      (candidate) => candidate.rowId !== undefined && candidate.rowId === line.item.rowId,
-    ) ??
-    (answer.lines.every(
-      (candidate) => candidate.lineId === undefined && candidate.rowId === undefined,
-    )
-      ? answer.lines[index]
-      : undefined);
+  const entry = answerLineOf(order, line, answer.lines);
   if (!entry || entry.quantity <= 0) return 'declined';
   return entry.quantity >= line.quantity ? 'confirmed' : 'partial';
+}
+
+/**
+ * The entry of a per-line partial answer for one line: the one naming the line's id, else its
+ * table row, else (an answer whose entries name neither) the entry at the line's position
+ * among the active lines. Undefined when the answer has no entry for the line.
+ */
+export function answerLineOf(
+  order: PurchaseOrder,
+  line: PurchaseOrderLine,
+  entries: readonly PartialAnswerLine[],
+): PartialAnswerLine | undefined {
+  return (
+    entries.find((candidate) => candidate.lineId === line.lineId) ??
+    entries.find(
+      (candidate) => candidate.rowId !== undefined && candidate.rowId === line.item.rowId,
+    ) ??
+    (entries.every((candidate) => candidate.lineId === undefined && candidate.rowId === undefined)
+      ? entries[activeLines(order).indexOf(line)]
+      : undefined)
+  );
 }
 
 /** What is still to do for an order, in the order it is done. */

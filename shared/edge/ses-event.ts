@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { describeIssues } from '../config/load-config';
-import type { DeliveryStatus } from '../ports/bridge-store';
+import type { DeliveryStatus } from '../domain/purchase-order';
 
 /** Message tag the SES mailer puts on every order email, and SES events carry back. */
 export const ORDER_NUMBER_TAG = 'orderNumber';

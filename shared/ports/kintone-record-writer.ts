@@ -12,10 +12,31 @@ export interface RowUpdateResult {
   missingRows: string[];
 }
 
+/** One record's field values in a bulk write ({@link KintoneRecordWriter.updateRecords}). */
+export interface RecordUpdate {
+  recordId: string;
+  values: FieldValues;
+}
+
+/** What a bulk write did. */
+export interface RecordsUpdateResult {
+  /** Records named in the write that the app no longer has (staff deleted them): skipped. */
+  missingRecords: string[];
+}
+
+/** How many records kintone takes in one bulk update (PUT /k/v1/records.json). */
+export const MAX_RECORDS_PER_UPDATE = 100;
+
 /** Writes the bridge's outcome back to kintone. */
 export interface KintoneRecordWriter {
   /** Updates only the given fields of the record (no revision check: the bridge owns them). */
   updateFields(appId: string, recordId: string, values: FieldValues): Promise<void>;
+  /**
+   * Updates only the given fields of many records of one app, {@link MAX_RECORDS_PER_UPDATE}
+   * per request (no revision check, as {@link updateFields}). A record that no longer exists
+   * does not fail the others: it is skipped and reported in `missingRecords`.
+   */
+  updateRecords(appId: string, updates: readonly RecordUpdate[]): Promise<RecordsUpdateResult>;
   /**
    * Sets fields in rows of a SUBTABLE and keeps every other row and value as the record has
    * them now. kintone replaces a whole table on update (rows left out are deleted), so this

@@ -1,30 +1,47 @@
-import { faxNumberReader } from '../edge/fax-number';
-import type { FaxSending } from '../ports/fax-gateway';
+import type { BridgeConfig } from '../config/schema';
 import { faxFallback, type OrderChannel } from '../domain/channels';
-import { ChannelSendError } from '../ports/channel-send-error';
+import type { OrderRequest } from '../domain/order';
+import { orderRequestOf, type OrderRequestOptions } from '../domain/order-request';
+import { channelsOf, channelState, type PurchaseOrder } from '../domain/purchase-order';
+import { faxNumberReader } from '../edge/fax-number';
 import { NO_METRICS, type BridgeMetrics } from '../ports/bridge-metrics';
-import type { BridgeStore, StoredOrder } from '../ports/bridge-store';
+import { ChannelSendError } from '../ports/channel-send-error';
+import type { FaxSending } from '../ports/fax-gateway';
 import type { BridgeLogger } from '../ports/logger';
 import type { OrderMailer } from '../ports/order-mailer';
+import type { OrderStore } from '../ports/order-store';
 
 /**
- * Sending an order on its channels (email, fax, or both), recording each channel's outcome, and
- * falling back to fax when email fails for good. Shared by the dispatcher (first send), the SES
- * events function (a bounce) and the fax status callback (a failed fax).
+ * Sending a sealed purchase order on its channels (email, fax, or both), appending each
+ * channel's outcome to the order's log, and falling back to fax when email fails for good.
+ * Shared by the due orders' send (first send), the SES events function (a bounce) and the fax
+ * status callback (a failed fax).
  */
 
+/**
+ * Collaborators of {@link sendOrderOnChannels}.
+ *
+ * - `orders`: where each outcome is appended (`email-sent`, `email-failed`, `channel-added`,
+ *   `fax-sent`, `fax-status`), as it happens, so a retry sends only what is still pending.
+ * - `mailer`: absent where no email can be sent (the fax callback); email channels then wait.
+ * - `fax`: absent when the deployment has no fax gateway; fax channels then wait, and a failed
+ *   email has no fallback.
+ * - `documents`: how the order's documents are rendered (the configuration's `tax` and
+ *   `timeZone`), see {@link orderRequestOf}.
+ */
 export interface ChannelDeps {
-  store: BridgeStore;
-  /** Absent where no email can be sent (the fax callback); email channels then wait. */
+  orders: Pick<OrderStore, 'append'>;
   mailer?: OrderMailer;
   fax?: FaxSending;
   logger: BridgeLogger;
   metrics?: BridgeMetrics;
   now: () => Date;
+  documents: OrderRequestOptions;
 }
 
+/** What {@link sendOrderOnChannels} did: the order as it is now, and what this call sent. */
 export interface ChannelSendReport {
-  order: StoredOrder;
+  order: PurchaseOrder;
   emailed: boolean;
   faxed: boolean;
 }
@@ -34,53 +51,46 @@ function isPermanent(error: unknown): error is ChannelSendError {
   return error instanceof ChannelSendError && !error.retryable;
 }
 
-/** The order's channels; orders stored before channels existed went by email. */
-export function channelsOf(order: StoredOrder): OrderChannel[] {
-  if (order.channels) return order.channels;
-  const address = order.request.supplier.email;
-  return address ? [{ kind: 'email', address }] : [];
-}
-
-/** Why each failed channel failed, in the order of the channels. */
-export function channelFailures(order: StoredOrder): string[] {
+/** Why each failed channel failed, in the order of the channels, as staff read it. */
+export function channelFailures(order: PurchaseOrder): string[] {
   const failures: string[] = [];
   for (const channel of channelsOf(order)) {
-    if (channel.kind === 'email') {
-      if (order.steps.emailFailedAt)
-        failures.push(`メール送信不可: ${order.steps.emailFailure ?? ''}`);
-      else if (
-        order.steps.deliveryStatus === 'bounced' ||
-        order.steps.deliveryStatus === 'rejected'
-      ) {
-        failures.push(`メール不達: ${order.steps.deliveryDetail ?? ''}`);
-      }
-    } else if (order.steps.faxStatus === 'failed') {
-      failures.push(`FAX送信失敗: ${order.steps.faxDetail ?? ''}`);
-    }
+    const state = channelState(order, channel.kind);
+    if (state.state !== 'failed') continue;
+    if (channel.kind === 'fax') failures.push(`FAX送信失敗: ${state.detail}`);
+    else if (order.log.some((event) => event.kind === 'email-failed')) {
+      failures.push(`メール送信不可: ${state.detail}`);
+    } else failures.push(`メール不達: ${state.detail}`);
   }
   return failures;
 }
 
 /** True when every channel of the order has failed: nobody has the order but us. */
-export function allChannelsFailed(order: StoredOrder): boolean {
+export function allChannelsFailed(order: PurchaseOrder): boolean {
   const channels = channelsOf(order);
-  return channels.length > 0 && channelFailures(order).length === channels.length;
+  return (
+    channels.length > 0 &&
+    channels.every((channel) => channelState(order, channel.kind).state === 'failed')
+  );
 }
 
 /**
- * Adds fax as a channel when email has failed for good and the supplier has a usable fax
- * number (and a gateway is configured). Idempotent.
+ * Adds fax as a channel (`channel-added`) when email has failed for good and the supplier has
+ * a usable fax number (and a gateway is configured). Idempotent: an order that has a fax
+ * channel gets none.
  */
-export async function addFaxFallback(order: StoredOrder, deps: ChannelDeps): Promise<StoredOrder> {
+export async function addFaxFallback(
+  order: PurchaseOrder,
+  deps: ChannelDeps,
+): Promise<PurchaseOrder> {
   if (!deps.fax) return order;
-  const channel = faxFallback(order.request.supplier, channelsOf(order), {
+  const channel = faxFallback(order.supplier, channelsOf(order), {
     faxAvailable: true,
     readFaxNumber: faxNumberReader(deps.fax.region),
   });
   if (!channel) return order;
-  deps.logger.info('email failed: falling back to fax', { orderNumber: order.request.orderNumber });
-  const key = { appId: order.appId, recordId: order.recordId };
-  return deps.store.recordOrderStep(key, order.cycle, {
+  deps.logger.info('email failed: falling back to fax', { orderNumber: order.orderNumber });
+  return deps.orders.append(order.orderNumber, {
     kind: 'channel-added',
     at: deps.now().toISOString(),
     channel,
@@ -88,46 +98,51 @@ export async function addFaxFallback(order: StoredOrder, deps: ChannelDeps): Pro
 }
 
 /**
- * Sends the order on every channel that has neither been sent nor failed, recording each
- * outcome as it happens. A temporary failure throws (the caller's retry sends only what is
- * still pending, under the same order number); a permanent one is recorded, and a failed email
- * adds the fax fallback, which is sent in the same call.
+ * Sends the order on every channel still pending (neither sent nor failed), appending each
+ * outcome as it happens. A temporary failure throws (the caller shows 送信待ち once and the
+ * queue retries; the retry sends only what is still pending, under the same order number); a
+ * permanent one is appended, and a failed email adds the fax fallback, which is sent in the
+ * same call.
+ *
+ * @throws OrderNotSendableError when the order is not sealed or has no active line.
+ * @example
+ * const { order: sent, emailed, faxed } = await sendOrderOnChannels(order, deps);
  */
-export async function sendPendingChannels(
-  order: StoredOrder,
+export async function sendOrderOnChannels(
+  order: PurchaseOrder,
   deps: ChannelDeps,
 ): Promise<ChannelSendReport> {
-  const key = { appId: order.appId, recordId: order.recordId };
   const metrics = deps.metrics ?? NO_METRICS;
   const report: ChannelSendReport = { order, emailed: false, faxed: false };
   const at = () => deps.now().toISOString();
+  const { orderNumber } = order;
+  let request: OrderRequest | undefined;
+  // Built once, on the first channel to send: a sealed order's lines and link never change.
+  const requestOf = () => (request ??= orderRequestOf(order, deps.documents));
 
   // A fallback added while sending becomes pending itself, hence the loop until nothing moves.
   for (let progressed = true; progressed;) {
     progressed = false;
     for (const channel of channelsOf(report.order)) {
-      const { steps } = report.order;
-      if (channel.kind === 'email' && !steps.emailSentAt && !steps.emailFailedAt && deps.mailer) {
+      if (channelState(report.order, channel.kind).state !== 'pending') continue;
+      if (channel.kind === 'email' && deps.mailer) {
         try {
-          const sent = await deps.mailer.sendOrderRequest(report.order.request);
+          const sent = await deps.mailer.sendOrderRequest(requestOf());
           metrics.count('EmailsSent');
-          report.order = await deps.store.recordOrderStep(key, report.order.cycle, {
+          report.order = await deps.orders.append(orderNumber, {
             kind: 'email-sent',
             at: at(),
             messageId: sent.messageId,
           });
           report.emailed = true;
-          deps.logger.info('order request emailed', {
-            orderNumber: report.order.request.orderNumber,
-            messageId: sent.messageId,
-          });
+          deps.logger.info('order request emailed', { orderNumber, messageId: sent.messageId });
         } catch (error) {
           if (!isPermanent(error)) throw error;
           deps.logger.warn('order request email failed for good', {
-            orderNumber: report.order.request.orderNumber,
+            orderNumber,
             error: error.message,
           });
-          report.order = await deps.store.recordOrderStep(key, report.order.cycle, {
+          report.order = await deps.orders.append(orderNumber, {
             kind: 'email-failed',
             at: at(),
             detail: error.message,
@@ -135,17 +150,17 @@ export async function sendPendingChannels(
           report.order = await addFaxFallback(report.order, deps);
         }
         progressed = true;
-      } else if (channel.kind === 'fax' && !steps.faxSentAt && !steps.faxStatus && deps.fax) {
+      } else if (channel.kind === 'fax' && deps.fax) {
         try {
-          const pdf = await deps.fax.renderPdf(report.order.request);
+          const pdf = await deps.fax.renderPdf(requestOf());
           const sent = await deps.fax.gateway.sendFax({
             to: channel.number,
             pdf,
-            fileName: `${report.order.request.orderNumber}.pdf`,
-            orderNumber: report.order.request.orderNumber,
+            fileName: `${orderNumber}.pdf`,
+            orderNumber,
           });
           metrics.count('FaxesSent');
-          report.order = await deps.store.recordOrderStep(key, report.order.cycle, {
+          report.order = await deps.orders.append(orderNumber, {
             kind: 'fax-sent',
             at: at(),
             faxId: sent.faxId,
@@ -153,17 +168,14 @@ export async function sendPendingChannels(
           });
           report.faxed = true;
           deps.logger.info('order request faxed', {
-            orderNumber: report.order.request.orderNumber,
+            orderNumber,
             faxId: sent.faxId,
             gateway: sent.gateway,
           });
         } catch (error) {
           if (!isPermanent(error)) throw error;
-          deps.logger.warn('order request fax refused', {
-            orderNumber: report.order.request.orderNumber,
-            error: error.message,
-          });
-          report.order = await deps.store.recordOrderStep(key, report.order.cycle, {
+          deps.logger.warn('order request fax refused', { orderNumber, error: error.message });
+          report.order = await deps.orders.append(orderNumber, {
             kind: 'fax-status',
             at: at(),
             status: 'failed',
@@ -184,4 +196,11 @@ export function describeChannels(channels: readonly OrderChannel[]): string {
       channel.kind === 'email' ? `メール ${channel.address}` : `FAX ${channel.national}`,
     )
     .join('、');
+}
+
+/** How the configuration renders the documents: its tax rules and time zone. */
+export function documentOptionsOf(
+  config: Pick<BridgeConfig, 'tax' | 'timeZone'>,
+): OrderRequestOptions {
+  return { tax: config.tax, timeZone: config.timeZone };
 }

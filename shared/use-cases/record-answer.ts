@@ -1,22 +1,25 @@
-import {
-  commentOnOrder,
-  openRowIds,
-  orderRecordExists,
-  withSupplierStatus,
-  writeOrderFields,
-} from './order-record';
 import { findApp } from '../config/load-config';
 import type { AppConfig, BridgeConfig } from '../config/schema';
-import type { BridgeStore, StoredOrder } from '../ports/bridge-store';
+import { answerComment, sameAnswer } from '../domain/answer-outcome';
+import type { OrderLine } from '../domain/order';
+import {
+  answerLineOf,
+  currentAnswer,
+  lineAnswerKind,
+  orderStatus,
+  type PurchaseOrder,
+  type PurchaseOrderLine,
+} from '../domain/purchase-order';
+import type { PartialAnswerLine, SupplierAnswer } from '../domain/supplier-answer';
 import type { FieldValues, KintoneRecordWriter } from '../ports/kintone-record-writer';
 import type { BridgeLogger } from '../ports/logger';
-import { answerComment, answerStatus, sameAnswer } from '../domain/answer-outcome';
-import { lineOutcome, type PartialAnswer, type SupplierAnswer } from '../domain/supplier-answer';
+import type { OrderStore } from '../ports/order-store';
+import { commentOnLines, openLines, writeLineFields } from './order-record';
 
 /** Collaborators of {@link recordSupplierAnswer}. */
 export interface RecordAnswerDeps {
   config: BridgeConfig;
-  store: BridgeStore;
+  orders: Pick<OrderStore, 'append'>;
   kintone: KintoneRecordWriter;
   logger: BridgeLogger;
   now: () => Date;
@@ -25,83 +28,81 @@ export interface RecordAnswerDeps {
 /**
  * What became of an answer: `recorded` (kintone told, order updated), `unchanged` (the same
  * answer is on record already: a repeated submission changes nothing) or `closed` (the goods
- * were received or the order cancelled, so answers are no longer taken).
+ * of every line were received or the order cancelled, so answers are no longer taken).
  */
 export type RecordAnswerResult = 'recorded' | 'unchanged' | 'closed';
 
+/** True when the supplier may no longer answer: every line closed by staff, or none left. */
+export function answersClosed(order: PurchaseOrder): boolean {
+  const status = orderStatus(order);
+  return status === 'closed' || status === 'empty';
+}
+
 /**
- * Records a supplier's answer from the order page: the status (受注確認済 / 一部受注 / 辞退) and
- * the delivery date on the kintone record with a comment carrying the supplier's note, then the
- * answer on the order. kintone is written first, so a failure there leaves the order without
- * the answer and the supplier's retry writes both; once recorded, the same answer again is
- * `unchanged` and writes nothing. A different answer later is an update, and its comment says
- * what changed.
+ * Records a supplier's answer from the order page: on the record (or table row) of every open
+ * line, the line's own status (受注確認済 / 一部受注 / 辞退, see `lineAnswerKind`: with a
+ * quantity per line, a line answered in full is 受注確認済, in part 一部受注, with 0 辞退) and
+ * the delivery date (emptied when a line that had one promised gets nothing now), with one
+ * comment per record carrying the supplier's note and that record's lines' quantities; then
+ * `supplier-answer` on the order.
  *
- * An order made for SUBTABLE rows with a quantity per line answered gets a status per row: a
- * row whose line is answered in full is 受注確認済, in part 一部受注, with 0 辞退 (its delivery
- * date handled as for a decline). The comment lists every line's quantity.
- *
- * A deleted record or an app no longer configured cannot be written (kintone answers 404): the
- * answer is then kept on the order only, and logged.
+ * kintone is written first, so a failure there leaves the order without the answer and the
+ * supplier's retry writes both; once recorded, the same answer again is `unchanged` and writes
+ * nothing. A different answer later is an update, and its comment says what changed. Lines
+ * closed by staff keep their status (the answer is for the others); a record deleted in kintone
+ * or an app no longer configured is skipped, the answer kept on the order, and logged.
  *
  * @example
  * const result = await recordSupplierAnswer(order, { kind: 'declined', reason: '廃番' }, deps);
  */
 export async function recordSupplierAnswer(
-  order: StoredOrder,
+  order: PurchaseOrder,
   answer: SupplierAnswer,
   deps: RecordAnswerDeps,
 ): Promise<RecordAnswerResult> {
-  const orderNumber = order.request.orderNumber;
-  // A row order is closed only once every row of it is (see withSupplierStatus).
-  if ((await withSupplierStatus(order, deps.store)).status === 'closed') return 'closed';
-  const previous = order.steps.supplierAnswer;
+  const { orderNumber } = order;
+  if (answersClosed(order)) return 'closed';
+  const previous = currentAnswer(order)?.answer;
   if (previous !== undefined && sameAnswer(previous, answer)) return 'unchanged';
 
-  const key = { appId: order.appId, recordId: order.recordId };
   const app = findApp(deps.config, order.appId);
-  const recordExists = app !== undefined && (await orderRecordExists(order, deps.store));
-  if (app && recordExists) {
-    const values: FieldValues = { [app.writeBack.status]: answerStatus(answer, app.statuses) };
-    const dateField = app.writeBack.deliveryDate;
-    if (dateField !== undefined) {
-      // A decline after a confirmation must not leave the old promised date standing.
-      if (answer.kind !== 'declined') values[dateField] = answer.deliveryDate;
-      else if (previous !== undefined && previous.kind !== 'declined') values[dateField] = '';
-    }
-    // Rows already received or cancelled keep their status: the answer is for the others.
-    const openRows = order.rows ? await openRowIds(order, deps.store) : undefined;
-    if (order.rows && answer.kind === 'partial' && 'lines' in answer) {
-      await writeOrderFields(
-        deps.kintone,
-        order,
-        {},
-        (rowId) => rowAnswerValues(app, order, answer, previous, rowId) ?? values,
-        openRows,
-      );
-    } else {
-      await writeOrderFields(deps.kintone, order, values, undefined, openRows);
-    }
-    await commentOnOrder(
+  const lines = openLines(order);
+  let reached = false;
+  if (app && lines.length > 0) {
+    const context = { subtable: app.subtable?.field, logger: deps.logger };
+    const lineIds = lines.map((line) => line.lineId);
+    const written = await writeLineFields(
       deps.kintone,
       order,
-      answerComment(
-        orderNumber,
-        order.request.supplier.name,
-        answer,
-        previous,
-        order.request.lines,
-      ),
+      lineIds,
+      (line) => lineAnswerValues(app, order, line, answer, previous),
+      context,
     );
-  } else {
-    deps.logger.warn('supplier answer kept on the order only: the kintone record is gone', {
+    const commented = await commentOnLines(
+      deps.kintone,
+      order,
+      written.lineIds,
+      (recordLines) =>
+        answerComment(
+          orderNumber,
+          order.supplier.name,
+          answerFor(order, recordLines, answer),
+          previous && answerFor(order, recordLines, previous),
+          recordLines.map(commentLine),
+        ),
+      context,
+    );
+    reached = commented.lineIds.length > 0;
+  }
+  if (!reached) {
+    deps.logger.warn('supplier answer kept on the order only: the kintone records are gone', {
       orderNumber,
-      appId: key.appId,
-      recordId: key.recordId,
+      appId: order.appId,
+      recordIds: [...new Set(lines.map((line) => line.item.recordId))],
       appConfigured: app !== undefined,
     });
   }
-  await deps.store.recordOrderStep(key, order.cycle, {
+  await deps.orders.append(orderNumber, {
     kind: 'supplier-answer',
     at: deps.now().toISOString(),
     answer,
@@ -115,34 +116,58 @@ export async function recordSupplierAnswer(
 }
 
 /**
- * A row's values for a partial answer with a quantity per line: the status of what its line
- * amounts to, and the delivery date unless nothing of the line comes (then cleared when an
- * earlier answer had promised the row one). Undefined for a row the answer has no line for.
+ * A line's values for an answer: the status of what the answer amounts to for the line, and
+ * the delivery date unless nothing of the line comes (then emptied when the answer on record
+ * had promised the line one, so the old date does not stand).
  */
-function rowAnswerValues(
+function lineAnswerValues(
   app: AppConfig,
-  order: StoredOrder,
-  answer: Extract<PartialAnswer, { lines: unknown }>,
+  order: PurchaseOrder,
+  line: PurchaseOrderLine,
+  answer: SupplierAnswer,
   previous: SupplierAnswer | undefined,
-  rowId: string,
-): FieldValues | undefined {
-  const ordered = order.request.lines.find((line) => line.rowId === rowId);
-  const answered = answer.lines.find((line) => line.rowId === rowId);
-  if (ordered === undefined || answered === undefined) return undefined;
-  const outcome = lineOutcome(answered.quantity, ordered.quantity);
-  const values: FieldValues = { [app.writeBack.status]: app.statuses[outcome] };
+): FieldValues {
+  const kind = lineAnswerKind(order, line, answer);
+  const values: FieldValues = { [app.writeBack.status]: app.statuses[kind] };
   const dateField = app.writeBack.deliveryDate;
   if (dateField !== undefined) {
-    if (outcome !== 'declined') values[dateField] = answer.deliveryDate;
-    else if (rowWasPromised(previous, rowId)) values[dateField] = '';
+    if (answer.kind !== 'declined' && kind !== 'declined') values[dateField] = answer.deliveryDate;
+    else if (previous !== undefined && lineAnswerKind(order, line, previous) !== 'declined') {
+      values[dateField] = '';
+    }
   }
   return values;
 }
 
-/** Whether the answer on record gave the row a delivery date, which a 0 must not leave. */
-function rowWasPromised(previous: SupplierAnswer | undefined, rowId: string): boolean {
-  if (previous === undefined || previous.kind === 'declined') return false;
-  if (previous.kind === 'confirmed' || 'quantity' in previous) return true;
-  const line = previous.lines.find((candidate) => candidate.rowId === rowId);
-  return line === undefined || line.quantity > 0;
+/**
+ * The answer as one record's comment tells it: a per-line partial answer keeps only the entries
+ * of the record's lines, in their order (a line without one reads 0), so each record shows its
+ * own lines' quantities. Other answers are the same for every record.
+ */
+function answerFor(
+  order: PurchaseOrder,
+  recordLines: readonly PurchaseOrderLine[],
+  answer: SupplierAnswer,
+): SupplierAnswer {
+  if (answer.kind !== 'partial' || 'quantity' in answer) return answer;
+  const entries: PartialAnswerLine[] = recordLines.map(
+    (line) =>
+      answerLineOf(order, line, answer.lines) ?? {
+        lineId: line.lineId,
+        sku: line.sku,
+        quantity: 0,
+      },
+  );
+  return { ...answer, lines: entries };
+}
+
+/** A line as the answer's comment names it. */
+function commentLine(line: PurchaseOrderLine): OrderLine {
+  return {
+    sku: line.sku,
+    name: line.name,
+    quantity: line.quantity,
+    unit: line.unit,
+    ...(line.item.rowId !== undefined ? { rowId: line.item.rowId } : {}),
+  };
 }

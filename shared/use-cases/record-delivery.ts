@@ -1,21 +1,29 @@
-import { DELIVERY_STATUS_LABELS } from '../kintone/write-back';
-import { commentOnOrder, orderRecordExists, writeOrderFields } from './order-record';
 import { findApp } from '../config/load-config';
+import {
+  channelsOf,
+  type DeliveryStatus,
+  type OrderEvent,
+  type PurchaseOrder,
+} from '../domain/purchase-order';
+import { deliveryDetail, type DeliveryReport } from '../edge/ses-event';
+import { DELIVERY_STATUS_LABELS } from '../kintone/write-back';
 import { NO_METRICS } from '../ports/bridge-metrics';
-import type { DeliveryStatus, StoredOrder } from '../ports/bridge-store';
+import type { FaxSending } from '../ports/fax-gateway';
+import type { OrderStore } from '../ports/order-store';
 import { reportIfAllChannelsFailed, type AttentionDeps } from './needs-attention';
 import {
   addFaxFallback,
   allChannelsFailed,
-  channelsOf,
   describeChannels,
-  sendPendingChannels,
+  documentOptionsOf,
+  sendOrderOnChannels,
+  type ChannelDeps,
 } from './order-channels';
-import { deliveryDetail, type DeliveryReport } from '../edge/ses-event';
-import type { FaxSending } from '../ports/fax-gateway';
+import { commentOnLines, openLines, writeLineFields } from './order-record';
 
 /** Collaborators of {@link recordDelivery}, built once in the function's wiring. */
 export interface DeliveryDeps extends AttentionDeps {
+  orders: Pick<OrderStore, 'get' | 'append'>;
   /** Sends the fax fallback after a hard bounce; without it staff are told to call. */
   fax?: FaxSending;
 }
@@ -43,9 +51,12 @@ export interface DeliveryOutcome {
  * the kintone record (the mapped `writeBack.deliveryStatus` field when the status changes, and
  * a comment for every bounce, complaint or reject). Unknown orders are logged and skipped.
  *
- * Retries are safe: kintone is written before the store, so a failure in either leaves the
- * status unrecorded and the retry writes again (the field write is idempotent; a comment may
- * be repeated if the store write alone failed). A report already recorded is a no-op.
+ * Written to the record (or table row) of every open line of the order: lines closed by staff
+ * (the goods arrived) are left alone, and a record deleted in kintone is skipped.
+ *
+ * Retries are safe: kintone is written before the order's log, so a failure in either leaves
+ * the status unrecorded and the retry writes again (the field write is idempotent; a comment
+ * may be repeated if the append alone failed). A report already recorded is a no-op.
  *
  * @example
  * const outcome = await recordDelivery(parsed.report, deps);
@@ -55,7 +66,7 @@ export async function recordDelivery(
   report: DeliveryReport,
   deps: DeliveryDeps,
 ): Promise<DeliveryOutcome> {
-  const { store, logger } = deps;
+  const { orders, logger } = deps;
   const outcome: DeliveryOutcome = {
     orderNumber: report.orderNumber,
     status: report.status,
@@ -77,7 +88,7 @@ export async function recordDelivery(
     });
     return done('no-order-number');
   }
-  const order = await store.findOrderByNumber(report.orderNumber);
+  const order = await orders.get(report.orderNumber);
   if (!order) {
     logger.warn('SES event for an unknown order skipped', {
       orderNumber: report.orderNumber,
@@ -88,52 +99,58 @@ export async function recordDelivery(
   }
 
   const detail = deliveryDetail(report);
-  const previous = order.steps.deliveryStatus;
-  if (previous === report.status && order.steps.deliveryDetail === detail) {
+  const previous = lastDelivery(order);
+  if (previous?.status === report.status && previous.detail === detail) {
     // An earlier attempt may have recorded the bounce and then failed to fax or to tell staff
     // (gateway 5xx, kintone 503): the retry finishes that; what was done is not done again.
     if (emailLost(report.status)) await fallBackToFax(order, report, deps, { firstReport: false });
     return done('duplicate');
   }
-  if (isSuperseded(order, report)) {
+  if (isSuperseded(previous, report)) {
     logger.info('SES event older than the recorded delivery status; kept the recorded one', {
       orderNumber: report.orderNumber,
       status: report.status,
-      recorded: previous,
+      recorded: previous?.status,
     });
     return done('superseded');
   }
 
-  const key = { appId: order.appId, recordId: order.recordId };
   const app = findApp(deps.config, order.appId);
-  const recordExists = await orderRecordExists(order, store);
+  const lineIds = openLines(order).map((line) => line.lineId);
   if (!app) {
     logger.warn('order of an app no longer configured: delivery status kept in the bridge only', {
       orderNumber: report.orderNumber,
       appId: order.appId,
     });
-  } else if (!recordExists) {
-    logger.info('kintone record deleted: delivery status kept in the bridge only', {
-      orderNumber: report.orderNumber,
-      ...key,
-    });
-  } else {
+  } else if (lineIds.length > 0) {
+    const context = { subtable: app.subtable?.field, logger };
     const field = app.writeBack.deliveryStatus;
-    if (field !== undefined && previous !== report.status) {
-      await writeOrderFields(deps.kintone, order, {
-        [field]: DELIVERY_STATUS_LABELS[report.status],
-      });
-      outcome.wroteField = field;
+    if (field !== undefined && previous?.status !== report.status) {
+      const label = DELIVERY_STATUS_LABELS[report.status];
+      const written = await writeLineFields(
+        deps.kintone,
+        order,
+        lineIds,
+        () => ({ [field]: label }),
+        context,
+      );
+      if (written.fields.includes(field)) outcome.wroteField = field;
     }
     // A lost email is told together with what the bridge does about it (the fax fallback), in
     // one comment, so staff never read "phone them" and then "it was faxed".
     if (report.status !== 'delivered' && !emailLost(report.status)) {
-      await commentOnOrder(deps.kintone, order, deliveryComment(order, report));
-      outcome.commented = true;
+      const commented = await commentOnLines(
+        deps.kintone,
+        order,
+        lineIds,
+        deliveryComment(order, report),
+        context,
+      );
+      outcome.commented = commented.lineIds.length > 0;
     }
   }
 
-  const updated = await store.recordOrderStep(key, order.cycle, {
+  const updated = await orders.append(order.orderNumber, {
     kind: 'delivery',
     at: report.at ?? deps.now().toISOString(),
     status: report.status,
@@ -151,6 +168,14 @@ export async function recordDelivery(
   return done('recorded');
 }
 
+/** The delivery SES reported last, as the order's log has it. */
+function lastDelivery(order: PurchaseOrder): Extract<OrderEvent, { kind: 'delivery' }> | undefined {
+  const deliveries = order.log.filter(
+    (event): event is Extract<OrderEvent, { kind: 'delivery' }> => event.kind === 'delivery',
+  );
+  return deliveries[deliveries.length - 1];
+}
+
 function emailLost(status: DeliveryStatus): boolean {
   return status === 'bounced' || status === 'rejected';
 }
@@ -164,33 +189,38 @@ function emailLost(status: DeliveryStatus): boolean {
  * @returns true when a comment was added.
  */
 async function fallBackToFax(
-  order: StoredOrder,
+  order: PurchaseOrder,
   report: DeliveryReport,
   deps: DeliveryDeps,
   { firstReport }: { firstReport: boolean },
 ): Promise<boolean> {
-  const sent = await sendPendingChannels(await addFaxFallback(order, deps), deps);
+  const channelDeps: ChannelDeps = {
+    orders: deps.orders,
+    logger: deps.logger,
+    now: deps.now,
+    documents: documentOptionsOf(deps.config),
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
+    ...(deps.fax ? { fax: deps.fax } : {}),
+  };
+  const sent = await sendOrderOnChannels(await addFaxFallback(order, channelDeps), channelDeps);
   const app = findApp(deps.config, order.appId);
   const nobodyHasIt = allChannelsFailed(sent.order);
+  const lineIds = openLines(sent.order).map((line) => line.lineId);
+  const context = { logger: deps.logger };
   let commented = false;
   // A retry comments only if it did the faxing; the first report comments when a channel is
   // still working. With none left, the 要対応 report below is the one comment.
-  if (
-    !nobodyHasIt &&
-    (sent.faxed || firstReport) &&
-    app &&
-    (await orderRecordExists(order, deps.store))
-  ) {
-    await commentOnOrder(deps.kintone, order, lostEmailComment(sent.order, report, sent.faxed));
-    commented = true;
+  if (!nobodyHasIt && (sent.faxed || firstReport) && app && lineIds.length > 0) {
+    const text = lostEmailComment(sent.order, report, sent.faxed);
+    const result = await commentOnLines(deps.kintone, sent.order, lineIds, text, context);
+    commented = result.lineIds.length > 0;
   }
   const attention = await reportIfAllChannelsFailed(sent.order, deps);
   // Staff were told 要対応 before: a further failure (another bounce) is news for them.
-  if (nobodyHasIt && !attention.reported && firstReport && app) {
-    if (await orderRecordExists(order, deps.store)) {
-      await commentOnOrder(deps.kintone, order, deliveryComment(order, report));
-      commented = true;
-    }
+  if (nobodyHasIt && !attention.reported && firstReport && app && lineIds.length > 0) {
+    const text = deliveryComment(sent.order, report);
+    const result = await commentOnLines(deps.kintone, sent.order, lineIds, text, context);
+    commented = result.lineIds.length > 0;
   }
   return commented || attention.reported;
 }
@@ -205,7 +235,7 @@ async function fallBackToFax(
  * // 代わりに FAX 0312345678 で送信しました。仕入先への別途の連絡は不要です。…
  */
 export function lostEmailComment(
-  order: StoredOrder,
+  order: PurchaseOrder,
   report: DeliveryReport,
   faxedNow: boolean,
 ): string {
@@ -225,16 +255,13 @@ export function lostEmailComment(
  * failure was recorded: SES can report a Delivery (accepted by the receiving server) and later a
  * bounce or complaint for the same email, and SNS does not keep them in order.
  */
-function isSuperseded(order: StoredOrder, report: DeliveryReport): boolean {
-  const recorded = order.steps.deliveryStatus;
+function isSuperseded(
+  recorded: Extract<OrderEvent, { kind: 'delivery' }> | undefined,
+  report: DeliveryReport,
+): boolean {
   if (recorded === undefined) return false;
-  if (report.status === 'delivered' && recorded !== 'delivered') return true;
-  const recordedAt = order.steps.deliveryAt;
-  return (
-    report.at !== undefined &&
-    recordedAt !== undefined &&
-    Date.parse(report.at) < Date.parse(recordedAt)
-  );
+  if (report.status === 'delivered' && recorded.status !== 'delivered') return true;
+  return report.at !== undefined && Date.parse(report.at) < Date.parse(recorded.at);
 }
 
 /**
@@ -246,13 +273,11 @@ function isSuperseded(order: StoredOrder, report: DeliveryReport): boolean {
  * // 発注依頼 PO-20261128-0001 のメールを配信できませんでした: 不達 (Permanent/General: ...), order@example.jp
  * // 仕入先のメールアドレスを確認し、電話や FAX で発注を伝えてください。
  */
-export function deliveryComment(order: StoredOrder, report: DeliveryReport): string {
-  const orderNumber = order.request.orderNumber;
+export function deliveryComment(order: PurchaseOrder, report: DeliveryReport): string {
+  const { orderNumber } = order;
   const label = DELIVERY_STATUS_LABELS[report.status];
   const addresses =
-    report.recipients.length > 0
-      ? report.recipients.join(', ')
-      : (order.request.supplier.email ?? '');
+    report.recipients.length > 0 ? report.recipients.join(', ') : (order.supplier.email ?? '');
   const what = `${label} (${report.reason})${addresses ? `, ${addresses}` : ''}`;
   if (report.status === 'complained') {
     return [

@@ -1,23 +1,42 @@
-import { commentOnOrder, orderRecordExists } from './order-record';
 import { findApp } from '../config/load-config';
+import type { OrderEvent, PurchaseOrder } from '../domain/purchase-order';
 import type { FaxStatusUpdate } from '../ports/fax-gateway';
+import type { OrderStore } from '../ports/order-store';
 import { reportIfAllChannelsFailed, type AttentionDeps } from './needs-attention';
+import { commentOnLines, openLines } from './order-record';
+
+/** Collaborators of {@link recordFaxStatus}. */
+export interface FaxStatusRecordDeps extends AttentionDeps {
+  orders: Pick<OrderStore, 'get' | 'append'>;
+}
 
 export interface FaxStatusOutcome {
   orderNumber: string | undefined;
   result: 'recorded' | 'duplicate' | 'unknown-order' | 'no-order-number';
-  /** Every channel had failed, and staff were told on the record. */
+  /** Every channel had failed, and staff were told on the records. */
   needsAttention: boolean;
 }
 
+/** The fax status recorded last, if any. */
+function lastFaxStatus(
+  order: PurchaseOrder,
+): Extract<OrderEvent, { kind: 'fax-status' }> | undefined {
+  const statuses = order.log.filter(
+    (event): event is Extract<OrderEvent, { kind: 'fax-status' }> => event.kind === 'fax-status',
+  );
+  return statuses[statuses.length - 1];
+}
+
 /**
- * Records a fax's final status on its order. A failed fax is commented on the kintone record;
- * when no other channel reached the supplier either, the record gets 要対応 and the operators'
- * alarm fires. A status already recorded changes nothing (the gateway retries callbacks).
+ * Records a fax's final status on its order (`fax-status`). A failed fax is commented on the
+ * record of every open line; when no other channel reached the supplier either, the records get
+ * 要対応 and the operators' alarm fires. A status already recorded changes nothing (the gateway
+ * retries callbacks); a record deleted in kintone, or an app no longer configured, is skipped,
+ * as failing would make the gateway retry the callback for days.
  */
 export async function recordFaxStatus(
   update: FaxStatusUpdate,
-  deps: AttentionDeps,
+  deps: FaxStatusRecordDeps,
 ): Promise<FaxStatusOutcome> {
   const outcome: FaxStatusOutcome = {
     orderNumber: update.orderNumber,
@@ -28,7 +47,7 @@ export async function recordFaxStatus(
     deps.logger.warn('fax status without an order number skipped', { faxId: update.faxId });
     return { ...outcome, result: 'no-order-number' };
   }
-  const order = await deps.store.findOrderByNumber(update.orderNumber);
+  const order = await deps.orders.get(update.orderNumber);
   if (!order) {
     deps.logger.warn('fax status for an unknown order skipped', {
       orderNumber: update.orderNumber,
@@ -36,24 +55,24 @@ export async function recordFaxStatus(
     });
     return { ...outcome, result: 'unknown-order' };
   }
-  if (order.steps.faxStatus === update.status && order.steps.faxDetail === update.detail) {
+  const recorded = lastFaxStatus(order);
+  if (recorded?.status === update.status && recorded.detail === update.detail) {
     // An earlier attempt may have recorded the status and then failed to tell staff.
     const attention = await reportIfAllChannelsFailed(order, deps);
     return { ...outcome, result: 'duplicate', needsAttention: attention.reported };
   }
-  const key = { appId: order.appId, recordId: order.recordId };
-  // A deleted record or an app no longer configured cannot take a comment (kintone answers
-  // 404), and failing would make the gateway retry the callback for days.
-  const recordExists =
-    findApp(deps.config, order.appId) !== undefined && (await orderRecordExists(order, deps.store));
-  if (update.status === 'failed' && recordExists) {
-    await commentOnOrder(
+  const app = findApp(deps.config, order.appId);
+  const lineIds = openLines(order).map((line) => line.lineId);
+  if (update.status === 'failed' && app && lineIds.length > 0) {
+    await commentOnLines(
       deps.kintone,
       order,
+      lineIds,
       `発注依頼 ${update.orderNumber} のFAXを送信できませんでした: ${update.detail ?? '理由不明'}`,
+      { logger: deps.logger },
     );
   }
-  const updated = await deps.store.recordOrderStep(key, order.cycle, {
+  const updated = await deps.orders.append(order.orderNumber, {
     kind: 'fax-status',
     at: update.at,
     status: update.status,

@@ -7,7 +7,7 @@
  * @module
  */
 import { NO_METRICS, type BridgeMetrics } from '../../ports/bridge-metrics';
-import type { BridgeStore } from '../../ports/bridge-store';
+import type { Counters } from '../../ports/counters';
 import type { BridgeLogger } from '../../ports/logger';
 
 /** kintone's limit of REST API requests per app and day (Standard course). */
@@ -78,8 +78,8 @@ export function kintoneQuotaDayEnd(day: string): string {
 
 /** What a {@link KintoneCallBudget} needs. */
 export interface KintoneCallBudgetDeps {
-  /** Where the counts live: the bridge store, shared by every function that calls kintone. */
-  store: Pick<BridgeStore, 'countKintoneCall'>;
+  /** Where the counts live: the bridge table's counters, shared by every function that calls kintone. */
+  store: Pick<Counters, 'countKintoneCall'>;
   logger: BridgeLogger;
   /** Counts `KintoneCallBudgetWarnings` on each crossing; nothing is counted without it. */
   metrics?: BridgeMetrics;

@@ -1,10 +1,13 @@
-import { KintoneRestAPIClient } from '@kintone/rest-api-client';
+import { KintoneRestAPIClient, KintoneRestAPIError } from '@kintone/rest-api-client';
 import { planTableWrite } from '../../kintone/subtable-write';
-import type {
-  FieldValues,
-  KintoneRecordWriter,
-  RowUpdateResult,
-  RowValues,
+import {
+  MAX_RECORDS_PER_UPDATE,
+  type FieldValues,
+  type KintoneRecordWriter,
+  type RecordsUpdateResult,
+  type RecordUpdate,
+  type RowUpdateResult,
+  type RowValues,
 } from '../../ports/kintone-record-writer';
 import type { KintoneCallBudget } from './kintone-call-budget';
 import { isRevisionConflict, withKintoneRetry, type KintoneRetryOptions } from './kintone-retry';
@@ -15,6 +18,17 @@ import { isRevisionConflict, withKintoneRetry, type KintoneRetryOptions } from '
  * the queue, which retries the whole step later.
  */
 export const DEFAULT_TABLE_WRITE_ATTEMPTS = 4;
+
+/** kintone's code for a record that does not exist (deleted, or never was). */
+export const KINTONE_RECORD_NOT_FOUND_CODE = 'GAIA_RE01';
+
+function isRecordNotFound(error: unknown): boolean {
+  return error instanceof KintoneRestAPIError && error.code === KINTONE_RECORD_NOT_FOUND_CODE;
+}
+
+function kintoneRecord(values: FieldValues): Record<string, { value: string }> {
+  return Object.fromEntries(Object.entries(values).map(([code, value]) => [code, { value }]));
+}
 
 /** Builds the official client for one app's API token. */
 export function createKintoneClient(baseUrl: string, apiToken: string): KintoneRestAPIClient {
@@ -65,9 +79,7 @@ export class RestKintoneRecordWriter implements KintoneRecordWriter {
   }
 
   async updateFields(appId: string, recordId: string, values: FieldValues): Promise<void> {
-    const record = Object.fromEntries(
-      Object.entries(values).map(([code, value]) => [code, { value }]),
-    );
+    const record = kintoneRecord(values);
     const client = await this.clientForApp(appId);
     // No revision: the bridge only touches its own fields, so a staff edit in between is kept.
     // Hence no revision conflict (GAIA_CO02) can happen here, and repeating the same values
@@ -78,6 +90,60 @@ export class RestKintoneRecordWriter implements KintoneRecordWriter {
         this.counted(appId, () => client.record.updateRecord({ app: appId, id: recordId, record })),
       this.retry,
     );
+  }
+
+  /**
+   * One PUT records.json per {@link MAX_RECORDS_PER_UPDATE} records. kintone refuses a whole
+   * bulk update when one of its records is gone (404 GAIA_RE01) and writes none of it; the
+   * chunk's records that still exist are then looked up (one GET records.json) and written
+   * without the missing ones.
+   */
+  async updateRecords(
+    appId: string,
+    updates: readonly RecordUpdate[],
+  ): Promise<RecordsUpdateResult> {
+    const missingRecords: string[] = [];
+    if (updates.length === 0) return { missingRecords };
+    const client = await this.clientForApp(appId);
+    const put = (chunk: readonly RecordUpdate[]) =>
+      withKintoneRetry(
+        () =>
+          this.counted(appId, () =>
+            client.record.updateRecords({
+              app: appId,
+              records: chunk.map(({ recordId, values }) => ({
+                id: recordId,
+                record: kintoneRecord(values),
+              })),
+            }),
+          ),
+        this.retry,
+      );
+    for (let start = 0; start < updates.length; start += MAX_RECORDS_PER_UPDATE) {
+      const chunk = updates.slice(start, start + MAX_RECORDS_PER_UPDATE);
+      try {
+        await put(chunk);
+      } catch (error) {
+        if (!isRecordNotFound(error)) throw error;
+        const ids = chunk.map((update) => update.recordId);
+        const { records } = await withKintoneRetry(
+          () =>
+            this.counted(appId, () =>
+              client.record.getRecords({
+                app: appId,
+                fields: ['$id'],
+                query: `$id in (${ids.map((id) => `"${id.replace(/\D/g, '')}"`).join(', ')}) limit ${MAX_RECORDS_PER_UPDATE}`,
+              }),
+            ),
+          this.retry,
+        );
+        const existing = new Set(records.map((record) => String(record.$id?.value)));
+        const present = chunk.filter((update) => existing.has(update.recordId));
+        missingRecords.push(...ids.filter((id) => !existing.has(id)));
+        if (present.length > 0) await put(present);
+      }
+    }
+    return { missingRecords };
   }
 
   async updateRows(
