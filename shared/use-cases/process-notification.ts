@@ -1,36 +1,68 @@
-import { UnknownAppError } from '../config/load-config';
+import { findApp, UnknownAppError } from '../config/load-config';
 import type { AppConfig, BridgeConfig } from '../config/schema';
-import { findApp } from '../config/load-config';
-import type { Decision } from '../domain/decision';
+import type { Decision, DecisionKind, OrderDecision } from '../domain/decision';
+import { localDate } from '../domain/dates';
 import { evaluateReorder } from '../domain/evaluate-reorder';
-import type { OpenOrderRef, RecordedOutcome } from '../domain/item';
+import { orderDueAt } from '../domain/gathering';
+import type { ItemSnapshot, MappedItem, RecordedOutcome, SupplierContact } from '../domain/item';
+import type { OrderChannel } from '../domain/channels';
+import {
+  groupKeyOf,
+  isSealed,
+  isSettled,
+  lineStatus,
+  orderStatus,
+  type LineStatus,
+  type PurchaseOrder,
+  type PurchaseOrderLine,
+  type ShipTo,
+} from '../domain/purchase-order';
+import { orderOpenReason } from '../domain/reason';
+import {
+  closedByStaffWhy,
+  droppedComment,
+  droppedOutcome,
+  droppedReason,
+  waitingOutcome,
+} from '../kintone/line-write-back';
 import {
   isRecordNotification,
   recordRevision,
   type KintoneNotification,
+  type RecordNotification,
 } from '../kintone/notification';
 import { mapRecord } from '../kintone/record-mapper';
-import { changedFields, decisionOutcome, orderComment, orderOutcome } from '../kintone/write-back';
-import type { BridgeMetrics } from '../ports/bridge-metrics';
-import type { BridgeStore, ItemKey, StoredOrder } from '../ports/bridge-store';
-import type { KintoneRecordWriter } from '../ports/kintone-record-writer';
-import type { BridgeLogger } from '../ports/logger';
-import type { OrderMailer } from '../ports/order-mailer';
-import type { SupplierDirectory } from '../ports/supplier-directory';
-import { buildOrderRequest } from './build-order-request';
-import { supplierReach } from './order-supplier';
-import { placeOrder } from './place-order';
-import { processTableRecord } from './process-table-record';
-import { reportIfAllChannelsFailed } from './needs-attention';
-import { allChannelsFailed, channelsOf, describeChannels } from './order-channels';
-import { sendOrReportSending, since } from './send-or-report';
-import type { OrderLinkSigner } from '../ports/order-links';
+import { recordRows, rowItemId } from '../kintone/subtable-rows';
+import {
+  changedFields,
+  decisionOutcome,
+  missingWriteBackFields,
+  missingWriteBackReason,
+  writableFields,
+  type WriteBackOutcome,
+} from '../kintone/write-back';
+import { NO_METRICS, type BridgeMetrics } from '../ports/bridge-metrics';
 import type { FaxSending } from '../ports/fax-gateway';
+import type { ItemKey, ItemState, ItemStateStore } from '../ports/item-states';
+import type { FieldValues, KintoneRecordWriter, RowValues } from '../ports/kintone-record-writer';
+import type { BridgeLogger } from '../ports/logger';
+import type { OrderLinkSigner } from '../ports/order-links';
+import type { OrderMailer } from '../ports/order-mailer';
+import type { OrderStore } from '../ports/order-store';
+import type { ProcessedNotifications } from '../ports/processed-notifications';
+import type { SupplierDirectory } from '../ports/supplier-directory';
+import { completeOrder, sealingEvent } from './complete-order';
+import { supplierReach } from './order-supplier';
 
 /** Collaborators of the dispatcher, built once in the function's wiring. */
 export interface DispatchDeps {
   config: BridgeConfig;
-  store: BridgeStore;
+  /** The purchase orders (lines claim their items' cycles). */
+  orders: OrderStore;
+  /** What the bridge remembers per item (cycle, last revision, its open order). */
+  items: ItemStateStore;
+  /** Completed notifications, so a replay does nothing. */
+  processed: ProcessedNotifications;
   mailer: OrderMailer;
   kintone: KintoneRecordWriter;
   logger: BridgeLogger;
@@ -40,7 +72,7 @@ export interface DispatchDeps {
   metrics?: BridgeMetrics;
   /** The fax gateway and order form; without it, suppliers that need a fax get 要確認. */
   fax?: FaxSending;
-  /** Signs the link to each new order's page; without it, requests carry no page link. */
+  /** Signs the link to each order's page when it is sealed; without it, no page link. */
   orderLinks?: OrderLinkSigner;
   /**
    * The supplier master (config `supplierMaster`), asked only when an order is due; without
@@ -49,54 +81,93 @@ export interface DispatchDeps {
   suppliers?: SupplierDirectory;
 }
 
+/** What happened to one item (a record, or a row of a table). */
+export interface ItemOutcome {
+  /** The item's key: the record id, or `record:row`. */
+  itemId: string;
+  /** The SUBTABLE row, for an app that keeps items in rows. */
+  rowId?: string;
+  sku: string;
+  decision: { kind: DecisionKind; reason: string };
+  /** The order the item's line is on after this notification. */
+  orderNumber?: string;
+  /** The line's status: `waiting` (待機中) while its order gathers, `dropped` when taken off it. */
+  line?: LineStatus;
+}
+
 /** What happened to one notification; logged, and returned for tests. */
 export interface DispatchOutcome {
   notificationId: string;
-  decision: { kind: Decision['kind'] | 'deleted' | 'ignored' | 'duplicate'; reason: string };
+  decision: { kind: DecisionKind | 'deleted' | 'ignored' | 'duplicate'; reason: string };
+  /** The one order the notification's items are on, when there is exactly one. */
   orderNumber?: string;
+  /** Every order the notification's items are on (created, joined, resumed or open). */
+  orderNumbers: string[];
   /** Steps performed by this run (not by earlier attempts). */
   emailed: boolean;
   faxed: boolean;
+  /** Field codes written to the notification's record (or its rows) by this run. */
   wroteFields: string[];
   commented: boolean;
+  /** Orders whose line of this record staff closed (入荷済, キャンセル) with this edit. */
   closedOrderNumber?: string;
-  /** For an app that keeps items in a table: what happened to each row. */
-  rows?: RowOutcome[];
-  /** For a table: every order the notification created or completed. */
-  orderNumbers?: string[];
+  /** What happened to each item of the record: one for a plain record, one per table row. */
+  items: ItemOutcome[];
 }
 
-/** What happened to one row of a table. */
-export interface RowOutcome {
-  rowId: string;
-  sku: string;
-  decision: { kind: Decision['kind']; reason: string };
-  orderNumber?: string;
+/** How often lines are offered again after a conflict (an order sealed or a claim taken meanwhile). */
+const MAX_PLACEMENT_ATTEMPTS = 5;
+
+/** One item of the notification's record, as read and decided. */
+interface ItemWork {
+  key: ItemKey;
+  rowId?: string;
+  /** Field codes the row itself has (rows only): only these can be written. */
+  cells?: ReadonlySet<string>;
+  mapped: MappedItem;
+  recorded: RecordedOutcome;
+  state: ItemState;
+  /** The item's cycle for a new line (advanced when this notification closed its line). */
+  cycle: number;
+  /** The order and line the item is on (active: neither dropped nor closed). */
+  open?: { orderNumber: string; lineId: string };
+  decision: Decision;
+  /** Taken off a gathering order by this notification, and why. */
+  dropped?: { orderNumber: string; why: string; byStaff: boolean };
+  closedOrderNumber?: string;
+  writeBackMissing?: string[];
 }
+
+type Base = Pick<
+  DispatchOutcome,
+  'notificationId' | 'emailed' | 'faxed' | 'wroteFields' | 'commented' | 'orderNumbers' | 'items'
+>;
 
 /**
- * Processes one queued notification end to end: decide, create the order (conditional write),
- * send, write back, comment, and record each step as it completes. Running it again for the
- * same notification, after a failure at any point, performs only the steps not yet recorded,
- * under the same order number.
+ * Processes one queued notification end to end. An ordinary record is a table of one row:
+ * every item (the record, or each SUBTABLE row) is decided on its own, the due ones join an
+ * order per supplier and ship-to (at once for `immediate`, else the group's gathering order),
+ * and the record shows each item's outcome. Orders that are due now are sent in the same run.
+ * Running it again for the same notification, after a failure at any point, places nothing a
+ * second time: a line claims its item's cycle, and an order's steps are in its log.
  */
 export async function processNotification(
   notification: KintoneNotification,
   deps: DispatchDeps,
 ): Promise<DispatchOutcome> {
-  const { store, logger } = deps;
-  const base = {
+  const base: Base = {
     notificationId: notification.id,
     emailed: false,
     faxed: false,
     wroteFields: [],
     commented: false,
+    orderNumbers: [],
+    items: [],
   };
-
   if (notification.type === 'ADD_RECORD_COMMENT') {
     return { ...base, decision: { kind: 'ignored', reason: 'コメントは在庫に影響しません' } };
   }
-  if (await store.hasProcessed(notification.id)) {
+  if (await deps.processed.hasProcessed(notification.id)) {
     return {
       ...base,
       decision: { kind: 'duplicate', reason: `通知 ${notification.id} は処理済み` },
@@ -104,210 +175,746 @@ export async function processNotification(
   }
   const app = findApp(deps.config, notification.app.id);
   if (!app) throw new UnknownAppError(notification.app.id);
-
   const now = deps.now();
   const at = now.toISOString();
 
   if (!isRecordNotification(notification)) {
     const key = { appId: app.appId, recordId: notification.recordId };
-    await store.markDeleted(key, at);
+    await deps.items.markDeleted(key, at);
     const decision = { kind: 'deleted' as const, reason: 'kintone でレコードが削除されました' };
-    await store.completeNotification({ notificationId: notification.id, key, decision, at });
+    await deps.processed.complete({ notificationId: notification.id, key, decision, at });
     return { ...base, decision };
   }
-
-  if (app.subtable) {
-    return processTableRecord(notification, { ...app, subtable: app.subtable }, deps, base, now);
-  }
-
-  const mapped = mapRecord(notification.record, app, { supplierFromMaster: !!deps.suppliers });
-  const key: ItemKey = {
-    appId: app.appId,
-    recordId: mapped.ok ? mapped.item.recordId : mapped.recordId,
-  };
-  const revision = recordRevision(notification.record);
-  const recorded = mapped.ok ? mapped.item.recorded : mapped.recorded;
-
-  const { item: itemState, currentOrder } = await store.loadItem(key);
-  const openOrder = currentOrder?.status === 'open' ? currentOrder : undefined;
-  const evaluated = evaluateReorder({
-    mapped,
-    state: {
-      ...(itemState.lastRevision !== undefined ? { lastRevision: itemState.lastRevision } : {}),
-      ...(openOrder ? { openOrder: openOrderRef(openOrder) } : {}),
-    },
-    notification: { id: notification.id, revision },
-    policy: { closedStatuses: app.statuses.closed, timeZone: deps.config.timeZone },
-    now,
-  });
-  // Only an order reads the supplier master: a notification that needs none costs no call.
-  // An order that cannot reach the supplier is not created: staff fix the contact first.
-  const reach =
-    evaluated.kind === 'order' && mapped.ok
-      ? await supplierReach(mapped.item.supplier, app, deps)
-      : undefined;
-  const item = mapped.ok && reach?.ok ? { ...mapped.item, supplier: reach.contact } : undefined;
-  const channels = reach?.ok ? reach.channels : undefined;
-  const decision: Decision =
-    reach && !reach.ok
-      ? {
-          kind: 'cannot-evaluate',
-          reason: `${evaluated.reason} → 送信できません: ${reach.reason}`,
-          ...(evaluated.closedOrderNumber !== undefined
-            ? { closedOrderNumber: evaluated.closedOrderNumber }
-            : {}),
-        }
-      : evaluated;
-  logger.info('decided', {
-    decision: { kind: decision.kind, reason: decision.reason },
-    appId: key.appId,
-    recordId: key.recordId,
-    revision,
-  });
-
-  let cycle = itemState.cycle;
-  if (decision.closedOrderNumber !== undefined && openOrder) {
-    await store.closeOrder(key, openOrder.cycle, at, recorded.status);
-    cycle = openOrder.cycle + 1;
-    logger.info('order closed by kintone', {
-      orderNumber: decision.closedOrderNumber,
-      status: recorded.status,
-    });
-  }
-
-  let order: StoredOrder | undefined;
-  if (decision.kind === 'order' && item && channels) {
-    order = await placeOrder(
-      {
-        key,
-        cycle,
-        supplier: item.supplier,
-        channels,
-        request: (orderNumber, supplierPageUrl) =>
-          buildOrderRequest(item, decision, orderNumber, deps.config, now, supplierPageUrl),
-        notificationId: notification.id,
-      },
-      app,
-      deps,
-      now,
-    );
-  } else if (decision.kind === 'order-open' && openOrder) {
-    // The order exists; an earlier attempt may have stopped before finishing its steps.
-    order = openOrder;
-  }
-
-  // A retry of the notification that created the order reports it as that order, not as
-  // "an order is already open".
-  const resumedOwnOrder =
-    decision.kind === 'order-open' && order?.createdByNotificationId === notification.id;
-  const outcome: DispatchOutcome = {
-    ...base,
-    decision:
-      resumedOwnOrder && order
-        ? { kind: 'order', reason: order.request.reason }
-        : { kind: decision.kind, reason: decision.reason },
-    ...(decision.closedOrderNumber !== undefined
-      ? { closedOrderNumber: decision.closedOrderNumber }
-      : {}),
-  };
-  if (order) {
-    Object.assign(outcome, await completeOrderSteps(order, app, recorded, deps), {
-      orderNumber: order.request.orderNumber,
-    });
-  } else {
-    const failedOrderNumber = currentOrder?.steps.attentionAt
-      ? currentOrder.request.orderNumber
-      : undefined;
-    const changes = changedFields(
-      app,
-      decisionOutcome(app, decision, recorded, failedOrderNumber ? { failedOrderNumber } : {}),
-      recorded,
-    );
-    if (Object.keys(changes).length > 0) {
-      await deps.kintone.updateFields(key.appId, key.recordId, changes);
-      outcome.wroteFields = Object.keys(changes);
-    }
-  }
-
-  await store.completeNotification({
-    notificationId: notification.id,
-    key,
-    revision,
-    decision: { kind: decision.kind, reason: decision.reason },
-    at,
-  });
-  logger.info('notification processed', { outcome });
-  return outcome;
+  return new Dispatch(notification, app, deps, now).run(base);
 }
 
-function openOrderRef(order: StoredOrder): OpenOrderRef {
-  const quantity = order.request.lines.reduce((sum, line) => sum + line.quantity, 0);
-  return {
-    orderNumber: order.request.orderNumber,
-    quantity,
-    reflectedInKintone: order.reflectedInKintone,
-  };
-}
+/** One record notification being dispatched. */
+class Dispatch {
+  private readonly at: string;
+  private readonly recordId: string;
+  private readonly recordKey: ItemKey;
+  private readonly revision: number;
+  /** The orders this run knows, by number, as last stored. */
+  private readonly orders = new Map<string, PurchaseOrder>();
+  /** Orders to complete (send, write back, comment) in this run. */
+  private readonly toComplete = new Set<string>();
+  private readonly metrics: BridgeMetrics;
 
-async function completeOrderSteps(
-  order: StoredOrder,
-  app: AppConfig,
-  recorded: RecordedOutcome,
-  deps: DispatchDeps,
-): Promise<Pick<DispatchOutcome, 'emailed' | 'faxed' | 'wroteFields' | 'commented'>> {
-  const { store } = deps;
-  const key = { appId: order.appId, recordId: order.recordId };
-  const sent = await sendOrReportSending(order, deps, (changes) =>
-    deps.kintone.updateFields(key.appId, key.recordId, changedFields(app, changes, recorded)),
-  );
-  const done = {
-    emailed: sent.emailed,
-    faxed: sent.faxed,
-    wroteFields: [] as string[],
-    commented: false,
-  };
-  let current = sent.order;
+  constructor(
+    private readonly notification: RecordNotification,
+    private readonly app: AppConfig,
+    private readonly deps: DispatchDeps,
+    private readonly now: Date,
+  ) {
+    this.at = now.toISOString();
+    this.recordId = String(notification.record.$id?.value);
+    this.recordKey = { appId: app.appId, recordId: this.recordId };
+    this.revision = recordRevision(notification.record);
+    this.metrics = deps.metrics ?? NO_METRICS;
+  }
 
-  if (allChannelsFailed(current)) {
-    // Nobody has the order: 要対応 on the record instead of 発注依頼済.
-    const attention = await reportIfAllChannelsFailed(current, deps, recorded);
-    current = attention.order;
-    done.wroteFields = attention.wroteFields;
-    done.commented = attention.reported;
-    if (!current.steps.writtenBackAt) {
-      current = await store.recordOrderStep(key, current.cycle, {
-        kind: 'written-back',
-        at: deps.now().toISOString(),
+  async run(base: Base): Promise<DispatchOutcome> {
+    const read = this.readItems();
+    if (!read.ok) {
+      // The configuration does not fit the app (the doctor reports it): nothing to write into.
+      this.deps.logger.error('the record has no such table: check subtable.field', {
+        appId: this.app.appId,
+        recordId: this.recordId,
+        problem: read.problem,
       });
+      const decision = { kind: 'cannot-evaluate' as const, reason: read.problem };
+      await this.complete(decision, []);
+      return { ...base, decision };
     }
-    return done;
+    const items = await this.loadItems(read.items);
+    await this.closeAndDrop(items);
+    await this.placeDueItems(items);
+    await this.resumeOwnOrders(items);
+
+    const outcome: DispatchOutcome = { ...base, decision: this.summary(items) };
+    for (const orderNumber of this.toComplete) {
+      const order = this.orders.get(orderNumber);
+      if (!order) continue;
+      const done = await completeOrder(order, this.deps);
+      this.orders.set(orderNumber, done.order);
+      outcome.emailed ||= done.emailed;
+      outcome.faxed ||= done.faxed;
+      outcome.commented ||= done.commented;
+      if (done.wroteFields.length > 0) {
+        outcome.wroteFields = [...new Set([...outcome.wroteFields, ...done.wroteFields])];
+      }
+    }
+    const wrote = await this.writeBack(items);
+    outcome.wroteFields = [...new Set([...outcome.wroteFields, ...wrote])];
+    outcome.commented = (await this.comment(items)) || outcome.commented;
+
+    outcome.items = items.map((item) => this.itemOutcome(item));
+    outcome.orderNumbers = [
+      ...new Set(outcome.items.flatMap((item) => (item.orderNumber ? [item.orderNumber] : []))),
+    ];
+    if (outcome.orderNumbers.length === 1) outcome.orderNumber = outcome.orderNumbers[0] as string;
+    const closed = items.find((item) => item.closedOrderNumber !== undefined)?.closedOrderNumber;
+    if (closed !== undefined) outcome.closedOrderNumber = closed;
+
+    await this.complete(outcome.decision as { kind: DecisionKind; reason: string }, items);
+    this.deps.logger.info('notification processed', { outcome });
+    return outcome;
   }
-  if (!current.steps.writtenBackAt) {
-    const changes = changedFields(
-      app,
-      orderOutcome(app, current.request, since(current)),
-      recorded,
-    );
-    if (Object.keys(changes).length > 0) {
-      await deps.kintone.updateFields(key.appId, key.recordId, changes);
-      done.wroteFields = Object.keys(changes);
+
+  /** The record's items: the record itself, or one per row of the app's table. */
+  private readItems():
+    | {
+        ok: true;
+        items: Array<{
+          key: ItemKey;
+          rowId?: string;
+          cells?: ReadonlySet<string>;
+          mapped: MappedItem;
+        }>;
+      }
+    | { ok: false; problem: string } {
+    const options = {
+      supplierFromMaster: this.deps.suppliers !== undefined,
+      deliveryAddresses: this.deps.config.deliveryAddresses,
+      reducedLabels: this.deps.config.tax.reducedLabels,
+    };
+    const record = this.notification.record;
+    if (!this.app.subtable) {
+      return {
+        ok: true,
+        items: [{ key: this.recordKey, mapped: mapRecord(record, this.app, options) }],
+      };
     }
-    current = await store.recordOrderStep(key, current.cycle, {
-      kind: 'written-back',
-      at: deps.now().toISOString(),
+    const table = recordRows(record, this.app.subtable.field);
+    if (!table.ok) return table;
+    return {
+      ok: true,
+      items: table.rows.map((row) => {
+        const itemId = rowItemId(this.recordId, row.rowId);
+        const mapped = mapRecord(row.record, this.app, options);
+        return {
+          key: { appId: this.app.appId, recordId: itemId },
+          rowId: row.rowId,
+          cells: row.cells,
+          // The mapper reads the row like a record; its item is the row.
+          mapped: mapped.ok
+            ? { ok: true, item: { ...mapped.item, recordId: itemId } }
+            : { ...mapped, recordId: itemId },
+        };
+      }),
+    };
+  }
+
+  /**
+   * The items' states in one load, the open orders they are on (each read once), and each
+   * item's decision. The revision is the record's: a table's rows are judged once per record.
+   */
+  private async loadItems(
+    read: Array<{ key: ItemKey; rowId?: string; cells?: ReadonlySet<string>; mapped: MappedItem }>,
+  ): Promise<ItemWork[]> {
+    const table = this.app.subtable !== undefined;
+    const keys = [...(table ? [this.recordKey] : []), ...read.map((item) => item.key)];
+    const states = await this.deps.items.load(keys);
+    const stateOf = (key: ItemKey): ItemState =>
+      states.find((state) => state.key.recordId === key.recordId) ?? { key, cycle: 1 };
+    const recordState = stateOf(this.recordKey);
+    const numbers = [
+      ...new Set(
+        read.flatMap((item) => {
+          const number = stateOf(item.key).orderNumber;
+          return number !== undefined ? [number] : [];
+        }),
+      ),
+    ];
+    await Promise.all(numbers.map((number) => this.refresh(number)));
+
+    return read.map((item) => {
+      const state = stateOf(item.key);
+      const open = this.openLineOf(item.key.recordId, state);
+      const order = open && this.orders.get(open.orderNumber);
+      const line = open && order?.lines.find((candidate) => candidate.lineId === open.lineId);
+      const lastRevision = recordState.lastRevision ?? state.lastRevision;
+      const decision = evaluateReorder({
+        mapped: item.mapped,
+        state: {
+          ...(lastRevision !== undefined ? { lastRevision } : {}),
+          ...(order && line
+            ? {
+                openOrder: {
+                  orderNumber: order.orderNumber,
+                  quantity: line.quantity,
+                  reflectedInKintone: order.reflectedInKintone,
+                },
+              }
+            : {}),
+        },
+        notification: { id: this.notification.id, revision: this.revision },
+        policy: { closedStatuses: this.app.statuses.closed, timeZone: this.deps.config.timeZone },
+        now: this.now,
+      });
+      this.deps.logger.info('decided', {
+        decision: { kind: decision.kind, reason: decision.reason },
+        appId: item.key.appId,
+        recordId: item.key.recordId,
+        revision: this.revision,
+      });
+      return {
+        key: item.key,
+        ...(item.rowId !== undefined ? { rowId: item.rowId } : {}),
+        ...(item.cells !== undefined ? { cells: item.cells } : {}),
+        mapped: item.mapped,
+        recorded: item.mapped.ok ? item.mapped.item.recorded : item.mapped.recorded,
+        state,
+        cycle: state.cycle,
+        ...(open ? { open } : {}),
+        decision,
+      };
     });
   }
-  if (app.commentOnOrder && !current.steps.commentedAt) {
-    await deps.kintone.addComment(
-      key.appId,
-      key.recordId,
-      orderComment(current.request, describeChannels(channelsOf(current))),
-    );
-    current = await store.recordOrderStep(key, current.cycle, {
-      kind: 'commented',
-      at: deps.now().toISOString(),
-    });
-    done.commented = true;
+
+  /** The item's active line of its current cycle, on an order this run has read. */
+  private openLineOf(
+    itemId: string,
+    state: ItemState,
+  ): { orderNumber: string; lineId: string } | undefined {
+    const order = state.orderNumber !== undefined ? this.orders.get(state.orderNumber) : undefined;
+    if (!order) return undefined;
+    const line = [...order.lines]
+      .reverse()
+      .find(
+        (candidate) => candidate.item.itemId === itemId && candidate.item.cycle === state.cycle,
+      );
+    if (!line) return undefined;
+    const status = lineStatus(order, line.lineId);
+    if (status === 'dropped' || status === 'closed') return undefined;
+    return { orderNumber: order.orderNumber, lineId: line.lineId };
   }
-  return done;
+
+  private async refresh(orderNumber: string): Promise<PurchaseOrder | undefined> {
+    const order = await this.deps.orders.get(orderNumber);
+    if (order) this.orders.set(orderNumber, order);
+    return order;
+  }
+
+  private lineOf(item: ItemWork): { order: PurchaseOrder; line: PurchaseOrderLine } | undefined {
+    if (!item.open) return undefined;
+    const order = this.orders.get(item.open.orderNumber);
+    const line = order?.lines.find((candidate) => candidate.lineId === item.open?.lineId);
+    return order && line ? { order, line } : undefined;
+  }
+
+  /**
+   * Staff closing a sent line (closed status with its order number) closes the item's cycle: its
+   * next shortage is a new line. A line still waiting for its order is dropped instead, when staff
+   * closed it or the item recovered: the order goes out without it.
+   */
+  private async closeAndDrop(items: ItemWork[]): Promise<void> {
+    for (const item of items) {
+      const current = this.lineOf(item);
+      if (!current) continue;
+      const waiting = lineStatus(current.order, current.line.lineId) === 'waiting';
+      if (item.decision.closedOrderNumber !== undefined) {
+        if (waiting) {
+          const why = closedByStaffWhy(item.recorded.status);
+          await this.drop(item, current, why, true);
+          item.decision = { kind: 'no-order', reason: droppedReason(why) };
+          continue;
+        }
+        const updated = await this.deps.orders.append(current.order.orderNumber, {
+          kind: 'line-closed',
+          at: this.at,
+          lineId: current.line.lineId,
+          status: item.recorded.status,
+        });
+        this.orders.set(updated.orderNumber, updated);
+        this.deps.logger.info('order closed by kintone', {
+          orderNumber: updated.orderNumber,
+          itemId: item.key.recordId,
+          status: item.recorded.status,
+        });
+        item.closedOrderNumber = updated.orderNumber;
+        item.cycle = current.line.item.cycle + 1;
+        delete item.open;
+        continue;
+      }
+      if (!waiting || item.decision.kind !== 'order-open') continue;
+      // Evaluated as if it were not on order: does the item still need one?
+      const fresh = evaluateReorder({
+        mapped: item.mapped,
+        state: {},
+        notification: { id: this.notification.id, revision: this.revision },
+        policy: { closedStatuses: this.app.statuses.closed, timeZone: this.deps.config.timeZone },
+        now: this.now,
+      });
+      if (fresh.kind !== 'no-order' && fresh.kind !== 'snoozed') continue;
+      await this.drop(item, current, fresh.reason, false);
+      item.decision = { kind: fresh.kind, reason: droppedReason(fresh.reason) };
+    }
+  }
+
+  private async drop(
+    item: ItemWork,
+    current: { order: PurchaseOrder; line: PurchaseOrderLine },
+    why: string,
+    byStaff: boolean,
+  ): Promise<void> {
+    const updated = await this.deps.orders.append(current.order.orderNumber, {
+      kind: 'line-dropped',
+      at: this.at,
+      lineId: current.line.lineId,
+      reason: droppedReason(why),
+    });
+    this.orders.set(updated.orderNumber, updated);
+    this.deps.logger.info('line dropped from its gathering order', {
+      orderNumber: updated.orderNumber,
+      itemId: item.key.recordId,
+      why,
+    });
+    item.dropped = { orderNumber: updated.orderNumber, why, byStaff };
+    delete item.open;
+  }
+
+  /**
+   * Finds each due item's supplier (the master is read only now) and ship-to, groups them by
+   * app, supplier and ship-to, and puts each group on an order: a new sealed one (`immediate`)
+   * or the group's gathering order. A due item whose supplier cannot be reached, or whose row
+   * lacks a write-back field, gets 要確認 instead.
+   */
+  private async placeDueItems(items: ItemWork[]): Promise<void> {
+    const groups = new Map<
+      string,
+      {
+        supplier: SupplierContact;
+        channels: OrderChannel[];
+        shipTo?: ShipTo;
+        due: Array<{ item: ItemWork; snapshot: ItemSnapshot; decision: OrderDecision }>;
+      }
+    >();
+    for (const item of items) {
+      const { decision, mapped } = item;
+      if (decision.kind !== 'order' || item.open || !mapped.ok) continue;
+      if (item.cells) {
+        const cells = item.cells;
+        const missing = missingWriteBackFields(this.app, (code) => cells.has(code));
+        if (missing.length > 0) {
+          item.decision = {
+            kind: 'cannot-evaluate',
+            reason: missingWriteBackReason(decision.reason, missing),
+          };
+          item.writeBackMissing = missing;
+          continue;
+        }
+      }
+      const reach = await supplierReach(mapped.item.supplier, this.app, this.deps);
+      if (!reach.ok) {
+        item.decision = {
+          kind: 'cannot-evaluate',
+          reason: `${decision.reason} → 送信できません: ${reach.reason}`,
+          ...(decision.closedOrderNumber !== undefined
+            ? { closedOrderNumber: decision.closedOrderNumber }
+            : {}),
+        };
+        continue;
+      }
+      const shipTo = mapped.item.shipTo;
+      const groupKey = groupKeyOf(this.app.appId, reach.contact, shipTo);
+      const group = groups.get(groupKey) ?? {
+        supplier: reach.contact,
+        channels: reach.channels,
+        ...(shipTo ? { shipTo } : {}),
+        due: [],
+      };
+      group.due.push({ item, snapshot: { ...mapped.item, supplier: reach.contact }, decision });
+      groups.set(groupKey, group);
+    }
+    for (const [groupKey, group] of groups) {
+      await this.placeGroup(groupKey, group);
+    }
+  }
+
+  private async placeGroup(
+    groupKey: string,
+    group: {
+      supplier: SupplierContact;
+      channels: OrderChannel[];
+      shipTo?: ShipTo;
+      due: Array<{ item: ItemWork; snapshot: ItemSnapshot; decision: OrderDecision }>;
+    },
+  ): Promise<void> {
+    const rule = this.app.gathering;
+    const { timeZone } = this.deps.config;
+    let pending = [...group.due];
+    let orderNumber: string | undefined;
+    /** An order to add the lines to (the group's gathering order), when known. */
+    let target: string | undefined;
+    let lookedUp = false;
+
+    const onOrderAlready = async (lineId: string, holder: string) => {
+      const claimed = pending.find((entry) => entry.item.key.recordId === lineIdBase(lineId));
+      pending = pending.filter((entry) => entry !== claimed);
+      if (!claimed) throw new Error(`order store reported an unknown line ${lineId} as claimed`);
+      const order = await this.refresh(holder);
+      const line = order?.lines.find(
+        (candidate) => candidate.item.itemId === claimed.item.key.recordId,
+      );
+      this.deps.logger.info('item already on order', {
+        itemId: claimed.item.key.recordId,
+        orderNumber: holder,
+      });
+      if (order && line) claimed.item.open = { orderNumber: holder, lineId: line.lineId };
+      claimed.item.decision = {
+        kind: 'order-open',
+        orderNumber: holder,
+        reason: orderOpenReason(holder, line?.quantity ?? 0, claimed.snapshot.unit),
+      };
+    };
+
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt >= MAX_PLACEMENT_ATTEMPTS) {
+        throw new Error(
+          `could not place ${pending.length} line(s) for group ${groupKey} after ${attempt} attempts`,
+        );
+      }
+      if (rule.rule !== 'immediate' && target === undefined && !lookedUp) {
+        lookedUp = true;
+        const gathering = await this.deps.orders.findGathering(groupKey);
+        if (gathering && !isSealed(gathering)) {
+          this.orders.set(gathering.orderNumber, gathering);
+          target = gathering.orderNumber;
+        }
+      }
+      if (target !== undefined) {
+        const into = this.orders.get(target) ?? (await this.refresh(target));
+        const lines = pending.map((entry) => this.lineFor(entry, into));
+        const added = await this.deps.orders.addLines(target, lines);
+        if (added.added) {
+          this.placed(added.order, pending);
+          this.deps.logger.info('lines added to the gathering order', {
+            orderNumber: target,
+            lines: lines.map((line) => line.lineId),
+          });
+          return;
+        }
+        if (added.conflict === 'claimed') {
+          await onOrderAlready(added.lineId, added.orderNumber);
+          continue;
+        }
+        // Sealed meanwhile: the group's next lines open a new order.
+        target = undefined;
+      }
+      orderNumber ??= await this.deps.orders.allocateOrderNumber(
+        this.deps.config.orderNumberPrefix,
+        localDate(this.now, timeZone),
+      );
+      const order = await this.newOrder(orderNumber, groupKey, group, pending);
+      const created = await this.deps.orders.create(order);
+      if (created.created) {
+        this.metrics.count('OrdersCreated');
+        this.placed(created.order, pending);
+        this.deps.logger.info('order created', {
+          orderNumber,
+          gathering: !isSealed(created.order),
+          dueAt: created.order.dueAt,
+          lines: created.order.lines.map((line) => line.lineId),
+        });
+        if (isSealed(created.order)) this.toComplete.add(orderNumber);
+        return;
+      }
+      if (created.conflict === 'claimed') {
+        await onOrderAlready(created.lineId, created.orderNumber);
+        continue;
+      }
+      // Another notification opened the group's gathering order meanwhile: join it.
+      target = created.orderNumber;
+    }
+  }
+
+  /** Remembers where the lines went. */
+  private placed(
+    order: PurchaseOrder,
+    entries: Array<{ item: ItemWork; snapshot: ItemSnapshot; decision: OrderDecision }>,
+  ): void {
+    this.orders.set(order.orderNumber, order);
+    for (const { item } of entries) {
+      const line = [...order.lines]
+        .reverse()
+        .find(
+          (candidate) =>
+            candidate.item.itemId === item.key.recordId && candidate.item.cycle === item.cycle,
+        );
+      if (line) item.open = { orderNumber: order.orderNumber, lineId: line.lineId };
+    }
+  }
+
+  /** A new order for the group: sealed at once (`immediate`), else gathering until its due time. */
+  private async newOrder(
+    orderNumber: string,
+    groupKey: string,
+    group: {
+      supplier: SupplierContact;
+      channels: OrderChannel[];
+      shipTo?: ShipTo;
+      due: Array<{ item: ItemWork; snapshot: ItemSnapshot; decision: OrderDecision }>;
+    },
+    pending: Array<{ item: ItemWork; snapshot: ItemSnapshot; decision: OrderDecision }>,
+  ): Promise<PurchaseOrder> {
+    const rule = this.app.gathering;
+    const { config } = this.deps;
+    const immediate = rule.rule === 'immediate';
+    const dueAt = orderDueAt(rule, this.now, config.timeZone).toISOString();
+    const order: PurchaseOrder = {
+      orderNumber,
+      appId: this.app.appId,
+      groupKey,
+      supplier: group.supplier,
+      ...(group.shipTo ? { shipTo: group.shipTo } : {}),
+      channels: group.channels,
+      company: config.company,
+      createdAt: this.at,
+      dueAt,
+      reflectedInKintone: this.app.onOrderIncludesBridgeOrders,
+      lines: [],
+      log: [{ kind: 'created', at: this.at, by: this.notification.id }],
+    };
+    order.lines = pending.map((entry) => this.lineFor(entry, order));
+    if (immediate) order.log.push(await sealingEvent(order, this.deps, this.now));
+    return order;
+  }
+
+  /** The order line of a due item; its id is the item's, made unique should it have left the order. */
+  private lineFor(
+    entry: { item: ItemWork; snapshot: ItemSnapshot; decision: OrderDecision },
+    order: PurchaseOrder | undefined,
+  ): PurchaseOrderLine {
+    const { item, snapshot, decision } = entry;
+    const itemId = item.key.recordId;
+    const taken = new Set(order?.lines.map((line) => line.lineId) ?? []);
+    let lineId = itemId;
+    for (let n = 2; taken.has(lineId); n++) lineId = `${itemId}#${n}`;
+    return {
+      lineId,
+      item: {
+        appId: this.app.appId,
+        recordId: this.recordId,
+        ...(item.rowId !== undefined ? { rowId: item.rowId } : {}),
+        itemId,
+        cycle: item.cycle,
+      },
+      sku: snapshot.sku,
+      name: snapshot.name,
+      quantity: decision.quantity,
+      unit: snapshot.unit,
+      reason: decision.reason,
+      leadTimeDays: snapshot.leadTimeDays,
+      ...(snapshot.unitPrice !== undefined ? { unitPrice: snapshot.unitPrice } : {}),
+      ...(snapshot.taxClass !== undefined ? { taxClass: snapshot.taxClass } : {}),
+      addedAt: this.at,
+      addedBy: this.notification.id,
+    };
+  }
+
+  /**
+   * An earlier attempt of this notification may have put the items on a sealed order and
+   * stopped before finishing it: that order is completed now, under the same number.
+   */
+  private async resumeOwnOrders(items: ItemWork[]): Promise<void> {
+    const commentOnOrder = this.app.commentOnOrder;
+    for (const item of items) {
+      const current = this.lineOf(item);
+      if (!current || this.toComplete.has(current.order.orderNumber)) continue;
+      if (current.line.addedBy !== this.notification.id || !isSealed(current.order)) continue;
+      if (isSettled(current.order, { now: this.now, commentOnOrder })) continue;
+      this.toComplete.add(current.order.orderNumber);
+    }
+  }
+
+  /**
+   * Writes every item's outcome in one call (the record, or one table write): 待機中 for a
+   * waiting line, the notice of a dropped one, 要確認 (or its clearing) for the others. Lines of
+   * orders completed in this run were written by the order. Values the record already shows are
+   * left out, so a notification that changes nothing costs no kintone call at all.
+   */
+  private async writeBack(items: ItemWork[]): Promise<string[]> {
+    const changesOf = (item: ItemWork): FieldValues => {
+      const desired = this.desiredOutcome(item);
+      if (!desired) return {};
+      const changes = changedFields(this.app, desired, item.recorded);
+      const cells = item.cells;
+      // A row lacking a write-back field can take the others: naming it would fail the write.
+      return cells ? writableFields(changes, (code) => cells.has(code)) : changes;
+    };
+    if (!this.app.subtable) {
+      const [item] = items;
+      const changes = item ? changesOf(item) : {};
+      if (Object.keys(changes).length === 0) return [];
+      await this.deps.kintone.updateFields(this.app.appId, this.recordId, changes);
+      return Object.keys(changes);
+    }
+    const rows: RowValues = {};
+    for (const item of items) {
+      const changes = changesOf(item);
+      if (item.rowId !== undefined && Object.keys(changes).length > 0) rows[item.rowId] = changes;
+    }
+    if (Object.keys(rows).length === 0) return [];
+    const result = await this.deps.kintone.updateRows(
+      this.app.appId,
+      this.recordId,
+      this.app.subtable.field,
+      rows,
+    );
+    if (result.missingRows.length > 0) {
+      this.deps.logger.warn(
+        'rows deleted from the table meanwhile: their outcome was not written',
+        {
+          recordId: this.recordId,
+          rows: result.missingRows,
+        },
+      );
+    }
+    return [...new Set(result.updatedRows.flatMap((rowId) => Object.keys(rows[rowId] ?? {})))];
+  }
+
+  /** What the item's record should show; undefined when its order writes it. */
+  private desiredOutcome(item: ItemWork): WriteBackOutcome | undefined {
+    const { timeZone } = this.deps.config;
+    if (item.dropped) {
+      return droppedOutcome(this.app, droppedReason(item.dropped.why), item.dropped.byStaff);
+    }
+    const current = this.lineOf(item);
+    if (current) {
+      if (this.toComplete.has(current.order.orderNumber)) return undefined;
+      if (lineStatus(current.order, current.line.lineId) === 'waiting') {
+        return waitingOutcome(this.app, current.order, current.line, timeZone);
+      }
+      const failedOrderNumber =
+        orderStatus(current.order) === 'needs-attention' ? current.order.orderNumber : undefined;
+      return decisionOutcome(
+        this.app,
+        item.decision,
+        item.recorded,
+        failedOrderNumber ? { failedOrderNumber } : {},
+      );
+    }
+    return decisionOutcome(this.app, item.decision, item.recorded);
+  }
+
+  /**
+   * One comment for what staff must read beyond the fields: lines taken off their orders, and
+   * due rows that lack a write-back field (the row may not even show a status).
+   */
+  private async comment(items: ItemWork[]): Promise<boolean> {
+    const sections: string[] = [];
+    const drops = items.flatMap((item) =>
+      item.dropped
+        ? [
+            {
+              orderNumber: item.dropped.orderNumber,
+              sku: item.mapped.ok ? item.mapped.item.sku : (item.rowId ?? item.key.recordId),
+              name: item.mapped.ok ? item.mapped.item.name : '',
+              why: item.dropped.why,
+            },
+          ]
+        : [],
+    );
+    if (drops.length > 0) sections.push(droppedComment(drops));
+    const blocked = items.filter((item) => item.writeBackMissing !== undefined);
+    if (blocked.length > 0 && this.app.subtable) {
+      this.deps.logger.error('rows due for an order lack write-back fields: nothing was sent', {
+        appId: this.app.appId,
+        recordId: this.recordId,
+        rows: blocked.map((item) => ({ rowId: item.rowId, missing: item.writeBackMissing })),
+      });
+      sections.push(
+        [
+          `【要確認】テーブル「${this.app.subtable.field}」に発注が必要な行がありますが、発注していません:`,
+          ...blocked.map(
+            (item) =>
+              `・${item.mapped.ok ? item.mapped.item.sku : item.rowId}: ${item.decision.reason}`,
+          ),
+        ].join('\n'),
+      );
+    }
+    if (sections.length === 0) return false;
+    await this.deps.kintone.addComment(this.app.appId, this.recordId, sections.join('\n\n'));
+    return true;
+  }
+
+  private itemOutcome(item: ItemWork): ItemOutcome {
+    const current = this.lineOf(item);
+    const base = {
+      itemId: item.key.recordId,
+      ...(item.rowId !== undefined ? { rowId: item.rowId } : {}),
+      sku: item.mapped.ok ? item.mapped.item.sku : '',
+    };
+    if (item.dropped) {
+      return {
+        ...base,
+        decision: { kind: item.decision.kind, reason: item.decision.reason },
+        line: 'dropped',
+      };
+    }
+    if (!current) {
+      return { ...base, decision: { kind: item.decision.kind, reason: item.decision.reason } };
+    }
+    const status = lineStatus(current.order, current.line.lineId);
+    // A line this notification added (now or in an earlier attempt) reports its order as ordered.
+    const own = current.line.addedBy === this.notification.id;
+    return {
+      ...base,
+      decision: own
+        ? { kind: 'order', reason: current.line.reason }
+        : { kind: item.decision.kind, reason: item.decision.reason },
+      orderNumber: current.order.orderNumber,
+      line: status,
+    };
+  }
+
+  /** The notification's decision as one line: the item's, or for a table the rows' summary. */
+  private summary(items: readonly ItemWork[]): { kind: DecisionKind; reason: string } {
+    const outcomes = items.map((item) => this.itemOutcome(item));
+    if (!this.app.subtable) {
+      const [only] = outcomes;
+      return only?.decision ?? { kind: 'no-order', reason: '' };
+    }
+    const ordered = outcomes.filter((item) => item.decision.kind === 'order' && item.orderNumber);
+    if (ordered.length > 0) {
+      const numbers = [...new Set(ordered.map((item) => item.orderNumber))];
+      return { kind: 'order', reason: `${ordered.length}行を発注 (${numbers.join(', ')})` };
+    }
+    const attention = outcomes.filter((item) => item.decision.kind === 'cannot-evaluate');
+    if (attention.length > 0) {
+      return { kind: 'cannot-evaluate', reason: `${attention.length}行が要確認` };
+    }
+    if (outcomes.length > 0 && outcomes.every((item) => item.decision.kind === 'replay')) {
+      return { kind: 'replay', reason: outcomes[0]?.decision.reason ?? '' };
+    }
+    return { kind: 'no-order', reason: `${outcomes.length}行を確認、発注なし` };
+  }
+
+  private async complete(
+    decision: { kind: DecisionKind; reason: string },
+    items: readonly ItemWork[],
+  ): Promise<void> {
+    await this.deps.processed.complete({
+      notificationId: this.notification.id,
+      key: this.recordKey,
+      revision: this.revision,
+      decision,
+      at: this.at,
+      ...(this.app.subtable
+        ? {
+            items: items.map((item) => {
+              const outcome = this.itemOutcome(item);
+              return { key: item.key, decision: outcome.decision };
+            }),
+          }
+        : {}),
+    });
+  }
+}
+
+/** The item id of a line id (`3:368`, or `3:368#2` for an item that left the order and came back). */
+function lineIdBase(lineId: string): string {
+  const hash = lineId.indexOf('#');
+  return hash < 0 ? lineId : lineId.slice(0, hash);
 }

@@ -53,7 +53,7 @@ export async function reportUnprocessed(
   identity: MessageIdentity,
   error: unknown,
   retried: boolean,
-  deps: Pick<DispatchDeps, 'config' | 'kintone' | 'logger' | 'store'>,
+  deps: Pick<DispatchDeps, 'config' | 'kintone' | 'logger' | 'items'>,
 ): Promise<boolean> {
   const { appId, recordId } = identity;
   const app = appId ? findApp(deps.config, appId) : undefined;
@@ -61,8 +61,8 @@ export async function reportUnprocessed(
   // Short: staff read the reason; the whole error is on the operators' dead-letters page.
   const reason = unprocessedReason(describeFailure(error, 100), retried);
   try {
-    const { item } = await deps.store.loadItem({ appId: app.appId, recordId });
-    if (item.deletedAt !== undefined) return false;
+    const [item] = await deps.items.load([{ appId: app.appId, recordId }]);
+    if (item?.deletedAt !== undefined) return false;
     if (app.subtable) {
       await deps.kintone.addComment(app.appId, recordId, `【${app.statuses.failed}】${reason}`);
       return true;

@@ -1,0 +1,248 @@
+import { findApp, UnknownAppError } from '../config/load-config';
+import type { AppConfig, BridgeConfig } from '../config/schema';
+import { localDate } from '../domain/dates';
+import { orderRequestOf } from '../domain/order-request';
+import {
+  activeLines,
+  channelsOf,
+  isSettled,
+  orderStatus,
+  remainingSteps,
+  sealOf,
+  type OrderEvent,
+  type PurchaseOrder,
+  type PurchaseOrderLine,
+} from '../domain/purchase-order';
+import { changedFields, orderComment, toKintoneDateTime } from '../kintone/write-back';
+import type { BridgeMetrics } from '../ports/bridge-metrics';
+import type { FaxSending } from '../ports/fax-gateway';
+import type { KintoneRecordWriter } from '../ports/kintone-record-writer';
+import type { BridgeLogger } from '../ports/logger';
+import type { OrderLinkSigner } from '../ports/order-links';
+import type { OrderMailer } from '../ports/order-mailer';
+import type { OrderStore } from '../ports/order-store';
+import { attentionReported, reportIfAllChannelsFailed } from './needs-attention';
+import { allChannelsFailed, describeChannels, documentOptionsOf } from './order-channels';
+import { commentOnLines, writeLineFields } from './order-record';
+import { sendOrReportSending, since } from './send-or-report';
+
+/**
+ * Completing an order: sealing it when it is due, sending it on its channels, writing the
+ * outcome to every line's record and commenting, each step appended to the order's log as it
+ * is done, then taking it off the due list. What is left to do is read from the log
+ * (`remainingSteps`), so a retry after a crash at any point does exactly the rest, under the
+ * same order number: the order is sent once. Used by the dispatcher for `immediate` orders and
+ * by the scheduled send of due orders for every other.
+ */
+
+/** Collaborators of {@link completeOrder}. */
+export interface CompleteOrderDeps {
+  config: BridgeConfig;
+  orders: OrderStore;
+  kintone: KintoneRecordWriter;
+  logger: BridgeLogger;
+  now: () => Date;
+  metrics?: BridgeMetrics;
+  /** Without it, email channels wait (the order stays due). */
+  mailer?: OrderMailer;
+  /** Without it, fax channels wait and a failed email has no fallback. */
+  fax?: FaxSending;
+  /** Signs the supplier page link when the order is sealed; without it, no link. */
+  orderLinks?: OrderLinkSigner;
+}
+
+/** What {@link completeOrder} did in this call. */
+export interface CompletedOrder {
+  order: PurchaseOrder;
+  emailed: boolean;
+  faxed: boolean;
+  /** Field codes written to the lines' records. */
+  wroteFields: string[];
+  commented: boolean;
+  /** Nothing is left to do: the order was taken off the due list. */
+  settled: boolean;
+}
+
+const DAY_MS = 86_400_000;
+
+/** At most this many steps per call: each step appends to the log, so more means a loop. */
+const MAX_STEPS = 12;
+
+/**
+ * The `sealed` event of an order sealed at `now`: the order date in the company's time zone,
+ * and the signed supplier page link with its expiry, when the deployment has an order page.
+ */
+export async function sealingEvent(
+  order: Pick<PurchaseOrder, 'orderNumber' | 'supplier'>,
+  deps: { config: BridgeConfig; orderLinks?: OrderLinkSigner },
+  now: Date,
+): Promise<Extract<OrderEvent, { kind: 'sealed' }>> {
+  const supplierPageUrl = await deps.orderLinks?.sign(order.orderNumber, order.supplier, now);
+  const ttlDays = deps.config.supplierPage?.linkTtlDays;
+  return {
+    kind: 'sealed',
+    at: now.toISOString(),
+    orderDate: localDate(now, deps.config.timeZone),
+    ...(supplierPageUrl !== undefined ? { supplierPageUrl } : {}),
+    ...(supplierPageUrl !== undefined && ttlDays !== undefined
+      ? { linkExpiresAt: new Date(now.getTime() + ttlDays * DAY_MS).toISOString() }
+      : {}),
+  };
+}
+
+/**
+ * Performs the order's remaining steps, in order: seal (when due), send, write back, comment;
+ * then marks it settled. A send that fails for now throws after showing 送信待ち once (the
+ * caller retries); a send refused on every channel writes 要対応 instead of 発注依頼済.
+ *
+ * @throws UnknownAppError when the order's app is no longer configured.
+ */
+export async function completeOrder(
+  order: PurchaseOrder,
+  deps: CompleteOrderDeps,
+): Promise<CompletedOrder> {
+  const app = findApp(deps.config, order.appId);
+  if (!app) throw new UnknownAppError(order.appId);
+  const documents = documentOptionsOf(deps.config);
+  const sending = { ...deps, documents };
+  const context = { subtable: app.subtable?.field, logger: deps.logger };
+  const options = () => ({ now: deps.now(), commentOnOrder: app.commentOnOrder });
+  const done: CompletedOrder = {
+    order,
+    emailed: false,
+    faxed: false,
+    wroteFields: [],
+    commented: false,
+    settled: false,
+  };
+  const { orderNumber } = order;
+
+  for (let count = 0; count < MAX_STEPS; count++) {
+    const [step] = remainingSteps(done.order, options());
+    if (!step) break;
+    if (step.step === 'seal') {
+      done.order = await deps.orders.append(
+        orderNumber,
+        await sealingEvent(done.order, deps, deps.now()),
+      );
+      deps.logger.info('order sealed', {
+        orderNumber,
+        lines: activeLines(done.order).length,
+      });
+    } else if (step.step === 'send') {
+      const before = done.order.log.length;
+      const sent = await sendOrReportSending(done.order, sending);
+      done.order = sent.order;
+      // A channel this function cannot send on (no mailer, no fax gateway) waits for another.
+      if (done.order.log.length === before) break;
+      done.emailed ||= sent.emailed;
+      done.faxed ||= sent.faxed;
+      if (allChannelsFailed(done.order)) await reportAttention(done, deps);
+    } else if (step.step === 'write-back') {
+      if (orderStatus(done.order) === 'needs-attention') {
+        // Nobody has the order: 要対応 on the records instead of 発注依頼済.
+        if (!attentionReported(done.order)) {
+          await reportAttention(done, deps);
+          continue;
+        }
+        done.order = await deps.orders.append(orderNumber, {
+          kind: 'written-back',
+          at: deps.now().toISOString(),
+          lineIds: step.lineIds,
+        });
+        continue;
+      }
+      const current = done.order;
+      const written = await writeLineFields(
+        deps.kintone,
+        current,
+        step.lineIds,
+        (line) => changedFields(app, orderedLineOutcome(app, current, line)),
+        context,
+      );
+      addFields(done, written.fields);
+      done.order = await deps.orders.append(orderNumber, {
+        kind: 'written-back',
+        at: deps.now().toISOString(),
+        // A deleted record cannot take the outcome: it counts as written.
+        lineIds: [...written.lineIds, ...written.missing],
+      });
+    } else {
+      const current = done.order;
+      const request = orderRequestOf(current, documents);
+      const via = describeChannels(channelsOf(current));
+      const commented = await commentOnLines(
+        deps.kintone,
+        current,
+        step.lineIds,
+        (lines) => linesComment(request, lines, via, activeLines(current).length),
+        context,
+      );
+      done.commented ||= commented.lineIds.length > 0;
+      done.order = await deps.orders.append(orderNumber, {
+        kind: 'commented',
+        at: deps.now().toISOString(),
+        lineIds: [...commented.lineIds, ...commented.missing],
+      });
+    }
+  }
+  if (isSettled(done.order, options())) {
+    await deps.orders.markSettled(orderNumber);
+    done.settled = true;
+  }
+  return done;
+}
+
+async function reportAttention(done: CompletedOrder, deps: CompleteOrderDeps): Promise<void> {
+  const attention = await reportIfAllChannelsFailed(done.order, deps);
+  done.order = attention.order;
+  done.commented ||= attention.reported;
+  addFields(done, attention.wroteFields);
+}
+
+function addFields(done: CompletedOrder, fields: readonly string[]): void {
+  done.wroteFields = [...new Set([...done.wroteFields, ...fields])];
+}
+
+/**
+ * What a line's record shows once its order is sent: 発注依頼済, the order's number and time,
+ * and the line's own reason (its quantity and why). A write-back retried after the supplier
+ * answered (or SES reported) does not undo what that wrote; the previous order's answer fields
+ * are emptied otherwise.
+ */
+export function orderedLineOutcome(
+  app: AppConfig,
+  order: PurchaseOrder,
+  line: PurchaseOrderLine,
+): Parameters<typeof changedFields>[1] {
+  const reported = since(order);
+  const orderedAt = sealOf(order)?.at ?? order.createdAt;
+  return {
+    ...(reported.answered ? {} : { status: app.statuses.ordered, deliveryDate: '' }),
+    ...(reported.deliveryReported ? {} : { deliveryStatus: '' }),
+    orderNumber: order.orderNumber,
+    orderedAt: toKintoneDateTime(orderedAt),
+    reason: line.reason,
+  };
+}
+
+/**
+ * The comment on a record of the order: the order, this record's own lines and their reasons,
+ * and how many other items the same order carries.
+ */
+function linesComment(
+  request: ReturnType<typeof orderRequestOf>,
+  lines: readonly PurchaseOrderLine[],
+  via: string,
+  totalLines: number,
+): string {
+  const ids = new Set(lines.map((line) => line.lineId));
+  const own = request.lines.filter((line) => line.lineId !== undefined && ids.has(line.lineId));
+  const reason =
+    lines.length === 1
+      ? (lines[0]?.reason ?? '')
+      : lines.map((line) => `${line.sku}: ${line.reason}`).join('\n');
+  const text = orderComment({ ...request, lines: own, reason }, via);
+  const others = totalLines - lines.length;
+  return others > 0 ? `${text}\n(同じ発注書に他 ${others} 品目)` : text;
+}

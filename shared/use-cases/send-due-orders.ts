@@ -1,0 +1,126 @@
+import type { OrderStore } from '../ports/order-store';
+import { NO_METRICS } from '../ports/bridge-metrics';
+import { completeOrder, type CompleteOrderDeps } from './complete-order';
+import { describeFailure, failureKind } from './failure-kind';
+
+/**
+ * The scheduled send: every order that is due (a gathering order whose window or cut-off has
+ * passed, or a sealed one with steps left after a crash or a send that failed for now) is
+ * sealed, sent, written back to its lines' records and settled. One order's failure does not
+ * hold back the others: a temporary one leaves the order due for the next run, a permanent one
+ * parks it (`needs-attention` in its log, taken off the due list, the alarm counted).
+ */
+
+/** Collaborators of {@link sendDueOrders}. */
+export interface SendDueOrdersDeps extends CompleteOrderDeps {
+  orders: OrderStore;
+  /** Orders per run at most (the rest wait for the next run); {@link DEFAULT_DUE_BATCH} without it. */
+  batchSize?: number;
+}
+
+/** Orders completed per run when the wiring sets no batch size. */
+export const DEFAULT_DUE_BATCH = 50;
+
+/** What one run did, by order number. */
+export interface SendDueOrdersResult {
+  /** Orders sent on some channel by this run. */
+  sent: string[];
+  /** Orders with nothing left to do, taken off the due list (sent, or every line dropped). */
+  settled: string[];
+  /** Orders that failed for now: still due, retried by the next run. */
+  failed: { orderNumber: string; error: string }[];
+  /** Orders that can never be completed as they are: parked for a person. */
+  parked: { orderNumber: string; error: string }[];
+  /** True when the batch was full: more orders may be due. */
+  more: boolean;
+}
+
+/**
+ * Completes every order due at `now` (at most the batch size), oldest due first.
+ *
+ * @example
+ * const { sent, failed } = await sendDueOrders(deps, new Date());
+ */
+export async function sendDueOrders(
+  deps: SendDueOrdersDeps,
+  now: Date,
+): Promise<SendDueOrdersResult> {
+  const limit = deps.batchSize ?? DEFAULT_DUE_BATCH;
+  // The run's clock never reads earlier than `now`: what is due at `now` is sealed now.
+  const clocked: SendDueOrdersDeps = {
+    ...deps,
+    now: () => new Date(Math.max(now.getTime(), deps.now().getTime())),
+  };
+  const due = await deps.orders.listDue(now, limit);
+  const result: SendDueOrdersResult = {
+    sent: [],
+    settled: [],
+    failed: [],
+    parked: [],
+    more: due.length >= limit,
+  };
+  for (const orderNumber of due) {
+    try {
+      const order = await deps.orders.get(orderNumber);
+      if (!order) {
+        deps.logger.warn('due order not found: taken off the due list', { orderNumber });
+        await deps.orders.markSettled(orderNumber);
+        continue;
+      }
+      const done = await completeOrder(order, clocked);
+      if (done.emailed || done.faxed) result.sent.push(orderNumber);
+      if (done.settled) result.settled.push(orderNumber);
+    } catch (error) {
+      const problem = describeFailure(error);
+      if (failureKind(error) === 'permanent' && (await park(orderNumber, problem, clocked))) {
+        result.parked.push({ orderNumber, error: problem });
+        continue;
+      }
+      deps.logger.error('due order not completed; the next run retries it', {
+        orderNumber,
+        error: problem,
+      });
+      result.failed.push({ orderNumber, error: problem });
+    }
+  }
+  deps.logger.info('due orders processed', {
+    due: due.length,
+    sent: result.sent,
+    settled: result.settled.length,
+    failed: result.failed.map((entry) => entry.orderNumber),
+    parked: result.parked.map((entry) => entry.orderNumber),
+  });
+  return result;
+}
+
+/**
+ * An order that can never be completed as it is (its app removed from the configuration, a
+ * price out of range): `needs-attention` in its log, off the due list, and the operators'
+ * alarm. False when even that failed (it stays due).
+ */
+async function park(
+  orderNumber: string,
+  problem: string,
+  deps: SendDueOrdersDeps,
+): Promise<boolean> {
+  try {
+    await deps.orders.append(orderNumber, {
+      kind: 'needs-attention',
+      at: deps.now().toISOString(),
+      reason: `発注依頼 ${orderNumber} を送れませんでした (${problem})。運用担当者が確認してください。`,
+    });
+    await deps.orders.markSettled(orderNumber);
+  } catch (error) {
+    deps.logger.error('could not park the due order; the next run retries it', {
+      orderNumber,
+      error: describeFailure(error),
+    });
+    return false;
+  }
+  (deps.metrics ?? NO_METRICS).count('OrdersNeedingAttention');
+  deps.logger.error('due order parked: it cannot be completed, retrying cannot help', {
+    orderNumber,
+    error: problem,
+  });
+  return true;
+}
