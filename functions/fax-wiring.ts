@@ -10,8 +10,11 @@ import type { FaxSending } from '../shared/ports/fax-gateway';
 
 /**
  * Fax sending as the functions that send faxes build it (dispatch, and ses-events for the
- * fallback after a bounce): fonts from the bundle, the SES client for email-to-fax, the Phaxio
- * callback URL from the stack. Undefined when the configuration has no fax gateway.
+ * fallback after a bounce): fonts from the bundle (`FAX_FONT_PATH`, `FAX_BOLD_FONT_PATH`), the
+ * SES client for email-to-fax (`SES_CONFIGURATION_SET`), the Phaxio callback URL from the stack
+ * (`FAX_CALLBACK_URL`) and, locally, the Phaxio emulator's API (`PHAXIO_BASE_URL`, in place of
+ * the configuration's `fax.gateway.baseUrl`). Undefined when the configuration has no fax
+ * gateway.
  */
 export function faxSendingFromEnv(
   env: Env,
@@ -20,6 +23,7 @@ export function faxSendingFromEnv(
 ): FaxSending | undefined {
   const configurationSetName = env.SES_CONFIGURATION_SET?.trim();
   const callbackUrl = env.FAX_CALLBACK_URL?.trim();
+  const phaxioBaseUrl = env.PHAXIO_BASE_URL?.trim();
   return buildFaxSending({
     config: common.config,
     secrets: common.secrets,
@@ -27,5 +31,6 @@ export function faxSendingFromEnv(
     sesClient,
     ...(configurationSetName ? { configurationSetName } : {}),
     ...(callbackUrl ? { phaxioCallbackUrl: callbackUrl } : {}),
+    ...(phaxioBaseUrl ? { phaxioBaseUrl } : {}),
   });
 }

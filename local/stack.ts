@@ -1,45 +1,31 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { SESClient } from '@aws-sdk/client-ses';
 import type { Context, SNSEvent, SQSEvent } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   createDocumentClient,
-  DynamoDbBridgeStore,
   ensureBridgeTable,
 } from '../shared/adapters/dynamodb/dynamodb-bridge-store';
-import { DynamoDbClaimCheckStore } from '../shared/adapters/dynamodb/dynamodb-claim-check-store';
 import { DynamoDbNotificationFailureLog } from '../shared/adapters/dynamodb/dynamodb-notification-failure-log';
-import { kintoneClients } from '../shared/adapters/kintone/kintone-clients';
-import { KintoneCallBudget } from '../shared/adapters/kintone/kintone-call-budget';
-import { RestKintoneRecordWriter } from '../shared/adapters/kintone/kintone-record-writer';
-import { buildSupplierDirectory } from '../shared/adapters/kintone/kintone-supplier-directory';
-import { LoggingBridgeMetrics } from '../shared/adapters/metrics/logging-bridge-metrics';
 import { EnvSecretSource } from '../shared/adapters/secrets/env-secret-source';
-import { SesOrderMailer } from '../shared/adapters/ses/ses-order-mailer';
 import type { Env } from '../shared/config/env';
 import { ConfigError, loadConfigFile, resolveSecret } from '../shared/config/load-config';
 import type { BridgeConfig } from '../shared/config/schema';
-import { createDispatchHandler } from '../functions/dispatch/handler';
-import { createFaxStatusHandler, type FaxStatusHandler } from '../functions/fax-status/handler';
-import { createSesEventsHandler, type SesEventsHandler } from '../functions/ses-events/handler';
-import {
-  createSupplierPageHandler,
-  type SupplierPageHandler,
-} from '../functions/supplier-page/handler';
-import { createWebhookHandler, type WebhookHandler } from '../functions/webhook/handler';
-import { buildFaxSending } from '../shared/adapters/fax/fax-sending';
-import { phaxioCallbackSettings } from '../shared/adapters/fax/phaxio-callback-settings';
-import {
-  orderLinkKey,
-  orderLinkSigner,
-  supplierPageSettings,
-} from '../shared/adapters/supplier/order-link-signer';
+import type { WiringOverrides } from '../functions/common-wiring';
+import type { DispatchHandler } from '../functions/dispatch/handler';
+import { wireDispatchFromEnv } from '../functions/dispatch/wiring';
+import type { FaxStatusHandler } from '../functions/fax-status/handler';
+import { wireFaxStatusFromEnv } from '../functions/fax-status/wiring';
+import type { SesEventsHandler } from '../functions/ses-events/handler';
+import { wireSesEventsFromEnv } from '../functions/ses-events/wiring';
+import type { SupplierPageHandler } from '../functions/supplier-page/handler';
+import { wireSupplierPageFromEnv } from '../functions/supplier-page/wiring';
+import type { WebhookHandler } from '../functions/webhook/handler';
+import { wireWebhookFromEnv } from '../functions/webhook/wiring';
+import { supplierPageSettings } from '../shared/adapters/supplier/order-link-signer';
 import { ORDER_PAGE_PATH } from '../shared/edge/order-link';
-import { defaultFontPaths } from '../shared/documents/order-form-pdf';
 import { startPhaxioEmulator, type PhaxioEmulator } from './fax/phaxio-emulator';
-import { buildWebhookDeps } from '../functions/webhook/wiring';
 import { startDynalite, type LocalDynamo } from './dynamodb/dynalite';
 import { deadLettersRoutes } from './dead-letters-page';
 import { startHttpBridge } from './http-bridge';
@@ -74,6 +60,8 @@ export const DEFAULT_PORTS: LocalPorts = {
   fax: 3005,
 };
 export const TABLE_NAME = 'stock-alert-bridge';
+/** The region every local AWS client is configured with (the emulators accept any). */
+export const LOCAL_REGION = 'ap-northeast-1';
 const WEBHOOK_PATH = '/webhooks/kintone';
 const FAX_CALLBACK_PATH = '/webhooks/fax';
 const SES_EVENTS_PATH = '/__ses-events';
@@ -104,6 +92,66 @@ function snsEventOf(message: string): SNSEvent {
         },
       },
     ],
+  };
+}
+
+/** Where the local services are, for {@link localFunctionEnv}. */
+export interface LocalServices {
+  /** The configuration file the functions load (absolute). */
+  configPath: string;
+  kintoneBaseUrl: string;
+  dynamodbEndpoint: string;
+  /** The SES API the functions send through (the fault proxy in front of aws-ses-v2-local). */
+  sesEndpoint: string;
+  maxReceiveCount: number;
+  logLevel: NonNullable<LocalStackOptions['logLevel']>;
+  /** Base of the order page links, when the configuration has `supplierPage`. */
+  supplierPageBaseUrl?: string;
+  /** The Phaxio emulator's API and the URL its status callbacks go to, with a Phaxio gateway. */
+  phaxioBaseUrl?: string;
+  faxCallbackUrl?: string;
+}
+
+/**
+ * The environment the local stack gives every function's wiring: what the CDK stack sets on
+ * the Lambda functions (see infra/stock-alert-bridge-stack.ts), with the AWS SDK's standard
+ * variables pointing at the emulators and dummy credentials. The caller's environment comes
+ * first, for the secrets the configuration refers to by variable; the settings that would let it
+ * reach AWS (a Secrets Manager secret, an SQS queue, a configuration set, a generic endpoint, a
+ * session token) are cleared, so a shell set up for AWS still runs locally.
+ *
+ * @example
+ * wireDispatchFromEnv(localFunctionEnv(env, services), { now });
+ */
+export function localFunctionEnv(base: Env, services: LocalServices): Env {
+  return {
+    ...base,
+    // Secrets are this environment (EnvSecretSource), never a Secrets Manager secret.
+    SECRETS_ARN: '',
+    // The webhook sends to the in-process queue (WiringOverrides.queue), not to SQS.
+    QUEUE_URL: '',
+    SES_CONFIGURATION_SET: '',
+    BRIDGE_CONFIG_FILE: services.configPath,
+    TABLE_NAME,
+    KINTONE_BASE_URL: services.kintoneBaseUrl,
+    MAX_RECEIVE_COUNT: String(services.maxReceiveCount),
+    SUPPLIER_PAGE_BASE_URL: services.supplierPageBaseUrl ?? '',
+    FAX_CALLBACK_URL: services.faxCallbackUrl ?? '',
+    PHAXIO_BASE_URL: services.phaxioBaseUrl ?? '',
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_SESSION_TOKEN: '',
+    AWS_ENDPOINT_URL: '',
+    AWS_ENDPOINT_URL_DYNAMODB: services.dynamodbEndpoint,
+    AWS_ENDPOINT_URL_SES: services.sesEndpoint,
+    // One attempt per send: a failed one is retried by the queue, like a Lambda retry, so a
+    // fault injected for one call fails one attempt.
+    AWS_MAX_ATTEMPTS_SES: '1',
+    POWERTOOLS_SERVICE_NAME: 'stock-alert-bridge',
+    POWERTOOLS_LOG_LEVEL: services.logLevel,
+    // No CloudWatch here: each count is a debug log line (POWERTOOLS_LOG_LEVEL=DEBUG shows them).
+    POWERTOOLS_METRICS_DISABLED: 'true',
   };
 }
 
@@ -246,26 +294,17 @@ async function startOnLockedDataDir(
     const dynamo = await startDynalite({ path: join(dataDir, 'dynamodb'), port: ports.dynamodb });
     cleanups.push(() => dynamo.close());
     await ensureBridgeTable(dynamo.client, TABLE_NAME);
-    // One document client for every adapter of the table, as in a Lambda container.
-    const table = { client: createDocumentClient(dynamo.client), tableName: TABLE_NAME };
-    const store = new DynamoDbBridgeStore(table);
-    // What the dispatcher records about failed notifications; the dead-letters page reads it.
-    const failures = new DynamoDbNotificationFailureLog(table);
-    // Notifications over SQS's 256 KB limit, as in AWS: the webhook writes, dispatch reads.
-    const claimChecks = new DynamoDbClaimCheckStore(table);
+    // What the dispatcher records about failed notifications; the operators' dead-letters page
+    // (local only: in AWS it is `npm run replay`) reads it through the stack's own client.
+    const failures = new DynamoDbNotificationFailureLog({
+      client: createDocumentClient(dynamo.client),
+      tableName: TABLE_NAME,
+    });
 
     const ses = await startSesLocal({ port: ports.ses });
     cleanups.push(() => ses.close());
     const sesFaults = await startSesFaultProxy({ target: ses.endpoint, port: ports.sesProxy });
     cleanups.push(() => sesFaults.close());
-    // One attempt per dispatch: a failed send is retried by the queue, like a Lambda retry.
-    const sesClient = new SESClient({
-      region: 'ap-northeast-1',
-      endpoint: sesFaults.endpoint,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      maxAttempts: 1,
-    });
-    cleanups.push(async () => sesClient.destroy());
 
     const localApp =
       config.apps.find((app) => app.appId === demoInventoryApp.appId) ?? config.apps[0];
@@ -339,9 +378,8 @@ async function startOnLockedDataDir(
     });
     cleanups.push(() => queue.stop());
 
-    // Locally the secrets are the environment (with generated values) and metrics are logged.
+    // Locally the secrets are the environment (with generated values).
     const secrets = new EnvSecretSource(env);
-    const metrics = new LoggingBridgeMetrics(logger);
     const now = options.now ?? (() => new Date());
 
     // The HTTP API starts first: the fax gateway needs its URL for status callbacks, and the
@@ -431,77 +469,33 @@ async function startOnLockedDataDir(
       phaxio = emulator;
       cleanups.push(() => emulator.close());
     }
-    const fax = buildFaxSending({
-      config,
-      secrets,
-      fonts: defaultFontPaths(),
-      sesClient,
-      ...(phaxio ? { phaxioBaseUrl: phaxio.baseUrl, phaxioCallbackUrl: faxCallbackUrl } : {}),
-    });
-    const kintoneWriter = new RestKintoneRecordWriter(
-      kintoneClients(config, secrets, kintoneBaseUrl),
-      { budget: new KintoneCallBudget({ store, logger, metrics, now }) },
-    );
-
     const bridgeUrl = `http://127.0.0.1:${bridge.port}`;
     // Order links point at this bridge (a browser on this machine opens them from the inbox).
     const supplierPage = config.supplierPage
       ? supplierPageSettings(config.supplierPage, secrets, bridgeUrl)
       : undefined;
 
-    handlers.webhook = createWebhookHandler(
-      buildWebhookDeps(config, secrets, queue, logger, metrics, claimChecks),
-    );
-    // One directory for the stack, as one per Lambda container: its cache absorbs bursts.
-    const suppliers = buildSupplierDirectory(config, secrets, kintoneBaseUrl, {
-      logger,
-      budget: new KintoneCallBudget({ store, logger, metrics, now }),
-    });
-    const dispatch = createDispatchHandler({
-      config,
-      store,
-      mailer: new SesOrderMailer({ client: sesClient }),
-      kintone: kintoneWriter,
-      logger,
-      now,
-      metrics,
-      failures,
-      claimChecks,
+    // One composition root: every function is built by the wiring Lambda runs, from an
+    // environment that points at the local services instead of AWS's.
+    const functionEnv = localFunctionEnv(env, {
+      configPath: resolve(options.configPath),
+      kintoneBaseUrl,
+      dynamodbEndpoint: dynamo.endpoint,
+      sesEndpoint: sesFaults.endpoint,
       maxReceiveCount: queue.maxReceiveCount,
-      ...(fax ? { fax } : {}),
-      ...(supplierPage ? { orderLinks: orderLinkSigner(supplierPage) } : {}),
-      ...(suppliers ? { suppliers } : {}),
+      logLevel: options.logLevel ?? 'INFO',
+      ...(config.supplierPage ? { supplierPageBaseUrl: bridgeUrl } : {}),
+      ...(phaxio ? { phaxioBaseUrl: phaxio.baseUrl, faxCallbackUrl } : {}),
     });
-    handlers.sesEvents = createSesEventsHandler({
-      config,
-      store,
-      kintone: kintoneWriter,
-      logger,
-      now,
-      metrics,
-      ...(fax ? { fax } : {}),
-    });
-    const faxConfig = config.fax;
-    if (faxConfig?.gateway.type === 'phaxio') {
-      handlers.faxStatus = createFaxStatusHandler({
-        config,
-        store,
-        kintone: kintoneWriter,
-        logger,
-        now,
-        metrics,
-        callback: () => phaxioCallbackSettings(faxConfig, secrets, faxCallbackUrl),
-      });
-    }
+    // Only what has no network protocol to point an environment at (see WiringOverrides).
+    const overrides: WiringOverrides = { now };
+    handlers.webhook = wireWebhookFromEnv(functionEnv, { ...overrides, queue });
+    const dispatch: DispatchHandler = wireDispatchFromEnv(functionEnv, overrides);
+    handlers.sesEvents = wireSesEventsFromEnv(functionEnv, overrides);
+    // Only Phaxio calls back (as in the CDK stack, which has no fax-status function otherwise).
+    if (phaxio) handlers.faxStatus = wireFaxStatusFromEnv(functionEnv, overrides);
     if (config.supplierPage) {
-      handlers.supplierPage = createSupplierPageHandler({
-        config,
-        store,
-        kintone: kintoneWriter,
-        logger,
-        now,
-        signingKey: orderLinkKey(config.supplierPage, secrets),
-      });
+      handlers.supplierPage = wireSupplierPageFromEnv(functionEnv, overrides);
     }
     queue.start((event: SQSEvent) =>
       dispatch(event, localLambdaContext('stock-alert-bridge-dispatch')),

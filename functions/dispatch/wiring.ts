@@ -9,15 +9,21 @@ import {
 } from '../../shared/adapters/supplier/order-link-signer';
 import type { Env } from '../../shared/config/env';
 import { ConfigError } from '../../shared/config/load-config';
-import { wireCommon } from '../common-wiring';
+import { awsClientConfig, clockOf, wireCommon, type WiringOverrides } from '../common-wiring';
 import { faxSendingFromEnv } from '../fax-wiring';
 import { createDispatchHandler, type DispatchHandler } from './handler';
 
 /**
  * The Lambda wiring: every adapter is the real AWS or kintone one; kintone API tokens come from
- * the Secrets Manager secret `SECRETS_ARN` (or the environment without it).
+ * the Secrets Manager secret `SECRETS_ARN` (or the environment without it). The local stack
+ * calls it too, with an environment pointing at its emulators (see {@link wireCommon} and
+ * `awsClientConfig`); `overrides.now` is the clock of tests.
+ *
+ * Environment: as {@link wireCommon}, plus `SES_CONFIGURATION_SET`, `SUPPLIER_PAGE_BASE_URL`,
+ * `MAX_RECEIVE_COUNT`, the fax settings of `faxSendingFromEnv` and `AWS_ENDPOINT_URL_SES`.
  */
-export function wireDispatchFromEnv(env: Env): DispatchHandler {
+export function wireDispatchFromEnv(env: Env, overrides: WiringOverrides = {}): DispatchHandler {
+  const now = clockOf(overrides);
   const {
     logger,
     config,
@@ -29,9 +35,9 @@ export function wireDispatchFromEnv(env: Env): DispatchHandler {
     kintone,
     metrics,
     powertoolsMetrics,
-  } = wireCommon(env);
+  } = wireCommon(env, { now });
   const configurationSetName = env.SES_CONFIGURATION_SET?.trim();
-  const sesClient = new SESClient({});
+  const sesClient = new SESClient(awsClientConfig(env, 'SES'));
   const mailer = new SesOrderMailer({
     client: sesClient,
     ...(configurationSetName ? { configurationSetName } : {}),
@@ -55,7 +61,7 @@ export function wireDispatchFromEnv(env: Env): DispatchHandler {
     mailer,
     kintone,
     logger,
-    now: () => new Date(),
+    now,
     metrics,
     powertoolsMetrics,
     failures,

@@ -1,24 +1,30 @@
 import { phaxioCallbackSettings } from '../../shared/adapters/fax/phaxio-callback-settings';
 import { loadConfigFromEnv, type Env } from '../../shared/config/env';
 import { ConfigError } from '../../shared/config/load-config';
-import { wireCommon } from '../common-wiring';
+import { clockOf, wireCommon, type WiringOverrides } from '../common-wiring';
 import { createFaxStatusHandler, type FaxStatusHandler } from './handler';
 
-/** The Lambda wiring: Phaxio's callback settings from the config and the secret. */
-export function wireFaxStatusFromEnv(env: Env): FaxStatusHandler {
+/**
+ * The Lambda wiring: Phaxio's callback settings from the config and the secret, the URL they
+ * are signed for from `FAX_CALLBACK_URL`. The local stack calls it too; `overrides.now` is the
+ * clock of tests.
+ */
+export function wireFaxStatusFromEnv(env: Env, overrides: WiringOverrides = {}): FaxStatusHandler {
+  const now = clockOf(overrides);
   const config = loadConfigFromEnv(env);
   const fax = config.fax;
   if (!fax)
     throw new ConfigError('the fax-status function needs a fax gateway in the configuration');
   const { store, secrets, kintone, logger, metrics, powertoolsMetrics } = wireCommon(env, {
     config,
+    now,
   });
   return createFaxStatusHandler({
     config,
     store,
     kintone,
     logger,
-    now: () => new Date(),
+    now,
     metrics,
     powertoolsMetrics,
     callback: () => phaxioCallbackSettings(fax, secrets, env.FAX_CALLBACK_URL?.trim() || undefined),

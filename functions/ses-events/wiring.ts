@@ -1,23 +1,31 @@
 import { SESClient } from '@aws-sdk/client-ses';
 import type { Env } from '../../shared/config/env';
-import { wireCommon } from '../common-wiring';
+import { awsClientConfig, clockOf, wireCommon, type WiringOverrides } from '../common-wiring';
 import { faxSendingFromEnv } from '../fax-wiring';
 import { createSesEventsHandler, type SesEventsHandler } from './handler';
 
 /**
  * The Lambda wiring: the bridge table, kintone with API tokens from the Secrets Manager secret
  * `SECRETS_ARN` (or the environment without it), and Powertools settings from the environment.
+ * The local stack calls it with its own environment; `overrides.now` is the clock of tests.
  */
-export function wireSesEventsFromEnv(env: Env): SesEventsHandler {
-  const { config, store, secrets, kintone, logger, metrics, powertoolsMetrics } = wireCommon(env);
+export function wireSesEventsFromEnv(env: Env, overrides: WiringOverrides = {}): SesEventsHandler {
+  const now = clockOf(overrides);
+  const { config, store, secrets, kintone, logger, metrics, powertoolsMetrics } = wireCommon(env, {
+    now,
+  });
   // A hard bounce falls back to fax: this function sends it.
-  const fax = faxSendingFromEnv(env, { config, secrets }, new SESClient({}));
+  const fax = faxSendingFromEnv(
+    env,
+    { config, secrets },
+    new SESClient(awsClientConfig(env, 'SES')),
+  );
   return createSesEventsHandler({
     config,
     store,
     kintone,
     logger,
-    now: () => new Date(),
+    now,
     metrics,
     powertoolsMetrics,
     ...(fax ? { fax } : {}),

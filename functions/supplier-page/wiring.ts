@@ -1,7 +1,7 @@
 import { orderLinkKey } from '../../shared/adapters/supplier/order-link-signer';
 import { loadConfigFromEnv, type Env } from '../../shared/config/env';
 import { ConfigError } from '../../shared/config/load-config';
-import { wireCommon } from '../common-wiring';
+import { clockOf, wireCommon, type WiringOverrides } from '../common-wiring';
 import { createSupplierPageHandler, type SupplierPageHandler } from './handler';
 
 /**
@@ -10,9 +10,14 @@ import { createSupplierPageHandler, type SupplierPageHandler } from './handler';
  * only checks links, so unlike dispatch it needs no base URL.
  *
  * Environment: `TABLE_NAME`, `KINTONE_BASE_URL`, `BRIDGE_CONFIG` or `BRIDGE_CONFIG_FILE`,
- * optionally `SECRETS_ARN` and `POWERTOOLS_SERVICE_NAME`.
+ * optionally `SECRETS_ARN`, `POWERTOOLS_SERVICE_NAME` and the AWS client settings of
+ * `awsClientConfig`. The local stack calls it too; `overrides.now` is the clock of tests.
  */
-export function wireSupplierPageFromEnv(env: Env): SupplierPageHandler {
+export function wireSupplierPageFromEnv(
+  env: Env,
+  overrides: WiringOverrides = {},
+): SupplierPageHandler {
+  const now = clockOf(overrides);
   const config = loadConfigFromEnv(env);
   if (!config.supplierPage) {
     throw new ConfigError(
@@ -20,13 +25,13 @@ export function wireSupplierPageFromEnv(env: Env): SupplierPageHandler {
     );
   }
   // The page publishes no metrics: a crossing found here is logged (WARN) but not counted.
-  const { store, secrets, kintone, logger } = wireCommon(env, { config, metrics: false });
+  const { store, secrets, kintone, logger } = wireCommon(env, { config, metrics: false, now });
   return createSupplierPageHandler({
     config,
     store,
     kintone,
     logger,
-    now: () => new Date(),
+    now,
     signingKey: orderLinkKey(config.supplierPage, secrets),
   });
 }

@@ -3,11 +3,6 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/dynamodb-bridge-store';
 import { DynamoDbClaimCheckStore } from '../../shared/adapters/dynamodb/dynamodb-claim-check-store';
-import {
-  createPowertoolsMetrics,
-  DEFAULT_SERVICE_NAME,
-  PowertoolsBridgeMetrics,
-} from '../../shared/adapters/metrics/powertools-bridge-metrics';
 import { secretSourceFromEnv } from '../../shared/adapters/secrets/secret-source-from-env';
 import { SqsNotificationQueue } from '../../shared/adapters/sqs/sqs-notification-queue';
 import { loadConfigFromEnv, requireEnv, type Env } from '../../shared/config/env';
@@ -19,6 +14,12 @@ import { NO_METRICS, type BridgeMetrics } from '../../shared/ports/bridge-metric
 import type { ClaimCheckStore } from '../../shared/ports/claim-checks';
 import type { NotificationQueue } from '../../shared/ports/notification-queue';
 import type { SecretSource } from '../../shared/ports/secret-source';
+import {
+  awsClientConfig,
+  loggerFromEnv,
+  metricsFromEnv,
+  type WiringOverrides,
+} from '../common-wiring';
 import { WebhookTokenVerifier, type AppTokens } from '../../shared/edge/token-verifier';
 import { createWebhookHandler, type WebhookDeps, type WebhookHandler } from './handler';
 
@@ -85,27 +86,34 @@ export function buildWebhookDeps(
 /**
  * The Lambda wiring: configuration, queue URL (`QUEUE_URL`), bridge table for claim checks
  * (`TABLE_NAME`) and Powertools settings from the environment; webhook tokens from the Secrets
- * Manager secret `SECRETS_ARN` (or the environment without it).
+ * Manager secret `SECRETS_ARN` (or the environment without it). AWS clients take their region,
+ * endpoint and credentials from the same environment (`awsClientConfig`).
+ *
+ * The local stack calls it too, with `overrides.queue` (its in-process FIFO queue: there is no
+ * SQS endpoint for `QUEUE_URL`); `QUEUE_URL` is then not read.
  */
-export function wireWebhookFromEnv(env: Env): WebhookHandler {
-  const logger = new Logger({
-    serviceName: env.POWERTOOLS_SERVICE_NAME?.trim() || DEFAULT_SERVICE_NAME,
-  });
+export function wireWebhookFromEnv(env: Env, overrides: WiringOverrides = {}): WebhookHandler {
+  const logger = loggerFromEnv(env);
   const config = loadConfigFromEnv(env);
-  const queue = new SqsNotificationQueue(new SQSClient({}), requireEnv(env, 'QUEUE_URL'));
+  const queue =
+    overrides.queue ??
+    new SqsNotificationQueue(
+      new SQSClient(awsClientConfig(env, 'SQS')),
+      requireEnv(env, 'QUEUE_URL'),
+    );
   // Notifications over SQS's 256 KB limit go to the bridge table (kintone sends up to 1 MB).
   const claimChecks = new DynamoDbClaimCheckStore({
-    client: createDocumentClient(new DynamoDBClient({})),
+    client: createDocumentClient(new DynamoDBClient(awsClientConfig(env, 'DynamoDB'))),
     tableName: requireEnv(env, 'TABLE_NAME'),
   });
-  const powertoolsMetrics = createPowertoolsMetrics(env, logger);
+  const { metrics, powertoolsMetrics } = metricsFromEnv(env, logger);
   const deps = buildWebhookDeps(
     config,
-    secretSourceFromEnv(env, logger),
+    secretSourceFromEnv(env, logger, awsClientConfig(env, 'Secrets Manager')),
     queue,
     logger,
-    new PowertoolsBridgeMetrics(powertoolsMetrics),
+    metrics,
     claimChecks,
   );
-  return createWebhookHandler({ ...deps, powertoolsMetrics });
+  return createWebhookHandler({ ...deps, ...(powertoolsMetrics ? { powertoolsMetrics } : {}) });
 }
