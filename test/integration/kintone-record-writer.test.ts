@@ -130,6 +130,54 @@ describe('RestKintoneRecordWriter against the local kintone', () => {
     expect(retries).toEqual([]);
   });
 
+  it('writes many records in one bulk update, retried after a 429', async () => {
+    // Prepare
+    kintone.injectFailures({ status: 429, times: 1, path: 'records.json' });
+
+    // Act
+    const result = await writer.updateRecords(APP, [
+      { recordId: '1', values: { 発注番号: 'PO-0010' } },
+      { recordId: '2', values: { 発注番号: 'PO-0011', 発注理由: '在庫数が発注点以下' } },
+    ]);
+
+    // Assess
+    expect(result).toEqual({ missingRecords: [] });
+    expect(calls()).toEqual(['PUT /k/v1/records.json 429', 'PUT /k/v1/records.json 200']);
+    const byId = (id: string) => kintone.records(APP).find((record) => record.$id?.value === id);
+    expect(byId('1')?.発注番号?.value).toBe('PO-0010');
+    expect(byId('2')).toMatchObject({
+      発注番号: { value: 'PO-0011' },
+      発注理由: { value: '在庫数が発注点以下' },
+    });
+  });
+
+  it('skips a deleted record of a bulk update and writes the others', async () => {
+    // Act
+    const result = await writer.updateRecords(APP, [
+      { recordId: '1', values: { 発注番号: 'PO-0012' } },
+      { recordId: '404', values: { 発注番号: 'PO-0013' } },
+    ]);
+
+    // Assess: refused whole, the records looked up, written again without the missing one.
+    expect(result).toEqual({ missingRecords: ['404'] });
+    expect(calls()).toEqual([
+      'PUT /k/v1/records.json 404',
+      'GET /k/v1/records.json 200',
+      'PUT /k/v1/records.json 200',
+    ]);
+    const first = kintone.records(APP).find((record) => record.$id?.value === '1');
+    expect(first?.発注番号?.value).toBe('PO-0012');
+  });
+
+  it('makes no request for an empty bulk update', async () => {
+    // Act
+    const result = await writer.updateRecords(APP, []);
+
+    // Assess
+    expect(result).toEqual({ missingRecords: [] });
+    expect(calls()).toEqual([]);
+  });
+
   it('does not retry a validation error (400 CB_VA01)', async () => {
     // Act
     const error = await rejectionOf(writer.updateFields(APP, '1', { 発注状況: '存在しない状況' }));

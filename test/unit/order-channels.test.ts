@@ -1,20 +1,22 @@
 import fc from 'fast-check';
-import type { OrderChannel } from '../../shared/domain/channels';
-import type { SupplierContact } from '../../shared/domain/item';
 import type { OrderRequest } from '../../shared/domain/order';
+import { DEFAULT_TAX_RULES } from '../../shared/domain/pricing';
+import {
+  channelsOf,
+  channelState,
+  type OrderEvent,
+  type PurchaseOrder,
+} from '../../shared/domain/purchase-order';
 import {
   addFaxFallback,
   allChannelsFailed,
   channelFailures,
-  channelsOf,
   describeChannels,
-  sendPendingChannels,
+  sendOrderOnChannels,
   type ChannelDeps,
 } from '../../shared/use-cases/order-channels';
-import type { OrderSteps, StoredOrder } from '../../shared/ports/bridge-store';
 import type { FaxGateway, OutgoingFax, SentFax } from '../../shared/ports/fax-gateway';
 import type { OrderMailer, SentMail } from '../../shared/ports/order-mailer';
-import { InMemoryBridgeStore } from '../fakes/in-memory-bridge-store';
 import {
   FAKE_PDF,
   RecordingFaxGateway,
@@ -24,63 +26,39 @@ import {
 import { RecordingLogger } from '../fakes/recording-logger';
 import { RecordingMetrics } from '../fakes/recording-metrics';
 import { RecordingOrderMailer } from '../fakes/recording-order-mailer';
+import {
+  EMAIL,
+  EMAIL_CHANNEL,
+  eventsAfterSeal,
+  FAX_CHANNEL,
+  ORDER_NUMBER,
+  orderLine,
+  PurchaseOrderBook,
+  sealedOrder,
+  SUPPLIER_EMAIL_ONLY,
+  SUPPLIER_WITH_FAX,
+} from '../support/purchase-orders';
 
-const ORDER_NUMBER = 'PO-20261128-0001';
-const KEY = { appId: '12', recordId: '7' };
-const NOW_ISO = '2026-11-28T02:15:00.000Z';
-const EMAIL = 'order@sample-bungu.example.jp';
-const EMAIL_CHANNEL: OrderChannel = { kind: 'email', address: EMAIL };
-const FAX_CHANNEL: OrderChannel = { kind: 'fax', number: '+81312345678', national: '0312345678' };
-const WITH_FAX: SupplierContact = {
-  name: '株式会社サンプル文具',
-  email: EMAIL,
-  fax: '03-1234-5678',
-};
-const EMAIL_ONLY: SupplierContact = { name: '株式会社サンプル文具', email: EMAIL };
+const NOW_ISO = '2026-11-28T02:15:30.000Z';
+const WITH_FAX = SUPPLIER_WITH_FAX;
+const EMAIL_ONLY = SUPPLIER_EMAIL_ONLY;
 
-function request(supplier: SupplierContact): OrderRequest {
-  return {
-    orderNumber: ORDER_NUMBER,
-    orderedAt: NOW_ISO,
-    orderDate: '2026-11-28',
-    desiredDeliveryDate: '2026-12-01',
-    supplier,
-    lines: [{ sku: 'A-100', name: 'ボールペン 黒 0.5mm', quantity: 84, unit: '本' }],
-    company: {
-      name: '株式会社デモ商事',
-      address: '東京都千代田区丸の内1-1-1',
-      phone: '03-0000-1111',
-      email: 'purchasing@demo-shoji.example.jp',
-    },
-    reason: '在庫数 18 ≤ 発注点 20',
-  };
-}
-
-/** An order as the dispatcher creates it; `channels: undefined` is an order from before fax. */
+/** A sealed order as the due orders' send takes it. */
 function order(
-  options: { channels?: OrderChannel[]; supplier?: SupplierContact; steps?: OrderSteps } = {},
-): StoredOrder {
-  return {
-    ...KEY,
-    cycle: 1,
-    status: 'open',
-    ...('channels' in options
-      ? options.channels && { channels: options.channels }
-      : { channels: [EMAIL_CHANNEL] }),
-    request: request(options.supplier ?? WITH_FAX),
-    reflectedInKintone: false,
-    createdAt: NOW_ISO,
-    createdByNotificationId: 'n-1',
-    steps: options.steps ?? {},
-  };
+  options: {
+    channels?: PurchaseOrder['channels'];
+    supplier?: PurchaseOrder['supplier'];
+    log?: OrderEvent[];
+  } = {},
+): PurchaseOrder {
+  return sealedOrder(options);
 }
 
 async function harness(
-  stored: StoredOrder,
+  stored: PurchaseOrder,
   options: { mailer?: OrderMailer | null; gateway?: FaxGateway | null } = {},
 ) {
-  const store = new InMemoryBridgeStore();
-  const { order: created } = await store.createOrder(stored);
+  const orders = new PurchaseOrderBook(stored);
   const mailer = new RecordingOrderMailer();
   const gateway = new RecordingFaxGateway();
   const metrics = new RecordingMetrics();
@@ -88,28 +66,25 @@ async function harness(
   const usedMailer = options.mailer === undefined ? mailer : options.mailer;
   const usedGateway = options.gateway === undefined ? gateway : options.gateway;
   const deps: ChannelDeps = {
-    store,
+    orders,
     logger,
     metrics,
     now: () => new Date(NOW_ISO),
+    documents: { tax: DEFAULT_TAX_RULES, timeZone: 'Asia/Tokyo' },
     ...(usedMailer ? { mailer: usedMailer } : {}),
     ...(usedGateway ? { fax: recordingFaxSending(usedGateway) } : {}),
   };
-  const current = async (): Promise<StoredOrder> => {
-    const found = await store.findOrderByNumber(ORDER_NUMBER);
-    if (!found) throw new Error(`${ORDER_NUMBER} is not in the store`);
-    return found;
-  };
-  return { store, order: created, mailer, gateway, metrics, logger, deps, current };
+  const current = async (): Promise<PurchaseOrder> => orders.current(ORDER_NUMBER);
+  return { orders, order: orders.current(), mailer, gateway, metrics, logger, deps, current };
 }
 
-describe('sendPendingChannels', () => {
-  it('sends on both channels and records each', async () => {
+describe('sendOrderOnChannels', () => {
+  it('sends on both channels and appends each outcome', async () => {
     // Prepare
     const h = await harness(order({ channels: [EMAIL_CHANNEL, FAX_CHANNEL] }));
 
     // Act
-    const report = await sendPendingChannels(h.order, h.deps);
+    const report = await sendOrderOnChannels(h.order, h.deps);
 
     // Assess
     expect(report).toMatchObject({ emailed: true, faxed: true });
@@ -122,35 +97,62 @@ describe('sendPendingChannels', () => {
         orderNumber: ORDER_NUMBER,
       },
     ]);
-    expect(report.order.steps).toEqual({
-      emailSentAt: NOW_ISO,
-      emailMessageId: 'message-1',
-      faxSentAt: NOW_ISO,
-      faxId: 'fax-1',
-      faxGateway: 'recording',
-    });
+    expect(eventsAfterSeal(report.order)).toEqual([
+      { kind: 'email-sent', at: NOW_ISO, messageId: 'message-1' },
+      { kind: 'fax-sent', at: NOW_ISO, faxId: 'fax-1', gateway: 'recording' },
+    ]);
     expect(await h.current()).toEqual(report.order);
     expect(h.metrics.totals()).toEqual({ EmailsSent: 1, FaxesSent: 1 });
   });
 
-  it('records a permanent email failure and falls back to fax in the same call', async () => {
+  it('sends the document view of the sealed order: its lines, date and link', async () => {
+    // Prepare
+    const lines = [
+      orderLine({ recordId: '7' }),
+      orderLine({ recordId: '8', sku: 'A-101', name: '赤', quantity: 12 }),
+    ];
+    const sealed = sealedOrder({ lines });
+    sealed.log[1] = {
+      kind: 'sealed',
+      at: '2026-11-28T02:15:00.000Z',
+      orderDate: '2026-11-28',
+      supplierPageUrl: 'https://orders.example.jp/o/abc',
+    };
+    const h = await harness(sealed);
+
+    // Act
+    await sendOrderOnChannels(h.order, h.deps);
+
+    // Assess
+    expect(h.mailer.sent).toHaveLength(1);
+    expect(h.mailer.sent[0]).toMatchObject({
+      orderNumber: ORDER_NUMBER,
+      orderDate: '2026-11-28',
+      desiredDeliveryDate: '2026-12-01',
+      supplierPageUrl: 'https://orders.example.jp/o/abc',
+      lines: [
+        { lineId: '7', sku: 'A-100', quantity: 84 },
+        { lineId: '8', sku: 'A-101', quantity: 12 },
+      ],
+    });
+  });
+
+  it('appends a permanent email failure and falls back to fax in the same call', async () => {
     // Prepare
     const h = await harness(order());
     h.mailer.failures.push(sendFailure('Email address is not verified', { retryable: false }));
 
     // Act
-    const report = await sendPendingChannels(h.order, h.deps);
+    const report = await sendOrderOnChannels(h.order, h.deps);
 
     // Assess
     expect(report).toMatchObject({ emailed: false, faxed: true });
-    expect(report.order.channels).toEqual([EMAIL_CHANNEL, FAX_CHANNEL]);
-    expect(report.order.steps).toEqual({
-      emailFailedAt: NOW_ISO,
-      emailFailure: 'Email address is not verified',
-      faxSentAt: NOW_ISO,
-      faxId: 'fax-1',
-      faxGateway: 'recording',
-    });
+    expect(channelsOf(report.order)).toEqual([EMAIL_CHANNEL, FAX_CHANNEL]);
+    expect(eventsAfterSeal(report.order)).toEqual([
+      { kind: 'email-failed', at: NOW_ISO, detail: 'Email address is not verified' },
+      { kind: 'channel-added', at: NOW_ISO, channel: FAX_CHANNEL },
+      { kind: 'fax-sent', at: NOW_ISO, faxId: 'fax-1', gateway: 'recording' },
+    ]);
     expect(h.gateway.sent.map((fax) => fax.to)).toEqual(['+81312345678']);
     expect(allChannelsFailed(report.order)).toBe(false);
     expect(h.logger.withMessage('email failed: falling back to fax')).toHaveLength(1);
@@ -163,11 +165,11 @@ describe('sendPendingChannels', () => {
     h.mailer.failures.push(sendFailure('MessageRejected', { retryable: false }));
 
     // Act
-    const report = await sendPendingChannels(h.order, h.deps);
+    const report = await sendOrderOnChannels(h.order, h.deps);
 
     // Assess
     expect(report).toMatchObject({ emailed: false, faxed: false });
-    expect(report.order.channels).toEqual([EMAIL_CHANNEL]);
+    expect(channelsOf(report.order)).toEqual([EMAIL_CHANNEL]);
     expect(h.gateway.sent).toEqual([]);
     expect(allChannelsFailed(report.order)).toBe(true);
     expect(channelFailures(report.order)).toEqual(['メール送信不可: MessageRejected']);
@@ -179,27 +181,27 @@ describe('sendPendingChannels', () => {
     h.mailer.failures.push(sendFailure('MessageRejected', { retryable: false }));
 
     // Act
-    const report = await sendPendingChannels(h.order, h.deps);
+    const report = await sendOrderOnChannels(h.order, h.deps);
 
     // Assess
-    expect(report.order.channels).toEqual([EMAIL_CHANNEL]);
+    expect(channelsOf(report.order)).toEqual([EMAIL_CHANNEL]);
     expect(allChannelsFailed(report.order)).toBe(true);
   });
 
   it.each([
     ['retryable: true', sendFailure('SES throttled', { retryable: true })],
     ['no retryable flag', new Error('SES throttled')],
-  ])('throws a temporary email failure (%s) and records nothing for it', async (_what, failure) => {
+  ])('throws a temporary email failure (%s) and appends nothing for it', async (_what, failure) => {
     // Prepare
     const h = await harness(order({ channels: [EMAIL_CHANNEL, FAX_CHANNEL] }));
     h.mailer.failures.push(failure);
 
     // Act
-    const sending = sendPendingChannels(h.order, h.deps);
+    const sending = sendOrderOnChannels(h.order, h.deps);
 
     // Assess: the fax waits too, so the retry sends both in their order.
     await expect(sending).rejects.toBe(failure);
-    expect((await h.current()).steps).toEqual({});
+    expect(eventsAfterSeal(await h.current())).toEqual([]);
     expect(h.gateway.sent).toEqual([]);
   });
 
@@ -207,15 +209,17 @@ describe('sendPendingChannels', () => {
     // Prepare
     const h = await harness(order({ channels: [EMAIL_CHANNEL, FAX_CHANNEL] }));
     h.gateway.failures.push(sendFailure('Phaxio answered 503', { retryable: true }));
-    await expect(sendPendingChannels(h.order, h.deps)).rejects.toThrow('Phaxio answered 503');
+    await expect(sendOrderOnChannels(h.order, h.deps)).rejects.toThrow('Phaxio answered 503');
     const afterFailure = await h.current();
 
     // Act
-    const report = await sendPendingChannels(afterFailure, h.deps);
-    const again = await sendPendingChannels(report.order, h.deps);
+    const report = await sendOrderOnChannels(afterFailure, h.deps);
+    const again = await sendOrderOnChannels(report.order, h.deps);
 
     // Assess
-    expect(afterFailure.steps).toEqual({ emailSentAt: NOW_ISO, emailMessageId: 'message-1' });
+    expect(eventsAfterSeal(afterFailure)).toEqual([
+      { kind: 'email-sent', at: NOW_ISO, messageId: 'message-1' },
+    ]);
     expect(report).toMatchObject({ emailed: false, faxed: true });
     expect(again).toMatchObject({ emailed: false, faxed: false });
     expect(h.mailer.sent).toHaveLength(1);
@@ -228,33 +232,31 @@ describe('sendPendingChannels', () => {
     const h = await harness(order());
     h.mailer.failures.push(sendFailure('MessageRejected', { retryable: false }));
     h.gateway.failures.push(sendFailure('Phaxio answered 502', { retryable: true }));
-    await expect(sendPendingChannels(h.order, h.deps)).rejects.toThrow('Phaxio answered 502');
+    await expect(sendOrderOnChannels(h.order, h.deps)).rejects.toThrow('Phaxio answered 502');
 
     // Act
-    const report = await sendPendingChannels(await h.current(), h.deps);
+    const report = await sendOrderOnChannels(await h.current(), h.deps);
 
     // Assess
     expect(report.faxed).toBe(true);
-    expect(report.order.channels).toEqual([EMAIL_CHANNEL, FAX_CHANNEL]);
+    expect(channelsOf(report.order)).toEqual([EMAIL_CHANNEL, FAX_CHANNEL]);
     expect(h.mailer.sent).toEqual([]);
     expect(h.gateway.sent).toHaveLength(1);
   });
 
-  it('records a fax the gateway refuses as failed, without throwing', async () => {
+  it('appends a fax the gateway refuses as failed, without throwing', async () => {
     // Prepare
     const h = await harness(order({ channels: [FAX_CHANNEL] }));
     h.gateway.failures.push(sendFailure('Phaxio: invalid number', { retryable: false }));
 
     // Act
-    const report = await sendPendingChannels(h.order, h.deps);
+    const report = await sendOrderOnChannels(h.order, h.deps);
 
     // Assess
     expect(report).toMatchObject({ emailed: false, faxed: false });
-    expect(report.order.steps).toEqual({
-      faxStatus: 'failed',
-      faxDetail: 'Phaxio: invalid number',
-      faxStatusAt: NOW_ISO,
-    });
+    expect(eventsAfterSeal(report.order)).toEqual([
+      { kind: 'fax-status', at: NOW_ISO, status: 'failed', detail: 'Phaxio: invalid number' },
+    ]);
     expect(channelFailures(report.order)).toEqual(['FAX送信失敗: Phaxio: invalid number']);
     expect(allChannelsFailed(report.order)).toBe(true);
     expect(h.logger.withMessage('order request fax refused')).toHaveLength(1);
@@ -265,24 +267,26 @@ describe('sendPendingChannels', () => {
     const h = await harness(order({ channels: [EMAIL_CHANNEL, FAX_CHANNEL] }), { mailer: null });
 
     // Act
-    const report = await sendPendingChannels(h.order, h.deps);
+    const report = await sendOrderOnChannels(h.order, h.deps);
 
     // Assess
     expect(report).toMatchObject({ emailed: false, faxed: true });
-    expect(report.order.steps.emailSentAt).toBeUndefined();
-    expect(report.order.steps.emailFailedAt).toBeUndefined();
+    expect(channelState(report.order, 'email')).toEqual({ state: 'pending' });
   });
 
-  it('emails an order stored before channels existed to the supplier’s address', async () => {
+  it('refuses an order that is not sealed, sending nothing', async () => {
     // Prepare
-    const h = await harness(order({ channels: undefined }));
+    const gathering = order();
+    gathering.log = gathering.log.filter((event) => event.kind !== 'sealed');
+    const h = await harness(gathering);
 
     // Act
-    const report = await sendPendingChannels(h.order, h.deps);
+    const sending = sendOrderOnChannels(h.order, h.deps);
 
     // Assess
-    expect(report).toMatchObject({ emailed: true, faxed: false });
-    expect(h.gateway.sent).toEqual([]);
+    await expect(sending).rejects.toThrow('is not sealed yet');
+    expect(h.mailer.sent).toEqual([]);
+    expect(h.orders.appended).toEqual([]);
   });
 });
 
@@ -296,9 +300,9 @@ describe('addFaxFallback', () => {
     const second = await addFaxFallback(first, h.deps);
 
     // Assess
-    expect(second.channels).toEqual([EMAIL_CHANNEL, FAX_CHANNEL]);
-    expect((await h.current()).channels).toEqual([EMAIL_CHANNEL, FAX_CHANNEL]);
-    expect(h.store.calls.filter((call) => call.method === 'recordOrderStep')).toHaveLength(1);
+    expect(channelsOf(second)).toEqual([EMAIL_CHANNEL, FAX_CHANNEL]);
+    expect(channelsOf(await h.current())).toEqual([EMAIL_CHANNEL, FAX_CHANNEL]);
+    expect(h.orders.kinds()).toEqual(['channel-added']);
   });
 
   it.each([
@@ -313,112 +317,116 @@ describe('addFaxFallback', () => {
     const result = await addFaxFallback(h.order, h.deps);
 
     // Assess
-    expect(result.channels).toEqual([EMAIL_CHANNEL]);
-    expect(h.store.calls.filter((call) => call.method === 'recordOrderStep')).toEqual([]);
+    expect(channelsOf(result)).toEqual([EMAIL_CHANNEL]);
+    expect(h.orders.appended).toEqual([]);
   });
 });
 
 describe('channelFailures and allChannelsFailed', () => {
-  const bounced: OrderSteps = {
-    emailSentAt: NOW_ISO,
-    deliveryStatus: 'bounced',
-    deliveryDetail: 'Permanent/General (order@sample-bungu.example.jp)',
-  };
-  const cases: [string, StoredOrder, string[], boolean][] = [
+  const emailed: OrderEvent = { kind: 'email-sent', at: NOW_ISO, messageId: 'm-1' };
+  const bounced: OrderEvent[] = [
+    emailed,
+    {
+      kind: 'delivery',
+      at: NOW_ISO,
+      status: 'bounced',
+      detail: `Permanent/General (${EMAIL})`,
+    },
+  ];
+  const delivery = (status: 'delivered' | 'complained'): OrderEvent => ({
+    kind: 'delivery',
+    at: NOW_ISO,
+    status,
+    detail: '',
+  });
+  const faxSent: OrderEvent = { kind: 'fax-sent', at: NOW_ISO, faxId: 'f-1', gateway: 'phaxio' };
+  const both = [EMAIL_CHANNEL, FAX_CHANNEL];
+  const cases: [string, PurchaseOrder, string[], boolean][] = [
     ['nothing sent yet', order(), [], false],
-    ['the email sent', order({ steps: { emailSentAt: NOW_ISO } }), [], false],
-    [
-      'the email delivered',
-      order({ steps: { emailSentAt: NOW_ISO, deliveryStatus: 'delivered' } }),
-      [],
-      false,
-    ],
+    ['the email sent', order({ log: [emailed] }), [], false],
+    ['the email delivered', order({ log: [emailed, delivery('delivered')] }), [], false],
     [
       'the email complained about (it arrived)',
-      order({ steps: { emailSentAt: NOW_ISO, deliveryStatus: 'complained' } }),
+      order({ log: [emailed, delivery('complained')] }),
       [],
       false,
     ],
     [
       'the email bounced',
-      order({ steps: bounced }),
-      ['メール不達: Permanent/General (order@sample-bungu.example.jp)'],
+      order({ log: bounced }),
+      [`メール不達: Permanent/General (${EMAIL})`],
       true,
     ],
     [
       'the email rejected',
-      order({ steps: { deliveryStatus: 'rejected', deliveryDetail: 'Bad content' } }),
+      order({
+        log: [
+          emailed,
+          { kind: 'delivery', at: NOW_ISO, status: 'rejected', detail: 'Bad content' },
+        ],
+      }),
       ['メール不達: Bad content'],
       true,
     ],
     [
-      'the email refused by SES (counted once, even when also rejected)',
-      order({
-        steps: {
-          emailFailedAt: NOW_ISO,
-          emailFailure: 'MessageRejected',
-          deliveryStatus: 'rejected',
-          deliveryDetail: 'Bad content',
-        },
-      }),
+      'the email refused by SES',
+      order({ log: [{ kind: 'email-failed', at: NOW_ISO, detail: 'MessageRejected' }] }),
       ['メール送信不可: MessageRejected'],
       true,
     ],
     [
       'the email bounced and the fax sent',
-      order({ channels: [EMAIL_CHANNEL, FAX_CHANNEL], steps: { ...bounced, faxSentAt: NOW_ISO } }),
-      ['メール不達: Permanent/General (order@sample-bungu.example.jp)'],
+      order({ channels: both, log: [...bounced, faxSent] }),
+      [`メール不達: Permanent/General (${EMAIL})`],
       false,
     ],
     [
       'the email bounced and the fax delivered',
       order({
-        channels: [EMAIL_CHANNEL, FAX_CHANNEL],
-        steps: { ...bounced, faxSentAt: NOW_ISO, faxStatus: 'delivered' },
+        channels: both,
+        log: [...bounced, faxSent, { kind: 'fax-status', at: NOW_ISO, status: 'delivered' }],
       }),
-      ['メール不達: Permanent/General (order@sample-bungu.example.jp)'],
+      [`メール不達: Permanent/General (${EMAIL})`],
       false,
     ],
     [
       'the email bounced and the fax failed',
       order({
-        channels: [EMAIL_CHANNEL, FAX_CHANNEL],
-        steps: { ...bounced, faxStatus: 'failed', faxDetail: 'No answer' },
+        channels: both,
+        log: [
+          ...bounced,
+          faxSent,
+          { kind: 'fax-status', at: NOW_ISO, status: 'failed', detail: 'No answer' },
+        ],
       }),
-      ['メール不達: Permanent/General (order@sample-bungu.example.jp)', 'FAX送信失敗: No answer'],
+      [`メール不達: Permanent/General (${EMAIL})`, 'FAX送信失敗: No answer'],
       true,
     ],
     [
       'the fax failed while the email was delivered',
       order({
-        channels: [EMAIL_CHANNEL, FAX_CHANNEL],
-        steps: { emailSentAt: NOW_ISO, deliveryStatus: 'delivered', faxStatus: 'failed' },
+        channels: both,
+        log: [
+          emailed,
+          delivery('delivered'),
+          { kind: 'fax-status', at: NOW_ISO, status: 'failed' },
+        ],
       }),
       ['FAX送信失敗: '],
       false,
     ],
     [
-      'a legacy order whose email bounced',
-      order({ channels: undefined, steps: bounced }),
-      ['メール不達: Permanent/General (order@sample-bungu.example.jp)'],
-      true,
-    ],
-    [
-      'a legacy order without an address (no channel at all)',
-      order({ channels: undefined, supplier: { name: 'S' }, steps: bounced }),
-      [],
+      'the email bounced and the fallback fax added, not yet sent',
+      order({ log: [...bounced, { kind: 'channel-added', at: NOW_ISO, channel: FAX_CHANNEL }] }),
+      [`メール不達: Permanent/General (${EMAIL})`],
       false,
     ],
+    ['an order without any channel', order({ channels: [] }), [], false],
   ];
 
   it.each(cases)('with %s', (_what, stored, failures, allFailed) => {
     expect(channelFailures(stored)).toEqual(failures);
     expect(allChannelsFailed(stored)).toBe(allFailed);
-  });
-
-  it('reads the channels of an order stored before channels existed from its supplier', () => {
-    expect(channelsOf(order({ channels: undefined }))).toEqual([EMAIL_CHANNEL]);
-    expect(channelsOf(order({ channels: undefined, supplier: { name: 'S' } }))).toEqual([]);
   });
 });
 
@@ -440,7 +448,7 @@ function scripted(outcomes: Outcome[]) {
   };
 }
 
-describe('sendPendingChannels: property', () => {
+describe('sendOrderOnChannels: property', () => {
   it('never sends a channel twice and ends with every channel sent or failed, under any outcomes', async () => {
     // Prepare
     const setups = {
@@ -480,33 +488,35 @@ describe('sendPendingChannels: property', () => {
           runs += 1;
           expect(runs).toBeLessThanOrEqual(maxRuns);
           try {
-            await sendPendingChannels(await h.current(), h.deps);
+            await sendOrderOnChannels(await h.current(), h.deps);
             done = true;
           } catch (error) {
             expect(error).toMatchObject({ retryable: true });
           }
         }
         const final = await h.current();
-        const rerun = await sendPendingChannels(final, h.deps);
+        const rerun = await sendOrderOnChannels(final, h.deps);
 
         // Assess
         expect(mailer.sent.length).toBeLessThanOrEqual(1);
         expect(gateway.sent.length).toBeLessThanOrEqual(1);
         expect(rerun).toMatchObject({ emailed: false, faxed: false });
-        const { steps } = final;
+        const kinds = final.log.map((event) => event.kind);
+        const count = (kind: OrderEvent['kind']) => kinds.filter((k) => k === kind).length;
         for (const channel of channelsOf(final)) {
+          expect(channelState(final, channel.kind).state).not.toBe('pending');
           if (channel.kind === 'email') {
-            expect([steps.emailSentAt, steps.emailFailedAt].filter(Boolean)).toHaveLength(1);
-            expect(mailer.sent).toHaveLength(steps.emailSentAt ? 1 : 0);
+            expect(count('email-sent') + count('email-failed')).toBe(1);
+            expect(mailer.sent).toHaveLength(count('email-sent'));
           } else {
-            expect([steps.faxSentAt, steps.faxStatus].filter(Boolean)).toHaveLength(1);
-            expect(gateway.sent).toHaveLength(steps.faxSentAt ? 1 : 0);
+            expect(count('fax-sent') + count('fax-status')).toBe(1);
+            expect(gateway.sent).toHaveLength(count('fax-sent'));
           }
         }
         // The fallback is taken exactly when the email failed for good and there is a fax.
         const hasFax = channelsOf(final).some((channel) => channel.kind === 'fax');
         if (setup === 'email, supplier with fax') {
-          expect(hasFax).toBe(steps.emailFailedAt !== undefined);
+          expect(hasFax).toBe(count('email-failed') === 1);
         }
         if (setup === 'email, supplier without fax') expect(hasFax).toBe(false);
         expect(h.metrics.totals()).toEqual({
