@@ -48,7 +48,7 @@ import type { FieldValues, KintoneRecordWriter, RowValues } from '../ports/kinto
 import type { BridgeLogger } from '../ports/logger';
 import type { OrderLinkSigner } from '../ports/order-links';
 import type { OrderMailer } from '../ports/order-mailer';
-import type { OrderStore } from '../ports/order-store';
+import { MAX_LINES_PER_CALL, type OrderStore } from '../ports/order-store';
 import type { ProcessedNotifications } from '../ports/processed-notifications';
 import type { SupplierDirectory } from '../ports/supplier-directory';
 import { completeOrder, sealingEvent } from './complete-order';
@@ -554,9 +554,13 @@ class Dispatch {
       pending = pending.filter((entry) => entry !== claimed);
       if (!claimed) throw new Error(`order store reported an unknown line ${lineId} as claimed`);
       const order = await this.refresh(holder);
-      const line = order?.lines.find(
-        (candidate) => candidate.item.itemId === claimed.item.key.recordId,
-      );
+      const line = [...(order?.lines ?? [])]
+        .reverse()
+        .find(
+          (candidate) =>
+            candidate.item.itemId === claimed.item.key.recordId &&
+            candidate.item.cycle === claimed.item.cycle,
+        );
       this.deps.logger.info('item already on order', {
         itemId: claimed.item.key.recordId,
         orderNumber: holder,
@@ -569,12 +573,15 @@ class Dispatch {
       };
     };
 
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt >= MAX_PLACEMENT_ATTEMPTS) {
+    let conflicts = 0;
+    while (pending.length > 0) {
+      if (conflicts > MAX_PLACEMENT_ATTEMPTS) {
         throw new Error(
-          `could not place ${pending.length} line(s) for group ${groupKey} after ${attempt} attempts`,
+          `could not place ${pending.length} line(s) for group ${groupKey} after ${conflicts} conflicts`,
         );
       }
+      // One write takes at most MAX_LINES_PER_CALL lines; the rest follow in the next.
+      const batch = pending.slice(0, MAX_LINES_PER_CALL);
       if (rule.rule !== 'immediate' && target === undefined && !lookedUp) {
         lookedUp = true;
         const gathering = await this.deps.orders.findGathering(groupKey);
@@ -585,16 +592,18 @@ class Dispatch {
       }
       if (target !== undefined) {
         const into = this.orders.get(target) ?? (await this.refresh(target));
-        const lines = pending.map((entry) => this.lineFor(entry, into));
+        const lines = batch.map((entry) => this.lineFor(entry, into));
         const added = await this.deps.orders.addLines(target, lines);
         if (added.added) {
-          this.placed(added.order, pending);
+          this.placed(added.order, batch);
+          pending = pending.slice(batch.length);
           this.deps.logger.info('lines added to the gathering order', {
             orderNumber: target,
             lines: lines.map((line) => line.lineId),
           });
-          return;
+          continue;
         }
+        conflicts += 1;
         if (added.conflict === 'claimed') {
           await onOrderAlready(added.lineId, added.orderNumber);
           continue;
@@ -606,11 +615,12 @@ class Dispatch {
         this.deps.config.orderNumberPrefix,
         localDate(this.now, timeZone),
       );
-      const order = await this.newOrder(orderNumber, groupKey, group, pending);
+      const order = await this.newOrder(orderNumber, groupKey, group, batch);
       const created = await this.deps.orders.create(order);
       if (created.created) {
         this.metrics.count('OrdersCreated');
-        this.placed(created.order, pending);
+        this.placed(created.order, batch);
+        pending = pending.slice(batch.length);
         this.deps.logger.info('order created', {
           orderNumber,
           gathering: !isSealed(created.order),
@@ -618,8 +628,12 @@ class Dispatch {
           lines: created.order.lines.map((line) => line.lineId),
         });
         if (isSealed(created.order)) this.toComplete.add(orderNumber);
-        return;
+        // A sealed order takes no more lines: the rest of an immediate group is another order.
+        else target = orderNumber;
+        orderNumber = undefined;
+        continue;
       }
+      conflicts += 1;
       if (created.conflict === 'claimed') {
         await onOrderAlready(created.lineId, created.orderNumber);
         continue;

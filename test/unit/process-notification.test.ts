@@ -1,96 +1,37 @@
 import fc from 'fast-check';
-import { loadConfigFile } from '../../shared/config/load-config';
+import { UnknownAppError } from '../../shared/config/load-config';
+import { lineStatus, type PurchaseOrder } from '../../shared/domain/purchase-order';
+import { notificationSchema, type KintoneNotification } from '../../shared/kintone/notification';
 import {
   processNotification,
-  type DispatchDeps,
   type DispatchOutcome,
 } from '../../shared/use-cases/process-notification';
-import {
-  isRecordNotification,
-  notificationSchema,
-  type KintoneNotification,
-} from '../../shared/kintone/notification';
-import { InMemoryBridgeStore } from '../fakes/in-memory-bridge-store';
-import {
-  FAKE_PDF,
-  RecordingFaxGateway,
-  recordingFaxSending,
-  sendFailure,
-} from '../fakes/recording-fax-gateway';
-import { RecordingKintoneRecordWriter } from '../fakes/recording-kintone-writer';
-import { RecordingLogger } from '../fakes/recording-logger';
-import { RecordingOrderMailer } from '../fakes/recording-order-mailer';
+import type { InMemoryBridgeState } from '../fakes/in-memory-order-store';
+import { FAKE_PDF, sendFailure } from '../fakes/recording-fax-gateway';
 import { loadWebhookFixture, type WebhookFixtureName } from '../fixtures/kintone-webhooks';
-import { UnknownAppError } from '../../shared/config/load-config';
+import { dispatchHarness, lowNotification, type Harness } from '../support/dispatch-harness';
 
 /** 2026-11-28 11:15 in Tokyo, the time of the fixture's edit. */
-const NOW = new Date('2026-11-28T02:15:00Z');
 const NOW_ISO = '2026-11-28T02:15:00.000Z';
 /** The id and `$revision` of update-record-low.json. */
 const LOW_ID = '6f1c2e1a-0d7b-4a51-9b43-1f0e5a7c0002';
 const LOW_REVISION = 5;
 const FIRST_ORDER = 'PO-20261128-0001';
 const ORDER_REASON = '在庫数 18 ≤ 発注点 20: 84本を発注 (入数12の倍数、最大在庫100まで)';
-const WRITE_BACK_CODES = ['発注状況', '発注番号', '発注日時', '発注理由'];
 const ITEM = { appId: '12', recordId: '7' };
 
-interface Harness {
-  deps: DispatchDeps;
-  store: InMemoryBridgeStore;
-  mailer: RecordingOrderMailer;
-  kintone: RecordingKintoneRecordWriter;
-  logger: RecordingLogger;
-  gateway: RecordingFaxGateway;
-}
-
-/** The dispatcher's collaborators; `fax: true` gives it a recording fax gateway. */
+/** The app's gathering rule is `immediate` in these tests: today's one order per record. */
 function harness(options: { fax?: boolean } = {}): Harness {
-  const store = new InMemoryBridgeStore();
-  const mailer = new RecordingOrderMailer();
-  const kintone = new RecordingKintoneRecordWriter();
-  const logger = new RecordingLogger();
-  const gateway = new RecordingFaxGateway();
-  const deps: DispatchDeps = {
-    config: loadConfigFile('config/demo.json'),
-    store,
-    mailer,
-    kintone,
-    logger,
-    now: () => new Date(NOW),
-    ...(options.fax ? { fax: recordingFaxSending(gateway) } : {}),
-  };
-  return { deps, store, mailer, kintone, logger, gateway };
+  return dispatchHarness({
+    ...options,
+    configure: (raw) => {
+      for (const app of raw.apps) app.gathering = { rule: 'immediate' };
+    },
+  });
 }
 
 function fixture(name: WebhookFixtureName): KintoneNotification {
   return notificationSchema.parse(loadWebhookFixture(name));
-}
-
-interface RecordEdit {
-  id?: string;
-  revision?: number;
-  appId?: string;
-  /** Field code to value; a field the fixture lacks is added. */
-  values?: Record<string, string>;
-}
-
-/** update-record-low.json (在庫数 18 of item A-100, record 7) with the given edit applied. */
-function lowNotification(edit: RecordEdit = {}): KintoneNotification {
-  const low = fixture('update-record-low.json');
-  if (!isRecordNotification(low)) throw new Error('update-record-low.json is not a record');
-  const record = { ...low.record };
-  if (edit.revision !== undefined) {
-    record.$revision = { type: '__REVISION__', value: String(edit.revision) };
-  }
-  for (const [code, value] of Object.entries(edit.values ?? {})) {
-    record[code] = { type: record[code]?.type ?? 'MULTI_LINE_TEXT', value };
-  }
-  return notificationSchema.parse({
-    ...low,
-    id: edit.id ?? low.id,
-    app: { ...low.app, id: edit.appId ?? low.app.id },
-    record,
-  });
 }
 
 /** What kintone shows once the bridge's write-back of the first order has landed. */
@@ -100,11 +41,18 @@ const WRITTEN_BACK = {
   発注日時: '2026-11-28T02:15:00Z',
   発注理由: ORDER_REASON,
 };
+/** The write of an order: its values and the previous order's 納品予定日 emptied. */
+const ORDER_WRITE = { ...WRITTEN_BACK, 納品予定日: '' };
+const WRITE_BACK_CODES = Object.keys(ORDER_WRITE);
+
+function kinds(order: PurchaseOrder | undefined): string[] {
+  return order?.log.map((event) => event.kind) ?? [];
+}
 
 describe('processNotification: an order', () => {
   it('orders 84本 when 在庫数 falls to 18: emails, writes back, comments, records each step', async () => {
     // Prepare
-    const { deps, store, mailer, kintone, logger } = harness();
+    const { deps, state, mailer, kintone, logger } = harness();
 
     // Act
     const outcome = await processNotification(lowNotification(), deps);
@@ -114,10 +62,20 @@ describe('processNotification: an order', () => {
       notificationId: LOW_ID,
       decision: { kind: 'order', reason: ORDER_REASON },
       orderNumber: FIRST_ORDER,
+      orderNumbers: [FIRST_ORDER],
       emailed: true,
       faxed: false,
       wroteFields: WRITE_BACK_CODES,
       commented: true,
+      items: [
+        {
+          itemId: '7',
+          sku: 'A-100',
+          decision: { kind: 'order', reason: ORDER_REASON },
+          orderNumber: FIRST_ORDER,
+          line: 'ordered',
+        },
+      ],
     });
     expect(mailer.sent).toEqual([
       {
@@ -131,12 +89,19 @@ describe('processNotification: an order', () => {
           email: 'order@sample-bungu.example.jp',
           fax: '03-1234-5678',
         },
-        lines: [{ sku: 'A-100', name: 'ボールペン 黒 0.5mm', quantity: 84, unit: '本' }],
+        lines: [
+          { lineId: '7', sku: 'A-100', name: 'ボールペン 黒 0.5mm', quantity: 84, unit: '本' },
+        ],
         company: deps.config.company,
         reason: ORDER_REASON,
+        timeZone: 'Asia/Tokyo',
       },
     ]);
-    expect(kintone.updates).toEqual([{ ...ITEM, values: WRITTEN_BACK }]);
+    // One bulk update for the order's one record, one comment.
+    expect(kintone.bulkUpdates).toEqual([
+      { appId: '12', records: [{ recordId: '7', values: ORDER_WRITE }] },
+    ]);
+    expect(kintone.writeCalls()).toBe(1);
     expect(kintone.comments).toEqual([
       {
         ...ITEM,
@@ -148,21 +113,16 @@ describe('processNotification: an order', () => {
         ].join('\n'),
       },
     ]);
-    expect(store.orders()).toEqual([
-      expect.objectContaining({
-        ...ITEM,
-        cycle: 1,
-        status: 'open',
-        createdByNotificationId: LOW_ID,
-        steps: {
-          emailSentAt: NOW_ISO,
-          emailMessageId: 'message-1',
-          writtenBackAt: NOW_ISO,
-          commentedAt: NOW_ISO,
-        },
-      }),
-    ]);
-    expect(store.processedMarker(LOW_ID)?.done).toMatchObject({
+    const [order] = state.allOrders();
+    expect(order).toMatchObject({
+      orderNumber: FIRST_ORDER,
+      appId: '12',
+      dueAt: NOW_ISO,
+      lines: [{ lineId: '7', item: { ...ITEM, itemId: '7', cycle: 1 }, addedBy: LOW_ID }],
+    });
+    expect(kinds(order)).toEqual(['created', 'sealed', 'email-sent', 'written-back', 'commented']);
+    expect(await state.listDue(new Date('2030-01-01T00:00:00Z'), 10)).toEqual([]);
+    expect(state.marker(LOW_ID)?.done).toMatchObject({
       revision: LOW_REVISION,
       decision: { kind: 'order' },
     });
@@ -192,7 +152,7 @@ describe('processNotification: an order', () => {
 
   it('treats another notification of an already processed revision as a replay', async () => {
     // Prepare
-    const { deps, store, mailer, kintone } = harness();
+    const { deps, state, mailer, kintone } = harness();
     await processNotification(lowNotification(), deps);
 
     // Act
@@ -206,12 +166,12 @@ describe('processNotification: an order', () => {
     expect(mailer.sent).toHaveLength(1);
     expect(kintone.updates).toHaveLength(1);
     expect(kintone.comments).toHaveLength(1);
-    expect(store.orders()).toHaveLength(1);
+    expect(state.allOrders()).toHaveLength(1);
   });
 
   it('ignores a lower revision arriving after a higher one (stale), even if it is short', async () => {
     // Prepare
-    const { deps, store, mailer, kintone } = harness();
+    const { deps, state, mailer, kintone } = harness();
     await processNotification(
       lowNotification({ id: 'newer', revision: 6, values: { 在庫数: '50' } }),
       deps,
@@ -228,7 +188,7 @@ describe('processNotification: an order', () => {
     expect(mailer.sent).toEqual([]);
     expect(kintone.updates).toEqual([]);
     expect(kintone.comments).toEqual([]);
-    expect(store.orders()).toEqual([]);
+    expect(state.allOrders()).toEqual([]);
   });
 
   it('writes nothing for the webhook fired by its own write-back (no loop)', async () => {
@@ -241,14 +201,19 @@ describe('processNotification: an order', () => {
     const outcome = await processNotification(echo, deps);
 
     // Assess
+    const open = { kind: 'order-open', reason: `発注依頼 ${FIRST_ORDER} (84本) の入荷待ち` };
     expect(outcome).toEqual({
       notificationId: 'echo',
-      decision: { kind: 'order-open', reason: `発注依頼 ${FIRST_ORDER} (84本) の入荷待ち` },
+      decision: open,
       orderNumber: FIRST_ORDER,
+      orderNumbers: [FIRST_ORDER],
       emailed: false,
       faxed: false,
       wroteFields: [],
       commented: false,
+      items: [
+        { itemId: '7', sku: 'A-100', decision: open, orderNumber: FIRST_ORDER, line: 'ordered' },
+      ],
     });
     expect(mailer.sent).toHaveLength(1);
     expect(kintone.updates).toHaveLength(1);
@@ -259,54 +224,49 @@ describe('processNotification: an order', () => {
 describe('processNotification: retries redo only the missing steps', () => {
   it('after the write-back failed: does not email again, writes back and comments', async () => {
     // Prepare
-    const { deps, store, mailer, kintone } = harness();
+    const { deps, state, mailer, kintone } = harness();
     kintone.failures.push(new Error('kintone answered 503'));
     await expect(processNotification(lowNotification(), deps)).rejects.toThrow(
       'kintone answered 503',
     );
-    const [afterFailure] = store.orders();
+    const [afterFailure] = state.allOrders();
 
     // Act
     const outcome = await processNotification(lowNotification(), deps);
 
     // Assess
-    expect(afterFailure?.steps).toEqual({ emailSentAt: NOW_ISO, emailMessageId: 'message-1' });
-    expect(store.processedMarker(LOW_ID)?.done.decision.kind).toBe('order-open');
+    expect(kinds(afterFailure)).toEqual(['created', 'sealed', 'email-sent']);
+    expect(state.marker(LOW_ID)?.done.decision).toEqual({ kind: 'order', reason: ORDER_REASON });
     expect(outcome).toMatchObject({
       orderNumber: FIRST_ORDER,
+      decision: { kind: 'order', reason: ORDER_REASON },
       emailed: false,
       faxed: false,
       wroteFields: WRITE_BACK_CODES,
       commented: true,
     });
     expect(mailer.sent.map((request) => request.orderNumber)).toEqual([FIRST_ORDER]);
-    expect(kintone.updates).toEqual([{ ...ITEM, values: WRITTEN_BACK }]);
+    expect(kintone.updates).toEqual([{ ...ITEM, values: ORDER_WRITE }]);
     expect(kintone.comments).toHaveLength(1);
-    expect(store.orders()).toHaveLength(1);
+    expect(state.allOrders()).toHaveLength(1);
   });
 
   it('after the email failed: sends it under the order number allocated the first time', async () => {
     // Prepare
-    const { deps, store, mailer, kintone } = harness();
+    const { deps, state, mailer, kintone, metrics } = harness();
     mailer.failures.push(new Error('SES throttled'));
     await expect(processNotification(lowNotification(), deps)).rejects.toThrow('SES throttled');
-    const afterFailure = store.orders();
+    const afterFailure = state.allOrders();
 
     // Act
     const outcome = await processNotification(lowNotification(), deps);
 
     // Assess
     // Nothing was sent; the record was told once (送信待ち), which the order remembers.
-    expect(afterFailure).toEqual([
-      expect.objectContaining({
-        status: 'open',
-        steps: {
-          sendDelayedAt: NOW_ISO,
-          sendDelayedReason: expect.stringContaining('まだ送信できていません'),
-        },
-      }),
-    ]);
-    expect(afterFailure[0]?.request.orderNumber).toBe(FIRST_ORDER);
+    expect(afterFailure.map(kinds)).toEqual([['created', 'sealed', 'send-delayed']]);
+    expect(afterFailure[0]?.log[2]).toMatchObject({
+      reason: expect.stringContaining('まだ送信できていません'),
+    });
     expect(outcome).toMatchObject({
       orderNumber: FIRST_ORDER,
       emailed: true,
@@ -315,28 +275,30 @@ describe('processNotification: retries redo only the missing steps', () => {
       commented: true,
     });
     expect(mailer.sent.map((request) => request.orderNumber)).toEqual([FIRST_ORDER]);
-    expect(store.orders()).toHaveLength(1);
-    expect(store.calls.filter((call) => call.method === 'allocateOrderNumber')).toHaveLength(1);
+    expect(state.allOrders()).toHaveLength(1);
+    expect(state.callsOf('allocateOrderNumber')).toHaveLength(1);
+    expect(metrics.total('OrdersCreated')).toBe(1);
+    expect(metrics.total('OrderSendsDelayed')).toBe(1);
     // While the send waited for its retry, the record said so (送信待ち), then the order.
     expect(kintone.updates).toEqual([
       {
         ...ITEM,
         values: {
-          ...WRITTEN_BACK,
+          ...ORDER_WRITE,
           発注状況: '送信待ち',
           発注理由: expect.stringMatching(
             /^発注依頼 PO-20261128-0001 を作成しましたが、まだ送信できていません \(Error: SES throttled\)。自動で再送します。.*仕入先へ別途発注しないでください。/,
           ),
         },
       },
-      { ...ITEM, values: WRITTEN_BACK },
+      { ...ITEM, values: ORDER_WRITE },
     ]);
     expect(kintone.comments).toHaveLength(1);
   });
 
   it('shows 送信待ち only until something reached the supplier, and survives kintone failing too', async () => {
     // Prepare: SES fails and the kintone write of 送信待ち fails as well
-    const { deps, store, mailer, kintone } = harness();
+    const { deps, state, mailer, kintone } = harness();
     mailer.failures.push(new Error('SES throttled'));
     kintone.failures.push(new Error('kintone 503'));
 
@@ -346,12 +308,12 @@ describe('processNotification: retries redo only the missing steps', () => {
     // Assess: the send's own error reaches the queue (it is retried), not kintone's
     await expect(failure).rejects.toThrow('SES throttled');
     expect(kintone.updates).toEqual([]);
-    expect(store.orders()).toEqual([expect.objectContaining({ status: 'open', steps: {} })]);
+    expect(state.allOrders().map(kinds)).toEqual([['created', 'sealed']]);
   });
 
   it('after the comment failed: adds only the comment', async () => {
     // Prepare
-    const { deps, store, mailer, kintone } = harness();
+    const { deps, state, mailer, kintone } = harness();
     kintone.commentFailures.push(new Error('kintone answered 429'));
     await expect(processNotification(lowNotification(), deps)).rejects.toThrow(
       'kintone answered 429',
@@ -373,14 +335,20 @@ describe('processNotification: retries redo only the missing steps', () => {
     expect(mailer.sent).toHaveLength(1);
     expect(kintone.updates).toHaveLength(1);
     expect(kintone.comments).toEqual([expect.objectContaining({ ...ITEM })]);
-    expect(store.orders()[0]?.steps.commentedAt).toBe(NOW_ISO);
+    expect(kinds(state.allOrders()[0])).toEqual([
+      'created',
+      'sealed',
+      'email-sent',
+      'written-back',
+      'commented',
+    ]);
   });
 });
 
 describe('processNotification: closing an order', () => {
-  it('closes the open order when staff mark it 入荷済, then orders again on the next shortage', async () => {
+  it('closes the open line when staff mark it 入荷済, then orders again on the next shortage', async () => {
     // Prepare
-    const { deps, store, mailer, kintone } = harness();
+    const { deps, state, mailer, kintone } = harness();
     await processNotification(lowNotification(), deps);
     const received = lowNotification({
       id: 'received',
@@ -403,6 +371,7 @@ describe('processNotification: closing an order', () => {
     expect(closing).toMatchObject({
       closedOrderNumber: FIRST_ORDER,
       decision: { kind: 'no-order' },
+      orderNumbers: [],
       emailed: false,
       faxed: false,
       wroteFields: [],
@@ -416,16 +385,18 @@ describe('processNotification: closing an order', () => {
       commented: true,
     });
     expect(
-      store.orders().map(({ cycle, status, closedStatus, request }) => ({
-        cycle,
-        status,
-        closedStatus,
-        orderNumber: request.orderNumber,
+      state.allOrders().map((order) => ({
+        orderNumber: order.orderNumber,
+        cycle: order.lines[0]?.item.cycle,
+        line: lineStatus(order, '7'),
       })),
     ).toEqual([
-      { cycle: 1, status: 'closed', closedStatus: '入荷済', orderNumber: FIRST_ORDER },
-      { cycle: 2, status: 'open', closedStatus: undefined, orderNumber: 'PO-20261128-0002' },
+      { orderNumber: FIRST_ORDER, cycle: 1, line: 'closed' },
+      { orderNumber: 'PO-20261128-0002', cycle: 2, line: 'ordered' },
     ]);
+    expect(state.allOrders()[0]?.log).toContainEqual(
+      expect.objectContaining({ kind: 'line-closed', lineId: '7', status: '入荷済' }),
+    );
     expect(mailer.sent.map((request) => request.orderNumber)).toEqual([
       FIRST_ORDER,
       'PO-20261128-0002',
@@ -435,9 +406,10 @@ describe('processNotification: closing an order', () => {
       発注番号: 'PO-20261128-0002',
     });
   });
+
   it('orders again in the same notification when staff cancel the order and stock is still short', async () => {
     // Prepare
-    const { deps, store, mailer } = harness();
+    const { deps, state, mailer } = harness();
     await processNotification(lowNotification(), deps);
     const cancelled = lowNotification({
       id: 'cancelled',
@@ -456,10 +428,7 @@ describe('processNotification: closing an order', () => {
       emailed: true,
       faxed: false,
     });
-    expect(store.orders().map(({ cycle, status }) => ({ cycle, status }))).toEqual([
-      { cycle: 1, status: 'closed' },
-      { cycle: 2, status: 'open' },
-    ]);
+    expect(state.allOrders().map((order) => lineStatus(order, '7'))).toEqual(['closed', 'ordered']);
     expect(mailer.sent.map((request) => request.orderNumber)).toEqual([
       FIRST_ORDER,
       'PO-20261128-0002',
@@ -472,25 +441,28 @@ describe('processNotification: records that cannot be evaluated', () => {
 
   it('writes 要確認 and the reason when 在庫数 is not a number', async () => {
     // Prepare
-    const { deps, store, mailer, kintone } = harness();
+    const { deps, state, mailer, kintone } = harness();
 
     // Act
     const outcome = await processNotification(lowNotification({ values: { 在庫数: 'abc' } }), deps);
 
     // Assess
+    const decision = { kind: 'cannot-evaluate', reason: problem };
     expect(outcome).toEqual({
       notificationId: LOW_ID,
-      decision: { kind: 'cannot-evaluate', reason: problem },
+      decision,
+      orderNumbers: [],
       emailed: false,
       faxed: false,
       wroteFields: ['発注状況', '発注理由'],
       commented: false,
+      items: [{ itemId: '7', sku: '', decision }],
     });
     expect(kintone.updates).toEqual([
       { ...ITEM, values: { 発注状況: '要確認', 発注理由: problem } },
     ]);
     expect(mailer.sent).toEqual([]);
-    expect(store.orders()).toEqual([]);
+    expect(state.allOrders()).toEqual([]);
   });
 
   it('writes nothing for the webhook of its own 要確認 write-back', async () => {
@@ -544,13 +516,13 @@ describe('processNotification: fax', () => {
 
   it('faxes the order to a fax-only supplier, writes back 発注依頼済 and comments the number', async () => {
     // Prepare
-    const { deps, store, mailer, kintone, gateway } = harness({ fax: true });
+    const { deps, state, mailer, kintone, gateway } = harness({ fax: true });
 
     // Act
     const outcome = await processNotification(lowNotification({ values: FAX_ONLY }), deps);
 
     // Assess
-    expect(outcome).toEqual({
+    expect(outcome).toMatchObject({
       notificationId: LOW_ID,
       decision: { kind: 'order', reason: ORDER_REASON },
       orderNumber: FIRST_ORDER,
@@ -568,7 +540,7 @@ describe('processNotification: fax', () => {
       },
     ]);
     expect(mailer.sent).toEqual([]);
-    expect(kintone.updates).toEqual([{ ...ITEM, values: WRITTEN_BACK }]);
+    expect(kintone.updates).toEqual([{ ...ITEM, values: ORDER_WRITE }]);
     expect(kintone.comments).toEqual([
       {
         ...ITEM,
@@ -580,17 +552,16 @@ describe('processNotification: fax', () => {
         ].join('\n'),
       },
     ]);
-    expect(store.orders()).toEqual([
-      expect.objectContaining({
-        channels: [{ kind: 'fax', number: '+81312345678', national: '0312345678' }],
-        steps: {
-          faxSentAt: NOW_ISO,
-          faxId: 'fax-1',
-          faxGateway: 'recording',
-          writtenBackAt: NOW_ISO,
-          commentedAt: NOW_ISO,
-        },
-      }),
+    const [order] = state.allOrders();
+    expect(order?.channels).toEqual([
+      { kind: 'fax', number: '+81312345678', national: '0312345678' },
+    ]);
+    expect(order?.log).toEqual([
+      { kind: 'created', at: NOW_ISO, by: LOW_ID },
+      { kind: 'sealed', at: NOW_ISO, orderDate: '2026-11-28' },
+      { kind: 'fax-sent', at: NOW_ISO, faxId: 'fax-1', gateway: 'recording' },
+      { kind: 'written-back', at: NOW_ISO, lineIds: ['7'] },
+      { kind: 'commented', at: NOW_ISO, lineIds: ['7'] },
     ]);
   });
 
@@ -634,7 +605,7 @@ describe('processNotification: fax', () => {
 
   it('faxes in the same run when SES refuses the address for good', async () => {
     // Prepare
-    const { deps, store, mailer, kintone, gateway } = harness({ fax: true });
+    const { deps, state, mailer, kintone, gateway } = harness({ fax: true });
     mailer.failures.push(sendFailure('Address blacklisted', { retryable: false }));
 
     // Act
@@ -643,16 +614,18 @@ describe('processNotification: fax', () => {
     // Assess
     expect(outcome).toMatchObject({ emailed: false, faxed: true, wroteFields: WRITE_BACK_CODES });
     expect(gateway.sent.map((fax) => fax.to)).toEqual(['+81312345678']);
-    expect(kintone.updates).toEqual([{ ...ITEM, values: WRITTEN_BACK }]);
-    expect(store.orders()[0]?.steps).toMatchObject({
-      emailFailure: 'Address blacklisted',
-      faxId: 'fax-1',
-    });
+    expect(kintone.updates).toEqual([{ ...ITEM, values: ORDER_WRITE }]);
+    expect(state.allOrders()[0]?.log).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'email-failed', detail: 'Address blacklisted' }),
+        expect.objectContaining({ kind: 'fax-sent', faxId: 'fax-1' }),
+      ]),
+    );
   });
 
   it('writes 要対応 instead of 発注依頼済 when every channel is refused', async () => {
     // Prepare
-    const { deps, store, mailer, kintone, gateway } = harness({ fax: true });
+    const { deps, state, mailer, kintone, gateway, metrics } = harness({ fax: true });
     mailer.failures.push(sendFailure('Address blacklisted', { retryable: false }));
     gateway.failures.push(sendFailure('Phaxio: invalid number', { retryable: false }));
     const reason = `発注依頼 ${FIRST_ORDER} を送れませんでした (メール送信不可: Address blacklisted、FAX送信失敗: Phaxio: invalid number)。仕入先に電話などで発注を伝えてください。`;
@@ -663,43 +636,48 @@ describe('processNotification: fax', () => {
     // Assess
     expect(outcome).toMatchObject({ emailed: false, faxed: false, commented: true });
     expect(kintone.updates).toEqual([
-      {
-        ...ITEM,
-        values: { ...WRITTEN_BACK, 発注状況: '要対応', 発注理由: reason },
-      },
+      { ...ITEM, values: { ...WRITTEN_BACK, 発注状況: '要対応', 発注理由: reason } },
     ]);
     expect(kintone.comments).toEqual([{ ...ITEM, text: `【要対応】${reason}` }]);
-    expect(store.orders()[0]?.steps).toMatchObject({ attentionReason: reason });
+    expect(state.allOrders()[0]?.log).toContainEqual(
+      expect.objectContaining({ kind: 'needs-attention', reason }),
+    );
+    expect(metrics.total('OrdersNeedingAttention')).toBe(1);
+    // Nothing is left to do until someone acts: the order is off the due list.
+    expect(await state.listDue(new Date('2030-01-01T00:00:00Z'), 10)).toEqual([]);
   });
 
   it('creates no order and writes 要確認 when the supplier needs a fax and none is configured', async () => {
     // Prepare
-    const { deps, store, mailer, kintone } = harness();
+    const { deps, state, mailer, kintone } = harness();
 
     // Act
     const outcome = await processNotification(lowNotification({ values: FAX_ONLY }), deps);
 
     // Assess
+    const decision = { kind: 'cannot-evaluate', reason: FAX_NOT_CONFIGURED };
     expect(outcome).toEqual({
       notificationId: LOW_ID,
-      decision: { kind: 'cannot-evaluate', reason: FAX_NOT_CONFIGURED },
+      decision,
+      orderNumbers: [],
       emailed: false,
       faxed: false,
       wroteFields: ['発注状況', '発注理由'],
       commented: false,
+      items: [{ itemId: '7', sku: 'A-100', decision }],
     });
     expect(kintone.updates).toEqual([
       { ...ITEM, values: { 発注状況: '要確認', 発注理由: FAX_NOT_CONFIGURED } },
     ]);
     expect(kintone.comments).toEqual([]);
     expect(mailer.sent).toEqual([]);
-    expect(store.orders()).toEqual([]);
-    expect(store.calls.filter((call) => call.method === 'allocateOrderNumber')).toEqual([]);
+    expect(state.allOrders()).toEqual([]);
+    expect(state.callsOf('allocateOrderNumber')).toEqual([]);
   });
 
   it('writes nothing for the webhook of its own 要確認 about the missing fax setup', async () => {
     // Prepare
-    const { deps, store, kintone } = harness();
+    const { deps, state, kintone } = harness();
     await processNotification(lowNotification({ values: FAX_ONLY }), deps);
     const echo = lowNotification({
       id: 'echo',
@@ -711,7 +689,7 @@ describe('processNotification: fax', () => {
     const outcome = await processNotification(echo, deps);
 
     // Assess
-    expect(outcome).toEqual({
+    expect(outcome).toMatchObject({
       notificationId: 'echo',
       decision: { kind: 'cannot-evaluate', reason: FAX_NOT_CONFIGURED },
       emailed: false,
@@ -720,7 +698,7 @@ describe('processNotification: fax', () => {
       commented: false,
     });
     expect(kintone.updates).toHaveLength(1);
-    expect(store.orders()).toEqual([]);
+    expect(state.allOrders()).toEqual([]);
   });
 
   it.each([
@@ -731,7 +709,7 @@ describe('processNotification: fax', () => {
     ],
   ])('sends nothing to the invalid fax number %j and writes 要確認 with why', async (fax, why) => {
     // Prepare
-    const { deps, store, mailer, kintone, gateway } = harness({ fax: true });
+    const { deps, state, mailer, kintone, gateway } = harness({ fax: true });
 
     // Act
     const outcome = await processNotification(
@@ -747,14 +725,14 @@ describe('processNotification: fax', () => {
     ]);
     expect(gateway.sent).toEqual([]);
     expect(mailer.sent).toEqual([]);
-    expect(store.orders()).toEqual([]);
+    expect(state.allOrders()).toEqual([]);
   });
 });
 
 describe('processNotification: other notifications', () => {
   it('remembers a deleted record', async () => {
     // Prepare
-    const { deps, store, mailer, kintone } = harness();
+    const { deps, state, mailer, kintone } = harness();
     const deleted = fixture('delete-record.json');
 
     // Act
@@ -762,22 +740,22 @@ describe('processNotification: other notifications', () => {
 
     // Assess
     expect(outcome.decision.kind).toBe('deleted');
-    expect((await store.loadItem(ITEM)).item.deletedAt).toBe(NOW_ISO);
-    expect(store.processedMarker(deleted.id)?.done.decision.kind).toBe('deleted');
+    expect((await state.load([ITEM]))[0]?.deletedAt).toBe(NOW_ISO);
+    expect(state.marker(deleted.id)?.done.decision.kind).toBe('deleted');
     expect(mailer.sent).toEqual([]);
     expect(kintone.updates).toEqual([]);
   });
 
   it('ignores a comment without touching the store', async () => {
     // Prepare
-    const { deps, store } = harness();
+    const { deps, state } = harness();
 
     // Act
     const outcome = await processNotification(fixture('add-record-comment.json'), deps);
 
     // Assess
     expect(outcome.decision.kind).toBe('ignored');
-    expect(store.calls).toEqual([]);
+    expect(state.calls).toEqual([]);
   });
 
   it('rejects a notification of an app that is not configured', async () => {
@@ -836,8 +814,9 @@ async function deliverUntilProcessed(
   throw lastError;
 }
 
-function openOrderCount(store: InMemoryBridgeStore): number {
-  return store.orders().filter((order) => order.status === 'open').length;
+/** Orders whose line for the record is still open (not closed by staff). */
+function openOrderCount(state: InMemoryBridgeState): number {
+  return state.allOrders().filter((order) => lineStatus(order, '7') !== 'closed').length;
 }
 
 describe('processNotification: property', () => {
@@ -862,6 +841,7 @@ describe('processNotification: property', () => {
         発注番号: '',
         発注日時: '',
         発注理由: '',
+        納品予定日: '',
       };
       let revision = LOW_REVISION;
       for (const [index, step] of steps.entries()) {
@@ -877,7 +857,7 @@ describe('processNotification: property', () => {
           h,
           step.failures,
         );
-        const open = openOrderCount(h.store);
+        const open = openOrderCount(h.state);
         expect(open).toBeLessThanOrEqual(1);
         // A shortage is never left without an order on its way.
         if (step.stock <= REORDER_POINT) expect(open).toBe(1);
@@ -895,22 +875,21 @@ describe('processNotification: property', () => {
           h.deps,
         );
         expect(echo).toMatchObject({ emailed: false, wroteFields: [], commented: false });
-        expect(openOrderCount(h.store)).toBeLessThanOrEqual(1);
+        expect(openOrderCount(h.state)).toBeLessThanOrEqual(1);
       }
 
       // Assess
       const emailed = h.mailer.sent.map((request) => request.orderNumber);
-      const orders = h.store.orders();
+      const orders = h.state.allOrders();
       expect(emailed).toHaveLength(orders.length);
       expect(new Set(emailed).size).toBe(emailed.length);
-      expect([...emailed].sort()).toEqual(orders.map((order) => order.request.orderNumber).sort());
+      expect([...emailed].sort()).toEqual(orders.map((order) => order.orderNumber).sort());
       for (const order of orders) {
-        expect(order.steps).toMatchObject({
-          emailSentAt: NOW_ISO,
-          writtenBackAt: NOW_ISO,
-          commentedAt: NOW_ISO,
-        });
+        expect(kinds(order)).toEqual(
+          expect.arrayContaining(['email-sent', 'written-back', 'commented']),
+        );
       }
+      expect(await h.state.listDue(new Date('2030-01-01T00:00:00Z'), 100)).toEqual([]);
     });
 
     // Act & Assess: on a violation fast-check fails with the shrunk sequence of edits.
