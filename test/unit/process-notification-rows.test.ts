@@ -1,18 +1,10 @@
-import { loadConfigFile } from '../../shared/config/load-config';
-import {
-  processNotification,
-  type DispatchDeps,
-} from '../../shared/use-cases/process-notification';
-import { withSupplierStatus } from '../../shared/use-cases/order-record';
+import { lineStatus, orderStatus, type OrderEvent } from '../../shared/domain/purchase-order';
 import type { SupplierContact } from '../../shared/domain/item';
 import { notificationSchema, type KintoneNotification } from '../../shared/kintone/notification';
-import type { StoredOrder } from '../../shared/ports/bridge-store';
-import { InMemoryBridgeStore } from '../fakes/in-memory-bridge-store';
-import { InMemorySupplierDirectory } from '../fakes/in-memory-supplier-directory';
-import { RecordingKintoneRecordWriter } from '../fakes/recording-kintone-writer';
-import { RecordingLogger } from '../fakes/recording-logger';
-import { RecordingOrderMailer } from '../fakes/recording-order-mailer';
+import { processNotification } from '../../shared/use-cases/process-notification';
+import { InMemoryBridgeState } from '../fakes/in-memory-order-store';
 import { loadWebhookFixture } from '../fixtures/kintone-webhooks';
+import { dispatchHarness } from '../support/dispatch-harness';
 
 /** 2026-11-29 10:00 in Tokyo. */
 const NOW = new Date('2026-11-29T01:00:00Z');
@@ -29,26 +21,22 @@ const SUPPLIERS: Record<string, SupplierContact> = {
   },
 };
 
-function harness(store = new InMemoryBridgeStore()) {
-  const mailer = new RecordingOrderMailer();
-  const kintone = new RecordingKintoneRecordWriter();
-  const logger = new RecordingLogger();
-  const suppliers = new InMemorySupplierDirectory(SUPPLIERS);
-  const deps: DispatchDeps = {
-    config: loadConfigFile('config/demo.json'),
-    store,
-    mailer,
-    kintone,
-    logger,
-    now: () => new Date(NOW),
-    suppliers,
-  };
-  return { deps, store, mailer, kintone, logger, suppliers };
+/** App 15 (拠点在庫, items in the rows of 在庫明細) with `immediate` orders, as today. */
+function harness() {
+  const h = dispatchHarness({
+    now: NOW,
+    suppliers: SUPPLIERS,
+    configure: (raw) => {
+      for (const app of raw.apps) app.gathering = { rule: 'immediate' };
+    },
+  });
+  const suppliers = h.deps.suppliers as unknown as { lookups: string[] };
+  return { ...h, suppliers };
 }
 
 type RowEdit = Record<string, string>;
 
-const SITE_WRITE_BACK = loadConfigFile('config/demo.json').apps.find((app) => app.appId === '15')
+const SITE_WRITE_BACK = dispatchHarness().config.apps.find((app) => app.appId === '15')
   ?.writeBack as Record<string, string>;
 const EMPTY_TEXT = () => ({ type: 'SINGLE_LINE_TEXT', value: '' });
 
@@ -97,6 +85,15 @@ function orderedRow(orderNumber: string, reason: string): RowEdit {
   };
 }
 
+/** The table write of an order: its values and the previous order's 納品予定日 emptied. */
+function orderWrite(orderNumber: string, reason: string): RowEdit {
+  return { ...orderedRow(orderNumber, reason), 明細_納品予定日: '' };
+}
+
+function kinds(events: readonly OrderEvent[] | undefined): string[] {
+  return events?.map((event) => event.kind) ?? [];
+}
+
 describe('processNotification: items in a table (subtable rows)', () => {
   it('orders the two low rows of one supplier as one request with two lines, into their rows', async () => {
     // Prepare
@@ -113,6 +110,7 @@ describe('processNotification: items in a table (subtable rows)', () => {
     expect(request?.supplier).toEqual(SUPPLIERS['S-002']);
     expect(request?.lines).toEqual([
       {
+        lineId: '3:368',
         sku: 'B-200',
         name: 'コピー用紙 A4 500枚',
         quantity: 20,
@@ -121,6 +119,7 @@ describe('processNotification: items in a table (subtable rows)', () => {
         reason: expect.stringContaining('在庫数 4 ≤ 発注点 10'),
       },
       {
+        lineId: '3:369',
         sku: 'B-201',
         name: 'トナー TN-29J',
         quantity: 3,
@@ -141,8 +140,8 @@ describe('processNotification: items in a table (subtable rows)', () => {
         recordId: '3',
         subtable: '在庫明細',
         rows: {
-          '368': orderedRow(FIRST, request?.lines[0]?.reason ?? ''),
-          '369': orderedRow(FIRST, request?.lines[1]?.reason ?? ''),
+          '368': orderWrite(FIRST, request?.lines[0]?.reason ?? ''),
+          '369': orderWrite(FIRST, request?.lines[1]?.reason ?? ''),
         },
       },
     ]);
@@ -150,7 +149,7 @@ describe('processNotification: items in a table (subtable rows)', () => {
     expect(kintone.comments[0]).toMatchObject({ appId: '15', recordId: '3' });
     expect(kintone.comments[0]?.text).toContain('・B-200 コピー用紙 A4 500枚: 20個');
     expect(kintone.comments[0]?.text).toContain('・B-201 トナー TN-29J: 3個');
-    expect(outcome.rows?.map((row) => [row.rowId, row.decision.kind, row.orderNumber])).toEqual([
+    expect(outcome.items.map((row) => [row.rowId, row.decision.kind, row.orderNumber])).toEqual([
       ['368', 'order', FIRST],
       ['369', 'order', FIRST],
       ['370', 'no-order', undefined],
@@ -159,39 +158,37 @@ describe('processNotification: items in a table (subtable rows)', () => {
     expect(suppliers.lookups.every((code) => code === 'S-002')).toBe(true);
   });
 
-  it('keeps the order at its first row and a membership at the other, found by number only at the lead', async () => {
+  it('keeps one order with a line per row, each row claiming its own cycle', async () => {
     // Prepare
-    const { deps, store } = harness();
+    const { deps, state } = harness();
 
     // Act
     await processNotification(siteNotification(), deps);
 
     // Assess
-    const lead = await store.findOrderByNumber(FIRST);
-    expect(lead).toMatchObject({
-      recordId: '3:368',
-      cycle: 1,
-      rows: {
-        recordId: '3',
-        subtable: '在庫明細',
-        members: [
-          { rowId: '368', itemRecordId: '3:368', cycle: 1 },
-          { rowId: '369', itemRecordId: '3:369', cycle: 1 },
-        ],
-      },
-    });
-    expect(lead?.steps.writtenBackAt).toBeDefined();
-    expect(lead?.steps.commentedAt).toBeDefined();
-    const member = (await store.loadItem({ appId: '15', recordId: '3:369' })).currentOrder;
-    expect(member).toMatchObject({
-      status: 'open',
-      memberOf: { recordId: '3:368', cycle: 1 },
-      steps: {},
-    });
-    expect(member?.request.orderNumber).toBe(FIRST);
+    const orders = state.allOrders();
+    expect(orders).toHaveLength(1);
+    expect(orders[0]?.lines.map((line) => line.item)).toEqual([
+      { appId: '15', recordId: '3', rowId: '368', itemId: '3:368', cycle: 1 },
+      { appId: '15', recordId: '3', rowId: '369', itemId: '3:369', cycle: 1 },
+    ]);
+    expect(kinds(orders[0]?.log)).toEqual([
+      'created',
+      'sealed',
+      'email-sent',
+      'written-back',
+      'commented',
+    ]);
+    const states = await state.load([
+      { appId: '15', recordId: '3:368' },
+      { appId: '15', recordId: '3:369' },
+      { appId: '15', recordId: '3:370' },
+    ]);
+    expect(states.map((item) => item.orderNumber)).toEqual([FIRST, FIRST, undefined]);
+    expect(states.map((item) => item.lastRevision)).toEqual([14, 14, 14]);
   });
 
-  it('makes one order per supplier, one table write and one comment for both', async () => {
+  it('makes one order per supplier, each written into its rows and commented', async () => {
     // Prepare: B-202 of S-003 falls too.
     const { deps, mailer, kintone } = harness();
 
@@ -209,12 +206,15 @@ describe('processNotification: items in a table (subtable rows)', () => {
     ]);
     // A one-line order keeps the line's reason as the request's.
     expect(mailer.sent[1]?.reason).toBe('在庫数 5 ≤ 発注点 10: 50個を発注 (発注量50)');
-    expect(kintone.rowUpdates).toHaveLength(1);
-    expect(Object.keys(kintone.rowUpdates[0]?.rows ?? {})).toEqual(['368', '369', '370']);
-    expect(kintone.rowUpdates[0]?.rows['370']?.明細_発注番号).toBe(SECOND);
-    expect(kintone.comments).toHaveLength(1);
+    // Each order writes its own rows (one table write each) and comments once.
+    expect(kintone.rowUpdates.map((update) => Object.keys(update.rows))).toEqual([
+      ['368', '369'],
+      ['370'],
+    ]);
+    expect(kintone.rowUpdates[1]?.rows['370']?.明細_発注番号).toBe(SECOND);
+    expect(kintone.comments).toHaveLength(2);
     expect(kintone.comments[0]?.text).toContain(FIRST);
-    expect(kintone.comments[0]?.text).toContain(SECOND);
+    expect(kintone.comments[1]?.text).toContain(SECOND);
   });
 
   it('costs no kintone call when no row needs an order', async () => {
@@ -245,8 +245,8 @@ describe('processNotification: items in a table (subtable rows)', () => {
       id: 'echo-1',
       revision: 15,
       rows: {
-        '368': orderedRow(FIRST, request?.lines[0]?.reason ?? ''),
-        '369': orderedRow(FIRST, request?.lines[1]?.reason ?? ''),
+        '368': orderWrite(FIRST, request?.lines[0]?.reason ?? ''),
+        '369': orderWrite(FIRST, request?.lines[1]?.reason ?? ''),
       },
     });
 
@@ -254,7 +254,7 @@ describe('processNotification: items in a table (subtable rows)', () => {
     const outcome = await processNotification(echo, deps);
 
     // Assess
-    expect(outcome.rows?.map((row) => row.decision.kind)).toEqual([
+    expect(outcome.items.map((row) => row.decision.kind)).toEqual([
       'order-open',
       'order-open',
       'no-order',
@@ -264,7 +264,7 @@ describe('processNotification: items in a table (subtable rows)', () => {
     expect(kintone.comments).toHaveLength(1);
   });
 
-  it("closes one row's share when staff mark it received, and orders that row alone when it falls again", async () => {
+  it("closes one row's line when staff mark it received, and orders that row alone when it falls again", async () => {
     // Prepare
     const { deps, mailer } = harness();
     await processNotification(siteNotification(), deps);
@@ -299,15 +299,16 @@ describe('processNotification: items in a table (subtable rows)', () => {
     const again = await processNotification(fallsAgain, deps);
 
     // Assess
-    expect(closing.rows?.[0]?.decision.kind).toBe('no-order');
-    expect(again.orderNumbers).toEqual([SECOND]);
+    expect(closing.items[0]?.decision.kind).toBe('no-order');
+    expect(closing.closedOrderNumber).toBe(FIRST);
+    expect(again.orderNumbers).toEqual([SECOND, FIRST]);
     expect(mailer.sent[1]?.lines.map((line) => line.sku)).toEqual(['B-200']);
-    expect(again.rows?.[1]?.decision.kind).toBe('order-open');
+    expect(again.items[1]?.decision.kind).toBe('order-open');
   });
 
-  it('keeps a row order open for its supplier until every row of it is received', async () => {
+  it('keeps a rows order open for its supplier until every row of it is received', async () => {
     // Prepare
-    const { deps, store, mailer } = harness();
+    const { deps, state, mailer } = harness();
     await processNotification(siteNotification(), deps);
     const reasons = mailer.sent[0]?.lines.map((line) => line.reason ?? '') ?? [];
     const received = (rowIds: string[], id: string, revision: number) =>
@@ -324,17 +325,20 @@ describe('processNotification: items in a table (subtable rows)', () => {
           ]),
         ),
       });
-    const supplierStatus = async () => {
-      const order = await store.findOrderByNumber(FIRST);
+    const status = async () => {
+      const order = await state.get(FIRST);
       if (!order) throw new Error('order not found');
-      return { stored: order.status, supplier: (await withSupplierStatus(order, store)).status };
+      return {
+        order: orderStatus(order),
+        lines: order.lines.map((line) => lineStatus(order, line.lineId)),
+      };
     };
 
-    // Act & Assess: the lead row (B-200) is received first, then B-201.
-    await processNotification(received(['368'], 'lead-received', 15), deps);
-    expect(await supplierStatus()).toEqual({ stored: 'closed', supplier: 'open' });
+    // Act & Assess: B-200 is received first, then B-201.
+    await processNotification(received(['368'], 'first-received', 15), deps);
+    expect(await status()).toEqual({ order: 'sent', lines: ['closed', 'ordered'] });
     await processNotification(received(['368', '369'], 'all-received', 16), deps);
-    expect(await supplierStatus()).toEqual({ stored: 'closed', supplier: 'closed' });
+    expect(await status()).toEqual({ order: 'closed', lines: ['closed', 'closed'] });
   });
 
   it('writes 要確認 into a row whose supplier is not in the master, and orders the others', async () => {
@@ -349,11 +353,17 @@ describe('processNotification: items in a table (subtable rows)', () => {
     expect(mailer.sent.map((request) => request.lines.map((line) => line.sku))).toEqual([
       ['B-200'],
     ]);
-    expect(outcome.rows?.[1]?.decision.kind).toBe('cannot-evaluate');
-    const rows = kintone.rowUpdates[0]?.rows ?? {};
-    expect(rows['368']).toEqual(orderedRow(FIRST, B200_REASON));
-    expect(rows['369']?.明細_発注状況).toBe('要確認');
-    expect(rows['369']?.明細_発注理由).toContain('仕入先マスタに仕入先コード "S-999" がありません');
+    expect(outcome.items[1]?.decision.kind).toBe('cannot-evaluate');
+    // The order writes its row; the record's own write gives the other row 要確認.
+    expect(kintone.rowUpdates.map((update) => update.rows)).toEqual([
+      { '368': orderWrite(FIRST, B200_REASON) },
+      {
+        '369': {
+          明細_発注状況: '要確認',
+          明細_発注理由: expect.stringContaining('仕入先マスタに仕入先コード "S-999" がありません'),
+        },
+      },
+    ]);
   });
 
   it('writes 要確認 into a row with a value that is not a number, leaving the other rows alone', async () => {
@@ -394,23 +404,27 @@ describe('processNotification: items in a table (subtable rows)', () => {
     // Assess
     expect(mailer.sent).toHaveLength(1);
     expect(retried.orderNumbers).toEqual([FIRST]);
-    expect(retried.rows?.map((row) => row.orderNumber)).toEqual([FIRST, FIRST, undefined]);
+    expect(retried.items.map((row) => row.orderNumber)).toEqual([FIRST, FIRST, undefined]);
+    expect(retried.decision).toEqual({ kind: 'order', reason: `2行を発注 (${FIRST})` });
     expect(kintone.rowUpdates).toHaveLength(1);
     expect(kintone.comments).toHaveLength(1);
   });
 
-  it('gives a row its membership on retry when the first attempt stopped right after the lead', async () => {
-    // Prepare: the store fails the second createOrder (row 369's membership) once.
-    class CrashingStore extends InMemoryBridgeStore {
-      creates = 0;
-      override async createOrder(order: StoredOrder) {
-        this.creates += 1;
-        if (this.creates === 2) throw new Error('DynamoDB unavailable');
-        return super.createOrder(order);
+  it('crashing after the table write but before it is logged: the retry writes again and emails once', async () => {
+    // Prepare: the store fails to log the write-back once.
+    class CrashingState extends InMemoryBridgeState {
+      crashed = false;
+      override async append(orderNumber: string, event: OrderEvent) {
+        if (event.kind === 'written-back' && !this.crashed) {
+          this.crashed = true;
+          throw new Error('DynamoDB unavailable');
+        }
+        return super.append(orderNumber, event);
       }
     }
-    const store = new CrashingStore();
-    const { deps, mailer } = harness(store);
+    const state = new CrashingState();
+    const { deps, mailer, kintone } = harness();
+    Object.assign(deps, { orders: state, items: state, processed: state });
 
     // Act
     await expect(processNotification(siteNotification(), deps)).rejects.toThrow(
@@ -418,12 +432,14 @@ describe('processNotification: items in a table (subtable rows)', () => {
     );
     const retried = await processNotification(siteNotification(), deps);
 
-    // Assess: one order, both rows in it, one email.
+    // Assess: one order, both rows on it, one email; the same values written twice.
     expect(retried.orderNumbers).toEqual([FIRST]);
-    expect(retried.rows?.map((row) => row.orderNumber)).toEqual([FIRST, FIRST, undefined]);
+    expect(retried.items.map((row) => row.orderNumber)).toEqual([FIRST, FIRST, undefined]);
     expect(mailer.sent).toHaveLength(1);
-    const member = (await store.loadItem({ appId: '15', recordId: '3:369' })).currentOrder;
-    expect(member?.memberOf).toEqual({ recordId: '3:368', cycle: 1 });
+    expect(kintone.rowUpdates).toHaveLength(2);
+    expect(kintone.rowUpdates[1]?.rows).toEqual(kintone.rowUpdates[0]?.rows);
+    expect(kintone.comments).toHaveLength(1);
+    expect(state.allOrders()).toHaveLength(1);
   });
 
   it('reports a replayed notification as a duplicate and writes nothing', async () => {
@@ -442,7 +458,7 @@ describe('processNotification: items in a table (subtable rows)', () => {
 
   it('sends nothing for due rows that lack a write-back field, and says so in a comment', async () => {
     // Prepare: the documented fixture's rows have none of the write-back fields app 15 maps
-    const { deps, mailer, kintone, store } = harness();
+    const { deps, mailer, kintone, state } = harness();
 
     // Act
     const outcome = await processNotification(
@@ -452,9 +468,9 @@ describe('processNotification: items in a table (subtable rows)', () => {
 
     // Assess: no order, no email, no table write naming fields the rows lack; one comment
     expect(mailer.sent).toEqual([]);
-    expect(store.orders()).toEqual([]);
+    expect(state.allOrders()).toEqual([]);
     expect(kintone.rowUpdates).toEqual([]);
-    expect(outcome.rows?.map((row) => row.decision.kind)).toEqual([
+    expect(outcome.items.map((row) => row.decision.kind)).toEqual([
       'cannot-evaluate',
       'cannot-evaluate',
       'no-order',
