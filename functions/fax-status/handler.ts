@@ -8,8 +8,10 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import type { AttentionDeps } from '../../shared/use-cases/needs-attention';
-import { recordFaxStatus } from '../../shared/use-cases/record-fax-status';
+import {
+  recordFaxStatus,
+  type FaxStatusRecordDeps,
+} from '../../shared/use-cases/record-fax-status';
 import {
   parsePhaxioCallback,
   PhaxioCallbackError,
@@ -24,7 +26,7 @@ import { requestBody, requestHeader } from '../../shared/edge/request';
 /** Phaxio's send-status callbacks carry JSON fields and no files; 1 MB is plenty. */
 export const MAX_CALLBACK_BYTES = 1024 * 1024;
 
-export interface FaxStatusDeps extends AttentionDeps {
+export interface FaxStatusDeps extends FaxStatusRecordDeps {
   logger: Logger;
   /** The callback URL exactly as submitted with each fax, and the token that signs callbacks. */
   callback: () => Promise<{ callbackUrl: string; callbackToken: string }>;

@@ -3,12 +3,12 @@ import { createFaxStatusHandler } from '../../functions/fax-status/handler';
 import { loadConfigFile } from '../../shared/config/load-config';
 import type { OrderChannel } from '../../shared/domain/channels';
 import { PHAXIO_ORDER_NUMBER_TAG, signPhaxioCallback } from '../../shared/edge/phaxio-callback';
-import type { OrderSteps, StoredOrder } from '../../shared/ports/bridge-store';
+import type { OrderEvent, PurchaseOrder } from '../../shared/domain/purchase-order';
 import { CapturingLogger } from '../fakes/capturing-logger';
-import { InMemoryBridgeStore } from '../fakes/in-memory-bridge-store';
 import { RecordingKintoneRecordWriter } from '../fakes/recording-kintone-writer';
 import { RecordingMetrics } from '../fakes/recording-metrics';
 import { httpApiEvent, lambdaContext } from '../support/api-gateway';
+import { eventsAfterSeal, PurchaseOrderBook, sealedOrder } from '../support/purchase-orders';
 
 const ORDER_NUMBER = 'PO-20261128-0001';
 const KEY = { appId: '12', recordId: '7' };
@@ -24,52 +24,35 @@ const FAX_FAILURE = 'No answer (lineError)';
 const FAX_FAILED_COMMENT = `発注依頼 ${ORDER_NUMBER} のFAXを送信できませんでした: ${FAX_FAILURE}`;
 const BOUNCE_DETAIL = `Permanent/General: smtp; 550 5.1.1 user unknown (${EMAIL})`;
 
-const FAX_SENT: OrderSteps = {
-  faxSentAt: '2026-11-28T02:15:01.000Z',
-  faxId: '123456',
-  faxGateway: 'phaxio',
+const FAX_SENT: OrderEvent[] = [
+  { kind: 'fax-sent', at: '2026-11-28T02:15:01.000Z', faxId: '123456', gateway: 'phaxio' },
+];
+const EMAIL_SENT: OrderEvent = {
+  kind: 'email-sent',
+  at: '2026-11-28T02:15:00.000Z',
+  messageId: 'ses-1',
 };
-const EMAIL_BOUNCED: OrderSteps = {
-  emailSentAt: '2026-11-28T02:15:00.000Z',
-  emailMessageId: 'ses-1',
-  deliveryStatus: 'bounced',
-  deliveryDetail: BOUNCE_DETAIL,
-  deliveryAt: '2026-11-28T02:15:03.000Z',
-};
-const EMAIL_DELIVERED: OrderSteps = {
-  emailSentAt: '2026-11-28T02:15:00.000Z',
-  emailMessageId: 'ses-1',
-  deliveryStatus: 'delivered',
-  deliveryDetail: `250 2.6.0 Message received (${EMAIL})`,
-  deliveryAt: '2026-11-28T02:15:02.000Z',
-};
+const EMAIL_BOUNCED: OrderEvent[] = [
+  EMAIL_SENT,
+  { kind: 'delivery', at: '2026-11-28T02:15:03.000Z', status: 'bounced', detail: BOUNCE_DETAIL },
+];
+const EMAIL_DELIVERED: OrderEvent[] = [
+  EMAIL_SENT,
+  {
+    kind: 'delivery',
+    at: '2026-11-28T02:15:02.000Z',
+    status: 'delivered',
+    detail: `250 2.6.0 Message received (${EMAIL})`,
+  },
+];
 
-function order(steps: OrderSteps): StoredOrder {
-  return {
-    ...KEY,
-    cycle: 1,
-    status: 'open',
+function order(log: OrderEvent[]): PurchaseOrder {
+  return sealedOrder({
+    orderNumber: ORDER_NUMBER,
     channels: [EMAIL_CHANNEL, FAX_CHANNEL],
-    request: {
-      orderNumber: ORDER_NUMBER,
-      orderedAt: '2026-11-28T02:15:00.000Z',
-      orderDate: '2026-11-28',
-      desiredDeliveryDate: '2026-12-01',
-      supplier: { name: '株式会社サンプル文具', email: EMAIL, fax: '03-1234-5678' },
-      lines: [{ sku: 'A-100', name: 'ボールペン 黒 0.5mm', quantity: 84, unit: '本' }],
-      company: {
-        name: '株式会社デモ商事',
-        address: '東京都千代田区丸の内1-1-1',
-        phone: '03-0000-1111',
-        email: 'purchasing@demo-shoji.example.jp',
-      },
-      reason: '在庫数 18 ≤ 発注点 20',
-    },
-    reflectedInKintone: false,
-    createdAt: '2026-11-28T02:15:00.000Z',
-    createdByNotificationId: 'n-1',
-    steps,
-  };
+    supplier: { name: '株式会社サンプル文具', email: EMAIL, fax: '03-1234-5678' },
+    log,
+  });
 }
 
 /** Phaxio's fax object (API v2) for a one-recipient send, as its callback carries it. */
@@ -187,15 +170,14 @@ function rawEvent(
   };
 }
 
-async function harness(steps: OrderSteps) {
-  const store = new InMemoryBridgeStore();
-  await store.createOrder(order(steps));
+async function harness(log: OrderEvent[]) {
+  const orders = new PurchaseOrderBook(order(log));
   const kintone = new RecordingKintoneRecordWriter();
   const metrics = new RecordingMetrics();
   const logger = new CapturingLogger({ serviceName: 'test', logLevel: 'DEBUG' });
   const handler = createFaxStatusHandler({
     config: loadConfigFile('config/demo.json'),
-    store,
+    orders,
     kintone,
     logger,
     metrics,
@@ -206,8 +188,10 @@ async function harness(steps: OrderSteps) {
     const response = (await handler(event, lambdaContext)) as APIGatewayProxyStructuredResultV2;
     return { statusCode: response.statusCode, body: JSON.parse(String(response.body)) as unknown };
   };
-  const stored = async () => store.findOrderByNumber(ORDER_NUMBER);
-  return { store, kintone, metrics, logger, send, stored };
+  const stored = async () => orders.current(ORDER_NUMBER);
+  /** What happened after the sends (the events after those the order started with). */
+  const events = async () => eventsAfterSeal(await stored()).slice(log.length);
+  return { orders, kintone, metrics, logger, send, stored, events };
 }
 
 function attentionReason(failures: string): string {
@@ -230,7 +214,7 @@ describe('fax-status handler: verified callbacks', () => {
     'records a delivered fax (%s) without writing to kintone',
     async (encoding) => {
       // Prepare
-      const { kintone, metrics, send, stored } = await harness({ ...EMAIL_BOUNCED, ...FAX_SENT });
+      const { kintone, metrics, send, events } = await harness([...EMAIL_BOUNCED, ...FAX_SENT]);
 
       // Act
       const response = await send(
@@ -242,12 +226,9 @@ describe('fax-status handler: verified callbacks', () => {
         statusCode: 200,
         body: { status: 'recorded', orderNumber: ORDER_NUMBER },
       });
-      expect((await stored())?.steps).toEqual({
-        ...EMAIL_BOUNCED,
-        ...FAX_SENT,
-        faxStatus: 'delivered',
-        faxStatusAt: COMPLETED_AT,
-      });
+      expect(await events()).toEqual([
+        { kind: 'fax-status', at: COMPLETED_AT, status: 'delivered' },
+      ]);
       expect(kintone.updates).toEqual([]);
       expect(kintone.comments).toEqual([]);
       expect(metrics.totals()).toEqual({});
@@ -256,10 +237,10 @@ describe('fax-status handler: verified callbacks', () => {
 
   it('marks the order 要対応 when the fax failed and the email had failed too', async () => {
     // Prepare
-    const { kintone, metrics, logger, send, stored } = await harness({
+    const { kintone, metrics, logger, send, events } = await harness([
       ...EMAIL_BOUNCED,
       ...FAX_SENT,
-    });
+    ]);
 
     // Act
     const response = await send(await callbackEvent(callbackFields(faxObject('failure'))));
@@ -269,15 +250,11 @@ describe('fax-status handler: verified callbacks', () => {
       statusCode: 200,
       body: { status: 'recorded', orderNumber: ORDER_NUMBER },
     });
-    expect((await stored())?.steps).toEqual({
-      ...EMAIL_BOUNCED,
-      ...FAX_SENT,
-      faxStatus: 'failed',
-      faxDetail: FAX_FAILURE,
-      faxStatusAt: COMPLETED_AT,
-      attentionAt: NOW_ISO,
-      attentionReason: BOTH_FAILED,
-    });
+    expect(await events()).toEqual([
+      { kind: 'fax-status', at: COMPLETED_AT, status: 'failed', detail: FAX_FAILURE },
+      { kind: 'needs-attention', at: NOW_ISO, reason: BOTH_FAILED },
+      { kind: 'written-back', at: NOW_ISO, lineIds: ['7'] },
+    ]);
     expect(kintone.updates).toEqual([ATTENTION_WRITE]);
     expect(kintone.comments).toEqual([
       { ...KEY, text: FAX_FAILED_COMMENT },
@@ -291,15 +268,16 @@ describe('fax-status handler: verified callbacks', () => {
 
   it('only comments when the fax failed but the email was delivered', async () => {
     // Prepare
-    const { kintone, metrics, send, stored } = await harness({ ...EMAIL_DELIVERED, ...FAX_SENT });
+    const { kintone, metrics, send, events } = await harness([...EMAIL_DELIVERED, ...FAX_SENT]);
 
     // Act
     const response = await send(await callbackEvent(callbackFields(faxObject('failure'))));
 
     // Assess
     expect(response.statusCode).toBe(200);
-    expect((await stored())?.steps).toMatchObject({ faxStatus: 'failed', faxDetail: FAX_FAILURE });
-    expect((await stored())?.steps.attentionAt).toBeUndefined();
+    expect(await events()).toEqual([
+      { kind: 'fax-status', at: COMPLETED_AT, status: 'failed', detail: FAX_FAILURE },
+    ]);
     expect(kintone.updates).toEqual([]);
     expect(kintone.comments).toEqual([{ ...KEY, text: FAX_FAILED_COMMENT }]);
     expect(metrics.totals()).toEqual({});
@@ -307,7 +285,7 @@ describe('fax-status handler: verified callbacks', () => {
 
   it('does nothing more for the same callback sent again', async () => {
     // Prepare
-    const { kintone, metrics, send } = await harness({ ...EMAIL_BOUNCED, ...FAX_SENT });
+    const { kintone, metrics, send } = await harness([...EMAIL_BOUNCED, ...FAX_SENT]);
     const event = await callbackEvent(callbackFields(faxObject('failure')));
     await send(event);
 
@@ -326,7 +304,7 @@ describe('fax-status handler: verified callbacks', () => {
 
   it('reports 要対応 on the redelivery when writing it failed the first time', async () => {
     // Prepare: the fax status is recorded, then the 要対応 write fails (kintone 503).
-    const { kintone, metrics, send, stored } = await harness({ ...EMAIL_BOUNCED, ...FAX_SENT });
+    const { kintone, metrics, send, events } = await harness([...EMAIL_BOUNCED, ...FAX_SENT]);
     kintone.updateFailures.push(new Error('kintone 503'));
     const event = await callbackEvent(callbackFields(faxObject('failure')));
     const failed = await send(event);
@@ -340,7 +318,11 @@ describe('fax-status handler: verified callbacks', () => {
       statusCode: 200,
       body: { status: 'duplicate', orderNumber: ORDER_NUMBER },
     });
-    expect((await stored())?.steps.attentionAt).toBe(NOW_ISO);
+    expect((await events()).map((event) => event.kind)).toEqual([
+      'fax-status',
+      'needs-attention',
+      'written-back',
+    ]);
     expect(kintone.updates).toEqual([ATTENTION_WRITE]);
     expect(kintone.comments).toEqual([
       { ...KEY, text: FAX_FAILED_COMMENT },
@@ -351,18 +333,19 @@ describe('fax-status handler: verified callbacks', () => {
 
   it('keeps the status in the bridge only when the kintone record was deleted', async () => {
     // Prepare
-    const { store, kintone, metrics, send, stored } = await harness({
-      ...EMAIL_BOUNCED,
-      ...FAX_SENT,
-    });
-    await store.markDeleted(KEY, '2026-11-28T04:00:00.000Z');
+    const { kintone, metrics, send, events } = await harness([...EMAIL_BOUNCED, ...FAX_SENT]);
+    kintone.deletedRecords.add(KEY.recordId);
 
     // Act
     const response = await send(await callbackEvent(callbackFields(faxObject('failure'))));
 
     // Assess: nothing is sent to a record kintone no longer has; the alarm still counts it.
     expect(response.statusCode).toBe(200);
-    expect((await stored())?.steps).toMatchObject({ faxStatus: 'failed', attentionAt: NOW_ISO });
+    expect((await events()).map((event) => event.kind)).toEqual([
+      'fax-status',
+      'needs-attention',
+      'written-back',
+    ]);
     expect(kintone.updates).toEqual([]);
     expect(kintone.comments).toEqual([]);
     expect(metrics.totals()).toEqual({ OrdersNeedingAttention: 1 });
@@ -370,8 +353,7 @@ describe('fax-status handler: verified callbacks', () => {
 
   it('answers 200 unknown-order for a fax the bridge has no order for, and stores nothing', async () => {
     // Prepare
-    const { store, kintone, send } = await harness({ ...EMAIL_BOUNCED, ...FAX_SENT });
-    const callsBefore = store.calls.length;
+    const { orders, kintone, send } = await harness([...EMAIL_BOUNCED, ...FAX_SENT]);
 
     // Act
     const response = await send(
@@ -383,9 +365,7 @@ describe('fax-status handler: verified callbacks', () => {
       statusCode: 200,
       body: { status: 'unknown-order', orderNumber: 'PO-20990101-0001' },
     });
-    expect(store.calls.slice(callsBefore).map((call) => call.method)).toEqual([
-      'findOrderByNumber',
-    ]);
+    expect(orders.appended).toEqual([]);
     expect(kintone.comments).toEqual([]);
   });
 });
@@ -399,10 +379,10 @@ describe('fax-status handler: rejected callbacks', () => {
     ['a signature that is not hex', { signature: 'not-a-signature' }],
   ])('answers 403 for %s and stores nothing', async (_what, options) => {
     // Prepare
-    const { store, kintone, metrics, send, stored } = await harness({
+    const { orders, kintone, metrics, send, stored } = await harness([
       ...EMAIL_BOUNCED,
       ...FAX_SENT,
-    });
+    ]);
     const before = await stored();
 
     // Act
@@ -419,7 +399,7 @@ describe('fax-status handler: rejected callbacks', () => {
       },
     });
     expect(await stored()).toEqual(before);
-    expect(store.calls.filter((call) => call.method === 'recordOrderStep')).toEqual([]);
+    expect(orders.appended).toEqual([]);
     expect(kintone.updates).toEqual([]);
     expect(kintone.comments).toEqual([]);
     expect(metrics.totals()).toEqual({});
@@ -427,7 +407,7 @@ describe('fax-status handler: rejected callbacks', () => {
 
   it('answers 403 when a verified field was changed on the way', async () => {
     // Prepare: signed as delivered, tampered to failed.
-    const { kintone, send, stored } = await harness({ ...EMAIL_BOUNCED, ...FAX_SENT });
+    const { kintone, send, events } = await harness([...EMAIL_BOUNCED, ...FAX_SENT]);
     const signature = signPhaxioCallback({
       url: CALLBACK_URL,
       fields: callbackFields(faxObject('success')),
@@ -441,7 +421,7 @@ describe('fax-status handler: rejected callbacks', () => {
 
     // Assess
     expect(response.statusCode).toBe(403);
-    expect((await stored())?.steps.faxStatus).toBeUndefined();
+    expect(await events()).toEqual([]);
     expect(kintone.comments).toEqual([]);
   });
 
@@ -453,7 +433,7 @@ describe('fax-status handler: rejected callbacks', () => {
     ['a received-fax callback', { ...callbackFields(faxObject('success')), direction: 'received' }],
   ])('answers 400 for a signed callback with %s', async (_what, fields) => {
     // Prepare
-    const { kintone, send, stored } = await harness({ ...EMAIL_BOUNCED, ...FAX_SENT });
+    const { kintone, send, stored } = await harness([...EMAIL_BOUNCED, ...FAX_SENT]);
     const before = await stored();
 
     // Act
@@ -471,7 +451,7 @@ describe('fax-status handler: rejected callbacks', () => {
     ['no content type', Buffer.from('fax=1'), ''],
   ])('answers 400 for %s', async (_what, body, contentType) => {
     // Prepare
-    const { kintone, send, stored } = await harness({ ...EMAIL_BOUNCED, ...FAX_SENT });
+    const { kintone, send, stored } = await harness([...EMAIL_BOUNCED, ...FAX_SENT]);
     const before = await stored();
 
     // Act

@@ -14,6 +14,7 @@ function stubClient(existing: (id: string) => boolean) {
           throw new KintoneRestAPIError({
             data: { id: 'e', code: 'GAIA_RE01', message: `record ${missing} not found` },
             status: 404,
+            statusText: '',
             headers: {},
           });
         }

@@ -2,9 +2,12 @@ import type { SNSEvent } from 'aws-lambda';
 import { createSesEventsHandler } from '../../functions/ses-events/handler';
 import { parseConfig } from '../../shared/config/load-config';
 import type { BridgeConfig } from '../../shared/config/schema';
-import type { StoredOrder } from '../../shared/ports/bridge-store';
+import {
+  channelsOf,
+  type OrderEvent,
+  type PurchaseOrder,
+} from '../../shared/domain/purchase-order';
 import { CapturingLogger } from '../fakes/capturing-logger';
-import { InMemoryBridgeStore } from '../fakes/in-memory-bridge-store';
 import {
   FAKE_PDF,
   RecordingFaxGateway,
@@ -25,6 +28,12 @@ import {
   snsEvent,
 } from './fixtures/ses-events';
 import type { FaxSending } from '../../shared/ports/fax-gateway';
+import {
+  eventsAfterSeal,
+  orderLine,
+  PurchaseOrderBook,
+  sealedOrder,
+} from '../support/purchase-orders';
 
 const ORDER_NUMBER = 'PO-20261128-0001';
 const KEY = { appId: '12', recordId: '7' };
@@ -70,52 +79,38 @@ function config(deliveryStatusField: string | null = STATUS_FIELD): BridgeConfig
   return parseConfig(raw);
 }
 
+const EMAILED: OrderEvent = {
+  kind: 'email-sent',
+  at: '2026-11-28T02:15:01.000Z',
+  messageId: 'ses-1',
+};
+
 /** The emailed order; `supplierFax` gives the supplier a fax number to fall back to. */
-function order(supplierFax?: string): StoredOrder {
-  return {
-    ...KEY,
-    cycle: 1,
-    status: 'open',
+function order(supplierFax?: string): PurchaseOrder {
+  return sealedOrder({
+    orderNumber: ORDER_NUMBER,
     channels: [{ kind: 'email', address: FIXTURE_SUPPLIER }],
-    request: {
-      orderNumber: ORDER_NUMBER,
-      orderedAt: '2026-11-28T02:15:00.000Z',
-      orderDate: '2026-11-28',
-      desiredDeliveryDate: '2026-12-01',
-      supplier: {
-        code: 'S-001',
-        name: '株式会社サンプル文具',
-        email: FIXTURE_SUPPLIER,
-        ...(supplierFax !== undefined ? { fax: supplierFax } : {}),
-      },
-      lines: [{ sku: 'A-100', name: 'ボールペン 黒 0.5mm', quantity: 84, unit: '本' }],
-      company: {
-        name: '株式会社デモ商事',
-        address: '東京都千代田区丸の内1-1-1',
-        phone: '03-0000-1111',
-        email: 'purchasing@demo-shoji.example.jp',
-      },
-      reason: '在庫数 18 ≤ 発注点 20',
+    supplier: {
+      code: 'S-001',
+      name: '株式会社サンプル文具',
+      email: FIXTURE_SUPPLIER,
+      ...(supplierFax !== undefined ? { fax: supplierFax } : {}),
     },
-    reflectedInKintone: false,
-    createdAt: '2026-11-28T02:15:00.000Z',
-    createdByNotificationId: 'n-1',
-    steps: { emailSentAt: '2026-11-28T02:15:01.000Z', emailMessageId: 'ses-1' },
-  };
+    log: [EMAILED],
+  });
 }
 
 async function harness(
   appConfig: BridgeConfig = config(),
   options: { supplierFax?: string; fax?: FaxSending } = {},
 ) {
-  const store = new InMemoryBridgeStore();
-  await store.createOrder(order(options.supplierFax));
+  const orders = new PurchaseOrderBook(order(options.supplierFax));
   const kintone = new RecordingKintoneRecordWriter();
   const metrics = new RecordingMetrics();
   const logger = new CapturingLogger({ serviceName: 'test', logLevel: 'DEBUG' });
   const handler = createSesEventsHandler({
     config: appConfig,
-    store,
+    orders,
     kintone,
     logger,
     metrics,
@@ -123,9 +118,14 @@ async function harness(
     ...(options.fax ? { fax: options.fax } : {}),
   });
   const send = (event: SNSEvent) => handler(event, lambdaContext);
-  const stored = async () => store.findOrderByNumber(ORDER_NUMBER);
-  const steps = async () => (await stored())?.steps;
-  return { store, kintone, metrics, logger, send, stored, steps };
+  const stored = async () => orders.current(ORDER_NUMBER);
+  /** What happened to the order after it was emailed. */
+  const events = async () => eventsAfterSeal(await stored()).slice(1);
+  /** The order's last event of a kind. */
+  const last = async <K extends OrderEvent['kind']>(kind: K) =>
+    (await events()).filter((event) => event.kind === kind).pop() as
+      Extract<OrderEvent, { kind: K }> | undefined;
+  return { orders, kintone, metrics, logger, send, stored, events, last };
 }
 
 /** A harness whose supplier has a fax, with a recording gateway to fall back to. */
@@ -141,7 +141,7 @@ async function faxHarness() {
 describe('ses-events handler', () => {
   it('records a delivery on the order and as 配信済 in kintone, without a comment', async () => {
     // Prepare
-    const { kintone, metrics, send, steps } = await harness();
+    const { kintone, metrics, send, events } = await harness();
 
     // Act
     const outcomes = await send(snsEvent(deliveryEvent(ORDER_NUMBER)));
@@ -156,11 +156,14 @@ describe('ses-events handler', () => {
         commented: false,
       },
     ]);
-    expect(await steps()).toMatchObject({
-      deliveryStatus: 'delivered',
-      deliveryAt: '2026-11-28T02:15:02.000Z',
-      deliveryDetail: `250 2.6.0 Message received (${FIXTURE_SUPPLIER})`,
-    });
+    expect(await events()).toEqual([
+      {
+        kind: 'delivery',
+        status: 'delivered',
+        at: '2026-11-28T02:15:02.000Z',
+        detail: `250 2.6.0 Message received (${FIXTURE_SUPPLIER})`,
+      },
+    ]);
     expect(kintone.updates).toEqual([{ ...KEY, values: { [STATUS_FIELD]: '配信済' } }]);
     expect(kintone.comments).toEqual([]);
     expect(metrics.totals()).toEqual({});
@@ -168,21 +171,26 @@ describe('ses-events handler', () => {
 
   it('records a bounce as 不達 and, with no fax to fall back to, marks the order 要対応', async () => {
     // Prepare
-    const { kintone, metrics, send, steps } = await harness();
+    const { kintone, metrics, send, events } = await harness();
 
     // Act
     await send(snsEvent(bounceEvent(ORDER_NUMBER)));
 
     // Assess: the email was the only channel, so nobody has the order; staff must call.
-    expect(await steps()).toEqual({
-      emailSentAt: '2026-11-28T02:15:01.000Z',
-      emailMessageId: 'ses-1',
-      deliveryStatus: 'bounced',
-      deliveryAt: '2026-11-28T02:15:03.000Z',
-      deliveryDetail: BOUNCE_DETAIL,
-      attentionAt: NOW_ISO,
-      attentionReason: attentionReason(`メール不達: ${BOUNCE_DETAIL}`),
-    });
+    expect(await events()).toEqual([
+      {
+        kind: 'delivery',
+        status: 'bounced',
+        at: '2026-11-28T02:15:03.000Z',
+        detail: BOUNCE_DETAIL,
+      },
+      {
+        kind: 'needs-attention',
+        at: NOW_ISO,
+        reason: attentionReason(`メール不達: ${BOUNCE_DETAIL}`),
+      },
+      { kind: 'written-back', at: NOW_ISO, lineIds: ['7'] },
+    ]);
     expect(kintone.updates).toEqual([
       { ...KEY, values: { [STATUS_FIELD]: '不達' } },
       attentionWrite(`メール不達: ${BOUNCE_DETAIL}`),
@@ -193,14 +201,14 @@ describe('ses-events handler', () => {
 
   it('records a complaint as 苦情 with a comment, and nothing more: the email did arrive', async () => {
     // Prepare
-    const { kintone, metrics, send, steps } = await harness();
+    const { kintone, metrics, send, events, last } = await harness();
 
     // Act
     await send(snsEvent(complaintEvent(ORDER_NUMBER)));
 
     // Assess
-    expect((await steps())?.deliveryStatus).toBe('complained');
-    expect((await steps())?.attentionAt).toBeUndefined();
+    expect((await last('delivery'))?.status).toBe('complained');
+    expect((await events()).map((event) => event.kind)).toEqual(['delivery']);
     expect(kintone.updates).toEqual([{ ...KEY, values: { [STATUS_FIELD]: '苦情' } }]);
     expect(kintone.comments).toEqual([
       {
@@ -215,18 +223,15 @@ describe('ses-events handler', () => {
 
   it('records a reject as 拒否 and, with no fax to fall back to, marks the order 要対応', async () => {
     // Prepare
-    const { kintone, metrics, send, steps } = await harness();
+    const { kintone, metrics, send, last } = await harness();
     const detail = `Bad content (${FIXTURE_SUPPLIER})`;
 
     // Act
     await send(snsEvent(rejectEvent(ORDER_NUMBER)));
 
     // Assess
-    expect(await steps()).toMatchObject({
-      deliveryStatus: 'rejected',
-      deliveryDetail: detail,
-      attentionAt: NOW_ISO,
-    });
+    expect(await last('delivery')).toMatchObject({ status: 'rejected', detail });
+    expect(await last('needs-attention')).toMatchObject({ at: NOW_ISO });
     expect(kintone.updates).toEqual([
       { ...KEY, values: { [STATUS_FIELD]: '拒否' } },
       attentionWrite(`メール不達: ${detail}`),
@@ -238,20 +243,20 @@ describe('ses-events handler', () => {
 
   it('moves from 配信済 to 苦情 when a complaint follows the delivery', async () => {
     // Prepare
-    const { kintone, send, steps } = await harness();
+    const { kintone, send, last } = await harness();
 
     // Act
     await send(snsEvent(deliveryEvent(ORDER_NUMBER)));
     await send(snsEvent(complaintEvent(ORDER_NUMBER)));
 
     // Assess
-    expect((await steps())?.deliveryStatus).toBe('complained');
+    expect((await last('delivery'))?.status).toBe('complained');
     expect(kintone.updates.map((u) => u.values[STATUS_FIELD])).toEqual(['配信済', '苦情']);
   });
 
   it('keeps a bounce when the Delivery event arrives after it', async () => {
     // Prepare
-    const { kintone, send, steps } = await harness();
+    const { kintone, send, last } = await harness();
     await send(snsEvent(bounceEvent(ORDER_NUMBER)));
 
     // Act
@@ -259,7 +264,7 @@ describe('ses-events handler', () => {
 
     // Assess
     expect(outcome?.result).toBe('superseded');
-    expect((await steps())?.deliveryStatus).toBe('bounced');
+    expect((await last('delivery'))?.status).toBe('bounced');
     expect(kintone.updates).toEqual([
       { ...KEY, values: { [STATUS_FIELD]: '不達' } },
       attentionWrite(`メール不達: ${BOUNCE_DETAIL}`),
@@ -268,7 +273,7 @@ describe('ses-events handler', () => {
 
   it('ignores an event older than the recorded one', async () => {
     // Prepare
-    const { kintone, send, steps } = await harness();
+    const { kintone, send, last } = await harness();
     await send(snsEvent(complaintEvent(ORDER_NUMBER, '2026-11-28T06:00:00.000Z')));
 
     // Act
@@ -278,7 +283,7 @@ describe('ses-events handler', () => {
 
     // Assess
     expect(outcome?.result).toBe('superseded');
-    expect((await steps())?.deliveryStatus).toBe('complained');
+    expect((await last('delivery'))?.status).toBe('complained');
     expect(kintone.comments).toHaveLength(1);
   });
 
@@ -303,7 +308,7 @@ describe('ses-events handler', () => {
 
   it('writes the status field only when it changes, but comments on every new failure', async () => {
     // Prepare
-    const { kintone, send, steps } = await harness();
+    const { kintone, send, last } = await harness();
     await send(snsEvent(bounceEvent(ORDER_NUMBER)));
 
     // Act
@@ -326,12 +331,12 @@ describe('ses-events handler', () => {
       `【要対応】${attentionReason(`メール不達: ${BOUNCE_DETAIL}`)}`,
       expect.stringContaining('不達 (Transient/MailboxFull'),
     ]);
-    expect((await steps())?.deliveryDetail).toContain('Transient/MailboxFull');
+    expect((await last('delivery'))?.detail).toContain('Transient/MailboxFull');
   });
 
   it('comments on a bounce but writes no field when writeBack.deliveryStatus is not mapped', async () => {
     // Prepare
-    const { kintone, send, steps } = await harness(config(null));
+    const { kintone, send, last } = await harness(config(null));
 
     // Act
     await send(snsEvent(bounceEvent(ORDER_NUMBER)));
@@ -339,13 +344,13 @@ describe('ses-events handler', () => {
     // Assess
     expect(kintone.updates).toEqual([attentionWrite(`メール不達: ${BOUNCE_DETAIL}`)]);
     expect(kintone.comments).toEqual([attentionComment(`メール不達: ${BOUNCE_DETAIL}`)]);
-    expect((await steps())?.deliveryStatus).toBe('bounced');
+    expect((await last('delivery'))?.status).toBe('bounced');
   });
 
   it('keeps the status in the bridge only when the kintone record was deleted', async () => {
     // Prepare
-    const { store, kintone, metrics, send, steps } = await harness();
-    await store.markDeleted(KEY, '2026-11-28T04:00:00.000Z');
+    const { kintone, metrics, send, events, logger } = await harness();
+    kintone.deletedRecords.add(KEY.recordId);
 
     // Act
     await send(snsEvent(bounceEvent(ORDER_NUMBER)));
@@ -353,8 +358,42 @@ describe('ses-events handler', () => {
     // Assess: the operators' alarm still counts the order nobody has.
     expect(kintone.updates).toEqual([]);
     expect(kintone.comments).toEqual([]);
-    expect(await steps()).toMatchObject({ deliveryStatus: 'bounced', attentionAt: NOW_ISO });
+    expect((await events()).map((event) => event.kind)).toEqual([
+      'delivery',
+      'needs-attention',
+      'written-back',
+    ]);
     expect(metrics.totals()).toEqual({ EmailBounces: 1, OrdersNeedingAttention: 1 });
+    expect(
+      logger.withMessage('kintone records deleted: the order was not written to them'),
+    ).not.toHaveLength(0);
+  });
+
+  it('writes the status to each open line’s record and comments once per record', async () => {
+    // Prepare: lines on records 7, 8 and 9; the goods of record 9's line arrived already.
+    const { orders, kintone, send } = await harness(config(null));
+    const multi = order();
+    multi.lines = ['7', '8', '9'].map((recordId) => orderLine({ recordId }));
+    multi.log.push({ kind: 'line-closed', at: NOW_ISO, lineId: '9', status: '入荷済' });
+    orders.orders.set(ORDER_NUMBER, multi);
+    const withStatus = await harness();
+    withStatus.orders.orders.set(ORDER_NUMBER, structuredClone(multi));
+
+    // Act
+    await send(snsEvent(complaintEvent(ORDER_NUMBER)));
+    await withStatus.send(snsEvent(deliveryEvent(ORDER_NUMBER)));
+
+    // Assess
+    expect(kintone.comments.map((comment) => comment.recordId)).toEqual(['7', '8']);
+    expect(withStatus.kintone.bulkUpdates).toEqual([
+      {
+        appId: '12',
+        records: [
+          { recordId: '7', values: { [STATUS_FIELD]: '配信済' } },
+          { recordId: '8', values: { [STATUS_FIELD]: '配信済' } },
+        ],
+      },
+    ]);
   });
 
   it('logs and skips unknown orders, untagged emails, other event types and non-SES messages', async () => {
@@ -386,22 +425,25 @@ describe('ses-events handler', () => {
 
   it('throws when kintone fails, so Lambda retries, and the retry completes the work', async () => {
     // Prepare
-    const { kintone, logger, send, steps } = await harness();
+    const { kintone, logger, send, events } = await harness();
     kintone.commentFailures.push(new Error('kintone 503'));
     const event = snsEvent(bounceEvent(ORDER_NUMBER));
 
     // Act
     const failed = send(event);
     await expect(failed).rejects.toThrow('kintone 503');
-    const stepsAfterFailure = await steps();
+    const afterFailure = (await events()).map((e) => e.kind);
     await send(event);
 
     // Assess
     // The bounce was recorded; telling staff (要対応) failed and is redone by the retry.
-    expect(stepsAfterFailure?.deliveryStatus).toBe('bounced');
-    expect(stepsAfterFailure?.attentionAt).toBeUndefined();
+    expect(afterFailure).toEqual(['delivery']);
     expect(logger.withMessage('SES event failed; Lambda will retry it')).toHaveLength(1);
-    expect((await steps())?.attentionAt).toBe(NOW_ISO);
+    expect((await events()).map((e) => e.kind)).toEqual([
+      'delivery',
+      'needs-attention',
+      'written-back',
+    ]);
     expect(kintone.comments).toEqual([attentionComment(`メール不達: ${BOUNCE_DETAIL}`)]);
     expect(kintone.updates).toEqual([
       { ...KEY, values: { [STATUS_FIELD]: '不達' } },
@@ -412,20 +454,23 @@ describe('ses-events handler', () => {
 
   it('reports 要対応 on the retry when writing it failed after the bounce was recorded', async () => {
     // Prepare: without a status field, the first field write is the 要対応 one; it fails once.
-    const { kintone, metrics, send, steps } = await harness(config(null));
+    const { kintone, metrics, send, events } = await harness(config(null));
     kintone.updateFailures.push(new Error('kintone 503'));
     const event = snsEvent(bounceEvent(ORDER_NUMBER));
 
     // Act
     await expect(send(event)).rejects.toThrow('kintone 503');
-    const stepsAfterFailure = await steps();
+    const afterFailure = (await events()).map((e) => e.kind);
     const [retried] = await send(event);
 
     // Assess: the bounce was already recorded, yet the retry still tells staff, once.
-    expect(stepsAfterFailure).toMatchObject({ deliveryStatus: 'bounced' });
-    expect(stepsAfterFailure?.attentionAt).toBeUndefined();
+    expect(afterFailure).toEqual(['delivery']);
     expect(retried?.result).toBe('duplicate');
-    expect((await steps())?.attentionAt).toBe(NOW_ISO);
+    expect((await events()).map((e) => e.kind)).toEqual([
+      'delivery',
+      'needs-attention',
+      'written-back',
+    ]);
     expect(kintone.updates).toEqual([attentionWrite(`メール不達: ${BOUNCE_DETAIL}`)]);
     expect(kintone.comments).toEqual([attentionComment(`メール不達: ${BOUNCE_DETAIL}`)]);
     expect(metrics.total('OrdersNeedingAttention')).toBe(1);
@@ -435,7 +480,7 @@ describe('ses-events handler', () => {
 describe('ses-events handler: fax fallback', () => {
   it('faxes the order once after a hard bounce when the supplier has a fax, and does not mark it 要対応', async () => {
     // Prepare
-    const { gateway, kintone, metrics, send, stored } = await faxHarness();
+    const { gateway, kintone, metrics, send, stored, events } = await faxHarness();
 
     // Act
     const [outcome] = await send(snsEvent(bounceEvent(ORDER_NUMBER)));
@@ -456,21 +501,18 @@ describe('ses-events handler: fax fallback', () => {
         orderNumber: ORDER_NUMBER,
       },
     ]);
-    const order = await stored();
-    expect(order?.channels).toEqual([
-      { kind: 'email', address: FIXTURE_SUPPLIER },
-      { kind: 'fax', number: '+81312345678', national: '0312345678' },
+    const fax = { kind: 'fax', number: '+81312345678', national: '0312345678' } as const;
+    expect(channelsOf(await stored())).toEqual([{ kind: 'email', address: FIXTURE_SUPPLIER }, fax]);
+    expect(await events()).toEqual([
+      {
+        kind: 'delivery',
+        status: 'bounced',
+        at: '2026-11-28T02:15:03.000Z',
+        detail: BOUNCE_DETAIL,
+      },
+      { kind: 'channel-added', at: NOW_ISO, channel: fax },
+      { kind: 'fax-sent', at: NOW_ISO, faxId: 'fax-1', gateway: 'recording' },
     ]);
-    expect(order?.steps).toEqual({
-      emailSentAt: '2026-11-28T02:15:01.000Z',
-      emailMessageId: 'ses-1',
-      deliveryStatus: 'bounced',
-      deliveryAt: '2026-11-28T02:15:03.000Z',
-      deliveryDetail: BOUNCE_DETAIL,
-      faxSentAt: NOW_ISO,
-      faxId: 'fax-1',
-      faxGateway: 'recording',
-    });
     expect(kintone.updates).toEqual([{ ...KEY, values: { [STATUS_FIELD]: '不達' } }]);
     expect(kintone.comments).toEqual([{ ...KEY, text: FAX_FALLBACK_COMMENT }]);
     expect(metrics.totals()).toEqual({ EmailBounces: 1, FaxesSent: 1 });
@@ -528,7 +570,7 @@ describe('ses-events handler: fax fallback', () => {
 
     // Assess
     expect(gateway.sent).toEqual([]);
-    expect((await stored())?.channels).toEqual([{ kind: 'email', address: FIXTURE_SUPPLIER }]);
+    expect(channelsOf(await stored())).toEqual([{ kind: 'email', address: FIXTURE_SUPPLIER }]);
     expect(kintone.comments).toHaveLength(1);
     expect(kintone.comments[0]?.text).toContain('迷惑メールとして報告');
     expect(metrics.totals()).toEqual({});
@@ -547,7 +589,7 @@ describe('ses-events handler: fax fallback', () => {
 
   it('sends the fax on the retry after the gateway failed for a while, and only one', async () => {
     // Prepare
-    const { gateway, kintone, send, steps } = await faxHarness();
+    const { gateway, kintone, send, last } = await faxHarness();
     gateway.failures.push(sendFailure('Phaxio answered 503', { retryable: true }));
     const event = snsEvent(bounceEvent(ORDER_NUMBER));
 
@@ -558,13 +600,14 @@ describe('ses-events handler: fax fallback', () => {
 
     // Assess
     expect(gateway.sent).toHaveLength(1);
-    expect(await steps()).toMatchObject({ deliveryStatus: 'bounced', faxId: 'fax-1' });
+    expect((await last('delivery'))?.status).toBe('bounced');
+    expect((await last('fax-sent'))?.faxId).toBe('fax-1');
     expect(kintone.comments.map((comment) => comment.text)).toEqual([FAX_FALLBACK_COMMENT]);
   });
 
   it('marks the order 要対応 with both reasons when the gateway refuses the fallback fax', async () => {
     // Prepare
-    const { gateway, kintone, metrics, send, steps } = await faxHarness();
+    const { gateway, kintone, metrics, send, last } = await faxHarness();
     gateway.failures.push(sendFailure('Phaxio: invalid number', { retryable: false }));
     const failures = `メール不達: ${BOUNCE_DETAIL}、FAX送信失敗: Phaxio: invalid number`;
 
@@ -573,11 +616,11 @@ describe('ses-events handler: fax fallback', () => {
 
     // Assess
     expect(gateway.sent).toEqual([]);
-    expect(await steps()).toMatchObject({
-      faxStatus: 'failed',
-      faxDetail: 'Phaxio: invalid number',
-      attentionReason: attentionReason(failures),
+    expect(await last('fax-status')).toMatchObject({
+      status: 'failed',
+      detail: 'Phaxio: invalid number',
     });
+    expect((await last('needs-attention'))?.reason).toBe(attentionReason(failures));
     expect(kintone.updates).toEqual([
       { ...KEY, values: { [STATUS_FIELD]: '不達' } },
       attentionWrite(failures),
