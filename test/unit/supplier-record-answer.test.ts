@@ -1,62 +1,58 @@
 import { loadConfigFile } from '../../shared/config/load-config';
-import type { OrderLine } from '../../shared/domain/order';
-import type { StoredOrder } from '../../shared/ports/bridge-store';
+import type { OrderEvent, PurchaseOrder } from '../../shared/domain/purchase-order';
 import { recordSupplierAnswer, type RecordAnswerDeps } from '../../shared/use-cases/record-answer';
 import type { SupplierAnswer } from '../../shared/domain/supplier-answer';
-import { InMemoryBridgeStore } from '../fakes/in-memory-bridge-store';
 import { RecordingKintoneRecordWriter } from '../fakes/recording-kintone-writer';
 import { RecordingLogger } from '../fakes/recording-logger';
-import { createRowOrder } from '../support/row-orders';
+import { orderLine, PurchaseOrderBook, sealedOrder } from '../support/purchase-orders';
 
 const ORDER_NUMBER = 'PO-20261129-0001';
 const NOW = new Date('2026-11-29T07:10:00.000Z');
 const STATUS = '明細_発注状況';
 const DATE = '明細_納品予定日';
 
-/** Three rows of record 3 of app 15 (拠点在庫), ordered from one supplier as one request. */
-const ROW_LINES: OrderLine[] = [
-  { sku: 'B-200', name: 'コピー用紙 A4 500枚', quantity: 20, unit: '個', rowId: '368' },
-  { sku: 'B-201', name: 'トナー TN-29J', quantity: 3, unit: '個', rowId: '369' },
-  { sku: 'B-202', name: 'ホチキス針', quantity: 5, unit: '箱', rowId: '370' },
+/** Three rows of record 3 of app 15 (拠点在庫), ordered from one supplier as one order. */
+const ROW_LINES = [
+  orderLine({
+    appId: '15',
+    recordId: '3',
+    rowId: '368',
+    sku: 'B-200',
+    name: 'コピー用紙 A4 500枚',
+    quantity: 20,
+    unit: '個',
+  }),
+  orderLine({
+    appId: '15',
+    recordId: '3',
+    rowId: '369',
+    sku: 'B-201',
+    name: 'トナー TN-29J',
+    quantity: 3,
+    unit: '個',
+  }),
+  orderLine({
+    appId: '15',
+    recordId: '3',
+    rowId: '370',
+    sku: 'B-202',
+    name: 'ホチキス針',
+    quantity: 5,
+    unit: '箱',
+  }),
 ];
 
-function order(overrides: Partial<StoredOrder> = {}): StoredOrder {
-  return {
-    appId: '15',
-    recordId: '3:368',
-    cycle: 1,
-    status: 'open',
+const EMAILED: OrderEvent = { kind: 'email-sent', at: '2026-11-29T01:00:01.000Z', messageId: 'm' };
+
+function order(lines = ROW_LINES, appId = '15'): PurchaseOrder {
+  return sealedOrder({
+    orderNumber: ORDER_NUMBER,
+    appId,
+    lines,
     channels: [{ kind: 'email', address: 'sales@yamada-paper.example.jp' }],
-    request: {
-      orderNumber: ORDER_NUMBER,
-      orderedAt: '2026-11-29T01:00:00.000Z',
-      orderDate: '2026-11-29',
-      desiredDeliveryDate: '2026-12-02',
-      supplier: { code: 'S-002', name: '紙の山田商店', email: 'sales@yamada-paper.example.jp' },
-      lines: ROW_LINES,
-      company: {
-        name: '株式会社デモ商事',
-        address: '東京都千代田区丸の内1-1-1',
-        phone: '03-0000-1111',
-        email: 'purchasing@demo-shoji.example.jp',
-      },
-      reason: 'B-200, B-201, B-202 が発注点を下回ったため',
-    },
-    reflectedInKintone: false,
-    createdAt: '2026-11-29T01:00:00.000Z',
-    createdByNotificationId: 'n-1',
-    steps: { emailSentAt: '2026-11-29T01:00:01.000Z', writtenBackAt: '2026-11-29T01:00:02.000Z' },
-    rows: {
-      recordId: '3',
-      subtable: '在庫明細',
-      members: ROW_LINES.map((line) => ({
-        rowId: line.rowId ?? '',
-        itemRecordId: `3:${line.rowId ?? ''}`,
-        cycle: 1,
-      })),
-    },
-    ...overrides,
-  };
+    supplier: { code: 'S-002', name: '紙の山田商店', email: 'sales@yamada-paper.example.jp' },
+    log: [EMAILED, { kind: 'written-back', at: '2026-11-29T01:00:02.000Z', lineIds: [] }],
+  });
 }
 
 /** A partial answer with the given quantity per line, B-200, B-201, B-202 in that order. */
@@ -66,41 +62,53 @@ function perLine(quantities: [number, number, number], deliveryDate = '2026-12-0
     deliveryDate,
     lines: ROW_LINES.map((line, index) => ({
       sku: line.sku,
-      rowId: line.rowId ?? '',
+      rowId: line.item.rowId ?? '',
       quantity: quantities[index] ?? 0,
     })),
     note: 'B-202 は廃番のためお受けできません',
   } satisfies SupplierAnswer;
 }
 
-async function harness(stored: StoredOrder = order()) {
+async function harness(stored: PurchaseOrder = order()) {
   // Prepare
-  const store = new InMemoryBridgeStore();
-  await createRowOrder(store, stored);
+  const orders = new PurchaseOrderBook(stored);
   const kintone = new RecordingKintoneRecordWriter();
+  const logger = new RecordingLogger();
   const deps: RecordAnswerDeps = {
     config: loadConfigFile('config/demo.json'),
-    store,
+    orders,
     kintone,
-    logger: new RecordingLogger(),
+    logger,
     now: () => new Date(NOW),
   };
+  /** The answers on the order, oldest first. */
+  const answers = () =>
+    orders
+      .current(ORDER_NUMBER)
+      .log.flatMap((event) => (event.kind === 'supplier-answer' ? [event] : []));
   return {
-    store,
+    orders,
     kintone,
+    logger,
+    answers,
+    /** Staff closed a line in kintone (入荷済). */
+    close: (lineId: string) =>
+      orders.append(ORDER_NUMBER, {
+        kind: 'line-closed',
+        at: NOW.toISOString(),
+        lineId,
+        status: '入荷済',
+      }),
     /** Records the answer against the order as stored now, as the page handler does. */
-    answer: async (answer: SupplierAnswer) => {
-      const current = await store.findOrderByNumber(stored.request.orderNumber);
-      if (!current) throw new Error('the order is gone');
-      return recordSupplierAnswer(current, answer, deps);
-    },
+    answer: (answer: SupplierAnswer) =>
+      recordSupplierAnswer(orders.current(ORDER_NUMBER), answer, deps),
   };
 }
 
 describe('recordSupplierAnswer: an order made for SUBTABLE rows', () => {
   it('writes each row the status of its own line: in full, in part, not at all', async () => {
     // Prepare
-    const { kintone, store, answer } = await harness();
+    const { kintone, answers, answer } = await harness();
 
     // Act
     const result = await answer(perLine([20, 1, 0]));
@@ -136,9 +144,9 @@ describe('recordSupplierAnswer: an order made for SUBTABLE rows', () => {
         ].join('\n'),
       },
     ]);
-    const stored = await store.findOrderByNumber(ORDER_NUMBER);
-    expect(stored?.steps.supplierAnswer).toEqual(perLine([20, 1, 0]));
-    expect(stored?.steps.supplierAnswerAt).toBe(NOW.toISOString());
+    expect(answers()).toEqual([
+      { kind: 'supplier-answer', at: NOW.toISOString(), answer: perLine([20, 1, 0]) },
+    ]);
   });
 
   it('clears the date of a row that was promised one and now gets nothing', async () => {
@@ -188,7 +196,7 @@ describe('recordSupplierAnswer: an order made for SUBTABLE rows', () => {
 
   it('writes nothing for the same per-line answer again, and records a changed quantity', async () => {
     // Prepare
-    const { kintone, store, answer } = await harness();
+    const { kintone, answers, answer } = await harness();
     await answer(perLine([20, 1, 0]));
 
     // Act
@@ -200,8 +208,7 @@ describe('recordSupplierAnswer: an order made for SUBTABLE rows', () => {
     expect(changed).toBe('recorded');
     expect(kintone.rowUpdates).toHaveLength(2);
     expect(kintone.comments).toHaveLength(2);
-    const history = (await store.findOrderByNumber(ORDER_NUMBER))?.steps.supplierAnswerHistory;
-    expect(history?.map((entry) => entry.answer)).toEqual([
+    expect(answers().map((entry) => entry.answer)).toEqual([
       perLine([20, 1, 0]),
       perLine([20, 2, 0]),
     ]);
@@ -237,11 +244,11 @@ describe('recordSupplierAnswer: an order made for SUBTABLE rows', () => {
   });
 });
 
-describe('recordSupplierAnswer: a row order some of whose rows were received', () => {
-  it('writes the answer only into the rows still waiting, and says closed once every row is in', async () => {
-    // Prepare: B-200 (the lead row) was received before the supplier answered.
-    const { kintone, store, answer } = await harness();
-    await store.closeOrder({ appId: '15', recordId: '3:368' }, 1, NOW.toISOString(), '入荷済');
+describe('recordSupplierAnswer: an order some of whose lines were received', () => {
+  it('writes the answer only into the lines still waiting, and says closed once every line is in', async () => {
+    // Prepare: B-200 was received before the supplier answered.
+    const { kintone, close, answer } = await harness();
+    await close('3:368');
 
     // Act
     const result = await answer({ kind: 'confirmed', deliveryDate: '2026-12-03' });
@@ -250,19 +257,19 @@ describe('recordSupplierAnswer: a row order some of whose rows were received', (
     expect(result).toBe('recorded');
     expect(Object.keys(kintone.rowUpdates[0]?.rows ?? {})).toEqual(['369', '370']);
 
-    // Once the other two rows are in too, the order is closed for the supplier.
-    await store.closeOrder({ appId: '15', recordId: '3:369' }, 1, NOW.toISOString(), '入荷済');
-    await store.closeOrder({ appId: '15', recordId: '3:370' }, 1, NOW.toISOString(), '入荷済');
+    // Once the other two lines are in too, the order is closed for the supplier.
+    await close('3:369');
+    await close('3:370');
     expect(await answer({ kind: 'declined', reason: '在庫切れ' })).toBe('closed');
     expect(kintone.rowUpdates).toHaveLength(1);
   });
 });
 
-describe('recordSupplierAnswer: a row order whose record kintone reported deleted', () => {
+describe('recordSupplierAnswer: an order whose record was deleted in kintone', () => {
   it('keeps the answer in the bridge and writes nothing to kintone', async () => {
-    // Prepare: the delete notification names the record (3), not its rows.
-    const { kintone, store, answer } = await harness();
-    await store.markDeleted({ appId: '15', recordId: '3' }, NOW.toISOString());
+    // Prepare
+    const { kintone, logger, answers, answer } = await harness();
+    kintone.deletedRecords.add('3');
 
     // Act
     const result = await answer({ kind: 'confirmed', deliveryDate: '2026-12-03' });
@@ -271,39 +278,90 @@ describe('recordSupplierAnswer: a row order whose record kintone reported delete
     expect(result).toBe('recorded');
     expect(kintone.rowUpdates).toEqual([]);
     expect(kintone.comments).toEqual([]);
-    expect((await store.findOrderByNumber(ORDER_NUMBER))?.steps.supplierAnswer?.kind).toBe(
-      'confirmed',
-    );
+    expect(answers().map((entry) => entry.answer.kind)).toEqual(['confirmed']);
+    expect(
+      logger.withMessage('supplier answer kept on the order only: the kintone records are gone'),
+    ).toHaveLength(1);
   });
 });
 
-describe('recordSupplierAnswer: an order with several lines kept on one record', () => {
-  it('writes 一部受注 and the date onto the record and lists the lines in the comment', async () => {
-    // Prepare: the same lines without rows, on app 12 whose items are records.
-    const lines = ROW_LINES.map(({ rowId: _rowId, ...line }) => line);
-    const { kintone, answer } = await harness(
-      order({
-        appId: '12',
-        recordId: '7',
-        rows: undefined,
-        request: { ...order().request, lines },
-      }),
-    );
+describe('recordSupplierAnswer: an order whose lines are records of their own', () => {
+  // The same items as records 7, 8 and 9 of app 12, one line each.
+  const lines = ROW_LINES.map(({ lineId: _lineId, item: _item, ...line }, index) =>
+    orderLine({ ...line, recordId: String(7 + index) }),
+  );
+  const byLine = (quantities: number[]): SupplierAnswer => ({
+    kind: 'partial',
+    deliveryDate: '2026-12-03',
+    lines: lines.map((line, index) => ({
+      lineId: line.lineId,
+      sku: line.sku,
+      quantity: quantities[index] ?? 0,
+    })),
+    note: 'トナーのみ1個',
+  });
+
+  it('writes each record its own line’s status in one bulk update, and comments its own quantity', async () => {
+    // Prepare
+    const { kintone, answer } = await harness(order(lines, '12'));
 
     // Act
-    await answer({
-      kind: 'partial',
-      deliveryDate: '2026-12-03',
-      lines: lines.map((line, index) => ({ sku: line.sku, quantity: index === 1 ? 1 : 0 })),
-      note: 'トナーのみ1個',
-    });
+    await answer(byLine([20, 1, 0]));
 
     // Assess
     expect(kintone.rowUpdates).toEqual([]);
-    expect(kintone.updates).toEqual([
-      { appId: '12', recordId: '7', values: { 発注状況: '一部受注', 納品予定日: '2026-12-03' } },
+    expect(kintone.bulkUpdates).toEqual([
+      {
+        appId: '12',
+        records: [
+          { recordId: '7', values: { 発注状況: '受注確認済', 納品予定日: '2026-12-03' } },
+          { recordId: '8', values: { 発注状況: '一部受注', 納品予定日: '2026-12-03' } },
+          { recordId: '9', values: { 発注状況: '辞退' } },
+        ],
+      },
     ]);
-    expect(kintone.comments[0]?.text).toContain('・B-201 トナー TN-29J: 1個（発注 3個）');
-    expect(kintone.comments[0]?.text).toContain('・B-202 ホチキス針: 0箱（発注 5箱）');
+    expect(kintone.comments.map((comment) => comment.recordId)).toEqual(['7', '8', '9']);
+    const [first, second, third] = kintone.comments.map((comment) => comment.text);
+    expect(second).toContain('・B-201 トナー TN-29J: 1個（発注 3個）');
+    expect(second).not.toContain('B-200');
+    expect(first).toContain('・B-200 コピー用紙 A4 500枚: 20個（発注 20個）');
+    expect(third).toContain('・B-202 ホチキス針: 0箱（発注 5箱）');
+  });
+
+  it('shows each record what its own line had before when the answer changes', async () => {
+    // Prepare
+    const { kintone, answer } = await harness(order(lines, '12'));
+    await answer(byLine([20, 1, 0]));
+
+    // Act
+    await answer(byLine([20, 2, 0]));
+
+    // Assess
+    expect(kintone.bulkUpdates[1]?.records.map((record) => record.values)).toEqual([
+      { 発注状況: '受注確認済', 納品予定日: '2026-12-03' },
+      { 発注状況: '一部受注', 納品予定日: '2026-12-03' },
+      { 発注状況: '辞退' },
+    ]);
+    expect(kintone.comments[4]?.text.split('\n').at(-1)).toBe(
+      '変更前の回答: 一部受注（数量: B-201 1個、納品予定日: 2026-12-03、備考: トナーのみ1個）',
+    );
+  });
+
+  it('writes 受注確認済 and the date to every record for a confirmation', async () => {
+    // Prepare
+    const { kintone, answer } = await harness(order(lines, '12'));
+
+    // Act
+    await answer({ kind: 'confirmed', deliveryDate: '2026-12-03', note: '承知しました' });
+
+    // Assess
+    expect(kintone.updates.map((update) => update.values)).toEqual([
+      { 発注状況: '受注確認済', 納品予定日: '2026-12-03' },
+      { 発注状況: '受注確認済', 納品予定日: '2026-12-03' },
+      { 発注状況: '受注確認済', 納品予定日: '2026-12-03' },
+    ]);
+    expect(kintone.comments[0]?.text).toBe(
+      '仕入先 紙の山田商店 様が発注依頼 PO-20261129-0001 を受注しました。\n納品予定日: 2026-12-03\n備考: 承知しました',
+    );
   });
 });
