@@ -6,6 +6,30 @@
  * @module
  */
 import { z } from 'zod';
+import {
+  companySchema,
+  confirmedAnswerSchema,
+  declinedAnswerSchema,
+  decisionKinds,
+  emailChannelSchema,
+  faxChannelSchema,
+  lastDecisionSchema,
+  orderChannelSchema,
+  partialAnswerLineSchema,
+  partialAnswerSchema,
+  supplierAnswerSchema,
+  supplierSchema,
+} from './item-schemas';
+
+// The shared parsers moved to item-schemas; re-exported for existing importers.
+export {
+  CorruptBridgeItemError,
+  counterSchema,
+  keySchema,
+  kintoneCallCountSchema,
+  pageRequestCountSchema,
+  parseBridgeItem,
+} from './item-schemas';
 import type { OrderChannel } from '../../domain/channels';
 import type { DecisionKind } from '../../domain/decision';
 import type { SupplierContact } from '../../domain/item';
@@ -24,26 +48,7 @@ import type {
   SupplierAnswer,
 } from '../../domain/supplier-answer';
 
-const decisionKinds = [
-  'order',
-  'order-open',
-  'no-order',
-  'snoozed',
-  'cannot-evaluate',
-  'stale',
-  'replay',
-  'deleted',
-] as const satisfies readonly (DecisionKind | 'deleted')[];
-
 const faxOutcomes = ['delivered', 'failed'] as const satisfies readonly FaxOutcome[];
-
-const supplierSchema = z.object({
-  code: z.string().optional(),
-  name: z.string(),
-  email: z.string().optional(),
-  fax: z.string().optional(),
-  channel: z.enum(['email', 'fax', 'both']).optional(),
-});
 
 const orderLineSchema = z.object({
   sku: z.string(),
@@ -52,16 +57,6 @@ const orderLineSchema = z.object({
   unit: z.string(),
   rowId: z.string().optional(),
   reason: z.string().optional(),
-});
-
-const companySchema = z.object({
-  name: z.string(),
-  postalCode: z.string().optional(),
-  address: z.string(),
-  phone: z.string(),
-  fax: z.string().optional(),
-  email: z.string(),
-  contactName: z.string().optional(),
 });
 
 const orderRequestSchema = z.object({
@@ -76,41 +71,6 @@ const orderRequestSchema = z.object({
   supplierPageUrl: z.string().optional(),
 });
 
-const confirmedAnswerSchema = z.object({
-  kind: z.literal('confirmed'),
-  deliveryDate: z.string(),
-  note: z.string().optional(),
-});
-const partialAnswerLineSchema = z.object({
-  lineId: z.string().optional(),
-  sku: z.string(),
-  rowId: z.string().optional(),
-  quantity: z.number(),
-});
-/**
- * One `quantity` (a single-line order, and every partial answer stored before orders had
- * several lines) or a quantity per line (`lines`); exactly one of the two.
- */
-const partialAnswerSchema = z
-  .object({
-    kind: z.literal('partial'),
-    deliveryDate: z.string(),
-    quantity: z.number().optional(),
-    lines: z.array(partialAnswerLineSchema).min(1).optional(),
-    note: z.string(),
-  })
-  .transform(({ quantity, lines, ...answer }, ctx): PartialAnswer => {
-    if (quantity !== undefined && lines === undefined) return { ...answer, quantity };
-    if (lines !== undefined && quantity === undefined) return { ...answer, lines };
-    ctx.addIssue({ code: 'custom', message: 'a partial answer has either quantity or lines' });
-    return z.NEVER;
-  });
-const declinedAnswerSchema = z.object({ kind: z.literal('declined'), reason: z.string() });
-const supplierAnswerSchema = z.discriminatedUnion('kind', [
-  confirmedAnswerSchema,
-  partialAnswerSchema,
-  declinedAnswerSchema,
-]);
 const supplierAnswerEntrySchema = z.object({ at: z.string(), answer: supplierAnswerSchema });
 
 const orderStepsSchema = z.object({
@@ -138,14 +98,6 @@ const orderStepsSchema = z.object({
   supplierAnswerHistory: z.array(supplierAnswerEntrySchema).optional(),
 });
 
-const emailChannelSchema = z.object({ kind: z.literal('email'), address: z.string() });
-const faxChannelSchema = z.object({
-  kind: z.literal('fax'),
-  number: z.string(),
-  national: z.string(),
-});
-const orderChannelSchema = z.discriminatedUnion('kind', [emailChannelSchema, faxChannelSchema]);
-
 /** An order item; the key and index attributes are stripped by parsing. */
 export const storedOrderSchema = z.object({
   appId: z.string(),
@@ -172,12 +124,6 @@ export const storedOrderSchema = z.object({
   memberOf: z.object({ recordId: z.string(), cycle: z.number().int().positive() }).optional(),
 }) satisfies z.ZodType<StoredOrder>;
 
-const lastDecisionSchema = z.object({
-  kind: z.enum(decisionKinds),
-  reason: z.string(),
-  at: z.string(),
-});
-
 /** An item's STATE item; appId and recordId come from the key, cycle defaults to 1. */
 export const itemStateSchema = z.object({
   cycle: z.number().int().positive().optional(),
@@ -185,18 +131,6 @@ export const itemStateSchema = z.object({
   lastDecision: lastDecisionSchema.optional(),
   deletedAt: z.string().optional(),
 });
-
-/** The attributes an order-number counter update returns. */
-export const counterSchema = z.object({ seq: z.number().int().positive() });
-
-/** The attributes a page request counter update returns. */
-export const pageRequestCountSchema = z.object({ count: z.number().int().positive() });
-
-/** The attributes a kintone call counter update returns. */
-export const kintoneCallCountSchema = z.object({ count: z.number().int().positive() });
-
-/** Attributes every item has; used to find out which kind of item a query returned. */
-export const keySchema = z.object({ pk: z.string(), sk: z.string() });
 
 /*
  * Compile-time guards. zod drops properties a schema does not name, so a field added to a
@@ -272,42 +206,3 @@ const _schemasNameEveryDomainField: {
   answerKinds: true,
   answerEntry: true,
 };
-
-/** Thrown when a stored item does not have the shape this code writes. */
-export class CorruptBridgeItemError extends Error {
-  override readonly name = 'CorruptBridgeItemError';
-
-  constructor(
-    readonly tableName: string,
-    readonly pk: string,
-    readonly sk: string,
-    details: string,
-  ) {
-    super(
-      `Item pk="${pk}" sk="${sk}" in table ${tableName} does not have the expected shape ` +
-        `(${details}); repair or delete the item, it was not written by this version.`,
-    );
-  }
-}
-
-/**
- * Parses one stored item, naming the item in the error when it does not fit.
- *
- * @example
- * const order = parseBridgeItem(storedOrderSchema, item, 'bridge-table');
- */
-export function parseBridgeItem<T>(
-  schema: z.ZodType<T>,
-  item: Record<string, unknown>,
-  tableName: string,
-): T {
-  const result = schema.safeParse(item);
-  if (result.success) return result.data;
-  const key = keySchema.safeParse(item);
-  throw new CorruptBridgeItemError(
-    tableName,
-    key.success ? key.data.pk : '?',
-    key.success ? key.data.sk : '?',
-    z.prettifyError(result.error),
-  );
-}

@@ -1,0 +1,142 @@
+/**
+ * Parsers shared by every adapter of the bridge table. Items come back from DynamoDB untyped;
+ * parsing them here means a hand-edited or half-migrated item fails loudly at the edge instead
+ * of flowing into the order logic with a missing field.
+ *
+ * @module
+ */
+import { z } from 'zod';
+import type { DecisionKind } from '../../domain/decision';
+import type { PartialAnswer } from '../../domain/supplier-answer';
+
+export const decisionKinds = [
+  'order',
+  'order-open',
+  'no-order',
+  'snoozed',
+  'cannot-evaluate',
+  'stale',
+  'replay',
+  'deleted',
+] as const satisfies readonly (DecisionKind | 'deleted')[];
+
+export const supplierSchema = z.object({
+  code: z.string().optional(),
+  name: z.string(),
+  email: z.string().optional(),
+  fax: z.string().optional(),
+  channel: z.enum(['email', 'fax', 'both']).optional(),
+});
+
+export const companySchema = z.object({
+  name: z.string(),
+  postalCode: z.string().optional(),
+  address: z.string(),
+  phone: z.string(),
+  fax: z.string().optional(),
+  email: z.string(),
+  contactName: z.string().optional(),
+});
+
+export const confirmedAnswerSchema = z.object({
+  kind: z.literal('confirmed'),
+  deliveryDate: z.string(),
+  note: z.string().optional(),
+});
+export const partialAnswerLineSchema = z.object({
+  lineId: z.string().optional(),
+  sku: z.string(),
+  rowId: z.string().optional(),
+  quantity: z.number(),
+});
+/**
+ * One `quantity` (a single-line order, and every partial answer stored before orders had
+ * several lines) or a quantity per line (`lines`); exactly one of the two.
+ */
+export const partialAnswerSchema = z
+  .object({
+    kind: z.literal('partial'),
+    deliveryDate: z.string(),
+    quantity: z.number().optional(),
+    lines: z.array(partialAnswerLineSchema).min(1).optional(),
+    note: z.string(),
+  })
+  .transform(({ quantity, lines, ...answer }, ctx): PartialAnswer => {
+    if (quantity !== undefined && lines === undefined) return { ...answer, quantity };
+    if (lines !== undefined && quantity === undefined) return { ...answer, lines };
+    ctx.addIssue({ code: 'custom', message: 'a partial answer has either quantity or lines' });
+    return z.NEVER;
+  });
+export const declinedAnswerSchema = z.object({ kind: z.literal('declined'), reason: z.string() });
+export const supplierAnswerSchema = z.discriminatedUnion('kind', [
+  confirmedAnswerSchema,
+  partialAnswerSchema,
+  declinedAnswerSchema,
+]);
+export const emailChannelSchema = z.object({ kind: z.literal('email'), address: z.string() });
+export const faxChannelSchema = z.object({
+  kind: z.literal('fax'),
+  number: z.string(),
+  national: z.string(),
+});
+export const orderChannelSchema = z.discriminatedUnion('kind', [
+  emailChannelSchema,
+  faxChannelSchema,
+]);
+
+export const lastDecisionSchema = z.object({
+  kind: z.enum(decisionKinds),
+  reason: z.string(),
+  at: z.string(),
+});
+
+/** The attributes an order-number counter update returns. */
+export const counterSchema = z.object({ seq: z.number().int().positive() });
+
+/** The attributes a page request counter update returns. */
+export const pageRequestCountSchema = z.object({ count: z.number().int().positive() });
+
+/** The attributes a kintone call counter update returns. */
+export const kintoneCallCountSchema = z.object({ count: z.number().int().positive() });
+
+/** Attributes every item has; used to find out which kind of item a query returned. */
+export const keySchema = z.object({ pk: z.string(), sk: z.string() });
+
+/** Thrown when a stored item does not have the shape this code writes. */
+export class CorruptBridgeItemError extends Error {
+  override readonly name = 'CorruptBridgeItemError';
+
+  constructor(
+    readonly tableName: string,
+    readonly pk: string,
+    readonly sk: string,
+    details: string,
+  ) {
+    super(
+      `Item pk="${pk}" sk="${sk}" in table ${tableName} does not have the expected shape ` +
+        `(${details}); repair or delete the item, it was not written by this version.`,
+    );
+  }
+}
+
+/**
+ * Parses one stored item, naming the item in the error when it does not fit.
+ *
+ * @example
+ * const order = parseBridgeItem(storedOrderSchema, item, 'bridge-table');
+ */
+export function parseBridgeItem<T>(
+  schema: z.ZodType<T>,
+  item: Record<string, unknown>,
+  tableName: string,
+): T {
+  const result = schema.safeParse(item);
+  if (result.success) return result.data;
+  const key = keySchema.safeParse(item);
+  throw new CorruptBridgeItemError(
+    tableName,
+    key.success ? key.data.pk : '?',
+    key.success ? key.data.sk : '?',
+    z.prettifyError(result.error),
+  );
+}
