@@ -788,9 +788,11 @@ class Dispatch {
     return [...new Set(result.updatedRows.flatMap((rowId) => Object.keys(rows[rowId] ?? {})))];
   }
 
-  /** What the item's record should show; undefined when its order writes it. */
+  /** What the item's record should show; undefined when its order writes it, or nothing may. */
   private desiredOutcome(item: ItemWork): WriteBackOutcome | undefined {
     const { timeZone } = this.deps.config;
+    // An old revision shows old values: comparing with them would write what is already there.
+    if (item.decision.kind === 'stale' || item.decision.kind === 'replay') return undefined;
     if (item.dropped) {
       return droppedOutcome(this.app, droppedReason(item.dropped.why), item.dropped.byStaff);
     }
