@@ -11,6 +11,7 @@ import type { Env } from '../../shared/config/env';
 import { ConfigError } from '../../shared/config/load-config';
 import { awsClientConfig, clockOf, wireCommon, type WiringOverrides } from '../common-wiring';
 import { faxSendingFromEnv } from '../fax-wiring';
+import { wireStores } from '../store-wiring';
 import { createDispatchHandler, type DispatchHandler } from './handler';
 
 /**
@@ -27,7 +28,6 @@ export function wireDispatchFromEnv(env: Env, overrides: WiringOverrides = {}): 
   const {
     logger,
     config,
-    store,
     table,
     secrets,
     kintoneBaseUrl,
@@ -57,7 +57,7 @@ export function wireDispatchFromEnv(env: Env, overrides: WiringOverrides = {}): 
   const claimChecks = new DynamoDbClaimCheckStore(table);
   return createDispatchHandler({
     config,
-    store,
+    ...wireStores(table, now),
     mailer,
     kintone,
     logger,

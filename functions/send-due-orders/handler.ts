@@ -1,0 +1,59 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Context, ScheduledEvent } from 'aws-lambda';
+import {
+  sendDueOrders,
+  type SendDueOrdersDeps,
+  type SendDueOrdersResult,
+} from '../../shared/use-cases/send-due-orders';
+
+export interface SendDueOrdersHandlerDeps extends SendDueOrdersDeps {
+  logger: Logger;
+  /**
+   * Powertools Metrics that `metrics` writes to, published after every invocation by the
+   * `logMetrics` middleware. Left out where metrics are not published as EMF (tests, local).
+   */
+  powertoolsMetrics?: Metrics;
+}
+
+/** The event is EventBridge's scheduled event; only its arrival matters (and its time, logged). */
+export type SendDueOrdersHandler = (
+  event: ScheduledEvent,
+  context: Context,
+) => Promise<SendDueOrdersResult>;
+
+/**
+ * Runs on a schedule (an EventBridge rule, or the local stack's timer): sends every order that
+ * is due now (see `sendDueOrders`). An order that fails is left due and retried by the next run,
+ * so the invocation itself succeeds; nothing is gained by Lambda retrying the whole run. Only a
+ * failure to read the due list throws (the next run tries again anyway).
+ */
+export function makeSendDueOrdersHandler(deps: SendDueOrdersHandlerDeps) {
+  return async (event: ScheduledEvent): Promise<SendDueOrdersResult> => {
+    const now = deps.now();
+    deps.logger.appendKeys({ correlation_id: event.id ?? `schedule-${now.toISOString()}` });
+    try {
+      const result = await sendDueOrders(deps, now);
+      if (result.more) {
+        deps.logger.warn('more orders are due than one run sends; the next run goes on', {
+          sent: result.sent.length,
+        });
+      }
+      return result;
+    } finally {
+      deps.logger.removeKeys(['correlation_id']);
+    }
+  };
+}
+
+/** The composed Lambda handler: Lambda context in the logs, metrics published. */
+export function createSendDueOrdersHandler(deps: SendDueOrdersHandlerDeps): SendDueOrdersHandler {
+  const handler = middy(makeSendDueOrdersHandler(deps)).use(
+    injectLambdaContext(deps.logger, { resetKeys: true }),
+  );
+  if (deps.powertoolsMetrics) handler.use(logMetrics(deps.powertoolsMetrics));
+  return handler as SendDueOrdersHandler;
+}

@@ -1,0 +1,71 @@
+import { SESClient } from '@aws-sdk/client-ses';
+import { SesOrderMailer } from '../../shared/adapters/ses/ses-order-mailer';
+import {
+  orderLinkSigner,
+  supplierPageSettings,
+} from '../../shared/adapters/supplier/order-link-signer';
+import type { Env } from '../../shared/config/env';
+import { ConfigError } from '../../shared/config/load-config';
+import { MAX_LIST_DUE_LIMIT } from '../../shared/adapters/dynamodb/order-rules';
+import { awsClientConfig, clockOf, wireCommon, type WiringOverrides } from '../common-wiring';
+import { faxSendingFromEnv } from '../fax-wiring';
+import { wireStores } from '../store-wiring';
+import { createSendDueOrdersHandler, type SendDueOrdersHandler } from './handler';
+
+/**
+ * The Lambda wiring of the scheduled send: the bridge table's order store, SES, the fax gateway,
+ * the order link signer and kintone (API tokens from the Secrets Manager secret `SECRETS_ARN`,
+ * or the environment without it). The local stack calls it too, with an environment pointing at
+ * its emulators; `overrides.now` is the clock of tests (a gathered order falls due when it says).
+ *
+ * Environment: as `wireCommon`, plus `SES_CONFIGURATION_SET`, `SUPPLIER_PAGE_BASE_URL`, the fax
+ * settings of `faxSendingFromEnv`, `AWS_ENDPOINT_URL_SES` and `DUE_BATCH_SIZE` (orders per run).
+ */
+export function wireSendDueOrdersFromEnv(
+  env: Env,
+  overrides: WiringOverrides = {},
+): SendDueOrdersHandler {
+  const now = clockOf(overrides);
+  const { logger, config, table, secrets, kintone, metrics, powertoolsMetrics } = wireCommon(env, {
+    now,
+  });
+  const configurationSetName = env.SES_CONFIGURATION_SET?.trim();
+  const sesClient = new SESClient(awsClientConfig(env, 'SES'));
+  const mailer = new SesOrderMailer({
+    client: sesClient,
+    ...(configurationSetName ? { configurationSetName } : {}),
+  });
+  const fax = faxSendingFromEnv(env, { config, secrets }, sesClient);
+  const orderLinks = config.supplierPage
+    ? orderLinkSigner(
+        supplierPageSettings(config.supplierPage, secrets, env.SUPPLIER_PAGE_BASE_URL),
+      )
+    : undefined;
+  const { orders } = wireStores(table, now);
+  return createSendDueOrdersHandler({
+    config,
+    orders,
+    mailer,
+    kintone,
+    logger,
+    now,
+    metrics,
+    ...(powertoolsMetrics ? { powertoolsMetrics } : {}),
+    ...batchSizeFromEnv(env),
+    ...(fax ? { fax } : {}),
+    ...(orderLinks ? { orderLinks } : {}),
+  });
+}
+
+/** `DUE_BATCH_SIZE`: orders one run completes at most; absent: the use case's default. */
+function batchSizeFromEnv(env: Env): { batchSize?: number } {
+  const raw = env.DUE_BATCH_SIZE?.trim();
+  if (!raw) return {};
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > MAX_LIST_DUE_LIMIT) {
+    throw new ConfigError(
+      `DUE_BATCH_SIZE must be an integer 1-${MAX_LIST_DUE_LIMIT} (orders per run), not "${raw}"`,
+    );
+  }
+  return { batchSize: value };
+}
