@@ -2,21 +2,29 @@ import escapeHtml from 'escape-html';
 import {
   addressSupplier,
   companyBlockLines,
+  DATED_LINES_NOTE,
   formatJapaneseDate,
-  formatQuantity,
+  isNumberColumn,
+  lineCells,
+  lineColumnsOf,
+  moneyNotes,
   ORDER_CLOSING as CLOSING,
   ORDER_DUPLICATE_NOTE as DUPLICATE_NOTE,
   ORDER_END_MARK as END_MARK,
   ORDER_GREETING as GREETING,
   ORDER_TABLE_CAPTION as TABLE_CAPTION,
-  ORDER_TABLE_HEADERS as TABLE_HEADERS,
+  orderTableHeaders,
+  SHIP_TO_CAPTION,
+  shipToLines,
+  totalsRows,
+  type TotalsRow,
 } from './order-wording';
 import type { OrderRequest } from '../domain/order';
 import { headerSafe } from '../edge/header-safe';
 import {
   safeSupplierPageUrl,
   SUPPLIER_PAGE_CALL_TO_ACTION,
-  SUPPLIER_PAGE_VALIDITY_NOTE,
+  supplierPageValidityNote,
 } from './supplier-page-link';
 
 export { headerSafe } from '../edge/header-safe';
@@ -31,17 +39,24 @@ export interface RenderedOrderEmail {
 /** Subject prefix Japanese purchasing departments filter on. */
 export const ORDER_SUBJECT_PREFIX = '【発注依頼】';
 
-/** Index of 数量 in {@link TABLE_HEADERS}; numbers are right-aligned in the HTML table. */
-const QUANTITY_COLUMN = 2;
-
 /** The email's content before it is laid out, so text and HTML cannot drift apart. */
 interface OrderEmailContent {
   salutation: string;
   facts: ReadonlyArray<readonly [label: string, value: string]>;
+  /** 納品先: name, address, TEL, 担当; empty without a ship-to. */
+  shipToLines: readonly string[];
+  /** 品番 品名 数量 単位, then 単価 金額 and 納品希望日 when the order has them. */
+  headers: readonly string[];
   rows: ReadonlyArray<readonly string[]>;
+  /** 小計, 消費税 per rate, 合計; empty without totals. */
+  totals: readonly TotalsRow[];
+  /** ※軽減税率, rounding, or why there is no total; empty for an order without prices. */
+  moneyNotes: readonly string[];
   companyLines: readonly string[];
   /** The supplier page link, already checked by {@link safeSupplierPageUrl}; absent without one. */
   supplierPageUrl?: string;
+  /** The link's expiry, `※このリンクは2026年12月31日まで有効です。`. */
+  validityNote: string;
 }
 
 /**
@@ -68,27 +83,33 @@ export function renderOrderEmail(request: OrderRequest): RenderedOrderEmail {
     `${ORDER_SUBJECT_PREFIX}${headerSafe(request.orderNumber)} ${headerSafe(request.company.name)}`,
   );
   const supplierPageUrl = safeSupplierPageUrl(request.supplierPageUrl);
+  const columns = lineColumnsOf(request);
   const content: OrderEmailContent = {
     salutation: addressSupplier(headerSafe(request.supplier.name)),
     facts: [
       ['発注番号', headerSafe(request.orderNumber)],
       ['発注日', formatJapaneseDate(request.orderDate, 'orderDate')],
-      ['納品希望日', formatJapaneseDate(request.desiredDeliveryDate, 'desiredDeliveryDate')],
+      [
+        '納品希望日',
+        `${formatJapaneseDate(request.desiredDeliveryDate, 'desiredDeliveryDate')}${columns.dated ? DATED_LINES_NOTE : ''}`,
+      ],
     ],
-    rows: request.lines.map((line) => [
-      headerSafe(line.sku),
-      headerSafe(line.name),
-      formatQuantity(line.quantity),
-      headerSafe(line.unit),
-    ]),
+    shipToLines: request.shipTo === undefined ? [] : shipToLines(request.shipTo, headerSafe),
+    headers: orderTableHeaders(columns),
+    rows: request.lines.map((line) =>
+      lineCells(line, columns, headerSafe, request.desiredDeliveryDate),
+    ),
+    totals: request.totals === undefined || !columns.priced ? [] : totalsRows(request.totals),
+    moneyNotes: moneyNotes(request),
     companyLines: companyBlockLines(request.company, headerSafe),
     ...(supplierPageUrl === undefined ? {} : { supplierPageUrl }),
+    validityNote: supplierPageValidityNote(request),
   };
   return { subject, text: renderText(content), html: renderHtml(subject, content) };
 }
 
 function renderText(content: OrderEmailContent): string {
-  const tableLines = [TABLE_HEADERS, ...content.rows].map((cells) => cells.join(' | '));
+  const tableLines = [content.headers, ...content.rows].map((cells) => cells.join(' | '));
   return [
     content.salutation,
     '',
@@ -96,16 +117,23 @@ function renderText(content: OrderEmailContent): string {
     '',
     ...content.facts.map(([label, value]) => `${label}：${value}`),
     '',
+    ...(content.shipToLines.length === 0
+      ? []
+      : [`【${SHIP_TO_CAPTION}】`, ...content.shipToLines, '']),
     `【${TABLE_CAPTION}】`,
     ...tableLines,
     '',
+    ...(content.totals.length === 0
+      ? []
+      : [...content.totals.map(([label, value]) => `${label}：${value}`), '']),
+    ...(content.moneyNotes.length === 0 ? [] : [...content.moneyNotes, '']),
     ...(content.supplierPageUrl === undefined
       ? []
       : [
           `【${SUPPLIER_PAGE_CALL_TO_ACTION}】`,
           // On a line of its own: mail clients turn it into a link only when nothing touches it.
           content.supplierPageUrl,
-          SUPPLIER_PAGE_VALIDITY_NOTE,
+          content.validityNote,
           '',
         ]),
     DUPLICATE_NOTE,
@@ -133,6 +161,7 @@ const STYLE_CELL = 'border:1px solid #000000;padding:4px 8px;color:#000000;';
 const STYLE_TH = `${STYLE_CELL}background-color:#f2f2f2;text-align:left;font-weight:bold;`;
 const STYLE_TD_TEXT = `${STYLE_CELL}text-align:left;`;
 const STYLE_TD_NUMBER = `${STYLE_CELL}text-align:right;`;
+const STYLE_SHIP_TO = 'margin:12px 0;padding:8px 12px;border:1px solid #000000;color:#000000;';
 const STYLE_HR = 'border:none;border-top:1px solid #000000;margin:16px 0;';
 const STYLE_CTA_BOX = 'margin:16px 0;padding:12px 16px;border:2px solid #0b57d0;color:#000000;';
 /**
@@ -152,21 +181,48 @@ function renderHtml(subject: string, content: OrderEmailContent): string {
   const facts = content.facts
     .map(([label, value]) => `<p style="${STYLE_FACT}">${e(label)}：${e(value)}</p>`)
     .join('\n');
-  const headerCells = TABLE_HEADERS.map(
-    (header) => `<th scope="col" style="${STYLE_TH}">${e(header)}</th>`,
-  ).join('');
+  const headerCells = content.headers
+    .map((header) => `<th scope="col" style="${STYLE_TH}">${e(header)}</th>`)
+    .join('');
+  const numeric = content.headers.map(isNumberColumn);
   const bodyRows = content.rows
     .map((cells) => {
       const tds = cells.map((cell, index) => {
-        const style = index === QUANTITY_COLUMN ? STYLE_TD_NUMBER : STYLE_TD_TEXT;
+        const style = numeric[index] ? STYLE_TD_NUMBER : STYLE_TD_TEXT;
         return `<td style="${style}">${e(cell)}</td>`;
       });
       return `<tr>${tds.join('')}</tr>`;
     })
     .join('\n');
+  // The totals sit under the amount column: a label cell spanning the columns before it.
+  const amountColumn = content.headers.indexOf('金額');
+  const after = content.headers.length - amountColumn - 1;
+  const totalRows = content.totals
+    .map(
+      ([label, value], index) =>
+        `<tr><th scope="row" colspan="${amountColumn}" style="${STYLE_TD_TEXT}text-align:right;${index === content.totals.length - 1 ? 'font-weight:bold;' : 'font-weight:normal;'}">${e(label)}</th>` +
+        `<td style="${STYLE_TD_NUMBER}${index === content.totals.length - 1 ? 'font-weight:bold;' : ''}">${e(value)}</td>` +
+        (after > 0 ? `<td colspan="${after}" style="${STYLE_TD_TEXT}"></td>` : '') +
+        '</tr>',
+    )
+    .join('\n');
+  const totals = totalRows === '' ? '' : `<tfoot>\n${totalRows}\n</tfoot>\n`;
+  const moneyNotes = content.moneyNotes
+    .map((note) => `<p style="${STYLE_FACT}">${e(note)}</p>\n`)
+    .join('');
+  const shipTo =
+    content.shipToLines.length === 0
+      ? ''
+      : `<div style="${STYLE_SHIP_TO}">
+<p style="${STYLE_FACT}font-weight:bold;">【${e(SHIP_TO_CAPTION)}】</p>
+<p style="${STYLE_FACT}">${content.shipToLines.map((line) => e(line)).join('<br>\n')}</p>
+</div>
+`;
   const company = content.companyLines.map((line) => e(line)).join('<br>\n');
   const callToAction =
-    content.supplierPageUrl === undefined ? '' : renderCallToAction(content.supplierPageUrl);
+    content.supplierPageUrl === undefined
+      ? ''
+      : renderCallToAction(content.supplierPageUrl, content.validityNote);
   return `<!doctype html>
 <html lang="ja">
 <head>
@@ -178,7 +234,7 @@ function renderHtml(subject: string, content: OrderEmailContent): string {
 <p style="${STYLE_P}">${e(content.salutation)}</p>
 <p style="${STYLE_P}">${e(GREETING)}</p>
 ${facts}
-<table style="${STYLE_TABLE}">
+${shipTo}<table style="${STYLE_TABLE}">
 <caption style="${STYLE_CAPTION}">${e(TABLE_CAPTION)}</caption>
 <thead>
 <tr>${headerCells}</tr>
@@ -186,8 +242,8 @@ ${facts}
 <tbody>
 ${bodyRows}
 </tbody>
-</table>
-${callToAction}<p style="${STYLE_P}">${e(DUPLICATE_NOTE)}</p>
+${totals}</table>
+${moneyNotes}${callToAction}<p style="${STYLE_P}">${e(DUPLICATE_NOTE)}</p>
 <p style="${STYLE_P}">${e(CLOSING)}</p>
 <p style="${STYLE_P}">${e(END_MARK)}</p>
 <hr style="${STYLE_HR}">
@@ -201,13 +257,13 @@ ${callToAction}<p style="${STYLE_P}">${e(DUPLICATE_NOTE)}</p>
  * The supplier page block: a big link, the URL spelt out, and the validity note. `rel` keeps the
  * mail client from sending a referrer (the page sends `Referrer-Policy: no-referrer` itself).
  */
-function renderCallToAction(url: string): string {
+function renderCallToAction(url: string, validityNote: string): string {
   const e = escapeHtml;
   const href = e(url);
   return `<div style="${STYLE_CTA_BOX}">
 <p style="${STYLE_FACT}"><a href="${href}" rel="noreferrer" style="${STYLE_CTA_BUTTON}">${e(SUPPLIER_PAGE_CALL_TO_ACTION)}</a></p>
 <p style="${STYLE_CTA_URL}"><a href="${href}" rel="noreferrer" style="${STYLE_CTA_LINK}">${href}</a></p>
-<p style="${STYLE_CTA_URL}">${e(SUPPLIER_PAGE_VALIDITY_NOTE)}</p>
+<p style="${STYLE_CTA_URL}">${e(validityNote)}</p>
 </div>
 `;
 }

@@ -1,8 +1,15 @@
 import {
   addressSupplier,
   companyBlockLines,
+  DATED_LINES_NOTE,
   formatJapaneseDate,
-  formatQuantity,
+  lineCells,
+  lineColumnsOf,
+  moneyNotes,
+  orderTableHeaders,
+  shipToLines,
+  totalsRows,
+  type TotalsRow,
   ORDER_CLOSING,
   ORDER_DUPLICATE_NOTE,
   ORDER_END_MARK,
@@ -11,7 +18,11 @@ import {
   ORDER_TABLE_HEADERS,
 } from './order-wording';
 import type { OrderRequest } from '../domain/order';
-import { safeSupplierPageUrl, SUPPLIER_PAGE_VALIDITY_NOTE } from './supplier-page-link';
+import {
+  safeSupplierPageUrl,
+  SUPPLIER_PAGE_VALIDITY_NOTE,
+  supplierPageValidityNote,
+} from './supplier-page-link';
 
 /**
  * What the fax 発注書 says, before it is laid out: the same wording as the 発注依頼 email, both
@@ -42,9 +53,49 @@ export const ORDER_FORM_NOTES_LABEL = '備考';
 /** Printed beside the QR code of the supplier's signed order page (issue 5). */
 export const ORDER_FORM_QR_CAPTION =
   'スマートフォンでQRコードを読み取ると、受注・納期をご回答いただけます';
-/** Below the caption: the page needs no account, and the link expires (as the email says). */
+/**
+ * Below the caption: the page needs no account, and the link expires (as the email says). The
+ * form prints the dated sentence when the request carries the link's expiry (`qrNotes`).
+ */
 export const ORDER_FORM_QR_NOTES = ['ログインは不要です。', SUPPLIER_PAGE_VALIDITY_NOTE] as const;
 
+/** Title of the fax-back reply section (注文請書), for suppliers who answer by fax. */
+export const ORDER_FORM_REPLY_TITLE = '注文請書（受注確認欄）';
+/** What the supplier does with the reply section. */
+export const ORDER_FORM_REPLY_INSTRUCTION =
+  '下記にご記入・ご捺印のうえ、このページをFAXでご返信ください。';
+/** The three answers, as check boxes. */
+export const ORDER_FORM_REPLY_CHOICES = [
+  '全数お受けします',
+  '一部お受けします',
+  'お受けできません',
+] as const;
+/** Field labels of the reply section. */
+export const ORDER_FORM_REPLY_FIELDS = {
+  deliveryDate: '納品予定日',
+  quantity: '受注数量',
+  company: '会社名',
+  contact: 'ご担当者名',
+  note: '備考',
+  seal: '印',
+} as const;
+/** A multi-line order's partial quantities go beside each line's ordered quantity. */
+export const ORDER_FORM_REPLY_LINES_HINT =
+  '一部のみお受けの場合は、明細表の数量の横にお受けできる数量をご記入ください。';
+/** The blank a date is written into: 年, 月, 日 with room between. */
+export const ORDER_FORM_REPLY_DATE_BLANK = '　　　　年　　　月　　　日';
+
+/** What the fax-back reply section prints. */
+export interface ReplySectionContent {
+  /** `FAX返信先：03-0000-2222`; absent when the company has no fax. */
+  faxBack?: string;
+  /** `株式会社デモ商事 購買部 山田 宛`: who reads the reply. */
+  addressee: string;
+  /** `発注番号 PO-20261128-0001 のご注文について、下記のとおり回答いたします。` */
+  subject: string;
+  /** The unit of a one-line order's quantity blank; absent for a multi-line order. */
+  singleLineUnit?: string;
+}
 /**
  * Control and format characters (C0, DEL, C1, U+200B-U+200F, bidi overrides, U+FEFF ...), lone
  * surrogates and the Unicode line and paragraph separators. kintone values can hold any of
@@ -62,10 +113,22 @@ export interface OrderFormContent {
   addressee: string;
   /** `2026年11月28日`. */
   orderDate: string;
-  /** `2026年12月1日`. */
+  /** `2026年12月1日`, with a note when each line has its own date. */
   desiredDeliveryDate: string;
-  /** Each row: 品番, 品名, 数量 (with ja-JP grouping), 単位. */
-  rows: ReadonlyArray<readonly [sku: string, name: string, quantity: string, unit: string]>;
+  /** 納品先: name, 〒 address, TEL, 担当; empty without a ship-to. */
+  shipToLines: readonly string[];
+  /** 品番, 品名, 数量, 単位, then 単価 and 金額 (priced) and 納品希望日 (lines differ). */
+  headers: readonly string[];
+  /** Each row under `headers`: 品番, 品名 (※ for 軽減税率), 数量 (ja-JP grouping), 単位, ... */
+  rows: ReadonlyArray<readonly string[]>;
+  /** 小計, 10%対象 / 消費税, 8%対象 / 消費税, 合計（税込）; empty without totals. */
+  totals: readonly TotalsRow[];
+  /** ※軽減税率 legend, rounding, or why there is no total; empty without prices. */
+  moneyNotes: readonly string[];
+  /** The sentences beside the QR code (no login; until when the link works). */
+  qrNotes: readonly string[];
+  /** The fax-back reply section (注文請書). */
+  reply: ReplySectionContent;
   /** The ordering company: name first, then address, TEL, FAX, E-mail, 担当 as present. */
   companyLines: readonly string[];
   /** Sentences for the 備考 box. The order's internal reason is deliberately not among them. */
@@ -105,22 +168,37 @@ export function printable(value: string): string {
  */
 export function orderFormContent(request: OrderRequest): OrderFormContent {
   const supplierPageUrl = safeSupplierPageUrl(request.supplierPageUrl);
+  const columns = lineColumnsOf(request);
+  const orderNumber = printable(request.orderNumber);
+  const companyLines = companyBlockLines(request.company, printable);
+  const [line] = request.lines;
+  const fax = printable(request.company.fax ?? '');
+  const to = [printable(request.company.name), printable(request.company.contactName ?? '')]
+    .filter((part) => part !== '')
+    .join(' ');
   return {
-    orderNumber: printable(request.orderNumber),
+    orderNumber,
     addressee: addressSupplier(printable(request.supplier.name)),
     orderDate: formatJapaneseDate(request.orderDate, 'orderDate'),
-    desiredDeliveryDate: formatJapaneseDate(request.desiredDeliveryDate, 'desiredDeliveryDate'),
-    rows: request.lines.map(
-      (line) =>
-        [
-          printable(line.sku),
-          printable(line.name),
-          formatQuantity(line.quantity),
-          printable(line.unit),
-        ] as const,
+    desiredDeliveryDate: `${formatJapaneseDate(request.desiredDeliveryDate, 'desiredDeliveryDate')}${columns.dated ? DATED_LINES_NOTE : ''}`,
+    shipToLines: request.shipTo === undefined ? [] : shipToLines(request.shipTo, printable),
+    headers: orderTableHeaders(columns),
+    rows: request.lines.map((orderLine) =>
+      lineCells(orderLine, columns, printable, request.desiredDeliveryDate),
     ),
-    companyLines: companyBlockLines(request.company, printable),
+    totals: request.totals === undefined || !columns.priced ? [] : totalsRows(request.totals),
+    moneyNotes: moneyNotes(request),
+    companyLines,
     notes: [ORDER_FORM_DUPLICATE_NOTE],
+    qrNotes: [ORDER_FORM_QR_NOTES[0], supplierPageValidityNote(request)],
+    reply: {
+      ...(fax === '' ? {} : { faxBack: `FAX返信先：${fax}` }),
+      addressee: `${to} 宛`,
+      subject: `発注番号 ${orderNumber} のご注文について、下記のとおり回答いたします。`,
+      ...(request.lines.length === 1 && line !== undefined
+        ? { singleLineUnit: printable(line.unit) }
+        : {}),
+    },
     ...(supplierPageUrl === undefined ? {} : { supplierPageUrl }),
   };
 }

@@ -7,13 +7,19 @@ import {
   ORDER_FORM_GREETING,
   ORDER_FORM_NOTES_LABEL,
   ORDER_FORM_QR_CAPTION,
-  ORDER_FORM_QR_NOTES,
+  ORDER_FORM_REPLY_CHOICES,
+  ORDER_FORM_REPLY_DATE_BLANK,
+  ORDER_FORM_REPLY_FIELDS,
+  ORDER_FORM_REPLY_INSTRUCTION,
+  ORDER_FORM_REPLY_LINES_HINT,
+  ORDER_FORM_REPLY_TITLE,
   ORDER_FORM_TABLE_CAPTION,
   ORDER_FORM_TABLE_HEADERS,
   ORDER_FORM_TITLE,
   orderFormContent,
   type OrderFormContent,
 } from './order-form-content';
+import { isNumberColumn, SHIP_TO_CAPTION } from './order-wording';
 import type { FontkitFont } from 'fontkit';
 import { loadFont, OrderPdfFontError, type OrderFormFontPaths } from './order-form-fonts';
 
@@ -53,37 +59,45 @@ const LEFT_COLUMN_WIDTH = 255;
 const RIGHT_COLUMN_WIDTH = 236;
 const RIGHT_COLUMN_X = MARGIN + CONTENT_WIDTH - RIGHT_COLUMN_WIDTH;
 
-/** 品番, 品名 (takes the rest), 数量, 単位. */
-const SKU_WIDTH = 110;
-const QUANTITY_WIDTH = 80;
-const UNIT_WIDTH = 60;
-const COLUMN_WIDTHS = [
-  SKU_WIDTH,
-  CONTENT_WIDTH - SKU_WIDTH - QUANTITY_WIDTH - UNIT_WIDTH,
-  QUANTITY_WIDTH,
-  UNIT_WIDTH,
-] as const;
+/**
+ * Column widths in points: 品名 takes what the others leave. Narrower when the table also has
+ * 単価 and 金額 (a priced order) or 納品希望日 (lines of different lead times), so that every
+ * column still fits A4 portrait; 品名 wraps inside its cell.
+ */
+const COLUMN_WIDTHS: Readonly<Record<'plain' | 'priced', Readonly<Record<string, number>>>> = {
+  plain: { 品番: 110, 数量: 80, 単位: 60, 納品希望日: 90 },
+  priced: { 品番: 70, 数量: 56, 単位: 42, 単価: 62, 金額: 76, 納品希望日: 90 },
+};
+const NAME_HEADING = '品名';
 
 /** One column of the lines table, in points from the page's left edge. */
 export interface OrderTableColumn {
-  heading: (typeof ORDER_FORM_TABLE_HEADERS)[number];
+  heading: string;
   left: number;
   width: number;
 }
 
 /**
- * Where the table's columns sit on every page: text in a cell wraps inside `left + width`.
- * Exported so tests can check against the real geometry.
+ * Where the columns of a table with `headings` sit on every page: text in a cell wraps inside
+ * `left + width`. Exported so tests can check against the real geometry.
  */
-export const ORDER_TABLE_COLUMNS: readonly OrderTableColumn[] = ORDER_FORM_TABLE_HEADERS.map(
-  (heading, index) => ({
-    heading,
-    left: MARGIN + COLUMN_WIDTHS.slice(0, index).reduce((sum, width) => sum + width, 0),
-    width: COLUMN_WIDTHS[index] ?? 0,
-  }),
-);
-/** Index of 数量, the one right-aligned column. */
-const QUANTITY_COLUMN = 2;
+export function orderTableColumns(headings: readonly string[]): OrderTableColumn[] {
+  const widths = headings.includes('金額') ? COLUMN_WIDTHS.priced : COLUMN_WIDTHS.plain;
+  const fixed = headings
+    .filter((heading) => heading !== NAME_HEADING)
+    .reduce((sum, heading) => sum + (widths[heading] ?? 0), 0);
+  let left = MARGIN;
+  return headings.map((heading) => {
+    const width = heading === NAME_HEADING ? CONTENT_WIDTH - fixed : (widths[heading] ?? 0);
+    const column = { heading, left, width };
+    left += width;
+    return column;
+  });
+}
+
+/** The columns of an order without prices or per-line dates: 品番, 品名, 数量, 単位. */
+export const ORDER_TABLE_COLUMNS: readonly OrderTableColumn[] =
+  orderTableColumns(ORDER_FORM_TABLE_HEADERS);
 const CELL_PADDING_X = 5;
 const CELL_PADDING_Y = 4;
 /**
@@ -96,6 +110,15 @@ const MAX_COMPANY_LINE_LINES = 3;
 const NOTES_PADDING = 8;
 /** Space between the table and the notes box. */
 const NOTES_GAP = 14;
+/** Space between 以上 and the fax-back reply section. */
+const REPLY_GAP = 18;
+const REPLY_PADDING = 10;
+/** Height of a row to write on by hand: room for 8 mm handwriting. */
+const WRITING_LINE = 24;
+/** The seal box (印): about 18 mm, room for a company's square seal. */
+const SEAL_SIZE = 50;
+const CHECK_BOX_SIZE = 11;
+const SHIP_TO_PADDING = 6;
 
 const POINTS_PER_MM = 72 / 25.4;
 /**
@@ -320,44 +343,79 @@ function rule(doc: Doc, x1: number, y: number, x2: number, width = RULE): void {
   doc.lineWidth(width).moveTo(x1, y).lineTo(x2, y).stroke();
 }
 
+/** The lines table of one form: its headings, where each column sits, which are numbers. */
+interface Table {
+  headers: readonly string[];
+  columns: readonly OrderTableColumn[];
+  numeric: readonly boolean[];
+}
+
+function tableOf(content: OrderFormContent): Table {
+  return {
+    headers: content.headers,
+    columns: orderTableColumns(content.headers),
+    numeric: content.headers.map(isNumberColumn),
+  };
+}
+
 /**
  * Places the whole form, adding pages as the lines need them. With a QR code: in the notes box
  * when everything fits on page 1, else in its own box at the foot of page 1, which the lines of
- * page 1 then stop above.
+ * page 1 then stop above. The totals follow the lines (on a new page, under the order number,
+ * when they do not fit below them), then the notes, and last the fax-back reply section, on a
+ * page of its own when the last page has no room for it.
  */
 function layOut(doc: Doc, content: OrderFormContent, qr: QrCode | undefined): void {
+  const table = tableOf(content);
   addPage(doc);
-  let y = drawTableHeader(doc, drawFirstPageHeader(doc, content));
-  const heights = content.rows.map((row) => rowHeight(doc, row));
+  let y = drawTableHeader(doc, table, drawFirstPageHeader(doc, content));
+  const heights = content.rows.map((row) => rowHeight(doc, table, row));
+  const totalsHeight = measureTotals(doc, content, table);
   const onePage =
     y +
       heights.reduce((sum, height) => sum + height, 0) +
+      totalsHeight +
       NOTES_GAP +
       measureNotes(doc, content, qr) <=
     CONTENT_BOTTOM;
   const qrInNotes = qr !== undefined && onePage ? qr : undefined;
   let bottom = CONTENT_BOTTOM;
   if (qr !== undefined && !onePage) {
-    bottom = CONTENT_BOTTOM - measureQrBox(doc, qr);
-    drawQrBox(doc, qr, bottom);
+    bottom = CONTENT_BOTTOM - measureQrBox(doc, content, qr);
+    drawQrBox(doc, content, qr, bottom);
     bottom -= NOTES_GAP;
   }
   content.rows.forEach((row, index) => {
-    const height = heights[index] ?? rowHeight(doc, row);
+    const height = heights[index] ?? rowHeight(doc, table, row);
     if (y + height > bottom) {
       addPage(doc);
       bottom = CONTENT_BOTTOM;
-      y = drawTableHeader(doc, drawContinuationHeader(doc, content));
+      y = drawTableHeader(doc, table, drawContinuationHeader(doc, content));
     }
-    drawRow(doc, row, y, height, BODY);
+    drawRow(doc, table, row, y, height, BODY);
     y += height;
   });
+  if (totalsHeight > 0) {
+    if (y + totalsHeight > bottom) {
+      addPage(doc);
+      bottom = CONTENT_BOTTOM;
+      y = drawContinuationHeader(doc, content);
+    }
+    y = drawTotals(doc, content, table, y);
+  }
   y += NOTES_GAP;
   if (y + measureNotes(doc, content, qrInNotes) > bottom) {
     addPage(doc);
+    bottom = CONTENT_BOTTOM;
     y = drawContinuationHeader(doc, content);
   }
-  drawNotes(doc, content, y, qrInNotes);
+  y += drawNotes(doc, content, y, qrInNotes);
+  y += REPLY_GAP;
+  if (y + measureReply(doc, content) > bottom) {
+    addPage(doc);
+    y = drawContinuationHeader(doc, content);
+  }
+  drawReply(doc, content, y);
 }
 
 function drawFirstPageHeader(doc: Doc, content: OrderFormContent): number {
@@ -417,6 +475,7 @@ function drawFirstPageHeader(doc: Doc, content: OrderFormContent): number {
     width: CONTENT_WIDTH,
     style: DELIVERY,
   });
+  if (content.shipToLines.length > 0) y = drawShipTo(doc, content.shipToLines, y + 8);
   y += 10;
   y += draw(doc, `【${ORDER_FORM_TABLE_CAPTION}】`, {
     x: MARGIN,
@@ -425,6 +484,31 @@ function drawFirstPageHeader(doc: Doc, content: OrderFormContent): number {
     style: BODY_BOLD,
   });
   return y + 4;
+}
+
+/**
+ * The 納品先 box under the desired delivery date: the label on the left, the address block
+ * beside it (name in bold), so the supplier cannot miss which site the goods go to.
+ */
+function drawShipTo(doc: Doc, lines: readonly string[], y: number): number {
+  const label = `${SHIP_TO_CAPTION}：`;
+  const labelWidth = 64;
+  const x = MARGIN + NOTES_PADDING + labelWidth;
+  const width = CONTENT_WIDTH - 2 * NOTES_PADDING - labelWidth;
+  const [name = '', ...rest] = lines;
+  let cursor = y + SHIP_TO_PADDING;
+  draw(doc, label, { x: MARGIN + NOTES_PADDING, y: cursor, width: labelWidth, style: DELIVERY });
+  cursor += draw(doc, name, { x, y: cursor, width, style: DELIVERY, maxLines: 2 });
+  if (rest.length > 0) {
+    // Address, TEL and 担当 on one line (two when long): the box stays low on page 1.
+    cursor += draw(doc, rest.join('　'), { x, y: cursor, width, style: BODY, maxLines: 3 });
+  }
+  const bottom = cursor + SHIP_TO_PADDING;
+  doc
+    .lineWidth(STRONG_RULE)
+    .rect(MARGIN, y, CONTENT_WIDTH, bottom - y)
+    .stroke();
+  return bottom;
 }
 
 /** Later pages say which order they belong to: a fax page can get separated from the first. */
@@ -450,15 +534,20 @@ function drawContinuationHeader(doc: Doc, content: OrderFormContent): number {
   return bottom + 12;
 }
 
-function cellBox(column: number): { x: number; width: number } {
-  const { left, width } = ORDER_TABLE_COLUMNS[column] ?? { left: MARGIN, width: 0 };
+function cellBox(table: Table, column: number): { x: number; width: number } {
+  const { left, width } = table.columns[column] ?? { left: MARGIN, width: 0 };
   return { x: left, width };
 }
 
-function rowHeight(doc: Doc, cells: readonly string[], style: TextStyle = BODY): number {
+function rowHeight(
+  doc: Doc,
+  table: Table,
+  cells: readonly string[],
+  style: TextStyle = BODY,
+): number {
   const heights = cells.map((text, column) =>
     measure(doc, text, {
-      width: cellBox(column).width - 2 * CELL_PADDING_X,
+      width: cellBox(table, column).width - 2 * CELL_PADDING_X,
       style,
       maxLines: MAX_CELL_LINES,
     }),
@@ -468,31 +557,125 @@ function rowHeight(doc: Doc, cells: readonly string[], style: TextStyle = BODY):
 
 function drawRow(
   doc: Doc,
+  table: Table,
   cells: readonly string[],
   y: number,
   height: number,
   style: TextStyle,
 ): void {
   cells.forEach((text, column) => {
-    const { x, width } = cellBox(column);
+    const { x, width } = cellBox(table, column);
     doc.lineWidth(RULE).rect(x, y, width, height).stroke();
     draw(doc, text, {
       x: x + CELL_PADDING_X,
       y: y + CELL_PADDING_Y,
       width: width - 2 * CELL_PADDING_X,
       style,
-      align: column === QUANTITY_COLUMN ? 'right' : 'left',
+      align: table.numeric[column] ? 'right' : 'left',
       maxLines: MAX_CELL_LINES,
     });
   });
 }
 
-function drawTableHeader(doc: Doc, y: number): number {
-  const height = rowHeight(doc, ORDER_FORM_TABLE_HEADERS, BODY_BOLD);
-  drawRow(doc, ORDER_FORM_TABLE_HEADERS, y, height, BODY_BOLD);
+function drawTableHeader(doc: Doc, table: Table, y: number): number {
+  const height = rowHeight(doc, table, table.headers, BODY_BOLD);
+  drawRow(doc, table, table.headers, y, height, BODY_BOLD);
   // A heavier rule instead of a grey fill marks the header: tints turn into dots on a fax.
   rule(doc, MARGIN, y + height, MARGIN + CONTENT_WIDTH, STRONG_RULE);
   return y + height;
+}
+
+/**
+ * The totals under the amount column: each a label cell (right-aligned, from 単位 to 単価)
+ * and its amount in the 金額 column; 合計 in bold under a heavier rule. Then the money notes
+ * (※軽減税率, rounding), across the page.
+ */
+function totalsParts(
+  doc: Doc,
+  content: OrderFormContent,
+  table: Table,
+  y: number,
+): Placed & {
+  boxes: Array<{ x: number; y: number; width: number; height: number }>;
+  strongRuleY?: number;
+} {
+  const texts: Array<readonly [string, TextBox]> = [];
+  const boxes: Array<{ x: number; y: number; width: number; height: number }> = [];
+  let cursor = y;
+  let strongRuleY: number | undefined;
+  const amount = table.headers.indexOf('金額');
+  const amountBox = table.columns[amount];
+  const labelFrom = table.columns[Math.max(0, amount - 3)];
+  if (content.totals.length > 0 && amountBox !== undefined && labelFrom !== undefined) {
+    const labelWidth = amountBox.left - labelFrom.left;
+    content.totals.forEach(([label, value], index) => {
+      const last = index === content.totals.length - 1;
+      const style = last ? BODY_BOLD : BODY;
+      const height = lineHeight(doc, style) + 2 * CELL_PADDING_Y;
+      if (last) strongRuleY = cursor;
+      boxes.push(
+        { x: labelFrom.left, y: cursor, width: labelWidth, height },
+        { x: amountBox.left, y: cursor, width: amountBox.width, height },
+      );
+      texts.push(
+        [
+          label,
+          {
+            x: labelFrom.left + CELL_PADDING_X,
+            y: cursor + CELL_PADDING_Y,
+            width: labelWidth - 2 * CELL_PADDING_X,
+            style,
+            align: 'right',
+            maxLines: 1,
+          },
+        ],
+        [
+          value,
+          {
+            x: amountBox.left + CELL_PADDING_X,
+            y: cursor + CELL_PADDING_Y,
+            width: amountBox.width - 2 * CELL_PADDING_X,
+            style,
+            align: 'right',
+            maxLines: 1,
+          },
+        ],
+      );
+      cursor += height;
+    });
+  }
+  if (content.moneyNotes.length > 0) cursor += 4;
+  for (const note of content.moneyNotes) {
+    const box: TextBox = { x: MARGIN, y: cursor, width: CONTENT_WIDTH, style: SMALL };
+    texts.push([note, box]);
+    cursor += measure(doc, note, box);
+  }
+  return {
+    texts,
+    images: [],
+    boxes,
+    height: cursor - y,
+    ...(strongRuleY === undefined ? {} : { strongRuleY }),
+  };
+}
+
+function measureTotals(doc: Doc, content: OrderFormContent, table: Table): number {
+  return totalsParts(doc, content, table, 0).height;
+}
+
+/** Draws the totals from `y`; returns where they end. */
+function drawTotals(doc: Doc, content: OrderFormContent, table: Table, y: number): number {
+  const parts = totalsParts(doc, content, table, y);
+  for (const box of parts.boxes) {
+    doc.lineWidth(RULE).rect(box.x, box.y, box.width, box.height).stroke();
+  }
+  if (parts.strongRuleY !== undefined) {
+    const first = parts.boxes[0];
+    const last = parts.boxes[parts.boxes.length - 1];
+    if (first && last) rule(doc, first.x, parts.strongRuleY, last.x + last.width, STRONG_RULE);
+  }
+  drawPlaced(doc, parts);
+  return y + parts.height;
 }
 
 /** A QR code ready to place: the PNG, its printed size, and the URL it encodes. */
@@ -539,14 +722,21 @@ interface Placed {
  * The QR block: the code on the left with the sentences beside it, and the URL beneath, across
  * the block's width (a phone that cannot scan can still type it).
  */
-function qrBlock(doc: Doc, qr: QrCode, x: number, y: number, width: number): Placed {
+function qrBlock(
+  doc: Doc,
+  qr: QrCode,
+  notes: readonly string[],
+  x: number,
+  y: number,
+  width: number,
+): Placed {
   const textX = x + qr.size + QR_TEXT_GAP;
   const textWidth = width - qr.size - QR_TEXT_GAP;
   const texts: Array<readonly [string, TextBox]> = [];
   let cursor = y;
   for (const [text, style] of [
     [ORDER_FORM_QR_CAPTION, BODY_BOLD],
-    ...ORDER_FORM_QR_NOTES.map((note) => [note, BODY] as const),
+    ...notes.map((note) => [note, BODY] as const),
   ] as const) {
     const box: TextBox = { x: textX, y: cursor, width: textWidth, style };
     texts.push([text, box]);
@@ -603,7 +793,7 @@ function notesParts(
     cursor += measure(doc, text, box) + 2;
   }
   if (qr !== undefined) {
-    const block = qrBlock(doc, qr, innerX, cursor + QR_TOP_GAP, innerWidth);
+    const block = qrBlock(doc, qr, content.qrNotes, innerX, cursor + QR_TOP_GAP, innerWidth);
     texts.push(...block.texts);
     images.push(...block.images);
     cursor += QR_TOP_GAP + block.height + 2;
@@ -623,17 +813,20 @@ function measureNotes(doc: Doc, content: OrderFormContent, qr: QrCode | undefine
   return notesParts(doc, content, 0, qr).height;
 }
 
-function drawNotes(doc: Doc, content: OrderFormContent, y: number, qr: QrCode | undefined): void {
+/** Draws the notes box, closing line and 以上 from `y`; returns their height. */
+function drawNotes(doc: Doc, content: OrderFormContent, y: number, qr: QrCode | undefined): number {
   const parts = notesParts(doc, content, y, qr);
   doc.lineWidth(RULE).rect(MARGIN, y, CONTENT_WIDTH, parts.boxHeight).stroke();
   drawPlaced(doc, parts);
+  return parts.height;
 }
 
 /** The QR block in a box of its own, for the foot of page 1 of a longer form. */
-function qrBox(doc: Doc, qr: QrCode, y: number): Placed {
+function qrBox(doc: Doc, content: OrderFormContent, qr: QrCode, y: number): Placed {
   const block = qrBlock(
     doc,
     qr,
+    content.qrNotes,
     MARGIN + NOTES_PADDING,
     y + NOTES_PADDING,
     CONTENT_WIDTH - 2 * NOTES_PADDING,
@@ -641,14 +834,186 @@ function qrBox(doc: Doc, qr: QrCode, y: number): Placed {
   return { ...block, height: block.height + 2 * NOTES_PADDING };
 }
 
-function measureQrBox(doc: Doc, qr: QrCode): number {
-  return qrBox(doc, qr, 0).height;
+function measureQrBox(doc: Doc, content: OrderFormContent, qr: QrCode): number {
+  return qrBox(doc, content, qr, 0).height;
 }
 
-function drawQrBox(doc: Doc, qr: QrCode, y: number): void {
-  const box = qrBox(doc, qr, y);
+function drawQrBox(doc: Doc, content: OrderFormContent, qr: QrCode, y: number): void {
+  const box = qrBox(doc, content, qr, y);
   doc.lineWidth(RULE).rect(MARGIN, y, CONTENT_WIDTH, box.height).stroke();
   drawPlaced(doc, box);
+}
+
+/** A drawn shape of the reply section. */
+type Shape =
+  | { kind: 'box'; x: number; y: number; width: number; height: number; weight: number }
+  | { kind: 'line'; x1: number; x2: number; y: number };
+
+interface ReplyParts extends Placed {
+  shapes: Shape[];
+}
+
+/**
+ * The fax-back reply section (注文請書 / 受注確認欄), for suppliers who answer by fax: a boxed
+ * block with the FAX number to send it back to, the order number, three check boxes (全数 /
+ * 一部 / お受けできません), lines to write the delivery date, the quantity (a one-line order;
+ * a multi-line order writes beside each line), company and contact name and a note, and a seal
+ * box (印). Everything a supplier writes has a line or a box of its own, large enough for a pen.
+ */
+function replyParts(doc: Doc, content: OrderFormContent, y: number): ReplyParts {
+  const texts: Array<readonly [string, TextBox]> = [];
+  const shapes: Shape[] = [];
+  const innerX = MARGIN + REPLY_PADDING;
+  const innerWidth = CONTENT_WIDTH - 2 * REPLY_PADDING;
+  const innerRight = innerX + innerWidth;
+  const { reply } = content;
+  let cursor = y + REPLY_PADDING;
+  const text = (value: string, box: Omit<TextBox, 'y'>, at = cursor): number => {
+    const placed: TextBox = { ...box, y: at };
+    texts.push([value, placed]);
+    return measure(doc, value, placed);
+  };
+
+  // The title, and the number to send it to in the block's largest type beside it.
+  const titleWidth = 160;
+  let head = text(ORDER_FORM_REPLY_TITLE, { x: innerX, width: titleWidth, style: DELIVERY });
+  if (reply.faxBack !== undefined) {
+    head = Math.max(
+      head,
+      text(reply.faxBack, {
+        x: innerX + titleWidth,
+        width: innerWidth - titleWidth,
+        style: DELIVERY,
+        align: 'right',
+        maxLines: 1,
+      }),
+    );
+  }
+  cursor += head + 2;
+  for (const line of [reply.addressee, reply.subject, ORDER_FORM_REPLY_INSTRUCTION]) {
+    cursor += text(line, { x: innerX, width: innerWidth, style: SMALL });
+  }
+  cursor += 6;
+
+  // The answer: three check boxes on one line.
+  const choiceWidth = innerWidth / ORDER_FORM_REPLY_CHOICES.length;
+  const choiceHeight = lineHeight(doc, BODY_BOLD);
+  ORDER_FORM_REPLY_CHOICES.forEach((choice, index) => {
+    const x = innerX + index * choiceWidth;
+    shapes.push({
+      kind: 'box',
+      x,
+      y: cursor + (choiceHeight - CHECK_BOX_SIZE) / 2 - 1,
+      width: CHECK_BOX_SIZE,
+      height: CHECK_BOX_SIZE,
+      weight: RULE,
+    });
+    text(choice, {
+      x: x + CHECK_BOX_SIZE + 6,
+      width: choiceWidth - CHECK_BOX_SIZE - 10,
+      style: BODY_BOLD,
+      maxLines: 1,
+    });
+  });
+  cursor += choiceHeight;
+  if (reply.singleLineUnit === undefined) {
+    cursor += 2 + text(ORDER_FORM_REPLY_LINES_HINT, { x: innerX, width: innerWidth, style: SMALL });
+  }
+
+  /** A label and a line to write on, from `x1` to `x2`, on the row ending at `baseline`. */
+  const field = (
+    label: string,
+    x1: number,
+    x2: number,
+    baseline: number,
+    blank = '',
+    align: TextBox['align'] = 'left',
+  ): void => {
+    const labelY = baseline - lineHeight(doc, BODY) - 1;
+    const labelText = `${label}：`;
+    const labelWidth = measureWidth(doc, labelText, BODY) + 4;
+    text(labelText, { x: x1, width: labelWidth, style: BODY, maxLines: 1 }, labelY);
+    if (blank !== '') {
+      text(
+        blank,
+        { x: x1 + labelWidth, width: x2 - x1 - labelWidth - 2, style: BODY, maxLines: 1, align },
+        labelY,
+      );
+    }
+    shapes.push({ kind: 'line', x1: x1 + labelWidth, x2, y: baseline });
+  };
+  const half = innerX + innerWidth / 2;
+  const fieldsRight = innerRight - SEAL_SIZE - 12;
+
+  cursor += WRITING_LINE;
+  field(
+    ORDER_FORM_REPLY_FIELDS.deliveryDate,
+    innerX,
+    reply.singleLineUnit === undefined ? fieldsRight : half - 12,
+    cursor,
+    ORDER_FORM_REPLY_DATE_BLANK,
+  );
+  if (reply.singleLineUnit !== undefined) {
+    field(
+      ORDER_FORM_REPLY_FIELDS.quantity,
+      half,
+      fieldsRight,
+      cursor,
+      reply.singleLineUnit,
+      'right',
+    );
+  }
+  // The seal box beside the company, contact and note rows.
+  const sealTop = cursor + 6;
+  cursor += WRITING_LINE;
+  field(ORDER_FORM_REPLY_FIELDS.company, innerX, half - 12, cursor);
+  field(ORDER_FORM_REPLY_FIELDS.contact, half, fieldsRight, cursor);
+  cursor += WRITING_LINE;
+  field(ORDER_FORM_REPLY_FIELDS.note, innerX, fieldsRight, cursor);
+  shapes.push({
+    kind: 'box',
+    x: innerRight - SEAL_SIZE,
+    y: sealTop,
+    width: SEAL_SIZE,
+    height: SEAL_SIZE,
+    weight: RULE,
+  });
+  text(
+    ORDER_FORM_REPLY_FIELDS.seal,
+    { x: innerRight - SEAL_SIZE, width: SEAL_SIZE, style: SMALL, align: 'center' },
+    sealTop + 3,
+  );
+  cursor = Math.max(cursor, sealTop + SEAL_SIZE) + REPLY_PADDING;
+  shapes.unshift({
+    kind: 'box',
+    x: MARGIN,
+    y,
+    width: CONTENT_WIDTH,
+    height: cursor - y,
+    weight: STRONG_RULE,
+  });
+  return { texts, images: [], shapes, height: cursor - y };
+}
+
+function measureWidth(doc: Doc, text: string, style: TextStyle): number {
+  useStyle(doc, style);
+  return doc.widthOfString(text);
+}
+
+function measureReply(doc: Doc, content: OrderFormContent): number {
+  return replyParts(doc, content, 0).height;
+}
+
+function drawReply(doc: Doc, content: OrderFormContent, y: number): void {
+  const parts = replyParts(doc, content, y);
+  for (const shape of parts.shapes) {
+    if (shape.kind === 'box') {
+      doc.lineWidth(shape.weight).rect(shape.x, shape.y, shape.width, shape.height).stroke();
+    } else {
+      rule(doc, shape.x1, shape.y, shape.x2);
+    }
+  }
+  drawPlaced(doc, parts);
 }
 
 /** `1 / 3` at the foot of every page, only when the form runs over one page. */

@@ -1,3 +1,6 @@
+import { addDays, localDate } from '../domain/dates';
+import type { OrderRequest } from '../domain/order';
+
 /**
  * The signed supplier page link (issue 5) as the order request shows it: in the email as a call
  * to action, on the fax form as a QR code with the URL beneath. One check decides whether a link
@@ -7,10 +10,51 @@
 /** Call to action in the email, next to the link. */
 export const SUPPLIER_PAGE_CALL_TO_ACTION = '受注のご確認・納期のご回答はこちら（ログイン不要）';
 /**
- * The link expires (30 days by default, configurable): said without a number, so the wording
- * stays true whatever the deployment configures.
+ * The link expires (30 days by default, configurable). Said without a date only when the
+ * request does not carry the link's expiry (see {@link supplierPageValidityNote}).
  */
 export const SUPPLIER_PAGE_VALIDITY_NOTE = '※このリンクは一定期間有効です。';
+
+/** Zone the expiry date is read in when the request names none: the ordering company's usual. */
+const DEFAULT_TIME_ZONE = 'Asia/Tokyo';
+const ONE_MINUTE_MS = 60_000;
+
+/**
+ * The last calendar day (YYYY-MM-DD, in `timeZone`) on which the link works all day: the day
+ * of the expiry when it falls at the end of a day (midnight), else the day before. Said that
+ * way, a supplier who answers on the stated day is never refused. Undefined for a timestamp
+ * that cannot be read or an unknown zone.
+ *
+ * @example
+ * linkValidThrough('2026-12-31T15:00:00Z', 'Asia/Tokyo'); // '2026-12-31' (midnight JST)
+ * linkValidThrough('2027-01-01T02:23:00Z', 'Asia/Tokyo'); // '2026-12-31' (11:23 JST on Jan 1)
+ */
+export function linkValidThrough(
+  expiresAt: string | undefined,
+  timeZone: string = DEFAULT_TIME_ZONE,
+): string | undefined {
+  if (expiresAt === undefined) return undefined;
+  const at = Date.parse(expiresAt);
+  if (Number.isNaN(at)) return undefined;
+  try {
+    return addDays(localDate(new Date(at + ONE_MINUTE_MS), timeZone), -1);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The sentence under the link: `※このリンクは2026年12月31日まで有効です。` from the request's
+ * `linkExpiresAt`, or {@link SUPPLIER_PAGE_VALIDITY_NOTE} when it has none.
+ */
+export function supplierPageValidityNote(
+  request: Pick<OrderRequest, 'linkExpiresAt' | 'timeZone'>,
+): string {
+  const through = linkValidThrough(request.linkExpiresAt, request.timeZone);
+  if (through === undefined) return SUPPLIER_PAGE_VALIDITY_NOTE;
+  const [year, month, day] = through.split('-').map(Number);
+  return `※このリンクは${year}年${month}月${day}日まで有効です。`;
+}
 
 /**
  * Longer than any signed link the bridge issues (base URL, order number, expiry and a
