@@ -9,7 +9,7 @@ import {
   notificationSchema,
   type KintoneNotification,
 } from '../../shared/kintone/notification';
-import { InMemoryBridgeStore } from '../fakes/in-memory-bridge-store';
+import { InMemoryBridgeState } from '../fakes/in-memory-order-store';
 import { InMemoryNotificationFailureLog } from '../fakes/in-memory-notification-failure-log';
 import { RecordingMetrics } from '../fakes/recording-metrics';
 import { RecordingKintoneRecordWriter } from '../fakes/recording-kintone-writer';
@@ -37,7 +37,7 @@ const context: Context = {
 
 interface Harness {
   deps: DispatchHandlerDeps;
-  store: InMemoryBridgeStore;
+  store: InMemoryBridgeState;
   mailer: RecordingOrderMailer;
 }
 
@@ -58,11 +58,13 @@ class CapturingLogger extends Logger {
 }
 
 function harness(logger: Logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' })) {
-  const store = new InMemoryBridgeStore();
+  const store = new InMemoryBridgeState();
   const mailer = new RecordingOrderMailer();
   const deps: DispatchHandlerDeps = {
     config: loadConfigFile('config/demo.json'),
-    store,
+    orders: store,
+    items: store,
+    processed: store,
     mailer,
     kintone: new RecordingKintoneRecordWriter(),
     logger,
@@ -146,9 +148,9 @@ describe('dispatch handler', () => {
       'PO-20261128-0001',
       'PO-20261128-0002',
     ]);
-    expect(store.processedMarker('n-7-5')?.done.decision.kind).toBe('order');
-    expect(store.processedMarker('n-7-6')?.done.decision.kind).toBe('order-open');
-    expect(store.processedMarker('n-8-3')?.done.decision.kind).toBe('order');
+    expect(store.marker('n-7-5')?.done.decision.kind).toBe('order');
+    expect(store.marker('n-7-6')?.done.decision.kind).toBe('order-open');
+    expect(store.marker('n-8-3')?.done.decision.kind).toBe('order');
   });
 
   it.each([
@@ -168,8 +170,8 @@ describe('dispatch handler', () => {
     // Assess
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: malformed.messageId }] });
     expect(mailer.sent).toHaveLength(2);
-    expect(store.processedMarker('n-7-5')).toBeDefined();
-    expect(store.processedMarker('n-8-3')).toBeDefined();
+    expect(store.marker('n-7-5')).toBeDefined();
+    expect(store.marker('n-8-3')).toBeDefined();
   });
 
   it('holds back the rest of a failed record group while other records proceed', async () => {
@@ -192,12 +194,15 @@ describe('dispatch handler', () => {
       ],
     });
     expect(failing.attributes.MessageGroupId).toBe('12:7');
-    expect(store.processedMarker('n-7-5')).toBeUndefined();
-    expect(store.processedMarker('n-7-6')).toBeUndefined();
-    expect(store.processedMarker('n-8-3')?.done.decision.kind).toBe('order');
+    expect(store.marker('n-7-5')).toBeUndefined();
+    expect(store.marker('n-7-6')).toBeUndefined();
+    expect(store.marker('n-8-3')?.done.decision.kind).toBe('order');
     expect(mailer.sent).toHaveLength(1);
     expect(
-      store.orders().map(({ recordId, steps }) => ({ recordId, emailed: !!steps.emailSentAt })),
+      store.allOrders().map(({ lines, log }) => ({
+        recordId: lines[0]?.item.recordId,
+        emailed: log.some((entry) => entry.kind === 'email-sent'),
+      })),
     ).toEqual([
       { recordId: '7', emailed: false },
       { recordId: '8', emailed: true },
@@ -219,8 +224,8 @@ describe('dispatch handler', () => {
     // Assess
     expect(response).toEqual({ batchItemFailures: [] });
     expect(mailer.sent.map((request) => request.orderNumber)).toEqual(['PO-20261128-0001']);
-    expect(store.orders()).toHaveLength(1);
-    expect(store.processedMarker('n-7-6')).toBeDefined();
+    expect(store.allOrders()).toHaveLength(1);
+    expect(store.marker('n-7-6')).toBeDefined();
   });
 
   it('logs a failure with the notification id, receive count and Lambda context', async () => {
@@ -289,7 +294,7 @@ describe('dispatch handler', () => {
       // Assess: the poison completes (parked), the real drop is ordered
       expect(response).toEqual({ batchItemFailures: [] });
       expect(mailer.sent).toHaveLength(1);
-      expect(store.processedMarker('n-7-5')?.done.decision.kind).toBe('order');
+      expect(store.marker('n-7-5')?.done.decision.kind).toBe('order');
       expect(await failures.findFailure('n-7-poison')).toMatchObject({
         disposition: 'parked',
         appId: '12',

@@ -14,7 +14,7 @@ import {
   type KintoneNotification,
 } from '../../shared/kintone/notification';
 import type { BridgeMetrics } from '../../shared/ports/bridge-metrics';
-import { InMemoryBridgeStore } from '../fakes/in-memory-bridge-store';
+import { InMemoryBridgeState } from '../fakes/in-memory-order-store';
 import { RecordingKintoneRecordWriter } from '../fakes/recording-kintone-writer';
 import { RecordingMetrics } from '../fakes/recording-metrics';
 import { RecordingOrderMailer } from '../fakes/recording-order-mailer';
@@ -26,7 +26,7 @@ function harness(metrics: BridgeMetrics) {
   const mailer = new RecordingOrderMailer();
   const deps = {
     config: loadConfigFile(DEMO_CONFIG_PATH),
-    store: new InMemoryBridgeStore(),
+    ...bridgeState(),
     mailer,
     kintone,
     logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
@@ -144,3 +144,9 @@ describe('dispatch metrics', () => {
     });
   });
 });
+
+/** One in-memory bridge state behind every store port of the dispatcher. */
+function bridgeState() {
+  const state = new InMemoryBridgeState();
+  return { orders: state, items: state, processed: state };
+}

@@ -12,7 +12,7 @@ import {
   type KintoneNotification,
 } from '../../shared/kintone/notification';
 import { InMemorySupplierDirectory } from '../fakes/in-memory-supplier-directory';
-import { InMemoryBridgeStore } from '../fakes/in-memory-bridge-store';
+import { InMemoryBridgeState } from '../fakes/in-memory-order-store';
 import { RecordingKintoneRecordWriter } from '../fakes/recording-kintone-writer';
 import { RecordingLogger } from '../fakes/recording-logger';
 import { RecordingOrderMailer } from '../fakes/recording-order-mailer';
@@ -37,7 +37,7 @@ function harness(suppliers: Record<string, SupplierContact>) {
   const logger = new RecordingLogger();
   const deps: DispatchDeps = {
     config: loadConfigFile('config/demo.json'),
-    store: new InMemoryBridgeStore(),
+    ...bridgeState(),
     mailer,
     kintone,
     logger,
@@ -186,3 +186,9 @@ describe('the demo supplier master (app 13)', () => {
     }
   });
 });
+
+/** One in-memory bridge state behind every store port of the dispatcher. */
+function bridgeState() {
+  const state = new InMemoryBridgeState();
+  return { orders: state, items: state, processed: state };
+}
