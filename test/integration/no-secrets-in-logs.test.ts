@@ -10,7 +10,7 @@ import { RestKintoneRecordWriter } from '../../shared/adapters/kintone/kintone-r
 import { loadConfigFile } from '../../shared/config/load-config';
 import { notificationGroupId, notificationSchema } from '../../shared/kintone/notification';
 import { CapturingLogger } from '../fakes/capturing-logger';
-import { InMemoryBridgeStore } from '../fakes/in-memory-bridge-store';
+import { InMemoryBridgeState } from '../fakes/in-memory-order-store';
 import { MutableSecretSource } from '../fakes/mutable-secret-source';
 import { RecordingNotificationQueue } from '../fakes/recording-queue';
 import { RecordingOrderMailer } from '../fakes/recording-order-mailer';
@@ -138,7 +138,7 @@ describe('logs never contain a token', () => {
     const config = loadConfigFile(DEMO_CONFIG_PATH);
     const handler = createDispatchHandler({
       config,
-      store: new InMemoryBridgeStore(),
+      ...bridgeState(),
       mailer: new RecordingOrderMailer(),
       kintone: new RestKintoneRecordWriter(kintoneClients(config, secrets, kintone.baseUrl)),
       logger,
@@ -166,3 +166,9 @@ describe('logs never contain a token', () => {
     expectNoSecret(logger.text());
   });
 });
+
+/** One in-memory bridge state behind every store port of the dispatcher. */
+function bridgeState() {
+  const state = new InMemoryBridgeState();
+  return { orders: state, items: state, processed: state };
+}

@@ -31,7 +31,7 @@ import {
   notificationSchema,
   type KintoneNotification,
 } from '../../shared/kintone/notification';
-import { InMemoryBridgeStore } from '../fakes/in-memory-bridge-store';
+import { InMemoryBridgeState } from '../fakes/in-memory-order-store';
 import { InMemoryNotificationFailureLog } from '../fakes/in-memory-notification-failure-log';
 import { InMemorySqs } from '../fakes/in-memory-sqs';
 import { RecordingKintoneRecordWriter } from '../fakes/recording-kintone-writer';
@@ -63,12 +63,14 @@ function low(id: string, recordId = '7'): KintoneNotification {
 }
 
 function dispatchHarness(failures?: InMemoryNotificationFailureLog) {
-  const store = new InMemoryBridgeStore();
+  const store = new InMemoryBridgeState();
   const mailer = new RecordingOrderMailer();
   const kintone = new RecordingKintoneRecordWriter();
   const dispatch = createDispatchHandler({
     config: loadConfigFile(DEMO_CONFIG_PATH),
-    store,
+    orders: store,
+    items: store,
+    processed: store,
     mailer,
     kintone,
     logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),

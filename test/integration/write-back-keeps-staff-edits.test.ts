@@ -5,7 +5,7 @@ import { processNotification } from '../../shared/use-cases/process-notification
 import { notificationSchema } from '../../shared/kintone/notification';
 import { demoInventoryApp } from '../../local/kintone/demo-app';
 import { startLocalKintone, type LocalKintone } from '../../local/kintone/local-kintone';
-import { InMemoryBridgeStore } from '../fakes/in-memory-bridge-store';
+import { InMemoryBridgeState } from '../fakes/in-memory-order-store';
 import { RecordingLogger } from '../fakes/recording-logger';
 import { RecordingOrderMailer } from '../fakes/recording-order-mailer';
 
@@ -54,7 +54,7 @@ describe('write-back after a later staff edit', () => {
     // Act
     const outcome = await processNotification(notification, {
       config,
-      store: new InMemoryBridgeStore(),
+      ...bridgeState(),
       mailer,
       kintone: new RestKintoneRecordWriter(async () => client),
       logger: new RecordingLogger(),
@@ -77,3 +77,9 @@ describe('write-back after a later staff edit', () => {
     ).toEqual([200, 200, 200]);
   });
 });
+
+/** One in-memory bridge state behind every store port of the dispatcher. */
+function bridgeState() {
+  const state = new InMemoryBridgeState();
+  return { orders: state, items: state, processed: state };
+}
