@@ -1,4 +1,3 @@
-import { withSupplierStatus } from '../../shared/use-cases/order-record';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
@@ -9,7 +8,18 @@ import type {
 } from 'aws-lambda';
 import { localDate } from '../../shared/domain/dates';
 import { requestBody, requestHeader } from '../../shared/edge/request';
-import type { StoredOrder } from '../../shared/ports/bridge-store';
+import type { OrderRequest } from '../../shared/domain/order';
+import { orderRequestOf } from '../../shared/domain/order-request';
+import {
+  activeLines,
+  currentAnswer,
+  isSealed,
+  type PurchaseOrder,
+} from '../../shared/domain/purchase-order';
+import type { Counters } from '../../shared/ports/counters';
+import type { OrderStore } from '../../shared/ports/order-store';
+import type { PageNonces } from '../../shared/ports/page-nonces';
+import { documentOptionsOf } from '../../shared/use-cases/order-channels';
 import {
   ORDER_PAGE_PATH,
   parseOrderLinkToken,
@@ -28,7 +38,11 @@ import {
   type AnswerFieldError,
 } from '../../shared/documents/order-page-form';
 import { sameAnswer } from '../../shared/domain/answer-outcome';
-import { recordSupplierAnswer, type RecordAnswerDeps } from '../../shared/use-cases/record-answer';
+import {
+  answersClosed,
+  recordSupplierAnswer,
+  type RecordAnswerDeps,
+} from '../../shared/use-cases/record-answer';
 import { supplierIdentity } from '../../shared/domain/supplier-answer';
 import {
   FormTooLargeError,
@@ -53,6 +67,12 @@ const TOKEN_IN_PATH = new RegExp(`${ORDER_PAGE_PATH}([^/]+)$`);
 const NO_SUPPLIER = '\u0000';
 
 export interface SupplierPageDeps extends RecordAnswerDeps {
+  /** The orders, read by the number in the link; the answer is appended to the order's log. */
+  orders: Pick<OrderStore, 'get' | 'append'>;
+  /** The form's single-use nonces. */
+  nonces: PageNonces;
+  /** Counts the answers per order and hour (the rate limit). */
+  counters: Pick<Counters, 'countPageRequest'>;
   logger: Logger;
   /** The current key that signs order links (read through the cached secret source). */
   signingKey: () => Promise<string>;
@@ -73,6 +93,13 @@ interface PageRequest {
   done: boolean;
 }
 
+/** An order as the page shows it: the order, its document view, whether answers are closed. */
+interface OpenOrder {
+  order: PurchaseOrder;
+  request: OrderRequest;
+  closed: boolean;
+}
+
 /** Relative links to the page itself: they resolve against `/o/<token>` wherever it is served. */
 interface PageLinks {
   self: string;
@@ -90,59 +117,65 @@ interface PageLinks {
 export function makeSupplierPageHandler(deps: SupplierPageDeps) {
   const draw = deps.newNonce ?? newNonce;
 
-  async function openOrder(token: string, now: Date): Promise<StoredOrder> {
+  async function openOrder(token: string, now: Date): Promise<OpenOrder> {
     const parsed = parseOrderLinkToken(token);
     if (!parsed) throw new InvalidOrderLinkError('malformed');
     const key = await deps.signingKey();
-    const order = await deps.store.findOrderByNumber(parsed.orderNumber);
+    const found = await deps.orders.get(parsed.orderNumber);
+    // A link is made when the order is sealed: an order still gathering, or left without a
+    // line, has no page.
+    const order = found && isSealed(found) && activeLines(found).length > 0 ? found : undefined;
     // Checked even for an unknown order, so the time taken does not tell which orders exist.
     const verified = verifyOrderLink(
       token,
       key,
-      order ? supplierIdentity(order.request.supplier) : NO_SUPPLIER,
+      order ? supplierIdentity(order.supplier) : NO_SUPPLIER,
       now,
     );
     if (!order) throw new InvalidOrderLinkError('unknown-order');
     if (!verified.ok) throw new InvalidOrderLinkError(verified.problem);
-    return withSupplierStatus(order, deps.store);
+    return {
+      order,
+      request: orderRequestOf(order, documentOptionsOf(deps.config)),
+      // The order stays open while any of its lines still waits for goods.
+      closed: answersClosed(order),
+    };
   }
 
-  async function issueFormNonce(order: StoredOrder, now: Date): Promise<string> {
+  async function issueFormNonce(open: OpenOrder, now: Date): Promise<string> {
     const nonce = draw();
     const expiresAt = Math.floor(now.getTime() / 1000) + FORM_NONCE_TTL_SECONDS;
-    await deps.store.issuePageNonce(order.request.orderNumber, nonce, expiresAt);
+    await deps.nonces.issuePageNonce(open.order.orderNumber, nonce, expiresAt);
     return nonce;
   }
 
   function orderPage(
     statusCode: number,
-    order: StoredOrder,
+    open: OpenOrder,
     view: Pick<OrderPageView, 'lang' | 'cspNonce' | 'errors' | 'values'> & {
       links: PageLinks;
       formNonce: string;
     },
   ): APIGatewayProxyStructuredResultV2 {
-    const { supplierAnswer, supplierAnswerAt } = order.steps;
+    const recorded = currentAnswer(open.order);
     const body = renderOrderPage({
       lang: view.lang,
-      request: order.request,
-      ...(supplierAnswer && supplierAnswerAt
-        ? { answer: { ...supplierAnswer, at: supplierAnswerAt } }
-        : {}),
+      request: open.request,
+      ...(recorded ? { answer: { ...recorded.answer, at: recorded.at } } : {}),
       formAction: view.links.self,
       formNonce: view.formNonce,
       cspNonce: view.cspNonce,
       otherLangUrl: view.links.otherLang,
       ...(view.errors ? { errors: view.errors } : {}),
       ...(view.values ? { values: view.values } : {}),
-      closed: order.status === 'closed',
+      closed: open.closed,
       timeZone: deps.config.timeZone,
     });
     return { statusCode, body };
   }
 
   async function show(
-    order: StoredOrder,
+    open: OpenOrder,
     page: PageRequest,
     links: PageLinks,
     cspNonce: string,
@@ -150,31 +183,32 @@ export function makeSupplierPageHandler(deps: SupplierPageDeps) {
   ): Promise<APIGatewayProxyStructuredResultV2> {
     if (page.done) return { statusCode: 200, body: thankYouPage(page.lang, cspNonce) };
     // A closed order shows no form, so it needs no nonce.
-    const formNonce = order.status === 'closed' ? '' : await issueFormNonce(order, now);
-    return orderPage(200, order, { lang: page.lang, cspNonce, links, formNonce });
+    const formNonce = open.closed ? '' : await issueFormNonce(open, now);
+    return orderPage(200, open, { lang: page.lang, cspNonce, links, formNonce });
   }
 
   async function answer(
     event: APIGatewayProxyEventV2,
-    order: StoredOrder,
+    open: OpenOrder,
     page: PageRequest,
     links: PageLinks,
     cspNonce: string,
     now: Date,
   ): Promise<APIGatewayProxyStructuredResultV2> {
-    const orderNumber = order.request.orderNumber;
+    const { orderNumber } = open.order;
     const fields = readForm(event);
-    const count = await deps.store.countPageRequest(orderNumber, hourWindow(now));
+    const count = await deps.counters.countPageRequest(orderNumber, hourWindow(now));
     if (count > MAX_ANSWERS_PER_HOUR) {
       throw new TooManyAnswersError(MAX_ANSWERS_PER_HOUR, secondsToNextHour(now));
     }
-    if (order.status === 'closed') {
+    if (open.closed) {
       deps.logger.info('answer to a closed order refused');
-      return orderPage(409, order, { lang: page.lang, cspNonce, links, formNonce: '' });
+      return orderPage(409, open, { lang: page.lang, cspNonce, links, formNonce: '' });
     }
     const { [ANSWER_FIELDS.nonce]: nonce = '', ...values } = fields;
-    const nonceValid = await deps.store.consumePageNonce(orderNumber, nonce, now);
-    const { lines } = order.request;
+    const nonceValid = await deps.nonces.consumePageNonce(orderNumber, nonce, now);
+    // Each line carries its id: a partial answer gives each line's quantity under its id.
+    const { lines } = open.request;
     const parsed = parseAnswerForm(values, {
       orderedQuantity: lines[0]?.quantity ?? 0,
       // With several lines, a partial answer gives a quantity per line.
@@ -182,7 +216,7 @@ export function makeSupplierPageHandler(deps: SupplierPageDeps) {
       today: localDate(now, deps.config.timeZone),
       lang: page.lang,
     });
-    const recorded = order.steps.supplierAnswer;
+    const recorded = currentAnswer(open.order)?.answer;
     if (!nonceValid) {
       // A double tap posts the same form twice; the second finds the nonce used. When its
       // answer is the one on record, the supplier's answer did arrive: say so.
@@ -193,15 +227,15 @@ export function makeSupplierPageHandler(deps: SupplierPageDeps) {
       const errors: AnswerFieldError[] = [
         { field: ANSWER_FIELDS.nonce, message: refusalText(page.lang).formExpired },
       ];
-      const formNonce = await issueFormNonce(order, now);
-      return orderPage(400, order, { lang: page.lang, cspNonce, links, formNonce, errors, values });
+      const formNonce = await issueFormNonce(open, now);
+      return orderPage(400, open, { lang: page.lang, cspNonce, links, formNonce, errors, values });
     }
     if (!parsed.ok) {
       deps.logger.info('answer with invalid fields returned to the supplier', {
         fields: parsed.errors.map((error) => error.field),
       });
-      const formNonce = await issueFormNonce(order, now);
-      return orderPage(422, order, {
+      const formNonce = await issueFormNonce(open, now);
+      return orderPage(422, open, {
         lang: page.lang,
         cspNonce,
         links,
@@ -210,17 +244,12 @@ export function makeSupplierPageHandler(deps: SupplierPageDeps) {
         values,
       });
     }
-    const result = await recordSupplierAnswer(order, parsed.answer, deps);
+    const result = await recordSupplierAnswer(open.order, parsed.answer, deps);
     if (result === 'closed') {
       return orderPage(
         409,
-        { ...order, status: 'closed' },
-        {
-          lang: page.lang,
-          cspNonce,
-          links,
-          formNonce: '',
-        },
+        { ...open, closed: true },
+        { lang: page.lang, cspNonce, links, formNonce: '' },
       );
     }
     if (result === 'unchanged') deps.logger.info('answer unchanged: nothing written');
@@ -233,13 +262,13 @@ export function makeSupplierPageHandler(deps: SupplierPageDeps) {
   ): Promise<APIGatewayProxyStructuredResultV2> => {
     const now = deps.now();
     const page = pageRequest(event);
-    const order = await openOrder(page.token, now);
+    const open = await openOrder(page.token, now);
     // Only now is the order number known to be genuine; the token itself is never logged.
-    deps.logger.appendKeys({ orderNumber: order.request.orderNumber });
+    deps.logger.appendKeys({ orderNumber: open.order.orderNumber });
     const links = pageLinks(page.token, page.lang);
     return event.requestContext.http.method === 'POST'
-      ? answer(event, order, page, links, context.cspNonce, now)
-      : show(order, page, links, context.cspNonce, now);
+      ? answer(event, open, page, links, context.cspNonce, now)
+      : show(open, page, links, context.cspNonce, now);
   };
 }
 

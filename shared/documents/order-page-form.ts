@@ -211,6 +211,7 @@ function parsePartialLines(
       return;
     }
     answered.push({
+      ...(line.lineId !== undefined ? { lineId: line.lineId } : {}),
       sku: line.sku,
       ...(line.rowId !== undefined ? { rowId: line.rowId } : {}),
       quantity: result.data,

@@ -30,9 +30,9 @@ export interface PartialAnswerLine {
 }
 
 /**
- * The answer's entry for the order line at `index`: the entry of the same row when the order
- * was made for SUBTABLE rows, else the entry at the same position (a multi-line answer lists
- * the order's lines in order).
+ * The answer's entry for the order line at `index`: the entry naming the line's id, else the
+ * entry of the same row when the order was made for SUBTABLE rows, else the entry at the same
+ * position (a multi-line answer lists the order's lines in order).
  *
  * @example
  * ```ts
@@ -41,9 +41,13 @@ export interface PartialAnswerLine {
  */
 export function answerLineFor(
   answerLines: readonly PartialAnswerLine[],
-  orderLine: Pick<OrderLine, 'rowId'>,
+  orderLine: Pick<OrderLine, 'rowId' | 'lineId'>,
   index: number,
 ): PartialAnswerLine | undefined {
+  if (orderLine.lineId !== undefined) {
+    const byId = answerLines.find((line) => line.lineId === orderLine.lineId);
+    if (byId !== undefined) return byId;
+  }
   if (orderLine.rowId !== undefined) {
     return answerLines.find((line) => line.rowId === orderLine.rowId);
   }

@@ -7,13 +7,14 @@ import {
 } from '../../functions/supplier-page/handler';
 import { loadConfigFile } from '../../shared/config/load-config';
 import type { BridgeConfig } from '../../shared/config/schema';
-import type { StoredOrder } from '../../shared/ports/bridge-store';
+import type { OrderEvent, PurchaseOrder } from '../../shared/domain/purchase-order';
+import type { SupplierAnswer } from '../../shared/domain/supplier-answer';
 import { signOrderLink } from '../../shared/edge/order-link';
 import { pageText } from '../../shared/documents/page-text';
 import { supplierIdentity } from '../../shared/domain/supplier-answer';
 import { CapturingLogger } from '../fakes/capturing-logger';
-import { InMemoryBridgeStore } from '../fakes/in-memory-bridge-store';
-import { createRowOrder } from '../support/row-orders';
+import { InMemoryBridgeState } from '../fakes/in-memory-order-store';
+import { orderLine, sealedOrder } from '../support/purchase-orders';
 import { RecordingKintoneRecordWriter } from '../fakes/recording-kintone-writer';
 import { lambdaContext } from '../support/api-gateway';
 
@@ -39,33 +40,58 @@ const PARTIAL = {
   note: '残りは12月中旬に納品します',
 };
 
-function order(overrides: Partial<StoredOrder> = {}): StoredOrder {
-  return {
-    ...KEY,
-    cycle: 1,
-    status: 'open',
+const LINK = 'https://orders.example.jp/o/token';
+
+/** The order as emailed: sealed with its link, one line (record 7 of app 12). */
+function order(
+  options: { lines?: PurchaseOrder['lines']; appId?: string; log?: OrderEvent[] } = {},
+): PurchaseOrder {
+  const sealed = sealedOrder({
+    orderNumber: ORDER_NUMBER,
+    supplier: SUPPLIER,
     channels: [{ kind: 'email', address: SUPPLIER.email }],
-    request: {
-      orderNumber: ORDER_NUMBER,
-      orderedAt: '2026-11-28T02:15:00.000Z',
-      orderDate: '2026-11-28',
-      desiredDeliveryDate: '2026-12-01',
-      supplier: SUPPLIER,
-      lines: [{ sku: 'A-100', name: 'ボールペン 黒 0.5mm', quantity: 84, unit: '本' }],
-      company: {
-        name: '株式会社デモ商事',
-        address: '東京都千代田区丸の内1-1-1',
-        phone: '03-0000-1111',
-        email: 'purchasing@demo-shoji.example.jp',
-      },
-      reason: '在庫数 18 ≤ 発注点 20',
-    },
-    reflectedInKintone: false,
-    createdAt: '2026-11-28T02:15:00.000Z',
-    createdByNotificationId: 'n-1',
-    steps: { emailSentAt: '2026-11-28T02:15:01.000Z', writtenBackAt: '2026-11-28T02:15:02.000Z' },
-    ...overrides,
+    ...(options.lines ? { lines: options.lines } : {}),
+    ...(options.appId ? { appId: options.appId } : {}),
+    log: [
+      { kind: 'email-sent', at: '2026-11-28T02:15:01.000Z', messageId: 'm-1' },
+      { kind: 'written-back', at: '2026-11-28T02:15:02.000Z', lineIds: ['7'] },
+      ...(options.log ?? []),
+    ],
+  });
+  sealed.log[1] = {
+    kind: 'sealed',
+    at: '2026-11-28T02:15:00.000Z',
+    orderDate: '2026-11-28',
+    supplierPageUrl: LINK,
   };
+  return sealed;
+}
+
+/** The order with every line closed by staff (goods received). */
+function closedOrder(): PurchaseOrder {
+  return order({
+    log: [{ kind: 'line-closed', at: '2026-12-01T00:00:00.000Z', lineId: '7', status: '入荷済' }],
+  });
+}
+
+/** The in-memory state, with the page nonces still live (issued and not used up). */
+class PageState extends InMemoryBridgeState {
+  private readonly live = new Map<string, { orderNumber: string; expiresAt: number }>();
+
+  override async issuePageNonce(orderNumber: string, nonce: string, expiresAt: number) {
+    await super.issuePageNonce(orderNumber, nonce, expiresAt);
+    this.live.set(nonce, { orderNumber, expiresAt });
+  }
+
+  override async consumePageNonce(orderNumber: string, nonce: string, now: Date) {
+    const used = await super.consumePageNonce(orderNumber, nonce, now);
+    if (used) this.live.delete(nonce);
+    return used;
+  }
+
+  pageNonces(): { nonce: string; orderNumber: string; expiresAt: number }[] {
+    return [...this.live].map(([nonce, issued]) => ({ nonce, ...issued }));
+  }
 }
 
 function tokenFor(
@@ -134,7 +160,7 @@ function pageEvent(token: string, options: PageEventOptions = {}): APIGatewayPro
 
 interface Harness {
   handler: SupplierPageHandler;
-  store: InMemoryBridgeStore;
+  store: PageState;
   kintone: RecordingKintoneRecordWriter;
   logger: CapturingLogger;
   token: string;
@@ -143,24 +169,27 @@ interface Harness {
   /** Posts the fields with a fresh nonce from a GET of the page. */
   answer(fields: Record<string, string>, query?: Record<string, string>): Promise<Response>;
   post(fields: Record<string, string>, query?: Record<string, string>): Promise<Response>;
-  storedOrder(): Promise<StoredOrder | undefined>;
+  storedOrder(): Promise<PurchaseOrder | undefined>;
+  /** The answers on the order, oldest first. */
+  answers(): Promise<SupplierAnswer[]>;
 }
 
 type Response = APIGatewayProxyStructuredResultV2 & { headers: Record<string, string> };
 
 async function harness(
-  stored: StoredOrder = order(),
+  stored: PurchaseOrder = order(),
   config: BridgeConfig = loadConfigFile('config/demo.json'),
 ): Promise<Harness> {
   // Prepare
-  const store = new InMemoryBridgeStore();
-  // A row order also gets its rows' memberships, as the dispatcher stores it.
-  await createRowOrder(store, stored);
+  const store = new PageState();
+  await store.create(stored);
   const kintone = new RecordingKintoneRecordWriter();
   const logger = new CapturingLogger({ serviceName: 'supplier-page-test', logLevel: 'DEBUG' });
   const handler = createSupplierPageHandler({
     config,
-    store,
+    orders: store,
+    nonces: store,
+    counters: store,
     kintone,
     logger,
     now: () => new Date(NOW),
@@ -188,7 +217,11 @@ async function harness(
     open,
     post,
     answer: async (fields, query) => post({ ...fields, nonce: await open(query) }, query),
-    storedOrder: () => store.findOrderByNumber(ORDER_NUMBER),
+    storedOrder: () => store.get(ORDER_NUMBER),
+    answers: async () =>
+      ((await store.get(ORDER_NUMBER))?.log ?? []).flatMap((event) =>
+        event.kind === 'supplier-answer' ? [event.answer] : [],
+      ),
   };
 }
 
@@ -325,9 +358,7 @@ describe('GET /o/{token}', () => {
 
   it('shows a closed order without a form', async () => {
     // Prepare
-    const page = await harness(
-      order({ status: 'closed', closedAt: '2026-12-01T00:00:00.000Z', closedStatus: '入荷済' }),
-    );
+    const page = await harness(closedOrder());
 
     // Act
     const response = await call(page.handler, pageEvent(page.token));
@@ -378,15 +409,13 @@ describe('POST /o/{token}', () => {
     );
     expect(page.kintone.comments[0]?.text).toContain('納品予定日: 2026-12-03');
     const stored = await page.storedOrder();
-    expect(stored?.steps).toEqual(
-      expect.objectContaining({
-        supplierAnswer: { kind: 'confirmed', deliveryDate: '2026-12-03' },
-        supplierAnswerAt: NOW_ISO,
-        supplierAnswerHistory: [
-          { at: NOW_ISO, answer: { kind: 'confirmed', deliveryDate: '2026-12-03' } },
-        ],
-      }),
-    );
+    expect(stored?.log.filter((event) => event.kind === 'supplier-answer')).toEqual([
+      {
+        kind: 'supplier-answer',
+        at: NOW_ISO,
+        answer: { kind: 'confirmed', deliveryDate: '2026-12-03' },
+      },
+    ]);
     expect(page.store.pageNonces()).toEqual([]);
   });
 
@@ -416,7 +445,7 @@ describe('POST /o/{token}', () => {
     expect(again.statusCode).toBe(303);
     expect(page.kintone.updates).toHaveLength(1);
     expect(page.kintone.comments).toHaveLength(1);
-    expect((await page.storedOrder())?.steps.supplierAnswerHistory).toHaveLength(1);
+    expect(await page.answers()).toHaveLength(1);
   });
 
   it('records a change to a partial answer as an update', async () => {
@@ -439,17 +468,14 @@ describe('POST /o/{token}', () => {
     expect(comment).toContain('数量: 48本');
     expect(comment).toContain('備考: 残りは12月中旬に納品します');
     expect(comment).toContain('変更前の回答: 受注（納品予定日: 2026-12-03）');
-    const steps = (await page.storedOrder())?.steps;
-    expect(steps?.supplierAnswer).toEqual({
+    const answers = await page.answers();
+    expect(answers.at(-1)).toEqual({
       kind: 'partial',
       deliveryDate: '2026-12-04',
       quantity: 48,
       note: '残りは12月中旬に納品します',
     });
-    expect(steps?.supplierAnswerHistory?.map((entry) => entry.answer.kind)).toEqual([
-      'confirmed',
-      'partial',
-    ]);
+    expect(answers.map((answer) => answer.kind)).toEqual(['confirmed', 'partial']);
   });
 
   it('clears the promised delivery date when a confirmation is changed to a decline', async () => {
@@ -497,7 +523,7 @@ describe('POST /o/{token}', () => {
     const fresh = formNonceOf(replay);
     expect(fresh).not.toBe(nonce);
     expect(page.kintone.updates).toHaveLength(1);
-    expect((await page.storedOrder())?.steps.supplierAnswer?.kind).toBe('confirmed');
+    expect((await page.answers()).map((answer) => answer.kind)).toEqual(['confirmed']);
     // The new nonce works.
     expect((await page.post({ ...PARTIAL, nonce: fresh })).statusCode).toBe(303);
   });
@@ -528,7 +554,7 @@ describe('POST /o/{token}', () => {
     expect(response.statusCode).toBe(400);
     expect(withoutNonce.statusCode).toBe(400);
     expect(page.kintone.updates).toEqual([]);
-    expect((await page.storedOrder())?.steps.supplierAnswer).toBeUndefined();
+    expect(await page.answers()).toEqual([]);
   });
 
   it('returns an invalid answer with its errors, the values kept and a new nonce', async () => {
@@ -580,9 +606,7 @@ describe('POST /o/{token}', () => {
 
   it('refuses an answer to a closed order and shows the order without a form', async () => {
     // Prepare
-    const page = await harness(
-      order({ status: 'closed', closedAt: '2026-12-01T00:00:00.000Z', closedStatus: '入荷済' }),
-    );
+    const page = await harness(closedOrder());
 
     // Act
     const response = await page.post({ ...CONFIRM, nonce: 'bm90LWlzc3VlZC1ub25jZQ' });
@@ -593,7 +617,7 @@ describe('POST /o/{token}', () => {
     expect(bodyOf(response)).toContain(pageText('ja').closedNotice);
     expect(bodyOf(response)).not.toContain('<form');
     expect(page.kintone.updates).toEqual([]);
-    expect((await page.storedOrder())?.steps.supplierAnswer).toBeUndefined();
+    expect(await page.answers()).toEqual([]);
   });
 
   it('refuses a form larger than 16 KB and a body that is not a form', async () => {
@@ -632,7 +656,7 @@ describe('POST /o/{token}', () => {
   it('keeps the answer on the order only when the kintone record was deleted', async () => {
     // Prepare
     const page = await harness();
-    await page.store.markDeleted(KEY, '2026-11-29T00:00:00.000Z');
+    page.kintone.deletedRecords.add(KEY.recordId);
 
     // Act
     const response = await page.answer(CONFIRM);
@@ -641,9 +665,11 @@ describe('POST /o/{token}', () => {
     expect(response.statusCode).toBe(303);
     expect(page.kintone.updates).toEqual([]);
     expect(page.kintone.comments).toEqual([]);
-    expect((await page.storedOrder())?.steps.supplierAnswer?.kind).toBe('confirmed');
+    expect((await page.answers()).map((answer) => answer.kind)).toEqual(['confirmed']);
     expect(
-      page.logger.withMessage('supplier answer kept on the order only: the kintone record is gone'),
+      page.logger.withMessage(
+        'supplier answer kept on the order only: the kintone records are gone',
+      ),
     ).toHaveLength(1);
   });
 
@@ -669,28 +695,17 @@ describe('POST /o/{token}', () => {
 
 describe('an order made for SUBTABLE rows, with several lines', () => {
   /** Three rows of record 3 of app 15 (拠点在庫) ordered from one supplier as one request. */
-  function rowsOrder(): StoredOrder {
-    const lines = [
-      { sku: 'B-200', name: 'コピー用紙 A4 500枚', quantity: 20, unit: '個', rowId: '368' },
-      { sku: 'B-201', name: 'トナー TN-29J', quantity: 3, unit: '個', rowId: '369' },
-      { sku: 'B-202', name: 'ホチキス針', quantity: 5, unit: '箱', rowId: '370' },
-    ];
-    const base = order();
-    return {
-      ...base,
+  function rowsOrder(): PurchaseOrder {
+    const row = (rowId: string, sku: string, name: string, quantity: number, unit: string) =>
+      orderLine({ appId: '15', recordId: '3', rowId, sku, name, quantity, unit });
+    return order({
       appId: '15',
-      recordId: '3:368',
-      request: { ...base.request, lines },
-      rows: {
-        recordId: '3',
-        subtable: '在庫明細',
-        members: lines.map((line) => ({
-          rowId: line.rowId,
-          itemRecordId: `3:${line.rowId}`,
-          cycle: 1,
-        })),
-      },
-    };
+      lines: [
+        row('368', 'B-200', 'コピー用紙 A4 500枚', 20, '個'),
+        row('369', 'B-201', 'トナー TN-29J', 3, '個'),
+        row('370', 'B-202', 'ホチキス針', 5, '箱'),
+      ],
+    });
   }
   const PER_LINE = {
     action: 'partial',
@@ -748,16 +763,18 @@ describe('an order made for SUBTABLE rows, with several lines', () => {
     expect(comment).toContain('・B-200 コピー用紙 A4 500枚: 20個（発注 20個）');
     expect(comment).toContain('・B-201 トナー TN-29J: 1個（発注 3個）');
     expect(comment).toContain('・B-202 ホチキス針: 0箱（発注 5箱）');
-    expect((await page.storedOrder())?.steps.supplierAnswer).toEqual({
-      kind: 'partial',
-      deliveryDate: '2026-12-04',
-      lines: [
-        { sku: 'B-200', rowId: '368', quantity: 20 },
-        { sku: 'B-201', rowId: '369', quantity: 1 },
-        { sku: 'B-202', rowId: '370', quantity: 0 },
-      ],
-      note: 'B-202 は廃番です',
-    });
+    expect(await page.answers()).toEqual([
+      {
+        kind: 'partial',
+        deliveryDate: '2026-12-04',
+        lines: [
+          { lineId: '3:368', sku: 'B-200', rowId: '368', quantity: 20 },
+          { lineId: '3:369', sku: 'B-201', rowId: '369', quantity: 1 },
+          { lineId: '3:370', sku: 'B-202', rowId: '370', quantity: 0 },
+        ],
+        note: 'B-202 は廃番です',
+      },
+    ]);
   });
 
   it('shows the answer per line when the page is opened again, and a repeat writes nothing', async () => {
@@ -800,7 +817,85 @@ describe('an order made for SUBTABLE rows, with several lines', () => {
     expect(html).toMatch(/name="quantity-2" id="f-quantity-2" value="３"/);
     expect(page.kintone.rowUpdates).toEqual([]);
     expect(page.logger.text()).toContain('"fields":["lineQuantities"]');
-    expect((await page.storedOrder())?.steps.supplierAnswer).toBeUndefined();
+    expect(await page.answers()).toEqual([]);
+  });
+});
+
+describe('an order with lines on records of their own', () => {
+  /** Records 7 and 8 of app 12, one line each. */
+  function twoRecords(log: OrderEvent[] = []): PurchaseOrder {
+    return order({
+      lines: [
+        orderLine({ recordId: '7', sku: 'A-100', name: 'ボールペン 黒', quantity: 84 }),
+        orderLine({ recordId: '8', sku: 'A-101', name: 'ボールペン 赤', quantity: 12 }),
+      ],
+      log,
+    });
+  }
+  const BY_LINE = {
+    action: 'partial',
+    partialDeliveryDate: '2026-12-04',
+    'quantity-1': '84',
+    'quantity-2': '6',
+    note: '赤は半数のみ',
+  };
+
+  it('takes a quantity per line, under each line’s id, and writes each record its own', async () => {
+    // Prepare
+    const page = await harness(twoRecords());
+
+    // Act
+    const response = await page.answer(BY_LINE);
+
+    // Assess
+    expect(response.statusCode).toBe(303);
+    expect(page.kintone.updates).toEqual([
+      { appId: '12', recordId: '7', values: { 発注状況: '受注確認済', 納品予定日: '2026-12-04' } },
+      { appId: '12', recordId: '8', values: { 発注状況: '一部受注', 納品予定日: '2026-12-04' } },
+    ]);
+    expect(page.kintone.bulkUpdates).toHaveLength(1);
+    expect(page.kintone.comments.map((comment) => comment.recordId)).toEqual(['7', '8']);
+    expect(page.kintone.comments[1]?.text).toContain('・A-101 ボールペン 赤: 6本（発注 12本）');
+    expect(await page.answers()).toEqual([
+      expect.objectContaining({
+        lines: [
+          { lineId: '7', sku: 'A-100', quantity: 84 },
+          { lineId: '8', sku: 'A-101', quantity: 6 },
+        ],
+      }),
+    ]);
+  });
+
+  it('still takes answers while one line is received, and writes only the other', async () => {
+    // Prepare
+    const page = await harness(
+      twoRecords([{ kind: 'line-closed', at: NOW_ISO, lineId: '7', status: '入荷済' }]),
+    );
+
+    // Act
+    const opened = await call(page.handler, pageEvent(page.token));
+    const response = await page.answer(CONFIRM);
+
+    // Assess
+    expect(bodyOf(opened)).toContain('<form');
+    expect(response.statusCode).toBe(303);
+    expect(page.kintone.updates.map((update) => update.recordId)).toEqual(['8']);
+  });
+});
+
+describe('an order that has no page', () => {
+  it('answers 404 for an order still gathering its lines', async () => {
+    // Prepare
+    const gathering = order();
+    gathering.log = gathering.log.filter((event) => event.kind === 'created');
+    const page = await harness(gathering);
+
+    // Act
+    const response = await call(page.handler, pageEvent(page.token));
+
+    // Assess
+    expect(response.statusCode).toBe(404);
+    expect(bodyOf(response)).not.toContain(ORDER_NUMBER);
   });
 });
 
