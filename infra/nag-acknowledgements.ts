@@ -22,6 +22,8 @@ export interface NagScopes {
   readonly supplierPageRoutes?: readonly HttpRoute[];
   /** The on-failure destination of ses-events (itself a dead-letter queue). */
   readonly failedEventsQueue: Queue;
+  /** The dead-letter queue and on-failure destination of the scheduled sender's runs. */
+  readonly failedSendDueOrdersQueue?: Queue;
 }
 
 /**
@@ -62,6 +64,14 @@ export function acknowledgeNagFindings(scopes: NagScopes): void {
     reason:
       "This queue is the ses-events function's on-failure destination, i.e. already the dead-letter store for SES events; nothing consumes it, so it has nothing to dead-letter, and an alarm fires as soon as it holds a message.",
   });
+
+  if (scopes.failedSendDueOrdersQueue) {
+    Validations.of(scopes.failedSendDueOrdersQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        "This queue is where the send-due-orders schedule's failed, expired or undeliverable runs go (the rule target's dead-letter queue and the function's on-failure destination), i.e. already a dead-letter store; nothing consumes it (a run's orders stay due, the next run sends them), so it has nothing to dead-letter, and an alarm fires as soon as it holds a message.",
+    });
+  }
 
   for (const fn of scopes.functions) {
     Validations.of(fn.fn).acknowledge({

@@ -8,6 +8,8 @@ import {
   type StackProps,
 } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
@@ -41,6 +43,7 @@ export const FUNCTION_ENTRIES = {
   sesEvents: 'functions/ses-events/index.ts',
   faxStatus: 'functions/fax-status/index.ts',
   supplierPage: 'functions/supplier-page/index.ts',
+  sendDueOrders: 'functions/send-due-orders/index.ts',
 } as const;
 
 /**
@@ -73,6 +76,38 @@ export const FAX_STATUS_TIMEOUT = Duration.seconds(20);
  * then the comment), each call a few hundred ms plus SDK retries, within API Gateway's 30 s.
  */
 export const SUPPLIER_PAGE_TIMEOUT = Duration.seconds(20);
+/**
+ * How often the scheduled sender looks for due orders: a gathered order goes out at most this
+ * long after its window or cut-off ends (and an order a crash left half-sent is finished).
+ */
+export const SEND_DUE_ORDERS_RATE = Duration.minutes(1);
+/**
+ * A run sends at most a batch of due orders (sendDueOrders' batch size), each with its email or
+ * fax and its kintone write-backs. Longer than the rate on purpose: a slow run delays the next
+ * one (reserved concurrency 1 throttles it and Lambda retries it) instead of being cut off.
+ */
+export const SEND_DUE_ORDERS_TIMEOUT = Duration.minutes(2);
+/**
+ * A run that waited longer than this (behind a slow run, or in EventBridge's retries) is
+ * obsolete: the runs after it do the same work. It goes to the failure queue, which alarms.
+ */
+export const SEND_DUE_ORDERS_MAX_EVENT_AGE = Duration.minutes(5);
+/** EventBridge's retries of a run it could not hand to Lambda, before the failure queue. */
+export const SEND_DUE_ORDERS_DELIVERY_RETRIES = 2;
+/**
+ * The table actions of the scheduled sender: read an order and an item's state (GetItem), find
+ * the due orders on the due index (Query, granted on the table's named indexes only), append to
+ * an order's log, settle it and count kintone calls (UpdateItem), and, when it seals a gathering
+ * order, delete the group's gathering pointer (DeleteItem) so the group's next line opens a new
+ * order. The order store writes without transactions (dynalite has none), so there is no
+ * TransactWriteItems to authorise; it never creates items on this path, so no PutItem. No Scan,
+ * no batch operations.
+ */
+export const SEND_DUE_ORDERS_TABLE_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+] as const;
 /** One month: enough to investigate a failed order; longer costs without helping. */
 export const LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
 
@@ -85,7 +120,9 @@ export interface StockAlertBridgeStackProps extends StackProps {
 /**
  * The whole bridge in one stack: HTTP API -> webhook function -> SQS FIFO queue -> dispatch
  * function (kintone, SES, fax gateway, DynamoDB), SES events via SNS -> ses-events function
- * (which also sends the fax fallback after a bounce), with a Phaxio gateway its status callbacks
+ * (which also sends the fax fallback after a bounce), an EventBridge rule every minute ->
+ * send-due-orders function (gathered orders whose window or cut-off has passed, and orders a
+ * crash left half-sent), with a Phaxio gateway its status callbacks
  * -> fax-status function, with `supplierPage` the signed order page -> supplier-page function,
  * a Secrets Manager secret for the tokens, alarms to an operators' topic and a dashboard.
  * Nothing of the fax channel exists unless the configuration has `fax`, nothing of the page
@@ -103,6 +140,10 @@ export class StockAlertBridgeStack extends Stack {
   readonly deadLetterQueue: sqs.Queue;
   /** Where ses-events puts SES events it could not record after its retries. */
   readonly failedSesEventsQueue: sqs.Queue;
+  /** Where runs of the scheduled sender go that failed, expired or could not be delivered. */
+  readonly failedSendDueOrdersQueue: sqs.Queue;
+  /** The rule that invokes the scheduled sender every {@link SEND_DUE_ORDERS_RATE}. */
+  readonly sendDueOrdersSchedule: events.Rule;
   /** The secret holding kintone API tokens and webhook tokens. */
   readonly secret: secretsmanager.Secret;
   /**
@@ -115,6 +156,7 @@ export class StockAlertBridgeStack extends Stack {
     readonly sesEvents: BridgeFunction;
     readonly faxStatus?: BridgeFunction;
     readonly supplierPage?: BridgeFunction;
+    readonly sendDueOrders: BridgeFunction;
   };
   /** The HTTP API kintone (and Phaxio) call. */
   readonly api: WebhookApi;
@@ -354,10 +396,30 @@ export class StockAlertBridgeStack extends Stack {
           },
         })
       : undefined;
+    // Sends the orders that are due: gathered orders whose window or cut-off has passed, and
+    // any order a crash or a failed send left with steps to do (immediate ones included).
+    const sendDueOrders = new BridgeFunction(this, 'SendDueOrders', {
+      ...common,
+      entry: path.join(settings.projectRoot, FUNCTION_ENTRIES.sendDueOrders),
+      timeout: SEND_DUE_ORDERS_TIMEOUT,
+      description: `${namePrefix} send-due-orders: every minute, seals and sends the gathered orders that are due`,
+      rendersOrderForms: fax !== undefined,
+      // One run at a time: two runs would race for the same due orders (the store's conditional
+      // writes keep an order from being sent twice, but each race costs kintone calls).
+      reservedConcurrentExecutions: 1,
+      environment: {
+        TABLE_NAME: this.table.tableName,
+        KINTONE_BASE_URL: settings.kintoneBaseUrl,
+        SES_CONFIGURATION_SET: configurationSet.configurationSetName,
+        ...faxCallbackEnvironment,
+        ...supplierPageEnvironment,
+      },
+    });
     this.functions = {
       webhook,
       dispatch,
       sesEvents,
+      sendDueOrders,
       ...(faxStatus ? { faxStatus } : {}),
       ...(supplierPage ? { supplierPage } : {}),
     };
@@ -386,11 +448,45 @@ export class StockAlertBridgeStack extends Stack {
       onFailure: new SqsDestination(this.failedSesEventsQueue),
     });
 
+    // --- Scheduler for gathered orders -----------------------------------------------------
+    // An EventBridge rule at a fixed rate rather than EventBridge Scheduler: the handler takes
+    // EventBridge's ScheduledEvent; the rule invokes through the function's resource policy
+    // (no role to pass, no scheduler:* or iam:PassRole for anyone), and both offer the same
+    // retry policy and dead-letter queue. One-time schedules per order would have dispatch
+    // create and delete schedules (scheduler:CreateSchedule plus iam:PassRole) and still need
+    // a sweep for orders a crash left half-sent; a minute's poll of the due index is one cheap
+    // query when nothing is due.
+    this.failedSendDueOrdersQueue = new sqs.Queue(this, 'FailedSendDueOrdersQueue', {
+      retentionPeriod: Duration.days(14),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    this.sendDueOrdersSchedule = new events.Rule(this, 'SendDueOrdersSchedule', {
+      description: `${namePrefix}: invokes send-due-orders every minute`,
+      schedule: events.Schedule.rate(SEND_DUE_ORDERS_RATE),
+      targets: [
+        new eventsTargets.LambdaFunction(sendDueOrders.fn, {
+          // Runs EventBridge could not deliver (Lambda unavailable, the permission missing).
+          retryAttempts: SEND_DUE_ORDERS_DELIVERY_RETRIES,
+          maxEventAge: SEND_DUE_ORDERS_MAX_EVENT_AGE,
+          deadLetterQueue: this.failedSendDueOrdersQueue,
+        }),
+      ],
+    });
+    // Once Lambda has the event: a failed run is not retried (its orders stay due and the next
+    // minute's run is the retry); a run throttled behind a slow one waits at most the max age.
+    // Both kinds end in the failure queue, so a sender that cannot keep up is seen.
+    sendDueOrders.fn.configureAsyncInvoke({
+      retryAttempts: 0,
+      maxEventAge: SEND_DUE_ORDERS_MAX_EVENT_AGE,
+      onFailure: new SqsDestination(this.failedSendDueOrdersQueue),
+    });
+
     // --- Permissions (each function gets only what it calls) -------------------------------
     const optionalFunctions = [faxStatus, supplierPage].filter(
       (fn): fn is BridgeFunction => fn !== undefined,
     );
-    const allFunctions = [webhook, dispatch, sesEvents, ...optionalFunctions];
+    const allFunctions = [webhook, dispatch, sesEvents, sendDueOrders, ...optionalFunctions];
     const tableUsers = [dispatch, sesEvents, ...optionalFunctions];
     this.queue.grantSendMessages(webhook.fn);
     for (const fn of tableUsers) this.table.grantReadWriteData(fn.fn);
@@ -405,14 +501,32 @@ export class StockAlertBridgeStack extends Stack {
         },
       }),
     );
+    // The scheduled sender gets the item actions it performs, on the table and its named
+    // indexes only (no index/* wildcard, unlike grantReadWriteData).
+    sendDueOrders.fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: [...SEND_DUE_ORDERS_TABLE_ACTIONS],
+        resources: [this.table.tableArn],
+      }),
+    );
+    sendDueOrders.fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: bridgeTableIndexes().map(
+          (index) => `${this.table.tableArn}/index/${index.indexName}`,
+        ),
+      }),
+    );
     for (const fn of allFunctions) this.secret.grantRead(fn.fn);
     // SES authorises a send against the sending identity and the configuration set.
     const sesSendResources = [senderIdentity.emailIdentityArn, configurationSetArn];
-    iam.Grant.addToPrincipal({
-      grantee: dispatch.fn,
-      actions: ['ses:SendEmail', 'ses:SendRawEmail'],
-      resourceArns: sesSendResources,
-    });
+    for (const sender of [dispatch, sendDueOrders]) {
+      iam.Grant.addToPrincipal({
+        grantee: sender.fn,
+        actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+        resourceArns: sesSendResources,
+      });
+    }
     if (emailToFax) {
       // The fax fallback after a bounce is a raw MIME email to NUMBER@gateway-domain.
       iam.Grant.addToPrincipal({
@@ -457,12 +571,16 @@ export class StockAlertBridgeStack extends Stack {
         Webhook: webhook.fn,
         Dispatch: dispatch.fn,
         SesEvents: sesEvents.fn,
+        SendDueOrders: sendDueOrders.fn,
         ...(faxStatus ? { FaxStatus: faxStatus.fn } : {}),
         ...(supplierPage ? { SupplierPage: supplierPage.fn } : {}),
       },
       queue: this.queue,
       deadLetterQueue: this.deadLetterQueue,
-      failedEventQueues: { SesEvents: this.failedSesEventsQueue },
+      failedEventQueues: {
+        SesEvents: this.failedSesEventsQueue,
+        SendDueOrders: this.failedSendDueOrdersQueue,
+      },
     });
 
     new CfnOutput(this, 'WebhookUrlWithoutToken', {
@@ -497,6 +615,7 @@ export class StockAlertBridgeStack extends Stack {
       functions: allFunctions,
       tableUsers,
       failedEventsQueue: this.failedSesEventsQueue,
+      failedSendDueOrdersQueue: this.failedSendDueOrdersQueue,
       webhookRoute: this.api.route,
       ...(faxStatusRoute ? { faxStatusRoute } : {}),
       ...(supplierPageRoutes ? { supplierPageRoutes } : {}),

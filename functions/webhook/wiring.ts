@@ -19,7 +19,7 @@ import {
   loggerFromEnv,
   metricsFromEnv,
   type WiringOverrides,
-} from '../common-wiring';
+} from '../wiring-env';
 import { WebhookTokenVerifier, type AppTokens } from '../../shared/edge/token-verifier';
 import { createWebhookHandler, type WebhookDeps, type WebhookHandler } from './handler';
 

@@ -154,6 +154,11 @@ export interface BridgeFunctionProps {
    * FAX_BOLD_FONT_PATH point at them.
    */
   readonly rendersOrderForms?: boolean;
+  /**
+   * Concurrent executions reserved for (and capping) the function; unreserved without it. The
+   * scheduled sender uses 1: one run at a time, so two runs never send the same due order.
+   */
+  readonly reservedConcurrentExecutions?: number;
 }
 
 /**
@@ -191,6 +196,9 @@ export class BridgeFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       description: props.description,
+      ...(props.reservedConcurrentExecutions === undefined
+        ? {}
+        : { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
       environment: {
         BRIDGE_CONFIG_FILE: `${LAMBDA_TASK_ROOT}/${BUNDLED_CONFIG_NAME}`,
         SECRETS_ARN: props.secretsArn,

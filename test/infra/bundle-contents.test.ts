@@ -6,8 +6,15 @@ import { build } from 'esbuild';
  * the others is easy to add by accident and invisible in their tests.
  */
 
-const FUNCTIONS = ['webhook', 'dispatch', 'ses-events', 'fax-status', 'supplier-page'] as const;
-const SENDS_FAXES = new Set(['dispatch', 'ses-events']);
+const FUNCTIONS = [
+  'webhook',
+  'dispatch',
+  'ses-events',
+  'fax-status',
+  'supplier-page',
+  'send-due-orders',
+] as const;
+const SENDS_FAXES = new Set(['dispatch', 'ses-events', 'send-due-orders']);
 
 async function packagesOf(fn: string): Promise<Set<string>> {
   const result = await build({

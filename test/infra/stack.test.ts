@@ -10,6 +10,7 @@ import { BRIDGE_METRIC_NAMES } from '../../infra/constructs/bridge-monitoring';
 import {
   DISPATCH_TIMEOUT,
   FAX_STATUS_TIMEOUT,
+  SEND_DUE_ORDERS_TIMEOUT,
   SUPPLIER_PAGE_TIMEOUT,
 } from '../../infra/stock-alert-bridge-stack';
 import type { BridgeFunction } from '../../infra/constructs/bridge-function';
@@ -156,15 +157,17 @@ const fnIds = (bridge: SynthesizedBridge) => ({
   webhook: logicalIdOf(bridge.stack, bridge.stack.functions.webhook.fn),
   dispatch: logicalIdOf(bridge.stack, bridge.stack.functions.dispatch.fn),
   sesEvents: logicalIdOf(bridge.stack, bridge.stack.functions.sesEvents.fn),
+  sendDueOrders: logicalIdOf(bridge.stack, bridge.stack.functions.sendDueOrders.fn),
 });
 const roleIds = (bridge: SynthesizedBridge) => ({
   webhook: logicalIdOf(bridge.stack, bridge.stack.functions.webhook.role),
   dispatch: logicalIdOf(bridge.stack, bridge.stack.functions.dispatch.role),
   sesEvents: logicalIdOf(bridge.stack, bridge.stack.functions.sesEvents.role),
+  sendDueOrders: logicalIdOf(bridge.stack, bridge.stack.functions.sendDueOrders.role),
 });
 
 describe('functions', () => {
-  it('runs all three on Node.js 22, arm64, 256 MB, with their own log group', () => {
+  it('runs all four on Node.js 22, arm64, 256 MB, with their own log group', () => {
     // Act
     const functions = resourcesOf(dev.template, 'AWS::Lambda::Function');
 
@@ -191,8 +194,8 @@ describe('functions', () => {
     // Act
     const logGroups = Object.values(resourcesOf(dev.template, 'AWS::Logs::LogGroup'));
 
-    // Assess: three functions and the API's access logs.
-    expect(logGroups).toHaveLength(4);
+    // Assess: four functions and the API's access logs.
+    expect(logGroups).toHaveLength(5);
     for (const logGroup of logGroups) expect(propsOf(logGroup).RetentionInDays).toBe(30);
   });
 
@@ -235,6 +238,13 @@ describe('functions', () => {
       ...common,
       TABLE_NAME: tableRef,
       KINTONE_BASE_URL: 'https://example.cybozu.com',
+    });
+    // The scheduled sender sends as dispatch does, but reads no queue (no MAX_RECEIVE_COUNT).
+    expect(envOf(ids.sendDueOrders)).toEqual({
+      ...common,
+      TABLE_NAME: tableRef,
+      KINTONE_BASE_URL: 'https://example.cybozu.com',
+      SES_CONFIGURATION_SET: { Ref: expect.stringMatching(/^ConfigurationSet/) },
     });
     expect(envOf(fnIds(prod).dispatch, prod.template)).toMatchObject({
       STAGE: 'prod',
@@ -313,7 +323,8 @@ describe('queues', () => {
 
     // Assess
     const failedId = logicalIdOf(dev.stack, dev.stack.failedSesEventsQueue);
-    expect(Object.keys(queues).sort()).toEqual([dlqId, queueId, failedId].sort());
+    const failedRunsId = logicalIdOf(dev.stack, dev.stack.failedSendDueOrdersQueue);
+    expect(Object.keys(queues).sort()).toEqual([dlqId, queueId, failedId, failedRunsId].sort());
     expect(propsOf(queues[queueId])).toMatchObject({
       FifoQueue: true,
       ContentBasedDeduplication: false,
@@ -335,7 +346,7 @@ describe('queues', () => {
     const policies = Object.values(resourcesOf(dev.template, 'AWS::SQS::QueuePolicy'));
 
     // Assess
-    expect(policies).toHaveLength(3);
+    expect(policies).toHaveLength(4);
     for (const policy of policies) {
       expect(statementsOf(policy)).toContainEqual(
         expect.objectContaining({
@@ -512,7 +523,7 @@ describe('secret', () => {
     }
   });
 
-  it('may be read by each of the three functions', () => {
+  it('may be read by each of the four functions', () => {
     // Arrange
     const secretRef = { Ref: logicalIdOf(dev.stack, dev.stack.secret) };
 
@@ -662,9 +673,9 @@ describe('alarms and dashboard', () => {
       );
 
     // Assess
-    // Dead letters, failed SES events, 3 functions x 2, orders needing attention, parked
-    // notifications, kintone call budget, bounce rate.
-    expect(alarms).toHaveLength(12);
+    // Dead letters, failed SES events, failed scheduler runs, 4 functions x 2, orders needing
+    // attention, parked notifications, kintone call budget, bounce rate.
+    expect(alarms).toHaveLength(15);
     expect(
       alarms.filter(
         (alarm) =>
@@ -833,9 +844,11 @@ describe('cdk-nag (AwsSolutions)', () => {
         'StockAlertBridge-dev/Webhook/Function AwsSolutions-L1',
         'StockAlertBridge-dev/Dispatch/Function AwsSolutions-L1',
         'StockAlertBridge-dev/SesEvents/Function AwsSolutions-L1',
+        'StockAlertBridge-dev/SendDueOrders/Function AwsSolutions-L1',
         `StockAlertBridge-dev/Dispatch/Role AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
         `StockAlertBridge-dev/SesEvents/Role AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
         'StockAlertBridge-dev/FailedSesEventsQueue AwsSolutions-SQS3',
+        'StockAlertBridge-dev/FailedSendDueOrdersQueue AwsSolutions-SQS3',
       ].sort(),
     );
     for (const { reason } of acknowledgements) expect(reason.length).toBeGreaterThan(80);
@@ -854,6 +867,155 @@ describe('ses-events', () => {
       MaximumRetryAttempts: 2,
       DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [failedId, 'Arn'] } } },
     });
+  });
+});
+
+describe('send-due-orders (the scheduler for gathered orders)', () => {
+  const fnId = () => logicalIdOf(dev.stack, dev.stack.functions.sendDueOrders.fn);
+  const roleId = () => logicalIdOf(dev.stack, dev.stack.functions.sendDueOrders.role);
+  const failedRunsId = () => logicalIdOf(dev.stack, dev.stack.failedSendDueOrdersQueue);
+
+  it('is one function with one run at a time and a timeout longer than its rate', () => {
+    dev.template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('send-due-orders'),
+      Timeout: SEND_DUE_ORDERS_TIMEOUT.toSeconds(),
+      ReservedConcurrentExecutions: 1,
+      Runtime: 'nodejs22.x',
+    });
+    // No other function reserves (and so caps) its concurrency.
+    const reserved = Object.entries(resourcesOf(dev.template, 'AWS::Lambda::Function')).filter(
+      ([, fn]) => propsOf(fn).ReservedConcurrentExecutions !== undefined,
+    );
+    expect(reserved.map(([id]) => id)).toEqual([fnId()]);
+  });
+
+  it('is invoked every minute by an EventBridge rule, with retries and a dead-letter queue', () => {
+    // Arrange
+    const [ruleId, rule] = only(resourcesOf(dev.template, 'AWS::Events::Rule'));
+
+    // Assess
+    expect(ruleId).toBe(logicalIdOf(dev.stack, dev.stack.sendDueOrdersSchedule));
+    expect(propsOf(rule)).toMatchObject({
+      ScheduleExpression: 'rate(1 minute)',
+      State: 'ENABLED',
+      Targets: [
+        {
+          Arn: { 'Fn::GetAtt': [fnId(), 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 300 },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [failedRunsId(), 'Arn'] } },
+        },
+      ],
+    });
+    // EventBridge invokes through the function's resource policy, for this rule only.
+    dev.template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      FunctionName: { 'Fn::GetAtt': [fnId(), 'Arn'] },
+      Principal: 'events.amazonaws.com',
+      SourceArn: { 'Fn::GetAtt': [ruleId, 'Arn'] },
+    });
+    // Only this rule may put its undeliverable runs in the queue.
+    dev.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: failedRunsId() }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'events.amazonaws.com' },
+            Action: 'sqs:SendMessage',
+            Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [ruleId, 'Arn'] } } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('does not retry a failed run (the next minute is the retry) and keeps failed or stale runs', () => {
+    dev.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: fnId() },
+      MaximumRetryAttempts: 0,
+      MaximumEventAgeInSeconds: 300,
+      DestinationConfig: {
+        OnFailure: { Destination: { 'Fn::GetAtt': [failedRunsId(), 'Arn'] } },
+      },
+    });
+    expect(propsOf(resourcesOf(dev.template, 'AWS::SQS::Queue')[failedRunsId()])).toMatchObject({
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 14 * 24 * 3600,
+    });
+  });
+
+  it('may only get, update and delete items, query the named indexes, send email and read the secret', () => {
+    // Arrange
+    const statements = roleStatements(dev.template, roleId());
+    const tableArn = { 'Fn::GetAtt': [logicalIdOf(dev.stack, dev.stack.table), 'Arn'] };
+    const dynamo = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
+    const indexNames = (bridgeTableDefinition('x').GlobalSecondaryIndexes ?? []).map(
+      (index) => index.IndexName,
+    );
+
+    // Assess
+    expect(
+      [...new Set(statements.flatMap((s) => actionsOf(s).map((a) => a.split(':')[0])))].sort(),
+    ).toEqual(['dynamodb', 'logs', 'secretsmanager', 'ses', 'sqs']);
+    const indexArns = indexNames.map((name) => ({
+      'Fn::Join': ['', [tableArn, `/index/${name}`]],
+    }));
+    expect(dynamo).toEqual([
+      {
+        Effect: 'Allow',
+        // Read an order, append to its log and settle it, delete a sealed group's pointer.
+        Action: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        Resource: tableArn,
+      },
+      {
+        Effect: 'Allow',
+        Action: 'dynamodb:Query',
+        Resource: indexArns.length === 1 ? indexArns[0] : indexArns,
+      },
+    ]);
+    // No wildcard anywhere in its table access (unlike grantReadWriteData's index/*).
+    expect(stringsIn(dynamo.map((s) => s.Resource)).some((value) => value.includes('*'))).toBe(
+      false,
+    );
+    const ses = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('ses:')));
+    expect(ses).toHaveLength(1);
+    expect(ses[0] && actionsOf(ses[0]).sort()).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
+    expect(JSON.stringify(ses[0]?.Resource)).toContain(':configuration-set/');
+    // sqs: only the on-failure destination of its own runs.
+    expect(statements.filter((s) => actionsOf(s).some((a) => a.startsWith('sqs:')))).toEqual([
+      expect.objectContaining({
+        Action: expect.arrayContaining(['sqs:SendMessage']),
+        Resource: { 'Fn::GetAtt': [failedRunsId(), 'Arn'] },
+      }),
+    ]);
+    expect(statements).toContainEqual({
+      Effect: 'Allow',
+      Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+      Resource: { Ref: logicalIdOf(dev.stack, dev.stack.secret) },
+    });
+  });
+
+  it('alarms on its errors, throttles and any failed or stale run', () => {
+    // Arrange
+    const alarms = Object.values(resourcesOf(dev.template, 'AWS::CloudWatch::Alarm')).map(propsOf);
+
+    // Assess
+    for (const metricName of ['Errors', 'Throttles']) {
+      expect(alarms).toContainEqual(
+        expect.objectContaining({
+          AlarmName: `stock-alert-bridge-dev-senddueorders-${metricName.toLowerCase()}`,
+          Dimensions: [{ Name: 'FunctionName', Value: { Ref: fnId() } }],
+        }),
+      );
+    }
+    expect(alarms).toContainEqual(
+      expect.objectContaining({
+        AlarmName: 'stock-alert-bridge-dev-senddueorders-failed-events',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [failedRunsId(), 'QueueName'] } }],
+        Threshold: 0,
+      }),
+    );
   });
 });
 
@@ -882,7 +1044,7 @@ describe('fax channel', () => {
     // Assess
     expect(functions.faxStatus).toBeUndefined();
     expect(dev.stack.faxCallbackUrl).toBeUndefined();
-    dev.template.resourceCountIs('AWS::Lambda::Function', 3);
+    dev.template.resourceCountIs('AWS::Lambda::Function', 4);
     dev.template.resourceCountIs('AWS::ApiGatewayV2::Integration', 1);
     for (const fn of [functions.webhook, functions.dispatch, functions.sesEvents]) {
       expect(Object.keys(envOf(dev, fn)).filter((name) => name.startsWith('FAX_'))).toEqual([]);
@@ -927,9 +1089,9 @@ describe('fax channel', () => {
     });
   });
 
-  it('gives dispatch, ses-events and fax-status the one callback URL Phaxio signs', () => {
+  it('gives dispatch, ses-events, send-due-orders and fax-status the one callback URL Phaxio signs', () => {
     // Arrange
-    const { dispatch, sesEvents, faxStatus } = phaxio.stack.functions;
+    const { dispatch, sesEvents, sendDueOrders, faxStatus } = phaxio.stack.functions;
     const url = phaxio.stack.resolve(phaxio.stack.faxCallbackUrl) as unknown;
     const outputs = phaxio.template.toJSON() as { Outputs: Record<string, { Value: unknown }> };
 
@@ -946,7 +1108,7 @@ describe('fax channel', () => {
         ],
       ],
     });
-    for (const fn of [dispatch, sesEvents, faxStatus]) {
+    for (const fn of [dispatch, sesEvents, sendDueOrders, faxStatus]) {
       expect(envOf(phaxio, fn).FAX_CALLBACK_URL).toEqual(url);
     }
     expect(outputs.Outputs.FaxCallbackUrl?.Value).toEqual(url);
@@ -988,14 +1150,15 @@ describe('fax channel', () => {
     );
   });
 
-  it('points dispatch and ses-events, and no other function, at the fonts in their bundle', () => {
+  it('points dispatch, ses-events and send-due-orders, and no other function, at the fonts in their bundle', () => {
     for (const bridge of [phaxio, emailFax]) {
       // Arrange
-      const { webhook, dispatch, sesEvents, faxStatus } = bridge.stack.functions;
+      const { webhook, dispatch, sesEvents, sendDueOrders, faxStatus } = bridge.stack.functions;
 
       // Assess
       expect(envOf(bridge, dispatch)).toMatchObject(FONT_ENV);
       expect(envOf(bridge, sesEvents)).toMatchObject(FONT_ENV);
+      expect(envOf(bridge, sendDueOrders)).toMatchObject(FONT_ENV);
       for (const fn of faxStatus ? [webhook, faxStatus] : [webhook]) {
         expect(envOf(bridge, fn).FAX_FONT_PATH).toBeUndefined();
       }
@@ -1026,8 +1189,8 @@ describe('fax channel', () => {
     );
     const faxStatusId = logicalIdOf(phaxio.stack, created(phaxio.stack.functions.faxStatus).fn);
 
-    // Assess: the 12 of the email-only stack plus fax-status's two.
-    expect(alarms).toHaveLength(14);
+    // Assess: the 15 of the email-only stack plus fax-status's two.
+    expect(alarms).toHaveLength(17);
     for (const metricName of ['Errors', 'Throttles']) {
       expect(alarms).toContainEqual(
         expect.objectContaining({
@@ -1065,7 +1228,7 @@ describe('fax channel', () => {
     // Assess: no Phaxio, so no callbacks to receive.
     expect(faxStatus).toBeUndefined();
     emailFax.template.resourceCountIs('AWS::ApiGatewayV2::Route', 1);
-    emailFax.template.resourceCountIs('AWS::Lambda::Function', 3);
+    emailFax.template.resourceCountIs('AWS::Lambda::Function', 4);
     expect(envOf(emailFax, sesEvents).FAX_CALLBACK_URL).toBeUndefined();
     expect(envOf(emailFax, sesEvents).SES_CONFIGURATION_SET).toEqual(
       envOf(emailFax, emailFax.stack.functions.dispatch).SES_CONFIGURATION_SET,
@@ -1094,10 +1257,12 @@ describe('fax channel', () => {
         'StockAlertBridge-dev/Dispatch/Function AwsSolutions-L1',
         'StockAlertBridge-dev/SesEvents/Function AwsSolutions-L1',
         'StockAlertBridge-dev/FaxStatus/Function AwsSolutions-L1',
+        'StockAlertBridge-dev/SendDueOrders/Function AwsSolutions-L1',
         `StockAlertBridge-dev/Dispatch/Role AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
         `StockAlertBridge-dev/SesEvents/Role AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
         `StockAlertBridge-dev/FaxStatus/Role AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
         'StockAlertBridge-dev/FailedSesEventsQueue AwsSolutions-SQS3',
+        'StockAlertBridge-dev/FailedSendDueOrdersQueue AwsSolutions-SQS3',
       ].sort(),
     );
     const faxRoute = acknowledgements.find(({ path: at }) => at.endsWith('POST--webhooks--fax'));
@@ -1210,9 +1375,9 @@ describe('supplier page', () => {
     }
   });
 
-  it('gives the page function and dispatch the one stage URL the links point at', () => {
+  it('gives the page function, dispatch and send-due-orders the one stage URL the links point at', () => {
     // Arrange
-    const { dispatch, sesEvents, supplierPage, webhook } = page.stack.functions;
+    const { dispatch, sesEvents, sendDueOrders, supplierPage, webhook } = page.stack.functions;
     const url = page.stack.resolve(page.stack.supplierPageBaseUrl) as unknown;
     const outputs = page.template.toJSON() as { Outputs: Record<string, { Value: unknown }> };
 
@@ -1229,6 +1394,7 @@ describe('supplier page', () => {
       ],
     });
     expect(envOf(page, dispatch).SUPPLIER_PAGE_BASE_URL).toEqual(url);
+    expect(envOf(page, sendDueOrders).SUPPLIER_PAGE_BASE_URL).toEqual(url);
     expect(envOf(page, supplierPage).SUPPLIER_PAGE_BASE_URL).toEqual(url);
     for (const fn of [webhook, sesEvents]) {
       expect(envOf(page, fn).SUPPLIER_PAGE_BASE_URL).toBeUndefined();
@@ -1294,8 +1460,8 @@ describe('supplier page', () => {
     const dashboardOf = (bridge: SynthesizedBridge) =>
       propsOf(only(resourcesOf(bridge.template, 'AWS::CloudWatch::Dashboard'))[1]);
 
-    // Assess: the 12 of the email-only stack plus the page's two.
-    expect(alarms).toHaveLength(14);
+    // Assess: the 15 of the email-only stack plus the page's two.
+    expect(alarms).toHaveLength(17);
     for (const metricName of ['Errors', 'Throttles']) {
       expect(alarms).toContainEqual(
         expect.objectContaining({
@@ -1308,7 +1474,7 @@ describe('supplier page', () => {
       );
     }
     expect(Object.values(resourcesOf(pagePhaxio.template, 'AWS::CloudWatch::Alarm'))).toHaveLength(
-      16,
+      19,
     );
     // Every widget is the email-only stack's; only the alarm status widget, which lists every
     // alarm, also shows the page's two.
@@ -1337,10 +1503,12 @@ describe('supplier page', () => {
         'StockAlertBridge-dev/Dispatch/Function AwsSolutions-L1',
         'StockAlertBridge-dev/SesEvents/Function AwsSolutions-L1',
         'StockAlertBridge-dev/SupplierPage/Function AwsSolutions-L1',
+        'StockAlertBridge-dev/SendDueOrders/Function AwsSolutions-L1',
         `StockAlertBridge-dev/Dispatch/Role AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
         `StockAlertBridge-dev/SesEvents/Role AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
         `StockAlertBridge-dev/SupplierPage/Role AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
         'StockAlertBridge-dev/FailedSesEventsQueue AwsSolutions-SQS3',
+        'StockAlertBridge-dev/FailedSendDueOrdersQueue AwsSolutions-SQS3',
       ].sort(),
     );
     const pageRoutes = acknowledgements.filter(({ path: at }) => at.includes('--o--'));
