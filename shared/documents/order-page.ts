@@ -1,5 +1,7 @@
 import escapeHtml from 'escape-html';
-import type { CompanyBlock, OrderLine, OrderRequest } from '../domain/order';
+import type { CompanyBlock, OrderLine, OrderRequest, ShipToBlock } from '../domain/order';
+import { formatYen, lineColumnsOf } from './order-wording';
+import { linkValidThrough } from './supplier-page-link';
 import {
   ANSWER_FIELDS,
   MAX_NOTE_LENGTH,
@@ -48,6 +50,11 @@ export interface OrderPageView {
   closed?: boolean;
   /** Zone the answer time is shown in; the ordering company's (default Asia/Tokyo). */
   timeZone?: string;
+  /**
+   * A preview (`npm run preview`): a banner says so at the top, and that nothing is sent. The
+   * caller gives a `formAction` that goes nowhere.
+   */
+  preview?: boolean;
 }
 
 /** A page with a title and one message: thank-you, invalid link, failure. */
@@ -129,6 +136,13 @@ legend{font-size:1.25rem;font-weight:bold;padding:0;margin:0 0 .75rem}
 button{display:block;width:100%;min-height:52px;margin:1.5rem 0 0;padding:.75rem 1.5rem;font:inherit;font-size:1.125rem;font-weight:bold;color:#fff;background:#00703c;border:0;border-radius:6px;cursor:pointer}
 @media (min-width:40rem){button{display:inline-block;width:auto}}
 .message--error h1{color:#b00020}
+.preview{border:4px dashed #8a4b00;background:#fff4e5;color:#111;padding:.75rem 1rem;margin:1rem 0}
+.preview strong{font-size:1.25rem;color:#8a4b00}
+.ship-to{border:2px solid #111;padding:.75rem 1rem;margin:0 0 1rem}
+.ship-to h2{margin-top:0}
+tfoot th{text-align:right;font-weight:normal}
+tfoot tr.total th,tfoot tr.total td{font-weight:bold;border-top:3px double #111}
+.money-notes{font-size:.9375rem;color:#333}
 `.trim();
 
 /**
@@ -162,6 +176,9 @@ export function renderOrderPage(view: OrderPageView): string {
   const t = pageText(view.lang);
   const { request } = view;
   const body = [
+    view.preview
+      ? `<div class="preview" role="note"><strong>${e(t.previewTitle)}</strong><br>${e(t.previewMessage)}</div>`
+      : '',
     `<h1>${e(t.orderTitle)}</h1>`,
     view.closed ? '' : errorSummary(t, view.errors ?? []),
     view.answer
@@ -171,11 +188,14 @@ export function renderOrderPage(view: OrderPageView): string {
       : '',
     view.closed ? `<p class="notice">${e(t.closedNotice)}</p>` : '',
     orderFacts(t, request),
+    request.shipTo ? shipToBlock(t, request.shipTo) : '',
     `<h2>${e(t.orderingCompany)}</h2>`,
     companyBlock(t, request.company),
     `<p class="to">${e(t.addressSupplier(request.supplier.name))}</p>`,
     linesTable(t, request),
+    moneyNotes(t, request),
     view.closed ? '' : answerForm(t, view),
+    view.closed ? '' : validityNote(t, request),
   ];
   return page({
     lang: view.lang,
@@ -377,14 +397,54 @@ function answeredLines(
 }
 
 function orderFacts(t: PageText, request: OrderRequest): string {
+  const dated = lineColumnsOf(request).dated;
   const facts: Array<[string, string]> = [
     [t.orderNumber, request.orderNumber],
     [t.orderDate, formatDate(t, request.orderDate)],
-    [t.desiredDeliveryDate, formatDate(t, request.desiredDeliveryDate)],
+    [
+      t.desiredDeliveryDate,
+      `${formatDate(t, request.desiredDeliveryDate)}${dated ? t.datedLinesNote : ''}`,
+    ],
   ];
   return `<dl class="facts">
 ${facts.map(([label, value]) => `<dt>${e(label)}</dt><dd>${e(value)}</dd>`).join('\n')}
 </dl>`;
+}
+
+/** 納品先: where the goods go, boxed so it cannot be missed; TEL as a tap-to-call link. */
+function shipToBlock(t: PageText, shipTo: ShipToBlock): string {
+  const lines = [`<strong>${e(shipTo.name)}</strong>`];
+  const postal = shipTo.postalCode ? `〒${shipTo.postalCode} ` : '';
+  lines.push(e(`${postal}${shipTo.address}`));
+  if (shipTo.phone) {
+    const digits = shipTo.phone.replace(/[^0-9+]/g, '');
+    const phone = digits ? `<a href="tel:${e(digits)}">${e(shipTo.phone)}</a>` : e(shipTo.phone);
+    lines.push(`${e(t.companyPhone)}: ${phone}`);
+  }
+  if (shipTo.contact) lines.push(`${e(t.companyContact)}: ${e(shipTo.contact)}`);
+  return `<section class="ship-to" aria-labelledby="ship-to-title">
+<h2 id="ship-to-title">${e(t.shipTo)}</h2>
+<address>
+${lines.join('<br>\n')}
+</address>
+</section>`;
+}
+
+/** ※ legend, rounding, or why there is no total; nothing for an order without prices. */
+function moneyNotes(t: PageText, request: OrderRequest): string {
+  if (!lineColumnsOf(request).priced) return '';
+  const notes: string[] = [];
+  if (request.lines.some((line) => line.taxClass === 'reduced')) notes.push(t.reducedLegend);
+  notes.push(request.totals ? t.roundingNote(request.totals.rounding) : t.partialPricesNote);
+  return notes.map((note) => `<p class="money-notes">${e(note)}</p>`).join('\n');
+}
+
+/** Until when the link opens the page, when the order carries the link's expiry. */
+function validityNote(t: PageText, request: OrderRequest): string {
+  const through = linkValidThrough(request.linkExpiresAt, request.timeZone);
+  return through === undefined
+    ? ''
+    : `<p class="hint">${e(t.linkValidThrough(formatDate(t, through)))}</p>`;
 }
 
 function companyBlock(t: PageText, company: CompanyBlock): string {
@@ -403,15 +463,37 @@ function companyBlock(t: PageText, company: CompanyBlock): string {
 }
 
 function linesTable(t: PageText, request: OrderRequest): string {
-  const head = [t.sku, t.itemName, t.quantity, t.unit]
-    .map((label) => `<th scope="col">${e(label)}</th>`)
-    .join('');
+  const { priced, dated } = lineColumnsOf(request);
+  const headings = [
+    t.sku,
+    t.itemName,
+    t.quantity,
+    t.unit,
+    ...(priced ? [t.unitPrice, t.amount] : []),
+    ...(dated ? [t.lineDeliveryDate] : []),
+  ];
+  const head = headings.map((label) => `<th scope="col">${e(label)}</th>`).join('');
+  const money = (value: number | undefined) =>
+    `<td class="num">${e(value === undefined ? t.priceUnknown : formatYen(value))}</td>`;
   const rows = request.lines
-    .map(
-      (line) =>
-        `<tr><td>${e(line.sku)}</td><th scope="row">${e(line.name)}</th><td class="num">${e(QUANTITY_FORMAT.format(line.quantity))}</td><td>${e(line.unit)}</td></tr>`,
-    )
+    .map((line) => {
+      const mark = priced && line.taxClass === 'reduced' ? t.reducedMark : '';
+      const cells = [
+        `<td>${e(line.sku)}</td>`,
+        `<th scope="row">${e(line.name)}${e(mark)}</th>`,
+        `<td class="num">${e(QUANTITY_FORMAT.format(line.quantity))}</td>`,
+        `<td>${e(line.unit)}</td>`,
+        ...(priced ? [money(line.unitPrice), money(line.amount)] : []),
+        ...(dated
+          ? [
+              `<td>${e(formatDate(t, line.desiredDeliveryDate ?? request.desiredDeliveryDate))}</td>`,
+            ]
+          : []),
+      ];
+      return `<tr>${cells.join('')}</tr>`;
+    })
     .join('\n');
+  const foot = priced && request.totals ? totalsFoot(t, request.totals, dated) : '';
   // A wide table scrolls inside its own box on a phone; tabindex lets keyboards scroll it too.
   return `<div class="table-wrap" role="region" aria-labelledby="lines-caption" tabindex="0">
 <table>
@@ -422,8 +504,34 @@ function linesTable(t: PageText, request: OrderRequest): string {
 <tbody>
 ${rows}
 </tbody>
-</table>
+${foot}</table>
 </div>`;
+}
+
+/** 小計, per rate 対象 and 消費税, 合計: a label spanning the columns up to 金額, then the amount. */
+function totalsFoot(
+  t: PageText,
+  totals: NonNullable<OrderRequest['totals']>,
+  dated: boolean,
+): string {
+  const rows: Array<[string, number, boolean?]> = [[t.subtotal, totals.subtotal]];
+  for (const rate of totals.byRate) {
+    rows.push(
+      [t.taxableAt(rate.ratePercent, rate.taxClass === 'reduced'), rate.taxable],
+      [t.taxAt(rate.ratePercent), rate.tax],
+    );
+  }
+  rows.push([t.total, totals.total, true]);
+  const after = dated ? '<td></td>' : '';
+  return `<tfoot>
+${rows
+  .map(
+    ([label, value, total]) =>
+      `<tr${total ? ' class="total"' : ''}><th scope="row" colspan="5">${e(label)}</th><td class="num">${e(formatYen(value))}</td>${after}</tr>`,
+  )
+  .join('\n')}
+</tfoot>
+`;
 }
 
 /** How one input of the form is drawn. */

@@ -96,6 +96,31 @@ export interface PageText {
   errors: AnswerErrorText;
   /** `2026-12-03` as this language writes a date. */
   formatDate: (year: number, month: number, day: number) => string;
+  /** Heading of the delivery address (納品先). */
+  shipTo: string;
+  unitPrice: string;
+  amount: string;
+  /** Heading of a line's own desired delivery date. */
+  lineDeliveryDate: string;
+  /** After the order's desired delivery date when each line has its own. */
+  datedLinesNote: string;
+  subtotal: string;
+  /** The taxable amount of one rate; `reduced` marks the reduced rate. */
+  taxableAt: (ratePercent: number, reduced: boolean) => string;
+  taxAt: (ratePercent: number) => string;
+  total: string;
+  /** Appended to the name of a reduced-rate line. */
+  reducedMark: string;
+  reducedLegend: string;
+  roundingNote: (rounding: 'floor' | 'round' | 'ceil') => string;
+  partialPricesNote: string;
+  /** A priced order's line without a price. */
+  priceUnknown: string;
+  /** Until when the link opens this page, given the formatted date. */
+  linkValidThrough: (date: string) => string;
+  /** Banner of a preview (`npm run preview`): nothing on the page is sent. */
+  previewTitle: string;
+  previewMessage: string;
 }
 
 const EN_MONTHS = [
@@ -195,6 +220,25 @@ const JA: PageText = {
     reasonTooLong: (maxLength) => `辞退の理由は${maxLength}文字以内でご記入ください。`,
   },
   formatDate: (year, month, day) => `${year}年${month}月${day}日`,
+  shipTo: '納品先',
+  unitPrice: '単価',
+  amount: '金額',
+  lineDeliveryDate: '納品希望日',
+  datedLinesNote: '（明細ごとの納品希望日は明細表のとおり）',
+  subtotal: '小計',
+  taxableAt: (rate, reduced) => `${rate}%対象${reduced ? '（※軽減税率）' : ''}`,
+  taxAt: (rate) => `消費税（${rate}%）`,
+  total: '合計（税込）',
+  reducedMark: ' ※',
+  reducedLegend: '※印は軽減税率対象です。',
+  roundingNote: (rounding) =>
+    `※消費税は税率ごとに合計し、1円未満を${{ floor: '切り捨てて', round: '四捨五入して', ceil: '切り上げて' }[rounding]}います。`,
+  partialPricesNote: '※単価未定の明細があるため、合計金額は記載しておりません。',
+  priceUnknown: '未定',
+  linkValidThrough: (date) => `このページは${date}まで開けます。`,
+  previewTitle: 'プレビュー',
+  previewMessage:
+    'これは仕入先に表示されるページの見本です（npm run preview）。リンクは本物ではなく、ここから回答は送信されません。',
 };
 
 const EN: PageText = {
@@ -276,6 +320,25 @@ const EN: PageText = {
     reasonTooLong: (maxLength) => `The reason must be ${maxLength} characters or fewer.`,
   },
   formatDate: (year, month, day) => `${EN_MONTHS[month - 1] ?? month} ${day}, ${year}`,
+  shipTo: 'Deliver to',
+  unitPrice: 'Unit price',
+  amount: 'Amount',
+  lineDeliveryDate: 'Requested delivery',
+  datedLinesNote: ' (each line has its own date below)',
+  subtotal: 'Subtotal',
+  taxableAt: (rate, reduced) => `Taxable at ${rate}%${reduced ? ' (* reduced rate)' : ''}`,
+  taxAt: (rate) => `Consumption tax (${rate}%)`,
+  total: 'Total (tax included)',
+  reducedMark: ' *',
+  reducedLegend: 'Items marked * are taxed at the reduced rate.',
+  roundingNote: (rounding) =>
+    `Consumption tax is computed once per rate and ${{ floor: 'rounded down', round: 'rounded', ceil: 'rounded up' }[rounding]} to the yen.`,
+  partialPricesNote: 'Some lines have no price yet, so no total is given.',
+  priceUnknown: 'TBD',
+  linkValidThrough: (date) => `This page opens until ${date}.`,
+  previewTitle: 'Preview',
+  previewMessage:
+    'This is a sample of the page a supplier sees (npm run preview). The link is not real, and nothing is sent from here.',
 };
 
 const TEXT: Readonly<Record<PageLang, PageText>> = { ja: JA, en: EN };
