@@ -1,3 +1,4 @@
+import { DynamoDbOrderStore } from '../../shared/adapters/dynamodb/dynamodb-order-store';
 import { phaxioCallbackSettings } from '../../shared/adapters/fax/phaxio-callback-settings';
 import { loadConfigFromEnv, type Env } from '../../shared/config/env';
 import { ConfigError } from '../../shared/config/load-config';
@@ -5,7 +6,7 @@ import { clockOf, wireCommon, type WiringOverrides } from '../common-wiring';
 import { createFaxStatusHandler, type FaxStatusHandler } from './handler';
 
 /**
- * The Lambda wiring: Phaxio's callback settings from the config and the secret, the URL they
+ * The Lambda wiring: the purchase orders in the bridge table, Phaxio's callback settings from the config and the secret, the URL they
  * are signed for from `FAX_CALLBACK_URL`. The local stack calls it too; `overrides.now` is the
  * clock of tests.
  */
@@ -15,13 +16,13 @@ export function wireFaxStatusFromEnv(env: Env, overrides: WiringOverrides = {}):
   const fax = config.fax;
   if (!fax)
     throw new ConfigError('the fax-status function needs a fax gateway in the configuration');
-  const { store, secrets, kintone, logger, metrics, powertoolsMetrics } = wireCommon(env, {
+  const { table, secrets, kintone, logger, metrics, powertoolsMetrics } = wireCommon(env, {
     config,
     now,
   });
   return createFaxStatusHandler({
     config,
-    store,
+    orders: new DynamoDbOrderStore({ ...table, now }),
     kintone,
     logger,
     now,

@@ -1,17 +1,18 @@
 import { SESClient } from '@aws-sdk/client-ses';
+import { DynamoDbOrderStore } from '../../shared/adapters/dynamodb/dynamodb-order-store';
 import type { Env } from '../../shared/config/env';
 import { awsClientConfig, clockOf, wireCommon, type WiringOverrides } from '../common-wiring';
 import { faxSendingFromEnv } from '../fax-wiring';
 import { createSesEventsHandler, type SesEventsHandler } from './handler';
 
 /**
- * The Lambda wiring: the bridge table, kintone with API tokens from the Secrets Manager secret
+ * The Lambda wiring: the purchase orders in the bridge table, kintone with API tokens from the Secrets Manager secret
  * `SECRETS_ARN` (or the environment without it), and Powertools settings from the environment.
  * The local stack calls it with its own environment; `overrides.now` is the clock of tests.
  */
 export function wireSesEventsFromEnv(env: Env, overrides: WiringOverrides = {}): SesEventsHandler {
   const now = clockOf(overrides);
-  const { config, store, secrets, kintone, logger, metrics, powertoolsMetrics } = wireCommon(env, {
+  const { config, table, secrets, kintone, logger, metrics, powertoolsMetrics } = wireCommon(env, {
     now,
   });
   // A hard bounce falls back to fax: this function sends it.
@@ -22,7 +23,7 @@ export function wireSesEventsFromEnv(env: Env, overrides: WiringOverrides = {}):
   );
   return createSesEventsHandler({
     config,
-    store,
+    orders: new DynamoDbOrderStore({ ...table, now }),
     kintone,
     logger,
     now,

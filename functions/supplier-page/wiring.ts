@@ -1,3 +1,6 @@
+import { DynamoDbCounters } from '../../shared/adapters/dynamodb/dynamodb-counters';
+import { DynamoDbOrderStore } from '../../shared/adapters/dynamodb/dynamodb-order-store';
+import { DynamoDbPageNonces } from '../../shared/adapters/dynamodb/dynamodb-page-nonces';
 import { orderLinkKey } from '../../shared/adapters/supplier/order-link-signer';
 import { loadConfigFromEnv, type Env } from '../../shared/config/env';
 import { ConfigError } from '../../shared/config/load-config';
@@ -5,7 +8,7 @@ import { clockOf, wireCommon, type WiringOverrides } from '../common-wiring';
 import { createSupplierPageHandler, type SupplierPageHandler } from './handler';
 
 /**
- * The Lambda wiring: the table, kintone, and the secrets (kintone API tokens, the link signing
+ * The Lambda wiring: the bridge table (orders, page nonces, the answers' rate counts), kintone, and the secrets (kintone API tokens, the link signing
  * key) from the Secrets Manager secret `SECRETS_ARN`, or the environment without it. The page
  * only checks links, so unlike dispatch it needs no base URL.
  *
@@ -25,10 +28,12 @@ export function wireSupplierPageFromEnv(
     );
   }
   // The page publishes no metrics: a crossing found here is logged (WARN) but not counted.
-  const { store, secrets, kintone, logger } = wireCommon(env, { config, metrics: false, now });
+  const { table, secrets, kintone, logger } = wireCommon(env, { config, metrics: false, now });
   return createSupplierPageHandler({
     config,
-    store,
+    orders: new DynamoDbOrderStore({ ...table, now }),
+    nonces: new DynamoDbPageNonces(table),
+    counters: new DynamoDbCounters(table),
     kintone,
     logger,
     now,
