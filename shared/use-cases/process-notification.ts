@@ -180,12 +180,44 @@ export async function processNotification(
 
   if (!isRecordNotification(notification)) {
     const key = { appId: app.appId, recordId: notification.recordId };
-    await deps.items.markDeleted(key, at);
     const decision = { kind: 'deleted' as const, reason: 'kintone でレコードが削除されました' };
+    if (!app.subtable) await dropWaitingLine(key, decision.reason, deps, at);
+    await deps.items.markDeleted(key, at);
     await deps.processed.complete({ notificationId: notification.id, key, decision, at });
     return { ...base, decision };
   }
   return new Dispatch(notification, app, deps, now).run(base);
+}
+
+/**
+ * A deleted record's line that still waits for its order is taken off it: nobody is left to
+ * receive the goods or read the outcome. (A line already sent stays; its write-back skips the
+ * record.)
+ */
+async function dropWaitingLine(
+  key: ItemKey,
+  why: string,
+  deps: DispatchDeps,
+  at: string,
+): Promise<void> {
+  const [state] = await deps.items.load([key]);
+  if (state?.orderNumber === undefined) return;
+  const order = await deps.orders.get(state.orderNumber);
+  const line = order?.lines.find(
+    (candidate) => candidate.item.itemId === key.recordId && candidate.item.cycle === state.cycle,
+  );
+  if (!order || !line || lineStatus(order, line.lineId) !== 'waiting') return;
+  await deps.orders.append(order.orderNumber, {
+    kind: 'line-dropped',
+    at,
+    lineId: line.lineId,
+    reason: droppedReason(why),
+  });
+  deps.logger.info('line dropped from its gathering order', {
+    orderNumber: order.orderNumber,
+    itemId: key.recordId,
+    why,
+  });
 }
 
 /** One record notification being dispatched. */
@@ -228,6 +260,7 @@ class Dispatch {
     }
     const items = await this.loadItems(read.items);
     await this.closeAndDrop(items);
+    await this.keepStaffDrops(items);
     await this.placeDueItems(items);
     await this.resumeOwnOrders(items);
 
@@ -449,6 +482,27 @@ class Dispatch {
       if (fresh.kind !== 'no-order' && fresh.kind !== 'snoozed') continue;
       await this.drop(item, current, fresh.reason, false);
       item.decision = { kind: fresh.kind, reason: droppedReason(fresh.reason) };
+    }
+  }
+
+  /**
+   * A line staff took off its gathering order (a closing status next to its number) stays off:
+   * while the record still shows that status and number, the item is not ordered again (the
+   * webhook of the bridge's own notice would otherwise put it straight back). Staff order it
+   * again by changing the status. Costs a read only for a short record showing a closing status.
+   */
+  private async keepStaffDrops(items: ItemWork[]): Promise<void> {
+    for (const item of items) {
+      const { status, orderNumber } = item.recorded;
+      if (item.decision.kind !== 'order' || item.open || item.dropped || !orderNumber) continue;
+      if (!this.app.statuses.closed.includes(status)) continue;
+      const order = this.orders.get(orderNumber) ?? (await this.refresh(orderNumber));
+      const line = order?.lines.find(
+        (candidate) =>
+          candidate.item.itemId === item.key.recordId && candidate.item.cycle === item.cycle,
+      );
+      if (!order || !line || lineStatus(order, line.lineId) !== 'dropped') continue;
+      item.decision = { kind: 'no-order', reason: droppedReason(closedByStaffWhy(status)) };
     }
   }
 

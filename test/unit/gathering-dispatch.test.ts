@@ -5,10 +5,11 @@ import {
   type OrderEvent,
   type PurchaseOrder,
 } from '../../shared/domain/purchase-order';
-import type { KintoneNotification } from '../../shared/kintone/notification';
+import { notificationSchema, type KintoneNotification } from '../../shared/kintone/notification';
 import { processNotification } from '../../shared/use-cases/process-notification';
 import { sendDueOrders } from '../../shared/use-cases/send-due-orders';
 import { InMemoryBridgeState } from '../fakes/in-memory-order-store';
+import { loadWebhookFixture } from '../fixtures/kintone-webhooks';
 import { dispatchHarness, lowNotification, type Harness } from '../support/dispatch-harness';
 
 /**
@@ -299,6 +300,54 @@ describe('gathering: lines that leave the order before the send', () => {
     expect(h.mailer.sent).toEqual([]);
     expect(orderStatus((await h.state.get(FIRST)) as PurchaseOrder)).toBe('empty');
     expect(await h.state.listDue(LATER, 10)).toEqual([]);
+  });
+
+  it('keeps a cancelled line off its order when the webhook of the notice comes back', async () => {
+    // Prepare: staff cancel the waiting line; the bridge writes its notice into the reason.
+    const h = harness();
+    const shown = await waitingRecord(h);
+    const cancelled = { ...shown, 発注状況: 'キャンセル' };
+    await processNotification(drop(1, cancelled, 6), h.deps);
+    const notice = { ...cancelled, ...(waitingOf(h, '1')[1]?.values ?? {}) };
+
+    // Act: the echo of that write, then staff set the status back to order it after all.
+    const echo = await processNotification(drop(1, notice, 7), h.deps);
+    const reopened = await processNotification(
+      drop(1, { ...notice, 発注状況: '未発注' }, 8),
+      h.deps,
+    );
+
+    // Assess
+    expect(echo).toMatchObject({
+      wroteFields: [],
+      orderNumbers: [],
+      decision: { kind: 'no-order' },
+    });
+    expect(reopened).toMatchObject({ orderNumber: FIRST, items: [{ line: 'waiting' }] });
+    const order = (await h.state.get(FIRST)) as PurchaseOrder;
+    expect(order.lines.map((line) => [line.lineId, lineStatus(order, line.lineId)])).toEqual([
+      ['1', 'dropped'],
+      ['1#2', 'waiting'],
+    ]);
+  });
+
+  it('drops the waiting line of a record deleted in kintone', async () => {
+    // Prepare
+    const h = harness();
+    await processNotification(drop(1), h.deps);
+    await processNotification(drop(2), h.deps);
+    const deletion = notificationSchema.parse({
+      ...loadWebhookFixture('delete-record.json'),
+      recordId: '1',
+    });
+
+    // Act
+    await processNotification(deletion, h.deps);
+    await sendDueOrders(h.deps, new Date('2026-11-28T02:45:00Z'));
+
+    // Assess
+    expect(h.mailer.sent[0]?.lines.map((line) => line.sku)).toEqual(['A-102']);
+    expect((await h.state.load([{ appId: '12', recordId: '1' }]))[0]?.deletedAt).toBeDefined();
   });
 
   it('orders an item again after its dropped line, on a new line of the same gathering order', async () => {
