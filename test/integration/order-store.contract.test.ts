@@ -575,6 +575,70 @@ describe.each(implementations)('OrderStore contract: $name', ({ create }) => {
     });
   });
 
+  describe('races', () => {
+    /** Each item on at most one active line, and its claim names exactly that order. */
+    async function expectOneLinePerItem(numbers: string[], itemIds: string[]): Promise<void> {
+      const stored = await Promise.all(numbers.map((number) => orders.get(number)));
+      for (const itemId of itemIds) {
+        const holders = stored
+          .filter((order) => lineIds(order).includes(itemId))
+          .map((order) => order?.orderNumber);
+        expect(holders.length).toBeLessThanOrEqual(1);
+        await expect(orders.orderOfItem('12', itemId, 1)).resolves.toBe(holders[0]);
+      }
+    }
+
+    it('keeps every item on at most one line when creates and addLines of overlapping items race', async () => {
+      // Prepare
+      const itemIds = ['401', '402', '403', '404'];
+      const numbers = Array.from({ length: 8 }, (_, index) => `PO-20261128-01${index}`);
+      // A fixed pattern of overlapping subsets, gathering and sealed, so runs are repeatable.
+      const subsets = [[0, 1], [1, 2], [2, 3], [3, 0], [0, 2], [1, 3], [0, 1, 2, 3], [2]];
+
+      // Act
+      const results = await Promise.all(
+        numbers.map((number, index) => {
+          const lines = (subsets[index] ?? []).map((item) => lineFor(itemIds[item] ?? ''));
+          return orders.create(orderFixture(number, lines, { sealed: index % 2 === 0 }));
+        }),
+      );
+      const joined = await Promise.all(
+        results.map((result, index) =>
+          !result.created && result.conflict === 'group'
+            ? orders.addLines(
+                result.orderNumber,
+                (subsets[index] ?? []).map((item) => lineFor(itemIds[item] ?? '')),
+              )
+            : undefined,
+        ),
+      );
+
+      // Assess
+      expect(results.some((result) => result.created)).toBe(true);
+      expect(joined.length).toBe(8);
+      await expectOneLinePerItem(numbers, itemIds);
+    });
+
+    it('keeps the lines of an order sealed while lines are being added', async () => {
+      // Prepare
+      await orders.create(orderFixture(PO1, [lineFor('345')]));
+
+      // Act
+      const [, ...added] = await Promise.all([
+        orders.append(PO1, sealEvent()),
+        ...['501', '502', '503', '504'].map((itemId) => orders.addLines(PO1, [lineFor(itemId)])),
+      ]);
+      const sealed = await orders.get(PO1);
+      const late = await orders.addLines(PO1, [lineFor('505')]);
+
+      // Assess
+      expect(late).toEqual({ added: false, conflict: 'sealed' });
+      expect(lineIds(await orders.get(PO1))).toEqual(lineIds(sealed));
+      expect(lineIds(sealed).length).toBe(1 + added.filter((result) => result.added).length);
+      await expectOneLinePerItem([PO1], ['345', '501', '502', '503', '504', '505']);
+    });
+  });
+
   it('is not changed by mutating what it returned', async () => {
     // Prepare
     const result = await orders.create(orderFixture(PO1, [lineFor('345')]));
@@ -653,6 +717,45 @@ describe('DynamoDbOrderStore on its table', () => {
     expect(before?.orderNumber).toBeUndefined();
     expect(result.created).toBe(true);
     await expect(orders.orderOfItem('12', '345', 1)).resolves.toBe(PO1);
+  });
+
+  it('lets a replay add a line that a crashed addLines left pending with its claim', async () => {
+    // Prepare: addLines wrote its pending line and claim, then crashed before confirming.
+    const { tableName, orders, items } = await subject();
+    await orders.create(orderFixture(PO1, [lineFor('345')]));
+    const pending = { line: lineFor('346'), attempt: 'crashed', index: 0, state: 'pending' };
+    await tables.documentClient.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { pk: `ORDER#${PO1}`, sk: 'ORDER' },
+        UpdateExpression: 'SET #lines.#k = :pending',
+        ExpressionAttributeNames: { '#lines': 'lines', '#k': '346' },
+        ExpressionAttributeValues: { ':pending': pending },
+      }),
+    );
+    await tables.documentClient.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: {
+          pk: 'ITEM#12#346',
+          sk: 'STATE',
+          cycle: 1,
+          onOrder: { orderNumber: PO1, cycle: 1, attempt: 'crashed' },
+        },
+      }),
+    );
+
+    // Act
+    const before = await orders.get(PO1);
+    const [state] = await items.load([{ appId: '12', recordId: '346' }]);
+    const replay = await orders.addLines(PO1, [lineFor('346')]);
+
+    // Assess
+    expect(lineIds(before)).toEqual(['345']);
+    expect(state?.orderNumber).toBeUndefined();
+    expect(replay.added).toBe(true);
+    expect(lineIds(await orders.get(PO1))).toEqual(['345', '346']);
+    await expect(orders.orderOfItem('12', '346', 1)).resolves.toBe(PO1);
   });
 
   it('takes over the group from a create that crashed before it committed', async () => {

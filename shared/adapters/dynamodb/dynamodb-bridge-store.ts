@@ -1,4 +1,9 @@
 /**
+ * The OLD BridgeStore, replaced by the split ports' adapters (`dynamodb-order-store`,
+ * `dynamodb-item-states`, `dynamodb-processed-notifications`, `dynamodb-counters`,
+ * `dynamodb-page-nonces`; layout in `bridge-table`) and deleted once nothing uses it. Its
+ * nonces, counters and order numbers already delegate to those adapters.
+ *
  * The bridge's state in one DynamoDB table (single-table design; `pk`/`sk` are strings).
  *
  * | What                   | pk                            | sk                  | Other attributes |
@@ -26,7 +31,6 @@
  * @module
  */
 import {
-  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -45,11 +49,8 @@ import {
   type StoredOrder,
 } from '../../ports/bridge-store';
 import {
-  counterSchema,
   itemStateSchema,
-  kintoneCallCountSchema,
   keySchema,
-  pageRequestCountSchema,
   parseBridgeItem,
   storedOrderSchema,
 } from './bridge-item-schemas';
@@ -57,21 +58,11 @@ import {
   DEFAULT_PROCESSED_TTL_DAYS,
   DELETED_RECORD_REASON,
   OrderNotFoundError,
-  assertKeyOrderNumber,
-  assertKintoneCallCounterKey,
   assertOrderCycle,
-  assertOrderNumberPrefix,
-  assertPageNonce,
   assertProcessedTtlDays,
   channelsWith,
-  epochSeconds,
-  formatOrderNumber,
-  isPageNonce,
-  kintoneCallCounterExpiresAt,
-  orderNumberDay,
   orderStepFields,
   processedExpiresAt,
-  rateCounterExpiresAt,
 } from './bridge-store-rules';
 import {
   BRIDGE_GSI1_NAME,
@@ -79,6 +70,8 @@ import {
   isConditionalCheckFailed,
   itemPk,
 } from './bridge-table';
+import { DynamoDbCounters, allocateOrderNumberIn } from './dynamodb-counters';
+import { DynamoDbPageNonces } from './dynamodb-page-nonces';
 
 // The table's definition and client moved to bridge-table; re-exported for existing importers.
 export {
@@ -91,10 +84,6 @@ export {
 
 const STATE_SK = 'STATE';
 const NOTIF_SK = 'NOTIF';
-const COUNTER_SK = 'COUNTER';
-const NONCE_SK = 'NONCE';
-const RATE_SK = 'RATE';
-const KCALLS_SK = 'KCALLS';
 const ORDER_GSI1_SK = 'ORDER';
 const CYCLE_DIGITS = 6;
 // Each failed attempt means another writer added a channel meanwhile; orders have one or two.
@@ -123,10 +112,15 @@ export class DynamoDbBridgeStore implements BridgeStore {
   private readonly client: DynamoDBDocumentClient;
   private readonly tableName: string;
   private readonly processedTtlDays: number;
+  // Nonces, counters and order numbers are the split ports' adapters; this class delegates.
+  private readonly nonces: DynamoDbPageNonces;
+  private readonly counters: DynamoDbCounters;
 
   constructor(options: DynamoDbBridgeStoreOptions) {
     this.client = options.client;
     this.tableName = options.tableName;
+    this.nonces = new DynamoDbPageNonces(options);
+    this.counters = new DynamoDbCounters(options);
     this.processedTtlDays = options.processedTtlDays ?? DEFAULT_PROCESSED_TTL_DAYS;
     assertProcessedTtlDays(this.processedTtlDays);
   }
@@ -169,22 +163,12 @@ export class DynamoDbBridgeStore implements BridgeStore {
       : { item: state };
   }
 
-  async allocateOrderNumber(prefix: string, orderDate: string): Promise<string> {
-    assertOrderNumberPrefix(prefix);
-    const day = orderNumberDay(orderDate);
-    // ADD is atomic, so concurrent allocations never see the same number.
-    const { Attributes = {} } = await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk: `COUNTER#${prefix}#${day}`, sk: COUNTER_SK },
-        UpdateExpression: 'ADD #seq :one',
-        ExpressionAttributeNames: { '#seq': 'seq' },
-        ExpressionAttributeValues: { ':one': 1 },
-        ReturnValues: 'UPDATED_NEW',
-      }),
+  allocateOrderNumber(prefix: string, orderDate: string): Promise<string> {
+    return allocateOrderNumberIn(
+      { client: this.client, tableName: this.tableName },
+      prefix,
+      orderDate,
     );
-    const { seq } = parseBridgeItem(counterSchema, Attributes, this.tableName);
-    return formatOrderNumber(prefix, day, seq);
   }
 
   async createOrder(order: StoredOrder): Promise<{ order: StoredOrder; created: boolean }> {
@@ -283,71 +267,20 @@ export class DynamoDbBridgeStore implements BridgeStore {
     }
   }
 
-  async issuePageNonce(orderNumber: string, nonce: string, expiresAt: number): Promise<void> {
-    assertPageNonce(nonce);
-    await this.client.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          pk: noncePk(nonce),
-          sk: NONCE_SK,
-          orderNumber,
-          [BRIDGE_TTL_ATTRIBUTE]: expiresAt,
-        },
-      }),
-    );
+  issuePageNonce(orderNumber: string, nonce: string, expiresAt: number): Promise<void> {
+    return this.nonces.issuePageNonce(orderNumber, nonce, expiresAt);
   }
 
-  async consumePageNonce(orderNumber: string, nonce: string, now: Date): Promise<boolean> {
-    // A nonce of any other shape was never issued; it must not become part of a key either.
-    if (!isPageNonce(nonce)) return false;
-    try {
-      await this.client.send(
-        new DeleteCommand({
-          TableName: this.tableName,
-          Key: { pk: noncePk(nonce), sk: NONCE_SK },
-          ConditionExpression: 'orderNumber = :orderNumber AND #expiresAt > :now',
-          ExpressionAttributeNames: { '#expiresAt': BRIDGE_TTL_ATTRIBUTE },
-          ExpressionAttributeValues: { ':orderNumber': orderNumber, ':now': epochSeconds(now) },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return false;
-      throw error;
-    }
+  consumePageNonce(orderNumber: string, nonce: string, now: Date): Promise<boolean> {
+    return this.nonces.consumePageNonce(orderNumber, nonce, now);
   }
 
-  async countPageRequest(orderNumber: string, window: string): Promise<number> {
-    assertKeyOrderNumber(orderNumber);
-    const expiresAt = rateCounterExpiresAt(window);
-    const { Attributes = {} } = await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk: `RATE#${orderNumber}#${window}`, sk: RATE_SK },
-        UpdateExpression: 'SET #expiresAt = :expiresAt ADD #count :one',
-        ExpressionAttributeNames: { '#count': 'count', '#expiresAt': BRIDGE_TTL_ATTRIBUTE },
-        ExpressionAttributeValues: { ':one': 1, ':expiresAt': expiresAt },
-        ReturnValues: 'UPDATED_NEW',
-      }),
-    );
-    return parseBridgeItem(pageRequestCountSchema, Attributes, this.tableName).count;
+  countPageRequest(orderNumber: string, window: string): Promise<number> {
+    return this.counters.countPageRequest(orderNumber, window);
   }
 
-  async countKintoneCall(appId: string, day: string): Promise<number> {
-    assertKintoneCallCounterKey(appId, day);
-    // ADD is atomic: of concurrent callers exactly one sees each count (and so one warns).
-    const { Attributes = {} } = await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk: `KCALLS#${appId}#${day}`, sk: KCALLS_SK },
-        UpdateExpression: 'SET #expiresAt = :expiresAt ADD #count :one',
-        ExpressionAttributeNames: { '#count': 'count', '#expiresAt': BRIDGE_TTL_ATTRIBUTE },
-        ExpressionAttributeValues: { ':one': 1, ':expiresAt': kintoneCallCounterExpiresAt(day) },
-        ReturnValues: 'UPDATED_NEW',
-      }),
-    );
-    return parseBridgeItem(kintoneCallCountSchema, Attributes, this.tableName).count;
+  countKintoneCall(appId: string, day: string): Promise<number> {
+    return this.counters.countKintoneCall(appId, day);
   }
 
   /**
@@ -592,8 +525,4 @@ function orderSk(cycle: number): string {
 
 function notifPk(notificationId: string): string {
   return `NOTIF#${notificationId}`;
-}
-
-function noncePk(nonce: string): string {
-  return `NONCE#${nonce}`;
 }
