@@ -97,10 +97,11 @@ describe('the core loop through the local stack', () => {
     );
     expect(ownWebhook?.status).toBe(200);
 
-    // Assess: two PUTs on the record (staff's edit and the bridge's single write-back), one
-    // email, and no further write after the write-back's own webhook.
+    // Assess: two PUTs on the record (staff's edit and the bridge's single write-back, a bulk
+    // update of the order's records), one email, and no further write after the write-back's
+    // own webhook.
     const writes = (stack.kintone?.requestLog() ?? []).filter(
-      (entry) => entry.method === 'PUT' && entry.path.endsWith('/record.json'),
+      (entry) => entry.method === 'PUT' && /\/records?\.json$/.test(entry.path),
     );
     expect(writes).toHaveLength(2);
     expect(await emailsTo(SUPPLIER_A)).toHaveLength(1);
