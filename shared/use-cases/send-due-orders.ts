@@ -1,3 +1,4 @@
+import { isSealed, type PurchaseOrder } from '../domain/purchase-order';
 import type { OrderStore } from '../ports/order-store';
 import { NO_METRICS } from '../ports/bridge-metrics';
 import { completeOrder, type CompleteOrderDeps } from './complete-order';
@@ -16,7 +17,16 @@ export interface SendDueOrdersDeps extends CompleteOrderDeps {
   orders: OrderStore;
   /** Orders per run at most (the rest wait for the next run); {@link DEFAULT_DUE_BATCH} without it. */
   batchSize?: number;
+  /**
+   * A sealed order whose log moved within this many seconds is left for a later run: the
+   * dispatcher that created it (an `immediate` order) or a notification's retry may be sending
+   * it right now. Longer than the dispatch function's timeout; {@link DEFAULT_QUIET_SECONDS}.
+   */
+  quietSeconds?: number;
 }
+
+/** Seconds a sealed order's log must be still before the scheduled send takes it over. */
+export const DEFAULT_QUIET_SECONDS = 120;
 
 /** Orders completed per run when the wiring sets no batch size. */
 export const DEFAULT_DUE_BATCH = 50;
@@ -31,6 +41,8 @@ export interface SendDueOrdersResult {
   failed: { orderNumber: string; error: string }[];
   /** Orders that can never be completed as they are: parked for a person. */
   parked: { orderNumber: string; error: string }[];
+  /** Sealed orders another invocation worked on just now: left for a later run. */
+  busy: string[];
   /** True when the batch was full: more orders may be due. */
   more: boolean;
 }
@@ -46,6 +58,7 @@ export async function sendDueOrders(
   now: Date,
 ): Promise<SendDueOrdersResult> {
   const limit = deps.batchSize ?? DEFAULT_DUE_BATCH;
+  const quietMs = (deps.quietSeconds ?? DEFAULT_QUIET_SECONDS) * 1000;
   // The run's clock never reads earlier than `now`: what is due at `now` is sealed now.
   const clocked: SendDueOrdersDeps = {
     ...deps,
@@ -57,6 +70,7 @@ export async function sendDueOrders(
     settled: [],
     failed: [],
     parked: [],
+    busy: [],
     more: due.length >= limit,
   };
   for (const orderNumber of due) {
@@ -65,6 +79,10 @@ export async function sendDueOrders(
       if (!order) {
         deps.logger.warn('due order not found: taken off the due list', { orderNumber });
         await deps.orders.markSettled(orderNumber);
+        continue;
+      }
+      if (isSealed(order) && lastActivity(order) > now.getTime() - quietMs) {
+        result.busy.push(orderNumber);
         continue;
       }
       const done = await completeOrder(order, clocked);
@@ -89,8 +107,14 @@ export async function sendDueOrders(
     settled: result.settled.length,
     failed: result.failed.map((entry) => entry.orderNumber),
     parked: result.parked.map((entry) => entry.orderNumber),
+    busy: result.busy,
   });
   return result;
+}
+
+/** When the order's log last moved (epoch ms). */
+function lastActivity(order: PurchaseOrder): number {
+  return Math.max(...order.log.map((event) => Date.parse(event.at)).filter(Number.isFinite), 0);
 }
 
 /**

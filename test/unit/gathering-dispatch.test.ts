@@ -96,7 +96,7 @@ describe('gathering: one order per supplier within a window', () => {
     expect(outcomes.every((outcome) => !outcome.emailed)).toBe(true);
     expect(h.state.callsOf('create')).toHaveLength(1);
     expect(h.state.callsOf('addLines')).toHaveLength(4);
-    expect(early).toEqual({ sent: [], settled: [], failed: [], parked: [], more: false });
+    expect(early).toEqual({ sent: [], settled: [], failed: [], parked: [], busy: [], more: false });
     expect(due).toMatchObject({ sent: [FIRST], settled: [FIRST], failed: [], parked: [] });
     expect(again.sent).toEqual([]);
     expect(h.mailer.sent).toHaveLength(1);
@@ -515,6 +515,24 @@ describe('gathering: the scheduled send', () => {
       ['1', '発注依頼済'],
       ['2', '発注依頼済'],
     ]);
+  });
+
+  it('leaves an order another invocation just worked on for a later run, then takes it over', async () => {
+    // Prepare: an immediate order whose send failed for now; the queue will retry it too.
+    const h = harness({ rule: 'immediate' });
+    h.mailer.failures.push(new Error('SES throttled'));
+    await expect(processNotification(drop(1), h.deps)).rejects.toThrow('SES throttled');
+
+    // Act: a run a minute later, and one past the quiet period.
+    const soon = await sendDueOrders(h.deps, new Date('2026-11-28T02:16:00Z'));
+    const later = await sendDueOrders(h.deps, new Date('2026-11-28T02:18:00Z'));
+    const retry = await processNotification(drop(1), h.deps);
+
+    // Assess: sent once, by the scheduled send; the notification's retry finds nothing to do.
+    expect(soon).toMatchObject({ sent: [], busy: [FIRST] });
+    expect(later).toMatchObject({ sent: [FIRST], settled: [FIRST], busy: [] });
+    expect(retry).toMatchObject({ orderNumber: FIRST, emailed: false });
+    expect(h.mailer.sent).toHaveLength(1);
   });
 
   it('does not let one failing order hold back another', async () => {

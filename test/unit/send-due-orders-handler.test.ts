@@ -56,7 +56,14 @@ describe('send-due-orders handler', () => {
 
     // Assess
     expect(early.sent).toEqual([]);
-    expect(due).toEqual({ sent: [FIRST], settled: [FIRST], failed: [], parked: [], more: false });
+    expect(due).toEqual({
+      sent: [FIRST],
+      settled: [FIRST],
+      failed: [],
+      parked: [],
+      busy: [],
+      more: false,
+    });
     expect(h.mailer.sent.map((request) => request.lines.length)).toEqual([2]);
     const [summary] = logger.withMessage('due orders processed').slice(-1);
     expect(summary).toMatchObject({
@@ -76,8 +83,9 @@ describe('send-due-orders handler', () => {
 
     // Act
     const failed = await handler(scheduled('2026-11-28T02:46:00Z'), lambdaContext);
-    h.clock.now = new Date('2026-11-28T02:47:00Z');
-    const next = await handler(scheduled('2026-11-28T02:47:00Z'), lambdaContext);
+    // The next run past the quiet period after the failed run's 送信待ち.
+    h.clock.now = new Date('2026-11-28T02:49:00Z');
+    const next = await handler(scheduled('2026-11-28T02:49:00Z'), lambdaContext);
 
     // Assess
     expect(failed.failed).toEqual([{ orderNumber: FIRST, error: 'Error: SES throttled' }]);
