@@ -111,12 +111,12 @@ const NOTES_PADDING = 8;
 /** Space between the table and the notes box. */
 const NOTES_GAP = 14;
 /** Space between 以上 and the fax-back reply section. */
-const REPLY_GAP = 18;
-const REPLY_PADDING = 10;
+const REPLY_GAP = 12;
+const REPLY_PADDING = 8;
 /** Height of a row to write on by hand: room for 8 mm handwriting. */
-const WRITING_LINE = 24;
+const WRITING_LINE = 23;
 /** The seal box (印): about 18 mm, room for a company's square seal. */
-const SEAL_SIZE = 50;
+const SEAL_SIZE = 48;
 const CHECK_BOX_SIZE = 11;
 const SHIP_TO_PADDING = 6;
 
@@ -467,6 +467,8 @@ function drawFirstPageHeader(doc: Doc, content: OrderFormContent): number {
     width: LEFT_COLUMN_WIDTH,
     style: BODY,
   });
+  // Beside the company block, which is the taller column: the ship-to costs no height.
+  if (content.shipToLines.length > 0) left = drawShipTo(doc, content.shipToLines, left + 10);
 
   y = Math.max(left, right) + 16;
   y += draw(doc, `納品希望日：${content.desiredDeliveryDate}`, {
@@ -475,7 +477,6 @@ function drawFirstPageHeader(doc: Doc, content: OrderFormContent): number {
     width: CONTENT_WIDTH,
     style: DELIVERY,
   });
-  if (content.shipToLines.length > 0) y = drawShipTo(doc, content.shipToLines, y + 8);
   y += 10;
   y += draw(doc, `【${ORDER_FORM_TABLE_CAPTION}】`, {
     x: MARGIN,
@@ -487,26 +488,27 @@ function drawFirstPageHeader(doc: Doc, content: OrderFormContent): number {
 }
 
 /**
- * The 納品先 box under the desired delivery date: the label on the left, the address block
- * beside it (name in bold), so the supplier cannot miss which site the goods go to.
+ * The 納品先 box in the left column, under the greeting: the label, the name in bold, then
+ * address, TEL and 担当, so the supplier cannot miss which site the goods go to.
  */
 function drawShipTo(doc: Doc, lines: readonly string[], y: number): number {
-  const label = `${SHIP_TO_CAPTION}：`;
-  const labelWidth = 64;
-  const x = MARGIN + NOTES_PADDING + labelWidth;
-  const width = CONTENT_WIDTH - 2 * NOTES_PADDING - labelWidth;
-  const [name = '', ...rest] = lines;
+  const x = MARGIN + SHIP_TO_PADDING;
+  const width = LEFT_COLUMN_WIDTH - 2 * SHIP_TO_PADDING;
   let cursor = y + SHIP_TO_PADDING;
-  draw(doc, label, { x: MARGIN + NOTES_PADDING, y: cursor, width: labelWidth, style: DELIVERY });
-  cursor += draw(doc, name, { x, y: cursor, width, style: DELIVERY, maxLines: 2 });
-  if (rest.length > 0) {
-    // Address, TEL and 担当 on one line (two when long): the box stays low on page 1.
-    cursor += draw(doc, rest.join('　'), { x, y: cursor, width, style: BODY, maxLines: 3 });
-  }
+  cursor += draw(doc, `【${SHIP_TO_CAPTION}】`, { x, y: cursor, width, style: BODY_BOLD });
+  lines.forEach((line, index) => {
+    cursor += draw(doc, line, {
+      x,
+      y: cursor,
+      width,
+      style: index === 0 ? DELIVERY : SMALL,
+      maxLines: 2,
+    });
+  });
   const bottom = cursor + SHIP_TO_PADDING;
   doc
     .lineWidth(STRONG_RULE)
-    .rect(MARGIN, y, CONTENT_WIDTH, bottom - y)
+    .rect(MARGIN, y, LEFT_COLUMN_WIDTH, bottom - y)
     .stroke();
   return bottom;
 }
@@ -964,7 +966,7 @@ function replyParts(doc: Doc, content: OrderFormContent, y: number): ReplyParts 
     );
   }
   // The seal box beside the company, contact and note rows.
-  const sealTop = cursor + 6;
+  const sealTop = cursor + 2;
   cursor += WRITING_LINE;
   field(ORDER_FORM_REPLY_FIELDS.company, innerX, half - 12, cursor);
   field(ORDER_FORM_REPLY_FIELDS.contact, half, fieldsRight, cursor);
