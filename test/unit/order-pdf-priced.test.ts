@@ -31,7 +31,7 @@ describe('the fax form of a priced order with a ship-to', () => {
   it('prints the ship-to block on page 1', () => {
     const first = squash(extracted.text[0] ?? '');
     for (const part of [
-      '納品先：',
+      '【納品先】',
       '株式会社デモ商事大阪倉庫',
       '〒530-0001大阪府大阪市北区梅田1-1-1',
       'TEL：06-0000-3333',
