@@ -191,3 +191,28 @@ describe('table columns', () => {
     }
   });
 });
+
+describe('a one-line order with a ship-to and a supplier page link', () => {
+  it('fits ship-to, QR code, notes and the reply section on one page', async () => {
+    const [line] = pricedOrder().lines;
+    const request = pricedOrder({
+      lines: line ? [{ ...line, desiredDeliveryDate: undefined }] : [],
+      totals: undefined,
+      supplierPageUrl:
+        'https://abc123defg.execute-api.ap-northeast-1.amazonaws.com/o/PO-20261202-0001.lz3k2a.AbCd_efGH-ij0123456789KLmnOPqrSTuvWXyz',
+      linkExpiresAt: '2026-12-31T15:00:00.000Z',
+    });
+    const extracted = await extractPdfText(await renderOrderPdf(request, fonts));
+    expect(extracted.totalPages).toBe(1);
+    const text = squash(extracted.text[0] ?? '');
+    for (const part of [
+      '【納品先】',
+      ORDER_FORM_END_MARK,
+      ORDER_FORM_REPLY_TITLE,
+      '印',
+      '※このリンクは2026年12月31日まで有効です。',
+    ]) {
+      expect(text).toContain(squash(part));
+    }
+  });
+});
