@@ -5,7 +5,8 @@ import type {
   PurchaseOrder,
   PurchaseOrderLine,
 } from '../../shared/domain/purchase-order';
-import type { OrderStore } from '../../shared/ports/order-store';
+import { assertAppendable } from '../../shared/adapters/dynamodb/order-rules';
+import { UnknownOrderError, type OrderStore } from '../../shared/ports/order-store';
 
 /**
  * Purchase orders for the tests of the use cases that act on a sealed order (channels, write
@@ -100,9 +101,10 @@ export function eventsAfterSeal(order: PurchaseOrder): OrderEvent[] {
 }
 
 /**
- * The orders by number, `get` and `append` as the order store keeps them (a second seal
- * changes nothing). Appends are recorded in `appended`; errors queued in `appendFailures` are
- * thrown by the next appends, one each.
+ * The orders by number, `get` and `append` with the order store's rules (`assertAppendable`:
+ * a second seal or close changes nothing), for the use cases that only read and append; the
+ * whole store is `InMemoryBridgeState` (test/fakes/in-memory-order-store). Appends are recorded
+ * in `appended`; errors queued in `appendFailures` are thrown by the next appends, one each.
  */
 export class PurchaseOrderBook implements Pick<OrderStore, 'get' | 'append'> {
   readonly orders = new Map<string, PurchaseOrder>();
@@ -122,9 +124,8 @@ export class PurchaseOrderBook implements Pick<OrderStore, 'get' | 'append'> {
     const failure = this.appendFailures.shift();
     if (failure) throw failure;
     const order = this.orders.get(orderNumber);
-    if (!order) throw new Error(`no order ${orderNumber}`);
-    const sealedTwice = event.kind === 'sealed' && order.log.some((e) => e.kind === 'sealed');
-    if (!sealedTwice) order.log.push(structuredClone(event));
+    if (!order) throw new UnknownOrderError(orderNumber);
+    if (assertAppendable(order, event) === 'append') order.log.push(structuredClone(event));
     this.appended.push({ orderNumber, event: structuredClone(event) });
     return structuredClone(order);
   }
