@@ -23,7 +23,7 @@ import type { OrderMailer } from '../ports/order-mailer';
 import type { OrderStore } from '../ports/order-store';
 import { attentionReported, reportIfAllChannelsFailed } from './needs-attention';
 import { allChannelsFailed, describeChannels, documentOptionsOf } from './order-channels';
-import { commentOnLines, writeLineFields } from './order-record';
+import { commentOnLines, openLines, writeLineFields } from './order-record';
 import { sendOrReportSending, since } from './send-or-report';
 
 /**
@@ -153,28 +153,31 @@ export async function completeOrder(
         continue;
       }
       const current = done.order;
+      // A line staff closed meanwhile (入荷済, キャンセル) keeps what they set.
+      const open = new Set(openLines(current).map((line) => line.lineId));
       const written = await writeLineFields(
         deps.kintone,
         current,
-        step.lineIds,
+        step.lineIds.filter((lineId) => open.has(lineId)),
         (line) => changedFields(app, orderedLineOutcome(app, current, line)),
         context,
       );
       addFields(done, written.fields);
+      // A deleted record (or row) cannot take the outcome, nor a closed line: all count as written.
       done.order = await deps.orders.append(orderNumber, {
         kind: 'written-back',
         at: deps.now().toISOString(),
-        // A deleted record cannot take the outcome: it counts as written.
-        lineIds: [...written.lineIds, ...written.missing],
+        lineIds: step.lineIds,
       });
     } else {
       const current = done.order;
       const request = orderRequestOf(current, documents);
       const via = describeChannels(channelsOf(current));
+      const open = new Set(openLines(current).map((line) => line.lineId));
       const commented = await commentOnLines(
         deps.kintone,
         current,
-        step.lineIds,
+        step.lineIds.filter((lineId) => open.has(lineId)),
         (lines) => linesComment(request, lines, via, activeLines(current).length),
         context,
       );
@@ -182,7 +185,7 @@ export async function completeOrder(
       done.order = await deps.orders.append(orderNumber, {
         kind: 'commented',
         at: deps.now().toISOString(),
-        lineIds: [...commented.lineIds, ...commented.missing],
+        lineIds: step.lineIds,
       });
     }
   }

@@ -535,6 +535,30 @@ describe('gathering: the scheduled send', () => {
     expect(h.mailer.sent).toHaveLength(1);
   });
 
+  it('leaves the record of a line staff closed after the seal as they set it', async () => {
+    // Prepare: sealed, the send failing for now (送信待ち on both records).
+    const h = harness();
+    await processNotification(drop(1), h.deps);
+    await processNotification(drop(2), h.deps);
+    h.mailer.failures.push(new Error('SES throttled'));
+    await sendDueOrders(h.deps, new Date('2026-11-28T02:45:00Z'));
+    const sending = h.kintone.bulkUpdates[0]?.records.find((r) => r.recordId === '1')?.values;
+
+    // Act: staff cancel item 1, then the next run sends.
+    h.clock.now = new Date('2026-11-28T02:46:00Z');
+    const cancel = await processNotification(
+      drop(1, { ...sending, 発注状況: 'キャンセル' }, 6),
+      h.deps,
+    );
+    const next = await sendDueOrders(h.deps, new Date('2026-11-28T02:50:00Z'));
+
+    // Assess
+    expect(cancel.closedOrderNumber).toBe(FIRST);
+    expect(next.sent).toEqual([FIRST]);
+    expect(h.kintone.bulkUpdates.slice(-1)[0]?.records.map((r) => r.recordId)).toEqual(['2']);
+    expect(h.kintone.comments.map((comment) => comment.recordId)).toEqual(['2']);
+  });
+
   it('does not let one failing order hold back another', async () => {
     // Prepare: two suppliers, two orders due at the same time.
     const h = harness();
