@@ -194,9 +194,11 @@ describe('table columns', () => {
 
 describe('a one-line order with a ship-to and a supplier page link', () => {
   it('fits ship-to, QR code, notes and the reply section on one page', async () => {
-    const [line] = pricedOrder().lines;
+    const [line] = pricedOrder().lines.map(
+      ({ unitPrice: _p, amount: _a, desiredDeliveryDate: _d, ...unpriced }) => unpriced,
+    );
     const request = pricedOrder({
-      lines: line ? [{ ...line, desiredDeliveryDate: undefined }] : [],
+      lines: line ? [line] : [],
       totals: undefined,
       supplierPageUrl:
         'https://abc123defg.execute-api.ap-northeast-1.amazonaws.com/o/PO-20261202-0001.lz3k2a.AbCd_efGH-ij0123456789KLmnOPqrSTuvWXyz',
