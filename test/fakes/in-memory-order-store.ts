@@ -156,8 +156,8 @@ export class InMemoryBridgeState
 
   addLines(orderNumber: string, lines: PurchaseOrderLine[]): Promise<AddLinesResult> {
     return this.call('addLines', [orderNumber, lines], (): AddLinesResult => {
-      const stored = this.stored(orderNumber);
       assertNewLines(lines);
+      const stored = this.stored(orderNumber);
       if (isSealed(stored.order)) return { added: false, conflict: 'sealed' };
       for (const line of lines) {
         const existing = stored.order.lines.find((candidate) => candidate.lineId === line.lineId);

@@ -1,6 +1,10 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbItemStates } from '../../shared/adapters/dynamodb/dynamodb-item-states';
-import { DynamoDbOrderStore } from '../../shared/adapters/dynamodb/dynamodb-order-store';
+import {
+  DynamoDbOrderStore,
+  confirmExpression,
+  intentExpression,
+} from '../../shared/adapters/dynamodb/dynamodb-order-store';
 import { CorruptBridgeItemError } from '../../shared/adapters/dynamodb/item-schemas';
 import { BridgeStoreInputError } from '../../shared/adapters/dynamodb/table-rules';
 import {
@@ -258,6 +262,18 @@ describe.each(implementations)('OrderStore contract: $name', ({ create }) => {
       await expect(orders.orderOfItem('12', '1098:98', 1)).resolves.toBe(PO1);
     });
 
+    it('refuses numbers DynamoDB cannot store, anywhere in the order', async () => {
+      await expect(
+        orders.create(orderFixture(PO1, [lineFor('345', 1, { quantity: Number.NaN })])),
+      ).rejects.toThrow(/line 345\.quantity is NaN/);
+      await expect(
+        orders.create(
+          orderFixture(PO1, [lineFor('345', 1, { unitPrice: Number.MAX_SAFE_INTEGER + 2 })]),
+        ),
+      ).rejects.toBeInstanceOf(BridgeStoreInputError);
+      await expect(orders.get(PO1)).resolves.toBeUndefined();
+    });
+
     it('refuses a line for a cycle the item is not at', async () => {
       // Act
       const result = orders.create(orderFixture(PO1, [lineFor('345', 2)]));
@@ -369,6 +385,21 @@ describe.each(implementations)('OrderStore contract: $name', ({ create }) => {
       expect(next.created).toBe(true);
       expect((await orders.findGathering(order.groupKey))?.orderNumber).toBe(PO2);
       expect(lineIds(await orders.get(PO1))).toEqual(['345']);
+    });
+
+    it(`takes ${MAX_LINES_PER_CALL} lines in one addLines`, async () => {
+      // Prepare
+      await orders.create(orderFixture(PO1, [lineFor('345')]));
+      const lines = Array.from({ length: MAX_LINES_PER_CALL }, (_, index) =>
+        lineFor(`${1000 + index}:${index}`),
+      );
+
+      // Act
+      const result = await orders.addLines(PO1, lines);
+
+      // Assess
+      expect(result.added).toBe(true);
+      expect(lineIds(await orders.get(PO1))).toEqual(['345', ...lines.map((line) => line.lineId)]);
     });
 
     it('refuses an unknown order and more lines than one write takes', async () => {
@@ -789,6 +820,29 @@ describe('DynamoDbOrderStore on its table', () => {
     expect(result.created).toBe(true);
     expect((await orders.findGathering(crashed.groupKey))?.orderNumber).toBe(PO1);
     await expect(orders.get(crashed.orderNumber)).resolves.toBeUndefined();
+  });
+
+  it(`keeps the expressions of ${MAX_LINES_PER_CALL} lines within DynamoDB's 4 KB and 300 operators`, () => {
+    // Prepare: line ids as long as row item ids get.
+    const lines = Array.from({ length: MAX_LINES_PER_CALL }, (_, index) =>
+      lineFor(`${100_000 + index}:${900_000 + index}`),
+    );
+
+    // Act
+    const intent = intentExpression(lines, 'attempt');
+    const confirm = confirmExpression(lines, 'attempt');
+    const expressions = [
+      intent.update,
+      intent.condition,
+      `SET ${confirm.set}, #committed = :true, #batches = :batches, #gsi1pk = :due, #gsi1sk = :dueKey REMOVE #expiresAt`,
+      `#committed = :false AND attribute_not_exists(#aborted)${confirm.condition}`,
+    ];
+
+    // Assess
+    for (const expression of expressions) {
+      expect(Buffer.byteLength(expression)).toBeLessThan(4096);
+      expect(expression.split(/ AND |=|attribute_not_exists/).length - 1).toBeLessThan(300);
+    }
   });
 
   it('names a corrupt order or item state in a clear error', async () => {

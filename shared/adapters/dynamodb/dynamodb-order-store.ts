@@ -429,22 +429,8 @@ export class DynamoDbOrderStore implements OrderStore {
     lines: readonly PurchaseOrderLine[],
     attempt: string,
   ): Promise<{ done: true; result: AddLinesResult } | { done: false }> {
-    const pending = pendingLines(lines, attempt);
+    const intent = intentExpression(lines, attempt);
     for (let round = 0; round < RACE_ROUNDS; round += 1) {
-      const names: Record<string, string> = {
-        '#lines': 'lines',
-        '#committed': 'committed',
-        '#sealedAt': 'sealedAt',
-      };
-      const values: Record<string, unknown> = { ':true': true };
-      const sets: string[] = [];
-      const conditions: string[] = [];
-      lines.forEach((line, index) => {
-        names[`#k${index}`] = line.lineId;
-        values[`:p${index}`] = pending[line.lineId];
-        sets.push(`#lines.#k${index} = :p${index}`);
-        conditions.push(`attribute_not_exists(#lines.#k${index})`);
-      });
       if (lines.length === 0) {
         const order = await this.get(orderNumber);
         if (!order) throw new UnknownOrderError(orderNumber);
@@ -458,14 +444,10 @@ export class DynamoDbOrderStore implements OrderStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: orderKey(orderNumber),
-          UpdateExpression: `SET ${sets.join(', ')}`,
-          ConditionExpression: [
-            '#committed = :true',
-            'attribute_not_exists(#sealedAt)',
-            ...conditions,
-          ].join(' AND '),
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
+          UpdateExpression: intent.update,
+          ConditionExpression: intent.condition,
+          ExpressionAttributeNames: intent.names,
+          ExpressionAttributeValues: intent.values,
         }),
       );
       if (written) return { done: false };
@@ -853,8 +835,41 @@ function pendingLines(
   );
 }
 
+/*
+ * Expressions of 99 lines (MAX_LINES_PER_CALL) must stay within DynamoDB's 4 KB per
+ * expression and 300 operators, hence the one-letter names (#L lines, #S state, #A attempt).
+ */
+
+/** The update writing the lines as pending, on condition none is there and the order gathers. */
+export function intentExpression(
+  lines: readonly PurchaseOrderLine[],
+  attempt: string,
+): {
+  update: string;
+  condition: string;
+  names: Record<string, string>;
+  values: Record<string, unknown>;
+} {
+  const pending = pendingLines(lines, attempt);
+  const names: Record<string, string> = {
+    '#L': 'lines',
+    '#committed': 'committed',
+    '#sealedAt': 'sealedAt',
+  };
+  const values: Record<string, unknown> = { ':true': true };
+  const sets: string[] = [];
+  const conditions = ['#committed = :true', 'attribute_not_exists(#sealedAt)'];
+  lines.forEach((line, index) => {
+    names[`#k${index}`] = line.lineId;
+    values[`:p${index}`] = pending[line.lineId];
+    sets.push(`#L.#k${index} = :p${index}`);
+    conditions.push(`attribute_not_exists(#L.#k${index})`);
+  });
+  return { update: `SET ${sets.join(', ')}`, condition: conditions.join(' AND '), names, values };
+}
+
 /** SET clauses turning the lines `in`, and the condition that they are still this attempt's. */
-function confirmExpression(
+export function confirmExpression(
   lines: readonly PurchaseOrderLine[],
   attempt: string,
 ): {
@@ -866,19 +881,15 @@ function confirmExpression(
   // DynamoDB refuses names and values an expression does not use: an order created without
   // lines gets a SET that changes nothing.
   if (lines.length === 0) {
-    return { set: '#lines = #lines', condition: '', names: { '#lines': 'lines' }, values: {} };
+    return { set: '#L = #L', condition: '', names: { '#L': 'lines' }, values: {} };
   }
-  const names: Record<string, string> = {
-    '#lines': 'lines',
-    '#state': 'state',
-    '#attempt': 'attempt',
-  };
+  const names: Record<string, string> = { '#L': 'lines', '#S': 'state', '#A': 'attempt' };
   const sets: string[] = [];
   const conditions: string[] = [];
   lines.forEach((line, index) => {
     names[`#k${index}`] = line.lineId;
-    sets.push(`#lines.#k${index}.#state = :in`);
-    conditions.push(` AND #lines.#k${index}.#attempt = :attempt`);
+    sets.push(`#L.#k${index}.#S = :in`);
+    conditions.push(` AND #L.#k${index}.#A = :attempt`);
   });
   return {
     set: sets.join(', '),

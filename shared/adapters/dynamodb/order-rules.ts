@@ -17,14 +17,36 @@ import { BridgeStoreInputError, assertKeyOrderNumber } from './table-rules';
 /** Most orders one listDue returns (a query page stays well under DynamoDB's 1 MB). */
 export const MAX_LIST_DUE_LIMIT = 1000;
 
+/** Longest group key or item id taken: key parts must stay far below DynamoDB's 2 KB keys. */
+const MAX_KEY_PART_LENGTH = 512;
+
+/**
+ * Rejects values the DynamoDB marshaller cannot store as numbers (NaN, Infinity, beyond
+ * Number.MAX_SAFE_INTEGER), anywhere inside `value`, naming where.
+ */
+export function assertStorable(value: unknown, where: string): void {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value) || Math.abs(value) > Number.MAX_SAFE_INTEGER) {
+      throw new BridgeStoreInputError(`${where} is ${value}, which DynamoDB cannot store.`);
+    }
+  } else if (Array.isArray(value)) {
+    value.forEach((entry, index) => assertStorable(entry, `${where}[${index}]`));
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [key, entry] of Object.entries(value)) assertStorable(entry, `${where}.${key}`);
+  }
+}
+
 /** Rejects an order the store cannot create as given (a caller bug, not a conflict). */
 export function assertNewOrder(order: PurchaseOrder): void {
   assertKeyOrderNumber(order.orderNumber);
-  if (order.groupKey === '') {
-    throw new BridgeStoreInputError(`Order ${order.orderNumber} has an empty groupKey.`);
+  if (order.groupKey === '' || order.groupKey.length > MAX_KEY_PART_LENGTH) {
+    throw new BridgeStoreInputError(
+      `Order ${order.orderNumber}: groupKey must be 1 to ${MAX_KEY_PART_LENGTH} characters.`,
+    );
   }
   dueInstant(order);
   assertNewLines(order.lines);
+  assertStorable(order, `order ${order.orderNumber}`);
 }
 
 /** The error for a create whose order number is already an order's. */
@@ -53,11 +75,19 @@ export function assertNewLines(lines: readonly PurchaseOrderLine[]): void {
   const items = new Set<string>();
   for (const line of lines) {
     const { appId, itemId, cycle } = line.item;
-    if (line.lineId === '' || appId === '' || appId.includes('#') || itemId === '') {
+    if (
+      line.lineId === '' ||
+      appId === '' ||
+      appId.includes('#') ||
+      itemId === '' ||
+      itemId.length > MAX_KEY_PART_LENGTH
+    ) {
       throw new BridgeStoreInputError(
-        `Line "${line.lineId}" needs a line id, an app id without "#" and an item id.`,
+        `Line "${line.lineId}" needs a line id, an app id without "#" and an item id of at ` +
+          `most ${MAX_KEY_PART_LENGTH} characters.`,
       );
     }
+    assertStorable(line, `line ${line.lineId}`);
     if (!Number.isInteger(cycle) || cycle < 1) {
       throw new BridgeStoreInputError(
         `Line ${line.lineId}: cycle ${cycle} is not a positive integer.`,
@@ -90,6 +120,7 @@ export function claimProblem(
  * Throws for an event about a line the order does not have.
  */
 export function assertAppendable(order: PurchaseOrder, event: OrderEvent): 'append' | 'unchanged' {
+  assertStorable(event, `event ${event.kind}`);
   switch (event.kind) {
     case 'sealed':
       return isSealed(order) ? 'unchanged' : 'append';
