@@ -1,7 +1,7 @@
 import { findApp } from '../config/load-config';
 import type { BridgeConfig } from '../config/schema';
 import { orderRequestOf } from '../domain/order-request';
-import type { PurchaseOrder } from '../domain/purchase-order';
+import { activeLines, type PurchaseOrder } from '../domain/purchase-order';
 import { attentionOutcome, attentionReason, changedFields } from '../kintone/write-back';
 import { NO_METRICS, type BridgeMetrics } from '../ports/bridge-metrics';
 import type { KintoneRecordWriter } from '../ports/kintone-record-writer';
@@ -39,8 +39,9 @@ export function attentionReported(order: PurchaseOrder): boolean {
  * (status 要対応 with the reason, one comment per record) and counts OrdersNeedingAttention,
  * which raises the operators' alarm; then appends `needs-attention` and `written-back` for the
  * lines. Does nothing while a channel may still reach the supplier, or when staff were already
- * told. Lines whose record was deleted in kintone are skipped (and count as written: there is
- * nothing left to write to); an app no longer configured is told nothing, only the alarm.
+ * told. Lines closed by staff keep what they set, and lines whose record was deleted in kintone
+ * are skipped: both count as written (nothing is left to write); an app no longer configured is
+ * told nothing, only the alarm.
  *
  * kintone is written before the log, so a failure in between repeats the write (the same
  * values) and perhaps the comment on the retry, never loses them.
@@ -72,8 +73,11 @@ export async function reportIfAllChannelsFailed(
   });
   const at = deps.now().toISOString();
   let updated = await deps.orders.append(orderNumber, { kind: 'needs-attention', at, reason });
-  if (lineIds.length > 0) {
-    updated = await deps.orders.append(orderNumber, { kind: 'written-back', at, lineIds });
+  // Every active line is done: written, or its record gone, or closed by staff (they keep what
+  // they set), so no write-back step is left for the order.
+  const done = activeLines(order).map((line) => line.lineId);
+  if (done.length > 0) {
+    updated = await deps.orders.append(orderNumber, { kind: 'written-back', at, lineIds: done });
   }
   return { order: updated, reported: true, wroteFields };
 }

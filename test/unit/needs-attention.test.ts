@@ -155,6 +155,10 @@ describe('reportIfAllChannelsFailed', () => {
 
     // Assess
     expect(h.kintone.updates.map((update) => update.recordId)).toEqual(['7']);
+    expect(h.orders.appended.at(-1)?.event).toMatchObject({
+      kind: 'written-back',
+      lineIds: ['7', '8'],
+    });
   });
 
   it('appends nothing when kintone fails, so the retry tells staff', async () => {
