@@ -91,7 +91,7 @@ export interface ReplySectionContent {
   faxBack?: string;
   /** `株式会社デモ商事 購買部 山田 宛`: who reads the reply. */
   addressee: string;
-  /** `発注番号 PO-20261128-0001 のご注文について、下記のとおり回答いたします。` */
+  /** `発注番号 PO-20261128-0001 について、下記のとおり回答いたします。` */
   subject: string;
   /** The unit of a one-line order's quantity blank; absent for a multi-line order. */
   singleLineUnit?: string;
@@ -194,7 +194,7 @@ export function orderFormContent(request: OrderRequest): OrderFormContent {
     reply: {
       ...(fax === '' ? {} : { faxBack: `FAX返信先：${fax}` }),
       addressee: `${to} 宛`,
-      subject: `発注番号 ${orderNumber} のご注文について、下記のとおり回答いたします。`,
+      subject: `発注番号 ${orderNumber} について、下記のとおり回答いたします。`,
       ...(request.lines.length === 1 && line !== undefined
         ? { singleLineUnit: printable(line.unit) }
         : {}),

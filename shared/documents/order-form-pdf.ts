@@ -892,7 +892,7 @@ function replyParts(doc: Doc, content: OrderFormContent, y: number): ReplyParts 
     );
   }
   cursor += head + 2;
-  for (const line of [reply.addressee, reply.subject, ORDER_FORM_REPLY_INSTRUCTION]) {
+  for (const line of [`${reply.addressee}　${reply.subject}`, ORDER_FORM_REPLY_INSTRUCTION]) {
     cursor += text(line, { x: innerX, width: innerWidth, style: SMALL });
   }
   cursor += 6;

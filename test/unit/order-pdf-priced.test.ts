@@ -78,7 +78,7 @@ describe('the fax form of a priced order with a ship-to', () => {
       ORDER_FORM_REPLY_TITLE,
       'FAX返信先：03-0000-2222',
       '株式会社デモ商事購買部山田宛',
-      '発注番号PO-20261202-0001のご注文について',
+      '株式会社デモ商事購買部山田宛発注番号PO-20261202-0001について',
       ...ORDER_FORM_REPLY_CHOICES,
       '納品予定日：',
       '年',
@@ -111,7 +111,7 @@ describe('the fax-back reply section', () => {
     const content = orderFormContent(request);
     expect(content.reply).toEqual({
       addressee: '株式会社デモ商事 購買部 山田 宛',
-      subject: '発注番号 PO-20261202-0001 のご注文について、下記のとおり回答いたします。',
+      subject: '発注番号 PO-20261202-0001 について、下記のとおり回答いたします。',
       singleLineUnit: '本',
     });
     const text = squash((await extractPdfText(await renderOrderPdf(request, fonts))).text.join(''));
