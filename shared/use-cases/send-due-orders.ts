@@ -1,3 +1,4 @@
+import { OrderNotSendableError } from '../domain/order-request';
 import { isSealed, type PurchaseOrder } from '../domain/purchase-order';
 import type { OrderStore } from '../ports/order-store';
 import { NO_METRICS } from '../ports/bridge-metrics';
@@ -90,7 +91,7 @@ export async function sendDueOrders(
       if (done.settled) result.settled.push(orderNumber);
     } catch (error) {
       const problem = describeFailure(error);
-      if (failureKind(error) === 'permanent' && (await park(orderNumber, problem, clocked))) {
+      if (isPermanent(error) && (await park(orderNumber, problem, clocked))) {
         result.parked.push({ orderNumber, error: problem });
         continue;
       }
@@ -110,6 +111,18 @@ export async function sendDueOrders(
     busy: result.busy,
   });
   return result;
+}
+
+/**
+ * A failure that the next run would meet again: the queue's permanent failures, and an order
+ * the documents cannot render (a price out of range, nothing to send).
+ */
+function isPermanent(error: unknown): boolean {
+  return (
+    failureKind(error) === 'permanent' ||
+    error instanceof RangeError ||
+    error instanceof OrderNotSendableError
+  );
 }
 
 /** When the order's log last moved (epoch ms). */

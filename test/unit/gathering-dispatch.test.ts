@@ -8,6 +8,7 @@ import {
 import { notificationSchema, type KintoneNotification } from '../../shared/kintone/notification';
 import { processNotification } from '../../shared/use-cases/process-notification';
 import { sendDueOrders } from '../../shared/use-cases/send-due-orders';
+import { MAX_YEN } from '../../shared/domain/pricing';
 import { InMemoryBridgeState } from '../fakes/in-memory-order-store';
 import { loadWebhookFixture } from '../fixtures/kintone-webhooks';
 import { dispatchHarness, lowNotification, type Harness } from '../support/dispatch-harness';
@@ -612,6 +613,30 @@ describe('gathering: the scheduled send', () => {
     expect(result.sent).toEqual([FIRST, SECOND]);
     expect(h.metrics.total('OrdersNeedingAttention')).toBe(1);
     expect(kinds(await h.state.get('PO-20261128-0099'))).toEqual(['created', 'needs-attention']);
+    expect(await h.state.listDue(LATER, 10)).toEqual([]);
+  });
+
+  it('parks an order whose documents cannot be rendered (an amount past the limit)', async () => {
+    // Prepare: app 12 maps a unit price; one item's price times its quantity is out of range.
+    const h = dispatchHarness({
+      now: T0,
+      configure: (raw) => {
+        const app = raw.apps.find((candidate) => candidate.appId === '12');
+        if (!app) throw new Error('config/demo.json has no app 12');
+        app.gathering = { rule: 'window', minutes: 30 };
+        (app.fields as Record<string, string>).unitPrice = '単価';
+      },
+    });
+    await processNotification(drop(1, { 単価: String(MAX_YEN) }), h.deps);
+
+    // Act
+    const result = await sendDueOrders(h.deps, new Date('2026-11-28T02:45:00Z'));
+
+    // Assess
+    expect(result.parked).toEqual([
+      { orderNumber: FIRST, error: expect.stringContaining('PriceRangeError') },
+    ]);
+    expect(h.mailer.sent).toEqual([]);
     expect(await h.state.listDue(LATER, 10)).toEqual([]);
   });
 
