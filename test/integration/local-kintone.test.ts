@@ -314,6 +314,51 @@ describe('local kintone through the official REST API client', () => {
       expect(first).not.toHaveProperty('在庫');
     });
 
+    it('updates several records in one bulk request, each a new revision and a webhook', async () => {
+      // Act
+      const result = await client.record.updateRecords({
+        app: APP,
+        records: [
+          { id: 1, record: { 発注番号: { value: 'PO-0001' } } },
+          { id: 2, record: { 発注番号: { value: 'PO-0002' } } },
+        ],
+      });
+      await kintone.idle();
+
+      // Assess
+      expect(result.records).toEqual([
+        { id: '1', revision: '2' },
+        { id: '2', revision: '2' },
+      ]);
+      expect(kintone.records(APP).map((r) => r.発注番号?.value)).toEqual([
+        'PO-0001',
+        'PO-0002',
+        '',
+        '',
+      ]);
+      expect(kintone.webhookDeliveries().map((delivery) => delivery.notification.type)).toEqual([
+        'UPDATE_RECORD',
+        'UPDATE_RECORD',
+      ]);
+    });
+
+    it('writes none of a bulk update that names a missing record (404 GAIA_RE01)', async () => {
+      // Act
+      const error = await rejectionOf(
+        client.record.updateRecords({
+          app: APP,
+          records: [
+            { id: 1, record: { 発注番号: { value: 'PO-0001' } } },
+            { id: 404, record: { 発注番号: { value: 'PO-0404' } } },
+          ],
+        }),
+      );
+
+      // Assess
+      expect(error).toMatchObject({ status: 404, code: 'GAIA_RE01' });
+      expect(kintone.records(APP)[0]?.発注番号?.value).toBe('');
+    });
+
     it('deletes records and then answers 404 GAIA_RE01 for them', async () => {
       // Act
       await client.record.deleteRecords({ app: APP, ids: [2, 3] });
