@@ -1,9 +1,12 @@
+import { findApp } from '../config/load-config';
 import { OrderNotSendableError } from '../domain/order-request';
 import { isSealed, type PurchaseOrder } from '../domain/purchase-order';
 import type { OrderStore } from '../ports/order-store';
+import { changedFields } from '../kintone/write-back';
 import { NO_METRICS } from '../ports/bridge-metrics';
 import { completeOrder, type CompleteOrderDeps } from './complete-order';
 import { describeFailure, failureKind } from './failure-kind';
+import { openLines, writeLineFields } from './order-record';
 
 /**
  * The scheduled send: every order that is due (a gathering order whose window or cut-off has
@@ -125,6 +128,37 @@ function isPermanent(error: unknown): boolean {
   );
 }
 
+/**
+ * Best effort: 要対応 and the reason on the records of the parked order's open lines, so staff
+ * do not wait on 待機中 or 送信待ち for an order that will not go out. kintone may be what
+ * failed; the alarm is raised either way.
+ */
+async function tellStaff(
+  order: PurchaseOrder,
+  reason: string,
+  deps: SendDueOrdersDeps,
+): Promise<void> {
+  const app = findApp(deps.config, order.appId);
+  if (!app) return;
+  try {
+    const changes = changedFields(app, {
+      status: app.statuses.failed,
+      orderNumber: order.orderNumber,
+      reason,
+    });
+    const lineIds = openLines(order).map((line) => line.lineId);
+    await writeLineFields(deps.kintone, order, lineIds, () => changes, {
+      subtable: app.subtable?.field,
+      logger: deps.logger,
+    });
+  } catch (error) {
+    deps.logger.warn('could not show 要対応 on the records of a parked order', {
+      orderNumber: order.orderNumber,
+      error: describeFailure(error),
+    });
+  }
+}
+
 /** When the order's log last moved (epoch ms). */
 function lastActivity(order: PurchaseOrder): number {
   return Math.max(...order.log.map((event) => Date.parse(event.at)).filter(Number.isFinite), 0);
@@ -140,11 +174,13 @@ async function park(
   problem: string,
   deps: SendDueOrdersDeps,
 ): Promise<boolean> {
+  const reason = `発注依頼 ${orderNumber} を送れませんでした (${problem})。運用担当者に連絡してください。`;
+  let order: PurchaseOrder;
   try {
-    await deps.orders.append(orderNumber, {
+    order = await deps.orders.append(orderNumber, {
       kind: 'needs-attention',
       at: deps.now().toISOString(),
-      reason: `発注依頼 ${orderNumber} を送れませんでした (${problem})。運用担当者が確認してください。`,
+      reason,
     });
     await deps.orders.markSettled(orderNumber);
   } catch (error) {
@@ -154,6 +190,7 @@ async function park(
     });
     return false;
   }
+  await tellStaff(order, reason, deps);
   (deps.metrics ?? NO_METRICS).count('OrdersNeedingAttention');
   deps.logger.error('due order parked: it cannot be completed, retrying cannot help', {
     orderNumber,

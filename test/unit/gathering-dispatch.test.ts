@@ -638,6 +638,14 @@ describe('gathering: the scheduled send', () => {
     ]);
     expect(h.mailer.sent).toEqual([]);
     expect(await h.state.listDue(LATER, 10)).toEqual([]);
+    // Staff read that this order will not go out.
+    expect(waitingOf(h, '1').slice(-1)[0]?.values).toEqual({
+      発注状況: '要対応',
+      発注番号: FIRST,
+      発注理由: expect.stringMatching(
+        /^発注依頼 PO-20261128-0001 を送れませんでした \(PriceRangeError: /,
+      ),
+    });
   });
 
   it('sends at most the batch size per run and says more are due', async () => {
