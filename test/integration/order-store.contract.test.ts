@@ -845,6 +845,117 @@ describe('DynamoDbOrderStore on its table', () => {
     }
   });
 
+  /**
+   * A store whose client holds back the call's confirming update (`#S = :in`) until released,
+   * so a second call can run in between: the interleavings Promise.all may or may not hit.
+   */
+  async function pausedAtConfirm() {
+    const tableName = await tables.newTable();
+    let release = (): void => undefined;
+    let reached = (): void => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const atConfirm = new Promise<void>((resolve) => (reached = resolve));
+    const real = tables.documentClient;
+    const client = {
+      send: async (command: { input: { UpdateExpression?: string } }) => {
+        if (
+          command instanceof UpdateCommand &&
+          command.input.UpdateExpression?.includes('#S = :in')
+        ) {
+          reached();
+          await gate;
+        }
+        return real.send(command as never);
+      },
+    } as unknown as typeof real;
+    return {
+      first: new DynamoDbOrderStore({ client, tableName, newAttempt: () => 'first' }),
+      second: new DynamoDbOrderStore({ client: real, tableName, newAttempt: () => 'second' }),
+      atConfirm,
+      release,
+    };
+  }
+
+  it('lets the second of two creates of one item win when it overtakes the first', async () => {
+    // Prepare
+    const { first, second, atConfirm, release } = await pausedAtConfirm();
+
+    // Act
+    const slow = first.create(orderFixture(PO1, [lineFor('345')], { sealed: true }));
+    await atConfirm;
+    const fast = await second.create(orderFixture(PO2, [lineFor('345')], { sealed: true }));
+    release();
+
+    // Assess
+    expect(fast.created).toBe(true);
+    await expect(slow).resolves.toEqual({
+      created: false,
+      conflict: 'claimed',
+      lineId: '345',
+      orderNumber: PO2,
+    });
+    await expect(second.get(PO1)).resolves.toBeUndefined();
+    await expect(second.orderOfItem('12', '345', 1)).resolves.toBe(PO2);
+  });
+
+  it('lets a second create take the group from a first that has not committed yet', async () => {
+    // Prepare
+    const { first, second, atConfirm, release } = await pausedAtConfirm();
+
+    // Act
+    const slow = first.create(orderFixture(PO1, [lineFor('345')]));
+    await atConfirm;
+    const fast = await second.create(orderFixture(PO2, [lineFor('346')]));
+    release();
+
+    // Assess
+    expect(fast.created).toBe(true);
+    await expect(slow).resolves.toEqual({ created: false, conflict: 'group', orderNumber: PO2 });
+    await expect(second.orderOfItem('12', '345', 1)).resolves.toBeUndefined();
+    expect((await second.findGathering(orderFixture(PO1, []).groupKey))?.orderNumber).toBe(PO2);
+  });
+
+  it('reports the twin that added the same line to the same order first', async () => {
+    // Prepare
+    const { first, second, atConfirm, release } = await pausedAtConfirm();
+    await second.create(orderFixture(PO1, [lineFor('345')]));
+
+    // Act
+    const slow = first.addLines(PO1, [lineFor('346')]);
+    await atConfirm;
+    const fast = await second.addLines(PO1, [lineFor('346')]);
+    release();
+
+    // Assess
+    expect(fast.added).toBe(true);
+    await expect(slow).resolves.toEqual({
+      added: false,
+      conflict: 'claimed',
+      lineId: '346',
+      orderNumber: PO1,
+    });
+    expect(lineIds(await second.get(PO1))).toEqual(['345', '346']);
+  });
+
+  it('refuses lines whose order was sealed between their claim and their confirm', async () => {
+    // Prepare
+    const { first, second, atConfirm, release } = await pausedAtConfirm();
+    await second.create(orderFixture(PO1, [lineFor('345')]));
+
+    // Act
+    const slow = first.addLines(PO1, [lineFor('346')]);
+    await atConfirm;
+    await second.append(PO1, sealEvent());
+    release();
+
+    // Assess
+    await expect(slow).resolves.toEqual({ added: false, conflict: 'sealed' });
+    expect(lineIds(await second.get(PO1))).toEqual(['345']);
+    await expect(second.orderOfItem('12', '346', 1)).resolves.toBeUndefined();
+    const again = await second.create(orderFixture(PO2, [lineFor('346')]));
+    expect(again.created).toBe(true);
+  });
+
   it('names a corrupt order or item state in a clear error', async () => {
     // Prepare
     const { tableName, orders, items } = await subject();

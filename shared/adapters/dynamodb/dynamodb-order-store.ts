@@ -224,7 +224,7 @@ export class DynamoDbOrderStore implements OrderStore {
     // A racing call aborted this order (it took the group) or removed a pending line (it took
     // the item): report what holds them now.
     await this.undoCreate(order, attempt);
-    const taken = await this.takenLine(order.orderNumber, order.lines);
+    const taken = await this.takenLine(attempt, order.lines);
     if (taken) return { created: false, conflict: 'claimed', ...taken };
     const holder = await this.gatheringNumber(order.groupKey);
     if (holder !== undefined && holder !== order.orderNumber) {
@@ -283,7 +283,7 @@ export class DynamoDbOrderStore implements OrderStore {
     if (!item || item.sealedAt !== undefined || item.aborted) {
       return { added: false, conflict: 'sealed' };
     }
-    const taken = await this.takenLine(orderNumber, lines);
+    const taken = await this.takenLine(attempt, lines);
     if (taken) return { added: false, conflict: 'claimed', ...taken };
     throw new OrderWriteRaceError(`Lines of order ${orderNumber} were taken by a racing call.`);
   }
@@ -647,15 +647,19 @@ export class DynamoDbOrderStore implements OrderStore {
     await this.releaseGroup(order.groupKey, order.orderNumber);
   }
 
-  /** The first line whose item cycle another order holds now, for a conflict report. */
+  /**
+   * The first line whose item cycle another call holds now, for a conflict report once this
+   * call's own claims are released. The holder may be a twin adding the same line to the same
+   * order, and may not have confirmed yet: its claim is reported all the same.
+   */
   private async takenLine(
-    orderNumber: string,
+    attempt: string,
     lines: readonly PurchaseOrderLine[],
   ): Promise<{ lineId: string; orderNumber: string } | undefined> {
     for (const line of lines) {
-      const holder = await this.orderOfItem(line.item.appId, line.item.itemId, line.item.cycle);
-      if (holder !== undefined && holder !== orderNumber) {
-        return { lineId: line.lineId, orderNumber: holder };
+      const held = (await this.readState(line.item.appId, line.item.itemId))?.onOrder;
+      if (held && held.cycle === line.item.cycle && held.attempt !== attempt) {
+        return { lineId: line.lineId, orderNumber: held.orderNumber };
       }
     }
     return undefined;
