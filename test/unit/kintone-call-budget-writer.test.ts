@@ -55,6 +55,26 @@ describe('RestKintoneRecordWriter with a call budget, against the local kintone'
     expect(store.kintoneCallCount(APP, DAY)).toBe(5);
   });
 
+  it('counts a bulk update of several records as the one request it is', async () => {
+    // Prepare: two records, one request.
+    await writer.updateRecords(APP, [
+      { recordId: '1', values: { 発注状況: '発注依頼済' } },
+      { recordId: '2', values: { 発注状況: '発注依頼済' } },
+    ]);
+    const afterBulk = store.kintoneCallCount(APP, DAY);
+
+    // Act
+    await writer.updateRecords(APP, [
+      { recordId: '1', values: { 発注番号: 'PO-0001' } },
+      { recordId: '404', values: { 発注番号: 'PO-0002' } },
+    ]);
+
+    // Assess: the refused request, the look-up and the write without the deleted record.
+    expect(afterBulk).toBe(1);
+    expect(store.kintoneCallCount(APP, DAY)).toBe(1 + 3);
+    expect(kintone.requestLog()).toHaveLength(4);
+  });
+
   it('warns as the request that reaches 80 % is made, and still makes it', async () => {
     // Prepare
     store.seedKintoneCallCount(APP, DAY, 7_999);
