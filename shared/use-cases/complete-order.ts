@@ -51,6 +51,16 @@ export interface CompleteOrderDeps {
   orderLinks?: OrderLinkSigner;
 }
 
+/** How far {@link completeOrder} goes. */
+export interface CompleteOrderOptions {
+  /**
+   * `send`: seal and send (and tell staff when every channel failed), then stop: the caller
+   * writes the outcome to the records itself, together with its other writes to them (the
+   * dispatcher, one write per record), and appends `written-back` and `commented`.
+   */
+  through?: 'send';
+}
+
 /** What {@link completeOrder} did in this call. */
 export interface CompletedOrder {
   order: PurchaseOrder;
@@ -100,13 +110,14 @@ export async function sealingEvent(
 export async function completeOrder(
   order: PurchaseOrder,
   deps: CompleteOrderDeps,
+  options: CompleteOrderOptions = {},
 ): Promise<CompletedOrder> {
   const app = findApp(deps.config, order.appId);
   if (!app) throw new UnknownAppError(order.appId);
   const documents = documentOptionsOf(deps.config);
   const sending = { ...deps, documents };
   const context = { subtable: app.subtable?.field, logger: deps.logger };
-  const options = () => ({ now: deps.now(), commentOnOrder: app.commentOnOrder });
+  const stepOptions = () => ({ now: deps.now(), commentOnOrder: app.commentOnOrder });
   const done: CompletedOrder = {
     order,
     emailed: false,
@@ -118,8 +129,13 @@ export async function completeOrder(
   const { orderNumber } = order;
 
   for (let count = 0; count < MAX_STEPS; count++) {
-    const [step] = remainingSteps(done.order, options());
+    const [step] = remainingSteps(done.order, stepOptions());
     if (!step) break;
+    // With `through: 'send'` the caller writes a sent order's outcome; 要対応 is still done here.
+    const callersPart =
+      step.step === 'comment' ||
+      (step.step === 'write-back' && orderStatus(done.order) !== 'needs-attention');
+    if (options.through === 'send' && callersPart) break;
     if (step.step === 'seal') {
       done.order = await deps.orders.append(
         orderNumber,
@@ -189,7 +205,7 @@ export async function completeOrder(
       });
     }
   }
-  if (isSettled(done.order, options())) {
+  if (isSettled(done.order, stepOptions())) {
     await deps.orders.markSettled(orderNumber);
     done.settled = true;
   }
@@ -227,6 +243,23 @@ export function orderedLineOutcome(
     orderedAt: toKintoneDateTime(orderedAt),
     reason: line.reason,
   };
+}
+
+/**
+ * The comment on a record of a sent order about its lines `lines` (those on that record): the
+ * order, the lines with their quantities and reasons, and how many other items the order carries.
+ */
+export function recordCommentOf(
+  order: PurchaseOrder,
+  lines: readonly PurchaseOrderLine[],
+  config: BridgeConfig,
+): string {
+  return linesComment(
+    orderRequestOf(order, documentOptionsOf(config)),
+    lines,
+    describeChannels(channelsOf(order)),
+    activeLines(order).length,
+  );
 }
 
 /**

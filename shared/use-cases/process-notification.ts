@@ -12,6 +12,7 @@ import {
   isSettled,
   lineStatus,
   orderStatus,
+  remainingSteps,
   type LineStatus,
   type PurchaseOrder,
   type PurchaseOrderLine,
@@ -51,7 +52,7 @@ import type { OrderMailer } from '../ports/order-mailer';
 import { MAX_LINES_PER_CALL, type OrderStore } from '../ports/order-store';
 import type { ProcessedNotifications } from '../ports/processed-notifications';
 import type { SupplierDirectory } from '../ports/supplier-directory';
-import { completeOrder, sealingEvent } from './complete-order';
+import { completeOrder, orderedLineOutcome, recordCommentOf, sealingEvent } from './complete-order';
 import { supplierReach } from './order-supplier';
 
 /** Collaborators of the dispatcher, built once in the function's wiring. */
@@ -114,6 +115,9 @@ export interface DispatchOutcome {
   /** What happened to each item of the record: one for a plain record, one per table row. */
   items: ItemOutcome[];
 }
+
+/** Orders of this run with the lines a step (write-back, comment) is still to do, by number. */
+type OrderSteps = Map<string, string[]>;
 
 /** How often lines are offered again after a conflict (an order sealed or a claim taken meanwhile). */
 const MAX_PLACEMENT_ATTEMPTS = 5;
@@ -265,21 +269,30 @@ class Dispatch {
     await this.resumeOwnOrders(items);
 
     const outcome: DispatchOutcome = { ...base, decision: this.summary(items) };
-    for (const orderNumber of this.toComplete) {
-      const order = this.orders.get(orderNumber);
-      if (!order) continue;
-      const done = await completeOrder(order, this.deps);
-      this.orders.set(orderNumber, done.order);
-      outcome.emailed ||= done.emailed;
-      outcome.faxed ||= done.faxed;
-      outcome.commented ||= done.commented;
-      if (done.wroteFields.length > 0) {
+    // Orders due now (immediate ones) are sent here; their outcome goes into the record's one
+    // write and one comment below, with its other items'.
+    const completed = async (through?: 'send') => {
+      for (const orderNumber of this.toComplete) {
+        const order = this.orders.get(orderNumber);
+        if (!order) continue;
+        const done = await completeOrder(order, this.deps, through ? { through } : {});
+        this.orders.set(orderNumber, done.order);
+        outcome.emailed ||= done.emailed;
+        outcome.faxed ||= done.faxed;
+        outcome.commented ||= done.commented;
         outcome.wroteFields = [...new Set([...outcome.wroteFields, ...done.wroteFields])];
       }
-    }
-    const wrote = await this.writeBack(items);
+    };
+    await completed('send');
+    const writing = this.ordersToWrite();
+    const wrote = await this.writeBack(items, writing);
     outcome.wroteFields = [...new Set([...outcome.wroteFields, ...wrote])];
-    outcome.commented = (await this.comment(items)) || outcome.commented;
+    await this.logSteps(writing, 'written-back');
+    const commenting = this.ordersToComment();
+    outcome.commented = (await this.comment(items, commenting)) || outcome.commented;
+    await this.logSteps(commenting, 'commented');
+    // Settles them (and does whatever is left, should anything be).
+    await completed();
 
     outcome.items = items.map((item) => this.itemOutcome(item));
     outcome.orderNumbers = [
@@ -797,14 +810,53 @@ class Dispatch {
   }
 
   /**
+   * The orders sent in this run whose lines' records are still to be written, with those lines
+   * (open ones: a line staff closed keeps what they set).
+   */
+  private ordersToWrite(): OrderSteps {
+    return this.stepsOf('write-back');
+  }
+
+  /** The orders sent in this run whose lines' records are still to be commented. */
+  private ordersToComment(): OrderSteps {
+    return this.stepsOf('comment');
+  }
+
+  private stepsOf(kind: 'write-back' | 'comment'): OrderSteps {
+    const steps: OrderSteps = new Map();
+    for (const orderNumber of this.toComplete) {
+      const order = this.orders.get(orderNumber);
+      if (!order || orderStatus(order) === 'needs-attention') continue;
+      const step = remainingSteps(order, {
+        now: this.deps.now(),
+        commentOnOrder: this.app.commentOnOrder,
+      }).find((candidate) => candidate.step === kind);
+      if (step && 'lineIds' in step) steps.set(orderNumber, step.lineIds);
+    }
+    return steps;
+  }
+
+  /** Appends that the record was written (or commented) for these orders' lines. */
+  private async logSteps(steps: OrderSteps, kind: 'written-back' | 'commented'): Promise<void> {
+    for (const [orderNumber, lineIds] of steps) {
+      const order = await this.deps.orders.append(orderNumber, {
+        kind,
+        at: this.deps.now().toISOString(),
+        lineIds,
+      });
+      this.orders.set(orderNumber, order);
+    }
+  }
+
+  /**
    * Writes every item's outcome in one call (the record, or one table write): 待機中 for a
    * waiting line, the notice of a dropped one, 要確認 (or its clearing) for the others. Lines of
    * orders completed in this run were written by the order. Values the record already shows are
    * left out, so a notification that changes nothing costs no kintone call at all.
    */
-  private async writeBack(items: ItemWork[]): Promise<string[]> {
+  private async writeBack(items: ItemWork[], writing: OrderSteps): Promise<string[]> {
     const changesOf = (item: ItemWork): FieldValues => {
-      const desired = this.desiredOutcome(item);
+      const desired = this.desiredOutcome(item, writing);
       if (!desired) return {};
       const changes = changedFields(this.app, desired, item.recorded);
       const cells = item.cells;
@@ -843,7 +895,7 @@ class Dispatch {
   }
 
   /** What the item's record should show; undefined when its order writes it, or nothing may. */
-  private desiredOutcome(item: ItemWork): WriteBackOutcome | undefined {
+  private desiredOutcome(item: ItemWork, writing: OrderSteps): WriteBackOutcome | undefined {
     const { timeZone } = this.deps.config;
     // An old revision shows old values: comparing with them would write what is already there.
     if (item.decision.kind === 'stale' || item.decision.kind === 'replay') return undefined;
@@ -852,7 +904,13 @@ class Dispatch {
     }
     const current = this.lineOf(item);
     if (current) {
-      if (this.toComplete.has(current.order.orderNumber)) return undefined;
+      if (this.toComplete.has(current.order.orderNumber)) {
+        // The order sent now: 発注依頼済 with the line's own quantity and reason.
+        const lineIds = writing.get(current.order.orderNumber);
+        return lineIds?.includes(current.line.lineId)
+          ? orderedLineOutcome(this.app, current.order, current.line)
+          : undefined;
+      }
       if (lineStatus(current.order, current.line.lineId) === 'waiting') {
         return waitingOutcome(this.app, current.order, current.line, timeZone);
       }
@@ -872,8 +930,18 @@ class Dispatch {
    * One comment for what staff must read beyond the fields: lines taken off their orders, and
    * due rows that lack a write-back field (the row may not even show a status).
    */
-  private async comment(items: ItemWork[]): Promise<boolean> {
+  private async comment(items: ItemWork[], commenting: OrderSteps): Promise<boolean> {
     const sections: string[] = [];
+    for (const [orderNumber, lineIds] of commenting) {
+      const order = this.orders.get(orderNumber);
+      const lines =
+        order?.lines.filter(
+          (line) => lineIds.includes(line.lineId) && lineStatus(order, line.lineId) !== 'closed',
+        ) ?? [];
+      if (order && lines.length > 0) {
+        sections.push(recordCommentOf(order, lines, this.deps.config));
+      }
+    }
     const drops = items.flatMap((item) =>
       item.dropped
         ? [

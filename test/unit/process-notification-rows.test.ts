@@ -85,9 +85,9 @@ function orderedRow(orderNumber: string, reason: string): RowEdit {
   };
 }
 
-/** The table write of an order: its values and the previous order's 納品予定日 emptied. */
+/** The table write of an order: only what changes (明細_納品予定日 is empty already). */
 function orderWrite(orderNumber: string, reason: string): RowEdit {
-  return { ...orderedRow(orderNumber, reason), 明細_納品予定日: '' };
+  return orderedRow(orderNumber, reason);
 }
 
 function kinds(events: readonly OrderEvent[] | undefined): string[] {
@@ -188,7 +188,7 @@ describe('processNotification: items in a table (subtable rows)', () => {
     expect(states.map((item) => item.lastRevision)).toEqual([14, 14, 14]);
   });
 
-  it('makes one order per supplier, each written into its rows and commented', async () => {
+  it('makes one order per supplier, one table write and one comment for both', async () => {
     // Prepare: B-202 of S-003 falls too.
     const { deps, mailer, kintone } = harness();
 
@@ -206,15 +206,12 @@ describe('processNotification: items in a table (subtable rows)', () => {
     ]);
     // A one-line order keeps the line's reason as the request's.
     expect(mailer.sent[1]?.reason).toBe('在庫数 5 ≤ 発注点 10: 50個を発注 (発注量50)');
-    // Each order writes its own rows (one table write each) and comments once.
-    expect(kintone.rowUpdates.map((update) => Object.keys(update.rows))).toEqual([
-      ['368', '369'],
-      ['370'],
-    ]);
-    expect(kintone.rowUpdates[1]?.rows['370']?.明細_発注番号).toBe(SECOND);
-    expect(kintone.comments).toHaveLength(2);
+    expect(kintone.rowUpdates).toHaveLength(1);
+    expect(Object.keys(kintone.rowUpdates[0]?.rows ?? {})).toEqual(['368', '369', '370']);
+    expect(kintone.rowUpdates[0]?.rows['370']?.明細_発注番号).toBe(SECOND);
+    expect(kintone.comments).toHaveLength(1);
     expect(kintone.comments[0]?.text).toContain(FIRST);
-    expect(kintone.comments[1]?.text).toContain(SECOND);
+    expect(kintone.comments[0]?.text).toContain(SECOND);
   });
 
   it('costs no kintone call when no row needs an order', async () => {
@@ -354,10 +351,10 @@ describe('processNotification: items in a table (subtable rows)', () => {
       ['B-200'],
     ]);
     expect(outcome.items[1]?.decision.kind).toBe('cannot-evaluate');
-    // The order writes its row; the record's own write gives the other row 要確認.
+    // One table write: the order into its row, 要確認 into the other.
     expect(kintone.rowUpdates.map((update) => update.rows)).toEqual([
-      { '368': orderWrite(FIRST, B200_REASON) },
       {
+        '368': orderWrite(FIRST, B200_REASON),
         '369': {
           明細_発注状況: '要確認',
           明細_発注理由: expect.stringContaining('仕入先マスタに仕入先コード "S-999" がありません'),
