@@ -10,6 +10,7 @@ import {
   type PurchaseOrder,
   type PurchaseOrderLine,
 } from '../../../shared/domain/purchase-order';
+import type { OrderChannel } from '../../../shared/domain/channels';
 
 const AT = '2026-12-02T02:00:00.000Z';
 const NOW = new Date('2026-12-02T03:00:00.000Z');
