@@ -2,6 +2,7 @@ import { lineStatus, orderStatus, type OrderEvent } from '../../shared/domain/pu
 import type { SupplierContact } from '../../shared/domain/item';
 import { notificationSchema, type KintoneNotification } from '../../shared/kintone/notification';
 import { processNotification } from '../../shared/use-cases/process-notification';
+import { sendDueOrders } from '../../shared/use-cases/send-due-orders';
 import { InMemoryBridgeState } from '../fakes/in-memory-order-store';
 import { loadWebhookFixture } from '../fixtures/kintone-webhooks';
 import { dispatchHarness } from '../support/dispatch-harness';
@@ -500,5 +501,40 @@ describe('processNotification: items in a table (subtable rows)', () => {
     });
     expect(kintone.rowUpdates).toEqual([]);
     expect(logger.entries.some((entry) => entry.level === 'error')).toBe(true);
+  });
+
+  it('gathers the rows of two site records into one order, written into each table once', async () => {
+    // Prepare: app 15 gathers for 30 minutes; record 4 is another site with the same rows.
+    const h = dispatchHarness({
+      now: NOW,
+      suppliers: SUPPLIERS,
+      configure: (raw) => {
+        for (const app of raw.apps) app.gathering = { rule: 'window', minutes: 30 };
+      },
+    });
+    const other = siteNotification({ id: 'site-4' });
+    if (!('record' in other)) throw new Error('not a record notification');
+    other.record.$id = { type: '__ID__', value: '4' };
+
+    // Act
+    const first = await processNotification(siteNotification(), h.deps);
+    const second = await processNotification(other, h.deps);
+    const result = await sendDueOrders(h.deps, new Date('2026-11-29T01:30:00Z'));
+
+    // Assess: both records' rows waited on the one order, then one email with four lines.
+    expect([first, second].map((outcome) => outcome.orderNumbers)).toEqual([[FIRST], [FIRST]]);
+    expect(first.items.map((row) => row.line)).toEqual(['waiting', 'waiting', undefined]);
+    expect(h.kintone.rowUpdates[0]?.rows['368']?.明細_発注状況).toBe('待機中');
+    expect(result.sent).toEqual([FIRST]);
+    expect(h.mailer.sent[0]?.lines.map((line) => line.lineId)).toEqual([
+      '3:368',
+      '3:369',
+      '4:368',
+      '4:369',
+    ]);
+    // While gathering one table write per record, at the send one more each, and a comment each.
+    expect(h.kintone.rowUpdates.map((update) => update.recordId)).toEqual(['3', '4', '3', '4']);
+    expect(h.kintone.rowUpdates[2]?.rows['368']?.明細_発注状況).toBe('発注依頼済');
+    expect(h.kintone.comments.map((comment) => comment.recordId)).toEqual(['3', '4']);
   });
 });
