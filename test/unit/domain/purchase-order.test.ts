@@ -35,7 +35,7 @@ function line(id: string, quantity = 12, rowId?: string): PurchaseOrderLine {
 function order(
   log: OrderEvent[],
   lines = [line('1'), line('2')],
-  channels = [EMAIL],
+  channels: OrderChannel[] = [EMAIL],
 ): PurchaseOrder {
   return {
     orderNumber: 'PO-20261202-0001',
