@@ -5,11 +5,13 @@ import { orderRequestOf } from '../domain/order-request';
 import {
   activeLines,
   channelsOf,
+  isSealed,
   isSettled,
   orderStatus,
   remainingSteps,
   sealOf,
   type OrderEvent,
+  type OrderStepToDo,
   type PurchaseOrder,
   type PurchaseOrderLine,
 } from '../domain/purchase-order';
@@ -129,7 +131,12 @@ export async function completeOrder(
   const { orderNumber } = order;
 
   for (let count = 0; count < MAX_STEPS; count++) {
-    const [step] = remainingSteps(done.order, stepOptions());
+    const [next] = remainingSteps(done.order, stepOptions());
+    // A due gathering order whose every line was dropped is sealed too, before it is settled:
+    // else it would stay the group's gathering order, and the next line would join an order
+    // that is no longer on the due list.
+    const step: OrderStepToDo | undefined =
+      next ?? (isDueUnsealed(done.order, deps.now()) ? { step: 'seal' } : undefined);
     if (!step) break;
     // With `through: 'send'` the caller writes a sent order's outcome; 要対応 is still done here.
     const callersPart =
@@ -137,9 +144,17 @@ export async function completeOrder(
       (step.step === 'write-back' && orderStatus(done.order) !== 'needs-attention');
     if (options.through === 'send' && callersPart) break;
     if (step.step === 'seal') {
+      const empty = activeLines(done.order).length === 0;
       done.order = await deps.orders.append(
         orderNumber,
-        await sealingEvent(done.order, deps, deps.now()),
+        // Nothing goes out of an empty order: no link to sign.
+        empty
+          ? {
+              kind: 'sealed',
+              at: deps.now().toISOString(),
+              orderDate: localDate(deps.now(), deps.config.timeZone),
+            }
+          : await sealingEvent(done.order, deps, deps.now()),
       );
       deps.logger.info('order sealed', {
         orderNumber,
@@ -210,6 +225,10 @@ export async function completeOrder(
     done.settled = true;
   }
   return done;
+}
+
+function isDueUnsealed(order: PurchaseOrder, now: Date): boolean {
+  return !isSealed(order) && Date.parse(order.dueAt) <= now.getTime();
 }
 
 async function reportAttention(done: CompletedOrder, deps: CompleteOrderDeps): Promise<void> {
