@@ -956,6 +956,32 @@ describe('DynamoDbOrderStore on its table', () => {
     expect(again.created).toBe(true);
   });
 
+  it('counts a confirm as done when its answer was lost and the retry failed its condition', async () => {
+    // Prepare: every write is sent twice and only the second answer comes back, as when the
+    // SDK retries a write whose first answer was lost.
+    const tableName = await tables.newTable();
+    const real = tables.documentClient;
+    const client = {
+      send: async (command: unknown) => {
+        if (command instanceof UpdateCommand || command instanceof PutCommand) {
+          await real.send(command as never).catch(() => undefined);
+        }
+        return real.send(command as never);
+      },
+    } as unknown as typeof real;
+    const orders = new DynamoDbOrderStore({ client, tableName });
+
+    // Act
+    const created = await orders.create(orderFixture(PO1, [lineFor('345')]));
+    const added = await orders.addLines(PO1, [lineFor('346')]);
+
+    // Assess
+    expect(created.created).toBe(true);
+    expect(added.added).toBe(true);
+    expect(lineIds(await orders.get(PO1))).toEqual(['345', '346']);
+    await expect(orders.orderOfItem('12', '346', 1)).resolves.toBe(PO1);
+  });
+
   it('names a corrupt order or item state in a clear error', async () => {
     // Prepare
     const { tableName, orders, items } = await subject();

@@ -1,8 +1,8 @@
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ItemKey, ItemState, ItemStateStore } from '../../ports/item-states';
 import { itemPk, type BridgeTableOptions } from './bridge-table';
-import { claimHolds } from './dynamodb-order-store';
-import { orderItemSchema, parseBridgeItem, stateItemSchema } from './order-item-schemas';
+import { CLAIM_CHECK_ATTRIBUTES, claimHolds } from './dynamodb-order-store';
+import { claimCheckItemSchema, parseBridgeItem, stateItemSchema } from './order-item-schemas';
 import { STATE_SK, updateState } from './state-writes';
 import { DELETED_RECORD_REASON } from './table-rules';
 
@@ -49,8 +49,10 @@ export class DynamoDbItemStates implements ItemStateStore {
         orderNumbers.add(stored.onOrder.orderNumber);
       }
     }
+    // Only what the claim check needs: orders can be large, and a batch returns at most 16 MB.
     const orderItems = await this.batchGet(
       [...orderNumbers].map((orderNumber) => ({ pk: `ORDER#${orderNumber}`, sk: 'ORDER' })),
+      CLAIM_CHECK_ATTRIBUTES,
     );
     return states.map(({ key, stored }): ItemState => {
       if (!stored) return { key: { ...key }, cycle: 1 };
@@ -61,7 +63,7 @@ export class DynamoDbItemStates implements ItemStateStore {
         onOrder.cycle === cycle &&
         raw !== undefined &&
         claimHolds(
-          parseBridgeItem(orderItemSchema, raw, this.tableName),
+          parseBridgeItem(claimCheckItemSchema, raw, this.tableName),
           onOrder,
           key.appId,
           key.recordId,
@@ -81,30 +83,44 @@ export class DynamoDbItemStates implements ItemStateStore {
     });
   }
 
-  /** Reads items by key, consistently, in batches; the result is keyed by pk. */
+  /**
+   * Reads items by key, consistently, in batches of 100; the result is keyed by pk. Keys
+   * DynamoDB leaves unprocessed (throttling, or the 16 MB a batch returns) are asked again;
+   * it gives up only after rounds in a row that return nothing.
+   */
   private async batchGet(
     keys: readonly { pk: string; sk: string }[],
+    attributes?: readonly string[],
   ): Promise<Map<string, Record<string, unknown>>> {
     const unique = [...new Map(keys.map((key) => [`${key.pk}\u0000${key.sk}`, key])).values()];
+    const projection = attributes && {
+      ProjectionExpression: attributes.map((_, index) => `#p${index}`).join(', '),
+      ExpressionAttributeNames: Object.fromEntries(
+        attributes.map((name, index) => [`#p${index}`, name]),
+      ),
+    };
     const found = new Map<string, Record<string, unknown>>();
     for (let start = 0; start < unique.length; start += BATCH_GET_KEYS) {
       let pending: Record<string, unknown>[] = unique.slice(start, start + BATCH_GET_KEYS);
-      for (let round = 0; pending.length > 0; round += 1) {
-        if (round >= UNPROCESSED_ROUNDS) {
+      let idle = 0;
+      while (pending.length > 0) {
+        if (idle >= UNPROCESSED_ROUNDS) {
           throw new BatchReadIncompleteError(
             `${pending.length} items of table ${this.tableName} stayed unprocessed after ` +
               `${UNPROCESSED_ROUNDS} rounds; retry later.`,
           );
         }
-        if (round > 0) await sleep(UNPROCESSED_BACKOFF_MS * 2 ** round);
+        if (idle > 0) await sleep(UNPROCESSED_BACKOFF_MS * 2 ** idle);
         const { Responses = {}, UnprocessedKeys = {} } = await this.client.send(
           new BatchGetCommand({
-            RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
+            RequestItems: {
+              [this.tableName]: { Keys: pending, ConsistentRead: true, ...projection },
+            },
           }),
         );
-        for (const item of Responses[this.tableName] ?? []) {
-          found.set(String(item['pk']), item);
-        }
+        const items = Responses[this.tableName] ?? [];
+        for (const item of items) found.set(String(item['pk']), item);
+        idle = items.length > 0 ? 0 : idle + 1;
         pending = UnprocessedKeys[this.tableName]?.Keys ?? [];
       }
     }

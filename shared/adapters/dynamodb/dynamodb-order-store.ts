@@ -23,7 +23,9 @@
  * the same way: the order is marked `aborted` first (on condition it has not committed).
  *
  * A call that fails undoes what it wrote (its claims, its pending lines, its uncommitted order)
- * with writes conditional on its attempt, so they never undo another call's work.
+ * with writes conditional on its attempt, so they never undo another call's work. Every step is
+ * safe to repeat under the same attempt, so an SDK retry of a write whose first answer was lost
+ * (its condition then fails) is recognised as done rather than undone.
  *
  * @module
  */
@@ -160,6 +162,7 @@ export class DynamoDbOrderStore implements OrderStore {
             log: order.log,
             sealedAt: sealed?.at,
             committed: false,
+            creator: attempt,
             // A create that crashes before its commit leaves an invisible order; TTL removes it.
             [BRIDGE_TTL_ATTRIBUTE]: epochSeconds(this.now()) + UNCOMMITTED_TTL_SECONDS,
           },
@@ -167,8 +170,11 @@ export class DynamoDbOrderStore implements OrderStore {
         }),
       );
     } catch (error) {
-      if (isConditionalCheckFailed(error)) throw orderNumberInUse(order.orderNumber);
-      throw error;
+      if (!isConditionalCheckFailed(error)) throw error;
+      // A retried put whose first attempt went through finds its own order.
+      if ((await this.readOrder(order.orderNumber))?.creator !== attempt) {
+        throw orderNumberInUse(order.orderNumber);
+      }
     }
     if (!sealed) {
       const holder = await this.takeGroup(order.groupKey, order.orderNumber);
@@ -221,6 +227,10 @@ export class DynamoDbOrderStore implements OrderStore {
     } catch (error) {
       if (!isConditionalCheckFailed(error)) throw error;
     }
+    // The SDK retries a write whose answer was lost; the retry then fails its condition
+    // although the first attempt went through.
+    const committed = await this.confirmedBy(order.orderNumber, attempt);
+    if (committed) return { created: true, order: committed };
     // A racing call aborted this order (it took the group) or removed a pending line (it took
     // the item): report what holds them now.
     await this.undoCreate(order, attempt);
@@ -278,6 +288,8 @@ export class DynamoDbOrderStore implements OrderStore {
     } catch (error) {
       if (!isConditionalCheckFailed(error)) throw error;
     }
+    const confirmed = await this.confirmedBy(orderNumber, attempt);
+    if (confirmed) return { added: true, order: confirmed };
     await this.undoLines(orderNumber, lines, attempt);
     const item = await this.readOrder(orderNumber);
     if (!item || item.sealedAt !== undefined || item.aborted) {
@@ -456,10 +468,13 @@ export class DynamoDbOrderStore implements OrderStore {
       if (item.aborted || item.sealedAt !== undefined) {
         return { done: true, result: { added: false, conflict: 'sealed' } };
       }
+      if (lines.every((line) => item.lines[line.lineId]?.attempt === attempt)) {
+        return { done: false }; // a retried write whose first attempt went through
+      }
       const order = orderFromItem(item);
       for (const line of lines) {
         const stored = item.lines[line.lineId];
-        if (!stored) continue;
+        if (!stored || stored.attempt === attempt) continue;
         if (stored.state === 'in') {
           if (!activeLines(order).some((active) => active.lineId === line.lineId)) {
             throw lineIdReused(orderNumber, line.lineId);
@@ -775,6 +790,15 @@ export class DynamoDbOrderStore implements OrderStore {
     return Item && parseBridgeItem(orderItemSchema, Item, this.tableName);
   }
 
+  /** The order, when `attempt`'s lines are confirmed in it (its confirm went through). */
+  private async confirmedBy(
+    orderNumber: string,
+    attempt: string,
+  ): Promise<PurchaseOrder | undefined> {
+    const item = await this.readOrder(orderNumber);
+    return item && isLive(item) && item.batches.includes(attempt) ? orderFromItem(item) : undefined;
+  }
+
   private async mustGet(orderNumber: string): Promise<PurchaseOrder> {
     const order = await this.get(orderNumber);
     if (!order) throw new UnknownOrderError(orderNumber);
@@ -797,17 +821,29 @@ export class DynamoDbOrderStore implements OrderStore {
   }
 }
 
+/** What {@link claimHolds} needs of an order item (what `load` reads of each claim's order). */
+export type ClaimCheckItem = Pick<OrderItem, 'lines' | 'batches' | 'log' | 'committed' | 'aborted'>;
+
+/** The attributes of {@link ClaimCheckItem}, for a ProjectionExpression. */
+export const CLAIM_CHECK_ATTRIBUTES = ['pk', 'lines', 'batches', 'log', 'committed', 'aborted'];
+
 /** True when the claim's line is in its order and not dropped: the item is on that order. */
-export function claimHolds(item: OrderItem, claim: Claim, appId: string, itemId: string): boolean {
-  if (!isLive(item)) return false;
+export function claimHolds(
+  item: ClaimCheckItem,
+  claim: Claim,
+  appId: string,
+  itemId: string,
+): boolean {
+  if (item.committed !== true || item.aborted === true) return false;
   const stored = storedLineOf(item, claim, appId, itemId);
-  if (stored?.entry.state !== 'in') return false;
-  return activeLines(orderFromItem(item)).some((line) => line.lineId === stored.key);
+  if (stored?.entry.state !== 'in' || !item.batches.includes(stored.entry.attempt)) return false;
+  const { lineId } = stored.entry.line;
+  return !item.log.some((event) => event.kind === 'line-dropped' && event.lineId === lineId);
 }
 
 /** The order's entry for the claim's item cycle, written by the claim's attempt. */
 function storedLineOf(
-  item: OrderItem,
+  item: Pick<OrderItem, 'lines'>,
   claim: Claim,
   appId: string,
   itemId: string,

@@ -135,8 +135,19 @@ export const orderItemSchema = z.object({
   sealedAt: z.string().optional(),
   committed: z.boolean().optional(),
   aborted: z.boolean().optional(),
+  /** The create call that wrote the order. */
+  creator: z.string().optional(),
 });
 export type OrderItem = z.infer<typeof orderItemSchema>;
+
+/** What the claim check reads of an order (`load` projects just these). */
+export const claimCheckItemSchema = orderItemSchema.pick({
+  lines: true,
+  batches: true,
+  log: true,
+  committed: true,
+  aborted: true,
+});
 
 /** The GATHER item of a group. */
 export const gatherItemSchema = z.object({ orderNumber: z.string() });
@@ -192,7 +203,7 @@ type EventKeys<E> = E extends { kind: infer K } ? { kind: K; keys: keyof E } : n
 type OrderFields = Omit<PurchaseOrder, 'lines'>;
 type ItemOrderFields = Omit<
   z.infer<typeof orderItemSchema>,
-  'lines' | 'batches' | 'sealedAt' | 'committed' | 'aborted'
+  'lines' | 'batches' | 'sealedAt' | 'committed' | 'aborted' | 'creator'
 >;
 const _schemasNameEveryDomainField: {
   shipTo: SameKeys<z.infer<typeof shipToSchema>, ShipTo>;
