@@ -1,6 +1,10 @@
 import { lineStatus, orderStatus, type OrderEvent } from '../../shared/domain/purchase-order';
 import type { SupplierContact } from '../../shared/domain/item';
-import { notificationSchema, type KintoneNotification } from '../../shared/kintone/notification';
+import {
+  isRecordNotification,
+  notificationSchema,
+  type KintoneNotification,
+} from '../../shared/kintone/notification';
 import { processNotification } from '../../shared/use-cases/process-notification';
 import { sendDueOrders } from '../../shared/use-cases/send-due-orders';
 import { InMemoryBridgeState } from '../fakes/in-memory-order-store';
@@ -513,7 +517,7 @@ describe('processNotification: items in a table (subtable rows)', () => {
       },
     });
     const other = siteNotification({ id: 'site-4' });
-    if (!('record' in other)) throw new Error('not a record notification');
+    if (!isRecordNotification(other)) throw new Error('not a record notification');
     other.record.$id = { type: '__ID__', value: '4' };
 
     // Act
