@@ -200,6 +200,30 @@ describe('gathering: one order per supplier within a window', () => {
     ]);
   });
 
+  it('joins one order when two records of the group fall due at the same moment', async () => {
+    // Prepare
+    const h = harness();
+
+    // Act: both find no gathering order; the second create meets the first one's.
+    const outcomes = await Promise.all([
+      processNotification(drop(1), h.deps),
+      processNotification(drop(2), h.deps),
+    ]);
+
+    // Assess
+    const orderNumber = outcomes[0]?.orderNumber;
+    expect(outcomes.map((outcome) => outcome.orderNumber)).toEqual([orderNumber, orderNumber]);
+    expect(h.state.callsOf('create')).toHaveLength(2);
+    expect(h.state.callsOf('addLines')).toHaveLength(1);
+    expect(h.state.allOrders()).toHaveLength(1);
+    expect(
+      h.state
+        .allOrders()[0]
+        ?.lines.map((line) => line.lineId)
+        .sort(),
+    ).toEqual(['1', '2']);
+  });
+
   it('gives items of two ship-tos two orders', async () => {
     // Prepare
     const h = harness({ rule: 'window', minutes: 30 }, { shipTo: true });
