@@ -16,7 +16,10 @@ export interface ItemState {
   lastRevision?: number;
   lastDecision?: { kind: DecisionKind | 'deleted'; reason: string; at: string };
   deletedAt?: string;
-  /** The order holding the current cycle's line, when the item is on order. */
+  /**
+   * The order holding the current cycle's line, when the item is on order: only a line that
+   * joined its order and was not dropped (a claim left by a crashed write is not reported).
+   */
   orderNumber?: string;
 }
 

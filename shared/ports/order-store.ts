@@ -33,8 +33,9 @@ export interface OrderStore {
    * Adds lines to a gathering order, claiming their item cycles, all or nothing. `sealed`: the
    * order stopped gathering meanwhile (start a new one); `claimed`: an item cycle is already on
    * an order (this one too: adding a line again is a conflict, not a second line). A line id is
-   * used once per order: re-adding a line this order dropped is refused (an input error). At
-   * most {@link MAX_LINES_PER_CALL} lines; an unknown order throws {@link UnknownOrderError}.
+   * used once per order: re-adding a line this order dropped throws {@link LineIdReusedError}
+   * (give the line another id, or open a new order). At most {@link MAX_LINES_PER_CALL} lines;
+   * an unknown order throws {@link UnknownOrderError}.
    */
   addLines(orderNumber: string, lines: PurchaseOrderLine[]): Promise<AddLinesResult>;
 
@@ -107,6 +108,23 @@ export class StaleCycleError extends Error {
     super(
       `Item ${itemId} of app ${appId} is at cycle ${currentCycle}, not ${cycle}; ` +
         'reload its state and decide again.',
+    );
+  }
+}
+
+/**
+ * Thrown when lines are added under a line id the order already had and dropped: the log's
+ * `line-dropped` event names the id, so the same id cannot be active again in that order.
+ */
+export class LineIdReusedError extends Error {
+  override readonly name = 'LineIdReusedError';
+
+  constructor(
+    readonly orderNumber: string,
+    readonly lineId: string,
+  ) {
+    super(
+      `Order ${orderNumber} already had line ${lineId} (dropped); a line id is used once per order.`,
     );
   }
 }

@@ -15,6 +15,7 @@ import {
 } from '../../shared/domain/purchase-order';
 import type { ItemStateStore } from '../../shared/ports/item-states';
 import {
+  LineIdReusedError,
   MAX_LINES_PER_CALL,
   StaleCycleError,
   UnknownOrderError,
@@ -499,7 +500,7 @@ describe.each(implementations)('OrderStore contract: $name', ({ create }) => {
       const result = orders.addLines(PO1, [lineFor('345')]);
 
       // Assess
-      await expect(result).rejects.toBeInstanceOf(BridgeStoreInputError);
+      await expect(result).rejects.toBeInstanceOf(LineIdReusedError);
       await expect(orders.orderOfItem('12', '345', 1)).resolves.toBeUndefined();
     });
 

@@ -11,7 +11,7 @@ import {
   type PurchaseOrder,
   type PurchaseOrderLine,
 } from '../../domain/purchase-order';
-import { MAX_LINES_PER_CALL, StaleCycleError } from '../../ports/order-store';
+import { LineIdReusedError, MAX_LINES_PER_CALL, StaleCycleError } from '../../ports/order-store';
 import { BridgeStoreInputError, assertKeyOrderNumber } from './table-rules';
 
 /** Most orders one listDue returns (a query page stays well under DynamoDB's 1 MB). */
@@ -57,10 +57,8 @@ export function orderNumberInUse(orderNumber: string): BridgeStoreInputError {
 }
 
 /** The error for re-adding a line id the order already had (and dropped). */
-export function lineIdReused(orderNumber: string, lineId: string): BridgeStoreInputError {
-  return new BridgeStoreInputError(
-    `Order ${orderNumber} already had line ${lineId} (dropped); a line id is used once per order.`,
-  );
+export function lineIdReused(orderNumber: string, lineId: string): LineIdReusedError {
+  return new LineIdReusedError(orderNumber, lineId);
 }
 
 /** Rejects lines one create or addLines cannot take. */
