@@ -1,4 +1,10 @@
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BRIDGE_GSI1_NAME,
+  bridgeTableDefinition,
+  ensureBridgeTable,
+} from '../../shared/adapters/dynamodb/bridge-table';
 import { DynamoDbItemStates } from '../../shared/adapters/dynamodb/dynamodb-item-states';
 import {
   DynamoDbOrderStore,
@@ -724,6 +730,29 @@ describe('DynamoDbOrderStore on its table', () => {
     expect(order?.expiresAt).toBeUndefined();
     expect(gather).toMatchObject({ orderNumber: PO1 });
     expect(state).toMatchObject({ cycle: 1, onOrder: { orderNumber: PO1, cycle: 1 } });
+  });
+
+  it('runs on the table as defined, with GSI1 as the due list, and an ensured table left alone', async () => {
+    // Prepare
+    const { tableName, orders } = await subject();
+    await orders.create(orderFixture(PO1, [lineFor('345')]));
+
+    // Act
+    await ensureBridgeTable(tables.dynamo.client, tableName);
+    const { Table } = await tables.dynamo.client.send(
+      new DescribeTableCommand({ TableName: tableName }),
+    );
+
+    // Assess
+    expect(bridgeTableDefinition(tableName).GlobalSecondaryIndexes).toHaveLength(1);
+    expect(Table?.GlobalSecondaryIndexes?.map((index) => index.IndexName)).toEqual([
+      BRIDGE_GSI1_NAME,
+    ]);
+    expect(Table?.GlobalSecondaryIndexes?.[0]?.KeySchema).toEqual([
+      { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+      { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+    ]);
+    await expect(orders.listDue(new Date('2026-11-28T06:00:00.000Z'), 10)).resolves.toEqual([PO1]);
   });
 
   it('takes over a claim left by a call that crashed before its line joined the order', async () => {
