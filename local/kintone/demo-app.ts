@@ -10,10 +10,17 @@ export const ORDER_STATUS_OPTIONS = [
   '要確認',
   '要対応',
   '送信待ち',
+  '待機中',
   '受注確認済',
   '一部受注',
   '辞退',
 ];
+
+/**
+ * Choices of 軽減税率: whether an item is taxed at the reduced rate (food and drink). The
+ * configuration's `tax.reducedLabels` holds 軽減税率; 対象外 is the standard rate.
+ */
+export const REDUCED_RATE_OPTIONS = ['対象外', '軽減税率'];
 
 /** Choices of 発注方法: how the supplier takes orders (empty: email, else fax). */
 export const ORDER_CHANNEL_OPTIONS = ['メール', 'FAX', 'メールとFAX'];
@@ -77,6 +84,14 @@ export const demoInventoryApp: LocalAppDefinition<Record<string, string>> = {
     入数: number('入数'),
     最小発注数: number('最小発注数'),
     リードタイム日数: number('リードタイム日数'),
+    // Yen per unit: orders show each line's amount, the tax per rate and the total.
+    単価: number('単価'),
+    軽減税率: {
+      type: 'DROP_DOWN',
+      label: '軽減税率',
+      options: REDUCED_RATE_OPTIONS,
+      defaultValue: '対象外',
+    },
     仕入先コード: text('仕入先コード'),
     仕入先名: text('仕入先名'),
     仕入先メール: { type: 'LINK', label: '仕入先メール' },
@@ -107,6 +122,7 @@ export const demoInventoryApp: LocalAppDefinition<Record<string, string>> = {
       品番: 'A-100',
       品名: 'ボールペン 黒 0.5mm',
       単位: '本',
+      単価: '120',
       在庫数: '50',
       発注点: '20',
       最大在庫: '100',
@@ -120,6 +136,7 @@ export const demoInventoryApp: LocalAppDefinition<Record<string, string>> = {
       品番: 'B-200',
       品名: 'コピー用紙 A4 500枚',
       単位: '冊',
+      単価: '398',
       在庫数: '40',
       発注点: '10',
       最大在庫: '',
@@ -132,6 +149,7 @@ export const demoInventoryApp: LocalAppDefinition<Record<string, string>> = {
       品番: 'C-300',
       品名: 'トナー TN-29J',
       単位: '個',
+      単価: '8980',
       在庫数: '6',
       発注点: '2',
       最大在庫: '8',
@@ -143,6 +161,7 @@ export const demoInventoryApp: LocalAppDefinition<Record<string, string>> = {
       品番: 'D-400',
       品名: '付箋 75mm 黄',
       単位: '冊',
+      単価: '88',
       在庫数: '30',
       発注点: '10',
       最大在庫: '60',
@@ -155,6 +174,7 @@ export const demoInventoryApp: LocalAppDefinition<Record<string, string>> = {
       品番: 'E-500',
       品名: '段ボール箱 60サイズ',
       単位: '枚',
+      単価: '95',
       在庫数: '80',
       発注点: '30',
       最大在庫: '200',

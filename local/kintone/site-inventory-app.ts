@@ -1,5 +1,5 @@
 import type { LocalAppDefinition, LocalFieldDefinition } from './app-definition';
-import { ORDER_STATUS_OPTIONS } from './demo-app';
+import { ORDER_STATUS_OPTIONS, REDUCED_RATE_OPTIONS } from './demo-app';
 import { systemFields } from './demo-suppliers';
 
 const text = (label: string): LocalFieldDefinition => ({ type: 'SINGLE_LINE_TEXT', label });
@@ -9,8 +9,10 @@ const number = (label: string): LocalFieldDefinition => ({ type: 'NUMBER', label
  * The site inventory app of the subtable webhook fixture (app 15, 拠点在庫): one record per
  * site, one row of the table 在庫明細 per item, with the fixture's field codes. Each row also
  * has the fields the bridge writes back per item (明細_発注状況 to 明細_納品予定日), as the
- * configuration's `subtable` option maps them. Seeded with one site, 大阪倉庫, whose three
- * items are all above their reorder points, so starting the demo orders nothing.
+ * configuration's `subtable` option maps them, and a unit price and 軽減税率 per row. The site
+ * field 拠点 is the ship-to: config/demo.json maps 大阪倉庫 to its own delivery address. Seeded
+ * with one site, 大阪倉庫, whose three items are all above their reorder points, so starting
+ * the demo orders nothing.
  *
  * @example
  * ```ts
@@ -37,6 +39,13 @@ export const siteInventoryApp: LocalAppDefinition = {
         明細_在庫数: number('在庫数'),
         明細_発注点: number('発注点'),
         明細_発注量: number('発注量'),
+        明細_単価: number('単価'),
+        明細_軽減税率: {
+          type: 'DROP_DOWN',
+          label: '軽減税率',
+          options: REDUCED_RATE_OPTIONS,
+          defaultValue: '対象外',
+        },
         明細_仕入先コード: text('仕入先コード'),
         明細_発注状況: {
           type: 'DROP_DOWN',
@@ -61,6 +70,7 @@ export const siteInventoryApp: LocalAppDefinition = {
           明細_在庫数: '30',
           明細_発注点: '10',
           明細_発注量: '20',
+          明細_単価: '398',
           明細_仕入先コード: 'S-002',
           明細_発注状況: '未発注',
         },
@@ -70,6 +80,7 @@ export const siteInventoryApp: LocalAppDefinition = {
           明細_在庫数: '5',
           明細_発注点: '2',
           明細_発注量: '3',
+          明細_単価: '8980',
           明細_仕入先コード: 'S-002',
           明細_発注状況: '未発注',
         },
@@ -79,6 +90,7 @@ export const siteInventoryApp: LocalAppDefinition = {
           明細_在庫数: '40',
           明細_発注点: '10',
           明細_発注量: '50',
+          明細_単価: '88',
           明細_仕入先コード: 'S-003',
           明細_発注状況: '未発注',
         },

@@ -114,6 +114,7 @@ const QUANTITY_KEYS = [
   'onOrder',
   'reserved',
   'leadTimeDays',
+  'unitPrice',
 ] as const satisfies readonly (keyof FieldMap)[];
 
 const TEXT_KEYS = [
@@ -124,7 +125,19 @@ const TEXT_KEYS = [
   'supplierName',
   'supplierFax',
   'supplierChannel',
+  'shipTo',
 ] as const satisfies readonly (keyof FieldMap)[];
+
+/** Types the 軽減税率 field may have: a check box or a choice, or text holding the label. */
+const TAX_RATE_TYPES = [
+  'CHECK_BOX',
+  'MULTI_SELECT',
+  'DROP_DOWN',
+  'RADIO_BUTTON',
+  'SINGLE_LINE_TEXT',
+];
+/** Types whose form settings list their choices (`options`). */
+const CHOICE_TYPES = ['CHECK_BOX', 'MULTI_SELECT', 'DROP_DOWN', 'RADIO_BUTTON'];
 
 /** Types whose record value is one plain string the bridge can read as text. */
 const TEXT_LIKE_TYPES = [
@@ -478,6 +491,8 @@ function statusValues(config: BridgeConfig, app: AppConfig): Array<[string, stri
     ['statuses.failed', statuses.failed],
     ['statuses.sending', statuses.sending],
   ];
+  // 待機中 is written only while a line waits for its gathered order to be sent.
+  if (app.gathering.rule !== 'immediate') values.push(['statuses.waiting', statuses.waiting]);
   // Answer statuses are written only from the supplier page; without it they never occur.
   if (config.supplierPage !== undefined) {
     values.push(
@@ -524,6 +539,58 @@ function checkChannelOptions(
       `option ${quoted(option)} of ${quoted(property.code)} (${key}) is none of ${labels.key}: ${consequence}`,
       `Add ${quoted(option)} to ${labels.key}.email, .fax or .both in the config, or rename the option.`,
       property.code,
+    );
+  }
+}
+
+/** Matches a label ignoring width and case, as the record mapper does. */
+function sameLabel(a: string, b: string): boolean {
+  const normalize = (value: string) => value.normalize('NFKC').trim().toLowerCase();
+  return normalize(a) === normalize(b);
+}
+
+/**
+ * The 軽減税率 field's choices: one of them must be a reduced label, or no item can ever be
+ * read as taxed at the reduced rate.
+ */
+function checkTaxRateOptions(
+  property: FormFieldProperty | undefined,
+  reducedLabels: readonly string[],
+  findings: FindingList,
+): void {
+  if (property === undefined || !CHOICE_TYPES.includes(property.type)) return;
+  const options = Object.keys(property.options ?? {});
+  if (options.some((option) => reducedLabels.some((label) => sameLabel(option, label)))) return;
+  findings.add(
+    'warning',
+    `none of the choices of ${quoted(property.code)} (fields.taxRate) is in tax.reducedLabels (${reducedLabels.join(' / ')}): every item is read as taxed at the standard rate`,
+    `Add the choice that means 軽減税率 to tax.reducedLabels in the config, or name a choice ${quoted(reducedLabels[0] ?? '軽減税率')}.`,
+    property.code,
+  );
+}
+
+/** Ship-to names the app uses, each in `deliveryAddresses` (the schema refuses others too). */
+function checkShipToValues(config: BridgeConfig, app: AppConfig, findings: FindingList): void {
+  if (app.shipTo === undefined) return;
+  const names = [
+    ...(app.shipTo.default === undefined ? [] : [app.shipTo.default]),
+    ...Object.values(app.shipTo.byValue),
+  ];
+  const missing = names.filter((name) => !Object.hasOwn(config.deliveryAddresses, name));
+  if (missing.length > 0) {
+    findings.add(
+      'error',
+      `shipTo names delivery addresses that are not in deliveryAddresses: ${quotedList(missing)}`,
+      "Add them to deliveryAddresses in the config, or correct the names in the app's shipTo.",
+    );
+  } else if (names.length > 0) {
+    findings.ok(`shipTo: every delivery address named is in deliveryAddresses`);
+  }
+  if (app.shipTo.default === undefined && app.fields.shipTo !== undefined) {
+    // Intended when every site must be mapped: said, not warned about.
+    findings.ok(
+      `shipTo has no default: a record whose ${quoted(app.fields.shipTo)} value is not in shipTo.byValue becomes "${app.statuses.needsAttention}"`,
+      app.fields.shipTo,
     );
   }
 }
@@ -630,6 +697,12 @@ export function checkAppFields(
       );
     }
   }
+  const taxRate = read('taxRate', {
+    accept: TAX_RATE_TYPES,
+    expected: 'Check box (チェックボックス) or Drop-down with a 軽減税率 choice',
+  });
+  checkTaxRateOptions(taxRate, config.tax.reducedLabels, findings);
+  checkShipToValues(config, app, findings);
   read('supplierEmail', {
     accept: ['LINK', 'SINGLE_LINE_TEXT'],
     expected: 'Link (リンク, e-mail) or Text',

@@ -21,3 +21,11 @@ export function siteAppJson(): {
   if (!app) throw new Error(`config/demo.json has no app ${SITE_APP_ID}`);
   return app as ReturnType<typeof siteAppJson>;
 }
+
+/** `config/demo.json`'s delivery addresses, which its apps' `shipTo` names. */
+export function demoDeliveryAddresses(): Record<string, unknown> {
+  const demo = JSON.parse(readFileSync('config/demo.json', 'utf8')) as {
+    deliveryAddresses?: Record<string, unknown>;
+  };
+  return demo.deliveryAddresses ?? {};
+}

@@ -114,7 +114,14 @@ describe('loadConfigFile', () => {
       reorderPoint: '明細_発注点',
       reorderQuantity: '明細_発注量',
       supplierCode: '明細_仕入先コード',
+      unitPrice: '明細_単価',
+      taxRate: '明細_軽減税率',
+      shipTo: '拠点',
     });
+    // The site field names the ship-to: 大阪倉庫 has an address of its own.
+    expect(app?.shipTo).toEqual({ byValue: { 大阪倉庫: '大阪倉庫' } });
+    expect(config.deliveryAddresses['大阪倉庫']?.name).toBe('株式会社デモ商事 大阪倉庫');
+    expect(findApp(config, '12')?.shipTo).toEqual({ default: '本社倉庫', byValue: {} });
     expect(app?.writeBack.status).toBe('明細_発注状況');
     expect(config.supplierMaster?.appId).toBe('13');
   });

@@ -12,7 +12,7 @@ import {
   type Finding,
   type FormFieldProperty,
 } from '../../shared/kintone/doctor';
-import { siteAppJson } from '../support/site-app';
+import { demoDeliveryAddresses, siteAppJson } from '../support/site-app';
 
 type Properties = Record<string, FormFieldProperty>;
 
@@ -118,6 +118,8 @@ function siteRow(): FormFieldProperty[] {
     number('明細_在庫数'),
     number('明細_発注点'),
     number('明細_発注量'),
+    number('明細_単価'),
+    dropDown('明細_軽減税率', ['対象外', '軽減税率']),
     text('明細_仕入先コード'),
     dropDown('明細_発注状況', STATUS_OPTIONS),
     text('明細_発注番号'),
@@ -178,6 +180,7 @@ function configWith(edit: (app: AppJson, json: ConfigJson) => void = () => {}): 
     },
     apps: [structuredClone(SITE_APP) as AppJson],
     supplierMaster: structuredClone(MASTER),
+    deliveryAddresses: demoDeliveryAddresses(),
   };
   const [app] = json.apps;
   if (app === undefined) throw new Error('no app');
@@ -511,7 +514,7 @@ describe('config doctor: items in a SUBTABLE', () => {
     expect(problems(findings)).toEqual([]);
     expect(findings.map((finding) => finding.message)).toEqual(
       expect.arrayContaining([
-        '"在庫明細" (subtable.field) is SUBTABLE with 11 field(s) per row: each row is an item',
+        '"在庫明細" (subtable.field) is SUBTABLE with 13 field(s) per row: each row is an item',
         '"明細_在庫数" (fields.onHand) is NUMBER',
         '"明細_発注状況" (writeBack.status) is DROP_DOWN',
         '"明細_納品予定日" (writeBack.deliveryDate) is DATE',
@@ -669,6 +672,9 @@ describe('config doctor: items in a SUBTABLE', () => {
   it('checks the type of a field read from the record as of one in the row', () => {
     // Prepare
     const config = configWith((app) => {
+      // 拠点 is the ship-to in config/demo.json; here it plays a lead time instead.
+      delete app.fields.shipTo;
+      delete app.shipTo;
       app.fields.leadTimeDays = '拠点';
     });
 
@@ -681,6 +687,47 @@ describe('config doctor: items in a SUBTABLE', () => {
         'warning',
         '"拠点" (fields.leadTimeDays) is SINGLE_LINE_TEXT: non-numeric values become "要確認"',
       ],
+    ]);
+  });
+
+  it('checks the price, 軽減税率 and ship-to fields like the others', () => {
+    // Prepare: 単価 as text, 軽減税率 without a reduced choice, 拠点 missing from the form.
+    const row = siteRow()
+      .filter((property) => property.code !== '明細_単価' && property.code !== '明細_軽減税率')
+      .concat(text('明細_単価'), dropDown('明細_軽減税率', ['標準', '対象外']));
+    const properties = siteForm(row);
+    delete properties['拠点'];
+
+    // Act
+    const findings = check(properties);
+
+    // Assess
+    expect(levelAndMessage(findings)).toEqual(
+      expect.arrayContaining([
+        [
+          'warning',
+          '"明細_単価" (fields.unitPrice) is SINGLE_LINE_TEXT: non-numeric values become "要確認"',
+        ],
+        [
+          'warning',
+          expect.stringContaining(
+            'none of the choices of "明細_軽減税率" (fields.taxRate) is in tax.reducedLabels',
+          ),
+        ],
+        ['error', expect.stringContaining('"拠点" (fields.shipTo)')],
+      ]),
+    );
+    expect(findings.map((finding) => finding.message)).toContain(
+      'shipTo: every delivery address named is in deliveryAddresses',
+    );
+  });
+
+  it('refuses a 軽減税率 field of a type that holds no label', () => {
+    const row = siteRow()
+      .filter((property) => property.code !== '明細_軽減税率')
+      .concat(field('DATE', '明細_軽減税率'));
+    expect(levelAndMessage(check(siteForm(row)))).toEqual([
+      ['error', expect.stringContaining('"明細_軽減税率" (fields.taxRate) is DATE')],
     ]);
   });
 

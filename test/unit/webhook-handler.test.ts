@@ -237,7 +237,10 @@ describe('webhook handler', () => {
     const queued = JSON.parse(queue.messages[0]?.body ?? '{}') as {
       record: Record<string, { value: Array<{ id: string; value: Record<string, unknown> }> }>;
     };
-    expect(Object.keys(queued.record).sort()).toEqual(['$id', '$revision', '在庫明細'].sort());
+    // 拠点 is the site field (fields.shipTo), read from the record for every row.
+    expect(Object.keys(queued.record).sort()).toEqual(
+      ['$id', '$revision', '在庫明細', '拠点'].sort(),
+    );
     const queuedRows = queued.record['在庫明細']?.value ?? [];
     expect(queuedRows.map((row) => row.id)).toEqual(['368', '369', '370']);
     expect(Object.keys(queuedRows[0]?.value ?? {}).sort()).toEqual(
