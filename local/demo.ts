@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfigFile } from '../shared/config/load-config';
 import type { BridgeConfig } from '../shared/config/schema';
+import { describeGathering } from './gathering-option';
 import { formSaveTable, type TableRowJson as TableRow } from './kintone/form-save';
 import { readRecordSummary } from './kintone/record-summary';
 import type { LocalUrls } from './stack';
@@ -13,6 +14,10 @@ import type { LocalUrls } from './stack';
  *   npm run demo -- low [--sku A-100] [--stock 5]   stock below the reorder point
  *   npm run demo -- receive [--sku A-100]           goods received: 入荷済, stock back to 最大在庫
  *   npm run demo -- show [--sku A-100]              print every write-back field and the comments
+ *   npm run demo -- gather [--supplier S-001]       every item of one supplier below its reorder
+ *                                                   point, one save per record: with a gathering
+ *                                                   rule (npm start -- --gathering window:1) one
+ *                                                   order of several lines
  * The site inventory app (app 15, items as rows of the table 在庫明細) takes `--app 15`:
  *   npm run demo -- low --app 15 [--sku B-200,B-201]  rows below their reorder points, one save
  *   npm run demo -- receive --app 15 [--sku B-200]    the row's goods received (入荷済)
@@ -27,6 +32,7 @@ async function main(): Promise<void> {
       sku: { type: 'string' },
       app: { type: 'string' },
       stock: { type: 'string' },
+      supplier: { type: 'string' },
       'data-dir': { type: 'string', default: '.data' },
     },
   });
@@ -50,6 +56,10 @@ async function main(): Promise<void> {
     auth: { apiToken: urls.kintoneApiToken },
   });
   const app = urls.kintoneAppId;
+  if (action === 'gather') {
+    await gather(client, urls, values.supplier ?? 'S-001');
+    return;
+  }
   const { records } = await client.record.getRecords({ app, query: `品番 = "${values.sku}"` });
   const record = records[0];
   if (!record) throw new Error(`no demo record with 品番 ${values.sku}`);
@@ -75,8 +85,70 @@ async function main(): Promise<void> {
   } else if (action === 'show') {
     await show(client, urls, app, id);
   } else {
-    throw new Error(`unknown action ${action}: use low, receive or show`);
+    throw new Error(`unknown action ${action}: use low, receive, show or gather`);
   }
+}
+
+/**
+ * `gather`: drops every item of one supplier below its reorder point, one save per record (so
+ * one webhook each, as when staff update several records in a row), and says what to expect
+ * under the app's gathering rule.
+ */
+async function gather(
+  client: KintoneRestAPIClient,
+  urls: LocalUrls,
+  supplierCode: string,
+): Promise<void> {
+  const app = urls.kintoneAppId;
+  const config = stackConfig(urls);
+  const rule = config.apps.find((candidate) => candidate.appId === app)?.gathering ?? {
+    rule: 'immediate' as const,
+  };
+  const { records } = await client.record.getRecords({
+    app,
+    query: `仕入先コード = "${supplierCode}" order by $id asc`,
+  });
+  if (records.length === 0) throw new Error(`no demo record of supplier ${supplierCode}`);
+  const text = (record: (typeof records)[number], code: string) =>
+    String(record[code]?.value ?? '');
+  const lines: string[] = [];
+  for (const record of records) {
+    const stock = String(Math.max(0, Number(text(record, '発注点')) - 2));
+    await client.record.updateRecord({
+      app,
+      id: String(record.$id?.value),
+      record: { 在庫数: { value: stock } },
+    });
+    const status = text(record, '発注状況');
+    lines.push(
+      `  ${text(record, '品番')} ${text(record, '品名')}: 在庫数 ${stock} (発注点 ${text(record, '発注点')})${
+        status && status !== '未発注' && status !== '入荷済' && status !== 'キャンセル'
+          ? ` — already ${status}: not ordered again (npm run demo -- receive --sku ${text(record, '品番')} first)`
+          : ''
+      }`,
+    );
+  }
+  const first = records[0];
+  const supplier = (first && text(first, '仕入先名')) || supplierCode;
+  const inbox = (first && text(first, '仕入先メール') ? urls.sesInboxUrl : urls.faxOutboxUrl) ?? '';
+  const expect =
+    rule.rule === 'immediate'
+      ? [
+          `App ${app} sends each record at once (gathering: immediate): ${records.length} order requests arrive in ${inbox}.`,
+          'To see them gathered into one order, restart with: npm start -- --gathering window:1',
+        ]
+      : [
+          `App ${app} gathers (${describeGathering(rule)}): each record shows 待機中 with the same order number now,`,
+          `then one order request with ${records.length} lines arrives in ${inbox} ${
+            rule.rule === 'window'
+              ? `about ${rule.minutes} min after the first drop`
+              : `at the next cut-off (${rule.times.join(', ')})`
+          } (the local scheduler looks every few seconds); the records then show 発注依頼済.`,
+          `Watch a record: npm run demo -- show --sku ${first ? text(first, '品番') : 'A-100'}`,
+        ];
+  process.stdout.write(
+    `Lowered ${records.length} items of ${supplier} (${supplierCode}), one save each:\n${lines.join('\n')}\n${expect.join('\n')}\n`,
+  );
 }
 
 /** The demo actions on the site inventory app: rows of 在庫明細 in the record of 大阪倉庫. */

@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SNSEvent, SQSEvent } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
-import { renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   createDocumentClient,
@@ -11,11 +11,13 @@ import { DynamoDbNotificationFailureLog } from '../shared/adapters/dynamodb/dyna
 import { EnvSecretSource } from '../shared/adapters/secrets/env-secret-source';
 import type { Env } from '../shared/config/env';
 import { ConfigError, loadConfigFile, resolveSecret } from '../shared/config/load-config';
-import type { BridgeConfig } from '../shared/config/schema';
+import type { BridgeConfig, GatheringRule } from '../shared/config/schema';
 import type { WiringOverrides } from '../functions/common-wiring';
 import type { DispatchHandler } from '../functions/dispatch/handler';
 import { wireDispatchFromEnv } from '../functions/dispatch/wiring';
 import type { FaxStatusHandler } from '../functions/fax-status/handler';
+import { wireSendDueOrdersFromEnv } from '../functions/send-due-orders/wiring';
+import type { SendDueOrdersResult } from '../shared/use-cases/send-due-orders';
 import { wireFaxStatusFromEnv } from '../functions/fax-status/wiring';
 import type { SesEventsHandler } from '../functions/ses-events/handler';
 import { wireSesEventsFromEnv } from '../functions/ses-events/wiring';
@@ -39,6 +41,7 @@ import { acquireDataDirLock, STACK_LOCK } from './queue/data-dir-lock';
 import { LocalFifoQueue } from './queue/local-fifo-queue';
 import { startSesFaultProxy, FAULTS_ROUTE, type SesFaultProxy } from './ses/fault-proxy';
 import { startSesLocal, type SesLocal } from './ses/ses-local';
+import { DEFAULT_SCHEDULER_INTERVAL_MS, startLocalScheduler } from './scheduler';
 
 /** Ports of the local stack. 0 picks a free port (tests); the defaults suit `npm start`. */
 export interface LocalPorts {
@@ -167,7 +170,24 @@ export interface LocalStackOptions {
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   /** One line per local event (webhook deliveries, HTTP calls); silent by default. */
   log?: (line: string) => void;
+  /**
+   * The clock of every function (and of the local kintone): tests move it to make gathered
+   * orders due. The system clock without it.
+   */
   now?: () => Date;
+  /**
+   * The local stand-in for the EventBridge rule that runs send-due-orders every minute in AWS:
+   * every `intervalMs` (5 s by default, so the demo's gathered order follows soon after its
+   * window). `intervalMs: false` runs it only on `runScheduler()`, as tests with a controlled
+   * clock do.
+   */
+  scheduler?: { intervalMs?: number | false };
+  /**
+   * Runs the configuration with this gathering rule on every app (`npm start -- --gathering
+   * window:1`): the stack writes that configuration to `<dataDir>/config.effective.json`, and
+   * every function loads it from there. Without it the file runs as it is.
+   */
+  gathering?: GatheringRule;
 }
 
 /** Where everything is; also written to `.data/local.json` for scripts. */
@@ -219,7 +239,15 @@ export interface LocalStack {
   dynamo: LocalDynamo;
   /** The Phaxio emulator, when the config's fax gateway is Phaxio. */
   phaxio?: PhaxioEmulator;
-  /** Resolves when no webhook, queued notification or retry is pending anywhere. */
+  /**
+   * Runs send-due-orders once, as the schedule would (after a run in progress, never beside
+   * one), and returns what it did. Does not wait for the webhooks its write-backs set off: call
+   * `idle()` for that.
+   */
+  runScheduler(): Promise<SendDueOrdersResult>;
+  /**
+   * Resolves when no webhook, queued notification, retry or scheduler run is pending anywhere.
+   */
   idle(): Promise<void>;
   close(): Promise<void>;
 }
@@ -227,6 +255,24 @@ export interface LocalStack {
 function writeJsonAtomically(path: string, value: unknown): void {
   writeFileSync(`${path}.tmp`, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
   renameSync(`${path}.tmp`, path);
+}
+
+/** The file of the effective configuration, with `gathering` (see LocalStackOptions). */
+export const EFFECTIVE_CONFIG_FILE = 'config.effective.json';
+
+/**
+ * The configuration file the functions load (absolute): the given one, or with `gathering` a
+ * copy in the data directory with that rule on every app (secret references stay references).
+ */
+function effectiveConfigPath(options: LocalStackOptions, dataDir: string): string {
+  if (!options.gathering) return resolve(options.configPath);
+  // Validated first, so a broken file is reported as loadConfigFile reports it.
+  loadConfigFile(options.configPath);
+  const raw = JSON.parse(readFileSync(options.configPath, 'utf8')) as { apps: unknown[] };
+  for (const app of raw.apps as Array<Record<string, unknown>>) app.gathering = options.gathering;
+  const path = join(dataDir, EFFECTIVE_CONFIG_FILE);
+  writeJsonAtomically(path, raw);
+  return path;
 }
 
 /**
@@ -266,7 +312,8 @@ async function startOnLockedDataDir(
   dataDir: string,
 ): Promise<LocalStack> {
   const ports = { ...DEFAULT_PORTS, ...options.ports };
-  const config = loadConfigFile(options.configPath);
+  const configPath = effectiveConfigPath(options, dataDir);
+  const config = loadConfigFile(configPath);
   const realKintoneUrl = options.env.KINTONE_BASE_URL?.trim() || undefined;
 
   // Secrets the config refers to by variable: generated locally where that is safe.
@@ -478,7 +525,7 @@ async function startOnLockedDataDir(
     // One composition root: every function is built by the wiring Lambda runs, from an
     // environment that points at the local services instead of AWS's.
     const functionEnv = localFunctionEnv(env, {
-      configPath: resolve(options.configPath),
+      configPath,
       kintoneBaseUrl,
       dynamodbEndpoint: dynamo.endpoint,
       sesEndpoint: sesFaults.endpoint,
@@ -497,6 +544,20 @@ async function startOnLockedDataDir(
     if (config.supplierPage) {
       handlers.supplierPage = wireSupplierPageFromEnv(functionEnv, overrides);
     }
+    const sendDueOrders = wireSendDueOrdersFromEnv(functionEnv, overrides);
+    const scheduler = startLocalScheduler({
+      handler: sendDueOrders,
+      context: () => localLambdaContext('stock-alert-bridge-send-due-orders'),
+      now,
+      intervalMs: options.scheduler?.intervalMs ?? DEFAULT_SCHEDULER_INTERVAL_MS,
+      onError: (error) =>
+        logger.error('scheduler: send-due-orders failed; the next run tries again', {
+          error: error instanceof Error ? error.message : String(error),
+        }),
+      region: LOCAL_REGION,
+      ruleName: 'stock-alert-bridge-send-due-orders',
+    });
+    cleanups.push(() => scheduler.stop());
     queue.start((event: SQSEvent) =>
       dispatch(event, localLambdaContext('stock-alert-bridge-dispatch')),
     );
@@ -533,7 +594,7 @@ async function startOnLockedDataDir(
           }
         : {}),
       localKintone: kintone !== undefined,
-      configPath: resolve(options.configPath),
+      configPath,
       ...(kintone ? { kintoneViewUrl: `${kintone.baseUrl}/k/` } : {}),
       sesInboxUrl: `${ses.endpoint}/`,
       sesStoreUrl: ses.storeUrl,
@@ -580,6 +641,8 @@ async function startOnLockedDataDir(
       // webhook: wait until a whole round finds nothing new.
       for (;;) {
         const before = kintone?.webhookDeliveries().length ?? 0;
+        // A scheduler run in progress writes back to kintone too.
+        await scheduler.idle();
         await kintone?.idle();
         await queue.idle();
         // A fax's status callback comments on the record, which fires a webhook too.
@@ -602,6 +665,7 @@ async function startOnLockedDataDir(
       sesFaults,
       dynamo,
       ...(phaxio ? { phaxio } : {}),
+      runScheduler: () => scheduler.runOnce(),
       idle,
       close,
     };

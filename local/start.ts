@@ -1,15 +1,18 @@
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../shared/config/load-config';
+import { describeGathering, gatheringFrom } from './gathering-option';
 import { LocalPortError } from './listen';
 import { PortBaseError, portBaseFrom, portsFromBase } from './port-base';
 import { DataDirLockedError } from './queue/data-dir-lock';
+import { DEFAULT_SCHEDULER_INTERVAL_MS } from './scheduler';
 import { startLocalStack } from './stack';
 
 /**
  * `npm start`: runs the whole bridge on this machine. With no options it uses the demo app
  * and the embedded defaults; `--config FILE` and `KINTONE_BASE_URL` point it at a real kintone;
  * `--port-base N` (or `BRIDGE_PORT_BASE`) moves its services to ports N..N+5 and `--data-dir`
- * to another folder, so a second stack can run beside the first.
+ * to another folder, so a second stack can run beside the first. `--gathering window:1` (or
+ * `BRIDGE_GATHERING`) runs every app with that gathering rule, for the gathered-order demo.
  */
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -17,9 +20,11 @@ async function main(): Promise<void> {
       config: { type: 'string' },
       'data-dir': { type: 'string' },
       'port-base': { type: 'string' },
+      gathering: { type: 'string' },
     },
   });
   const portBase = portBaseFrom(values['port-base'], process.env.BRIDGE_PORT_BASE);
+  const gathering = gatheringFrom(values.gathering, process.env.BRIDGE_GATHERING);
   const configPath = values.config ?? process.env.BRIDGE_CONFIG_FILE ?? 'config/demo.json';
   const dataDir = values['data-dir'] ?? '.data';
   const stack = await startLocalStack({
@@ -27,6 +32,7 @@ async function main(): Promise<void> {
     configPath,
     env: process.env,
     ...(portBase === undefined ? {} : { ports: portsFromBase(portBase) }),
+    ...(gathering ? { gathering } : {}),
     logLevel: (process.env.POWERTOOLS_LOG_LEVEL as 'INFO' | undefined) ?? 'INFO',
   });
   const { urls } = stack;
@@ -63,6 +69,9 @@ async function main(): Promise<void> {
       ? `  Supplier order pages:           ${urls.supplierPageBaseUrl}/o/<signed token>  (the link in each order email and fax)`
       : null,
     `  Dead letters:                   ${urls.deadLettersUrl}`,
+    `  Due orders (send-due-orders):   run every ${DEFAULT_SCHEDULER_INTERVAL_MS / 1000} s (in AWS: every minute)${
+      gathering ? `; gathering: ${describeGathering(gathering)}` : ''
+    }`,
     '',
     `  All of this as JSON:            ${dataDir}/local.json`,
     urls.localKintone
@@ -73,6 +82,13 @@ async function main(): Promise<void> {
       : null,
     urls.localKintone && urls.siteInventoryAppId
       ? `                                  npm run demo -- low --app ${urls.siteInventoryAppId}${demoDataDir}   (two table rows of one supplier: one order, two lines)`
+      : null,
+    urls.localKintone
+      ? `                                  npm run demo -- gather${demoDataDir}   (three items of one supplier${
+          gathering && gathering.rule !== 'immediate'
+            ? ': 待機中, then one order'
+            : '; start with --gathering window:1 to get one order'
+        })`
       : null,
     '',
   ];

@@ -45,9 +45,10 @@ const copiedFrom = (supplier: DemoSupplier): Record<string, string> =>
 /**
  * The inventory app of the webhook fixtures (app 12, 在庫管理) with the same field codes
  * and types, plus the fields the bridge reads or writes beyond them (発注理由, スヌーズ期限,
- * 発注残, 引当数, 発注量, 発注方法, 納品予定日). Seeded with five items covering the reorder
- * policies: order-up-to (最大在庫), fixed quantity (発注量, B-200 has no 最大在庫), pack size 1, a shared supplier and
- * a supplier reached by fax only (E-500).
+ * 発注残, 引当数, 発注量, 発注方法, 納品予定日). Seeded with six items covering the reorder
+ * policies: order-up-to (最大在庫), fixed quantity (発注量, B-200 has no 最大在庫), pack size 1, a
+ * supplier shared by three items (S-001: A-100, D-400, F-600) and a supplier reached by fax only
+ * (E-500).
  *
  * @example
  * ```ts
@@ -180,6 +181,20 @@ export const demoInventoryApp: LocalAppDefinition<Record<string, string>> = {
       最大在庫: '200',
       入数: '20',
       ...copiedFrom(DEMO_SUPPLIERS['S-004']),
+      発注状況: '未発注',
+    },
+    {
+      // A third item of S-001 (with A-100 and D-400): `npm run demo -- gather` drops all three,
+      // so an app with a gathering window sends them as one order of three lines.
+      品番: 'F-600',
+      品名: 'ゼムクリップ 大 100本入',
+      単位: '箱',
+      単価: '220',
+      在庫数: '25',
+      発注点: '10',
+      最大在庫: '40',
+      入数: '5',
+      ...copiedFrom(DEMO_SUPPLIERS['S-001']),
       発注状況: '未発注',
     },
   ],

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack';
+import type { SendDueOrdersResult } from '../../shared/use-cases/send-due-orders';
 
 /** The demo inventory app of `config/demo.json`. */
 export const DEMO_INVENTORY_APP = '12';
@@ -30,6 +31,12 @@ export interface TestStack {
   edit(id: string, values: Record<string, string>): Promise<void>;
   /** The texts of the record's comments. */
   comments(id: string): Promise<string[]>;
+  /**
+   * One run of send-due-orders (the scheduler's tick, at the stack's clock), then everything
+   * its write-backs set off runs to the end. Move the clock given as `now` first to make a
+   * gathered order due.
+   */
+  runScheduler(): Promise<SendDueOrdersResult>;
   /** Stops the stack and removes its data directory. */
   close(): Promise<void>;
 }
@@ -42,7 +49,9 @@ function asStrings(record: Record<string, { value: unknown }>): Record<string, s
 
 /**
  * Starts the local stack on free ports with the demo config, silent logs and short queue
- * timeouts (so retries happen within a test), in a fresh temporary data directory.
+ * timeouts (so retries happen within a test), in a fresh temporary data directory. The
+ * scheduler has no timer unless the test asks for one (`scheduler: { intervalMs }`): a test
+ * sends due orders with `runScheduler()`, after moving the clock it passed as `now`.
  *
  * @example
  * let stack: LocalStack;
@@ -66,6 +75,7 @@ export async function startTestStack(
       env: {},
       queue: { visibilityTimeoutMs: 300, maxReceiveCount: 5, pollIntervalMs: 10 },
       logLevel: 'SILENT',
+      scheduler: { intervalMs: false },
       ...overrides,
       ports: {
         bridge: 0,
@@ -106,6 +116,11 @@ export async function startTestStack(
       );
       await kintone.record.updateRecord({ app, id, record });
       await stack.idle();
+    },
+    runScheduler: async () => {
+      const result = await stack.runScheduler();
+      await stack.idle();
+      return result;
     },
     comments: async (id) =>
       (await kintone.record.getRecordComments({ app, record: id })).comments.map(
