@@ -11,6 +11,7 @@ import { processNotification } from '../../shared/use-cases/process-notification
 import { sendDueOrders } from '../../shared/use-cases/send-due-orders';
 import { dispatchHarness, lowNotification, type Harness } from '../support/dispatch-harness';
 import { useBridgeTables } from '../support/dynalite';
+import { checkGatheringProperty } from '../support/gathering-property';
 
 /**
  * The one dispatch pipeline and the scheduled send on the DynamoDB adapters (dynalite), as the
@@ -138,4 +139,9 @@ describe('gathering on DynamoDB', () => {
     expect(activeLines(order)).toHaveLength(2);
     expect(order.log.filter((event) => event.kind === 'sealed')).toHaveLength(1);
   });
+
+  it('keeps the gathering property on the DynamoDB adapters', async () => {
+    // A fresh table per run: few runs, each a whole story of edits and scheduler runs.
+    await checkGatheringProperty(() => harness(), 12);
+  }, 120_000);
 });

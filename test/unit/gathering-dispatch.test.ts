@@ -1,4 +1,3 @@
-import fc from 'fast-check';
 import {
   activeLines,
   lineStatus,
@@ -13,6 +12,7 @@ import { MAX_YEN } from '../../shared/domain/pricing';
 import { InMemoryBridgeState } from '../fakes/in-memory-order-store';
 import { loadWebhookFixture } from '../fixtures/kintone-webhooks';
 import { dispatchHarness, lowNotification, type Harness } from '../support/dispatch-harness';
+import { checkGatheringProperty } from '../support/gathering-property';
 
 /**
  * Gathered orders: items of one supplier and ship-to that fall due within a window (or before
@@ -741,132 +741,8 @@ describe('gathering: rules', () => {
   });
 });
 
-type Step =
-  | { kind: 'edit'; record: number; stock: number; cancel: boolean; kintoneFails: boolean }
-  | { kind: 'run'; minutes: number; sesFails: boolean };
-
 describe('gathering: property', () => {
   it('never puts an item on two lines, sends each order once, leaves no shortage unordered', async () => {
-    // Prepare
-    const steps = fc.array(
-      fc.oneof(
-        fc.record({
-          kind: fc.constant('edit' as const),
-          record: fc.integer({ min: 1, max: 3 }),
-          stock: fc.integer({ min: 0, max: 60 }),
-          cancel: fc.boolean(),
-          kintoneFails: fc.boolean(),
-        }),
-        fc.record({
-          kind: fc.constant('run' as const),
-          minutes: fc.integer({ min: 1, max: 40 }),
-          sesFails: fc.boolean(),
-        }),
-      ),
-      { minLength: 1, maxLength: 14 },
-    );
-
-    const property = fc.asyncProperty(steps, async (plan: Step[]) => {
-      const h = harness();
-      const shown = new Map<number, Record<string, string>>();
-      const revisions = new Map<number, number>();
-      const lastStock = new Map<number, number>();
-      let applied = 0;
-      const applyWrites = () => {
-        for (const update of h.kintone.updates.slice(applied)) {
-          const n = Number(update.recordId);
-          shown.set(n, { ...(shown.get(n) ?? {}), ...update.values });
-        }
-        applied = h.kintone.updates.length;
-      };
-      const deliver = async (n: number) => {
-        const revision = (revisions.get(n) ?? 4) + 1;
-        revisions.set(n, revision);
-        const values = { ...(shown.get(n) ?? {}), 在庫数: String(lastStock.get(n)) };
-        // Delivered until processed, as the queue does.
-        for (let attempt = 0; ; attempt++) {
-          try {
-            return await processNotification(drop(n, values, revision), h.deps);
-          } catch (error) {
-            if (attempt >= 3) throw error;
-          }
-        }
-      };
-
-      // Act
-      for (const step of plan) {
-        if (step.kind === 'edit') {
-          const current = shown.get(step.record) ?? {};
-          if (step.cancel && current['発注番号']) {
-            shown.set(step.record, { ...current, 発注状況: 'キャンセル' });
-          }
-          lastStock.set(step.record, step.stock);
-          // kintone fails the first write of this edit (the queue retries the notification).
-          if (step.kintoneFails) h.kintone.updateFailures.push(new Error('kintone 503'));
-          await deliver(step.record);
-          h.kintone.updateFailures.length = 0;
-          applyWrites();
-          // The webhook of our own write: nothing more to write, no line added.
-          const lines = h.state.allOrders().flatMap((order) => order.lines).length;
-          if (h.kintone.updates.length > 0) {
-            const echo = await deliver(step.record);
-            expect(echo.wroteFields).toEqual([]);
-            expect(h.state.allOrders().flatMap((order) => order.lines)).toHaveLength(lines);
-          }
-        } else {
-          if (step.sesFails) h.mailer.failures.push(new Error('SES throttled'));
-          await sendDueOrders(h.deps, h.advance(step.minutes));
-          h.mailer.failures.length = 0;
-          applyWrites();
-        }
-        // Invariant: an item is on at most one active line.
-        for (const n of [1, 2, 3]) {
-          const active = h.state
-            .allOrders()
-            .flatMap((order) =>
-              order.lines.filter(
-                (line) =>
-                  line.item.itemId === String(n) &&
-                  !['dropped', 'closed'].includes(lineStatus(order, line.lineId)),
-              ),
-            );
-          expect(active.length).toBeLessThanOrEqual(1);
-        }
-      }
-      // The scheduler runs on long after the last edit.
-      for (const minutes of [180, 5]) await sendDueOrders(h.deps, h.advance(minutes));
-
-      // Assess
-      const emailed = h.mailer.sent.map((request) => request.orderNumber);
-      expect(new Set(emailed).size).toBe(emailed.length);
-      expect(await h.state.listDue(LATER, 100)).toEqual([]);
-      for (const order of h.state.allOrders()) {
-        const sent = emailed.includes(order.orderNumber);
-        // An order with a line neither dropped nor closed by staff went out; one whose every
-        // line was dropped did not.
-        const open = order.lines.filter(
-          (line) => !['dropped', 'closed'].includes(lineStatus(order, line.lineId)),
-        );
-        if (open.length > 0) expect(sent).toBe(true);
-        if (activeLines(order).length === 0) expect(sent).toBe(false);
-      }
-      for (const [n, stock] of lastStock) {
-        const status = shown.get(n)?.['発注状況'] ?? '';
-        if (stock > 20 || ['入荷済', 'キャンセル'].includes(status)) continue;
-        const onOrder = h.state
-          .allOrders()
-          .some((order) =>
-            order.lines.some(
-              (line) =>
-                line.item.itemId === String(n) &&
-                !['dropped', 'closed'].includes(lineStatus(order, line.lineId)),
-            ),
-          );
-        expect(onOrder).toBe(true);
-      }
-    });
-
-    // Act & Assess: on a violation fast-check fails with the shrunk plan.
-    await fc.assert(property, { numRuns: 100 });
+    await checkGatheringProperty(async () => harness(), 100);
   });
 });
