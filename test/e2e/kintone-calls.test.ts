@@ -81,9 +81,10 @@ describe('kintone calls per notification through the local stack', () => {
     // Assess: the inventory app's share of its daily limit. A configured supplier master is
     // another app with its own limit, read at most once per supplier (its answers are cached).
     const onInventoryApp = calls.filter((call) => call.app === APP);
-    // The write-back is one bulk update of the order's records (here one record).
+    // The write-back of an immediate order is the record's one write (its order and its own
+    // values together): one update of the record.
     expect(onInventoryApp.map((call) => `${call.method} ${call.path} ${call.status}`)).toEqual([
-      'PUT /k/v1/records.json 200',
+      'PUT /k/v1/record.json 200',
       'POST /k/v1/record/comment.json 200',
     ]);
     expect(calls.length - onInventoryApp.length).toBeLessThanOrEqual(1);
