@@ -158,7 +158,7 @@ describe('runPreview', () => {
 
   it.each([
     [['--record', LOW], /missing --config, --as, --out/],
-    [['--as', 'fax', '--record', LOW, '--config', 'c', '--out', 'o'], /--as must be pdf or email/],
+    [['--as', 'fax', '--record', LOW, '--config', 'c', '--out', 'o'], /--as must be pdf, email, page or all/],
     [['--bogus'], /Unknown option '--bogus'/],
     [
       [
