@@ -201,6 +201,8 @@ describe('the staff view', () => {
       '5',
       '2',
       '3',
+      '8980',
+      '対象外',
       'S-002',
       '発注依頼済',
       'PO-20261129-0002',
@@ -208,7 +210,7 @@ describe('the staff view', () => {
       '',
       '2026-12-03',
     ]);
-    expect(rows[0]?.[6]).toBe('未発注');
+    expect(rows[0]?.[8]).toBe('未発注');
   });
 
   it('answers 404 pages for an unknown app or record and redirects an app URL without its slash', async () => {
