@@ -107,9 +107,9 @@ it("shows app 15's record with its table rows", async () => {
   const cells = async (index: number) => bodyRows.nth(index).locator('td').allTextContents();
   const b201 = await cells(1);
   expect(b201[0]).toBe('B-201');
-  expect(b201[6]).toBe('発注依頼済');
-  expect(b201[7]).toMatch(/^PO-\d{8}-\d{4}$/);
-  expect((await cells(2))[6]).toBe('未発注');
+  expect(b201[8]).toBe('発注依頼済');
+  expect(b201[9]).toMatch(/^PO-\d{8}-\d{4}$/);
+  expect((await cells(2))[8]).toBe('未発注');
   await saveScreenshot(page, 'local-kintone-table-record');
   await page.close();
 });
