@@ -67,8 +67,14 @@ interface OrderEmailContent {
  * line breaks); in the HTML every value is also escaped, so kintone data cannot inject markup.
  *
  * With `request.supplierPageUrl`, both bodies carry a call to action to the supplier's signed
- * order page (no login), after the order lines. A URL that {@link safeSupplierPageUrl} refuses
- * (not https, or plain http outside localhost) is left out instead.
+ * order page (no login), after the order lines, with the date through which the link works
+ * (`linkExpiresAt`). A URL that {@link safeSupplierPageUrl} refuses (not https, or plain http
+ * outside localhost) is left out instead.
+ *
+ * With `request.shipTo` the 納品先 block comes before the lines; priced lines add 単価 and 金額
+ * columns (※ after a reduced-rate item), `request.totals` adds 小計, 消費税 per rate and 合計
+ * (in the HTML as the table's foot), and a line's own 納品希望日 is a column when the lines'
+ * dates differ. An order without any unit price shows nothing about money.
  *
  * @throws RangeError when `orderDate` or `desiredDeliveryDate` is not a `YYYY-MM-DD` calendar date.
  *

@@ -193,10 +193,17 @@ interface TextBox {
  * embedded as a subset (pdfkit keeps only the glyphs used, about 15 KB a page).
  *
  * Laid out like the email: title, order number and date, the supplier with 御中, the ordering
- * company's block, the desired delivery date, the lines (品番, 品名, 数量, 単位), and notes with
- * the "one order number, one order" sentence. The order's `reason` is internal and is not
- * printed. Lines that do not fit continue on further pages, each repeating the table header,
- * and then every page is numbered `n / total`.
+ * company's block, the 納品先 box (with a ship-to), the desired delivery date, the lines (品番,
+ * 品名, 数量, 単位, then 単価 and 金額 when priced and 納品希望日 when the lines' dates differ),
+ * the totals (小計, 消費税 per rate, 合計) when every line is priced, and notes with the "one
+ * order number, one order" sentence. The order's `reason` is internal and is not printed. Lines
+ * that do not fit continue on further pages, each repeating the table header, and then every
+ * page is numbered `n / total`.
+ *
+ * The form ends with the 注文請書 reply section for suppliers who answer by fax (FAX返信先 from
+ * the company's fax, 全数 / 一部 / お受けできません boxes, 納品予定日, 受注数量 for a one-line
+ * order, 会社名, ご担当者名, 印), on the last page when it fits and on a page of its own, headed
+ * with the order number, when it does not.
  *
  * With `request.supplierPageUrl` (a safe link, see `orderFormContent`), page 1 carries the
  * supplier page as a QR code of at least {@link QR_MIN_SIZE_MM} mm, black on white, with the URL
