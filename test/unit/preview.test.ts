@@ -158,7 +158,10 @@ describe('runPreview', () => {
 
   it.each([
     [['--record', LOW], /missing --config, --as, --out/],
-    [['--as', 'fax', '--record', LOW, '--config', 'c', '--out', 'o'], /--as must be pdf, email, page or all/],
+    [
+      ['--as', 'fax', '--record', LOW, '--config', 'c', '--out', 'o'],
+      /--as must be pdf, email, page or all/,
+    ],
     [['--bogus'], /Unknown option '--bogus'/],
     [
       [
