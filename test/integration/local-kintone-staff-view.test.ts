@@ -140,7 +140,7 @@ describe('the staff view', () => {
     const recordLinks = [...html.matchAll(/<a href="\/k\/12\/show\?record=(\d+)">/g)].map(
       (match) => match[1],
     );
-    expect(recordLinks).toEqual(['5', '4', '3', '2', '1']);
+    expect(recordLinks).toEqual(['6', '5', '4', '3', '2', '1']);
     expect(html).toContain('<td class="value">PO-20261129-0001</td>');
   });
 
