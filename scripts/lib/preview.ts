@@ -567,7 +567,12 @@ const ALL_FILES = {
  * The preview's index: a プレビュー banner, what the supplier gets on each channel (the email
  * as text and HTML, the fax form, the order page behind the link), each shown in place.
  */
-function previewIndex(request: OrderRequest, pages: number, text: string | undefined): string {
+function previewIndex(
+  request: OrderRequest,
+  pages: number,
+  text: string,
+  withEml: boolean,
+): string {
   const e = escapeHtml;
   const link = request.supplierPageUrl;
   const money = request.totals ? `、合計（税込）${formatYen(request.totals.total)}` : '';
@@ -599,18 +604,18 @@ ${e(request.orderNumber)}（${e(request.supplier.name)} 宛、${request.lines.le
       : `リンク <code>${e(link)}</code> は見本で、署名されていません（開いても何も表示されません）。`
   }</div>
 <section aria-labelledby="email-title">
-<h2 id="email-title">メール（HTML）: <a href="${ALL_FILES.html}">${ALL_FILES.html}</a>・MIME: <a href="${ALL_FILES.eml}">${ALL_FILES.eml}</a></h2>
+<h2 id="email-title">メール（HTML）: <a href="${ALL_FILES.html}">${ALL_FILES.html}</a>${
+    withEml
+      ? `・MIME: <a href="${ALL_FILES.eml}">${ALL_FILES.eml}</a>`
+      : '（仕入先にメールアドレスがないため、メールは送られません）'
+  }</h2>
 <iframe src="${ALL_FILES.html}" title="メール（HTML）"></iframe>
 </section>
-${
-  text === undefined
-    ? ''
-    : `<section aria-labelledby="text-title">
+<section aria-labelledby="text-title">
 <h2 id="text-title">メール（テキスト）: <a href="${ALL_FILES.text}">${ALL_FILES.text}</a></h2>
 <pre>${e(text)}</pre>
 </section>
-`
-}<section aria-labelledby="fax-title">
+<section aria-labelledby="fax-title">
 <h2 id="fax-title">FAX 発注書（${pages}ページ、注文請書つき）: <a href="${ALL_FILES.pdf}">${ALL_FILES.pdf}</a></h2>
 <embed src="${ALL_FILES.pdf}" type="application/pdf" title="FAX 発注書">
 </section>
@@ -636,7 +641,7 @@ async function writeAll(
   const pages = countPdfPages(pdf);
   const hasEmail = (request.supplier.email ?? '') !== '';
   const contents: Array<[string, Buffer | string]> = [
-    [ALL_FILES.index, previewIndex(request, pages, email.text)],
+    [ALL_FILES.index, previewIndex(request, pages, email.text, hasEmail)],
     ...(hasEmail ? ([[ALL_FILES.eml, await composeEml(request)]] as Array<[string, Buffer]>) : []),
     [ALL_FILES.text, email.text],
     [ALL_FILES.html, email.html],
