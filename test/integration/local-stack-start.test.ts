@@ -220,7 +220,7 @@ describe('npm start', () => {
   function npmStart(args: string[], env: NodeJS.ProcessEnv = {}) {
     const result = spawnSync(TSX, ['local/start.ts', ...args], {
       encoding: 'utf8',
-      env: { ...process.env, BRIDGE_PORT_BASE: '', ...env },
+      env: { ...process.env, BRIDGE_PORT_BASE: '', BRIDGE_GATHERING: '', ...env },
       timeout: 45_000,
     });
     // Node's version warnings of the AWS SDK are not ours to judge.
@@ -275,5 +275,20 @@ describe('npm start', () => {
     expect(stderr).toMatch(
       /^stock-alert-bridge could not start: --port-base must be a whole number from 1024 to 65530 /,
     );
+  });
+
+  it('on a bad --gathering: says the accepted forms, exit 1', () => {
+    const { status, stderr, raw } = npmStart([
+      '--data-dir',
+      tempDataDir(),
+      '--gathering',
+      'window:0',
+    ]);
+
+    expect(status).toBe(1);
+    expect(stderr).toBe(
+      'stock-alert-bridge could not start: --gathering must be immediate, window:<minutes 1-1440> or cutoff:<HH:MM>[,<HH:MM>...], got "window:0"; for example: npm start -- --gathering window:1',
+    );
+    expect(raw).not.toMatch(/^\s+at /m);
   });
 });
