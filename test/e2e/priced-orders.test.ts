@@ -47,7 +47,7 @@ test('rows of the site 大阪倉庫 (app 15) are ordered to its own address, wit
   });
   const { record } = await site.record.getRecord({ app: '15', id: '1' });
   const rows = (record['在庫明細'] as unknown as { value: TableRowJson[] }).value;
-  const table = formSaveTable(rows, (row) =>
+  const table = formSaveTable(rows, (row): Record<string, string> =>
     row.value['明細_品番']?.value === 'B-201' ? { 明細_在庫数: '1' } : {},
   );
 
