@@ -476,8 +476,17 @@ describe('gathered orders (a 10-minute window) through the local stack', () => {
         ]);
         expect(record['発注番号']).toBe(orderNumber);
       }
-      const w102 = await staff.comments(ids['W-102'] ?? '');
-      expect(w102[0]).toContain('30');
+      // Each record's comment gives its own line's quantity, and the supplier's note.
+      for (const item of FIVE) {
+        const [latest] = await staff.comments(ids[item.sku] ?? '');
+        const ordered = DROPS[item.sku]?.quantity;
+        expect(latest).toContain(
+          `・${item.sku} ${item.name}: ${answered[item.sku]}${item.unit}（発注 ${ordered}${item.unit}）`,
+        );
+        expect(latest).toContain('備考: 残りは来週');
+        const others = FIVE.filter((other) => other !== item).map((other) => other.sku);
+        expect(others.filter((sku) => latest?.includes(sku))).toEqual([]);
+      }
       expect(await staff.emailsTo(SUPPLIER_A.email)).toHaveLength(1);
     });
   });
