@@ -897,20 +897,22 @@ class Dispatch {
   /** What the item's record should show; undefined when its order writes it, or nothing may. */
   private desiredOutcome(item: ItemWork, writing: OrderSteps): WriteBackOutcome | undefined {
     const { timeZone } = this.deps.config;
+    const current = this.lineOf(item);
+    if (current && this.toComplete.has(current.order.orderNumber)) {
+      // The order sent now: 発注依頼済 with the line's own quantity and reason. Even for a stale
+      // revision (a replay after the record was marked 要対応): the order's outcome is not read
+      // from the record, and the record must stop saying the order failed.
+      const lineIds = writing.get(current.order.orderNumber);
+      return lineIds?.includes(current.line.lineId)
+        ? orderedLineOutcome(this.app, current.order, current.line)
+        : undefined;
+    }
     // An old revision shows old values: comparing with them would write what is already there.
     if (item.decision.kind === 'stale' || item.decision.kind === 'replay') return undefined;
     if (item.dropped) {
       return droppedOutcome(this.app, droppedReason(item.dropped.why), item.dropped.byStaff);
     }
-    const current = this.lineOf(item);
     if (current) {
-      if (this.toComplete.has(current.order.orderNumber)) {
-        // The order sent now: 発注依頼済 with the line's own quantity and reason.
-        const lineIds = writing.get(current.order.orderNumber);
-        return lineIds?.includes(current.line.lineId)
-          ? orderedLineOutcome(this.app, current.order, current.line)
-          : undefined;
-      }
       if (lineStatus(current.order, current.line.lineId) === 'waiting') {
         return waitingOutcome(this.app, current.order, current.line, timeZone);
       }
