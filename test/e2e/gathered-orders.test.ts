@@ -6,6 +6,7 @@ import { DEMO_SUPPLIERS, type DemoSupplier } from '../../local/kintone/demo-supp
 import { formSaveTable, type TableRowJson } from '../../local/kintone/form-save';
 import type { StoredEmail } from '../../local/ses/ses-store';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack';
+import { DEFAULT_KINTONE_RETRY_ATTEMPTS } from '../../shared/adapters/kintone/kintone-retry';
 import { addDays, localDate } from '../../shared/domain/dates';
 import type { SendDueOrdersResult } from '../../shared/use-cases/send-due-orders';
 import { startTestStack } from '../support/local-stack';
@@ -16,8 +17,10 @@ import { startTestStack } from '../support/local-stack';
  * supplier and ship-to on one gathering order (待機中 on each record), and the scheduled
  * send-due-orders, run on a controlled clock, seals it after its window and sends ONE email with
  * a line per item, the ship-to and the prices. The supplier answers per line on the order page
- * and each record gets its own line's answer. A crash between sealing and sending still sends the
- * order once. The demo configuration (`immediate`) still sends one email per drop at once.
+ * and each record gets its own line's answer. A crash between sealing and sending (the send
+ * failed, then the stack restarted on the same data) still sends the order once, and so does a
+ * failure after the email (the write-back refused). The demo configuration (`immediate`) still
+ * sends one email per drop at once.
  */
 
 const APP = '12';
@@ -294,6 +297,25 @@ const THREE: NewItem[] = ['R-201', 'R-202', 'R-203'].map((sku, index) => ({
   supplier: SUPPLIER_B,
 }));
 
+/** A supplier of the records alone (not in the supplier master). */
+const SUPPLIER_D: DemoSupplier = {
+  code: 'S-009',
+  name: '有限会社テスト梱包',
+  email: 'order@test-konpo.example.jp',
+};
+
+/** Two items of 有限会社テスト梱包, emailed while kintone refuses the write-back. */
+const PAIR: NewItem[] = ['K-501', 'K-502'].map((sku, index) => ({
+  sku,
+  name: `緩衝材 ${index + 1}`,
+  unit: '巻',
+  price: 1_500,
+  onHand: 10,
+  reorderPoint: 3,
+  reorderQuantity: 5,
+  supplier: SUPPLIER_D,
+}));
+
 /** Two items of オフィス機器サービス, sent through a crash. */
 const TWO: NewItem[] = ['C-301', 'C-302'].map((sku, index) => ({
   sku,
@@ -331,7 +353,7 @@ describe('gathered orders (a 10-minute window) through the local stack', () => {
       now,
       ports: { bridge: 0, kintone: 0, ses: 0, sesProxy: 0, dynamodb: 0, fax: 0 },
     };
-    ids = await staff.addItems([...FIVE, ...THREE, ...TWO]);
+    ids = await staff.addItems([...FIVE, ...THREE, ...TWO, ...PAIR]);
   });
 
   afterAll(async () => {
@@ -658,6 +680,43 @@ describe('gathered orders (a 10-minute window) through the local stack', () => {
     for (const item of TWO) {
       const record = await staff.fields(ids[item.sku] ?? '');
       expect([record['発注状況'], record['発注番号']]).toEqual(['発注依頼済', orderNumber]);
+    }
+  });
+
+  test('a failure after the email (kintone refuses the write-back) is finished without a second email', async () => {
+    // Prepare: two items wait on one order; the window ends; kintone refuses every attempt of
+    // the write-back's bulk update.
+    for (const item of PAIR) await staff.edit(ids[item.sku] ?? '', { 在庫数: '1' });
+    const orderNumber = (await staff.fields(ids['K-501'] ?? ''))['発注番号'] ?? '';
+    advancePastWindow();
+    staff.stack.kintone?.injectFailures({
+      status: 503,
+      times: DEFAULT_KINTONE_RETRY_ATTEMPTS,
+      methods: ['PUT'],
+      path: 'records.json',
+    });
+
+    // Act: the run sends the email, then fails; runs within the quiet period leave the order
+    // alone; the next run after it writes the records back.
+    const failed = await staff.runScheduler();
+    const emailedOnce = (await staff.emailsOf(orderNumber)).length;
+    const quiet = await staff.runScheduler();
+    advancePastWindow();
+    const finished = await staff.runScheduler();
+
+    // Assess: one email in all; the records show the order as sent.
+    expect(failed.failed.map((entry) => entry.orderNumber)).toEqual([orderNumber]);
+    expect(emailedOnce).toBe(1);
+    expect(quiet.busy).toEqual([orderNumber]);
+    expect(finished.sent).toEqual([]);
+    expect(finished.settled).toEqual([orderNumber]);
+    expect(await staff.emailsOf(orderNumber)).toHaveLength(1);
+    for (const item of PAIR) {
+      const record = await staff.fields(ids[item.sku] ?? '');
+      expect([record['発注状況'], record['発注番号']]).toEqual(['発注依頼済', orderNumber]);
+      expect(
+        (await staff.comments(ids[item.sku] ?? '')).filter((text) => text.includes(orderNumber)),
+      ).toHaveLength(1);
     }
   });
 });
