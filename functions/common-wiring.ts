@@ -2,10 +2,8 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import {
-  createDocumentClient,
-  DynamoDbBridgeStore,
-} from '../shared/adapters/dynamodb/dynamodb-bridge-store';
+import { createDocumentClient } from '../shared/adapters/dynamodb/bridge-table';
+import { DynamoDbCounters } from '../shared/adapters/dynamodb/dynamodb-counters';
 import { KintoneCallBudget } from '../shared/adapters/kintone/kintone-call-budget';
 import { kintoneClients } from '../shared/adapters/kintone/kintone-clients';
 import { RestKintoneRecordWriter } from '../shared/adapters/kintone/kintone-record-writer';
@@ -32,7 +30,8 @@ export {
 export interface CommonWiring {
   logger: Logger;
   config: BridgeConfig;
-  store: DynamoDbBridgeStore;
+  /** The bridge table's atomic counters (kintone calls, page requests). */
+  counters: DynamoDbCounters;
   /**
    * The bridge table and the one document client for it: every adapter of the table (store,
    * failure log, claim checks) shares it, so a container opens one connection pool, not one per
@@ -97,12 +96,12 @@ export function wireCommon(
     client: createDocumentClient(new DynamoDBClient(awsClientConfig(env, 'DynamoDB'))),
     tableName: requireEnv(env, 'TABLE_NAME'),
   };
-  const store = new DynamoDbBridgeStore(table);
+  const counters = new DynamoDbCounters(table);
   const secrets = secretSourceFromEnv(env, logger, awsClientConfig(env, 'Secrets Manager'));
   const metered = options.metrics === false ? undefined : metricsFromEnv(env, logger);
   const metrics = metered?.metrics;
   const budget = new KintoneCallBudget({
-    store,
+    store: counters,
     logger,
     ...(metrics ? { metrics } : {}),
     now: options.now ?? (() => new Date()),
@@ -119,6 +118,6 @@ export function wireCommon(
         attempt,
       }),
   });
-  const common = { logger, config, store, table, secrets, kintoneBaseUrl, budget, kintone };
+  const common = { logger, config, counters, table, secrets, kintoneBaseUrl, budget, kintone };
   return metered ? { ...common, ...metered } : common;
 }

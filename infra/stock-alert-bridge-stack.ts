@@ -25,7 +25,7 @@ import path from 'node:path';
 import {
   BRIDGE_TTL_ATTRIBUTE,
   bridgeTableDefinition,
-} from '../shared/adapters/dynamodb/dynamodb-bridge-store';
+} from '../shared/adapters/dynamodb/bridge-table';
 import { CLAIM_CHECK_PK_PREFIX } from '../shared/adapters/dynamodb/dynamodb-claim-check-store';
 import { BridgeFunction } from './constructs/bridge-function';
 import { BridgeMonitoring } from './constructs/bridge-monitoring';

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import {
   createDocumentClient,
   ensureBridgeTable,
-} from '../shared/adapters/dynamodb/dynamodb-bridge-store';
+} from '../shared/adapters/dynamodb/bridge-table';
 import { DynamoDbNotificationFailureLog } from '../shared/adapters/dynamodb/dynamodb-notification-failure-log';
 import { EnvSecretSource } from '../shared/adapters/secrets/env-secret-source';
 import type { Env } from '../shared/config/env';

@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { createDocumentClient } from '../../shared/adapters/dynamodb/dynamodb-bridge-store';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/bridge-table';
 import { DynamoDbClaimCheckStore } from '../../shared/adapters/dynamodb/dynamodb-claim-check-store';
 import { secretSourceFromEnv } from '../../shared/adapters/secrets/secret-source-from-env';
 import { SqsNotificationQueue } from '../../shared/adapters/sqs/sqs-notification-queue';

@@ -2,7 +2,7 @@ import { DescribeTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sd
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startDynalite } from '../../local/dynamodb/dynalite';
-import { createDocumentClient } from '../../shared/adapters/dynamodb/dynamodb-bridge-store';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/bridge-table';
 import { DynamoDbNotificationFailureLog } from '../../shared/adapters/dynamodb/dynamodb-notification-failure-log';
 import type { NotificationFailureLog } from '../../shared/ports/notification-failures';
 

@@ -1,4 +1,4 @@
-import type { DeliveryStatus } from '../ports/bridge-store';
+import type { DeliveryStatus } from '../domain/purchase-order';
 import type { AppConfig } from '../config/schema';
 import type { Decision } from '../domain/decision';
 import type { RecordedOutcome } from '../domain/item';

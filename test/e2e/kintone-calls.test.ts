@@ -1,7 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { LocalStack } from '../../local/stack';
 import type { RestCallLogEntry } from '../../local/kintone/local-kintone';
-import { createDocumentClient } from '../../shared/adapters/dynamodb/dynamodb-bridge-store';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/bridge-table';
 import { kintoneQuotaDay } from '../../shared/adapters/kintone/kintone-call-budget';
 import { startTestStack, type TestStack } from '../support/local-stack';
 

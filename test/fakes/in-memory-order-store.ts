@@ -342,6 +342,19 @@ export class InMemoryBridgeState
     return counter && { ...counter };
   }
 
+  /** An app's kintone call count on a quota day (0 before the first call). */
+  kintoneCallCount(appId: string, day: string): number {
+    return this.counts.get(`KCALLS#${appId}#${day}`)?.count ?? 0;
+  }
+
+  /** Sets an app's kintone call count, as if that many calls had been made that day. */
+  seedKintoneCallCount(appId: string, day: string, count: number): void {
+    this.counts.set(`KCALLS#${appId}#${day}`, {
+      count,
+      expiresAt: kintoneCallCounterExpiresAt(day),
+    });
+  }
+
   private gatheringOrder(groupKey: string): PurchaseOrder | undefined {
     const orderNumber = this.gathering.get(groupKey);
     const order = orderNumber === undefined ? undefined : this.orders.get(orderNumber)?.order;

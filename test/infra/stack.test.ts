@@ -5,7 +5,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { bridgeTableDefinition } from '../../shared/adapters/dynamodb/dynamodb-bridge-store';
+import { bridgeTableDefinition } from '../../shared/adapters/dynamodb/bridge-table';
 import { BRIDGE_METRIC_NAMES } from '../../infra/constructs/bridge-monitoring';
 import {
   DISPATCH_TIMEOUT,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { BRIDGE_TTL_ATTRIBUTE } from '../../shared/adapters/dynamodb/dynamodb-bridge-store';
+import { BRIDGE_TTL_ATTRIBUTE } from '../../shared/adapters/dynamodb/bridge-table';
 import {
   CLAIM_CHECK_TTL_DAYS,
   ClaimCheckCorruptError,

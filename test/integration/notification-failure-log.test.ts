@@ -1,5 +1,5 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { BridgeStoreInputError } from '../../shared/adapters/dynamodb/bridge-store-rules';
+import { BridgeStoreInputError } from '../../shared/adapters/dynamodb/table-rules';
 import {
   DynamoDbNotificationFailureLog,
   FAILURE_TTL_DAYS,

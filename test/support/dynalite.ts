@@ -2,7 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   createDocumentClient,
   ensureBridgeTable,
-} from '../../shared/adapters/dynamodb/dynamodb-bridge-store';
+} from '../../shared/adapters/dynamodb/bridge-table';
 import { startDynalite, type LocalDynamo } from '../../local/dynamodb/dynalite';
 
 export { startDynalite, type LocalDynamo };

@@ -6,7 +6,7 @@ import {
   KintoneCallBudget,
 } from '../../shared/adapters/kintone/kintone-call-budget';
 import { RestKintoneRecordWriter } from '../../shared/adapters/kintone/kintone-record-writer';
-import { InMemoryBridgeStore } from '../fakes/in-memory-bridge-store';
+import { InMemoryBridgeState } from '../fakes/in-memory-order-store';
 import { RecordingLogger } from '../fakes/recording-logger';
 import { RecordingMetrics } from '../fakes/recording-metrics';
 
@@ -17,7 +17,7 @@ const DAY = '2026-11-29';
 
 describe('RestKintoneRecordWriter with a call budget, against the local kintone', () => {
   let kintone: LocalKintone;
-  let store: InMemoryBridgeStore;
+  let store: InMemoryBridgeState;
   let logger: RecordingLogger;
   let metrics: RecordingMetrics;
   let writer: RestKintoneRecordWriter;
@@ -28,7 +28,7 @@ describe('RestKintoneRecordWriter with a call budget, against the local kintone'
       baseUrl: kintone.baseUrl,
       auth: { apiToken: TOKEN },
     });
-    store = new InMemoryBridgeStore();
+    store = new InMemoryBridgeState();
     logger = new RecordingLogger();
     metrics = new RecordingMetrics();
     writer = new RestKintoneRecordWriter(async () => client, {

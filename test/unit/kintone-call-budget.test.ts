@@ -10,8 +10,8 @@ import {
   kintoneQuotaDay,
   kintoneQuotaDayEnd,
 } from '../../shared/adapters/kintone/kintone-call-budget';
-import type { BridgeStore } from '../../shared/ports/bridge-store';
-import { InMemoryBridgeStore } from '../fakes/in-memory-bridge-store';
+import type { Counters } from '../../shared/ports/counters';
+import { InMemoryBridgeState } from '../fakes/in-memory-order-store';
 import { RecordingLogger } from '../fakes/recording-logger';
 import { RecordingMetrics } from '../fakes/recording-metrics';
 
@@ -65,7 +65,7 @@ describe('warn thresholds', () => {
 });
 
 describe('KintoneCallBudget with the in-memory store', () => {
-  let store: InMemoryBridgeStore;
+  let store: InMemoryBridgeState;
   let logger: RecordingLogger;
   let metrics: RecordingMetrics;
   let budget: KintoneCallBudget;
@@ -81,7 +81,7 @@ describe('KintoneCallBudget with the in-memory store', () => {
   };
 
   beforeEach(() => {
-    store = new InMemoryBridgeStore();
+    store = new InMemoryBridgeState();
     logger = new RecordingLogger();
     metrics = new RecordingMetrics();
     budget = new KintoneCallBudget({ store, logger, metrics, now: () => NOW });
@@ -181,7 +181,7 @@ describe('KintoneCallBudget with the in-memory store', () => {
 
   it('makes the request when the count cannot be stored, and says so', async () => {
     // Prepare: DynamoDB is down.
-    const failing: Pick<BridgeStore, 'countKintoneCall'> = {
+    const failing: Pick<Counters, 'countKintoneCall'> = {
       countKintoneCall: () => Promise.reject(new Error('connect ECONNREFUSED dynamodb')),
     };
     budget = new KintoneCallBudget({ store: failing, logger, metrics, now: () => NOW });

@@ -6,7 +6,7 @@ import { inflateSync } from 'node:zlib';
 import path from 'node:path';
 import QRCode from 'qrcode';
 import { loadConfigFile, findApp } from '../../shared/config/load-config';
-import { buildOrderRequest } from '../../shared/use-cases/build-order-request';
+import { buildOrderRequest } from '../support/single-item-order-request';
 import { evaluateReorder } from '../../shared/domain/evaluate-reorder';
 import type { OrderLine, OrderRequest } from '../../shared/domain/order';
 import { renderOrderEmail } from '../../shared/documents/order-email';

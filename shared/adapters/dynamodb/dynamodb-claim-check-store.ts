@@ -21,7 +21,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { ClaimCheckNotFoundError, type ClaimCheckStore } from '../../ports/claim-checks';
-import { BRIDGE_TTL_ATTRIBUTE } from './dynamodb-bridge-store';
+import { BRIDGE_TTL_ATTRIBUTE } from './bridge-table';
 
 /** Partition-key prefix of claim-check items (IAM's leading-key condition names it). */
 export const CLAIM_CHECK_PK_PREFIX = 'CLAIM#';

@@ -1,5 +1,5 @@
 /**
- * The notification failure log in the bridge's single table (see dynamodb-bridge-store.ts for
+ * The notification failure log in the bridge's single table (see bridge-table.ts for
  * the other item kinds).
  *
  * | What                 | pk                          | sk        | Other attributes |
@@ -33,9 +33,9 @@ import type {
   NotificationFailure,
   NotificationFailureLog,
 } from '../../ports/notification-failures';
-import { parseBridgeItem } from './bridge-item-schemas';
-import { BridgeStoreInputError } from './bridge-store-rules';
-import { BRIDGE_GSI1_NAME, BRIDGE_TTL_ATTRIBUTE } from './dynamodb-bridge-store';
+import { parseBridgeItem } from './item-schemas';
+import { BridgeStoreInputError } from './table-rules';
+import { BRIDGE_GSI1_NAME, BRIDGE_TTL_ATTRIBUTE } from './bridge-table';
 
 /** Days a failure is kept: beyond the 14-day maximum retention of the dead-letter queue. */
 export const FAILURE_TTL_DAYS = 30;

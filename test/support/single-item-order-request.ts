@@ -1,8 +1,8 @@
-import type { BridgeConfig } from '../config/schema';
-import type { OrderDecision } from '../domain/decision';
-import { localDate } from '../domain/dates';
-import type { ItemSnapshot, SupplierContact } from '../domain/item';
-import type { OrderRequest } from '../domain/order';
+import type { BridgeConfig } from '../../shared/config/schema';
+import type { OrderDecision } from '../../shared/domain/decision';
+import { localDate } from '../../shared/domain/dates';
+import type { ItemSnapshot, SupplierContact } from '../../shared/domain/item';
+import type { OrderRequest } from '../../shared/domain/order';
 
 /**
  * The 発注依頼 for an order decision: what the supplier receives by email or fax. Built once
