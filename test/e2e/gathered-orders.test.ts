@@ -479,6 +479,9 @@ describe('gathered orders (a 10-minute window) through the local stack', () => {
       expect(page.status).toBe(200);
       const field = lineQuantityFieldsOf(html);
       expect(Object.keys(field)).toEqual(FIVE.map((item) => item.sku));
+      // The page shows the ship-to and the total as the email does.
+      expect(html).toContain('株式会社デモ商事 本社倉庫');
+      expect(html).toContain('¥36,714');
       const deliveryDate = addDays(localDate(now(), TIME_ZONE), 4);
 
       // Act: W-101 and W-104 in full, W-102 and W-105 in part, W-103 not at all.
@@ -561,6 +564,8 @@ describe('gathered orders (a 10-minute window) through the local stack', () => {
     expect(emails).toHaveLength(1);
     expect(emails[0]?.destination.to).toEqual([SUPPLIER_B.email]);
     expect(emailLines(emails[0]).map((line) => line.split(' | ')[0])).toEqual(['R-201', 'R-203']);
+    const page = await (await fetch(pageLinkOf(emails[0]))).text();
+    expect(Object.keys(lineQuantityFieldsOf(page))).toEqual(['R-201', 'R-203']);
     expect((await staff.fields(ids['R-201'] ?? ''))['発注状況']).toBe('発注依頼済');
     expect((await staff.fields(ids['R-203'] ?? ''))['発注状況']).toBe('発注依頼済');
     const after = await staff.fields(ids['R-202'] ?? '');
