@@ -297,7 +297,13 @@ function linesComment(
     lines.length === 1
       ? (lines[0]?.reason ?? '')
       : lines.map((line) => `${line.sku}: ${line.reason}`).join('\n');
-  const text = orderComment({ ...request, lines: own, reason }, via);
+  // Lines of one order may differ in lead time: the record reads its own lines' date.
+  const ownDates = own.flatMap((line) =>
+    line.desiredDeliveryDate !== undefined ? [line.desiredDeliveryDate] : [],
+  );
+  const desiredDeliveryDate =
+    ownDates.length > 0 ? (ownDates.sort().at(-1) as string) : request.desiredDeliveryDate;
+  const text = orderComment({ ...request, lines: own, reason, desiredDeliveryDate }, via);
   const others = totalLines - lines.length;
   return others > 0 ? `${text}\n(同じ発注書に他 ${others} 品目)` : text;
 }

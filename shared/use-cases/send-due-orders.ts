@@ -78,8 +78,10 @@ export async function sendDueOrders(
     more: due.length >= limit,
   };
   for (const orderNumber of due) {
+    let sendsBefore = 0;
     try {
       const order = await deps.orders.get(orderNumber);
+      sendsBefore = order ? sendsOf(order) : 0;
       if (!order) {
         deps.logger.warn('due order not found: taken off the due list', { orderNumber });
         await deps.orders.markSettled(orderNumber);
@@ -94,6 +96,8 @@ export async function sendDueOrders(
       if (done.settled) result.settled.push(orderNumber);
     } catch (error) {
       const problem = describeFailure(error);
+      // A failure after the send (the write-back, say) must not hide that the supplier has it.
+      if (await sentMeanwhile(orderNumber, sendsBefore, deps)) result.sent.push(orderNumber);
       if (isPermanent(error) && (await park(orderNumber, problem, clocked))) {
         result.parked.push({ orderNumber, error: problem });
         continue;
@@ -105,7 +109,9 @@ export async function sendDueOrders(
       result.failed.push({ orderNumber, error: problem });
     }
   }
-  deps.logger.info('due orders processed', {
+  // An idle run (every minute in AWS, every few seconds locally) logs at debug only.
+  const level = due.length > 0 ? 'info' : 'debug';
+  deps.logger[level]('due orders processed', {
     due: due.length,
     sent: result.sent,
     settled: result.settled.length,
@@ -197,4 +203,24 @@ async function park(
     error: problem,
   });
   return true;
+}
+
+/** How many times the order was handed to a channel (email or fax). */
+function sendsOf(order: PurchaseOrder): number {
+  return order.log.filter((event) => event.kind === 'email-sent' || event.kind === 'fax-sent')
+    .length;
+}
+
+/** True when the order was sent on a channel since `before` sends; false when it cannot tell. */
+async function sentMeanwhile(
+  orderNumber: string,
+  before: number,
+  deps: SendDueOrdersDeps,
+): Promise<boolean> {
+  try {
+    const order = await deps.orders.get(orderNumber);
+    return order !== undefined && sendsOf(order) > before;
+  } catch {
+    return false;
+  }
 }

@@ -156,7 +156,13 @@ describe('the supplier order page in Chromium', () => {
       await expect(page.locator('main').textContent()).resolves.toContain(item.orderNumber);
       const line = page.getByRole('table', { name: '発注明細' }).locator('tbody tr');
       await expect(line.count()).resolves.toBe(1);
-      await expect(line.locator('td').allTextContents()).resolves.toEqual(['A-100', '84', '本']);
+      await expect(line.locator('td').allTextContents()).resolves.toEqual([
+        'A-100',
+        '84',
+        '本',
+        '¥120',
+        '¥10,080',
+      ]);
 
       const block = await chooseAnswer(page, '受注する');
       await block.getByLabel('納品予定日').fill(deliveryDate);
@@ -192,7 +198,13 @@ describe('the supplier order page in Chromium', () => {
       // Act
       await page.goto(link);
       const line = page.getByRole('table', { name: '発注明細' }).locator('tbody tr');
-      await expect(line.locator('td').allTextContents()).resolves.toEqual(['C-300', '7', '個']);
+      await expect(line.locator('td').allTextContents()).resolves.toEqual([
+        'C-300',
+        '7',
+        '個',
+        '¥8,980',
+        '¥62,860',
+      ]);
       const block = await chooseAnswer(page, '一部のみ受注する');
       await block.getByLabel('納品予定日').fill(deliveryDate);
       await block.getByLabel('受注できる数量').fill('4');

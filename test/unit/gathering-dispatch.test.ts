@@ -613,6 +613,46 @@ describe('gathering: the scheduled send', () => {
     expect(h.logger.entries.some((entry) => entry.level === 'error')).toBe(true);
   });
 
+  it('reports an order as sent when the write-back after its email fails, and finishes it next run', async () => {
+    // Prepare: one gathered order; kintone refuses the write-back after the email.
+    const h = harness();
+    await processNotification(drop(1), h.deps);
+    h.kintone.updateFailures.push(new Error('kintone unavailable'));
+
+    // Act
+    const first = await sendDueOrders(h.deps, new Date('2026-11-28T02:45:00Z'));
+    const next = await sendDueOrders(h.deps, new Date('2026-11-28T03:00:00Z'));
+
+    // Assess: the supplier had it after the first run; the second only wrote it back.
+    expect(first).toMatchObject({
+      sent: [FIRST],
+      settled: [],
+      failed: [{ orderNumber: FIRST, error: 'Error: kintone unavailable' }],
+    });
+    expect(next).toMatchObject({ sent: [], settled: [FIRST], failed: [] });
+    expect(h.mailer.sent).toHaveLength(1);
+  });
+
+  it("gives each record's comment its own line's delivery date when lead times differ", async () => {
+    // Prepare: item 1 has a 3-day lead time, item 2 a 10-day one.
+    const h = harness();
+    await processNotification(drop(1, { リードタイム日数: '3' }), h.deps);
+    await processNotification(drop(2, { リードタイム日数: '10' }), h.deps);
+
+    // Act
+    await sendDueOrders(h.deps, new Date('2026-11-28T02:45:00Z'));
+
+    // Assess: the email asks for both dates; each comment names its own.
+    expect(h.mailer.sent[0]?.lines.map((line) => line.desiredDeliveryDate)).toEqual([
+      '2026-12-01',
+      '2026-12-08',
+    ]);
+    const commentOf = (recordId: string) =>
+      h.kintone.comments.find((comment) => comment.recordId === recordId)?.text ?? '';
+    expect(commentOf('1')).toContain('納品希望日: 2026-12-01');
+    expect(commentOf('2')).toContain('納品希望日: 2026-12-08');
+  });
+
   it('parks an order that can never be sent as it is, and sends the others', async () => {
     // Prepare: an order of an app that was then removed from the configuration.
     const h = harness();
