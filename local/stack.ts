@@ -3,10 +3,7 @@ import type { Context, SNSEvent, SQSEvent } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import {
-  createDocumentClient,
-  ensureBridgeTable,
-} from '../shared/adapters/dynamodb/bridge-table';
+import { createDocumentClient, ensureBridgeTable } from '../shared/adapters/dynamodb/bridge-table';
 import { DynamoDbNotificationFailureLog } from '../shared/adapters/dynamodb/dynamodb-notification-failure-log';
 import { EnvSecretSource } from '../shared/adapters/secrets/env-secret-source';
 import type { Env } from '../shared/config/env';
