@@ -96,7 +96,29 @@ export type OrderEvent =
   /** The supplier answered on the order page (a later answer replaces it). */
   | { kind: 'supplier-answer'; at: string; answer: SupplierAnswer }
   /** Staff closed the line in kintone (入荷済, キャンセル, ...): the item may order again. */
-  | { kind: 'line-closed'; at: string; lineId: string; status: string };
+  | { kind: 'line-closed'; at: string; lineId: string; status: string }
+  // --- approval (issue 12): an order that needs approval is sealed but sent only once approved.
+  /** The order waits for approval (承認待ち), through the order app or a signed link. */
+  | { kind: 'approval-requested'; at: string; via: 'order-app' | 'link'; reason: string }
+  /** The approver was reminded (approval not given within the configured time). */
+  | { kind: 'approval-reminded'; at: string }
+  /** Approval is overdue even after the reminder: staff were flagged. */
+  | { kind: 'approval-overdue'; at: string; reason: string }
+  | { kind: 'approved'; at: string; by: string }
+  /** 差し戻し or 却下: nothing is sent, the lines' items are re-armed (may order again). */
+  | { kind: 'rejected'; at: string; by: string; action: string; reason: string }
+  // --- follow-up (issue 12)
+  /** A reminder of the unanswered order went to the supplier on this channel. */
+  | { kind: 'reminder-sent'; at: string; channel: 'email' | 'fax'; messageId?: string }
+  /** The supplier did not answer in time even after the reminder: staff were flagged (要対応). */
+  | { kind: 'follow-up-overdue'; at: string; reason: string }
+  /** The confirmed or desired delivery date passed without receipt (納期遅延), recorded once. */
+  | { kind: 'late'; at: string; dueDate: string }
+  /** Part of a line was received (入荷数 below the quantity): the rest stays open. */
+  | { kind: 'line-received'; at: string; lineId: string; quantity: number }
+  // --- the order ledger (issue 12)
+  /** The order's record in the order app (発注管理) was created or brought up to date. */
+  | { kind: 'ledger-written'; at: string; recordId: string };
 
 export interface PurchaseOrder {
   orderNumber: string;
