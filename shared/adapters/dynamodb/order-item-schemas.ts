@@ -102,6 +102,37 @@ const eventSchema = z.discriminatedUnion('kind', [
     lineId: z.string(),
     status: z.string(),
   }),
+  z.object({
+    kind: z.literal('approval-requested'),
+    at: z.string(),
+    via: z.enum(['order-app', 'link']),
+    reason: z.string(),
+  }),
+  z.object({ kind: z.literal('approval-reminded'), at: z.string() }),
+  z.object({ kind: z.literal('approval-overdue'), at: z.string(), reason: z.string() }),
+  z.object({ kind: z.literal('approved'), at: z.string(), by: z.string() }),
+  z.object({
+    kind: z.literal('rejected'),
+    at: z.string(),
+    by: z.string(),
+    action: z.string(),
+    reason: z.string(),
+  }),
+  z.object({
+    kind: z.literal('reminder-sent'),
+    at: z.string(),
+    channel: z.enum(['email', 'fax']),
+    messageId: z.string().optional(),
+  }),
+  z.object({ kind: z.literal('follow-up-overdue'), at: z.string(), reason: z.string() }),
+  z.object({ kind: z.literal('late'), at: z.string(), dueDate: z.string() }),
+  z.object({
+    kind: z.literal('line-received'),
+    at: z.string(),
+    lineId: z.string(),
+    quantity: z.number(),
+  }),
+  z.object({ kind: z.literal('ledger-written'), at: z.string(), recordId: z.string() }),
 ]);
 
 /** A line as the order item keeps it in its `lines` map. */
