@@ -39,6 +39,7 @@ const FIELD_ROLES: Readonly<Record<keyof FieldMap, string>> = {
   unitPrice: 'the unit price',
   taxRate: 'the tax rate mark',
   shipTo: 'the site (ship-to)',
+  receivedQuantity: 'the quantity received',
 };
 
 const WRITE_BACK_ROLES: Readonly<Record<keyof WriteBackFields, string>> = {

@@ -75,6 +75,11 @@ export const fieldMapSchema = z.strictObject({
   taxRate: fieldCode.optional(),
   /** The site the item is kept at (倉庫 / 拠点): mapped to a delivery address by `shipTo.byValue`. */
   shipTo: fieldCode.optional(),
+  /**
+   * 入荷数, a NUMBER field staff fill in with a closing status (入荷済): the quantity received of
+   * the order so far. Below the ordered quantity the line stays open for the rest (一部入荷).
+   */
+  receivedQuantity: fieldCode.optional(),
 });
 
 /** Fields the bridge writes its outcome to. They should not be edited by staff except status. */
@@ -124,6 +129,10 @@ export const statusValuesSchema = z.strictObject({
   confirmed: z.string().min(1).default('受注確認済'),
   partial: z.string().min(1).default('一部受注'),
   declined: z.string().min(1).default('辞退'),
+  /** Written when the confirmed or desired delivery date has passed without receipt. */
+  late: z.string().min(1).default('納期遅延'),
+  /** Written when part of a line was received (`fields.receivedQuantity`): the rest is on order. */
+  partiallyReceived: z.string().min(1).default('一部入荷'),
 });
 
 /** Values used when the app has no field for them (or the field is empty). */
@@ -298,6 +307,29 @@ export const shipToSchema = z.strictObject({
   byValue: z.record(z.string().min(1), z.string().min(1)).default({}),
 });
 
+const businessHours = z.number().positive().max(10_000);
+
+/**
+ * Following up sent orders (issue 12), on the scheduled send's runs: a reminder to a supplier
+ * who has not answered, the fax after it, staff flagged (要対応), and 納期遅延 once a delivery
+ * date passed without receipt. Without `followUp` nothing is followed up.
+ */
+export const followUpSchema = z
+  .strictObject({
+    /** Business hours after the send without an answer before the one reminder. */
+    remindAfterBusinessHours: businessHours.default(8),
+    /** After an email reminder, also fax the order (the supplier's fax number as fallback). */
+    faxAfterReminder: z.boolean().default(true),
+    /** When the fax goes (business hours after the send); halfway to the flag by default. */
+    faxAfterBusinessHours: businessHours.optional(),
+    /** Business hours after the send without an answer before staff are flagged (要対応). */
+    flagAfterBusinessHours: businessHours.default(16),
+  })
+  .refine((rule) => rule.flagAfterBusinessHours >= rule.remindAfterBusinessHours, {
+    message: 'flagAfterBusinessHours must not come before remindAfterBusinessHours',
+  });
+export type FollowUpConfig = z.infer<typeof followUpSchema>;
+
 /** 消費税: the rates, how a rate's tax is rounded (once per rate and order) and the reduced mark. */
 export const taxSchema = z.strictObject({
   standardRatePercent: z.number().int().min(0).max(100).default(10),
@@ -382,6 +414,8 @@ export const bridgeConfigSchema = z
     /** Delivery addresses (納品先) by name, referenced by each app's `shipTo`. */
     deliveryAddresses: z.record(z.string().min(1), deliveryAddressSchema).default({}),
     tax: taxSchema.prefault({}),
+    /** Reminders, the fax after them, staff flags and 納期遅延 (optional; off without it). */
+    followUp: followUpSchema.optional(),
   })
   .superRefine((config, ctx) => {
     const refuse = (prefix: readonly (string | number)[], conflict: FieldRoleConflict) =>

@@ -14,6 +14,8 @@ import {
   ORDER_GREETING as GREETING,
   ORDER_TABLE_CAPTION as TABLE_CAPTION,
   orderTableHeaders,
+  REMINDER_GREETING,
+  REMINDER_MARK,
   SHIP_TO_CAPTION,
   shipToLines,
   totalsRows,
@@ -42,6 +44,8 @@ export const ORDER_SUBJECT_PREFIX = '【発注依頼】';
 /** The email's content before it is laid out, so text and HTML cannot drift apart. */
 interface OrderEmailContent {
   salutation: string;
+  /** The greeting, or a reminder's note that this is the same order sent again. */
+  greeting: string;
   facts: ReadonlyArray<readonly [label: string, value: string]>;
   /** 納品先: name, address, TEL, 担当; empty without a ship-to. */
   shipToLines: readonly string[];
@@ -85,13 +89,15 @@ interface OrderEmailContent {
  * ```
  */
 export function renderOrderEmail(request: OrderRequest): RenderedOrderEmail {
+  const prefix = request.reminder === true ? REMINDER_MARK : ORDER_SUBJECT_PREFIX;
   const subject = headerSafe(
-    `${ORDER_SUBJECT_PREFIX}${headerSafe(request.orderNumber)} ${headerSafe(request.company.name)}`,
+    `${prefix}${headerSafe(request.orderNumber)} ${headerSafe(request.company.name)}`,
   );
   const supplierPageUrl = safeSupplierPageUrl(request.supplierPageUrl);
   const columns = lineColumnsOf(request);
   const content: OrderEmailContent = {
     salutation: addressSupplier(headerSafe(request.supplier.name)),
+    greeting: request.reminder === true ? `${REMINDER_MARK}${REMINDER_GREETING}` : GREETING,
     facts: [
       ['発注番号', headerSafe(request.orderNumber)],
       ['発注日', formatJapaneseDate(request.orderDate, 'orderDate')],
@@ -119,7 +125,7 @@ function renderText(content: OrderEmailContent): string {
   return [
     content.salutation,
     '',
-    GREETING,
+    content.greeting,
     '',
     ...content.facts.map(([label, value]) => `${label}：${value}`),
     '',
@@ -238,7 +244,7 @@ function renderHtml(subject: string, content: OrderEmailContent): string {
 </head>
 <body style="${STYLE_BODY}">
 <p style="${STYLE_P}">${e(content.salutation)}</p>
-<p style="${STYLE_P}">${e(GREETING)}</p>
+<p style="${STYLE_P}">${e(content.greeting)}</p>
 ${facts}
 ${shipTo}<table style="${STYLE_TABLE}">
 <caption style="${STYLE_CAPTION}">${e(TABLE_CAPTION)}</caption>

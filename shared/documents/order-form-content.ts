@@ -16,6 +16,8 @@ import {
   ORDER_GREETING,
   ORDER_TABLE_CAPTION,
   ORDER_TABLE_HEADERS,
+  REMINDER_GREETING,
+  REMINDER_MARK,
 } from './order-wording';
 import type { OrderRequest } from '../domain/order';
 import {
@@ -189,7 +191,10 @@ export function orderFormContent(request: OrderRequest): OrderFormContent {
     totals: request.totals === undefined || !columns.priced ? [] : totalsRows(request.totals),
     moneyNotes: moneyNotes(request),
     companyLines,
-    notes: [ORDER_FORM_DUPLICATE_NOTE],
+    notes:
+      request.reminder === true
+        ? [`${REMINDER_MARK}${REMINDER_GREETING}`, ORDER_FORM_DUPLICATE_NOTE]
+        : [ORDER_FORM_DUPLICATE_NOTE],
     qrNotes: [ORDER_FORM_QR_NOTES[0], supplierPageValidityNote(request)],
     reply: {
       ...(fax === '' ? {} : { faxBack: `FAX返信先：${fax}` }),

@@ -10,6 +10,14 @@ import type { OrderTotals } from '../domain/pricing';
 
 /** Opening sentence, after the addressee. */
 export const ORDER_GREETING = 'いつもお世話になっております。下記のとおり発注いたします。';
+
+/** Subject prefix and mark of a reminder of an unanswered order (the same order number). */
+export const REMINDER_MARK = '【再送・ご確認のお願い】';
+
+/** What a reminder says in place of the greeting: the same order, not a new one. */
+export const REMINDER_GREETING =
+  'いつもお世話になっております。先日お送りした下記の発注について、まだご回答をいただいておりません。' +
+  '同じ発注番号の再送です (新しい発注ではありません)。ご確認のうえ、ご回答をお願いいたします。';
 /** Caption of the order lines table. */
 export const ORDER_TABLE_CAPTION = '発注明細';
 /** Column headings of the order lines table. */

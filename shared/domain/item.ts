@@ -58,6 +58,8 @@ export interface RecordedOutcome {
   /** The previous answer's promised date and the email's delivery status, when mapped. */
   deliveryDate?: string;
   deliveryStatus?: string;
+  /** 入荷数 staff entered (`fields.receivedQuantity`), when mapped and filled in. */
+  receivedQuantity?: number;
 }
 
 /**

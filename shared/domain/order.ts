@@ -80,4 +80,9 @@ export interface OrderRequest {
    * order shows nothing about money.
    */
   totals?: OrderTotals;
+  /**
+   * A reminder of an unanswered order (issue 12): the same order under the same number,
+   * marked 【再送・ご確認のお願い】 in the email's subject and body and on the fax.
+   */
+  reminder?: boolean;
 }

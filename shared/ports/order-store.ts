@@ -63,9 +63,31 @@ export interface OrderStore {
    */
   listDue(now: Date, limit: number): Promise<string[]>;
 
-  /** Takes a settled order off the due list (an answer or a bounce works without it). Idempotent. */
+  /**
+   * Takes a settled order off the due list (an answer or a bounce works without it) and puts it
+   * on the follow-up list, due at once (see {@link listChecksDue}). Idempotent.
+   */
   markSettled(orderNumber: string): Promise<void>;
+
+  /**
+   * Puts the order on the follow-up list, due at `at` (a sent order waiting for its answer or
+   * its goods), replacing its earlier place. A hint, not a promise: the order's log says what
+   * is due; a check that finds nothing due only reschedules.
+   */
+  scheduleCheck(orderNumber: string, at: Date): Promise<void>;
+
+  /** Takes the order off the follow-up list (nothing can become due any more). Idempotent. */
+  clearCheck(orderNumber: string): Promise<void>;
+
+  /**
+   * Order numbers on the follow-up list due at `now`, soonest first, at most `limit` (as
+   * {@link listDue}). Found by an index, never by reading every order.
+   */
+  listChecksDue(now: Date, limit: number): Promise<string[]>;
 }
+
+/** Where {@link OrderStore.markSettled} puts an order on the follow-up list: due at once. */
+export const CHECK_AT_ONCE = new Date(0);
 
 export type CreateResult =
   | { created: true; order: PurchaseOrder }

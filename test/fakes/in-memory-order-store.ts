@@ -30,6 +30,7 @@ import {
 import type { Counters } from '../../shared/ports/counters';
 import type { ItemKey, ItemState, ItemStateStore } from '../../shared/ports/item-states';
 import {
+  CHECK_AT_ONCE,
   UnknownOrderError,
   type AddLinesResult,
   type CreateResult,
@@ -45,6 +46,7 @@ import {
   assertListDueLimit,
   assertNewOrder,
   assertNewLines,
+  checkSortKey,
   claimProblem,
   dueSortKey,
   dueUntil,
@@ -104,6 +106,8 @@ export class InMemoryBridgeState
   private readonly states = new Map<string, StoredState>();
   private readonly orders = new Map<string, StoredOrder>();
   private readonly gathering = new Map<string, string>();
+  /** The follow-up list: order number to its sort key (`<at>#<orderNumber>`). */
+  private readonly checks = new Map<string, string>();
   private readonly sequences = new Map<string, number>();
   private readonly markers = new Map<string, ProcessedMarker>();
   private readonly nonces = new Map<string, { orderNumber: string; expiresAt: number }>();
@@ -226,6 +230,33 @@ export class InMemoryBridgeState
   markSettled(orderNumber: string): Promise<void> {
     return this.call('markSettled', [orderNumber], () => {
       this.stored(orderNumber).due = false;
+      this.checks.set(orderNumber, checkSortKey(orderNumber, CHECK_AT_ONCE));
+    });
+  }
+
+  scheduleCheck(orderNumber: string, at: Date): Promise<void> {
+    return this.call('scheduleCheck', [orderNumber, at], () => {
+      assertKeyOrderNumber(orderNumber);
+      this.checks.set(orderNumber, checkSortKey(orderNumber, at));
+    });
+  }
+
+  clearCheck(orderNumber: string): Promise<void> {
+    return this.call('clearCheck', [orderNumber], () => {
+      assertKeyOrderNumber(orderNumber);
+      this.checks.delete(orderNumber);
+    });
+  }
+
+  listChecksDue(now: Date, limit: number): Promise<string[]> {
+    return this.call('listChecksDue', [now, limit], () => {
+      assertListDueLimit(limit);
+      const until = dueUntil(now);
+      return [...this.checks.values()]
+        .filter((key) => key <= until)
+        .sort()
+        .slice(0, limit)
+        .map((key) => key.slice(key.indexOf('#') + 1));
     });
   }
 

@@ -613,6 +613,63 @@ describe.each(implementations)('OrderStore contract: $name', ({ create }) => {
     });
   });
 
+  describe('follow-up list', () => {
+    it('puts a settled order on the follow-up list at once, then where it is scheduled', async () => {
+      // Prepare
+      await orders.create(orderFixture(PO1, [lineFor('351')], { sealed: true }));
+      await orders.create(orderFixture(PO2, [lineFor('352')], { sealed: true }));
+      await orders.create(orderFixture(PO3, [lineFor('353')], { sealed: true }));
+      const now = new Date('2026-12-01T09:00:00.000Z');
+
+      // Act
+      const before = await orders.listChecksDue(now, 10);
+      await orders.markSettled(PO1);
+      await orders.markSettled(PO2);
+      await orders.markSettled(PO3);
+      const settled = await orders.listChecksDue(now, 10);
+      await orders.scheduleCheck(PO1, new Date('2026-12-01T08:00:00.000Z'));
+      await orders.scheduleCheck(PO2, new Date('2026-12-01T10:00:00.000Z'));
+      await orders.scheduleCheck(PO3, new Date('2026-12-01T07:00:00.000Z'));
+      const scheduled = await orders.listChecksDue(now, 10);
+      const first = await orders.listChecksDue(now, 1);
+      const later = await orders.listChecksDue(new Date('2026-12-01T10:00:00.000Z'), 10);
+
+      // Assess
+      expect(before).toEqual([]);
+      expect(settled).toEqual([PO1, PO2, PO3]);
+      expect(scheduled).toEqual([PO3, PO1]);
+      expect(first).toEqual([PO3]);
+      expect(later).toEqual([PO3, PO1, PO2]);
+      await expect(orders.listDue(now, 10)).resolves.toEqual([]);
+    });
+
+    it('takes an order off the follow-up list, idempotently, and the due list is unchanged', async () => {
+      // Prepare
+      await orders.create(orderFixture(PO1, [lineFor('354')], { sealed: true }));
+      await orders.create(orderFixture(PO2, [lineFor('355')], { sealed: true }));
+      await orders.markSettled(PO1);
+      const now = new Date('2026-12-01T09:00:00.000Z');
+
+      // Act
+      await orders.clearCheck(PO1);
+      await orders.clearCheck(PO1);
+      await orders.clearCheck(PO2);
+
+      // Assess
+      await expect(orders.listChecksDue(now, 10)).resolves.toEqual([]);
+      await expect(orders.listDue(now, 10)).resolves.toEqual([PO2]);
+      await expect(orders.get(PO1)).resolves.toBeDefined();
+    });
+
+    it('puts no unknown order on the follow-up list and refuses a limit DynamoDB cannot take', async () => {
+      await expect(orders.markSettled(PO1)).rejects.toBeInstanceOf(UnknownOrderError);
+      await expect(orders.listChecksDue(new Date(), 10)).resolves.toEqual([]);
+      await expect(orders.listChecksDue(new Date(), 0)).rejects.toBeInstanceOf(
+        BridgeStoreInputError,
+      );
+    });
+  });
+
   describe('races', () => {
     /** Each item on at most one active line, and its claim names exactly that order. */
     async function expectOneLinePerItem(numbers: string[], itemIds: string[]): Promise<void> {

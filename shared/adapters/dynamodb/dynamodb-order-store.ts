@@ -47,6 +47,7 @@ import {
   type PurchaseOrderLine,
 } from '../../domain/purchase-order';
 import {
+  CHECK_AT_ONCE,
   UnknownOrderError,
   type AddLinesResult,
   type CreateResult,
@@ -75,6 +76,7 @@ import {
   assertListDueLimit,
   assertNewLines,
   assertNewOrder,
+  checkSortKey,
   claimProblem,
   dueSortKey,
   dueUntil,
@@ -83,12 +85,14 @@ import {
 } from './order-rules';
 import { STATE_SK } from './state-writes';
 import { WRITE_CONCURRENCY, mapLimit, updateIfHolds } from './table-io';
-import { epochSeconds } from './table-rules';
+import { assertKeyOrderNumber, epochSeconds } from './table-rules';
 
 const ORDER_SK = 'ORDER';
 const GATHER_SK = 'GATHER';
 /** gsi1pk of every order on the due list. */
 export const DUE_GSI1_PK = 'DUE';
+/** gsi1pk of every order on the follow-up list (one `CHECK#<orderNumber>` item each). */
+export const CHECK_GSI1_PK = 'CHECK';
 /** How long an order that never committed (a crash during create) stays before TTL. */
 const UNCOMMITTED_TTL_SECONDS = 86_400;
 /**
@@ -345,6 +349,9 @@ export class DynamoDbOrderStore implements OrderStore {
   }
 
   async markSettled(orderNumber: string): Promise<void> {
+    // Onto the follow-up list first: a crash between the two writes leaves the order on both
+    // lists (the next run settles it again), never on neither.
+    await this.scheduleCheck(orderNumber, CHECK_AT_ONCE);
     const settled = await updateIfHolds(
       this.client,
       new UpdateCommand({
@@ -356,7 +363,54 @@ export class DynamoDbOrderStore implements OrderStore {
         ExpressionAttributeValues: { ':true': true },
       }),
     );
-    if (!settled) throw new UnknownOrderError(orderNumber);
+    if (!settled) {
+      await this.clearCheck(orderNumber);
+      throw new UnknownOrderError(orderNumber);
+    }
+  }
+
+  async scheduleCheck(orderNumber: string, at: Date): Promise<void> {
+    assertKeyOrderNumber(orderNumber);
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: checkKey(orderNumber),
+        UpdateExpression: 'SET orderNumber = :n, #at = :at, gsi1pk = :check, gsi1sk = :key',
+        ExpressionAttributeNames: { '#at': 'at' },
+        ExpressionAttributeValues: {
+          ':n': orderNumber,
+          ':at': at.toISOString(),
+          ':check': CHECK_GSI1_PK,
+          ':key': checkSortKey(orderNumber, at),
+        },
+      }),
+    );
+  }
+
+  async clearCheck(orderNumber: string): Promise<void> {
+    assertKeyOrderNumber(orderNumber);
+    await this.client.send(
+      new DeleteCommand({ TableName: this.tableName, Key: checkKey(orderNumber) }),
+    );
+  }
+
+  async listChecksDue(now: Date, limit: number): Promise<string[]> {
+    assertListDueLimit(limit);
+    const { Items = [] } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: BRIDGE_GSI1_NAME,
+        KeyConditionExpression: 'gsi1pk = :check AND gsi1sk <= :until',
+        ExpressionAttributeValues: { ':check': CHECK_GSI1_PK, ':until': dueUntil(now) },
+        ProjectionExpression: 'gsi1sk',
+        ScanIndexForward: true,
+        Limit: limit,
+      }),
+    );
+    return Items.map((entry) => {
+      const key = String(entry['gsi1sk']);
+      return key.slice(key.indexOf('#') + 1);
+    });
   }
 
   private get table(): BridgeTableOptions {
@@ -952,6 +1006,10 @@ function orderPk(orderNumber: string): string {
 
 function orderKey(orderNumber: string): { pk: string; sk: string } {
   return { pk: orderPk(orderNumber), sk: ORDER_SK };
+}
+
+function checkKey(orderNumber: string): { pk: string; sk: string } {
+  return { pk: `CHECK#${orderNumber}`, sk: 'CHECK' };
 }
 
 function gatherPk(groupKey: string): string {

@@ -164,6 +164,14 @@ export function dueSortKey(order: PurchaseOrder): string {
   return `${dueInstant(order)}#${order.orderNumber}`;
 }
 
+/** An order's place on the follow-up list: the check's time in UTC, then its number. */
+export function checkSortKey(orderNumber: string, at: Date): string {
+  if (Number.isNaN(at.getTime())) {
+    throw new BridgeStoreInputError(`Order ${orderNumber}: the check time is not a valid date.`);
+  }
+  return `${at.toISOString()}#${orderNumber}`;
+}
+
 /** The upper bound of the due list at `now` (every key of a due time up to `now`). */
 export function dueUntil(now: Date): string {
   return `${now.toISOString()}#\uffff`;

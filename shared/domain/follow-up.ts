@@ -1,0 +1,341 @@
+import { addDays, localDate } from './dates';
+import {
+  activeLines,
+  channelsOf,
+  channelState,
+  currentAnswer,
+  lineAnswerKind,
+  orderStatus,
+  sealOf,
+  type OrderEvent,
+  type PurchaseOrder,
+  type PurchaseOrderLine,
+} from './purchase-order';
+
+/**
+ * Following up a sent purchase order over time (issue 12), pure: given the order, the time and
+ * the configuration's rule, what is due now, and when to look again.
+ *
+ * - A supplier who has not answered within `remindAfterBusinessHours` business hours of the
+ *   send gets ONE reminder: by email when the order went by email, else by fax.
+ * - With `faxAfterReminder`, an order reminded by email is also faxed (the order's fax channel,
+ *   or the supplier's fax number as a fallback) once `faxAfterBusinessHours` have passed
+ *   (default: halfway between the reminder and the staff flag).
+ * - After `flagAfterBusinessHours` without an answer, staff are flagged (要対応), once.
+ * - A line whose delivery date (the supplier's, else the desired one: the order date plus the
+ *   line's lead time) has passed without receipt is late (納期遅延), once per date.
+ *
+ * Each step is done once: the log's `reminder-sent`, `follow-up-overdue` and `late` events say
+ * what was done, so a crash or a concurrent run repeats nothing that was recorded.
+ */
+
+/** The configuration's follow-up rule (`followUp`). */
+export interface FollowUpRule {
+  /** Business hours after the send without an answer before the reminder. */
+  remindAfterBusinessHours: number;
+  /** Fax the order after the email reminder (when the supplier has a fax number). */
+  faxAfterReminder: boolean;
+  /** Business hours after the send for the fax; halfway to the flag when absent. */
+  faxAfterBusinessHours?: number;
+  /** Business hours after the send without an answer before staff are flagged (要対応). */
+  flagAfterBusinessHours: number;
+}
+
+/**
+ * Business time, as the business calendar counts it (working days and hours in the company's
+ * time zone). {@link weekdayBusinessClock} is a plain one (Monday to Friday, 9:00-18:00).
+ */
+export interface BusinessClock {
+  /** Business hours from `from` to `to`; 0 when `to` is not after `from`. */
+  hoursBetween(from: Date, to: Date): number;
+  /** The instant `hours` business hours after `from`. */
+  addHours(from: Date, hours: number): Date;
+}
+
+/** One thing due on an order now. */
+export type FollowUpStep =
+  /** The reminder (same order number, marked as a reminder), on this channel. */
+  | { step: 'remind'; channel: 'email' | 'fax' }
+  /** The fax after an email reminder. */
+  | { step: 'fax' }
+  /** No answer in time: 要対応 with the reason on the open lines' records and the order. */
+  | { step: 'flag'; reason: string }
+  /** These open lines' delivery date passed without receipt: 納期遅延. */
+  | { step: 'late'; dueDate: string; lineIds: string[] };
+
+/** What {@link followUpOf} found. */
+export interface FollowUp {
+  steps: FollowUpStep[];
+  /**
+   * When to look at the order again (the next step's time, or a daily look while lines are
+   * open); undefined when nothing can become due any more (closed, empty, or staff already
+   * handle it because every channel failed).
+   */
+  nextCheckAt?: Date;
+}
+
+/** How often an order with open lines and nothing scheduled is looked at again. */
+export const RECHECK_MS = 24 * 3_600_000;
+/** A sealed order still being sent is looked at again after this. */
+const SENDING_RECHECK_MS = 3_600_000;
+
+/** What {@link followUpOf} needs besides the order. */
+export interface FollowUpContext {
+  now: Date;
+  rule: FollowUpRule;
+  clock: BusinessClock;
+  /** The company's IANA time zone: delivery dates are calendar days there. */
+  timeZone: string;
+}
+
+/**
+ * What is due on the order now, and when to look again.
+ *
+ * @example
+ * const { steps, nextCheckAt } = followUpOf(order, { now, rule, clock, timeZone: 'Asia/Tokyo' });
+ */
+export function followUpOf(order: PurchaseOrder, context: FollowUpContext): FollowUp {
+  const status = orderStatus(order);
+  if (status === 'closed' || status === 'empty' || status === 'needs-attention') {
+    return { steps: [] };
+  }
+  const { now } = context;
+  if (status === 'gathering' || status === 'sending') {
+    return { steps: [], nextCheckAt: new Date(now.getTime() + SENDING_RECHECK_MS) };
+  }
+  const steps: FollowUpStep[] = [];
+  const times: number[] = [];
+  const sentAt = firstSentAt(order);
+  if (sentAt !== undefined && currentAnswer(order) === undefined) {
+    answerSteps(order, sentAt, context, steps, times);
+  }
+  lateSteps(order, context, steps, times);
+  const future = times.filter((time) => time > now.getTime());
+  const next = Math.min(...future, now.getTime() + RECHECK_MS);
+  return { steps, nextCheckAt: new Date(next) };
+}
+
+function answerSteps(
+  order: PurchaseOrder,
+  sentAt: Date,
+  context: FollowUpContext,
+  steps: FollowUpStep[],
+  times: number[],
+): void {
+  const { rule, clock, now } = context;
+  const elapsed = clock.hoursBetween(sentAt, now);
+  const reminders = eventsOf(order, 'reminder-sent');
+  const emailed = channelState(order, 'email').state === 'sent';
+  if (reminders.length === 0) {
+    if (elapsed >= rule.remindAfterBusinessHours) {
+      steps.push({ step: 'remind', channel: emailed ? 'email' : 'fax' });
+    } else times.push(clock.addHours(sentAt, rule.remindAfterBusinessHours).getTime());
+  }
+  const faxAfter = faxAfterHours(rule);
+  const remindedByEmail =
+    reminders.some((event) => event.channel === 'email') || (reminders.length === 0 && emailed);
+  const faxed = reminders.some((event) => event.channel === 'fax');
+  if (rule.faxAfterReminder && remindedByEmail && !faxed) {
+    if (elapsed >= faxAfter && elapsed >= rule.remindAfterBusinessHours)
+      steps.push({ step: 'fax' });
+    else times.push(clock.addHours(sentAt, faxAfter).getTime());
+  }
+  if (!order.log.some((event) => event.kind === 'follow-up-overdue')) {
+    if (elapsed >= rule.flagAfterBusinessHours) {
+      steps.push({ step: 'flag', reason: overdueReason(order, rule) });
+    } else times.push(clock.addHours(sentAt, rule.flagAfterBusinessHours).getTime());
+  }
+}
+
+function lateSteps(
+  order: PurchaseOrder,
+  context: FollowUpContext,
+  steps: FollowUpStep[],
+  times: number[],
+): void {
+  const today = localDate(context.now, context.timeZone);
+  const recorded = new Set(eventsOf(order, 'late').map((event) => event.dueDate));
+  const byDate = new Map<string, string[]>();
+  for (const line of openLinesOf(order)) {
+    const dueDate = dueDateOf(order, line);
+    if (dueDate === undefined || recorded.has(dueDate)) continue;
+    if (dueDate < today) {
+      const lineIds = byDate.get(dueDate) ?? [];
+      lineIds.push(line.lineId);
+      byDate.set(dueDate, lineIds);
+    } else times.push(startOfDay(addDays(dueDate, 1), context.timeZone).getTime());
+  }
+  for (const [dueDate, lineIds] of [...byDate].sort(([a], [b]) => a.localeCompare(b))) {
+    steps.push({ step: 'late', dueDate, lineIds });
+  }
+}
+
+/** The fax's time after the send: the rule's, else halfway from the reminder to the flag. */
+export function faxAfterHours(rule: FollowUpRule): number {
+  return (
+    rule.faxAfterBusinessHours ?? (rule.remindAfterBusinessHours + rule.flagAfterBusinessHours) / 2
+  );
+}
+
+/** Why staff are flagged, as the records and the order say it. */
+export function overdueReason(order: PurchaseOrder, rule: FollowUpRule): string {
+  const reminded = eventsOf(order, 'reminder-sent')
+    .map((event) => (event.channel === 'email' ? 'メール' : 'FAX'))
+    .join('・');
+  return (
+    `発注 ${order.orderNumber} に仕入先の回答が ${rule.flagAfterBusinessHours} 営業時間ありません` +
+    `${reminded === '' ? '' : ` (再送済: ${reminded})`}。仕入先に電話で確認してください。`
+  );
+}
+
+/**
+ * The line's delivery date: the supplier's answer's date for the line, else the desired date
+ * (the order date plus the line's lead time). Undefined for a line the supplier declined.
+ */
+export function dueDateOf(order: PurchaseOrder, line: PurchaseOrderLine): string | undefined {
+  const answer = currentAnswer(order)?.answer;
+  if (answer !== undefined) {
+    if (answer.kind === 'declined') return undefined;
+    if (lineAnswerKind(order, line, answer) === 'declined') return undefined;
+    return answer.deliveryDate;
+  }
+  const seal = sealOf(order);
+  return seal === undefined ? undefined : addDays(seal.orderDate, line.leadTimeDays);
+}
+
+/** What staff received of the line so far (`line-received` events), 0 without any. */
+export function receivedQuantity(order: PurchaseOrder, lineId: string): number {
+  return eventsOf(order, 'line-received')
+    .filter((event) => event.lineId === lineId)
+    .reduce((sum, event) => sum + event.quantity, 0);
+}
+
+/** Lines neither dropped nor closed by staff. */
+function openLinesOf(order: PurchaseOrder): PurchaseOrderLine[] {
+  const closed = new Set(eventsOf(order, 'line-closed').map((event) => event.lineId));
+  return activeLines(order).filter((line) => !closed.has(line.lineId));
+}
+
+/** When the order first went to the supplier on any channel. */
+export function firstSentAt(order: PurchaseOrder): Date | undefined {
+  const sends = order.log
+    .filter((event) => event.kind === 'email-sent' || event.kind === 'fax-sent')
+    .map((event) => Date.parse(event.at))
+    .filter(Number.isFinite);
+  return sends.length === 0 ? undefined : new Date(Math.min(...sends));
+}
+
+/** The fax channel of the order, if it has one (sent or not). */
+export function orderFaxChannel(order: PurchaseOrder) {
+  return channelsOf(order).find((channel) => channel.kind === 'fax');
+}
+
+function eventsOf<K extends OrderEvent['kind']>(
+  order: PurchaseOrder,
+  kind: K,
+): Extract<OrderEvent, { kind: K }>[] {
+  return order.log.filter(
+    (event): event is Extract<OrderEvent, { kind: K }> => event.kind === kind,
+  );
+}
+
+// --- time in a zone ---
+
+const HOUR_MS = 3_600_000;
+
+const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The zone's offset from UTC at `instant`, in ms (Asia/Tokyo: 9 h). */
+function offsetMs(instant: number, timeZone: string): number {
+  let formatter = offsetFormatters.get(timeZone);
+  if (formatter === undefined) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    offsetFormatters.set(timeZone, formatter);
+  }
+  const parts = formatter.formatToParts(new Date(instant));
+  const part = (type: Intl.DateTimeFormatPartTypes) =>
+    Number(parts.find((p) => p.type === type)?.value);
+  const asUtc = Date.UTC(
+    part('year'),
+    part('month') - 1,
+    part('day'),
+    part('hour'),
+    part('minute'),
+    part('second'),
+  );
+  return asUtc - Math.floor(instant / 1000) * 1000;
+}
+
+/** The instant a calendar date (YYYY-MM-DD) begins in the zone. */
+export function startOfDay(date: string, timeZone: string): Date {
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  const utcMidnight = Date.UTC(year, month - 1, day);
+  const guess = utcMidnight - offsetMs(utcMidnight, timeZone);
+  return new Date(utcMidnight - offsetMs(guess, timeZone));
+}
+
+/** Options of {@link weekdayBusinessClock}. */
+export interface WeekdayHours {
+  /** Hour of day business starts (inclusive), 9 by default. */
+  startHour?: number;
+  /** Hour of day business ends (exclusive), 18 by default. */
+  endHour?: number;
+}
+
+/**
+ * A plain business clock: Monday to Friday, `startHour`-`endHour` in the zone, no holidays.
+ * Stands in where no business calendar is wired.
+ *
+ * @example
+ * const clock = weekdayBusinessClock('Asia/Tokyo');
+ * clock.hoursBetween(new Date('2026-12-04T09:00:00Z'), new Date('2026-12-07T02:00:00Z')); // 3
+ */
+export function weekdayBusinessClock(timeZone: string, hours: WeekdayHours = {}): BusinessClock {
+  const startHour = hours.startHour ?? 9;
+  const endHour = hours.endHour ?? 18;
+  /** The business interval of the local day containing `instant`, or undefined on a weekend. */
+  const dayWindow = (date: string): [number, number] | undefined => {
+    const start = startOfDay(date, timeZone).getTime();
+    const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
+    if (weekday === 0 || weekday === 6) return undefined;
+    return [start + startHour * HOUR_MS, start + endHour * HOUR_MS];
+  };
+  return {
+    hoursBetween(from, to) {
+      let total = 0;
+      let date = localDate(from, timeZone);
+      const last = localDate(to, timeZone);
+      for (; date <= last; date = addDays(date, 1)) {
+        const window = dayWindow(date);
+        if (!window) continue;
+        const begin = Math.max(window[0], from.getTime());
+        const end = Math.min(window[1], to.getTime());
+        if (end > begin) total += end - begin;
+      }
+      return total / HOUR_MS;
+    },
+    addHours(from, hoursToAdd) {
+      let left = hoursToAdd * HOUR_MS;
+      let date = localDate(from, timeZone);
+      // At most ~10 years of days: a bound, not a limit met in practice.
+      for (let guard = 0; guard < 3_700; guard += 1, date = addDays(date, 1)) {
+        const window = dayWindow(date);
+        if (!window) continue;
+        const begin = Math.max(window[0], from.getTime());
+        if (begin >= window[1]) continue;
+        if (left <= window[1] - begin) return new Date(begin + left);
+        left -= window[1] - begin;
+      }
+      throw new RangeError(`addHours: ${hoursToAdd} business hours is beyond the calendar`);
+    },
+  };
+}
