@@ -9,8 +9,15 @@ import {
   type SendDueOrdersDeps,
   type SendDueOrdersResult,
 } from '../../shared/use-cases/send-due-orders';
+import { describeFailure } from '../../shared/use-cases/failure-kind';
+import {
+  followUpOrders,
+  type FollowUpOrdersDeps,
+  type FollowUpOrdersResult,
+} from '../../shared/use-cases/follow-up-orders';
 
-export interface SendDueOrdersHandlerDeps extends SendDueOrdersDeps {
+export interface SendDueOrdersHandlerDeps
+  extends SendDueOrdersDeps, Pick<FollowUpOrdersDeps, 'businessClock' | 'followUpBatchSize'> {
   logger: Logger;
   /**
    * Powertools Metrics that `metrics` writes to, published after every invocation by the
@@ -23,7 +30,10 @@ export interface SendDueOrdersHandlerDeps extends SendDueOrdersDeps {
 export type SendDueOrdersHandler = (
   event: ScheduledEvent,
   context: Context,
-) => Promise<SendDueOrdersResult>;
+) => Promise<SendDueOrdersRunResult>;
+
+/** One scheduled run: the due orders sent, then the sent orders followed up. */
+export type SendDueOrdersRunResult = SendDueOrdersResult & { followUp?: FollowUpOrdersResult };
 
 /**
  * Runs on a schedule (an EventBridge rule, or the local stack's timer): sends every order that
@@ -32,17 +42,25 @@ export type SendDueOrdersHandler = (
  * failure to read the due list throws (the next run tries again anyway).
  */
 export function makeSendDueOrdersHandler(deps: SendDueOrdersHandlerDeps) {
-  return async (event: ScheduledEvent): Promise<SendDueOrdersResult> => {
+  return async (event: ScheduledEvent): Promise<SendDueOrdersRunResult> => {
     const now = deps.now();
     deps.logger.appendKeys({ correlation_id: event.id ?? `schedule-${now.toISOString()}` });
     try {
       const result = await sendDueOrders(deps, now);
+      // Then the sent orders' follow-up (reminders, staff flags, 納期遅延); its failure is
+      // logged and leaves the orders on the follow-up list for the next run.
+      const followUp = await followUpOrders(deps, now).catch((error: unknown) => {
+        deps.logger.error('follow-up run failed; the next run tries again', {
+          error: describeFailure(error),
+        });
+        return undefined;
+      });
       if (result.more) {
         deps.logger.warn('more orders are due than one run sends; the next run goes on', {
           sent: result.sent.length,
         });
       }
-      return result;
+      return followUp ? { ...result, followUp } : result;
     } finally {
       deps.logger.removeKeys(['correlation_id']);
     }

@@ -119,6 +119,16 @@ export class BridgeMonitoring extends Construct {
       evaluationPeriods: 1,
     });
 
+    addAlarm('FollowUpsOverdue', {
+      alarmName: `${props.namePrefix}-follow-ups-overdue`,
+      alarmDescription:
+        "A supplier has not answered an order even after the reminder (and the fax, if configured) within followUp.flagAfterBusinessHours business hours: call them. The order's records show 要対応 with the reason and the order number, and a comment.",
+      metric: bridgeMetric('FollowUpsOverdue'),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+    });
+
     addAlarm('NotificationsParked', {
       alarmName: `${props.namePrefix}-notifications-parked`,
       alarmDescription:
@@ -168,6 +178,7 @@ export class BridgeMonitoring extends Construct {
           metric('OrdersCreated'),
           metric('EmailsSent'),
           metric('FaxesSent'),
+          metric('RemindersSent'),
         ],
         width: 12,
       }),
@@ -179,6 +190,8 @@ export class BridgeMonitoring extends Construct {
           metric('OrderSendsDelayed'),
           metric('EmailBounces'),
           metric('OrdersNeedingAttention'),
+          metric('FollowUpsOverdue'),
+          metric('OrdersLate'),
           metric('KintoneCallBudgetWarnings'),
         ],
         width: 12,

@@ -30,6 +30,12 @@ export const METRIC_NAMES = [
   'NotificationsParked',
   /** dispatch: an order's send failed for now; the record shows 送信待ち and it is retried. */
   'OrderSendsDelayed',
+  /** send-due-orders: a reminder of an unanswered order went to the supplier (email or fax). */
+  'RemindersSent',
+  /** send-due-orders: a supplier did not answer even after the reminder; staff flagged (要対応). Alarmed. */
+  'FollowUpsOverdue',
+  /** send-due-orders: a delivery date passed without receipt (納期遅延), once per order and date. */
+  'OrdersLate',
 ] as const;
 
 export type MetricName = (typeof METRIC_NAMES)[number];

@@ -674,8 +674,8 @@ describe('alarms and dashboard', () => {
 
     // Assess
     // Dead letters, failed SES events, failed scheduler runs, 4 functions x 2, orders needing
-    // attention, parked notifications, kintone call budget, bounce rate.
-    expect(alarms).toHaveLength(15);
+    // attention, follow-ups overdue, parked notifications, kintone call budget, bounce rate.
+    expect(alarms).toHaveLength(16);
     expect(
       alarms.filter(
         (alarm) =>
@@ -1189,8 +1189,8 @@ describe('fax channel', () => {
     );
     const faxStatusId = logicalIdOf(phaxio.stack, created(phaxio.stack.functions.faxStatus).fn);
 
-    // Assess: the 15 of the email-only stack plus fax-status's two.
-    expect(alarms).toHaveLength(17);
+    // Assess: the 16 of the email-only stack plus fax-status's two.
+    expect(alarms).toHaveLength(18);
     for (const metricName of ['Errors', 'Throttles']) {
       expect(alarms).toContainEqual(
         expect.objectContaining({
@@ -1460,8 +1460,8 @@ describe('supplier page', () => {
     const dashboardOf = (bridge: SynthesizedBridge) =>
       propsOf(only(resourcesOf(bridge.template, 'AWS::CloudWatch::Dashboard'))[1]);
 
-    // Assess: the 15 of the email-only stack plus the page's two.
-    expect(alarms).toHaveLength(17);
+    // Assess: the 16 of the email-only stack plus the page's two.
+    expect(alarms).toHaveLength(18);
     for (const metricName of ['Errors', 'Throttles']) {
       expect(alarms).toContainEqual(
         expect.objectContaining({
@@ -1474,7 +1474,7 @@ describe('supplier page', () => {
       );
     }
     expect(Object.values(resourcesOf(pagePhaxio.template, 'AWS::CloudWatch::Alarm'))).toHaveLength(
-      19,
+      20,
     );
     // Every widget is the email-only stack's; only the alarm status widget, which lists every
     // alarm, also shows the page's two.

@@ -1,0 +1,340 @@
+import { findApp } from '../config/load-config';
+import type { AppConfig, BridgeConfig } from '../config/schema';
+import { faxFallback, type OrderChannel } from '../domain/channels';
+import {
+  followUpOf,
+  orderFaxChannel,
+  weekdayBusinessClock,
+  type BusinessClock,
+  type FollowUpStep,
+} from '../domain/follow-up';
+import type { OrderRequest } from '../domain/order';
+import { orderRequestOf } from '../domain/order-request';
+import { channelsOf, type PurchaseOrder } from '../domain/purchase-order';
+import { faxNumberReader } from '../edge/fax-number';
+import { changedFields } from '../kintone/write-back';
+import { NO_METRICS, type BridgeMetrics } from '../ports/bridge-metrics';
+import { ChannelSendError } from '../ports/channel-send-error';
+import type { FaxSending } from '../ports/fax-gateway';
+import type { KintoneRecordWriter } from '../ports/kintone-record-writer';
+import type { BridgeLogger } from '../ports/logger';
+import type { OrderMailer } from '../ports/order-mailer';
+import type { OrderStore } from '../ports/order-store';
+import { describeFailure } from './failure-kind';
+import { documentOptionsOf } from './order-channels';
+import { commentOnLines, openLines, writeLineFields } from './order-record';
+
+/**
+ * Following up sent orders (issue 12), run by the scheduled send after the due orders: each
+ * order on the store's follow-up list whose check is due is read, `followUpOf` says what is
+ * due, and each step is done and recorded in the order's log:
+ *
+ * - `remind`: the order again, marked 【再送・ご確認のお願い】, same number (`reminder-sent`);
+ * - `fax`: the reminder as a fax, on the order's fax channel or the supplier's fax number;
+ * - `flag`: 要対応 and the reason on every open line's record, a comment, the order's
+ *   `follow-up-overdue` and the `FollowUpsOverdue` metric (alarmed);
+ * - `late`: 納期遅延 and the date on the late lines' records, a comment, `late` (once a date).
+ *
+ * The records are written before the event is appended: a crash in between writes them again
+ * (the same values, possibly a second comment), never records a step nobody saw. A reminder
+ * sent just before a crash may go out twice, as any send does; the log keeps it at one after.
+ * The order is then rescheduled at the next time something can fall due, or taken off the
+ * list when nothing can (closed, empty, every channel failed). Without `followUp` in the
+ * configuration nothing is followed up and the list is emptied as orders reach it.
+ */
+
+/** Collaborators of {@link followUpOrders}: those of the scheduled send. */
+export interface FollowUpOrdersDeps {
+  config: BridgeConfig;
+  orders: OrderStore;
+  kintone: KintoneRecordWriter;
+  logger: BridgeLogger;
+  now: () => Date;
+  metrics?: BridgeMetrics;
+  mailer?: OrderMailer;
+  fax?: FaxSending;
+  /** Business days and hours; a plain weekday clock (9:00-18:00, no holidays) without it. */
+  businessClock?: BusinessClock;
+  /** Orders checked per run at most; {@link DEFAULT_FOLLOW_UP_BATCH} without it. */
+  followUpBatchSize?: number;
+}
+
+/** Orders checked per run when the wiring sets no batch size. */
+export const DEFAULT_FOLLOW_UP_BATCH = 50;
+
+/** What one run did, by order number. */
+export interface FollowUpOrdersResult {
+  checked: string[];
+  reminded: string[];
+  faxed: string[];
+  flagged: string[];
+  late: string[];
+  failed: { orderNumber: string; error: string }[];
+}
+
+/**
+ * Follows up every order whose check is due at `now` (at most the batch size).
+ *
+ * @example
+ * const { reminded, flagged } = await followUpOrders(deps, new Date());
+ */
+export async function followUpOrders(
+  deps: FollowUpOrdersDeps,
+  now: Date,
+): Promise<FollowUpOrdersResult> {
+  const result: FollowUpOrdersResult = {
+    checked: [],
+    reminded: [],
+    faxed: [],
+    flagged: [],
+    late: [],
+    failed: [],
+  };
+  const due = await deps.orders.listChecksDue(
+    now,
+    deps.followUpBatchSize ?? DEFAULT_FOLLOW_UP_BATCH,
+  );
+  for (const orderNumber of due) {
+    try {
+      await followUp(orderNumber, deps, now, result);
+      result.checked.push(orderNumber);
+    } catch (error) {
+      const problem = describeFailure(error);
+      deps.logger.error('order follow-up failed; the next run retries it', {
+        orderNumber,
+        error: problem,
+      });
+      result.failed.push({ orderNumber, error: problem });
+    }
+  }
+  const acted =
+    result.reminded.length + result.faxed.length + result.flagged.length + result.late.length;
+  deps.logger[acted > 0 || result.failed.length > 0 ? 'info' : 'debug']('orders followed up', {
+    checked: result.checked.length,
+    reminded: result.reminded,
+    faxed: result.faxed,
+    flagged: result.flagged,
+    late: result.late,
+    failed: result.failed.map((entry) => entry.orderNumber),
+  });
+  return result;
+}
+
+async function followUp(
+  orderNumber: string,
+  deps: FollowUpOrdersDeps,
+  now: Date,
+  result: FollowUpOrdersResult,
+): Promise<void> {
+  const rule = deps.config.followUp;
+  const order = rule ? await deps.orders.get(orderNumber) : undefined;
+  const app = order && findApp(deps.config, order.appId);
+  if (!rule || !order || !app) {
+    await deps.orders.clearCheck(orderNumber);
+    return;
+  }
+  const { steps, nextCheckAt } = followUpOf(order, {
+    now,
+    rule,
+    clock: deps.businessClock ?? weekdayBusinessClock(deps.config.timeZone),
+    timeZone: deps.config.timeZone,
+  });
+  let current = order;
+  for (const step of steps) {
+    current = await perform(step, current, app, deps, result);
+  }
+  if (nextCheckAt === undefined) await deps.orders.clearCheck(orderNumber);
+  else await deps.orders.scheduleCheck(orderNumber, nextCheckAt);
+}
+
+async function perform(
+  step: FollowUpStep,
+  order: PurchaseOrder,
+  app: AppConfig,
+  deps: FollowUpOrdersDeps,
+  result: FollowUpOrdersResult,
+): Promise<PurchaseOrder> {
+  const { orderNumber } = order;
+  switch (step.step) {
+    case 'remind': {
+      if (step.channel === 'email') {
+        const emailed = await remindByEmail(order, deps);
+        if (emailed) {
+          result.reminded.push(orderNumber);
+          return emailed;
+        }
+      }
+      // By fax: the order went by fax only, or its reminder email was refused for good.
+      const faxed = await remindByFax(order, deps);
+      if (faxed) result.reminded.push(orderNumber);
+      return faxed ?? order;
+    }
+    case 'fax': {
+      const faxed = await remindByFax(order, deps);
+      if (faxed) result.faxed.push(orderNumber);
+      return faxed ?? order;
+    }
+    case 'flag': {
+      await showOnRecords(
+        order,
+        app,
+        deps,
+        openLines(order).map((line) => line.lineId),
+        {
+          status: app.statuses.failed,
+          reason: step.reason,
+          comment: `【要対応】${step.reason}`,
+        },
+      );
+      const flagged = await deps.orders.append(orderNumber, {
+        kind: 'follow-up-overdue',
+        at: deps.now().toISOString(),
+        reason: step.reason,
+      });
+      (deps.metrics ?? NO_METRICS).count('FollowUpsOverdue');
+      deps.logger.warn('supplier has not answered in time: staff flagged', {
+        orderNumber,
+        reason: step.reason,
+      });
+      result.flagged.push(orderNumber);
+      return flagged;
+    }
+    case 'late': {
+      const open = new Set(openLines(order).map((line) => line.lineId));
+      const reason = lateReason(orderNumber, step.dueDate);
+      await showOnRecords(
+        order,
+        app,
+        deps,
+        step.lineIds.filter((lineId) => open.has(lineId)),
+        { status: app.statuses.late, reason, comment: `【${app.statuses.late}】${reason}` },
+      );
+      const late = await deps.orders.append(orderNumber, {
+        kind: 'late',
+        at: deps.now().toISOString(),
+        dueDate: step.dueDate,
+      });
+      (deps.metrics ?? NO_METRICS).count('OrdersLate');
+      deps.logger.warn('delivery date passed without receipt', {
+        orderNumber,
+        dueDate: step.dueDate,
+        lineIds: step.lineIds,
+      });
+      result.late.push(orderNumber);
+      return late;
+    }
+  }
+}
+
+/** Why a line is late, as its record says it. */
+export function lateReason(orderNumber: string, dueDate: string): string {
+  return `発注 ${orderNumber} の納期 ${dueDate} を過ぎても入荷がありません。仕入先に納期を確認してください。`;
+}
+
+/** The order's documents as a reminder: the same order, marked as sent again. */
+function reminderOf(order: PurchaseOrder, config: BridgeConfig): OrderRequest {
+  return { ...orderRequestOf(order, documentOptionsOf(config)), reminder: true };
+}
+
+/** The reminder by email; undefined when the address refused it for good (fax instead). */
+async function remindByEmail(
+  order: PurchaseOrder,
+  deps: FollowUpOrdersDeps,
+): Promise<PurchaseOrder | undefined> {
+  if (!deps.mailer) return undefined;
+  try {
+    const sent = await deps.mailer.sendOrderRequest(reminderOf(order, deps.config));
+    (deps.metrics ?? NO_METRICS).count('RemindersSent');
+    deps.logger.info('reminder emailed', {
+      orderNumber: order.orderNumber,
+      messageId: sent.messageId,
+    });
+    return await deps.orders.append(order.orderNumber, {
+      kind: 'reminder-sent',
+      at: deps.now().toISOString(),
+      channel: 'email',
+      messageId: sent.messageId,
+    });
+  } catch (error) {
+    if (!(error instanceof ChannelSendError) || error.retryable) throw error;
+    deps.logger.warn('reminder email refused for good', {
+      orderNumber: order.orderNumber,
+      error: error.message,
+    });
+    return undefined;
+  }
+}
+
+/**
+ * The reminder as a fax: on the order's fax channel, else the supplier's fax number. Undefined
+ * when there is no fax gateway or no usable number, or the gateway refused the fax for good.
+ */
+async function remindByFax(
+  order: PurchaseOrder,
+  deps: FollowUpOrdersDeps,
+): Promise<PurchaseOrder | undefined> {
+  const fax = deps.fax;
+  const channel = fax && faxChannelOf(order, fax);
+  if (!fax || !channel) {
+    deps.logger.info('no fax for the follow-up: no gateway or no usable fax number', {
+      orderNumber: order.orderNumber,
+    });
+    return undefined;
+  }
+  try {
+    const pdf = await fax.renderPdf(reminderOf(order, deps.config));
+    const sent = await fax.gateway.sendFax({
+      to: channel.number,
+      pdf,
+      fileName: `${order.orderNumber}-reminder.pdf`,
+      orderNumber: order.orderNumber,
+    });
+    (deps.metrics ?? NO_METRICS).count('RemindersSent');
+    deps.logger.info('reminder faxed', { orderNumber: order.orderNumber, faxId: sent.faxId });
+    return await deps.orders.append(order.orderNumber, {
+      kind: 'reminder-sent',
+      at: deps.now().toISOString(),
+      channel: 'fax',
+      messageId: sent.faxId,
+    });
+  } catch (error) {
+    if (!(error instanceof ChannelSendError) || error.retryable) throw error;
+    deps.logger.warn('reminder fax refused for good', {
+      orderNumber: order.orderNumber,
+      error: error.message,
+    });
+    return undefined;
+  }
+}
+
+function faxChannelOf(
+  order: PurchaseOrder,
+  fax: FaxSending,
+): Extract<OrderChannel, { kind: 'fax' }> | undefined {
+  const channel =
+    orderFaxChannel(order) ??
+    faxFallback(order.supplier, channelsOf(order), {
+      faxAvailable: true,
+      readFaxNumber: faxNumberReader(fax.region),
+    });
+  return channel?.kind === 'fax' ? channel : undefined;
+}
+
+/** A status and reason on the lines' records (or rows), and one comment per record. */
+async function showOnRecords(
+  order: PurchaseOrder,
+  app: AppConfig,
+  deps: FollowUpOrdersDeps,
+  lineIds: readonly string[],
+  shown: { status: string; reason: string; comment: string },
+): Promise<void> {
+  if (lineIds.length === 0) return;
+  const changes = changedFields(app, {
+    status: shown.status,
+    orderNumber: order.orderNumber,
+    reason: shown.reason,
+  });
+  const context = { subtable: app.subtable?.field, logger: deps.logger };
+  await writeLineFields(deps.kintone, order, lineIds, () => changes, context);
+  await commentOnLines(deps.kintone, order, lineIds, shown.comment, context);
+}
