@@ -14,6 +14,8 @@ import type { DispatchHandler } from '../functions/dispatch/handler';
 import { wireDispatchFromEnv } from '../functions/dispatch/wiring';
 import type { FaxStatusHandler } from '../functions/fax-status/handler';
 import { wireSendDueOrdersFromEnv } from '../functions/send-due-orders/wiring';
+import type { SweepRunResult } from '../functions/sweep/handler';
+import { wireSweepFromEnv } from '../functions/sweep/wiring';
 import type { SendDueOrdersResult } from '../shared/use-cases/send-due-orders';
 import { wireFaxStatusFromEnv } from '../functions/fax-status/wiring';
 import type { SesEventsHandler } from '../functions/ses-events/handler';
@@ -180,6 +182,17 @@ export interface LocalStackOptions {
    */
   scheduler?: { intervalMs?: number | false };
   /**
+   * The local stand-in for the EventBridge rule that runs the sweep every
+   * `sweep.intervalMinutes` of the configuration (the same interval by default).
+   * `intervalMs: false` runs it only on `runSweep()`, as tests do.
+   */
+  sweep?: { intervalMs?: number | false };
+  /**
+   * `bulkUpdateWebhooks: true` makes the local kintone send a webhook per record of a bulk
+   * update, as kintone did in its March 2025 incident (by default none, as kintone documents).
+   */
+  kintone?: { bulkUpdateWebhooks?: boolean };
+  /**
    * Runs the configuration with this gathering rule on every app (`npm start -- --gathering
    * window:1`): the stack writes that configuration to `<dataDir>/config.effective.json`, and
    * every function loads it from there. Without it the file runs as it is.
@@ -242,6 +255,11 @@ export interface LocalStack {
    * `idle()` for that.
    */
   runScheduler(): Promise<SendDueOrdersResult>;
+  /**
+   * Runs the sweep once, as its schedule would (after a sweep in progress, never beside one),
+   * and returns what it did. Does not wait for the notifications it queued: call `idle()`.
+   */
+  runSweep(): Promise<SweepRunResult>;
   /**
    * Resolves when no webhook, queued notification, retry or scheduler run is pending anywhere.
    */
@@ -404,6 +422,7 @@ async function startOnLockedDataDir(
         ...(options.log ? { log: options.log } : {}),
         ...(options.now ? { now: options.now } : {}),
         timeZone: config.timeZone,
+        ...(options.kintone?.bulkUpdateWebhooks ? { bulkUpdateWebhooks: true } : {}),
       });
       const started = kintone;
       cleanups.push(() => started.close());
@@ -555,6 +574,22 @@ async function startOnLockedDataDir(
       ruleName: 'stock-alert-bridge-send-due-orders',
     });
     cleanups.push(() => scheduler.stop());
+    // The sweep queues the records no notification brought onto the same queue as the webhook.
+    const sweep = startLocalScheduler({
+      handler: wireSweepFromEnv(functionEnv, { ...overrides, queue }),
+      context: () => localLambdaContext('stock-alert-bridge-sweep'),
+      now,
+      intervalMs: config.sweep.enabled
+        ? (options.sweep?.intervalMs ?? config.sweep.intervalMinutes * 60_000)
+        : false,
+      onError: (error) =>
+        logger.error('scheduler: sweep failed; the next run tries again', {
+          error: error instanceof Error ? error.message : String(error),
+        }),
+      region: LOCAL_REGION,
+      ruleName: 'stock-alert-bridge-sweep',
+    });
+    cleanups.push(() => sweep.stop());
     queue.start((event: SQSEvent) =>
       dispatch(event, localLambdaContext('stock-alert-bridge-dispatch')),
     );
@@ -638,8 +673,9 @@ async function startOnLockedDataDir(
       // webhook: wait until a whole round finds nothing new.
       for (;;) {
         const before = kintone?.webhookDeliveries().length ?? 0;
-        // A scheduler run in progress writes back to kintone too.
+        // A scheduler run in progress writes back to kintone too; a sweep queues notifications.
         await scheduler.idle();
+        await sweep.idle();
         await kintone?.idle();
         await queue.idle();
         // A fax's status callback comments on the record, which fires a webhook too.
@@ -663,6 +699,7 @@ async function startOnLockedDataDir(
       dynamo,
       ...(phaxio ? { phaxio } : {}),
       runScheduler: () => scheduler.runOnce(),
+      runSweep: () => sweep.runOnce(),
       idle,
       close,
     };

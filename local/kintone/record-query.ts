@@ -48,6 +48,9 @@ export interface RecordQuery {
   sort: SortKey[];
   limit: number;
   offset: number;
+  /** Whether the query itself gave `limit` / `offset` (a cursor's query may give neither). */
+  hasLimit?: boolean;
+  hasOffset?: boolean;
 }
 
 type Token =
@@ -119,9 +122,11 @@ class QueryParser {
       } else if (word === 'limit') {
         this.position += 1;
         query.limit = this.parseCount('limit', 1, GET_RECORDS_LIMIT);
+        query.hasLimit = true;
       } else if (word === 'offset') {
         this.position += 1;
         query.offset = this.parseCount('offset', 0, MAX_GET_RECORDS_OFFSET);
+        query.hasOffset = true;
       } else {
         throw unsupported(`Unexpected "${this.describe()}"`);
       }

@@ -250,6 +250,9 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 /** In-memory records of every local app, optionally mirrored to a JSON file. */
 export class LocalRecordStore {
   private readonly apps = new Map<string, AppState>();
+  /** Open {@link batch} calls: writes inside them persist once, at the end of the outermost. */
+  private deferred = 0;
+  private dirty = false;
 
   constructor(
     definitions: readonly LocalAppDefinition[],
@@ -289,6 +292,11 @@ export class LocalRecordStore {
   /** All records of an app, by ascending id. */
   list(appId: string): StoredRecord[] {
     return [...this.state(appId).records.values()].sort((a, b) => a.id - b.id);
+  }
+
+  /** True when the app has a record with this id. */
+  has(appId: string, id: number): boolean {
+    return this.state(appId).records.has(id);
   }
 
   /** One record; GAIA_RE01 when absent. */
@@ -668,10 +676,31 @@ export class LocalRecordStore {
     return result.data;
   }
 
+  /**
+   * Runs `work` and writes the data file once at its end instead of once per record (a CSV
+   * import of thousands of records). What `work` wrote before a failure stays written.
+   */
+  batch<T>(work: () => T): T {
+    this.deferred += 1;
+    try {
+      return work();
+    } finally {
+      this.deferred -= 1;
+      if (this.deferred === 0 && this.dirty) {
+        this.dirty = false;
+        this.persist();
+      }
+    }
+  }
+
   /** Writes via a temporary file and rename, so a crash never leaves half a file. */
   private persist(): void {
     const file = this.options.dataFile;
     if (file === undefined) return;
+    if (this.deferred > 0) {
+      this.dirty = true;
+      return;
+    }
     const apps: z.infer<typeof dataFileSchema>['apps'] = {};
     for (const [appId, state] of this.apps) {
       apps[appId] = {

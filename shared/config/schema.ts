@@ -341,6 +341,21 @@ export const taxSchema = z.strictObject({
 });
 export type TaxConfig = z.infer<typeof taxSchema>;
 
+/**
+ * The sweep (issue 12): every `intervalMinutes` each inventory app is read with kintone's
+ * cursor API and every record whose revision the bridge has not processed is evaluated as its
+ * notification would be (CSV imports, bulk updates and lost webhooks send none). A sweep stops
+ * reading an app once the app's kintone calls today reach `stopAtBudgetPercent` of kintone's
+ * daily limit, leaving the rest to the notifications' write-backs.
+ */
+export const sweepSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** Minutes between sweeps: 60 hourly, 1440 nightly. 5 at the least. */
+  intervalMinutes: z.number().int().min(5).max(1440).default(60),
+  stopAtBudgetPercent: z.number().int().min(1).max(100).default(80),
+});
+export type SweepConfig = z.infer<typeof sweepSchema>;
+
 export const appConfigSchema = z.strictObject({
   appId,
   name: z.string().optional(),
@@ -416,6 +431,8 @@ export const bridgeConfigSchema = z
     tax: taxSchema.prefault({}),
     /** Reminders, the fax after them, staff flags and 納期遅延 (optional; off without it). */
     followUp: followUpSchema.optional(),
+    /** The sweep that reads every inventory app for shortages no webhook told of. */
+    sweep: sweepSchema.prefault({}),
   })
   .superRefine((config, ctx) => {
     const refuse = (prefix: readonly (string | number)[], conflict: FieldRoleConflict) =>

@@ -30,6 +30,10 @@ export const METRIC_NAMES = [
   'NotificationsParked',
   /** dispatch: an order's send failed for now; the record shows 送信待ち and it is retried. */
   'OrderSendsDelayed',
+  /** send-due-orders: an order's approval is overdue even after the reminder; staff flagged (要対応). */
+  'ApprovalsOverdue',
+  /** any: writing an order to the order app (発注管理) failed; retried on the order's next run. */
+  'LedgerWriteFailures',
   /** send-due-orders: a reminder of an unanswered order went to the supplier (email or fax). */
   'RemindersSent',
   /** send-due-orders: a supplier did not answer even after the reminder; staff flagged (要対応). Alarmed. */

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack';
 import type { SendDueOrdersResult } from '../../shared/use-cases/send-due-orders';
+import type { SweepRunResult } from '../../functions/sweep/handler';
 
 /** The demo inventory app of `config/demo.json`. */
 export const DEMO_INVENTORY_APP = '12';
@@ -37,6 +38,11 @@ export interface TestStack {
    * gathered order due.
    */
   runScheduler(): Promise<SendDueOrdersResult>;
+  /**
+   * One sweep (its schedule's tick, at the stack's clock), then every notification it queued
+   * runs to the end.
+   */
+  runSweep(): Promise<SweepRunResult>;
   /** Stops the stack and removes its data directory. */
   close(): Promise<void>;
 }
@@ -76,6 +82,7 @@ export async function startTestStack(
       queue: { visibilityTimeoutMs: 300, maxReceiveCount: 5, pollIntervalMs: 10 },
       logLevel: 'SILENT',
       scheduler: { intervalMs: false },
+      sweep: { intervalMs: false },
       ...overrides,
       ports: {
         bridge: 0,
@@ -119,6 +126,11 @@ export async function startTestStack(
     },
     runScheduler: async () => {
       const result = await stack.runScheduler();
+      await stack.idle();
+      return result;
+    },
+    runSweep: async () => {
+      const result = await stack.runSweep();
       await stack.idle();
       return result;
     },

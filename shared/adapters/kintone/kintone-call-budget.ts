@@ -128,7 +128,21 @@ export class KintoneCallBudget {
     return request();
   }
 
-  private async count(appId: string): Promise<void> {
+  /**
+   * As {@link call}, and says how far the app's day has got: its count with this request
+   * (absent when it could not be counted) and the daily limit. The sweep reads it to stop
+   * before it eats the budget the notifications need.
+   */
+  async callCounted<T>(
+    appId: string,
+    request: () => Promise<T>,
+  ): Promise<{ value: T; count?: number; limit: number }> {
+    const count = await this.count(appId);
+    const value = await request();
+    return { value, ...(count !== undefined ? { count } : {}), limit: this.dailyLimit };
+  }
+
+  private async count(appId: string): Promise<number | undefined> {
     const { logger } = this.deps;
     let day: string | undefined;
     let count: number;
@@ -142,7 +156,7 @@ export class KintoneCallBudget {
         error:
           error instanceof Error ? { name: error.name, message: error.message } : String(error),
       });
-      return;
+      return undefined;
     }
     const details = {
       appId,
@@ -161,6 +175,7 @@ export class KintoneCallBudget {
       logger.error(KINTONE_CALL_BUDGET_EXCEEDED, details);
       if (count === this.dailyLimit + 1) this.metrics().count('KintoneCallBudgetWarnings');
     }
+    return count;
   }
 
   private metrics(): BridgeMetrics {
