@@ -8,6 +8,7 @@ import {
 } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import type { BuildOptions } from 'esbuild';
 import path from 'node:path';
 
 /** Lambda's task root: where the bundle (and the copied config file) lands at run time. */
@@ -27,6 +28,63 @@ export const METRICS_NAMESPACE = 'StockAlertBridge';
  */
 export const ESM_REQUIRE_BANNER =
   "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+/**
+ * What `brotli/decompress.js` resolves to in every bundle, relative to the project root (the
+ * working directory of CDK's local esbuild and of scripts/bench-cold.ts). fontkit imports
+ * brotli only to decode WOFF2 fonts, and its dictionary is about 475 KB of each fax-sending
+ * bundle; the order form embeds TrueType fonts (shared/documents/order-form-fonts.ts), so the
+ * decoder is never called. The stub throws a clear error if a WOFF2 font ever reaches fontkit.
+ */
+export const BROTLI_DECOMPRESS_STUB = 'infra/bundling/brotli-decompress-stub.ts';
+
+/**
+ * The esbuild settings every function is bundled with. {@link bridgeFunctionProps} hands them to
+ * CDK, and {@link bridgeEsbuildOptions} to esbuild itself (scripts/bench-cold.ts,
+ * test/infra/bundle-brotli-stub.test.ts), so what is measured is what is deployed.
+ *
+ * - ESM for Node.js 22, minified, with linked source maps without the sources (the map only
+ *   needs line mappings for stack traces; embedding the sources doubles its size).
+ * - `mainFields` module first: prefer a package's ES build so tree shaking has something to cut.
+ * - `externalModules: []` bundles the AWS SDK versions pinned in package.json instead of the
+ *   runtime's, which AWS updates without notice.
+ * - `alias`: brotli's decoder is replaced by {@link BROTLI_DECOMPRESS_STUB}.
+ */
+export const BRIDGE_ESBUILD_SETTINGS = {
+  target: 'node22',
+  minify: true,
+  sourcesContent: false,
+  mainFields: ['module', 'main'],
+  banner: ESM_REQUIRE_BANNER,
+  externalModules: [] as readonly string[],
+  alias: { 'brotli/decompress.js': `./${BROTLI_DECOMPRESS_STUB}` },
+} as const;
+
+/**
+ * {@link BRIDGE_ESBUILD_SETTINGS} as esbuild's own options, the way CDK's `NodejsFunction`
+ * passes them on the command line (`--sourcemap` is a linked map), for a build run from
+ * `projectRoot`.
+ *
+ * @example
+ * await build({ ...bridgeEsbuildOptions(root), entryPoints: ['functions/webhook/index.ts'], outfile });
+ */
+export function bridgeEsbuildOptions(projectRoot: string): BuildOptions {
+  const settings = BRIDGE_ESBUILD_SETTINGS;
+  return {
+    absWorkingDir: path.resolve(projectRoot),
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: settings.target,
+    minify: settings.minify,
+    sourcemap: 'linked',
+    sourcesContent: settings.sourcesContent,
+    mainFields: [...settings.mainFields],
+    banner: { js: settings.banner },
+    external: [...settings.externalModules],
+    alias: { ...settings.alias },
+  };
+}
 
 /** The npm package whose Noto Sans JP files the fax order form embeds (see docs/fonts.md). */
 export const ORDER_FORM_FONT_PACKAGE = 'node_modules/@expo-google-fonts/noto-sans-jp';
@@ -70,10 +128,8 @@ function shellQuote(value: string): string {
  * environment and role differ.
  *
  * - Node.js 22 on arm64: the runtime the handlers are tested for; Graviton is cheaper per ms.
- * - esbuild ESM, minified, with external source maps and `--enable-source-maps`, so stack
- *   traces in the logs point at the TypeScript sources.
- * - `externalModules: []` bundles the AWS SDK versions pinned in package.json instead of the
- *   runtime's, which AWS updates without notice.
+ * - esbuild as {@link BRIDGE_ESBUILD_SETTINGS} says, with linked source maps and
+ *   `--enable-source-maps`, so stack traces in the logs point at the TypeScript sources.
  * - Tracing is off: Powertools logs and metrics answer the operational questions, and X-Ray's
  *   PutTraceSegments permission can only be granted on `Resource: *`.
  * - With `orderFormFonts`, the Noto Sans JP files come from the project's node_modules:
@@ -95,15 +151,20 @@ export function bridgeFunctionProps(
     tracing: lambda.Tracing.DISABLED,
     bundling: {
       format: OutputFormat.ESM,
-      target: 'node22',
-      minify: true,
+      target: BRIDGE_ESBUILD_SETTINGS.target,
+      minify: BRIDGE_ESBUILD_SETTINGS.minify,
       sourceMap: true,
-      // The map only needs line mappings for stack traces; embedding the sources doubles its size.
-      sourcesContent: false,
-      // Prefer a package's ES build so tree shaking has something to cut.
-      mainFields: ['module', 'main'],
-      banner: ESM_REQUIRE_BANNER,
-      externalModules: [],
+      sourcesContent: BRIDGE_ESBUILD_SETTINGS.sourcesContent,
+      mainFields: [...BRIDGE_ESBUILD_SETTINGS.mainFields],
+      banner: BRIDGE_ESBUILD_SETTINGS.banner,
+      externalModules: [...BRIDGE_ESBUILD_SETTINGS.externalModules],
+      // A relative alias resolves from esbuild's working directory: the project root when CDK
+      // bundles locally (esbuild is a devDependency, so it never falls back to Docker).
+      esbuildArgs: {
+        '--alias': Object.entries(BRIDGE_ESBUILD_SETTINGS.alias).map(
+          ([from, to]) => `${from}=${to}`,
+        ),
+      },
       commandHooks: {
         beforeBundling: () => [],
         beforeInstall: () => [],
