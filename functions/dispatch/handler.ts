@@ -10,7 +10,12 @@ import {
   processNotification,
   type DispatchDeps,
 } from '../../shared/use-cases/process-notification';
-import { notificationSchema } from '../../shared/kintone/notification';
+import { isRecordNotification, notificationSchema } from '../../shared/kintone/notification';
+import {
+  approveFromNotification,
+  isOrderAppNotification,
+} from '../../shared/use-cases/approve-order';
+import type { CompleteOrderDeps } from '../../shared/use-cases/complete-order';
 import { NO_METRICS } from '../../shared/ports/bridge-metrics';
 import type {
   FailureDisposition,
@@ -24,7 +29,8 @@ import {
   UnreadableQueueMessageError,
 } from '../../shared/edge/queued-notification';
 
-export interface DispatchHandlerDeps extends DispatchDeps {
+export interface DispatchHandlerDeps
+  extends DispatchDeps, Pick<CompleteOrderDeps, 'ledger' | 'approvalMailer' | 'approvalLinks'> {
   logger: Logger;
   /**
    * Powertools Metrics that `metrics` writes to, published after every invocation by the
@@ -95,7 +101,15 @@ export function makeDispatchHandler(deps: DispatchHandlerDeps) {
     try {
       const notification = await parseMessage(record, deps.claimChecks);
       deps.logger.appendKeys({ correlation_id: notification.id });
-      await processNotification(notification, deps);
+      // The order app's (発注管理) status changes are approvals; item apps' changes are stock.
+      if (isOrderAppNotification(deps.config, notification.app.id)) {
+        const outcome = isRecordNotification(notification)
+          ? await approveFromNotification(notification, deps)
+          : { result: 'ignored' };
+        deps.logger.info('order app notification processed', { result: outcome.result });
+      } else {
+        await processNotification(notification, deps);
+      }
       // A replayed notification that succeeds no longer needs its failure kept.
       if (deps.failures && Number(record.attributes.ApproximateReceiveCount) > 1) {
         await deps.failures.clearFailure(notification.id).catch(() => undefined);

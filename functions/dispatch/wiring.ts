@@ -10,6 +10,7 @@ import {
 import type { Env } from '../../shared/config/env';
 import { ConfigError } from '../../shared/config/load-config';
 import { awsClientConfig, clockOf, wireCommon, type WiringOverrides } from '../common-wiring';
+import { approvalDepsFromEnv } from '../approval-wiring';
 import { faxSendingFromEnv } from '../fax-wiring';
 import { wireStores } from '../store-wiring';
 import { createDispatchHandler, type DispatchHandler } from './handler';
@@ -70,6 +71,7 @@ export function wireDispatchFromEnv(env: Env, overrides: WiringOverrides = {}): 
     ...(fax ? { fax } : {}),
     ...(orderLinks ? { orderLinks } : {}),
     ...(suppliers ? { suppliers } : {}),
+    ...approvalDepsFromEnv(env, { config, secrets, kintoneBaseUrl, budget, sesClient }),
   });
 }
 

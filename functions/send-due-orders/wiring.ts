@@ -8,6 +8,7 @@ import type { Env } from '../../shared/config/env';
 import { ConfigError } from '../../shared/config/load-config';
 import { MAX_LIST_DUE_LIMIT } from '../../shared/adapters/dynamodb/order-rules';
 import { awsClientConfig, clockOf, wireCommon, type WiringOverrides } from '../common-wiring';
+import { approvalDepsFromEnv } from '../approval-wiring';
 import { faxSendingFromEnv } from '../fax-wiring';
 import { wireStores } from '../store-wiring';
 import { createSendDueOrdersHandler, type SendDueOrdersHandler } from './handler';
@@ -26,9 +27,17 @@ export function wireSendDueOrdersFromEnv(
   overrides: WiringOverrides = {},
 ): SendDueOrdersHandler {
   const now = clockOf(overrides);
-  const { logger, config, table, secrets, kintone, metrics, powertoolsMetrics } = wireCommon(env, {
-    now,
-  });
+  const {
+    logger,
+    config,
+    table,
+    secrets,
+    kintone,
+    metrics,
+    powertoolsMetrics,
+    kintoneBaseUrl,
+    budget,
+  } = wireCommon(env, { now });
   const configurationSetName = env.SES_CONFIGURATION_SET?.trim();
   const sesClient = new SESClient(awsClientConfig(env, 'SES'));
   const mailer = new SesOrderMailer({
@@ -54,6 +63,7 @@ export function wireSendDueOrdersFromEnv(
     ...batchSizeFromEnv(env),
     ...(fax ? { fax } : {}),
     ...(orderLinks ? { orderLinks } : {}),
+    ...approvalDepsFromEnv(env, { config, secrets, kintoneBaseUrl, budget, sesClient }),
   });
 }
 

@@ -47,8 +47,8 @@ export function webhookTokens(
 ): () => Promise<WebhookTokenVerifier> {
   return memoizeBySecrets(
     secrets,
-    (env): AppTokens[] =>
-      config.apps.map((app) => ({
+    (env): AppTokens[] => [
+      ...config.apps.map((app) => ({
         appId: app.appId,
         tokens: app.webhookTokens.map((ref, index) =>
           webhookToken(
@@ -59,6 +59,23 @@ export function webhookTokens(
           ),
         ),
       })),
+      // The order app's UPDATE_STATUS webhook (approval) comes to the same endpoint.
+      ...(config.orderApp && config.orderApp.webhookTokens.length > 0
+        ? [
+            {
+              appId: config.orderApp.appId,
+              tokens: config.orderApp.webhookTokens.map((ref, index) =>
+                webhookToken(
+                  resolveSecret(ref, env, `orderApp.webhookTokens[${index}]`, (name) =>
+                    secrets.describe(name),
+                  ),
+                  config.orderApp?.appId ?? '',
+                ),
+              ),
+            },
+          ]
+        : []),
+    ],
     (apps) => new WebhookTokenVerifier(apps),
   );
 }
@@ -73,6 +90,7 @@ export function buildWebhookDeps(
   claimChecks?: ClaimCheckStore,
 ): WebhookDeps {
   const fieldCodesByApp = new Map(config.apps.map((app) => [app.appId, referencedFieldCodes(app)]));
+  // The order app's notifications are queued whole: the approval reads its status and modifier.
   return {
     tokens: webhookTokens(config, secrets),
     queue,

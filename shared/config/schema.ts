@@ -133,6 +133,8 @@ export const statusValuesSchema = z.strictObject({
   late: z.string().min(1).default('納期遅延'),
   /** Written when part of a line was received (`fields.receivedQuantity`): the rest is on order. */
   partiallyReceived: z.string().min(1).default('一部入荷'),
+  /** Written while the line's order waits for approval (`approval`): the item is on order. */
+  awaitingApproval: z.string().min(1).default('承認待ち'),
 });
 
 /** Values used when the app has no field for them (or the field is empty). */
@@ -406,6 +408,93 @@ export const companySchema = z.strictObject({
   contactName: z.string().optional(),
 });
 
+/**
+ * The order app (発注管理): one kintone record per purchase order, written by the bridge so staff
+ * see and search every order in kintone. Field codes are mapped like the item apps'.
+ */
+export const orderAppSchema = z.strictObject({
+  appId,
+  /** kintone API token with view, add and edit permission on the order app, and comments. */
+  apiToken: secretRefSchema,
+  /** The order app's webhook tokens (its UPDATE_STATUS webhook carries approvals). */
+  webhookTokens: z
+    .array(secretRefSchema)
+    .max(2, { message: 'at most two webhook tokens (current and next) are allowed' })
+    .default([]),
+  fields: z.strictObject({
+    /** The order number (発注番号); should prohibit duplicate values. */
+    orderNumber: fieldCode,
+    supplier: fieldCode,
+    shipTo: fieldCode.optional(),
+    /** The SUBTABLE of lines, and the codes of its columns. */
+    lines: fieldCode,
+    lineSku: fieldCode,
+    lineName: fieldCode,
+    lineQuantity: fieldCode,
+    lineUnit: fieldCode.optional(),
+    lineUnitPrice: fieldCode.optional(),
+    lineAmount: fieldCode.optional(),
+    subtotal: fieldCode.optional(),
+    tax: fieldCode.optional(),
+    total: fieldCode.optional(),
+    /** The bridge's status of the order (a text or drop-down field, not process management). */
+    status: fieldCode,
+    channels: fieldCode.optional(),
+    /** The supplier's answer, as text. */
+    answer: fieldCode.optional(),
+    orderDate: fieldCode.optional(),
+    sentAt: fieldCode.optional(),
+    answeredAt: fieldCode.optional(),
+    /** Why the order waits, was flagged or was rejected. */
+    note: fieldCode.optional(),
+  }),
+  /**
+   * Approval through process management on the order record: the UPDATE_STATUS webhook carries
+   * the status the action led to (kintone sends the new status, not the action's name).
+   */
+  approval: z
+    .strictObject({
+      /** Field code of the STATUS field. */
+      statusField: fieldCode.default('ステータス'),
+      /** Statuses reached by the approving action (承認). */
+      approved: z.array(z.string().min(1)).min(1).default(['承認済']),
+      /** Statuses reached by the rejecting actions (差し戻し, 却下). */
+      rejected: z.array(z.string().min(1)).min(1).default(['差し戻し', '却下']),
+      /** A text field where the approver gives the reason of a rejection (optional). */
+      reasonField: fieldCode.optional(),
+    })
+    .prefault({}),
+});
+export type OrderAppConfig = z.infer<typeof orderAppSchema>;
+
+/**
+ * Approval before anything goes to the supplier: an order of one of `apps`, of one of
+ * `suppliers` (codes or names), or whose total (税込) is above `aboveAmount` waits as 承認待ち.
+ * With an order app it is approved through process management; without, through a signed link
+ * emailed to `approverEmail`.
+ */
+export const approvalSchema = z.strictObject({
+  apps: z.array(appId).optional(),
+  suppliers: z.array(z.string().min(1)).optional(),
+  aboveAmount: z.number().int().nonnegative().optional(),
+  approverEmail: z.email().optional(),
+  /** The approver is reminded once after this many hours without a decision. */
+  remindAfterHours: z
+    .number()
+    .positive()
+    .max(24 * 30)
+    .default(24),
+  /** Staff are flagged (要対応) after this many hours without a decision. */
+  flagAfterHours: z
+    .number()
+    .positive()
+    .max(24 * 60)
+    .default(48),
+  /** How long an approval link opens its order. */
+  linkTtlDays: z.number().int().min(1).max(60).default(7),
+});
+export type ApprovalConfig = z.infer<typeof approvalSchema>;
+
 export const bridgeConfigSchema = z
   .strictObject({
     company: companySchema,
@@ -431,10 +520,36 @@ export const bridgeConfigSchema = z
     tax: taxSchema.prefault({}),
     /** Reminders, the fax after them, staff flags and 納期遅延 (optional; off without it). */
     followUp: followUpSchema.optional(),
+    /** The order app (発注管理) the bridge writes each order to (optional). */
+    orderApp: orderAppSchema.optional(),
+    /** Which orders need approval before they are sent (optional). */
+    approval: approvalSchema.optional(),
     /** The sweep that reads every inventory app for shortages no webhook told of. */
     sweep: sweepSchema.prefault({}),
   })
   .superRefine((config, ctx) => {
+    if (config.approval && !config.orderApp && config.approval.approverEmail === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['approval', 'approverEmail'],
+        message:
+          'without an orderApp, approval needs approverEmail (the signed link is emailed there)',
+      });
+    }
+    if (config.approval && !config.orderApp && config.supplierPage === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['approval'],
+        message: 'without an orderApp, approval links need supplierPage (its signing key and URL)',
+      });
+    }
+    if (config.orderApp && config.apps.some((app) => app.appId === config.orderApp?.appId)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['orderApp', 'appId'],
+        message: 'the order app must not be one of the item apps',
+      });
+    }
     const refuse = (prefix: readonly (string | number)[], conflict: FieldRoleConflict) =>
       ctx.addIssue({
         code: 'custom',

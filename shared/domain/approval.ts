@@ -33,7 +33,8 @@ export function approvalNeeded(
   tax: TaxRules,
 ): ApprovalNeed {
   const reasons: string[] = [];
-  if (rules.apps?.includes(order.appId)) reasons.push(`アプリ ${order.appId} の発注は承認が必要です`);
+  if (rules.apps?.includes(order.appId))
+    reasons.push(`アプリ ${order.appId} の発注は承認が必要です`);
   const supplier = order.supplier;
   if (
     rules.suppliers?.some(
@@ -45,9 +46,7 @@ export function approvalNeeded(
   if (rules.aboveAmount !== undefined) {
     const total = orderTotal(order, tax);
     if (total !== undefined && total > rules.aboveAmount) {
-      reasons.push(
-        `合計 ${yen(total)} が承認の基準 ${yen(rules.aboveAmount)} を超えています`,
-      );
+      reasons.push(`合計 ${yen(total)} が承認の基準 ${yen(rules.aboveAmount)} を超えています`);
     }
   }
   return reasons.length > 0 ? { needed: true, reason: reasons.join('、') } : { needed: false };

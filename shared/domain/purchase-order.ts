@@ -239,14 +239,59 @@ export type PurchaseOrderStatus =
   /** Every line was dropped before the send: nothing goes out. */
   | 'empty'
   /** Every active line was closed by staff (received or cancelled). */
-  | 'closed';
+  | 'closed'
+  /** Sealed, waiting for approval (承認待ち) before anything is sent; its lines are on order. */
+  | 'awaiting-approval'
+  /** The approver refused it (差し戻し, 却下): nothing is sent, the items may order again. */
+  | 'rejected';
+
+/** Where an order stands with approval, from its log. */
+export type ApprovalState =
+  | { state: 'none' }
+  | { state: 'awaiting'; requestedAt: string; via: 'order-app' | 'link'; reason: string }
+  | { state: 'approved'; at: string; by: string }
+  | { state: 'rejected'; at: string; by: string; action: string; reason: string };
+
+/** The order's approval: none asked, awaiting, or decided (the first decision stands). */
+export function approvalOf(order: PurchaseOrder): ApprovalState {
+  const decision = order.log.find(
+    (event): event is Extract<OrderEvent, { kind: 'approved' | 'rejected' }> =>
+      event.kind === 'approved' || event.kind === 'rejected',
+  );
+  if (decision?.kind === 'approved') {
+    return { state: 'approved', at: decision.at, by: decision.by };
+  }
+  if (decision?.kind === 'rejected') {
+    const { at, by, action, reason } = decision;
+    return { state: 'rejected', at, by, action, reason };
+  }
+  const requested = lastEvent(order, 'approval-requested');
+  return requested
+    ? { state: 'awaiting', requestedAt: requested.at, via: requested.via, reason: requested.reason }
+    : { state: 'none' };
+}
+
+/** How the configuration asks for approval, for {@link remainingSteps}. */
+export interface ApprovalStepOptions {
+  /** The order needs approval before its send (from `domain/approval`), and why. */
+  needed: boolean;
+  reason?: string;
+  /** The approver is reminded once after this long (ms) without a decision. */
+  remindAfterMs?: number;
+  /** Staff are flagged after this long (ms) without a decision. */
+  flagAfterMs?: number;
+}
 
 export function orderStatus(order: PurchaseOrder): PurchaseOrderStatus {
   const lines = activeLines(order);
   if (lines.length === 0) return isSealed(order) || order.lines.length > 0 ? 'empty' : 'gathering';
+  const approval = approvalOf(order);
+  // A rejection closes the lines (the items may order again): the order still reads rejected.
+  if (approval.state === 'rejected') return 'rejected';
   const closed = new Set(eventsOf(order, 'line-closed').map((event) => event.lineId));
   if (lines.every((line) => closed.has(line.lineId))) return 'closed';
   if (!isSealed(order)) return 'gathering';
+  if (approval.state === 'awaiting') return 'awaiting-approval';
   const states = channelsOf(order).map((channel) => channelState(order, channel.kind));
   if (states.length > 0 && states.every((state) => state.state === 'failed')) {
     return 'needs-attention';
@@ -265,7 +310,11 @@ export type LineStatus =
   | 'confirmed'
   | 'partial'
   | 'declined'
-  | 'closed';
+  | 'closed'
+  /** Its order waits for approval (承認待ち): still on order, nothing sent. */
+  | 'awaiting-approval'
+  /** Its order was rejected; the line is closed right after, so the item may order again. */
+  | 'rejected';
 
 /**
  * One line's status, derived from the same data as {@link orderStatus}: a line is waiting while
@@ -279,6 +328,7 @@ export function lineStatus(order: PurchaseOrder, lineId: string): LineStatus {
   const status = orderStatus(order);
   if (status === 'gathering') return 'waiting';
   if (status === 'needs-attention') return 'needs-attention';
+  if (status === 'awaiting-approval' || status === 'rejected') return status;
   const answer = currentAnswer(order)?.answer;
   if (answer) return lineAnswerKind(order, line, answer);
   return status === 'sending' ? 'sending' : 'ordered';
@@ -321,6 +371,12 @@ export function answerLineOf(
 /** What is still to do for an order, in the order it is done. */
 export type OrderStepToDo =
   | { step: 'seal' }
+  /** Ask for approval (承認待ち on the records, the order app or the approver's link). */
+  | { step: 'request-approval'; reason: string }
+  /** Approval is late: remind the approver, once. */
+  | { step: 'remind-approval' }
+  /** Approval is late even after the reminder: flag staff (要対応), once. */
+  | { step: 'flag-approval' }
   | { step: 'send'; channel: OrderChannel }
   | { step: 'write-back'; lineIds: string[] }
   | { step: 'comment'; lineIds: string[] };
@@ -331,12 +387,22 @@ export type OrderStepToDo =
  */
 export function remainingSteps(
   order: PurchaseOrder,
-  options: { now: Date; commentOnOrder: boolean },
+  options: { now: Date; commentOnOrder: boolean; approval?: ApprovalStepOptions },
 ): OrderStepToDo[] {
   const status = orderStatus(order);
-  if (status === 'empty' || status === 'closed') return [];
+  if (status === 'empty' || status === 'closed' || status === 'rejected') return [];
   if (status === 'gathering') {
     return Date.parse(order.dueAt) <= options.now.getTime() ? [{ step: 'seal' }] : [];
+  }
+  if (status === 'awaiting-approval') return approvalSteps(order, options);
+  // Approval comes before the send: an order already handed to a channel is not held back.
+  const approval = options.approval;
+  if (
+    approval?.needed === true &&
+    approvalOf(order).state === 'none' &&
+    !order.log.some((event) => event.kind === 'email-sent' || event.kind === 'fax-sent')
+  ) {
+    return [{ step: 'request-approval', reason: approval.reason ?? '' }];
   }
   const steps: OrderStepToDo[] = [];
   const attention = status === 'needs-attention';
@@ -359,18 +425,46 @@ export function remainingSteps(
   return steps;
 }
 
-/** True once nothing is left to do until something new happens (an answer, a bounce). */
+/** The reminder, then the flag, once each, as the time since the request passes them. */
+function approvalSteps(
+  order: PurchaseOrder,
+  options: { now: Date; approval?: ApprovalStepOptions },
+): OrderStepToDo[] {
+  const requested = approvalOf(order);
+  if (requested.state !== 'awaiting') return [];
+  const waited = options.now.getTime() - Date.parse(requested.requestedAt);
+  const { remindAfterMs, flagAfterMs } = options.approval ?? {};
+  const reminded = order.log.some((event) => event.kind === 'approval-reminded');
+  const flagged = order.log.some((event) => event.kind === 'approval-overdue');
+  if (remindAfterMs !== undefined && !reminded && waited >= remindAfterMs) {
+    return [{ step: 'remind-approval' }];
+  }
+  if (flagAfterMs !== undefined && !flagged && waited >= flagAfterMs) {
+    return [{ step: 'flag-approval' }];
+  }
+  return [];
+}
+
+/**
+ * True once nothing is left to do until something new happens (an answer, a bounce). An order
+ * awaiting approval is never settled: it stays due, so the scheduled send reminds, flags, and
+ * sends it once approved.
+ */
 export function isSettled(
   order: PurchaseOrder,
-  options: { now: Date; commentOnOrder: boolean },
+  options: { now: Date; commentOnOrder: boolean; approval?: ApprovalStepOptions },
 ): boolean {
   const status = orderStatus(order);
-  return status !== 'gathering' && remainingSteps(order, options).length === 0;
+  return (
+    status !== 'gathering' &&
+    status !== 'awaiting-approval' &&
+    remainingSteps(order, options).length === 0
+  );
 }
 
 /** The quantity an item has on order through this order's line (0 when dropped or closed). */
 export function quantityOnOrder(order: PurchaseOrder, lineId: string): number {
   const status = lineStatus(order, lineId);
-  if (status === 'dropped' || status === 'closed') return 0;
+  if (status === 'dropped' || status === 'closed' || status === 'rejected') return 0;
   return findLine(order, lineId)?.quantity ?? 0;
 }

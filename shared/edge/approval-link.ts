@@ -20,7 +20,9 @@ export function approvalLinkKey(pageKey: string): string {
   if (typeof pageKey !== 'string' || pageKey.length === 0) {
     throw new RangeError('order link signing key is empty; configure supplierPage.signingKey');
   }
-  return createHmac('sha256', pageKey).update('stock-alert-bridge approval link v1').digest('base64url');
+  return createHmac('sha256', pageKey)
+    .update('stock-alert-bridge approval link v1')
+    .digest('base64url');
 }
 
 /** Signs the approval link token of an order, valid for `ttlDays` from `now`. */

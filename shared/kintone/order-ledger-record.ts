@@ -35,7 +35,10 @@ export function ledgerRecordOf(
   };
   const lines = activeLines(order);
   set(f.orderNumber, order.orderNumber);
-  set(f.supplier, order.supplier.code ? `${order.supplier.code} ${order.supplier.name}` : order.supplier.name);
+  set(
+    f.supplier,
+    order.supplier.code ? `${order.supplier.code} ${order.supplier.name}` : order.supplier.name,
+  );
   set(f.shipTo, order.shipTo?.name ?? '');
   set(
     f.lines,
@@ -66,7 +69,9 @@ export function ledgerRecordOf(
   set(
     f.channels,
     channelsOf(order)
-      .map((channel) => (channel.kind === 'email' ? `メール ${channel.address}` : `FAX ${channel.national}`))
+      .map((channel) =>
+        channel.kind === 'email' ? `メール ${channel.address}` : `FAX ${channel.national}`,
+      )
       .join('、'),
   );
   const answer = currentAnswer(order);
@@ -131,7 +136,8 @@ function ledgerNote(order: PurchaseOrder): string {
     return `${approval.action} (${approval.by})${approval.reason ? `: ${approval.reason}` : ''}`;
   }
   const overdue = order.log.find((event) => event.kind === 'approval-overdue');
-  if (approval.state === 'awaiting') return overdue?.kind === 'approval-overdue' ? overdue.reason : approval.reason;
+  if (approval.state === 'awaiting')
+    return overdue?.kind === 'approval-overdue' ? overdue.reason : approval.reason;
   if (approval.state === 'approved') return `承認 (${approval.by})`;
   return '';
 }

@@ -70,7 +70,13 @@ export async function performApprovalStep(
         orderNumber,
         reason,
       });
-      await writeLineFields(deps.kintone, order, openLines(order).map((l) => l.lineId), () => changes, context);
+      await writeLineFields(
+        deps.kintone,
+        order,
+        openLines(order).map((l) => l.lineId),
+        () => changes,
+        context,
+      );
     }
     // The order app's record is where the approver acts: written before the request is logged.
     let current = await writeOrderLedger(order, deps);
@@ -105,11 +111,21 @@ export async function performApprovalStep(
   const reason = `発注書 ${orderNumber} の承認が期限を過ぎても得られていません。承認者に確認してください (仕入先へはまだ送信していません)。`;
   if (app) {
     const changes = changedFields(app, { status: app.statuses.failed, orderNumber, reason });
-    await writeLineFields(deps.kintone, order, openLines(order).map((l) => l.lineId), () => changes, context);
+    await writeLineFields(
+      deps.kintone,
+      order,
+      openLines(order).map((l) => l.lineId),
+      () => changes,
+      context,
+    );
   }
   (deps.metrics ?? NO_METRICS).count('ApprovalsOverdue');
   deps.logger.warn('approval overdue: staff flagged', { orderNumber });
-  return deps.orders.append(orderNumber, { kind: 'approval-overdue', at: now.toISOString(), reason });
+  return deps.orders.append(orderNumber, {
+    kind: 'approval-overdue',
+    at: now.toISOString(),
+    reason,
+  });
 }
 
 /** The request or reminder to the approver, when there is someone to mail. */
@@ -129,7 +145,9 @@ async function mailApprover(
     }
     return;
   }
-  const link = deps.config.orderApp ? undefined : await deps.approvalLinks?.sign(order.orderNumber, now);
+  const link = deps.config.orderApp
+    ? undefined
+    : await deps.approvalLinks?.sign(order.orderNumber, now);
   const total = orderTotal(order, deps.config.tax);
   await deps.approvalMailer.sendApprovalMail({
     kind,
@@ -150,8 +168,7 @@ async function mailApprover(
 
 /** The approver's decision. */
 export type ApprovalDecision =
-  | { approve: true; by: string }
-  | { approve: false; by: string; action: string; reason: string };
+  { approve: true; by: string } | { approve: false; by: string; action: string; reason: string };
 
 /** What {@link approveOrder} did. */
 export interface ApprovalOutcome {
@@ -185,7 +202,13 @@ export async function approveOrder(
       orderNumber,
       decision.approve
         ? { kind: 'approved', at, by: decision.by }
-        : { kind: 'rejected', at, by: decision.by, action: decision.action, reason: decision.reason },
+        : {
+            kind: 'rejected',
+            at,
+            by: decision.by,
+            action: decision.action,
+            reason: decision.reason,
+          },
     );
     result = decision.approve ? 'approved' : 'rejected';
     deps.logger.info(decision.approve ? 'order approved' : 'order rejected', {
@@ -225,7 +248,11 @@ async function rearm(
       `発注書 ${order.orderNumber} は ${rejection.by} により「${rejection.action}」されました` +
       `${rejection.reason ? ` (理由: ${rejection.reason})` : ''}。仕入先へは送信していません。` +
       '在庫が発注点以下のままなら、改めて発注されます。';
-    const changes = changedFields(app, { status: app.statuses.idle, orderNumber: order.orderNumber, reason });
+    const changes = changedFields(app, {
+      status: app.statuses.idle,
+      orderNumber: order.orderNumber,
+      reason,
+    });
     await writeLineFields(
       deps.kintone,
       order,
@@ -275,8 +302,7 @@ export async function approveFromNotification(
   const orderNumber = text(orderApp.fields.orderNumber);
   const status = text(orderApp.approval.statusField);
   const modifier = Object.values(record).find((field) => field.type === 'MODIFIER')?.value as
-    | { name?: unknown }
-    | undefined;
+    { name?: unknown } | undefined;
   const by = typeof modifier?.name === 'string' && modifier.name !== '' ? modifier.name : 'kintone';
   if (orderNumber === '') return { result: 'ignored', reason: 'the record has no order number' };
   if (orderApp.approval.approved.includes(status)) {

@@ -23,7 +23,11 @@ import type { BridgeLogger } from '../ports/logger';
 import type { OrderLinkSigner } from '../ports/order-links';
 import type { OrderMailer } from '../ports/order-mailer';
 import type { OrderStore } from '../ports/order-store';
+import type { ApprovalLinkSigner, ApprovalMailer } from '../ports/approval-mailer';
+import type { OrderLedger } from '../ports/order-ledger';
+import { approvalOptionsOf, performApprovalStep } from './approve-order';
 import { attentionReported, reportIfAllChannelsFailed } from './needs-attention';
+import { writeOrderLedger } from './write-order-ledger';
 import { allChannelsFailed, describeChannels, documentOptionsOf } from './order-channels';
 import { commentOnLines, openLines, writeLineFields } from './order-record';
 import { sendOrReportSending, since } from './send-or-report';
@@ -51,6 +55,12 @@ export interface CompleteOrderDeps {
   fax?: FaxSending;
   /** Signs the supplier page link when the order is sealed; without it, no link. */
   orderLinks?: OrderLinkSigner;
+  /** The order app (発注管理); without it no order record is written. */
+  ledger?: OrderLedger;
+  /** Mails the approver (config `approval.approverEmail`); without it nobody is mailed. */
+  approvalMailer?: ApprovalMailer;
+  /** Signs the approver's one-click link (approval without an order app). */
+  approvalLinks?: ApprovalLinkSigner;
 }
 
 /** How far {@link completeOrder} goes. */
@@ -119,7 +129,14 @@ export async function completeOrder(
   const documents = documentOptionsOf(deps.config);
   const sending = { ...deps, documents };
   const context = { subtable: app.subtable?.field, logger: deps.logger };
-  const stepOptions = () => ({ now: deps.now(), commentOnOrder: app.commentOnOrder });
+  const stepOptions = () => {
+    const approval = approvalOptionsOf(deps.config, done.order);
+    return {
+      now: deps.now(),
+      commentOnOrder: app.commentOnOrder,
+      ...(approval ? { approval } : {}),
+    };
+  };
   const done: CompletedOrder = {
     order,
     emailed: false,
@@ -143,7 +160,13 @@ export async function completeOrder(
       step.step === 'comment' ||
       (step.step === 'write-back' && orderStatus(done.order) !== 'needs-attention');
     if (options.through === 'send' && callersPart) break;
-    if (step.step === 'seal') {
+    if (
+      step.step === 'request-approval' ||
+      step.step === 'remind-approval' ||
+      step.step === 'flag-approval'
+    ) {
+      done.order = await performApprovalStep(done.order, step, deps);
+    } else if (step.step === 'seal') {
       const empty = activeLines(done.order).length === 0;
       done.order = await deps.orders.append(
         orderNumber,
@@ -220,6 +243,8 @@ export async function completeOrder(
       });
     }
   }
+  // The order app's record follows the order (one PUT when anything it shows changed).
+  done.order = await writeOrderLedger(done.order, deps);
   if (isSettled(done.order, stepOptions())) {
     await deps.orders.markSettled(orderNumber);
     done.settled = true;

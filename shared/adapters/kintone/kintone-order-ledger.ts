@@ -52,7 +52,11 @@ export class KintoneOrderLedger implements OrderLedger {
   async update(recordId: string, values: LedgerRecordValues): Promise<void> {
     const client = await this.client();
     await this.call(() =>
-      client.record.updateRecord({ app: this.orderApp.appId, id: recordId, record: values as never }),
+      client.record.updateRecord({
+        app: this.orderApp.appId,
+        id: recordId,
+        record: values as never,
+      }),
     );
   }
 

@@ -5,6 +5,8 @@ import type { SecretSource } from '../../ports/secret-source';
 import { orderLinkExpiry, orderPageUrl, signOrderLink } from '../../edge/order-link';
 import { supplierIdentity } from '../../domain/supplier-answer';
 import type { OrderLinkSigner } from '../../ports/order-links';
+import type { ApprovalLinkSigner } from '../../ports/approval-mailer';
+import { approvalPageUrl, signApprovalLink } from '../../edge/approval-link';
 
 /** Where the order page lives and how its links are signed, resolved for one deployment. */
 export interface SupplierPageSettings {
@@ -77,6 +79,22 @@ export function orderLinkSigner(settings: SupplierPageSettings): OrderLinkSigner
         await settings.signingKey(),
       );
       return orderPageUrl(settings.baseUrl, token);
+    },
+  };
+}
+
+/**
+ * Signs the approver's one-click links (`/a/<token>`), with a key derived from the order page's
+ * signing key for this purpose only (see `edge/approval-link`), valid `ttlDays`.
+ */
+export function approvalLinkSigner(
+  settings: SupplierPageSettings,
+  ttlDays: number,
+): ApprovalLinkSigner {
+  return {
+    async sign(orderNumber: string, now: Date): Promise<string> {
+      const token = signApprovalLink(orderNumber, await settings.signingKey(), now, ttlDays);
+      return approvalPageUrl(settings.baseUrl, token);
     },
   };
 }
