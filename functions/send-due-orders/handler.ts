@@ -60,7 +60,8 @@ export function makeSendDueOrdersHandler(deps: SendDueOrdersHandlerDeps) {
           sent: result.sent.length,
         });
       }
-      return followUp ? { ...result, followUp } : result;
+      // Without `followUp` in the configuration the run only empties the follow-up list.
+      return followUp && deps.config.followUp ? { ...result, followUp } : result;
     } finally {
       deps.logger.removeKeys(['correlation_id']);
     }

@@ -203,11 +203,13 @@ export function dueDateOf(order: PurchaseOrder, line: PurchaseOrderLine): string
   return seal === undefined ? undefined : addDays(seal.orderDate, line.leadTimeDays);
 }
 
-/** What staff received of the line so far (`line-received` events), 0 without any. */
+/**
+ * What staff received of the line so far: the quantity of its latest `line-received` event
+ * (each gives the total received, as the record's 入荷数 field shows it), 0 without any.
+ */
 export function receivedQuantity(order: PurchaseOrder, lineId: string): number {
-  return eventsOf(order, 'line-received')
-    .filter((event) => event.lineId === lineId)
-    .reduce((sum, event) => sum + event.quantity, 0);
+  const received = eventsOf(order, 'line-received').filter((event) => event.lineId === lineId);
+  return received[received.length - 1]?.quantity ?? 0;
 }
 
 /** Lines neither dropped nor closed by staff. */

@@ -85,6 +85,8 @@ describe('loadConfigFile', () => {
       confirmed: '受注確認済',
       partial: '一部受注',
       declined: '辞退',
+      late: '納期遅延',
+      partiallyReceived: '一部入荷',
     });
     expect(app?.defaults).toEqual({
       unit: '個',
