@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import './zod-mini-messages';
 import type { ClaimCheckStore } from '../ports/claim-checks';
 
 /** SQS's maximum message size (256 KiB), counting the body and the message attributes. */
@@ -69,7 +70,7 @@ export interface ClaimCheckSummary {
 }
 
 const claimCheckReferenceSchema = z.object({
-  [CLAIM_CHECK_KEY]: z.object({ id: z.string().min(1) }),
+  [CLAIM_CHECK_KEY]: z.object({ id: z.string().check(z.minLength(1)) }),
   notificationId: z.string(),
   type: z.string(),
   app: z.object({ id: z.string() }),

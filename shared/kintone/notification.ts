@@ -1,8 +1,13 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../edge/zod-mini-messages';
 
 /**
  * kintone webhook notifications (all five types), validated at the edge. Objects are loose:
  * kintone may add keys, and rejecting a notification for an unknown key would lose it.
+ *
+ * Written with `zod/mini`, the tree-shakable form of zod 4 (functions instead of methods):
+ * the webhook bundles only the checks used here (about 24 KB, against 445 KB for the same
+ * schema in classic zod, whose every schema carries every method).
  */
 
 /**
@@ -26,69 +31,79 @@ export function isKintoneId(value: unknown): value is string {
 /** How kintone writes an id, for messages that say why one was refused. */
 const KINTONE_ID_FORMAT = `a decimal string from 1 to ${Number.MAX_SAFE_INTEGER} without leading zeros`;
 
-const idString = z.string().refine(isKintoneId, { message: `expected ${KINTONE_ID_FORMAT}` });
+const idString = z
+  .string()
+  .check(z.refine(isKintoneId, { error: `expected ${KINTONE_ID_FORMAT}` }));
 
 /** One field of a record: `{ type, value }`, value's shape depends on the type. */
-export const fieldSchema = z.looseObject({ type: z.string().min(1), value: z.unknown() });
+export const fieldSchema = z.looseObject({
+  type: z.string().check(z.minLength(1)),
+  value: z.unknown(),
+});
 export type KintoneField = z.infer<typeof fieldSchema>;
 
-export const recordSchema = z.record(z.string(), fieldSchema).superRefine((record, ctx) => {
-  for (const key of ['$id', '$revision'] as const) {
-    const field = record[key];
-    if (!field || !isKintoneId(field.value)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: [key],
-        message: `record.${key} must be present with a value that is ${KINTONE_ID_FORMAT}`,
-      });
+export const recordSchema = z.record(z.string(), fieldSchema).check(
+  z.superRefine((record, ctx) => {
+    for (const key of ['$id', '$revision'] as const) {
+      const field = record[key];
+      if (!field || !isKintoneId(field.value)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `record.${key} must be present with a value that is ${KINTONE_ID_FORMAT}`,
+        });
+      }
     }
-  }
-});
+  }),
+);
 export type KintoneRecord = z.infer<typeof recordSchema>;
 
 const appSchema = z.looseObject({ id: idString, name: z.string() });
 // kintone's ids are UUID-like; the id also becomes the SQS FIFO deduplication id, which allows
 // only these characters.
-const notificationId = z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/, {
-  message: 'expected a notification id of letters, digits, "-", "_" or "."',
-});
+const notificationId = z.string().check(
+  z.regex(/^[A-Za-z0-9_.-]{1,128}$/, {
+    error: 'expected a notification id of letters, digits, "-", "_" or "."',
+  }),
+);
 
 export const recordNotificationSchema = z.looseObject({
   id: notificationId,
   type: z.enum(['ADD_RECORD', 'UPDATE_RECORD', 'UPDATE_STATUS']),
   app: appSchema,
   record: recordSchema,
-  recordTitle: z.string().optional(),
-  url: z.string().optional(),
+  recordTitle: z.optional(z.string()),
+  url: z.optional(z.string()),
 });
 
 const userSchema = z.looseObject({ code: z.string(), name: z.string() });
 
 /** One older localized page spells the fields `deleteBy` / `deleteAt`: both are accepted. */
-export const deleteNotificationSchema = z
-  .looseObject({
+export const deleteNotificationSchema = z.pipe(
+  z.looseObject({
     id: notificationId,
     type: z.literal('DELETE_RECORD'),
     app: appSchema,
     recordId: idString,
-    deletedBy: userSchema.optional(),
-    deleteBy: userSchema.optional(),
-    deletedAt: z.string().optional(),
-    deleteAt: z.string().optional(),
-  })
-  .transform(({ deleteBy, deleteAt, ...rest }) => ({
+    deletedBy: z.optional(userSchema),
+    deleteBy: z.optional(userSchema),
+    deletedAt: z.optional(z.string()),
+    deleteAt: z.optional(z.string()),
+  }),
+  z.transform(({ deleteBy, deleteAt, ...rest }) => ({
     ...rest,
     deletedBy: rest.deletedBy ?? deleteBy,
     deletedAt: rest.deletedAt ?? deleteAt,
-  }));
+  })),
+);
 
 export const commentNotificationSchema = z.looseObject({
   id: notificationId,
   type: z.literal('ADD_RECORD_COMMENT'),
   app: appSchema,
   recordId: idString,
-  comment: z.looseObject({ id: z.string(), text: z.string().optional() }),
-  url: z.string().optional(),
+  comment: z.looseObject({ id: z.string(), text: z.optional(z.string()) }),
+  url: z.optional(z.string()),
 });
 
 /**
