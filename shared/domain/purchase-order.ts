@@ -466,5 +466,8 @@ export function isSettled(
 export function quantityOnOrder(order: PurchaseOrder, lineId: string): number {
   const status = lineStatus(order, lineId);
   if (status === 'dropped' || status === 'closed' || status === 'rejected') return 0;
-  return findLine(order, lineId)?.quantity ?? 0;
+  // After a partial receipt, only the rest is on order (the latest line-received is the total).
+  const received = eventsOf(order, 'line-received').filter((event) => event.lineId === lineId);
+  const quantity = findLine(order, lineId)?.quantity ?? 0;
+  return Math.max(0, quantity - (received[received.length - 1]?.quantity ?? 0));
 }

@@ -189,6 +189,8 @@ export function mapRecord(
     // Only when the record holds one: a new order empties what the previous one left.
     ...optionalText('deliveryDate', readText(record, writeBack.deliveryDate)),
     ...optionalText('deliveryStatus', readText(record, writeBack.deliveryStatus)),
+    // 入荷数, read only when mapped and a number (what staff received of the order so far).
+    ...receivedOf(parseQuantity(readText(record, fields.receivedQuantity))),
   };
 
   /** A quantity the evaluation cannot do without. */
@@ -336,6 +338,10 @@ export function mapRecord(
     ...(shipTo.kind === 'ship-to' ? { shipTo: shipTo.shipTo } : {}),
   };
   return { ok: true, item };
+}
+
+function receivedOf(reading: NumberReading): { receivedQuantity?: number } {
+  return reading.kind === 'number' && reading.value >= 0 ? { receivedQuantity: reading.value } : {};
 }
 
 function optionalText<K extends string>(

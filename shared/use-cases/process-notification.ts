@@ -54,6 +54,12 @@ import type { ProcessedNotifications } from '../ports/processed-notifications';
 import type { SupplierDirectory } from '../ports/supplier-directory';
 import { completeOrder, orderedLineOutcome, recordCommentOf, sealingEvent } from './complete-order';
 import { supplierReach } from './order-supplier';
+import {
+  partialReceiptOf,
+  partialReceiptOutcome,
+  partialReceiptReason,
+  recordPartialReceipt,
+} from './receipt';
 
 /** Collaborators of the dispatcher, built once in the function's wiring. */
 export interface DispatchDeps {
@@ -139,6 +145,8 @@ interface ItemWork {
   /** Taken off a gathering order by this notification, and why. */
   dropped?: { orderNumber: string; why: string; byStaff: boolean };
   closedOrderNumber?: string;
+  /** Staff received part of the line with this edit (入荷数 below the quantity): the total. */
+  partialReceipt?: number;
   writeBackMissing?: string[];
 }
 
@@ -464,6 +472,25 @@ class Dispatch {
           const why = closedByStaffWhy(item.recorded.status);
           await this.drop(item, current, why, true);
           item.decision = { kind: 'no-order', reason: droppedReason(why) };
+          continue;
+        }
+        // 入荷済 with 入荷数 below the quantity: the line stays open for the rest (see receipt.ts).
+        const received = partialReceiptOf(this.app, item.recorded, current.line);
+        if (received !== undefined) {
+          const order = await recordPartialReceipt(
+            this.deps.orders,
+            current.order,
+            current.line,
+            received,
+            this.at,
+          );
+          this.orders.set(order.orderNumber, order);
+          item.partialReceipt = received;
+          item.decision = {
+            kind: 'order-open',
+            orderNumber: order.orderNumber,
+            reason: partialReceiptReason(order, current.line, received),
+          };
           continue;
         }
         const updated = await this.deps.orders.append(current.order.orderNumber, {
@@ -911,6 +938,9 @@ class Dispatch {
     if (item.decision.kind === 'stale' || item.decision.kind === 'replay') return undefined;
     if (item.dropped) {
       return droppedOutcome(this.app, droppedReason(item.dropped.why), item.dropped.byStaff);
+    }
+    if (current && item.partialReceipt !== undefined) {
+      return partialReceiptOutcome(this.app, current.order, current.line);
     }
     if (current) {
       if (lineStatus(current.order, current.line.lineId) === 'waiting') {
