@@ -14,6 +14,8 @@ export const ORDER_STATUS_OPTIONS = [
   '受注確認済',
   '一部受注',
   '辞退',
+  '納期遅延',
+  '一部入荷',
 ];
 
 /**
@@ -111,6 +113,8 @@ export const demoInventoryApp: LocalAppDefinition<Record<string, string>> = {
     // The delivery date the supplier promised on the order page.
     納品予定日: { type: 'DATE', label: '納品予定日' },
     発注残: number('発注残'),
+    // What staff received of the open order (follow-up's fields.receivedQuantity, optional).
+    入荷数: number('入荷数'),
     引当数: number('引当数'),
     // Process management as in the fixtures; the local kintone has no status actions, so
     // every record stays in the first state.
