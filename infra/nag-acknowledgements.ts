@@ -24,6 +24,8 @@ export interface NagScopes {
   readonly failedEventsQueue: Queue;
   /** The dead-letter queue and on-failure destination of the scheduled sender's runs. */
   readonly failedSendDueOrdersQueue?: Queue;
+  /** The dead-letter queue and on-failure destination of the sweep's runs. */
+  readonly failedSweepQueue?: Queue;
 }
 
 /**
@@ -70,6 +72,14 @@ export function acknowledgeNagFindings(scopes: NagScopes): void {
       id: 'AwsSolutions-SQS3',
       reason:
         "This queue is where the send-due-orders schedule's failed, expired or undeliverable runs go (the rule target's dead-letter queue and the function's on-failure destination), i.e. already a dead-letter store; nothing consumes it (a run's orders stay due, the next run sends them), so it has nothing to dead-letter, and an alarm fires as soon as it holds a message.",
+    });
+  }
+
+  if (scopes.failedSweepQueue) {
+    Validations.of(scopes.failedSweepQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        "This queue is where the sweep schedule's failed, expired or undeliverable runs go (the rule target's dead-letter queue and the function's on-failure destination), i.e. already a dead-letter store; nothing consumes it (the next sweep reads every app again), so it has nothing to dead-letter, and an alarm fires as soon as it holds a message.",
     });
   }
 

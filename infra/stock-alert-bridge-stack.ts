@@ -44,6 +44,7 @@ export const FUNCTION_ENTRIES = {
   faxStatus: 'functions/fax-status/index.ts',
   supplierPage: 'functions/supplier-page/index.ts',
   sendDueOrders: 'functions/send-due-orders/index.ts',
+  sweep: 'functions/sweep/index.ts',
 } as const;
 
 /**
@@ -108,6 +109,29 @@ export const SEND_DUE_ORDERS_TABLE_ACTIONS = [
   'dynamodb:UpdateItem',
   'dynamodb:DeleteItem',
 ] as const;
+/**
+ * A sweep reads each app 500 records a call (10,000 records: 21 calls, a few seconds each at
+ * worst) and queues what the bridge has not processed; 5 minutes leaves room for kintone's
+ * retries and for several large apps.
+ */
+export const SWEEP_TIMEOUT = Duration.minutes(5);
+/**
+ * A sweep that waited longer than its own interval is obsolete (the next one reads everything
+ * again): at most this long, or the interval when that is shorter.
+ */
+export const SWEEP_MAX_EVENT_AGE = Duration.minutes(30);
+/**
+ * The table actions of the sweep, each limited to the partition keys it touches
+ * (`dynamodb:LeadingKeys`): read the items' states and the claim checks of their orders
+ * (BatchGetItem on `ITEM#…` and `ORDER#…`), count kintone calls (UpdateItem on `KCALLS#…`),
+ * and store a record too large for one queue message (PutItem on `CLAIM#…`). No Query, Scan,
+ * DeleteItem, and no writes to orders or item states: the dispatcher does those.
+ */
+export const SWEEP_TABLE_GRANTS = [
+  { actions: ['dynamodb:BatchGetItem'], leadingKeys: ['ITEM#*', 'ORDER#*'] },
+  { actions: ['dynamodb:UpdateItem'], leadingKeys: ['KCALLS#*'] },
+  { actions: ['dynamodb:PutItem'], leadingKeys: [`${CLAIM_CHECK_PK_PREFIX}*`] },
+] as const;
 /** One month: enough to investigate a failed order; longer costs without helping. */
 export const LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
 
@@ -144,6 +168,10 @@ export class StockAlertBridgeStack extends Stack {
   readonly failedSendDueOrdersQueue: sqs.Queue;
   /** The rule that invokes the scheduled sender every {@link SEND_DUE_ORDERS_RATE}. */
   readonly sendDueOrdersSchedule: events.Rule;
+  /** The rule that invokes the sweep every `sweep.intervalMinutes`; absent when switched off. */
+  readonly sweepSchedule: events.Rule | undefined;
+  /** Where runs of the sweep go that failed, expired or could not be delivered. */
+  readonly failedSweepQueue: sqs.Queue | undefined;
   /** The secret holding kintone API tokens and webhook tokens. */
   readonly secret: secretsmanager.Secret;
   /**
@@ -157,6 +185,7 @@ export class StockAlertBridgeStack extends Stack {
     readonly faxStatus?: BridgeFunction;
     readonly supplierPage?: BridgeFunction;
     readonly sendDueOrders: BridgeFunction;
+    readonly sweep?: BridgeFunction;
   };
   /** The HTTP API kintone (and Phaxio) call. */
   readonly api: WebhookApi;
@@ -415,11 +444,31 @@ export class StockAlertBridgeStack extends Stack {
         ...supplierPageEnvironment,
       },
     });
+    // Reads every inventory app with kintone's cursor API and queues the records no
+    // notification brought (CSV imports, bulk updates, lost webhooks): kintone read, the items'
+    // states read, the queue written. Nothing else.
+    const sweepConfig = settings.config.sweep;
+    const sweep = sweepConfig.enabled
+      ? new BridgeFunction(this, 'Sweep', {
+          ...common,
+          entry: path.join(settings.projectRoot, FUNCTION_ENTRIES.sweep),
+          timeout: SWEEP_TIMEOUT,
+          description: `${namePrefix} sweep: every ${sweepConfig.intervalMinutes} min, reads the inventory apps for shortages no webhook reported`,
+          // One sweep at a time: two would read (and count against the budget) the same apps.
+          reservedConcurrentExecutions: 1,
+          environment: {
+            TABLE_NAME: this.table.tableName,
+            KINTONE_BASE_URL: settings.kintoneBaseUrl,
+            QUEUE_URL: this.queue.queueUrl,
+          },
+        })
+      : undefined;
     this.functions = {
       webhook,
       dispatch,
       sesEvents,
       sendDueOrders,
+      ...(sweep ? { sweep } : {}),
       ...(faxStatus ? { faxStatus } : {}),
       ...(supplierPage ? { supplierPage } : {}),
     };
@@ -482,13 +531,67 @@ export class StockAlertBridgeStack extends Stack {
       onFailure: new SqsDestination(this.failedSendDueOrdersQueue),
     });
 
+    // --- Sweep schedule -----------------------------------------------------------------------
+    // Same pattern as the sender's: a rule at the configured rate, a failure queue for runs that
+    // failed or could not be delivered, no Lambda retry (the next sweep reads everything again).
+    if (sweep) {
+      this.failedSweepQueue = new sqs.Queue(this, 'FailedSweepQueue', {
+        retentionPeriod: Duration.days(14),
+        encryption: sqs.QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+      });
+      const maxEventAge = Duration.minutes(
+        Math.min(SWEEP_MAX_EVENT_AGE.toMinutes(), sweepConfig.intervalMinutes),
+      );
+      this.sweepSchedule = new events.Rule(this, 'SweepSchedule', {
+        description: `${namePrefix}: invokes the sweep every ${sweepConfig.intervalMinutes} minutes`,
+        schedule: events.Schedule.rate(Duration.minutes(sweepConfig.intervalMinutes)),
+        targets: [
+          new eventsTargets.LambdaFunction(sweep.fn, {
+            retryAttempts: SEND_DUE_ORDERS_DELIVERY_RETRIES,
+            maxEventAge,
+            deadLetterQueue: this.failedSweepQueue,
+          }),
+        ],
+      });
+      sweep.fn.configureAsyncInvoke({
+        retryAttempts: 0,
+        maxEventAge,
+        onFailure: new SqsDestination(this.failedSweepQueue),
+      });
+    } else {
+      this.sweepSchedule = undefined;
+      this.failedSweepQueue = undefined;
+    }
+
     // --- Permissions (each function gets only what it calls) -------------------------------
     const optionalFunctions = [faxStatus, supplierPage].filter(
       (fn): fn is BridgeFunction => fn !== undefined,
     );
-    const allFunctions = [webhook, dispatch, sesEvents, sendDueOrders, ...optionalFunctions];
+    const allFunctions = [
+      webhook,
+      dispatch,
+      sesEvents,
+      sendDueOrders,
+      ...optionalFunctions,
+      ...(sweep ? [sweep] : []),
+    ];
     const tableUsers = [dispatch, sesEvents, ...optionalFunctions];
     this.queue.grantSendMessages(webhook.fn);
+    if (sweep) {
+      this.queue.grantSendMessages(sweep.fn);
+      for (const grant of SWEEP_TABLE_GRANTS) {
+        sweep.fn.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: [...grant.actions],
+            resources: [this.table.tableArn],
+            conditions: {
+              'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...grant.leadingKeys] },
+            },
+          }),
+        );
+      }
+    }
     for (const fn of tableUsers) this.table.grantReadWriteData(fn.fn);
     // The webhook writes claim checks and nothing else in the table: PutItem only, and only on
     // items whose partition key is a claim check's (dispatch reads them with its own grant).
@@ -572,6 +675,7 @@ export class StockAlertBridgeStack extends Stack {
         Dispatch: dispatch.fn,
         SesEvents: sesEvents.fn,
         SendDueOrders: sendDueOrders.fn,
+        ...(sweep ? { Sweep: sweep.fn } : {}),
         ...(faxStatus ? { FaxStatus: faxStatus.fn } : {}),
         ...(supplierPage ? { SupplierPage: supplierPage.fn } : {}),
       },
@@ -580,6 +684,7 @@ export class StockAlertBridgeStack extends Stack {
       failedEventQueues: {
         SesEvents: this.failedSesEventsQueue,
         SendDueOrders: this.failedSendDueOrdersQueue,
+        ...(this.failedSweepQueue ? { Sweep: this.failedSweepQueue } : {}),
       },
     });
 
@@ -616,6 +721,7 @@ export class StockAlertBridgeStack extends Stack {
       tableUsers,
       failedEventsQueue: this.failedSesEventsQueue,
       failedSendDueOrdersQueue: this.failedSendDueOrdersQueue,
+      ...(this.failedSweepQueue ? { failedSweepQueue: this.failedSweepQueue } : {}),
       webhookRoute: this.api.route,
       ...(faxStatusRoute ? { faxStatusRoute } : {}),
       ...(supplierPageRoutes ? { supplierPageRoutes } : {}),

@@ -216,6 +216,18 @@ export class BridgeMonitoring extends Construct {
       }),
       new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 12 }),
     );
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Sweep: records read, queued, shortages no webhook reported, stopped for the budget',
+        left: [
+          metric('RecordsSwept'),
+          metric('SweepRecordsQueued'),
+          metric('ShortagesFound'),
+          metric('SweepsStoppedEarly'),
+        ],
+        width: 12,
+      }),
+    );
   }
 }
 

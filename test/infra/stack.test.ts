@@ -12,7 +12,10 @@ import {
   FAX_STATUS_TIMEOUT,
   SEND_DUE_ORDERS_TIMEOUT,
   SUPPLIER_PAGE_TIMEOUT,
+  SWEEP_TABLE_GRANTS,
+  SWEEP_TIMEOUT,
 } from '../../infra/stock-alert-bridge-stack';
+import type * as events from 'aws-cdk-lib/aws-events';
 import type { BridgeFunction } from '../../infra/constructs/bridge-function';
 import {
   EMAIL_TO_FAX,
@@ -153,17 +156,26 @@ afterAll(() => {
   rmSync(configDir, { recursive: true, force: true });
 });
 
+/** The sweep function (on by default: `sweep.enabled`). */
+function sweepOf(bridge: SynthesizedBridge): BridgeFunction {
+  const fn = bridge.stack.functions.sweep;
+  if (!fn) throw new Error('the stack has no sweep function');
+  return fn;
+}
+
 const fnIds = (bridge: SynthesizedBridge) => ({
   webhook: logicalIdOf(bridge.stack, bridge.stack.functions.webhook.fn),
   dispatch: logicalIdOf(bridge.stack, bridge.stack.functions.dispatch.fn),
   sesEvents: logicalIdOf(bridge.stack, bridge.stack.functions.sesEvents.fn),
   sendDueOrders: logicalIdOf(bridge.stack, bridge.stack.functions.sendDueOrders.fn),
+  sweep: logicalIdOf(bridge.stack, sweepOf(bridge).fn),
 });
 const roleIds = (bridge: SynthesizedBridge) => ({
   webhook: logicalIdOf(bridge.stack, bridge.stack.functions.webhook.role),
   dispatch: logicalIdOf(bridge.stack, bridge.stack.functions.dispatch.role),
   sesEvents: logicalIdOf(bridge.stack, bridge.stack.functions.sesEvents.role),
   sendDueOrders: logicalIdOf(bridge.stack, bridge.stack.functions.sendDueOrders.role),
+  sweep: logicalIdOf(bridge.stack, sweepOf(bridge).role),
 });
 
 describe('functions', () => {
@@ -194,8 +206,8 @@ describe('functions', () => {
     // Act
     const logGroups = Object.values(resourcesOf(dev.template, 'AWS::Logs::LogGroup'));
 
-    // Assess: four functions and the API's access logs.
-    expect(logGroups).toHaveLength(5);
+    // Assess: five functions (the sweep's included) and the API's access logs.
+    expect(logGroups).toHaveLength(6);
     for (const logGroup of logGroups) expect(propsOf(logGroup).RetentionInDays).toBe(30);
   });
 
@@ -324,7 +336,10 @@ describe('queues', () => {
     // Assess
     const failedId = logicalIdOf(dev.stack, dev.stack.failedSesEventsQueue);
     const failedRunsId = logicalIdOf(dev.stack, dev.stack.failedSendDueOrdersQueue);
-    expect(Object.keys(queues).sort()).toEqual([dlqId, queueId, failedId, failedRunsId].sort());
+    const failedSweepsId = logicalIdOf(dev.stack, dev.stack.failedSweepQueue as sqs.Queue);
+    expect(Object.keys(queues).sort()).toEqual(
+      [dlqId, queueId, failedId, failedRunsId, failedSweepsId].sort(),
+    );
     expect(propsOf(queues[queueId])).toMatchObject({
       FifoQueue: true,
       ContentBasedDeduplication: false,
@@ -346,7 +361,7 @@ describe('queues', () => {
     const policies = Object.values(resourcesOf(dev.template, 'AWS::SQS::QueuePolicy'));
 
     // Assess
-    expect(policies).toHaveLength(4);
+    expect(policies).toHaveLength(5);
     for (const policy of policies) {
       expect(statementsOf(policy)).toContainEqual(
         expect.objectContaining({
@@ -675,7 +690,8 @@ describe('alarms and dashboard', () => {
     // Assess
     // Dead letters, failed SES events, failed scheduler runs, 4 functions x 2, orders needing
     // attention, follow-ups overdue, parked notifications, kintone call budget, bounce rate.
-    expect(alarms).toHaveLength(16);
+    // The sweep adds its errors, throttles and failed runs.
+    expect(alarms).toHaveLength(19);
     expect(
       alarms.filter(
         (alarm) =>
@@ -845,10 +861,12 @@ describe('cdk-nag (AwsSolutions)', () => {
         'StockAlertBridge-dev/Dispatch/Function AwsSolutions-L1',
         'StockAlertBridge-dev/SesEvents/Function AwsSolutions-L1',
         'StockAlertBridge-dev/SendDueOrders/Function AwsSolutions-L1',
+        'StockAlertBridge-dev/Sweep/Function AwsSolutions-L1',
         `StockAlertBridge-dev/Dispatch/Role AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
         `StockAlertBridge-dev/SesEvents/Role AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
         'StockAlertBridge-dev/FailedSesEventsQueue AwsSolutions-SQS3',
         'StockAlertBridge-dev/FailedSendDueOrdersQueue AwsSolutions-SQS3',
+        'StockAlertBridge-dev/FailedSweepQueue AwsSolutions-SQS3',
       ].sort(),
     );
     for (const { reason } of acknowledgements) expect(reason.length).toBeGreaterThan(80);
@@ -882,19 +900,19 @@ describe('send-due-orders (the scheduler for gathered orders)', () => {
       ReservedConcurrentExecutions: 1,
       Runtime: 'nodejs22.x',
     });
-    // No other function reserves (and so caps) its concurrency.
+    // No other function but the sweep reserves (and so caps) its concurrency.
     const reserved = Object.entries(resourcesOf(dev.template, 'AWS::Lambda::Function')).filter(
       ([, fn]) => propsOf(fn).ReservedConcurrentExecutions !== undefined,
     );
-    expect(reserved.map(([id]) => id)).toEqual([fnId()]);
+    expect(reserved.map(([id]) => id).sort()).toEqual([fnId(), fnIds(dev).sweep].sort());
   });
 
   it('is invoked every minute by an EventBridge rule, with retries and a dead-letter queue', () => {
     // Arrange
-    const [ruleId, rule] = only(resourcesOf(dev.template, 'AWS::Events::Rule'));
+    const ruleId = logicalIdOf(dev.stack, dev.stack.sendDueOrdersSchedule);
+    const rule = resourcesOf(dev.template, 'AWS::Events::Rule')[ruleId];
 
     // Assess
-    expect(ruleId).toBe(logicalIdOf(dev.stack, dev.stack.sendDueOrdersSchedule));
     expect(propsOf(rule)).toMatchObject({
       ScheduleExpression: 'rate(1 minute)',
       State: 'ENABLED',
@@ -1019,6 +1037,100 @@ describe('send-due-orders (the scheduler for gathered orders)', () => {
   });
 });
 
+describe('sweep (never missing a shortage)', () => {
+  const fnId = () => fnIds(dev).sweep;
+  const roleId = () => roleIds(dev).sweep;
+  const failedRunsId = () => logicalIdOf(dev.stack, dev.stack.failedSweepQueue as sqs.Queue);
+  const tableArn = () => ({ 'Fn::GetAtt': [logicalIdOf(dev.stack, dev.stack.table), 'Arn'] });
+
+  it('is one function, one run at a time, with the queue, the table and kintone in its environment', () => {
+    dev.template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('sweep: every 60 min'),
+      Timeout: SWEEP_TIMEOUT.toSeconds(),
+      ReservedConcurrentExecutions: 1,
+      Runtime: 'nodejs22.x',
+    });
+    const fn = resourcesOf(dev.template, 'AWS::Lambda::Function')[fnId()];
+    const env = (propsOf(fn).Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(env).toMatchObject({
+      QUEUE_URL: { Ref: logicalIdOf(dev.stack, dev.stack.queue) },
+      TABLE_NAME: { Ref: logicalIdOf(dev.stack, dev.stack.table) },
+      KINTONE_BASE_URL: expect.any(String),
+    });
+  });
+
+  it('is invoked every sweep.intervalMinutes (60 by default) by its own rule, with retries and a dead-letter queue', () => {
+    const ruleId = logicalIdOf(dev.stack, dev.stack.sweepSchedule as events.Rule);
+    const rule = resourcesOf(dev.template, 'AWS::Events::Rule')[ruleId];
+
+    expect(propsOf(rule)).toMatchObject({
+      ScheduleExpression: 'rate(1 hour)',
+      State: 'ENABLED',
+      Targets: [
+        {
+          Arn: { 'Fn::GetAtt': [fnId(), 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 1800 },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [failedRunsId(), 'Arn'] } },
+        },
+      ],
+    });
+    dev.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: fnId() },
+      MaximumRetryAttempts: 0,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [failedRunsId(), 'Arn'] } } },
+    });
+  });
+
+  it('may only send to the queue, read the items, count kintone calls, store claim checks and read the secret', () => {
+    const statements = roleStatements(dev.template, roleId());
+    const dynamo = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
+
+    expect(
+      [...new Set(statements.flatMap((s) => actionsOf(s).map((a) => a.split(':')[0])))].sort(),
+    ).toEqual(['dynamodb', 'logs', 'secretsmanager', 'sqs']);
+    expect(dynamo).toEqual(
+      SWEEP_TABLE_GRANTS.map((grant) => ({
+        Effect: 'Allow',
+        Action: grant.actions.length === 1 ? grant.actions[0] : [...grant.actions],
+        Resource: tableArn(),
+        Condition: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...grant.leadingKeys] },
+        },
+      })),
+    );
+    const sqsResources = statements
+      .filter((s) => actionsOf(s).some((a) => a.startsWith('sqs:')))
+      .flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]));
+    expect(sqsResources).toEqual(
+      expect.arrayContaining([
+        { 'Fn::GetAtt': [logicalIdOf(dev.stack, dev.stack.queue), 'Arn'] },
+        { 'Fn::GetAtt': [failedRunsId(), 'Arn'] },
+      ]),
+    );
+    expect(sqsResources).toHaveLength(2);
+    // Never SES, never an order write, never a Query or Scan.
+    expect(statements.flatMap(actionsOf)).not.toEqual(
+      expect.arrayContaining([expect.stringMatching(/^ses:|Query|Scan|DeleteItem/)]),
+    );
+  });
+
+  it('alarms on its errors and any failed or stale run', () => {
+    const alarms = Object.values(resourcesOf(dev.template, 'AWS::CloudWatch::Alarm')).map(propsOf);
+    expect(alarms).toContainEqual(
+      expect.objectContaining({
+        AlarmName: 'stock-alert-bridge-dev-sweep-errors',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: fnId() } }],
+      }),
+    );
+    expect(alarms).toContainEqual(
+      expect.objectContaining({
+        AlarmName: 'stock-alert-bridge-dev-sweep-failed-events',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [failedRunsId(), 'QueueName'] } }],
+      }),
+    );
+  });
+});
+
 describe('fax channel', () => {
   type Env = Record<string, unknown>;
   const created = <T>(value: T | undefined): T => {
@@ -1044,7 +1156,7 @@ describe('fax channel', () => {
     // Assess
     expect(functions.faxStatus).toBeUndefined();
     expect(dev.stack.faxCallbackUrl).toBeUndefined();
-    dev.template.resourceCountIs('AWS::Lambda::Function', 4);
+    dev.template.resourceCountIs('AWS::Lambda::Function', 5);
     dev.template.resourceCountIs('AWS::ApiGatewayV2::Integration', 1);
     for (const fn of [functions.webhook, functions.dispatch, functions.sesEvents]) {
       expect(Object.keys(envOf(dev, fn)).filter((name) => name.startsWith('FAX_'))).toEqual([]);
@@ -1189,8 +1301,8 @@ describe('fax channel', () => {
     );
     const faxStatusId = logicalIdOf(phaxio.stack, created(phaxio.stack.functions.faxStatus).fn);
 
-    // Assess: the 16 of the email-only stack plus fax-status's two.
-    expect(alarms).toHaveLength(18);
+    // Assess: the 19 of the email-only stack plus fax-status's two.
+    expect(alarms).toHaveLength(21);
     for (const metricName of ['Errors', 'Throttles']) {
       expect(alarms).toContainEqual(
         expect.objectContaining({
@@ -1228,7 +1340,7 @@ describe('fax channel', () => {
     // Assess: no Phaxio, so no callbacks to receive.
     expect(faxStatus).toBeUndefined();
     emailFax.template.resourceCountIs('AWS::ApiGatewayV2::Route', 1);
-    emailFax.template.resourceCountIs('AWS::Lambda::Function', 4);
+    emailFax.template.resourceCountIs('AWS::Lambda::Function', 5);
     expect(envOf(emailFax, sesEvents).FAX_CALLBACK_URL).toBeUndefined();
     expect(envOf(emailFax, sesEvents).SES_CONFIGURATION_SET).toEqual(
       envOf(emailFax, emailFax.stack.functions.dispatch).SES_CONFIGURATION_SET,
@@ -1258,11 +1370,13 @@ describe('fax channel', () => {
         'StockAlertBridge-dev/SesEvents/Function AwsSolutions-L1',
         'StockAlertBridge-dev/FaxStatus/Function AwsSolutions-L1',
         'StockAlertBridge-dev/SendDueOrders/Function AwsSolutions-L1',
+        'StockAlertBridge-dev/Sweep/Function AwsSolutions-L1',
         `StockAlertBridge-dev/Dispatch/Role AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
         `StockAlertBridge-dev/SesEvents/Role AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
         `StockAlertBridge-dev/FaxStatus/Role AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
         'StockAlertBridge-dev/FailedSesEventsQueue AwsSolutions-SQS3',
         'StockAlertBridge-dev/FailedSendDueOrdersQueue AwsSolutions-SQS3',
+        'StockAlertBridge-dev/FailedSweepQueue AwsSolutions-SQS3',
       ].sort(),
     );
     const faxRoute = acknowledgements.find(({ path: at }) => at.endsWith('POST--webhooks--fax'));
@@ -1460,8 +1574,8 @@ describe('supplier page', () => {
     const dashboardOf = (bridge: SynthesizedBridge) =>
       propsOf(only(resourcesOf(bridge.template, 'AWS::CloudWatch::Dashboard'))[1]);
 
-    // Assess: the 16 of the email-only stack plus the page's two.
-    expect(alarms).toHaveLength(18);
+    // Assess: the 19 of the email-only stack plus the page's two.
+    expect(alarms).toHaveLength(21);
     for (const metricName of ['Errors', 'Throttles']) {
       expect(alarms).toContainEqual(
         expect.objectContaining({
@@ -1474,7 +1588,7 @@ describe('supplier page', () => {
       );
     }
     expect(Object.values(resourcesOf(pagePhaxio.template, 'AWS::CloudWatch::Alarm'))).toHaveLength(
-      20,
+      23,
     );
     // Every widget is the email-only stack's; only the alarm status widget, which lists every
     // alarm, also shows the page's two.
@@ -1504,11 +1618,13 @@ describe('supplier page', () => {
         'StockAlertBridge-dev/SesEvents/Function AwsSolutions-L1',
         'StockAlertBridge-dev/SupplierPage/Function AwsSolutions-L1',
         'StockAlertBridge-dev/SendDueOrders/Function AwsSolutions-L1',
+        'StockAlertBridge-dev/Sweep/Function AwsSolutions-L1',
         `StockAlertBridge-dev/Dispatch/Role AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
         `StockAlertBridge-dev/SesEvents/Role AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
         `StockAlertBridge-dev/SupplierPage/Role AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
         'StockAlertBridge-dev/FailedSesEventsQueue AwsSolutions-SQS3',
         'StockAlertBridge-dev/FailedSendDueOrdersQueue AwsSolutions-SQS3',
+        'StockAlertBridge-dev/FailedSweepQueue AwsSolutions-SQS3',
       ].sort(),
     );
     const pageRoutes = acknowledgements.filter(({ path: at }) => at.includes('--o--'));
