@@ -285,6 +285,48 @@ export const gatheringSchema = z.discriminatedUnion('rule', [
 ]);
 export type GatheringRule = z.infer<typeof gatheringSchema>;
 
+const calendarDate = z.iso.date({ message: 'expected a date such as "2026-12-29"' });
+
+/** Closed days (休業日) of the company or a supplier: weekly weekdays and named date ranges. */
+const closedDaysShape = {
+  /** Weekdays closed every week, 0 = Sunday … 6 = Saturday. */
+  weeklyClosedDays: z
+    .array(z.number().int().min(0).max(6))
+    .max(6, { message: 'at least one weekday must stay open' })
+    .refine((days) => new Set(days).size === days.length, { message: 'each weekday once' })
+    .optional(),
+  /** Closed date ranges, both ends inclusive, such as 年末年始 or お盆. */
+  closedDates: z
+    .array(
+      z
+        .strictObject({ from: calendarDate, to: calendarDate, name: z.string().trim().min(1) })
+        .refine((range) => range.from <= range.to, { message: '`to` is before `from`' }),
+    )
+    .default([]),
+};
+
+/**
+ * The company's business days and hours: lead times (the desired delivery date), cut-offs and
+ * reminders count them in `timeZone`. Japanese public holidays always count as closed (from the
+ * holiday list); without `weeklyClosedDays` Saturday and Sunday are closed.
+ */
+export const calendarSchema = z.strictObject({
+  ...closedDaysShape,
+  weeklyClosedDays: closedDaysShape.weeklyClosedDays.default([0, 6]),
+  businessHours: z
+    .strictObject({ start: clockTime, end: clockTime })
+    .refine((hours) => hours.start < hours.end, { message: '`end` must be after `start`' })
+    .default({ start: '09:00', end: '18:00' }),
+});
+export type CalendarConfig = z.infer<typeof calendarSchema>;
+
+/**
+ * A supplier's own closed days, by supplier code: no delivery is counted on them. Without
+ * `weeklyClosedDays` the supplier closes on the company's weekly days.
+ */
+export const supplierCalendarSchema = z.strictObject(closedDaysShape);
+export type SupplierCalendarConfig = z.infer<typeof supplierCalendarSchema>;
+
 /** A delivery address (納品先) printed on the order: where the supplier delivers. */
 export const deliveryAddressSchema = z.strictObject({
   name: z.string().trim().min(1),
@@ -518,6 +560,10 @@ export const bridgeConfigSchema = z
     /** Delivery addresses (納品先) by name, referenced by each app's `shipTo`. */
     deliveryAddresses: z.record(z.string().min(1), deliveryAddressSchema).default({}),
     tax: taxSchema.prefault({}),
+    /** Business days and hours (営業日); the default closes Saturdays, Sundays and holidays. */
+    calendar: calendarSchema.prefault({}),
+    /** Settings per supplier code: its own closed days (`closedDates`, `weeklyClosedDays`). */
+    suppliers: z.record(z.string().min(1), supplierCalendarSchema).default({}),
     /** Reminders, the fax after them, staff flags and 納期遅延 (optional; off without it). */
     followUp: followUpSchema.optional(),
     /** The order app (発注管理) the bridge writes each order to (optional). */
