@@ -52,6 +52,28 @@ export interface BusinessClock {
   addHours(from: Date, hours: number): Date;
 }
 
+/**
+ * The hours of a business calendar (`business-calendar`'s `BusinessCalendar`: Japanese public
+ * holidays, the company's closed days, its business hours), as far as follow-up needs them.
+ */
+export interface BusinessHoursCalendar {
+  addBusinessHours(instant: Date, hours: number, timeZone: string): Date;
+  businessHoursBetween(from: Date, to: Date, timeZone: string): number;
+}
+
+/**
+ * The business clock of a calendar in the company's time zone.
+ *
+ * @example
+ * const clock = businessClockOf(calendars.company, config.timeZone);
+ */
+export function businessClockOf(calendar: BusinessHoursCalendar, timeZone: string): BusinessClock {
+  return {
+    hoursBetween: (from, to) => calendar.businessHoursBetween(from, to, timeZone),
+    addHours: (from, hours) => calendar.addBusinessHours(from, hours, timeZone),
+  };
+}
+
 /** One thing due on an order now. */
 export type FollowUpStep =
   /** The reminder (same order number, marked as a reminder), on this channel. */

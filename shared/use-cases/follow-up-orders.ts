@@ -2,10 +2,12 @@ import { findApp } from '../config/load-config';
 import type { AppConfig, BridgeConfig } from '../config/schema';
 import { faxFallback, type OrderChannel } from '../domain/channels';
 import {
+  businessClockOf,
   followUpOf,
   orderFaxChannel,
   weekdayBusinessClock,
   type BusinessClock,
+  type BusinessHoursCalendar,
   type FollowUpStep,
 } from '../domain/follow-up';
 import type { OrderRequest } from '../domain/order';
@@ -53,7 +55,12 @@ export interface FollowUpOrdersDeps {
   metrics?: BridgeMetrics;
   mailer?: OrderMailer;
   fax?: FaxSending;
-  /** Business days and hours; a plain weekday clock (9:00-18:00, no holidays) without it. */
+  /**
+   * The business calendars (`calendarsOf`): reminders and the flag count the company's business
+   * hours (holidays and closed days skipped). Without them, {@link FollowUpOrdersDeps.businessClock}.
+   */
+  calendars?: { company: BusinessHoursCalendar };
+  /** Business hours without `calendars`; a plain weekday clock (9:00-18:00, no holidays) without it. */
   businessClock?: BusinessClock;
   /** Orders checked per run at most; {@link DEFAULT_FOLLOW_UP_BATCH} without it. */
   followUpBatchSize?: number;
@@ -136,7 +143,7 @@ async function followUp(
   const { steps, nextCheckAt } = followUpOf(order, {
     now,
     rule,
-    clock: deps.businessClock ?? weekdayBusinessClock(deps.config.timeZone),
+    clock: clockOf(deps),
     timeZone: deps.config.timeZone,
   });
   let current = order;
@@ -145,6 +152,13 @@ async function followUp(
   }
   if (nextCheckAt === undefined) await deps.orders.clearCheck(orderNumber);
   else await deps.orders.scheduleCheck(orderNumber, nextCheckAt);
+}
+
+/** The company calendar's business hours, else the given clock, else weekdays 9:00-18:00. */
+function clockOf(deps: FollowUpOrdersDeps): BusinessClock {
+  const { timeZone } = deps.config;
+  if (deps.calendars) return businessClockOf(deps.calendars.company, timeZone);
+  return deps.businessClock ?? weekdayBusinessClock(timeZone);
 }
 
 async function perform(
