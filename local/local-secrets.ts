@@ -40,6 +40,7 @@ export function localSecretsEnv(
     // 32 random bytes, as an HMAC-SHA256 key should have.
     ...(config.supplierPage ? [config.supplierPage.signingKey] : []),
     ...(config.supplierMaster ? [config.supplierMaster.apiToken] : []),
+    ...(config.orderApp ? [config.orderApp.apiToken, ...config.orderApp.webhookTokens] : []),
   ];
   for (const ref of refs) {
     if (typeof ref === 'string') continue;

@@ -32,6 +32,8 @@ import { deadLettersRoutes } from './dead-letters-page';
 import { startHttpBridge } from './http-bridge';
 import { demoInventoryApp } from './kintone/demo-app';
 import { startLocalKintone, type LocalKintone } from './kintone/local-kintone';
+import { orderApp } from './kintone/order-app';
+import { APPROVAL_PAGE_PATH } from '../shared/edge/approval-link';
 import { siteInventoryApp } from './kintone/site-inventory-app';
 import { supplierMasterApp } from './kintone/supplier-master-app';
 import { localLambdaContext } from './lambda-context';
@@ -399,7 +401,13 @@ async function startOnLockedDataDir(
       kintone = await startLocalKintone({
         port: ports.kintone,
         dataFile: join(dataDir, 'kintone.json'),
-        apps: [demoInventoryApp, supplierMasterApp, ...(siteApp ? [siteInventoryApp] : [])],
+        apps: [
+          demoInventoryApp,
+          supplierMasterApp,
+          ...(siteApp ? [siteInventoryApp] : []),
+          // The demo order app (発注管理) when the configuration writes orders to app 16.
+          ...(config.orderApp?.appId === orderApp.appId ? [orderApp] : []),
+        ],
         apiTokens: {
           [demoInventoryApp.appId]: [
             resolveSecret(localApp.apiToken, env, 'local kintone API token'),
@@ -415,6 +423,13 @@ async function startOnLockedDataDir(
             ? {
                 [siteInventoryApp.appId]: [
                   resolveSecret(siteApp.apiToken, env, 'local site inventory API token'),
+                ],
+              }
+            : {}),
+          ...(config.orderApp?.appId === orderApp.appId
+            ? {
+                [orderApp.appId]: [
+                  resolveSecret(config.orderApp.apiToken, env, 'local order app API token'),
                 ],
               }
             : {}),
@@ -492,12 +507,15 @@ async function startOnLockedDataDir(
           },
           functionName: 'stock-alert-bridge-ses-events',
         },
-        ...(['GET', 'POST'] as const).map((method) => ({
-          method,
-          path: SUPPLIER_PAGE_ROUTE,
-          handler: routeTo(() => handlers.supplierPage, 'supplier-page'),
-          functionName: 'stock-alert-bridge-supplier-page',
-        })),
+        ...(['GET', 'POST'] as const).flatMap((method) =>
+          // The approver's one-click page is served by the same function.
+          [SUPPLIER_PAGE_ROUTE, `${APPROVAL_PAGE_PATH}{token}`].map((path) => ({
+            method,
+            path,
+            handler: routeTo(() => handlers.supplierPage, 'supplier-page'),
+            functionName: 'stock-alert-bridge-supplier-page',
+          })),
+        ),
         // Operators' page: dead letters and parked notifications, with replay and skip.
         ...deadLettersRoutes({
           queue,
@@ -664,6 +682,13 @@ async function startOnLockedDataDir(
       );
       kintone.setWebhooks(siteApp.appId, [
         `${bridgeUrl}${WEBHOOK_PATH}?token=${encodeURIComponent(siteToken)}`,
+      ]);
+    }
+    // The order app's status changes (approval) come to the same webhook, with its own token.
+    const orderAppToken = config.orderApp?.webhookTokens[0];
+    if (kintone && config.orderApp?.appId === orderApp.appId && orderAppToken !== undefined) {
+      kintone.setWebhooks(orderApp.appId, [
+        `${bridgeUrl}${WEBHOOK_PATH}?token=${encodeURIComponent(resolveSecret(orderAppToken, env, 'order app webhook token'))}`,
       ]);
     }
     writeJsonAtomically(join(dataDir, 'local.json'), urls);

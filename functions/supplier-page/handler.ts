@@ -52,6 +52,11 @@ import {
 } from './page-errors';
 import { refusalText } from './page-messages';
 import { pageErrorHandler, pageSecurity, type SupplierPageContext } from './page-middleware';
+import {
+  isApprovalPageRequest,
+  makeApprovalPageHandler,
+  type ApprovalPageDeps,
+} from './approval-page';
 
 /** The page's form is a few short fields and two notes of 500 characters: 16 KB is ample. */
 export const MAX_FORM_BYTES = 16 * 1024;
@@ -78,6 +83,8 @@ export interface SupplierPageDeps extends RecordAnswerDeps {
   signingKey: () => Promise<string>;
   /** Draws form and CSP nonces; random 16 bytes unless a test fixes them. */
   newNonce?: () => string;
+  /** The approver's page (`/a/{token}`), served when approval goes by link. */
+  approval?: ApprovalPageDeps;
 }
 
 export type SupplierPageHandler = (
@@ -116,6 +123,10 @@ interface PageLinks {
  */
 export function makeSupplierPageHandler(deps: SupplierPageDeps) {
   const draw = deps.newNonce ?? newNonce;
+  const approvalDeps = deps.approval;
+  const approvalPage = approvalDeps
+    ? makeApprovalPageHandler({ ...deps, approval: approvalDeps })
+    : undefined;
 
   async function openOrder(token: string, now: Date): Promise<OpenOrder> {
     const parsed = parseOrderLinkToken(token);
@@ -260,6 +271,10 @@ export function makeSupplierPageHandler(deps: SupplierPageDeps) {
     event: APIGatewayProxyEventV2,
     context: SupplierPageContext,
   ): Promise<APIGatewayProxyStructuredResultV2> => {
+    if (isApprovalPageRequest(event)) {
+      if (!approvalPage) throw new InvalidOrderLinkError('malformed');
+      return approvalPage(event, context.cspNonce);
+    }
     const now = deps.now();
     const page = pageRequest(event);
     const open = await openOrder(page.token, now);

@@ -2,6 +2,7 @@ import { DynamoDbCounters } from '../../shared/adapters/dynamodb/dynamodb-counte
 import { DynamoDbOrderStore } from '../../shared/adapters/dynamodb/dynamodb-order-store';
 import { DynamoDbPageNonces } from '../../shared/adapters/dynamodb/dynamodb-page-nonces';
 import { orderLinkKey } from '../../shared/adapters/supplier/order-link-signer';
+import { buildOrderLedger } from '../../shared/adapters/kintone/kintone-order-ledger';
 import { loadConfigFromEnv, type Env } from '../../shared/config/env';
 import { ConfigError } from '../../shared/config/load-config';
 import { clockOf, wireCommon, type WiringOverrides } from '../common-wiring';
@@ -28,10 +29,20 @@ export function wireSupplierPageFromEnv(
     );
   }
   // The page publishes no metrics: a crossing found here is logged (WARN) but not counted.
-  const { table, secrets, kintone, logger } = wireCommon(env, { config, metrics: false, now });
+  const { table, secrets, kintone, logger, kintoneBaseUrl, budget } = wireCommon(env, {
+    config,
+    metrics: false,
+    now,
+  });
+  const orders = new DynamoDbOrderStore({ ...table, now });
+  const ledger = buildOrderLedger(config, secrets, kintoneBaseUrl, { budget });
   return createSupplierPageHandler({
     config,
-    orders: new DynamoDbOrderStore({ ...table, now }),
+    orders,
+    // The approver's page, when approval goes by link (no order app).
+    ...(config.approval && !config.orderApp
+      ? { approval: { orders, ...(ledger ? { ledger } : {}) } }
+      : {}),
     nonces: new DynamoDbPageNonces(table),
     counters: new DynamoDbCounters(table),
     kintone,

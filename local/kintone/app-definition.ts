@@ -125,6 +125,11 @@ export interface LocalAppDefinition<TSeed extends LocalSeedRecord = LocalSeedRec
    * order; by default the app's first few fields after kintone's own.
    */
   listFields?: readonly string[];
+  /**
+   * Process management: the actions `PUT record/status.json` performs, each from one status
+   * of the app's STATUS field to another (the STATUS field's first option is a new record's).
+   */
+  process?: { actions: ReadonlyArray<{ name: string; from: string; to: string }> };
 }
 
 /** True for a table (SUBTABLE) field. */

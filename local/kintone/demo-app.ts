@@ -16,6 +16,7 @@ export const ORDER_STATUS_OPTIONS = [
   '辞退',
   '納期遅延',
   '一部入荷',
+  '承認待ち',
 ];
 
 /**

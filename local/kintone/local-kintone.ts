@@ -245,6 +245,13 @@ const schemas = {
     totalCount: z.union([z.boolean(), z.string()]).optional(),
   }),
   addRecord: z.object({ app: appParam, record: recordInput.optional() }),
+  updateStatus: z.object({
+    app: appParam,
+    id: recordIdParam,
+    action: z.string().min(1),
+    assignee: z.string().optional(),
+    revision: revisionParam.optional(),
+  }),
   updateRecord: z.object({
     app: appParam,
     id: recordIdParam.optional(),
@@ -507,7 +514,7 @@ export async function startLocalKintone(options: LocalKintoneOptions): Promise<L
     `${baseUrl}/k/${appId}/show#record=${recordId}`;
 
   const recordNotification = (
-    type: 'ADD_RECORD' | 'UPDATE_RECORD',
+    type: 'ADD_RECORD' | 'UPDATE_RECORD' | 'UPDATE_STATUS',
     app: LocalAppDefinition,
     record: StoredRecord,
   ): LocalWebhookNotification => ({
@@ -591,6 +598,14 @@ export async function startLocalKintone(options: LocalKintoneOptions): Promise<L
       return {
         body: { revision: String(updated.revision) },
         notifications: [recordNotification('UPDATE_RECORD', app, updated)],
+      };
+    },
+    'PUT record/status.json': ({ params, app }) => {
+      const { id, action, revision } = parseParams(schemas.updateStatus, params);
+      const updated = store.performAction(app.appId, id, action, revision, API_TOKEN_USER);
+      return {
+        body: { revision: String(updated.revision) },
+        notifications: [recordNotification('UPDATE_STATUS', app, updated)],
       };
     },
     'PUT records.json': ({ params, app }) => {

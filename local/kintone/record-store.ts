@@ -373,6 +373,56 @@ export class LocalRecordStore {
     return doomed;
   }
 
+  /**
+   * PUT record/status.json: performs a process management action (the app's `process`) on the
+   * record's current status, which moves the STATUS field and bumps the revision, as in kintone.
+   */
+  performAction(
+    appId: string,
+    id: number,
+    action: string,
+    expectedRevision: number | undefined,
+    user: KintoneUser,
+  ): StoredRecord {
+    const state = this.state(appId);
+    const current = this.get(appId, id);
+    const statusCode = Object.entries(state.definition.fields).find(
+      ([, field]) => field.type === 'STATUS',
+    )?.[0];
+    const process = state.definition.process;
+    if (statusCode === undefined || process === undefined) {
+      throw invalidParameter(
+        'action',
+        'Process management is not enabled for the app (GAIA_ST01).',
+      );
+    }
+    if (expectedRevision !== undefined && expectedRevision !== -1) {
+      if (expectedRevision !== current.revision) throw revisionConflict();
+    }
+    const field = state.definition.fields[statusCode];
+    const status =
+      current.values[statusCode] ??
+      (field !== undefined && !isSubtable(field) ? field.options?.[0] : undefined) ??
+      '';
+    const step = process.actions.find((a) => a.name === action && a.from === status);
+    if (step === undefined) {
+      throw invalidParameter(
+        'action',
+        `The action "${action}" cannot be performed on a record whose status is "${status}" (GAIA_IL03).`,
+      );
+    }
+    const updated: StoredRecord = {
+      ...current,
+      revision: current.revision + 1,
+      updatedAt: recordTimestamp(this.options.now()),
+      modifier: user,
+      values: { ...current.values, [statusCode]: step.to },
+    };
+    state.records.set(updated.id, updated);
+    this.persist();
+    return updated;
+  }
+
   /** POST record/comment.json. Comments leave the record's revision unchanged, as in kintone. */
   addComment(appId: string, recordId: number, text: string, user: KintoneUser): StoredComment {
     const state = this.state(appId);
@@ -433,7 +483,7 @@ export class LocalRecordStore {
       case 'UPDATED_TIME':
         return record.updatedAt;
       case 'STATUS':
-        return field.options?.[0] ?? '';
+        return record.values[code] ?? field.options?.[0] ?? '';
       case 'STATUS_ASSIGNEE':
       case 'CATEGORY':
         return [];

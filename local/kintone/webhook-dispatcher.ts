@@ -17,7 +17,7 @@ export interface WebhookApp {
 /** ADD_RECORD / UPDATE_RECORD notification. */
 export interface RecordWebhookNotification {
   id: string;
-  type: 'ADD_RECORD' | 'UPDATE_RECORD';
+  type: 'ADD_RECORD' | 'UPDATE_RECORD' | 'UPDATE_STATUS';
   app: WebhookApp;
   record: RecordJson;
   recordTitle: string;

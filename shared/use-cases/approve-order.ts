@@ -78,10 +78,10 @@ export async function performApprovalStep(
         context,
       );
     }
-    // The order app's record is where the approver acts: written before the request is logged.
-    let current = await writeOrderLedger(order, deps);
-    await mailApprover(current, 'request', step.reason, deps, now);
-    current = await deps.orders.append(orderNumber, {
+    await mailApprover(order, 'request', step.reason, deps, now);
+    // The order app's record, where the approver acts, shows 承認待ち once this is logged: it is
+    // written right after, at the end of the same completeOrder run (GET + POST).
+    const current = await deps.orders.append(orderNumber, {
       kind: 'approval-requested',
       at: now.toISOString(),
       via,
