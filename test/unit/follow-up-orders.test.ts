@@ -18,7 +18,7 @@ function jst(local: string): Date {
 async function sentOrder(options: { followUp?: boolean } = {}) {
   const h = dispatchHarness({
     fax: true,
-    now: SENT_AT,
+    now: new Date(SENT_AT),
     configure: (raw) => {
       if (options.followUp !== false) {
         (raw as Record<string, unknown>)['followUp'] = {
