@@ -1,6 +1,7 @@
 import { build, type Metafile } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -228,7 +229,9 @@ async function main(): Promise<number> {
     `${formatTable(['bundle', 'KB', 'gzip KB', 'import ms', 'ratio', 'with maps', 'goal'], rows)}\n\n`,
   );
   process.stdout.write(
-    `${runs} rounds on Node ${process.versions.node}, ${process.env.BENCH_NOTE ?? 'this machine'}; ` +
+    `${runs} rounds on Node ${process.versions.node}, load average ${loadavg()
+      .map((load) => load.toFixed(1))
+      .join(' ')} at the end; ` +
       `bare \`node -e ''\` median ${bare.toFixed(1)} ms. ratio: median of (import / the bare run ` +
       `just before); with maps: the same under --enable-source-maps (as deployed). ` +
       `Bundles in ${relative(ROOT, OUT_DIR)}/ (fonts and maps not counted).\n\n`,
