@@ -13,7 +13,9 @@ import { startTestStack, type TestStack } from '../support/local-stack';
  * business hours, the fax after 12, flags staff after 16 (要対応 with the reason, a comment),
  * and marks the record 納期遅延 once the desired date (Thursday) has passed, each once. Staff
  * then receive part of it (入荷済 with 入荷数 below the quantity): the record shows 一部入荷 and
- * the rest stays on order; receiving the rest closes the line and the follow-up ends.
+ * the rest stays on order; receiving the rest closes the line and the follow-up ends. A
+ * supplier who answers on the order page gets no reminder; once the date they confirmed has
+ * passed without receipt, the record shows 納期遅延 with that date, once.
  */
 
 const HOUR_MS = 3_600_000;
@@ -223,5 +225,58 @@ describe('follow-up through the local stack', () => {
     expect((await run()).followUp?.checked).toEqual([]);
     expect((await stack.ses.emails()).length).toBe(emailsBefore);
     expect(faxes()).toHaveLength(1);
+  });
+});
+
+describe('a confirmed delivery date that passes without receipt', () => {
+  /** Two weeks after the first Monday: a fresh week for B-200 (supplier S-002, email only). */
+  const WEEK = 14 * 24;
+  let id: string;
+  let orderNumber: string;
+
+  test('no reminder for a supplier who answered; 納期遅延 once the confirmed date has passed', async () => {
+    // Prepare: B-200 ordered on Monday 09:30; the supplier confirms delivery for Tuesday.
+    id = await test$.recordIdOf('B-200');
+    at(WEEK - 0.5);
+    await test$.edit(id, { 在庫数: '1' });
+    orderNumber = (await test$.fields(id))['発注番号'] ?? '';
+    const [email] = await emailsWhen(orderNumber, 1);
+    const pageUrl = /http:\/\/127\.0\.0\.1:\d+\/o\/[A-Za-z0-9._-]+/.exec(
+      email?.body.text ?? '',
+    )?.[0];
+    if (pageUrl === undefined) throw new Error('the order email carries no order page link');
+    const html = await (await fetch(pageUrl)).text();
+    const nonce = /name="nonce" value="([^"]+)"/.exec(html)?.[1] ?? '';
+    const tuesday = new Date(monday + (WEEK + 24) * HOUR_MS).toISOString().slice(0, 10);
+    const posted = await fetch(pageUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ action: 'confirm', deliveryDate: tuesday, nonce }).toString(),
+      redirect: 'manual',
+    });
+    await stack.idle();
+    expect(posted.status).toBe(303);
+    expect((await test$.fields(id))['発注状況']).toBe('受注確認済');
+
+    // Act: Monday 18:30 and Tuesday 17:30 (past the reminder and the flag), then Wednesday 00:30.
+    at(WEEK + 8.5);
+    const evening = await run();
+    at(WEEK + 31.5);
+    const tuesdayRun = await run();
+    at(WEEK + 38.5);
+    const late = await run();
+    const again = await run();
+
+    // Assess
+    expect(evening.followUp).toMatchObject({ reminded: [], faxed: [], flagged: [], late: [] });
+    expect(tuesdayRun.followUp).toMatchObject({ reminded: [], flagged: [], late: [] });
+    expect(await emailsOf(orderNumber)).toHaveLength(1);
+    expect(late.followUp?.late).toEqual([orderNumber]);
+    expect(again.followUp?.late).toEqual([]);
+    const record = await test$.fields(id);
+    expect(record['発注状況']).toBe('納期遅延');
+    expect(record['発注理由']).toContain(
+      `発注 ${orderNumber} の納期 ${tuesday} を過ぎても入荷がありません`,
+    );
   });
 });
