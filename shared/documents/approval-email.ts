@@ -1,4 +1,14 @@
-import type { ApprovalMail } from '../ports/approval-mailer';
+/** What the approver's email says (the `ApprovalMail` of ports/approval-mailer). */
+export interface ApprovalEmailContent {
+  kind: 'request' | 'reminder';
+  orderNumber: string;
+  supplierName: string;
+  lines: readonly string[];
+  total?: string;
+  reason: string;
+  link?: string;
+  recordUrl?: string;
+}
 
 /** The approver's email: subject and plain text (short; the page or kintone shows the rest). */
 export interface RenderedApprovalEmail {
@@ -10,7 +20,7 @@ export interface RenderedApprovalEmail {
  * The request for approval of an order, or its reminder: the order, what it orders, why it
  * needs approval, and where to decide (the one-click page, or the order app's record).
  */
-export function renderApprovalEmail(mail: ApprovalMail): RenderedApprovalEmail {
+export function renderApprovalEmail(mail: ApprovalEmailContent): RenderedApprovalEmail {
   const reminder = mail.kind === 'reminder';
   const subject = `${reminder ? '【再送・承認のお願い】' : '【承認のお願い】'}発注書 ${mail.orderNumber} (${mail.supplierName} 様)`;
   const text = [

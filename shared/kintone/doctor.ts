@@ -2,6 +2,7 @@ import type {
   AppConfig,
   BridgeConfig,
   FieldMap,
+  OrderAppConfig,
   SecretRef,
   SupplierMasterConfig,
 } from '../config/schema';
@@ -24,8 +25,8 @@ export interface Finding {
   level: FindingLevel;
   /** kintone app id. */
   app: string;
-  /** Set on findings about the supplier master app (config `supplierMaster`). */
-  target?: 'supplierMaster';
+  /** Set on findings about the supplier master app or the order app (config `orderApp`). */
+  target?: 'supplierMaster' | 'orderApp';
   /** The kintone field code concerned, if any. */
   field?: string;
   message: string;
@@ -115,6 +116,7 @@ const QUANTITY_KEYS = [
   'reserved',
   'leadTimeDays',
   'unitPrice',
+  'receivedQuantity',
 ] as const satisfies readonly (keyof FieldMap)[];
 
 const TEXT_KEYS = [
@@ -1113,6 +1115,7 @@ export async function runDoctor(
   const findings: Finding[] = [];
   for (const appId of options.apps ?? []) {
     if (config.apps.some((app) => app.appId === appId) || master?.appId === appId) continue;
+    if (config.orderApp?.appId === appId) continue;
     const known = [
       ...config.apps.map((app) => app.appId),
       ...(master === undefined ? [] : [`${master.appId} (supplier master)`]),
@@ -1130,7 +1133,158 @@ export async function runDoctor(
   if (master !== undefined && selected(master.appId)) {
     findings.push(...(await checkSupplierMaster(master, clients, call)));
   }
+  const orderApp = config.orderApp;
+  if (orderApp !== undefined && selected(orderApp.appId)) {
+    findings.push(...(await checkOrderApp(config, orderApp, clients, call)));
+  }
   return findings;
+}
+
+/** Field types the order app's record fields may have: what the bridge writes there. */
+const ORDER_APP_FIELD_TYPES: Readonly<Record<string, readonly string[]>> = {
+  text: ['SINGLE_LINE_TEXT', 'MULTI_LINE_TEXT', 'DROP_DOWN', 'RADIO_BUTTON'],
+  number: ['NUMBER'],
+  date: ['DATE'],
+  datetime: ['DATETIME'],
+};
+
+const ORDER_APP_KINDS: Readonly<Record<keyof OrderAppConfig['fields'], string>> = {
+  orderNumber: 'text',
+  supplier: 'text',
+  shipTo: 'text',
+  lines: 'table',
+  lineSku: 'text',
+  lineName: 'text',
+  lineQuantity: 'number',
+  lineUnit: 'text',
+  lineUnitPrice: 'number',
+  lineAmount: 'number',
+  subtotal: 'number',
+  tax: 'number',
+  total: 'number',
+  status: 'text',
+  channels: 'text',
+  answer: 'text',
+  orderDate: 'date',
+  sentAt: 'datetime',
+  answeredAt: 'datetime',
+  note: 'text',
+};
+
+/**
+ * Checks the order app's form (config `orderApp`): each mapped field exists with a type the
+ * bridge can write (the line columns inside the lines table, the others outside), the order
+ * number prohibits duplicates (a retried first write must find, not add), and with approval
+ * through process management the STATUS field is there. Pure.
+ */
+export function checkOrderAppFields(
+  orderApp: OrderAppConfig,
+  properties: Readonly<Record<string, FormFieldProperty>>,
+  approval: boolean,
+): Finding[] {
+  const findings = new FindingList(orderApp.appId, 'orderApp');
+  const table = properties[orderApp.fields.lines];
+  const settings = `${FORM_SETTINGS} of order app ${orderApp.appId}`;
+  if (table?.type !== 'SUBTABLE') {
+    findings.add(
+      'error',
+      `${quoted(orderApp.fields.lines)} (orderApp.fields.lines) is not a table (SUBTABLE) of the order app`,
+      `In ${settings}, add a Table (テーブル) with the line columns, or set orderApp.fields.lines to its field code.`,
+      orderApp.fields.lines,
+    );
+  }
+  for (const [key, kind] of Object.entries(ORDER_APP_KINDS) as Array<
+    [keyof OrderAppConfig['fields'], string]
+  >) {
+    const code = orderApp.fields[key];
+    if (code === undefined || kind === 'table') continue;
+    const inLine = key.startsWith('line');
+    const property = inLine ? table?.fields?.[code] : properties[code];
+    const accept = ORDER_APP_FIELD_TYPES[kind] ?? [];
+    if (property === undefined) {
+      findings.add(
+        'error',
+        `${quoted(code)} (orderApp.fields.${key}) is not a field of the order app${inLine ? `'s table ${quoted(orderApp.fields.lines)}` : ''}`,
+        `In ${settings}, add the field${inLine ? ' to the lines table' : ''} or correct orderApp.fields.${key}.`,
+        code,
+      );
+    } else if (!accept.includes(property.type)) {
+      findings.add(
+        'error',
+        `${quoted(code)} (orderApp.fields.${key}) is a ${property.type} field; the bridge writes ${kind} values there`,
+        `Use a field of type ${accept.join(' / ')}.`,
+        code,
+      );
+    } else {
+      findings.ok(`${quoted(code)} (orderApp.fields.${key}) is a ${property.type} field`, code);
+    }
+  }
+  const orderNumber = properties[orderApp.fields.orderNumber];
+  if (orderNumber !== undefined && orderNumber.unique !== true) {
+    findings.add(
+      'warning',
+      `${quoted(orderApp.fields.orderNumber)} (orderApp.fields.orderNumber) does not prohibit duplicate values`,
+      `In ${settings}, tick "Prohibit duplicate values" (値の重複を禁止する): the bridge finds an order's record by its number, and kintone then refuses a second record for one order.`,
+      orderApp.fields.orderNumber,
+    );
+  }
+  if (approval) {
+    const status = orderApp.approval.statusField;
+    if (properties[status]?.type !== 'STATUS') {
+      findings.add(
+        'error',
+        `the order app has no process management status ${quoted(status)} (orderApp.approval.statusField)`,
+        `Turn on process management (プロセス管理) in the order app's settings with the statuses ${[...orderApp.approval.approved, ...orderApp.approval.rejected].join(', ')}, add a webhook for "ステータスの更新" to the bridge's URL with orderApp.webhookTokens, and update the app.`,
+        status,
+      );
+    } else {
+      findings.ok(`the order app has process management (${quoted(status)})`, status);
+    }
+    const reason = orderApp.approval.reasonField;
+    if (reason !== undefined && properties[reason] === undefined) {
+      findings.add(
+        'warning',
+        `${quoted(reason)} (orderApp.approval.reasonField) is not a field of the order app`,
+        'Add a text field for the rejection reason, or remove reasonField.',
+        reason,
+      );
+    }
+    if (orderApp.webhookTokens.length === 0) {
+      findings.add(
+        'error',
+        "orderApp.webhookTokens is empty: the bridge refuses the order app's status webhook",
+        "Set the token of the order app's webhook URL in orderApp.webhookTokens.",
+      );
+    }
+  }
+  return findings.items;
+}
+
+/** The order app: its form, and one record read (the bridge adds and updates its records). */
+async function checkOrderApp(
+  config: BridgeConfig,
+  orderApp: OrderAppConfig,
+  clients: DoctorClients,
+  call: Call,
+): Promise<Finding[]> {
+  const subject: Subject = {
+    appId: orderApp.appId,
+    apiToken: orderApp.apiToken,
+    tokenPath: 'orderApp.apiToken',
+    name: `order app ${orderApp.appId}`,
+    permissions:
+      '"View records" (レコード閲覧), "Add records" (レコード追加) and "Edit records" (レコード編集)',
+    appIdKey: 'orderApp.appId',
+    target: 'orderApp',
+  };
+  const findings = new FindingList(orderApp.appId, 'orderApp');
+  const opened = await openForm(subject, clients, call, findings);
+  if (opened === undefined) return findings.items;
+  findings.items.push(
+    ...checkOrderAppFields(orderApp, opened.properties, config.approval !== undefined),
+  );
+  await checkViewRecords(subject, opened.client, ['$id'], call, findings);
+  return findings.items;
 }
 
 export function hasErrors(findings: readonly Finding[]): boolean {
@@ -1168,6 +1322,8 @@ export function formatFindings(findings: readonly Finding[], config: BridgeConfi
     if (first === undefined) continue;
     if (first.target === 'supplierMaster') {
       lines.push(`supplier master app ${first.app}`);
+    } else if (first.target === 'orderApp') {
+      lines.push(`order app ${first.app} (発注管理)`);
     } else {
       const name = config.apps.find((app) => app.appId === first.app)?.name;
       lines.push(name === undefined ? `app ${first.app}` : `app ${first.app} (${name})`);

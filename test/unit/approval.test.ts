@@ -231,3 +231,40 @@ describe('approval before the send', () => {
     expect(h.ledger.records.size).toBeLessThanOrEqual(1);
   });
 });
+
+describe('the doctor on the order app', () => {
+  it('accepts the demo order app and finds what a wrong form lacks', async () => {
+    const { checkOrderAppFields } = await import('../../shared/kintone/doctor');
+    const { orderApp, ORDER_APP_FIELDS } = await import('../../local/kintone/order-app');
+    const { orderAppSchema } = await import('../../shared/config/schema');
+    const config = orderAppSchema.parse({
+      ...ORDER_APP,
+      fields: ORDER_APP_FIELDS,
+      approval: { reasonField: '差し戻し理由' },
+    });
+    const properties = Object.fromEntries(
+      Object.entries(orderApp.fields).map(([code, field]) => [
+        code,
+        {
+          type: field.type,
+          code,
+          ...('unique' in field && field.unique ? { unique: true } : {}),
+          ...(field.type === 'SUBTABLE' && 'fields' in field
+            ? {
+                fields: Object.fromEntries(
+                  Object.entries(field.fields).map(([c, f]) => [c, { type: f.type, code: c }]),
+                ),
+              }
+            : {}),
+        },
+      ]),
+    );
+    const findings = checkOrderAppFields(config, properties, true);
+    expect(findings.filter((f) => f.level !== 'ok')).toEqual([]);
+    const { ステータス: _status, 明細: _lines, ...broken } = properties;
+    const problems = checkOrderAppFields(config, broken, true).filter((f) => f.level === 'error');
+    expect(problems.map((f) => f.message).join('\n')).toMatch(
+      /not a table[\s\S]*process management/,
+    );
+  });
+});

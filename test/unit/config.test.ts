@@ -87,6 +87,7 @@ describe('loadConfigFile', () => {
       declined: '辞退',
       late: '納期遅延',
       partiallyReceived: '一部入荷',
+      awaitingApproval: '承認待ち',
     });
     expect(app?.defaults).toEqual({
       unit: '個',
