@@ -2,6 +2,7 @@ import { SESClient } from '@aws-sdk/client-ses';
 import { DynamoDbClaimCheckStore } from '../../shared/adapters/dynamodb/dynamodb-claim-check-store';
 import { DynamoDbNotificationFailureLog } from '../../shared/adapters/dynamodb/dynamodb-notification-failure-log';
 import { buildSupplierDirectory } from '../../shared/adapters/kintone/kintone-supplier-directory';
+import { calendarFromConfig } from '../../shared/adapters/calendar/calendar-from-config';
 import { SesOrderMailer } from '../../shared/adapters/ses/ses-order-mailer';
 import {
   orderLinkSigner,
@@ -71,6 +72,7 @@ export function wireDispatchFromEnv(env: Env, overrides: WiringOverrides = {}): 
     ...(fax ? { fax } : {}),
     ...(orderLinks ? { orderLinks } : {}),
     ...(suppliers ? { suppliers } : {}),
+    calendars: calendarFromConfig(config),
     ...approvalDepsFromEnv(env, { config, secrets, kintoneBaseUrl, budget, sesClient }),
   });
 }

@@ -356,3 +356,32 @@ export function calendarsOf(
     },
   };
 }
+
+/** A lead time counted in business days from an order date, as {@link lineDeliveryOf} gives it. */
+export interface LineDelivery {
+  /** The desired delivery date (`YYYY-MM-DD`). */
+  date: string;
+  /** The closed days passed over. */
+  skipped: ClosedDay[];
+  /** The reason's note ({@link deliveryDateNote}), only when closed days were passed over. */
+  note?: string;
+}
+
+/**
+ * The desired delivery date of a line: `leadTimeDays` business days of the delivery calendar
+ * after the order date (day 0), and the note for its reason when closed days were skipped.
+ *
+ * @example
+ * lineDeliveryOf(calendar, '2026-12-28', 3).note;
+ * // '納品希望日 2027-01-06 (年末年始・元日を除く3営業日)'
+ */
+export function lineDeliveryOf(
+  calendar: BusinessCalendar,
+  orderDate: string,
+  leadTimeDays: number,
+): LineDelivery {
+  const result = calendar.addBusinessDays(orderDate, leadTimeDays);
+  return result.skipped.length === 0
+    ? result
+    : { ...result, note: deliveryDateNote(result, leadTimeDays) };
+}

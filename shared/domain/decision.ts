@@ -24,7 +24,10 @@ export interface OrderDecision {
   quantity: number;
   /** Inventory position that triggered the order. */
   position: number;
-  /** Calendar date (YYYY-MM-DD) = today in the policy's time zone + lead time. */
+  /**
+   * Calendar date (YYYY-MM-DD) = today in the policy's time zone + lead time (business days of
+   * the policy's `deliveryCalendar` when it has one).
+   */
   desiredDeliveryDate: string;
   /** Set when the same record also closed the previous open order. */
   closedOrderNumber?: string;

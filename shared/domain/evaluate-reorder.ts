@@ -258,7 +258,9 @@ export function evaluateReorder(input: ReorderInput): Decision {
     kind: 'order',
     quantity: plan.quantity,
     position: breakdown.position,
-    desiredDeliveryDate: addDays(today, item.leadTimeDays),
+    desiredDeliveryDate: policy.deliveryCalendar
+      ? policy.deliveryCalendar.addBusinessDays(today, item.leadTimeDays).date
+      : addDays(today, item.leadTimeDays),
     reason: orderReason(breakdown, item, plan, item.unit),
     ...closed,
   };

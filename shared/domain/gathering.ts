@@ -1,3 +1,4 @@
+import type { BusinessCalendar } from './business-calendar';
 import { addDays, localDate } from './dates';
 
 /**
@@ -15,13 +16,19 @@ const MINUTE_MS = 60_000;
  * The moment an order whose first line fell due at `firstLineAt` is sealed and sent:
  * at once (`immediate`), `minutes` later (`window`), or at the next cut-off time of day in
  * `timeZone` strictly after `firstLineAt` (`cutoff`; after the last one, the first one of the
- * next day).
+ * next day). With a `calendar`, cut-offs fall on its business days only: the next cut-off on a
+ * closed day moves to the first cut-off of the next business day.
  *
  * @example
  * orderDueAt({ rule: 'cutoff', times: ['10:00', '15:00'] }, new Date('2026-12-02T02:30:00Z'), 'Asia/Tokyo');
  * // 2026-12-02T06:00:00.000Z (15:00 in Tokyo)
  */
-export function orderDueAt(policy: GatheringPolicy, firstLineAt: Date, timeZone: string): Date {
+export function orderDueAt(
+  policy: GatheringPolicy,
+  firstLineAt: Date,
+  timeZone: string,
+  calendar?: Pick<BusinessCalendar, 'isBusinessDay' | 'nextBusinessDay'>,
+): Date {
   switch (policy.rule) {
     case 'immediate':
       return firstLineAt;
@@ -30,7 +37,11 @@ export function orderDueAt(policy: GatheringPolicy, firstLineAt: Date, timeZone:
     case 'cutoff': {
       const today = localDate(firstLineAt, timeZone);
       const times = [...policy.times].sort();
-      for (const day of [today, addDays(today, 1), addDays(today, 2)]) {
+      const days = calendar
+        ? [today, calendar.nextBusinessDay(today), calendar.nextBusinessDay(addDays(today, 1))]
+        : [today, addDays(today, 1), addDays(today, 2)];
+      for (const day of days) {
+        if (calendar && !calendar.isBusinessDay(day)) continue;
         for (const time of times) {
           const at = zonedInstant(day, time, timeZone);
           if (at.getTime() > firstLineAt.getTime()) return at;

@@ -1,3 +1,4 @@
+import type { BusinessCalendar } from './business-calendar';
 import type { ShipTo, TaxClass } from './purchase-order';
 
 /**
@@ -109,4 +110,9 @@ export interface ReorderPolicy {
   closedStatuses: readonly string[];
   /** IANA time zone in which dates (snooze, delivery date) are read, e.g. `Asia/Tokyo`. */
   timeZone: string;
+  /**
+   * The business days the lead time counts (the company's and the supplier's, combined); without
+   * it, calendar days.
+   */
+  deliveryCalendar?: BusinessCalendar;
 }

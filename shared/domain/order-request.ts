@@ -27,7 +27,8 @@ export class OrderNotSendableError extends Error {
  * link fixed when it was sealed, the ship-to, and the money when every line has a unit price.
  * Pure: the same order renders the same request, so a retry sends exactly the same documents.
  *
- * - Each line's desired delivery date is the order date plus its lead time; the order's is the
+ * - Each line's desired delivery date is the one fixed when it was placed (business days, see
+ *   `business-calendar`), else the order date plus its lead time; the order's is the
  *   latest of them (every line can come in one delivery). Lines carry their own date only when
  *   the dates differ.
  * - With one line the reason is that line's; with several it lists each line's as
@@ -49,7 +50,10 @@ export function orderRequestOf(order: PurchaseOrder, options: OrderRequestOption
   if (lines.length === 0) {
     throw new OrderNotSendableError(`order ${order.orderNumber} has no active line`);
   }
-  const dates = lines.map((line) => addDays(seal.orderDate, line.leadTimeDays));
+  // A line placed with a business calendar carries its date; older lines count calendar days.
+  const dates = lines.map(
+    (line) => line.desiredDeliveryDate ?? addDays(seal.orderDate, line.leadTimeDays),
+  );
   const desiredDeliveryDate = dates.reduce((latest, date) => (date > latest ? date : latest));
   const datesDiffer = dates.some((date) => date !== desiredDeliveryDate);
   const several = lines.length > 1;

@@ -55,6 +55,11 @@ export interface PurchaseOrderLine {
   reason: string;
   /** The item's lead time: the desired delivery date is the order date plus this. */
   leadTimeDays: number;
+  /**
+   * The desired delivery date counted in business days (`YYYY-MM-DD`), fixed when the line was
+   * placed from the order's planned date; without it, the order date plus `leadTimeDays`.
+   */
+  desiredDeliveryDate?: string;
   /** Yen per unit, when the app maps a unit price field. */
   unitPrice?: number;
   taxClass?: TaxClass;

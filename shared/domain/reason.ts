@@ -23,6 +23,17 @@ export function formatNumber(value: number): string {
 }
 
 /**
+ * A reason followed by the line's delivery date note (see `business-calendar`).
+ *
+ * @example
+ * withDeliveryNote('在庫数 18 ≤ 発注点 20: 84本を発注', '納品希望日 2027-01-06 (年末年始・元日を除く3営業日)');
+ * // '在庫数 18 ≤ 発注点 20: 84本を発注。納品希望日 2027-01-06 (年末年始・元日を除く3営業日)'
+ */
+export function withDeliveryNote(reason: string, note: string | undefined): string {
+  return note === undefined ? reason : `${reason}。${note}`;
+}
+
+/**
  * @example
  * staleReason(4, 5); // '古い更新のため無視 (リビジョン 4 < 処理済み 5)'
  */

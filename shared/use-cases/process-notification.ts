@@ -4,7 +4,14 @@ import type { Decision, DecisionKind, OrderDecision } from '../domain/decision';
 import { localDate } from '../domain/dates';
 import { evaluateReorder } from '../domain/evaluate-reorder';
 import { orderDueAt } from '../domain/gathering';
-import type { ItemSnapshot, MappedItem, RecordedOutcome, SupplierContact } from '../domain/item';
+import { lineDeliveryOf, type Calendars } from '../domain/business-calendar';
+import type {
+  ItemSnapshot,
+  MappedItem,
+  RecordedOutcome,
+  ReorderPolicy,
+  SupplierContact,
+} from '../domain/item';
 import type { OrderChannel } from '../domain/channels';
 import {
   groupKeyOf,
@@ -18,7 +25,7 @@ import {
   type PurchaseOrderLine,
   type ShipTo,
 } from '../domain/purchase-order';
-import { orderOpenReason } from '../domain/reason';
+import { orderOpenReason, withDeliveryNote } from '../domain/reason';
 import {
   closedByStaffWhy,
   droppedComment,
@@ -54,6 +61,8 @@ import type { ProcessedNotifications } from '../ports/processed-notifications';
 import type { SupplierDirectory } from '../ports/supplier-directory';
 import { completeOrder, orderedLineOutcome, recordCommentOf, sealingEvent } from './complete-order';
 import { supplierReach } from './order-supplier';
+import type { OrderLedger } from '../ports/order-ledger';
+import { writeOrderLedger } from './write-order-ledger';
 import {
   partialReceiptOf,
   partialReceiptOutcome,
@@ -86,6 +95,13 @@ export interface DispatchDeps {
    * it the record's own supplier fields are used.
    */
   suppliers?: SupplierDirectory;
+  /** The order app (発注管理): orders are written there as they move; nothing without it. */
+  ledger?: OrderLedger;
+  /**
+   * Business days (`calendarFromConfig`): lead times count the supplier's delivery calendar and
+   * cut-offs the company's; without it, calendar days.
+   */
+  calendars?: Calendars;
 }
 
 /** What happened to one item (a record, or a row of a table). */
@@ -403,7 +419,7 @@ class Dispatch {
             : {}),
         },
         notification: { id: this.notification.id, revision: this.revision },
-        policy: { closedStatuses: this.app.statuses.closed, timeZone: this.deps.config.timeZone },
+        policy: this.policyFor(item.mapped),
         now: this.now,
       });
       this.deps.logger.info('decided', {
@@ -500,6 +516,8 @@ class Dispatch {
           status: item.recorded.status,
         });
         this.orders.set(updated.orderNumber, updated);
+        // The order app's record shows the close (one PUT; never fails the notification).
+        this.orders.set(updated.orderNumber, await writeOrderLedger(updated, this.deps));
         this.deps.logger.info('order closed by kintone', {
           orderNumber: updated.orderNumber,
           itemId: item.key.recordId,
@@ -516,7 +534,7 @@ class Dispatch {
         mapped: item.mapped,
         state: {},
         notification: { id: this.notification.id, revision: this.revision },
-        policy: { closedStatuses: this.app.statuses.closed, timeZone: this.deps.config.timeZone },
+        policy: this.policyFor(item.mapped),
         now: this.now,
       });
       if (fresh.kind !== 'no-order' && fresh.kind !== 'snoozed') continue;
@@ -769,7 +787,12 @@ class Dispatch {
     const rule = this.app.gathering;
     const { config } = this.deps;
     const immediate = rule.rule === 'immediate';
-    const dueAt = orderDueAt(rule, this.now, config.timeZone).toISOString();
+    const dueAt = orderDueAt(
+      rule,
+      this.now,
+      config.timeZone,
+      this.deps.calendars?.company,
+    ).toISOString();
     const order: PurchaseOrder = {
       orderNumber,
       appId: this.app.appId,
@@ -789,6 +812,41 @@ class Dispatch {
     return order;
   }
 
+  /** How an item is evaluated: the app's closing statuses, and its supplier's business days. */
+  private policyFor(mapped: MappedItem): ReorderPolicy {
+    const calendars = this.deps.calendars;
+    return {
+      closedStatuses: this.app.statuses.closed,
+      timeZone: this.deps.config.timeZone,
+      ...(calendars && mapped.ok
+        ? { deliveryCalendar: calendars.deliveryFor(mapped.item.supplier.code) }
+        : {}),
+    };
+  }
+
+  /**
+   * A line's desired delivery date in business days, from the day its order is planned to go out
+   * (its due time), and the reason's note naming the closed days passed over.
+   */
+  private deliveryOf(
+    snapshot: ItemSnapshot,
+    order: PurchaseOrder | undefined,
+  ): { desiredDeliveryDate?: string; note?: string } {
+    const calendars = this.deps.calendars;
+    if (!calendars) return {};
+    const planned = order ? new Date(order.dueAt) : this.now;
+    const orderDate = localDate(
+      planned.getTime() > this.now.getTime() ? planned : this.now,
+      this.deps.config.timeZone,
+    );
+    const calendar = calendars.deliveryFor(order?.supplier.code ?? snapshot.supplier.code);
+    const delivery = lineDeliveryOf(calendar, orderDate, snapshot.leadTimeDays);
+    return {
+      desiredDeliveryDate: delivery.date,
+      ...(delivery.note !== undefined ? { note: delivery.note } : {}),
+    };
+  }
+
   /** The order line of a due item; its id is the item's, made unique should it have left the order. */
   private lineFor(
     entry: { item: ItemWork; snapshot: ItemSnapshot; decision: OrderDecision },
@@ -799,6 +857,7 @@ class Dispatch {
     const taken = new Set(order?.lines.map((line) => line.lineId) ?? []);
     let lineId = itemId;
     for (let n = 2; taken.has(lineId); n++) lineId = `${itemId}#${n}`;
+    const delivery = this.deliveryOf(snapshot, order);
     return {
       lineId,
       item: {
@@ -812,8 +871,11 @@ class Dispatch {
       name: snapshot.name,
       quantity: decision.quantity,
       unit: snapshot.unit,
-      reason: decision.reason,
+      reason: withDeliveryNote(decision.reason, delivery.note),
       leadTimeDays: snapshot.leadTimeDays,
+      ...(delivery.desiredDeliveryDate !== undefined
+        ? { desiredDeliveryDate: delivery.desiredDeliveryDate }
+        : {}),
       ...(snapshot.unitPrice !== undefined ? { unitPrice: snapshot.unitPrice } : {}),
       ...(snapshot.taxClass !== undefined ? { taxClass: snapshot.taxClass } : {}),
       addedAt: this.at,

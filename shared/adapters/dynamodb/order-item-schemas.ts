@@ -49,6 +49,7 @@ const lineSchema = z.object({
   unit: z.string(),
   reason: z.string(),
   leadTimeDays: z.number(),
+  desiredDeliveryDate: z.string().optional(),
   unitPrice: z.number().optional(),
   taxClass: z.enum(['standard', 'reduced']).optional(),
   addedAt: z.string(),
