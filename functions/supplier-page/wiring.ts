@@ -48,6 +48,7 @@ export function wireSupplierPageFromEnv(
     kintone,
     logger,
     now,
+    ...(ledger ? { ledger } : {}),
     signingKey: orderLinkKey(config.supplierPage, secrets),
   });
 }

@@ -1,4 +1,6 @@
 import { findApp } from '../config/load-config';
+import type { OrderLedger } from '../ports/order-ledger';
+import { writeOrderLedger } from './write-order-ledger';
 import type { AppConfig, BridgeConfig } from '../config/schema';
 import { answerComment, sameAnswer } from '../domain/answer-outcome';
 import type { OrderLine } from '../domain/order';
@@ -23,6 +25,8 @@ export interface RecordAnswerDeps {
   kintone: KintoneRecordWriter;
   logger: BridgeLogger;
   now: () => Date;
+  /** The order app (発注管理): the answer is shown on the order's record too (one PUT). */
+  ledger?: OrderLedger;
 }
 
 /**
@@ -102,11 +106,13 @@ export async function recordSupplierAnswer(
       appConfigured: app !== undefined,
     });
   }
-  await deps.orders.append(orderNumber, {
+  const answered = await deps.orders.append(orderNumber, {
     kind: 'supplier-answer',
     at: deps.now().toISOString(),
     answer,
   });
+  // Never fails the answer: a failed write is logged and done by the order's next write.
+  await writeOrderLedger(answered, deps);
   deps.logger.info('supplier answer recorded', {
     orderNumber,
     answer: answer.kind,

@@ -9,6 +9,7 @@ import type { LedgerRecordValues, OrderLedger } from '../../shared/ports/order-l
 import { approveOrder } from '../../shared/use-cases/approve-order';
 import type { CompleteOrderDeps } from '../../shared/use-cases/complete-order';
 import { processNotification } from '../../shared/use-cases/process-notification';
+import { recordSupplierAnswer } from '../../shared/use-cases/record-answer';
 import { sendDueOrders } from '../../shared/use-cases/send-due-orders';
 import { dispatchHarness, lowNotification, type Harness } from '../support/dispatch-harness';
 
@@ -160,6 +161,25 @@ describe('approval before the send', () => {
     });
     expect(again.result).toBe('already-decided');
     expect(h.mailer.sent).toHaveLength(1);
+  });
+
+  it('shows the supplier’s answer on the order app record with one more call', async () => {
+    const h = harness('order-app');
+    const orderNumber = await placeOrder(h);
+    await approveOrder(orderNumber, { approve: true, by: '部長' }, h.deps, { send: true });
+    h.ledger.calls.length = 0;
+    const order = await h.state.get(orderNumber);
+    if (!order) throw new Error('no order');
+    const result = await recordSupplierAnswer(
+      order,
+      { kind: 'confirmed', deliveryDate: '2026-12-05' },
+      h.deps,
+    );
+    expect(result).toBe('recorded');
+    expect(h.ledger.calls).toEqual(['update']);
+    const record = [...h.ledger.records.values()][0];
+    expect(record?.['発注状況']?.value).toBe('受注確認済');
+    expect(record?.['仕入先回答']?.value).toContain('2026-12-05');
   });
 
   it('re-arms the items of a rejected order: nothing sent, lines closed, the reason on the record', async () => {
