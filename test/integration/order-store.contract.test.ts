@@ -789,6 +789,41 @@ describe('DynamoDbOrderStore on its table', () => {
     expect(state).toMatchObject({ cycle: 1, onOrder: { orderNumber: PO1, cycle: 1 } });
   });
 
+  it('keeps the follow-up list as CHECK#<number> items on GSI1, apart from the order', async () => {
+    // Prepare
+    const { tableName, orders } = await subject();
+    await orders.create(orderFixture(PO1, [lineFor('346')], { sealed: true }));
+    const check = () =>
+      tables.documentClient.send(
+        new GetCommand({ TableName: tableName, Key: { pk: `CHECK#${PO1}`, sk: 'CHECK' } }),
+      );
+
+    // Act
+    await orders.markSettled(PO1);
+    const settled = (await check()).Item;
+    await orders.scheduleCheck(PO1, new Date('2026-12-01T08:00:00.000Z'));
+    const scheduled = (await check()).Item;
+    await orders.clearCheck(PO1);
+    const cleared = (await check()).Item;
+
+    // Assess
+    expect(settled).toMatchObject({
+      orderNumber: PO1,
+      gsi1pk: 'CHECK',
+      gsi1sk: `1970-01-01T00:00:00.000Z#${PO1}`,
+    });
+    expect(scheduled).toMatchObject({
+      at: '2026-12-01T08:00:00.000Z',
+      gsi1pk: 'CHECK',
+      gsi1sk: `2026-12-01T08:00:00.000Z#${PO1}`,
+    });
+    expect(cleared).toBeUndefined();
+    const { Item: order } = await tables.documentClient.send(
+      new GetCommand({ TableName: tableName, Key: { pk: `ORDER#${PO1}`, sk: 'ORDER' } }),
+    );
+    expect(order?.gsi1pk).toBeUndefined();
+  });
+
   it('runs on the table as defined, with GSI1 as the due list, and an ensured table left alone', async () => {
     // Prepare
     const { tableName, orders } = await subject();
