@@ -100,7 +100,9 @@ export const SEND_DUE_ORDERS_DELIVERY_RETRIES = 2;
  * the due orders on the due index (Query, granted on the table's named indexes only), append to
  * an order's log, settle it and count kintone calls (UpdateItem), and, when it seals a gathering
  * order, delete the group's gathering pointer (DeleteItem) so the group's next line opens a new
- * order. The order store writes without transactions (dynalite has none), so there is no
+ * order. The follow-up list (issue 12) needs nothing more: an order's `CHECK#` entry is written
+ * with UpdateItem, found on the same index (Query) and removed with DeleteItem. The order store
+ * writes without transactions (dynalite has none), so there is no
  * TransactWriteItems to authorise; it never creates items on this path, so no PutItem. No Scan,
  * no batch operations.
  */
