@@ -16,6 +16,8 @@ import {
 import { RecordingLogger } from '../fakes/recording-logger';
 import { RecordingMetrics } from '../fakes/recording-metrics';
 import { RecordingNotificationQueue } from '../fakes/recording-queue';
+import { processNotification } from '../../shared/use-cases/process-notification';
+import { dispatchHarness, lowNotification } from '../support/dispatch-harness';
 
 const config = parseConfig(JSON.parse(readFileSync('config/demo.json', 'utf8')), 'demo');
 const APP = '12';
@@ -194,5 +196,61 @@ describe('sweepInventory', () => {
     expect(d.queue.messages[0]?.groupId).toBe('15:1');
     expect(body.record.在庫明細.value[0]?.id).toBe('7');
     expect(Object.keys(body.record.在庫明細.value[0]?.value ?? {})).not.toContain('明細_メモ');
+  });
+});
+
+describe('sweepInventory with the dispatcher (in memory)', () => {
+  /** The records of update-record-low.json (A-100, 在庫数 18 below 20), as the cursor reads them. */
+  function lowRecord(revision: number): ReadRecord {
+    const notification = lowNotification({ revision });
+    if (!('record' in notification)) throw new Error('not a record notification');
+    return notification.record as ReadRecord;
+  }
+
+  async function sweepAndDispatch(h: ReturnType<typeof dispatchHarness>, record: ReadRecord) {
+    const queue = new RecordingNotificationQueue();
+    const outcome = await sweepInventory({
+      config: h.config,
+      reader: readerOf({ [APP]: [{ records: [record] }] }),
+      items: h.state,
+      queue,
+      logger: new RecordingLogger(),
+      now: () => new Date(h.clock.now),
+    });
+    const dispatched = [];
+    for (const message of queue.messages) {
+      dispatched.push(
+        await processNotification(notificationSchema.parse(JSON.parse(message.body)), h.deps),
+      );
+    }
+    return { outcome, dispatched };
+  }
+
+  it('orders a shortage no webhook brought exactly once; a sweep of the same revision queues nothing, one of a later revision orders nothing', async () => {
+    const h = dispatchHarness();
+
+    const first = await sweepAndDispatch(h, lowRecord(5));
+    const again = await sweepAndDispatch(h, lowRecord(5));
+    const later = await sweepAndDispatch(h, lowRecord(6));
+
+    expect(first.outcome.shortages).toBe(1);
+    expect(first.dispatched.map((outcome) => outcome.decision.kind)).toEqual(['order']);
+    expect(h.mailer.sent).toHaveLength(1);
+    expect(again.outcome.queued).toBe(0);
+    expect(later.outcome.queued).toBe(1);
+    expect(later.outcome.shortages).toBe(0);
+    expect(later.dispatched.map((outcome) => outcome.decision.kind)).toEqual(['order-open']);
+    expect(later.dispatched[0]?.wroteFields).toEqual([]);
+    expect(h.mailer.sent).toHaveLength(1);
+  });
+
+  it('after the webhook of the same revision, the sweep queues nothing (idempotent with the notifications)', async () => {
+    const h = dispatchHarness();
+    await processNotification(lowNotification({ id: 'webhook-1', revision: 5 }), h.deps);
+
+    const swept = await sweepAndDispatch(h, lowRecord(5));
+
+    expect(swept.outcome.queued).toBe(0);
+    expect(h.mailer.sent).toHaveLength(1);
   });
 });
