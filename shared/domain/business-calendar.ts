@@ -13,7 +13,8 @@ import { zonedInstant } from './gathering';
  * - `addBusinessDays(date, n)` counts like lead times always did, only over business days: the
  *   start date itself is day 0 (never counted), the result is the n-th business day strictly
  *   after it. With no closed day in between it is `addDays(date, n)`. `n = 0` is the date
- *   itself when it is a business day, else the next business day.
+ *   itself when it is a business day, else the next business day (the start then counts among
+ *   the skipped days).
  * - Business hours are `[start, end)` local wall time of each business day in the given zone.
  * - The delivery calendar of an order is {@link combineCalendars}: a day counts only when the
  *   supplier works (it ships) AND the company is open (it receives). Its business hours are the
@@ -223,7 +224,11 @@ function calendarOf(
       }
       const skipped: ClosedDay[] = [];
       if (n === 0) {
-        return { date: isBusinessDay(date) ? date : next(date, skipped), skipped };
+        const closed = closure(date);
+        if (closed === undefined) return { date, skipped };
+        // Lead time 0 on a closed day: that day too is passed over.
+        skipped.push({ date, ...closed });
+        return { date: next(date, skipped), skipped };
       }
       let day = date;
       for (let count = 0; count < n; count++) day = next(day, skipped);
@@ -310,11 +315,13 @@ export function skippedDaysText(skipped: readonly ClosedDay[]): string {
  * deliveryDateNote({ date: '2027-01-06', skipped }, 3);
  * // '納品希望日 2027-01-06 (年末年始・元日・土日を除く3営業日)'
  * deliveryDateNote({ date: '2026-12-03', skipped: [] }, 2); // '納品希望日 2026-12-03 (2営業日)'
+ * deliveryDateNote({ date: '2026-12-07', skipped: weekend }, 0); // '納品希望日 2026-12-07 (土日を除く)'
  */
 export function deliveryDateNote(result: BusinessDaysResult, businessDays: number): string {
   const text = skippedDaysText(result.skipped);
-  const count = `${businessDays}営業日`;
-  return `納品希望日 ${result.date} (${text === '' ? count : `${text}を除く${count}`})`;
+  const count = businessDays === 0 ? '' : `${businessDays}営業日`;
+  if (text === '') return `納品希望日 ${result.date} (${count || '当日'})`;
+  return `納品希望日 ${result.date} (${text}を除く${count})`;
 }
 
 /**

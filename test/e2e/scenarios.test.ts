@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LocalStack } from '../../local/stack';
 import type { StoredEmail } from '../../local/ses/ses-store';
+import { demoReason } from '../support/business-days';
 import { startTestStack, type TestStack } from '../support/local-stack';
 
 /**
@@ -74,8 +75,9 @@ describe('the core loop through the local stack', () => {
     const record = await fields(a100);
     expect(record['発注状況']).toBe('発注依頼済');
     expect(record['発注番号']).toMatch(/^PO-\d{8}-0001$/);
+    // Lead time 3 in business days: from a Thursday the reason also names the weekend skipped.
     expect(record['発注理由']).toBe(
-      '在庫数 18 ≤ 発注点 20: 84本を発注 (入数12の倍数、最大在庫100まで)',
+      demoReason('在庫数 18 ≤ 発注点 20: 84本を発注 (入数12の倍数、最大在庫100まで)', 3),
     );
     expect(record['発注日時']).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:00Z$/);
     expect(email?.subject).toContain(record['発注番号']);

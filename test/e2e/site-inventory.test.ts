@@ -2,7 +2,14 @@ import { KintoneRestAPIClient } from '@kintone/rest-api-client';
 import { formSaveTable, type TableRowJson } from '../../local/kintone/form-save';
 import type { LocalStack } from '../../local/stack';
 import type { StoredEmail } from '../../local/ses/ses-store';
+import { loadConfigFile } from '../../shared/config/load-config';
+import { demoReason } from '../support/business-days';
 import { startTestStack, type TestStack } from '../support/local-stack';
+
+/** The site app's lead time (its rows have none of their own): its configured default. */
+const LEAD_TIME_DAYS =
+  loadConfigFile('config/demo.json').apps.find((app) => app.appId === '15')?.defaults
+    .leadTimeDays ?? 0;
 
 /**
  * Items kept as the rows of a table (app 15 拠点在庫, one record per site, one row of 在庫明細
@@ -113,8 +120,13 @@ describe('items in a table (app 15) through the local stack', () => {
     expect(cell(b201, '明細_発注番号')).toBe(orderNumber);
     expect(cell(b200, '明細_発注状況')).toBe('発注依頼済');
     expect(cell(b201, '明細_発注状況')).toBe('発注依頼済');
-    expect(cell(b200, '明細_発注理由')).toBe('在庫数 4 ≤ 発注点 10: 20個を発注 (発注量20)');
-    expect(cell(b201, '明細_発注理由')).toBe('在庫数 1 ≤ 発注点 2: 3個を発注 (発注量3)');
+    // The app's default lead time in business days: a weekend run names the days skipped.
+    expect(cell(b200, '明細_発注理由')).toBe(
+      demoReason('在庫数 4 ≤ 発注点 10: 20個を発注 (発注量20)', LEAD_TIME_DAYS),
+    );
+    expect(cell(b201, '明細_発注理由')).toBe(
+      demoReason('在庫数 1 ≤ 発注点 2: 3個を発注 (発注量3)', LEAD_TIME_DAYS),
+    );
     // The third row is exactly as staff left it.
     expect(b202).toEqual(before[2] && { ...before[2], value: { ...before[2].value } });
     expect(cell(b202, '明細_発注状況')).toBe('未発注');
