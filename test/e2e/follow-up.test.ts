@@ -21,11 +21,17 @@ import { startTestStack, type TestStack } from '../support/local-stack';
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
-/** The next Monday at least a week ahead, 10:00 JST (01:00 UTC). */
+/**
+ * A Monday at 10:00 JST (01:00 UTC) at least a week ahead, early in June: the test's three weeks
+ * then hold no Japanese public holiday and no closed day of the demo calendar (年末年始, お盆),
+ * so business hours are plain weekdays whichever calendar the stack counts with.
+ */
 function aMonday(): number {
   const start = new Date(Date.now() + 7 * DAY_MS);
   start.setUTCHours(1, 0, 0, 0);
-  while (start.getUTCDay() !== 1) start.setTime(start.getTime() + DAY_MS);
+  while (start.getUTCDay() !== 1 || start.getUTCMonth() !== 5 || start.getUTCDate() > 12) {
+    start.setTime(start.getTime() + DAY_MS);
+  }
   return start.getTime();
 }
 
