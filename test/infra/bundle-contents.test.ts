@@ -52,6 +52,14 @@ describe('function bundles', () => {
     60_000,
   );
 
+  it('bundles the holiday list with the dispatcher (business days need no network call)', async () => {
+    // Act
+    const packages = await packagesOf('dispatch');
+
+    // Assess: the lead time counts business days from @holiday-jp/holiday_jp's data.
+    expect(packages.has('@holiday-jp/holiday_jp')).toBe(true);
+  }, 60_000);
+
   it('keeps the kintone client (axios, mime-db) out of the webhook function', async () => {
     // Act
     const packages = await packagesOf('webhook');
