@@ -13,6 +13,7 @@ const FUNCTIONS = [
   'fax-status',
   'supplier-page',
   'send-due-orders',
+  'sweep',
 ] as const;
 const SENDS_FAXES = new Set(['dispatch', 'ses-events', 'send-due-orders']);
 
