@@ -119,6 +119,12 @@ export function referencedSecretKeys(config: BridgeConfig, configPath: string): 
   }
   if (config.supplierPage) visit(config.supplierPage.signingKey, 'supplierPage.signingKey');
   if (config.supplierMaster) visit(config.supplierMaster.apiToken, 'supplierMaster.apiToken');
+  if (config.orderApp) {
+    visit(config.orderApp.apiToken, 'orderApp.apiToken');
+    config.orderApp.webhookTokens.forEach((ref, index) =>
+      visit(ref, `orderApp.webhookTokens[${index}]`),
+    );
+  }
   return [...keys].sort();
 }
 

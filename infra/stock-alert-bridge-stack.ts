@@ -476,7 +476,10 @@ export class StockAlertBridgeStack extends Stack {
     };
     const faxStatusRoute = faxStatus ? this.api.addFaxStatusRoute(faxStatus.fn) : undefined;
     const supplierPageRoutes = supplierPage
-      ? this.api.addSupplierPageRoutes(supplierPage.fn)
+      ? this.api.addSupplierPageRoutes(supplierPage.fn, {
+          approvalPage:
+            settings.config.approval !== undefined && settings.config.orderApp === undefined,
+        })
       : undefined;
 
     dispatch.fn.addEventSource(

@@ -192,6 +192,8 @@ export class BridgeMonitoring extends Construct {
           metric('OrdersNeedingAttention'),
           metric('FollowUpsOverdue'),
           metric('OrdersLate'),
+          metric('ApprovalsOverdue'),
+          metric('LedgerWriteFailures'),
           metric('KintoneCallBudgetWarnings'),
         ],
         width: 12,

@@ -15,6 +15,8 @@ export const FAX_WEBHOOK_PATH = '/webhooks/fax';
  * `supplierPage` in the configuration. The path parameter is the signed link token.
  */
 export const SUPPLIER_PAGE_PATH = '/o/{token}';
+/** The approver's one-click page (approval by link), on the supplier-page function. */
+export const APPROVAL_PAGE_ROUTE_PATH = '/a/{token}';
 
 /**
  * kintone sends at most 60 webhook notifications a minute per domain, i.e. 1 a second on
@@ -118,24 +120,28 @@ export class WebhookApi extends Construct {
    * throttled to {@link SUPPLIER_PAGE_THROTTLE}. No authorizer: suppliers have no accounts; the
    * signed token in the path is the authorisation, and the function verifies it.
    */
-  addSupplierPageRoutes(handler: lambda.IFunction): apigwv2.HttpRoute[] {
+  addSupplierPageRoutes(
+    handler: lambda.IFunction,
+    options: { approvalPage?: boolean } = {},
+  ): apigwv2.HttpRoute[] {
     const methods = [apigwv2.HttpMethod.GET, apigwv2.HttpMethod.POST];
-    const routes = this.api.addRoutes({
-      path: SUPPLIER_PAGE_PATH,
-      methods,
-      integration: new HttpLambdaIntegration('SupplierPage', handler),
-    });
+    const integration = new HttpLambdaIntegration('SupplierPage', handler);
+    // With approval by link, the approver's page `/a/{token}` is served by the same function.
+    const paths = [SUPPLIER_PAGE_PATH, ...(options.approvalPage ? [APPROVAL_PAGE_ROUTE_PATH] : [])];
+    const routes = paths.flatMap((path) => this.api.addRoutes({ path, methods, integration }));
     const stage = this.stage.node.defaultChild as apigwv2.CfnStage;
     // HttpStage has no per-route throttle; the CloudFormation property is keyed by route key
     // and passed through as written, hence the CloudFormation casing.
     stage.routeSettings = Object.fromEntries(
-      methods.map((method) => [
-        apigwv2.HttpRouteKey.with(SUPPLIER_PAGE_PATH, method).key,
-        {
-          ThrottlingRateLimit: SUPPLIER_PAGE_THROTTLE.rateLimit,
-          ThrottlingBurstLimit: SUPPLIER_PAGE_THROTTLE.burstLimit,
-        },
-      ]),
+      paths
+        .flatMap((path) => methods.map((method) => ({ path, method })))
+        .map(({ path, method }) => [
+          apigwv2.HttpRouteKey.with(path, method).key,
+          {
+            ThrottlingRateLimit: SUPPLIER_PAGE_THROTTLE.rateLimit,
+            ThrottlingBurstLimit: SUPPLIER_PAGE_THROTTLE.burstLimit,
+          },
+        ]),
     );
     // API Gateway rejects route settings for a route key that does not exist yet.
     for (const route of routes) this.stage.node.addDependency(route);
