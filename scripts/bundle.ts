@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { bridgeEsbuildOptions } from '../infra/constructs/bridge-function';
 import { formatTable, median, ms } from './lib/stats';
 
 /**
@@ -24,14 +25,6 @@ const DIST_DIR = join(ROOT, 'dist');
 const COLD_START_RUNS = 10;
 const TOP_INPUTS = 5;
 
-/**
- * Lets CommonJS dependencies call `require` inside an ES module; CDK adds the same banner when
- * `format: OutputFormat.ESM` is chosen, and without it esbuild's `__require` shim throws
- * "Dynamic require of ... is not supported" at run time.
- */
-const ESM_REQUIRE_BANNER =
-  "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
-
 interface Variant {
   label: string;
   outDir: string;
@@ -46,20 +39,12 @@ const VARIANTS: Variant[] = [
 ];
 
 function buildOptions(entry: string, outfile: string, variant: Variant): BuildOptions {
+  // The deployed settings (infra/constructs/bridge-function.ts), so this report and CDK agree.
   return {
+    ...bridgeEsbuildOptions(process.cwd()),
     entryPoints: [entry],
     outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'esm',
-    banner: { js: ESM_REQUIRE_BANNER },
-    minify: true,
     sourcemap: 'external',
-    // CDK's choice for ESM: prefer a package's ES build, so tree shaking has something to cut.
-    mainFields: ['module', 'main'],
-    // No `conditions`: for an ESM `import` esbuild already applies `import`, `node` and
-    // `default`, which is what the import-only `exports` of @middy/core 7 need.
     external: variant.external,
     metafile: true,
     logLevel: 'silent',
@@ -221,8 +206,7 @@ async function main(): Promise<number> {
   }
 
   process.stdout.write(
-    `esbuild: platform node, target node22, format esm + createRequire banner, minify, ` +
-      `sourcemap external, mainFields module,main\n\n`,
+    `esbuild: the deployed settings (bridgeEsbuildOptions), sourcemap external\n\n`,
   );
   process.stdout.write(
     `${formatTable(

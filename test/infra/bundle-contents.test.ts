@@ -1,4 +1,5 @@
 import { build } from 'esbuild';
+import { bridgeEsbuildOptions } from '../../infra/constructs/bridge-function';
 
 /**
  * What each function's bundle pulls in. The fax form (pdfkit, fontkit: about 1 MB and a slower
@@ -19,13 +20,12 @@ const SENDS_FAXES = new Set(['dispatch', 'ses-events', 'send-due-orders']);
 
 async function packagesOf(fn: string): Promise<Set<string>> {
   const result = await build({
+    // The deployed settings, so the test sees what CDK bundles.
+    ...bridgeEsbuildOptions(process.cwd()),
     entryPoints: [`functions/${fn}/index.ts`],
-    bundle: true,
     write: false,
-    platform: 'node',
-    target: 'node22',
-    format: 'esm',
-    mainFields: ['module', 'main'],
+    sourcemap: false,
+    minify: false,
     // The SDK is not what this test is about; leaving it out keeps the builds quick.
     external: ['@aws-sdk/*'],
     metafile: true,
