@@ -22,8 +22,8 @@ import {
  *   or the supplier's fax number as a fallback) once `faxAfterBusinessHours` have passed
  *   (default: halfway between the reminder and the staff flag).
  * - After `flagAfterBusinessHours` without an answer, staff are flagged (要対応), once.
- * - A line whose delivery date (the supplier's, else the desired one: the order date plus the
- *   line's lead time) has passed without receipt is late (納期遅延), once per date.
+ * - A line whose delivery date (the supplier's, else the desired one the documents show) has
+ *   passed without receipt is late (納期遅延), once per date.
  *
  * Each step is done once: the log's `reminder-sent`, `follow-up-overdue` and `late` events say
  * what was done, so a crash or a concurrent run repeats nothing that was recorded.
@@ -212,7 +212,8 @@ export function overdueReason(order: PurchaseOrder, rule: FollowUpRule): string 
 
 /**
  * The line's delivery date: the supplier's answer's date for the line, else the desired date
- * (the order date plus the line's lead time). Undefined for a line the supplier declined.
+ * the documents show (the line's own, counted in business days when it was placed; else the
+ * order date plus the line's lead time). Undefined for a line the supplier declined.
  */
 export function dueDateOf(order: PurchaseOrder, line: PurchaseOrderLine): string | undefined {
   const answer = currentAnswer(order)?.answer;
@@ -221,6 +222,8 @@ export function dueDateOf(order: PurchaseOrder, line: PurchaseOrderLine): string
     if (lineAnswerKind(order, line, answer) === 'declined') return undefined;
     return answer.deliveryDate;
   }
+  // The date the documents show: fixed on the line in business days, else order date + lead time.
+  if (line.desiredDeliveryDate !== undefined) return line.desiredDeliveryDate;
   const seal = sealOf(order);
   return seal === undefined ? undefined : addDays(seal.orderDate, line.leadTimeDays);
 }

@@ -164,6 +164,22 @@ describe('followUpOf', () => {
     ]);
   });
 
+  it("takes a line's desired date as placed (business days) when it has one", () => {
+    const order = sentOrder();
+    const [first] = order.lines;
+    if (first) first.desiredDeliveryDate = '2026-12-07';
+    const flagged: OrderEvent[] = [
+      { kind: 'reminder-sent', at: '2026-11-30T09:00:00.000Z', channel: 'email', messageId: 'r' },
+      { kind: 'reminder-sent', at: '2026-12-01T04:00:00.000Z', channel: 'fax', messageId: 'f' },
+      { kind: 'follow-up-overdue', at: '2026-12-01T08:00:00.000Z', reason: '...' },
+    ];
+    order.log.push(...flagged);
+
+    const { steps } = followUpOf(order, context(jst('2026-12-04T09:00:00')));
+
+    expect(steps).toEqual([{ step: 'late', dueDate: '2026-12-03', lineIds: ['2'] }]);
+  });
+
   it('is done with an order whose lines staff closed, and counts a partial receipt', () => {
     const closed = sentOrder([
       { kind: 'line-received', at: '2026-12-01T01:00:00.000Z', lineId: '1', quantity: 5 },
