@@ -1,0 +1,79 @@
+import { calendarFromConfig } from '../../shared/adapters/calendar/calendar-from-config';
+import { parseConfig } from '../../shared/config/load-config';
+import { demoConfigJson } from '../support/dispatch-harness';
+
+/** The configuration's `calendar` and `suppliers` keys, validated and turned into calendars. */
+
+function parsed(change: (raw: ReturnType<typeof demoConfigJson>) => void) {
+  const raw = demoConfigJson();
+  change(raw);
+  return parseConfig(raw);
+}
+
+describe('calendar configuration', () => {
+  it('closes Saturdays, Sundays and public holidays, 09:00-18:00, without a calendar key', () => {
+    // Act
+    const config = parsed((raw) => {
+      delete raw['calendar'];
+    });
+
+    // Assess
+    expect(config.calendar).toEqual({
+      weeklyClosedDays: [0, 6],
+      closedDates: [],
+      businessHours: { start: '09:00', end: '18:00' },
+    });
+    expect(config.suppliers).toEqual({});
+    const { company } = calendarFromConfig(config);
+    expect(company.isBusinessDay('2026-12-05')).toBe(false); // Saturday
+    expect(company.isBusinessDay('2026-11-23')).toBe(false); // 勤労感謝の日
+    expect(company.isBusinessDay('2026-12-29')).toBe(true); // no 年末年始 configured
+  });
+
+  it.each([
+    ['every weekday closed', { weeklyClosedDays: [0, 1, 2, 3, 4, 5, 6] }],
+    ['a weekday out of range', { weeklyClosedDays: [7] }],
+    ['a weekday twice', { weeklyClosedDays: [0, 0] }],
+    [
+      'a range that ends before it starts',
+      { closedDates: [{ from: '2027-01-03', to: '2026-12-29', name: '年末年始' }] },
+    ],
+    [
+      'a date that is not one',
+      { closedDates: [{ from: '2026-02-30', to: '2026-03-01', name: 'x' }] },
+    ],
+    [
+      'a range without a name',
+      { closedDates: [{ from: '2026-12-29', to: '2027-01-03', name: '' }] },
+    ],
+    [
+      'business hours ending before they start',
+      { businessHours: { start: '18:00', end: '09:00' } },
+    ],
+  ])('refuses %s', (_what, calendar) => {
+    expect(() =>
+      parsed((raw) => {
+        raw['calendar'] = calendar;
+      }),
+    ).toThrow(/calendar/);
+  });
+
+  it("gives a supplier its own closed days on top of the company's", () => {
+    // Act
+    const config = parsed((raw) => {
+      raw['suppliers'] = {
+        'S-001': { closedDates: [{ from: '2027-08-10', to: '2027-08-18', name: '夏季休業' }] },
+      };
+    });
+
+    // Assess
+    const calendars = calendarFromConfig(config);
+    expect(calendars.deliveryFor('S-001').closure('2027-08-10')).toEqual({
+      name: '夏季休業',
+      kind: 'closed',
+    });
+    expect(calendars.company.isBusinessDay('2027-08-10')).toBe(true);
+    // The demo's お盆 (company) still closes the supplier's delivery days.
+    expect(calendars.deliveryFor('S-002').isBusinessDay('2027-08-12')).toBe(false);
+  });
+});
