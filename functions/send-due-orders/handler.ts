@@ -17,7 +17,9 @@ import {
 } from '../../shared/use-cases/follow-up-orders';
 
 export interface SendDueOrdersHandlerDeps
-  extends SendDueOrdersDeps, Pick<FollowUpOrdersDeps, 'businessClock' | 'followUpBatchSize'> {
+  extends
+    SendDueOrdersDeps,
+    Pick<FollowUpOrdersDeps, 'calendars' | 'businessClock' | 'followUpBatchSize'> {
   logger: Logger;
   /**
    * Powertools Metrics that `metrics` writes to, published after every invocation by the

@@ -1,4 +1,5 @@
 import { SESClient } from '@aws-sdk/client-ses';
+import { calendarFromConfig } from '../../shared/adapters/calendar/calendar-from-config';
 import { SesOrderMailer } from '../../shared/adapters/ses/ses-order-mailer';
 import {
   orderLinkSigner,
@@ -53,6 +54,8 @@ export function wireSendDueOrdersFromEnv(
   const { orders } = wireStores(table, now);
   return createSendDueOrdersHandler({
     config,
+    // Business hours of the follow-up (reminders, staff flags): holidays and closed days skipped.
+    calendars: calendarFromConfig(config),
     orders,
     mailer,
     kintone,

@@ -1,5 +1,6 @@
 import { findApp } from '../config/load-config';
 import type { AppConfig, BridgeConfig } from '../config/schema';
+import type { Calendars } from '../domain/business-calendar';
 import { faxFallback, type OrderChannel } from '../domain/channels';
 import {
   businessClockOf,
@@ -7,7 +8,6 @@ import {
   orderFaxChannel,
   weekdayBusinessClock,
   type BusinessClock,
-  type BusinessHoursCalendar,
   type FollowUpStep,
 } from '../domain/follow-up';
 import type { OrderRequest } from '../domain/order';
@@ -56,10 +56,10 @@ export interface FollowUpOrdersDeps {
   mailer?: OrderMailer;
   fax?: FaxSending;
   /**
-   * The business calendars (`calendarsOf`): reminders and the flag count the company's business
-   * hours (holidays and closed days skipped). Without them, {@link FollowUpOrdersDeps.businessClock}.
+   * The business calendars (`calendarFromConfig`): reminders and the flag count the company's
+   * business hours (holidays and closed days skipped). Without them, `businessClock`.
    */
-  calendars?: { company: BusinessHoursCalendar };
+  calendars?: Calendars;
   /** Business hours without `calendars`; a plain weekday clock (9:00-18:00, no holidays) without it. */
   businessClock?: BusinessClock;
   /** Orders checked per run at most; {@link DEFAULT_FOLLOW_UP_BATCH} without it. */

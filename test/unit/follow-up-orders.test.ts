@@ -1,5 +1,6 @@
 import { renderOrderEmail } from '../../shared/documents/order-email';
 import { orderFormContent } from '../../shared/documents/order-form-content';
+import { calendarsOf, createBusinessCalendar } from '../../shared/domain/business-calendar';
 import { businessClockOf } from '../../shared/domain/follow-up';
 import { ChannelSendError } from '../../shared/ports/channel-send-error';
 import { followUpOrders, type FollowUpOrdersDeps } from '../../shared/use-cases/follow-up-orders';
@@ -135,31 +136,24 @@ describe('followUpOrders', () => {
   });
 
   it('counts business hours on the company calendar when one is given', async () => {
-    // Prepare: Monday is a holiday in this calendar (every hour of it closed).
+    // Prepare: Monday 2026-11-30 is a holiday in this calendar.
     const { h } = await sentOrder();
-    const calendar = {
-      businessHoursBetween: (from: Date, to: Date) =>
-        Math.max(
-          0,
-          (to.getTime() - Math.max(from.getTime(), jst('2026-12-01T09:00:00').getTime())) /
-            3_600_000,
-        ),
-      addBusinessHours: (from: Date, hours: number) =>
-        new Date(
-          Math.max(from.getTime(), jst('2026-12-01T09:00:00').getTime()) + hours * 3_600_000,
-        ),
-    };
-
-    // Act: Monday 18:30 is no business hour at all on it.
-    const result = await runAt(h, '2026-11-30T18:30:00', {
-      ...depsOf(h),
-      calendars: { company: calendar },
+    const company = createBusinessCalendar({
+      publicHoliday: (date) => (date === '2026-11-30' ? '臨時休業' : undefined),
+      weeklyClosedDays: [0, 6],
+      closedDates: [],
     });
+    const deps = { ...depsOf(h), calendars: calendarsOf(company) };
+
+    // Act: Monday 18:30 is no business hour at all; Tuesday 17:30 is 8.5 of them.
+    const monday = await runAt(h, '2026-11-30T18:30:00', deps);
+    const tuesday = await runAt(h, '2026-12-01T17:30:00', deps);
 
     // Assess
-    expect(result.reminded).toEqual([]);
+    expect(monday.reminded).toEqual([]);
+    expect(tuesday.reminded).toEqual([h.state.allOrders()[0]?.orderNumber]);
     expect(
-      businessClockOf(calendar, 'Asia/Tokyo').hoursBetween(
+      businessClockOf(company, 'Asia/Tokyo').hoursBetween(
         jst('2026-11-30T10:00:00'),
         jst('2026-12-01T10:00:00'),
       ),
