@@ -300,7 +300,11 @@ const closedDaysShape = {
     .array(
       z
         .strictObject({ from: calendarDate, to: calendarDate, name: z.string().trim().min(1) })
-        .refine((range) => range.from <= range.to, { message: '`to` is before `from`' }),
+        .refine((range) => range.from <= range.to, { message: '`to` is before `from`' })
+        // Longer is a typing slip (a wrong year), and no business day would be left to count.
+        .refine((range) => Date.parse(range.to) - Date.parse(range.from) < 366 * 86_400_000, {
+          message: 'a closed date range lasts at most a year',
+        }),
     )
     .default([]),
 };

@@ -43,6 +43,10 @@ describe('calendar configuration', () => {
       { closedDates: [{ from: '2026-02-30', to: '2026-03-01', name: 'x' }] },
     ],
     [
+      'a range over a year',
+      { closedDates: [{ from: '2026-12-29', to: '2028-01-03', name: '年末年始' }] },
+    ],
+    [
       'a range without a name',
       { closedDates: [{ from: '2026-12-29', to: '2027-01-03', name: '' }] },
     ],

@@ -14,8 +14,8 @@ import {
   skippedDaysText,
   type BusinessCalendar,
 } from '../../../shared/domain/business-calendar';
-import { addDays } from '../../../shared/domain/dates';
-import { orderDueAt } from '../../../shared/domain/gathering';
+import { addDays, localDate } from '../../../shared/domain/dates';
+import { orderDueAt, zonedInstant } from '../../../shared/domain/gathering';
 import { evaluateReorder } from '../../../shared/domain/evaluate-reorder';
 
 const TOKYO = 'Asia/Tokyo';
@@ -309,3 +309,37 @@ describe('business days, properties', () => {
     );
   });
 });
+
+describe('cut-offs on business days, properties', () => {
+  it('is the first cut-off after the line that falls on a business day', () => {
+    const instantArb = fc
+      .integer({ min: 0, max: 2 * 365 * 24 * 60 })
+      .map((minutes) => new Date(Date.UTC(2026, 0, 1) + minutes * 60_000));
+    const timesArb = fc.uniqueArray(
+      fc
+        .tuple(fc.integer({ min: 0, max: 23 }), fc.constantFrom(0, 15, 30, 45))
+        .map(([h, m]) => `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`),
+      { minLength: 1, maxLength: 4 },
+    );
+    fc.assert(
+      fc.property(calendarArb, instantArb, timesArb, (calendar, at, times) => {
+        const due = orderDueAt({ rule: 'cutoff', times }, at, TOKYO, calendar);
+        expect(due.getTime()).toBeGreaterThan(at.getTime());
+        expect(calendar.isBusinessDay(localDateOf(due))).toBe(true);
+        // No cut-off on a business day lies between the line and the due time.
+        for (let day = localDateOf(at); day <= localDateOf(due); day = addDays(day, 1)) {
+          if (!calendar.isBusinessDay(day)) continue;
+          for (const time of times) {
+            const cut = zonedInstant(day, time, TOKYO).getTime();
+            if (cut > at.getTime()) expect(cut).toBeGreaterThanOrEqual(due.getTime());
+          }
+        }
+      }),
+      { numRuns: 80 },
+    );
+  });
+});
+
+function localDateOf(at: Date): string {
+  return localDate(at, TOKYO);
+}
