@@ -30,16 +30,24 @@ export const METRIC_NAMES = [
   'NotificationsParked',
   /** dispatch: an order's send failed for now; the record shows 送信待ち and it is retried. */
   'OrderSendsDelayed',
-  /** send-due-orders: an order's approval is overdue even after the reminder; staff flagged (要対応). */
-  'ApprovalsOverdue',
-  /** any: writing an order to the order app (発注管理) failed; retried on the order's next run. */
-  'LedgerWriteFailures',
   /** send-due-orders: a reminder of an unanswered order went to the supplier (email or fax). */
   'RemindersSent',
   /** send-due-orders: a supplier did not answer even after the reminder; staff flagged (要対応). Alarmed. */
   'FollowUpsOverdue',
   /** send-due-orders: a delivery date passed without receipt (納期遅延), once per order and date. */
   'OrdersLate',
+  /** send-due-orders: an order's approval is overdue even after the reminder; staff flagged (要対応). */
+  'ApprovalsOverdue',
+  /** any: writing an order to the order app (発注管理) failed; retried on the order's next run. */
+  'LedgerWriteFailures',
+  /** sweep: records read from kintone by a sweep. */
+  'RecordsSwept',
+  /** sweep: records queued because the bridge had not processed their revision. */
+  'SweepRecordsQueued',
+  /** sweep: items short of stock and on no order that no notification had brought. */
+  'ShortagesFound',
+  /** sweep: an app left partly unread because its kintone calls today near the limit. */
+  'SweepsStoppedEarly',
 ] as const;
 
 export type MetricName = (typeof METRIC_NAMES)[number];
