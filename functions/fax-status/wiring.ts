@@ -1,4 +1,5 @@
 import { DynamoDbOrderStore } from '../../shared/adapters/dynamodb/dynamodb-order-store';
+import { buildOrderLedger } from '../../shared/adapters/kintone/kintone-order-ledger';
 import { phaxioCallbackSettings } from '../../shared/adapters/fax/phaxio-callback-settings';
 import { loadConfigFromEnv, type Env } from '../../shared/config/env';
 import { ConfigError } from '../../shared/config/load-config';
@@ -16,10 +17,10 @@ export function wireFaxStatusFromEnv(env: Env, overrides: WiringOverrides = {}):
   const fax = config.fax;
   if (!fax)
     throw new ConfigError('the fax-status function needs a fax gateway in the configuration');
-  const { table, secrets, kintone, logger, metrics, powertoolsMetrics } = wireCommon(env, {
-    config,
-    now,
-  });
+  const { table, secrets, kintone, logger, metrics, powertoolsMetrics, kintoneBaseUrl, budget } =
+    wireCommon(env, { config, now });
+  // The order app's record shows a failed fax (with `orderApp` only).
+  const ledger = buildOrderLedger(config, secrets, kintoneBaseUrl, { budget });
   return createFaxStatusHandler({
     config,
     orders: new DynamoDbOrderStore({ ...table, now }),
@@ -29,5 +30,6 @@ export function wireFaxStatusFromEnv(env: Env, overrides: WiringOverrides = {}):
     metrics,
     powertoolsMetrics,
     callback: () => phaxioCallbackSettings(fax, secrets, env.FAX_CALLBACK_URL?.trim() || undefined),
+    ...(ledger ? { ledger } : {}),
   });
 }

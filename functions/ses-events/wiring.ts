@@ -1,5 +1,6 @@
 import { SESClient } from '@aws-sdk/client-ses';
 import { DynamoDbOrderStore } from '../../shared/adapters/dynamodb/dynamodb-order-store';
+import { buildOrderLedger } from '../../shared/adapters/kintone/kintone-order-ledger';
 import type { Env } from '../../shared/config/env';
 import { awsClientConfig, clockOf, wireCommon, type WiringOverrides } from '../common-wiring';
 import { faxSendingFromEnv } from '../fax-wiring';
@@ -12,15 +13,25 @@ import { createSesEventsHandler, type SesEventsHandler } from './handler';
  */
 export function wireSesEventsFromEnv(env: Env, overrides: WiringOverrides = {}): SesEventsHandler {
   const now = clockOf(overrides);
-  const { config, table, secrets, kintone, logger, metrics, powertoolsMetrics } = wireCommon(env, {
-    now,
-  });
+  const {
+    config,
+    table,
+    secrets,
+    kintone,
+    logger,
+    metrics,
+    powertoolsMetrics,
+    kintoneBaseUrl,
+    budget,
+  } = wireCommon(env, { now });
   // A hard bounce falls back to fax: this function sends it.
   const fax = faxSendingFromEnv(
     env,
     { config, secrets },
     new SESClient(awsClientConfig(env, 'SES')),
   );
+  // The order app's record shows a lost email and the fax sent instead (with `orderApp` only).
+  const ledger = buildOrderLedger(config, secrets, kintoneBaseUrl, { budget });
   return createSesEventsHandler({
     config,
     orders: new DynamoDbOrderStore({ ...table, now }),
@@ -30,5 +41,6 @@ export function wireSesEventsFromEnv(env: Env, overrides: WiringOverrides = {}):
     metrics,
     powertoolsMetrics,
     ...(fax ? { fax } : {}),
+    ...(ledger ? { ledger } : {}),
   });
 }

@@ -1,17 +1,22 @@
 import type { AppConfig, OrderAppConfig } from '../config/schema';
+import type { OrderChannel } from '../domain/channels';
+import { dueDateOf, receivedQuantity } from '../domain/follow-up';
 import { lineAmount, orderTotals, type TaxRules } from '../domain/pricing';
 import {
   activeLines,
   approvalOf,
   channelsOf,
+  channelState,
   currentAnswer,
   lineAnswerKind,
   orderStatus,
   sealOf,
+  type OrderEvent,
   type PurchaseOrder,
+  type PurchaseOrderLine,
 } from '../domain/purchase-order';
 import type { LedgerRecordValues } from '../ports/order-ledger';
-import { toKintoneDateTime } from './write-back';
+import { DELIVERY_STATUS_LABELS, toKintoneDateTime } from './write-back';
 
 /**
  * An order as one record of the order app (発注管理): number, supplier, ship-to, a table of its
@@ -66,14 +71,7 @@ export function ledgerRecordOf(
   set(f.tax, totals ? String(totals.tax) : '');
   set(f.total, totals ? String(totals.total) : '');
   set(f.status, ledgerStatus(order, app));
-  set(
-    f.channels,
-    channelsOf(order)
-      .map((channel) =>
-        channel.kind === 'email' ? `メール ${channel.address}` : `FAX ${channel.national}`,
-      )
-      .join('、'),
-  );
+  set(f.channels, ledgerChannels(order));
   const answer = currentAnswer(order);
   set(f.answer, answer ? answerText(order, answer.answer) : '');
   set(f.answeredAt, answer ? toKintoneDateTime(answer.at) : '');
@@ -106,6 +104,11 @@ export function ledgerStatus(order: PurchaseOrder, app: AppConfig | undefined): 
     case 'closed':
       return '完了';
     case 'sent': {
+      // What staff must act on first, in the item records' words: 要対応 (no answer in time),
+      // 納期遅延 (a line's date passed), 一部入荷 (part received, the rest on order).
+      if (followUpFlag(order)) return statuses?.failed ?? '要対応';
+      if (lateLines(order).length > 0) return statuses?.late ?? '納期遅延';
+      if (partlyReceived(order).length > 0) return statuses?.partiallyReceived ?? '一部入荷';
       const answer = currentAnswer(order)?.answer;
       if (!answer) return statuses?.ordered ?? '発注依頼済';
       if (answer.kind === 'confirmed') return statuses?.confirmed ?? '受注確認済';
@@ -129,8 +132,97 @@ function answerText(
   return `一部受注 納期 ${answer.deliveryDate} ${perLine}${answer.note ? ` (${answer.note})` : ''}`;
 }
 
-/** Why the order waits, was flagged or was rejected; empty otherwise. */
+/**
+ * Where each channel stands, in one line: `メール order@example.jp (不達)、FAX 0312345678 (送信済)`.
+ * A channel reads 送信済 once the order went out on it, and changes only when it failed: 不達,
+ * 拒否 (SES, the words of the records' delivery status field), 苦情 (it arrived, but was reported
+ * as spam), or 送信失敗. A delivery SES or the fax gateway confirms changes nothing shown, so it
+ * costs no write. 再送済 follows a channel the reminder went on.
+ */
+export function ledgerChannels(order: PurchaseOrder): string {
+  const reminded = new Set(eventsOf(order, 'reminder-sent').map((event) => event.channel));
+  const channels = channelsOf(order);
+  const parts = channels.map((channel) => {
+    const name = channel.kind === 'email' ? `メール ${channel.address}` : `FAX ${channel.national}`;
+    const states = [channelLabel(order, channel), reminded.has(channel.kind) ? '再送済' : ''];
+    const shown = states.filter((state) => state !== '').join('・');
+    return shown === '' ? name : `${name} (${shown})`;
+  });
+  // A fax reminder to the supplier's fax number when the order itself went by email only.
+  if (reminded.has('fax') && !channels.some((channel) => channel.kind === 'fax')) {
+    parts.push('FAX (再送済)');
+  }
+  return parts.join('、');
+}
+
+function channelLabel(order: PurchaseOrder, channel: OrderChannel): string {
+  const state = channelState(order, channel.kind);
+  if (state.state === 'pending') return '';
+  if (state.state === 'failed') {
+    const lost =
+      channel.kind === 'email'
+        ? eventsOf(order, 'delivery').find(
+            (event) => event.status === 'bounced' || event.status === 'rejected',
+          )
+        : undefined;
+    return lost ? DELIVERY_STATUS_LABELS[lost.status] : '送信失敗';
+  }
+  if (channel.kind === 'email') {
+    const complained = eventsOf(order, 'delivery').some((event) => event.status === 'complained');
+    if (complained) return DELIVERY_STATUS_LABELS.complained;
+  }
+  return '送信済';
+}
+
+/** Staff were flagged by the follow-up (no answer in time) and the supplier has not answered. */
+function followUpFlag(
+  order: PurchaseOrder,
+): Extract<OrderEvent, { kind: 'follow-up-overdue' }> | undefined {
+  if (currentAnswer(order) !== undefined) return undefined;
+  const flags = eventsOf(order, 'follow-up-overdue');
+  return flags[flags.length - 1];
+}
+
+/** Open lines whose delivery date, as it stands now, was recorded as passed (納期遅延). */
+function lateLines(order: PurchaseOrder): { line: PurchaseOrderLine; dueDate: string }[] {
+  const late = new Set(eventsOf(order, 'late').map((event) => event.dueDate));
+  return openLinesOf(order).flatMap((line) => {
+    const dueDate = dueDateOf(order, line);
+    return dueDate !== undefined && late.has(dueDate) ? [{ line, dueDate }] : [];
+  });
+}
+
+/** Open lines of which part was received (一部入荷), with what was received so far. */
+function partlyReceived(order: PurchaseOrder): { line: PurchaseOrderLine; received: number }[] {
+  return openLinesOf(order).flatMap((line) => {
+    const received = receivedQuantity(order, line.lineId);
+    return received > 0 ? [{ line, received }] : [];
+  });
+}
+
+function openLinesOf(order: PurchaseOrder): PurchaseOrderLine[] {
+  const closed = new Set(eventsOf(order, 'line-closed').map((event) => event.lineId));
+  return activeLines(order).filter((line) => !closed.has(line.lineId));
+}
+
+function eventsOf<K extends OrderEvent['kind']>(
+  order: PurchaseOrder,
+  kind: K,
+): Extract<OrderEvent, { kind: K }>[] {
+  return order.log.filter(
+    (event): event is Extract<OrderEvent, { kind: K }> => event.kind === kind,
+  );
+}
+
+/**
+ * Why the order waits, was flagged or was rejected, and what the follow-up found (要対応,
+ * 納期遅延, 一部入荷), in one line joined by ` / `; empty otherwise.
+ */
 function ledgerNote(order: PurchaseOrder): string {
+  return [approvalNote(order), ...followUpNotes(order)].filter((note) => note !== '').join(' / ');
+}
+
+function approvalNote(order: PurchaseOrder): string {
   const approval = approvalOf(order);
   if (approval.state === 'rejected') {
     return `${approval.action} (${approval.by})${approval.reason ? `: ${approval.reason}` : ''}`;
@@ -140,4 +232,30 @@ function ledgerNote(order: PurchaseOrder): string {
     return overdue?.kind === 'approval-overdue' ? overdue.reason : approval.reason;
   if (approval.state === 'approved') return `承認 (${approval.by})`;
   return '';
+}
+
+function followUpNotes(order: PurchaseOrder): string[] {
+  const status = orderStatus(order);
+  if (status === 'needs-attention') {
+    const attention = eventsOf(order, 'needs-attention');
+    return [attention[attention.length - 1]?.reason ?? ''];
+  }
+  if (status !== 'sent') return [];
+  const notes: string[] = [];
+  const flag = followUpFlag(order);
+  if (flag) notes.push(`【要対応】${flag.reason}`);
+  const late = lateLines(order);
+  if (late.length > 0) {
+    const dates = [...new Set(late.map((entry) => entry.dueDate))].sort().join('、');
+    const skus = late.map((entry) => entry.line.sku).join('、');
+    notes.push(`【納期遅延】納期 ${dates} を過ぎても入荷がありません (${skus})`);
+  }
+  const partial = partlyReceived(order);
+  if (partial.length > 0) {
+    const what = partial
+      .map(({ line, received }) => `${line.sku} ${received}/${line.quantity}${line.unit}`)
+      .join('、');
+    notes.push(`【一部入荷】${what} 入荷、残りは発注中`);
+  }
+  return notes;
 }

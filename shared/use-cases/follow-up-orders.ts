@@ -20,11 +20,13 @@ import { ChannelSendError } from '../ports/channel-send-error';
 import type { FaxSending } from '../ports/fax-gateway';
 import type { KintoneRecordWriter } from '../ports/kintone-record-writer';
 import type { BridgeLogger } from '../ports/logger';
+import type { OrderLedger } from '../ports/order-ledger';
 import type { OrderMailer } from '../ports/order-mailer';
 import type { OrderStore } from '../ports/order-store';
 import { describeFailure } from './failure-kind';
 import { documentOptionsOf } from './order-channels';
 import { commentOnLines, openLines, writeLineFields } from './order-record';
+import { writeOrderLedger } from './write-order-ledger';
 
 /**
  * Following up sent orders (issue 12), run by the scheduled send after the due orders: each
@@ -40,9 +42,10 @@ import { commentOnLines, openLines, writeLineFields } from './order-record';
  * The records are written before the event is appended: a crash in between writes them again
  * (the same values, possibly a second comment), never records a step nobody saw. A reminder
  * sent just before a crash may go out twice, as any send does; the log keeps it at one after.
- * The order is then rescheduled at the next time something can fall due, or taken off the
- * list when nothing can (closed, empty, every channel failed). Without `followUp` in the
- * configuration nothing is followed up and the list is emptied as orders reach it.
+ * The order app's record (with `orderApp`) is then brought up to date in one PUT, none when it
+ * shows nothing new. The order is then rescheduled at the next time something can fall due, or
+ * taken off the list when nothing can (closed, empty, every channel failed). Without `followUp`
+ * in the configuration nothing is followed up and the list is emptied as orders reach it.
  */
 
 /** Collaborators of {@link followUpOrders}: those of the scheduled send. */
@@ -64,6 +67,12 @@ export interface FollowUpOrdersDeps {
   businessClock?: BusinessClock;
   /** Orders checked per run at most; {@link DEFAULT_FOLLOW_UP_BATCH} without it. */
   followUpBatchSize?: number;
+  /**
+   * The order app (発注管理, `orderApp`, the scheduled send's): after an order's steps its record
+   * shows them (再送済, 要対応, 納期遅延) in one PUT per order and run, none when nothing it shows
+   * changed. Without it nothing is written there.
+   */
+  ledger?: OrderLedger;
 }
 
 /** Orders checked per run when the wiring sets no batch size. */
@@ -150,6 +159,8 @@ async function followUp(
   for (const step of steps) {
     current = await perform(step, current, app, deps, result);
   }
+  // One write for all the steps; it also catches up a record behind (a failed earlier write).
+  await writeOrderLedger(current, deps);
   if (nextCheckAt === undefined) await deps.orders.clearCheck(orderNumber);
   else await deps.orders.scheduleCheck(orderNumber, nextCheckAt);
 }

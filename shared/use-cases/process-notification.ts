@@ -500,7 +500,8 @@ class Dispatch {
             received,
             this.at,
           );
-          this.orders.set(order.orderNumber, order);
+          // The order app's record shows 一部入荷 (one PUT; never fails the notification).
+          this.orders.set(order.orderNumber, await writeOrderLedger(order, this.deps));
           item.partialReceipt = received;
           item.decision = {
             kind: 'order-open',

@@ -9,6 +9,7 @@ import { deliveryDetail, type DeliveryReport } from '../edge/ses-event';
 import { DELIVERY_STATUS_LABELS } from '../kintone/write-back';
 import { NO_METRICS } from '../ports/bridge-metrics';
 import type { FaxSending } from '../ports/fax-gateway';
+import type { OrderLedger } from '../ports/order-ledger';
 import type { OrderStore } from '../ports/order-store';
 import { reportIfAllChannelsFailed, type AttentionDeps } from './needs-attention';
 import {
@@ -20,12 +21,18 @@ import {
   type ChannelDeps,
 } from './order-channels';
 import { commentOnLines, openLines, writeLineFields } from './order-record';
+import { writeOrderLedger } from './write-order-ledger';
 
 /** Collaborators of {@link recordDelivery}, built once in the function's wiring. */
 export interface DeliveryDeps extends AttentionDeps {
   orders: Pick<OrderStore, 'get' | 'append'>;
   /** Sends the fax fallback after a hard bounce; without it staff are told to call. */
   fax?: FaxSending;
+  /**
+   * The order app (発注管理, `orderApp`): its record shows the lost email (不達), the fax sent
+   * instead or 要対応, in one PUT when it changed. Without it nothing is written there.
+   */
+  ledger?: OrderLedger;
 }
 
 /** What {@link recordDelivery} did with one report; logged, and returned for tests. */
@@ -103,7 +110,11 @@ export async function recordDelivery(
   if (previous?.status === report.status && previous.detail === detail) {
     // An earlier attempt may have recorded the bounce and then failed to fax or to tell staff
     // (gateway 5xx, kintone 503): the retry finishes that; what was done is not done again.
-    if (emailLost(report.status)) await fallBackToFax(order, report, deps, { firstReport: false });
+    const after = emailLost(report.status)
+      ? (await fallBackToFax(order, report, deps, { firstReport: false })).order
+      : order;
+    // Also catches up a record an earlier attempt failed to write (no call when it is current).
+    await writeOrderLedger(after, deps);
     return done('duplicate');
   }
   if (isSuperseded(previous, report)) {
@@ -150,16 +161,20 @@ export async function recordDelivery(
     }
   }
 
-  const updated = await orders.append(order.orderNumber, {
+  let updated = await orders.append(order.orderNumber, {
     kind: 'delivery',
     at: report.at ?? deps.now().toISOString(),
     status: report.status,
     detail,
   });
   if (emailLost(report.status)) {
-    outcome.commented =
-      (await fallBackToFax(updated, report, deps, { firstReport: true })) || outcome.commented;
+    const fallback = await fallBackToFax(updated, report, deps, { firstReport: true });
+    outcome.commented = fallback.commented || outcome.commented;
+    updated = fallback.order;
   }
+  // The order app's record: 不達 / 拒否 / 苦情 on the email, the fax sent instead, or 要対応; one
+  // PUT, none when it shows nothing new (a delivered email); a failure never fails the event.
+  await writeOrderLedger(updated, deps);
   logger[report.status === 'delivered' ? 'info' : 'warn']('delivery status recorded', {
     orderNumber: report.orderNumber,
     status: report.status,
@@ -186,14 +201,14 @@ function emailLost(status: DeliveryStatus): boolean {
  * they must contact the supplier (要対応). Each step is idempotent, so a retry only does what is
  * missing.
  *
- * @returns true when a comment was added.
+ * @returns whether a comment was added, and the order as stored afterwards.
  */
 async function fallBackToFax(
   order: PurchaseOrder,
   report: DeliveryReport,
   deps: DeliveryDeps,
   { firstReport }: { firstReport: boolean },
-): Promise<boolean> {
+): Promise<{ commented: boolean; order: PurchaseOrder }> {
   const channelDeps: ChannelDeps = {
     orders: deps.orders,
     logger: deps.logger,
@@ -222,7 +237,7 @@ async function fallBackToFax(
     const result = await commentOnLines(deps.kintone, sent.order, lineIds, text, context);
     commented = result.lineIds.length > 0;
   }
-  return commented || attention.reported;
+  return { commented: commented || attention.reported, order: attention.order };
 }
 
 /**

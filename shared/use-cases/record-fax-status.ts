@@ -1,13 +1,20 @@
 import { findApp } from '../config/load-config';
 import type { OrderEvent, PurchaseOrder } from '../domain/purchase-order';
 import type { FaxStatusUpdate } from '../ports/fax-gateway';
+import type { OrderLedger } from '../ports/order-ledger';
 import type { OrderStore } from '../ports/order-store';
 import { reportIfAllChannelsFailed, type AttentionDeps } from './needs-attention';
 import { commentOnLines, openLines } from './order-record';
+import { writeOrderLedger } from './write-order-ledger';
 
 /** Collaborators of {@link recordFaxStatus}. */
 export interface FaxStatusRecordDeps extends AttentionDeps {
   orders: Pick<OrderStore, 'get' | 'append'>;
+  /**
+   * The order app (発注管理, `orderApp`): a failed fax shows there (送信失敗, or 要対応 when no
+   * channel is left), in one PUT; a delivered one changes nothing it shows and costs no call.
+   */
+  ledger?: OrderLedger;
 }
 
 export interface FaxStatusOutcome {
@@ -59,6 +66,8 @@ export async function recordFaxStatus(
   if (recorded?.status === update.status && recorded.detail === update.detail) {
     // An earlier attempt may have recorded the status and then failed to tell staff.
     const attention = await reportIfAllChannelsFailed(order, deps);
+    // Also catches up a record an earlier attempt failed to write (no call when it is current).
+    await writeOrderLedger(attention.order, deps);
     return { ...outcome, result: 'duplicate', needsAttention: attention.reported };
   }
   const app = findApp(deps.config, order.appId);
@@ -84,5 +93,6 @@ export async function recordFaxStatus(
     detail: update.detail,
   });
   const attention = await reportIfAllChannelsFailed(updated, deps);
+  await writeOrderLedger(attention.order, deps);
   return { ...outcome, needsAttention: attention.reported };
 }

@@ -1,23 +1,25 @@
 import { findApp } from '../config/load-config';
 import type { BridgeConfig } from '../config/schema';
-import type { PurchaseOrder } from '../domain/purchase-order';
+import { isSealed, type PurchaseOrder } from '../domain/purchase-order';
 import { ledgerRecordOf } from '../kintone/order-ledger-record';
 import { NO_METRICS, type BridgeMetrics } from '../ports/bridge-metrics';
 import type { BridgeLogger } from '../ports/logger';
-import type { OrderLedger } from '../ports/order-ledger';
+import type { LedgerRecordValues, OrderLedger } from '../ports/order-ledger';
 import type { OrderStore } from '../ports/order-store';
 import { describeFailure } from './failure-kind';
 
 /**
  * The order ledger: each order is one record of the order app (発注管理), kept up to date as the
- * order moves (sealed, awaiting approval, sent, answered, closed, rejected).
+ * order moves (sealed, awaiting approval, sent, answered, closed, rejected, and what SES, the fax
+ * gateway and the follow-up report: 不達, 送信失敗, 再送済, 要対応, 納期遅延, 一部入荷).
  *
  * kintone calls per order: the first write is one GET (is a record with this order number
  * already there?) and one POST; `ledger-written` with the record id is then appended, so every
- * later write is a single PUT of the whole record, made only when something the record shows
- * happened since the last write (events other than the bridge's own bookkeeping). The GET
- * before the first add is what makes a crash between the add and the append harmless: the
- * retry finds the record by its order number and updates it instead of adding a second one
+ * later write is a single PUT of the whole record, made only when the record would change: the
+ * values as the log shows them now are compared with the values as of the last write, so an
+ * event the record does not show (a delivered email or fax, a repeated callback) costs no
+ * call. The GET before the first add is what makes a crash between the add and the append
+ * harmless: the retry finds the record by its order number and updates it instead of adding a second one
  * (the order number field should also prohibit duplicates in kintone, as the doctor advises).
  *
  * A failure is logged and counted (LedgerWriteFailures), never thrown: the ledger must not hold
@@ -46,18 +48,39 @@ export function ledgerRecordId(order: PurchaseOrder): string | undefined {
   return last?.kind === 'ledger-written' ? last.recordId : undefined;
 }
 
-/** True when the order's record is missing or behind its log. */
-export function ledgerOutdated(order: PurchaseOrder): boolean {
+/**
+ * True when the order's record is missing or behind its log. Without `config`: any event since
+ * the last write other than the bridge's bookkeeping. With it: only when the record as the log
+ * shows it now differs from the record as it was written (a delivered email or fax the record
+ * already reads as 送信済, a repeated callback, a change of a field not mapped cost no kintone
+ * call).
+ */
+export function ledgerOutdated(order: PurchaseOrder, config?: BridgeConfig): boolean {
   let index = -1;
   order.log.forEach((event, at) => {
     if (event.kind === 'ledger-written') index = at;
   });
   if (index < 0) return true;
-  return order.log.slice(index + 1).some((event) => !BOOKKEEPING.has(event.kind));
+  if (!order.log.slice(index + 1).some((event) => !BOOKKEEPING.has(event.kind))) return false;
+  if (!config?.orderApp) return true;
+  const written: PurchaseOrder = { ...order, log: order.log.slice(0, index + 1) };
+  // Lines join only while an order gathers: a record written then may show fewer lines.
+  if (!isSealed(written)) return true;
+  return !sameValues(recordOf(written, config), recordOf(order, config));
+}
+
+function recordOf(order: PurchaseOrder, config: BridgeConfig): LedgerRecordValues {
+  const orderApp = config.orderApp;
+  if (!orderApp) return {};
+  return ledgerRecordOf(order, orderApp, findApp(config, order.appId), config.tax);
+}
+
+function sameValues(a: LedgerRecordValues, b: LedgerRecordValues): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 /**
- * Writes the order to the order app when its record is missing or behind, and appends
+ * Writes the order to the order app when its record is missing or would change, and appends
  * `ledger-written`. Returns the order as stored afterwards (unchanged when nothing was written
  * or the write failed).
  */
@@ -66,8 +89,8 @@ export async function writeOrderLedger(
   deps: LedgerDeps,
 ): Promise<PurchaseOrder> {
   const { ledger, config } = deps;
-  if (!ledger || !config.orderApp || !ledgerOutdated(order)) return order;
-  const values = ledgerRecordOf(order, config.orderApp, findApp(config, order.appId), config.tax);
+  if (!ledger || !config.orderApp || !ledgerOutdated(order, config)) return order;
+  const values = recordOf(order, config);
   try {
     let recordId = ledgerRecordId(order);
     if (recordId !== undefined) {

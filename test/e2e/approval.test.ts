@@ -6,6 +6,7 @@ import type { RestCallLogEntry } from '../../local/kintone/local-kintone';
 import { ORDER_APP_FIELDS, orderApp } from '../../local/kintone/order-app';
 import type { StoredEmail } from '../../local/ses/ses-local';
 import { startTestStack, type TestStack } from '../support/local-stack';
+import { bounceEvent } from '../unit/fixtures/ses-events';
 
 /**
  * Approval before an order goes to the supplier, end to end through the local stack (issue 12):
@@ -52,6 +53,8 @@ describe('approval through process management on the order app', () => {
   let t: TestStack;
   let configDir: string;
   let orders: KintoneRestAPIClient;
+  /** The order the first test approves and sends. */
+  let approvedOrderNumber = '';
 
   beforeAll(async () => {
     configDir = mkdtempSync(join(tmpdir(), 'sab-approval-config-'));
@@ -134,6 +137,7 @@ describe('approval through process management on the order app', () => {
     const after = await t.fields(id);
     expect(after['発注状況']).toBe('発注依頼済');
     expect((await orderRecord(orderNumber))['発注状況']?.value).toBe('発注依頼済');
+    approvedOrderNumber = orderNumber;
 
     // kintone calls the bridge made for this order (staff's edit and status action left out).
     const calls = [...atCreation, ...atApproval];
@@ -143,6 +147,29 @@ describe('approval through process management on the order app', () => {
       `kintone calls per approved order: ${calls.length} (item app ${byApp('12')}, order app ${byApp(orderApp.appId)})\n${described.join('\n')}`,
     );
     expect(byApp(orderApp.appId)).toBeLessThanOrEqual(4);
+  });
+
+  test('a bounce of the sent order shows on the order record (不達, the fax sent instead) in one PUT', async () => {
+    // Prepare: the first test's order went to S-001 by email; S-001 has a fax number too.
+    expect(approvedOrderNumber).toMatch(/^PO-/);
+    const before = log().length;
+
+    // Act: SES reports a permanent bounce (through the local stand-in for SNS).
+    const response = await fetch(t.stack.urls.sesEventsUrl, {
+      method: 'POST',
+      body: JSON.stringify(bounceEvent(approvedOrderNumber)),
+    });
+    await t.stack.idle();
+    const orderAppCalls = log()
+      .slice(before)
+      .filter((call) => call.app === orderApp.appId);
+
+    // Assess
+    expect(response.status).toBe(200);
+    const record = await orderRecord(approvedOrderNumber);
+    expect(record['送信先']?.value).toMatch(/\(不達\)、FAX 0312345678 \(送信済\)$/);
+    expect(record['発注状況']?.value).toBe('発注依頼済');
+    expect(orderAppCalls.map((call) => call.method)).toEqual(['PUT']);
   });
 
   test('却下 sends nothing, appends the rejection and re-arms the item with the reason on its record', async () => {
