@@ -26,8 +26,11 @@ const TOKEN_IN_PATH = new RegExp(`${APPROVAL_PAGE_PATH}([^/]+)$`);
 
 /** The approval page's collaborators beyond the supplier page's own. */
 export interface ApprovalPageDeps {
-  /** The order store with what a decision needs (a rejection takes the order off the due list). */
-  orders: Pick<OrderStore, 'get' | 'append' | 'markSettled'>;
+  /**
+   * The order store with what a decision needs: an approval makes the order due at once
+   * (reschedule), a rejection takes it off the due list (markSettled).
+   */
+  orders: Pick<OrderStore, 'get' | 'append' | 'markSettled' | 'reschedule'>;
   ledger?: CompleteOrderDeps['ledger'];
 }
 

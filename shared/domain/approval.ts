@@ -1,5 +1,10 @@
 import { orderTotals, type TaxRules } from './pricing';
-import { activeLines, type PurchaseOrder } from './purchase-order';
+import {
+  activeLines,
+  approvalOf,
+  type ApprovalStepOptions,
+  type PurchaseOrder,
+} from './purchase-order';
 
 /**
  * Whether an order needs a person's approval (承認) before anything goes to the supplier: the
@@ -50,6 +55,36 @@ export function approvalNeeded(
     }
   }
   return reasons.length > 0 ? { needed: true, reason: reasons.join('、') } : { needed: false };
+}
+
+/**
+ * When the next approval step of an order awaiting approval falls due: the reminder, then the
+ * flag, each once and counted from the request, as `remainingSteps` performs them. Undefined
+ * when the order is not awaiting approval or neither step is left (reminded and flagged, or
+ * not configured). The scheduled send needs not read the order before then.
+ *
+ * @example
+ * // requested at 09:00, remind after 4 h, flag after 8 h, not reminded yet
+ * nextApprovalCheckAt(order, { remindAfterMs: 4 * HOUR, flagAfterMs: 8 * HOUR }); // 13:00
+ */
+export function nextApprovalCheckAt(
+  order: PurchaseOrder,
+  rules: Pick<ApprovalStepOptions, 'remindAfterMs' | 'flagAfterMs'>,
+): Date | undefined {
+  const approval = approvalOf(order);
+  if (approval.state !== 'awaiting') return undefined;
+  const requestedAt = Date.parse(approval.requestedAt);
+  if (Number.isNaN(requestedAt)) return undefined;
+  const logged = (kind: 'approval-reminded' | 'approval-overdue') =>
+    order.log.some((event) => event.kind === kind);
+  const pending: number[] = [];
+  if (rules.remindAfterMs !== undefined && !logged('approval-reminded')) {
+    pending.push(requestedAt + rules.remindAfterMs);
+  }
+  if (rules.flagAfterMs !== undefined && !logged('approval-overdue')) {
+    pending.push(requestedAt + rules.flagAfterMs);
+  }
+  return pending.length > 0 ? new Date(Math.min(...pending)) : undefined;
 }
 
 /** The order's total (税込) from its active lines, undefined when a line has no price. */

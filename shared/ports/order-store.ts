@@ -64,6 +64,15 @@ export interface OrderStore {
   listDue(now: Date, limit: number): Promise<string[]>;
 
   /**
+   * Moves an unsettled order's place on the due list to `dueAt`: {@link listDue} leaves it out
+   * before then (an order awaiting approval waits there for its reminder, so it does not hold
+   * back the orders behind it), and lists it from then on, or at once with `dueAt` now (an
+   * approval given on the link). The order's own `dueAt` and log are unchanged. A settled order
+   * is left as it is (off the due list); an unknown order throws {@link UnknownOrderError}.
+   */
+  reschedule(orderNumber: string, dueAt: Date): Promise<void>;
+
+  /**
    * Takes a settled order off the due list (an answer or a bounce works without it) and puts it
    * on the follow-up list, due at once (see {@link listChecksDue}). Idempotent.
    */

@@ -180,9 +180,10 @@ export interface ApprovalOutcome {
 
 /**
  * Records the approver's decision on an order awaiting approval. Approved: `approved` is
- * appended and, with `send`, the order is completed at once (sent, written back); without it
- * the scheduled send sends it on its next run. Rejected: `rejected`, then every open line is
- * closed (the item's next shortage orders anew) and its record shows 未発注 and the reason.
+ * appended, the order is due again at once (`OrderStore.reschedule` to now) and, with `send`,
+ * completed at once (sent, written back); without it the scheduled send sends it on its next
+ * run. Rejected: `rejected`, then every open line is closed (the item's next shortage orders
+ * anew) and its record shows 未発注 and the reason, and the order is settled (off the due list).
  * Repeating a decision changes nothing (a retried webhook, a double click); a crash in the
  * middle of a rejection is finished by the repeat.
  */
@@ -221,6 +222,11 @@ export async function approveOrder(
     result = 'already-decided';
   }
   const decided = approvalOf(order);
+  if (decided.state === 'approved') {
+    // Waiting, the order was moved on the due list to its next approval step: due now, so the
+    // scheduled send sends it on its next run (or retries a send below that failed for now).
+    await deps.orders.reschedule(orderNumber, deps.now());
+  }
   if (decided.state === 'rejected') {
     order = await rearm(order, decided, deps);
     order = await writeOrderLedger(order, deps);

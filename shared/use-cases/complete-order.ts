@@ -1,5 +1,6 @@
 import { findApp, UnknownAppError } from '../config/load-config';
 import type { AppConfig, BridgeConfig } from '../config/schema';
+import { nextApprovalCheckAt } from '../domain/approval';
 import { localDate } from '../domain/dates';
 import { orderRequestOf } from '../domain/order-request';
 import {
@@ -10,6 +11,7 @@ import {
   orderStatus,
   remainingSteps,
   sealOf,
+  type ApprovalStepOptions,
   type OrderEvent,
   type OrderStepToDo,
   type PurchaseOrder,
@@ -26,6 +28,7 @@ import type { OrderStore } from '../ports/order-store';
 import type { ApprovalLinkSigner, ApprovalMailer } from '../ports/approval-mailer';
 import type { OrderLedger } from '../ports/order-ledger';
 import { approvalOptionsOf, performApprovalStep } from './approve-order';
+import { describeFailure } from './failure-kind';
 import { attentionReported, reportIfAllChannelsFailed } from './needs-attention';
 import { writeOrderLedger } from './write-order-ledger';
 import { allChannelsFailed, describeChannels, documentOptionsOf } from './order-channels';
@@ -35,7 +38,8 @@ import { sendOrReportSending, since } from './send-or-report';
 /**
  * Completing an order: sealing it when it is due, sending it on its channels, writing the
  * outcome to every line's record and commenting, each step appended to the order's log as it
- * is done, then taking it off the due list. What is left to do is read from the log
+ * is done, then taking it off the due list (an order left awaiting approval is moved on it to
+ * its next approval step instead). What is left to do is read from the log
  * (`remainingSteps`), so a retry after a crash at any point does exactly the rest, under the
  * same order number: the order is sent once. Used by the dispatcher for `immediate` orders and
  * by the scheduled send of due orders for every other.
@@ -248,8 +252,43 @@ export async function completeOrder(
   if (isSettled(done.order, stepOptions())) {
     await deps.orders.markSettled(orderNumber);
     done.settled = true;
+  } else if (orderStatus(done.order) === 'awaiting-approval') {
+    await awaitNextApprovalStep(done.order, stepOptions(), deps);
   }
   return done;
+}
+
+/** How often an order awaiting approval with no step left (reminded and flagged) is re-read. */
+export const APPROVAL_RECHECK_MS = DAY_MS;
+
+/**
+ * An order awaiting approval stays on the due list (it is never settled while waiting), but
+ * moves there to when its next approval step falls due (the reminder, then the flag), else to
+ * a daily re-check: so many orders awaiting approval do not hold back the orders behind them.
+ * An approval moves it back to now (see `approveOrder`). Best effort: where it stays, it is due.
+ */
+async function awaitNextApprovalStep(
+  order: PurchaseOrder,
+  options: { now: Date; approval?: ApprovalStepOptions },
+  deps: CompleteOrderDeps,
+): Promise<void> {
+  const { orderNumber } = order;
+  const now = options.now.getTime();
+  const next = nextApprovalCheckAt(order, options.approval ?? {})?.getTime();
+  const at = new Date(Math.max(now, next ?? now + APPROVAL_RECHECK_MS));
+  try {
+    await deps.orders.reschedule(orderNumber, at);
+    // A decision made meanwhile moved the order to now before this moved it on: due again now.
+    const current = await deps.orders.get(orderNumber);
+    if (current && orderStatus(current) !== 'awaiting-approval') {
+      await deps.orders.reschedule(orderNumber, options.now);
+    }
+  } catch (error) {
+    deps.logger.warn('could not move the order awaiting approval on the due list', {
+      orderNumber,
+      error: describeFailure(error),
+    });
+  }
 }
 
 function isDueUnsealed(order: PurchaseOrder, now: Date): boolean {

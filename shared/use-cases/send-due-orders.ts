@@ -1,6 +1,6 @@
 import { findApp } from '../config/load-config';
 import { OrderNotSendableError } from '../domain/order-request';
-import { isSealed, type PurchaseOrder } from '../domain/purchase-order';
+import { isSealed, orderStatus, type PurchaseOrder } from '../domain/purchase-order';
 import type { OrderStore } from '../ports/order-store';
 import { changedFields } from '../kintone/write-back';
 import { NO_METRICS } from '../ports/bridge-metrics';
@@ -13,13 +13,18 @@ import { openLines, writeLineFields } from './order-record';
  * passed, or a sealed one with steps left after a crash or a send that failed for now) is
  * sealed, sent, written back to its lines' records and settled. One order's failure does not
  * hold back the others: a temporary one leaves the order due for the next run, a permanent one
- * parks it (`needs-attention` in its log, taken off the due list, the alarm counted).
+ * parks it (`needs-attention` in its log, taken off the due list, the alarm counted). An order
+ * awaiting approval is moved on the due list to its next approval step (`completeOrder`), so
+ * many of them do not hold back the others.
  */
 
 /** Collaborators of {@link sendDueOrders}. */
 export interface SendDueOrdersDeps extends CompleteOrderDeps {
   orders: OrderStore;
-  /** Orders per run at most (the rest wait for the next run); {@link DEFAULT_DUE_BATCH} without it. */
+  /**
+   * Orders per run at most (the rest wait for the next run); {@link DEFAULT_DUE_BATCH} without
+   * it. Orders awaiting approval with no step due only wait: they do not count.
+   */
   batchSize?: number;
   /**
    * A sealed order whose log moved within this many seconds is left for a later run: the
@@ -34,6 +39,12 @@ export const DEFAULT_QUIET_SECONDS = 120;
 
 /** Orders completed per run when the wiring sets no batch size. */
 export const DEFAULT_DUE_BATCH = 50;
+
+/**
+ * Reads of the due list per run at most. A run reads on while the orders it read only waited
+ * (awaiting approval, moved on the due list), so they do not hold back the orders behind them.
+ */
+export const MAX_DUE_PAGES = 5;
 
 /** What one run did, by order number. */
 export interface SendDueOrdersResult {
@@ -52,7 +63,8 @@ export interface SendDueOrdersResult {
 }
 
 /**
- * Completes every order due at `now` (at most the batch size), oldest due first.
+ * Completes every order due at `now` (at most the batch size), oldest due first, reading on
+ * past orders that only wait for approval (at most {@link MAX_DUE_PAGES} reads).
  *
  * @example
  * const { sent, failed } = await sendDueOrders(deps, new Date());
@@ -68,51 +80,37 @@ export async function sendDueOrders(
     ...deps,
     now: () => new Date(Math.max(now.getTime(), deps.now().getTime())),
   };
-  const due = await deps.orders.listDue(now, limit);
   const result: SendDueOrdersResult = {
     sent: [],
     settled: [],
     failed: [],
     parked: [],
     busy: [],
-    more: due.length >= limit,
+    more: false,
   };
-  for (const orderNumber of due) {
-    let sendsBefore = 0;
-    try {
-      const order = await deps.orders.get(orderNumber);
-      sendsBefore = order ? sendsOf(order) : 0;
-      if (!order) {
-        deps.logger.warn('due order not found: taken off the due list', { orderNumber });
-        await deps.orders.markSettled(orderNumber);
-        continue;
+  // Orders awaiting approval are moved on the due list to their next approval step: they leave
+  // the front, so the run reads on past them (they do not count against the batch), at most
+  // MAX_DUE_PAGES reads. An order is run once per run.
+  const seen = new Set<string>();
+  let worked = 0;
+  for (let page = 0; page < MAX_DUE_PAGES && worked < limit; page++) {
+    const listed = await deps.orders.listDue(now, limit);
+    result.more = listed.length >= limit;
+    const fresh = listed.filter((orderNumber) => !seen.has(orderNumber));
+    for (const orderNumber of fresh) {
+      if (worked >= limit) {
+        result.more = true;
+        break;
       }
-      if (isSealed(order) && lastActivity(order) > now.getTime() - quietMs) {
-        result.busy.push(orderNumber);
-        continue;
-      }
-      const done = await completeOrder(order, clocked);
-      if (done.emailed || done.faxed) result.sent.push(orderNumber);
-      if (done.settled) result.settled.push(orderNumber);
-    } catch (error) {
-      const problem = describeFailure(error);
-      // A failure after the send (the write-back, say) must not hide that the supplier has it.
-      if (await sentMeanwhile(orderNumber, sendsBefore, deps)) result.sent.push(orderNumber);
-      if (isPermanent(error) && (await park(orderNumber, problem, clocked))) {
-        result.parked.push({ orderNumber, error: problem });
-        continue;
-      }
-      deps.logger.error('due order not completed; the next run retries it', {
-        orderNumber,
-        error: problem,
-      });
-      result.failed.push({ orderNumber, error: problem });
+      seen.add(orderNumber);
+      if ((await runDueOrder(orderNumber, now, quietMs, clocked, result)) === 'worked') worked++;
     }
+    if (!result.more || fresh.length === 0) break;
   }
   // An idle run (every minute in AWS, every few seconds locally) logs at debug only.
-  const level = due.length > 0 ? 'info' : 'debug';
+  const level = seen.size > 0 ? 'info' : 'debug';
   deps.logger[level]('due orders processed', {
-    due: due.length,
+    due: seen.size,
     sent: result.sent,
     settled: result.settled.length,
     failed: result.failed.map((entry) => entry.orderNumber),
@@ -120,6 +118,53 @@ export async function sendDueOrders(
     busy: result.busy,
   });
   return result;
+}
+
+/**
+ * Runs one due order, its outcome added to `result`. `waiting`: nothing was done to it (another
+ * invocation is on it, or it awaits approval with no step due and was moved on the due list),
+ * so it does not count against the run's batch.
+ */
+async function runDueOrder(
+  orderNumber: string,
+  now: Date,
+  quietMs: number,
+  deps: SendDueOrdersDeps,
+  result: SendDueOrdersResult,
+): Promise<'worked' | 'waiting'> {
+  let sendsBefore = 0;
+  try {
+    const order = await deps.orders.get(orderNumber);
+    sendsBefore = order ? sendsOf(order) : 0;
+    if (!order) {
+      deps.logger.warn('due order not found: taken off the due list', { orderNumber });
+      await deps.orders.markSettled(orderNumber);
+      return 'worked';
+    }
+    if (isSealed(order) && lastActivity(order) > now.getTime() - quietMs) {
+      result.busy.push(orderNumber);
+      return 'waiting';
+    }
+    const done = await completeOrder(order, deps);
+    if (done.emailed || done.faxed) result.sent.push(orderNumber);
+    if (done.settled) result.settled.push(orderNumber);
+    const untouched = done.order.log.length === order.log.length;
+    return untouched && orderStatus(done.order) === 'awaiting-approval' ? 'waiting' : 'worked';
+  } catch (error) {
+    const problem = describeFailure(error);
+    // A failure after the send (the write-back, say) must not hide that the supplier has it.
+    if (await sentMeanwhile(orderNumber, sendsBefore, deps)) result.sent.push(orderNumber);
+    if (isPermanent(error) && (await park(orderNumber, problem, deps))) {
+      result.parked.push({ orderNumber, error: problem });
+      return 'worked';
+    }
+    deps.logger.error('due order not completed; the next run retries it', {
+      orderNumber,
+      error: problem,
+    });
+    result.failed.push({ orderNumber, error: problem });
+    return 'worked';
+  }
 }
 
 /**

@@ -14,8 +14,8 @@
  * Semantics are those of the DynamoDB adapters (`shared/adapters/dynamodb/`), checked by the
  * same contract suites in `test/integration/*.contract.test.ts`: a claim is never made twice,
  * sealed orders refuse lines, a seal is recorded once, a drop releases the claim, a close
- * advances the item's cycle and releases the claim, listDue is oldest due first, markSettled
- * takes an order off it. Every operation is atomic here (the adapter reaches the same outcomes
+ * advances the item's cycle and releases the claim, listDue is oldest due first, reschedule
+ * moves an unsettled order's place on it, markSettled takes an order off it. Every operation is atomic here (the adapter reaches the same outcomes
  * with conditional writes). Values are copied in and out, so a test cannot change the state by
  * mutating a result; every call is recorded in {@link InMemoryBridgeState.calls}.
  *
@@ -52,6 +52,7 @@ import {
   dueUntil,
   lineIdReused,
   orderNumberInUse,
+  rescheduledSortKey,
 } from '../../shared/adapters/dynamodb/order-rules';
 import {
   DEFAULT_PROCESSED_TTL_DAYS,
@@ -95,6 +96,8 @@ interface StoredOrder {
   order: PurchaseOrder;
   /** On the due list (gsi1pk `DUE` in the adapter) until markSettled. */
   due: boolean;
+  /** The place on the due list once rescheduled (gsi1sk); else the order's own `dueAt`. */
+  dueKey?: string;
 }
 
 export class InMemoryBridgeState
@@ -219,11 +222,20 @@ export class InMemoryBridgeState
       const until = dueUntil(now);
       return [...this.orders.values()]
         .filter((stored) => stored.due)
-        .map((stored) => dueSortKey(stored.order))
+        .map((stored) => stored.dueKey ?? dueSortKey(stored.order))
         .filter((key) => key <= until)
         .sort()
         .slice(0, limit)
         .map((key) => key.slice(key.indexOf('#') + 1));
+    });
+  }
+
+  reschedule(orderNumber: string, dueAt: Date): Promise<void> {
+    return this.call('reschedule', [orderNumber, dueAt], () => {
+      assertKeyOrderNumber(orderNumber);
+      const key = rescheduledSortKey(orderNumber, dueAt);
+      const stored = this.stored(orderNumber);
+      if (stored.due) stored.dueKey = key;
     });
   }
 

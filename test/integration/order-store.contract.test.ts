@@ -607,6 +607,64 @@ describe.each(implementations)('OrderStore contract: $name', ({ create }) => {
       await expect(orders.get(PO2)).resolves.toBeDefined();
     });
 
+    it('moves a rescheduled order on the due list: left out before its new time, listed from then', async () => {
+      // Prepare
+      for (const [number, item] of [
+        [PO1, '361'],
+        [PO2, '362'],
+        [PO3, '363'],
+      ] as const) {
+        await orders.create(
+          orderFixture(number, [lineFor(item)], {
+            dueAt: '2026-11-28T06:00:00.000Z',
+            sealed: true,
+          }),
+        );
+      }
+      const now = new Date('2026-11-28T07:00:00.000Z');
+      const later = new Date('2026-11-29T07:00:00.000Z');
+
+      // Act
+      await orders.reschedule(PO1, later);
+      await orders.reschedule(PO2, new Date('2026-11-29T06:00:00.000Z'));
+      const before = await orders.listDue(now, 10);
+      const first = await orders.listDue(now, 1);
+      const justBefore = await orders.listDue(new Date('2026-11-29T06:59:59.999Z'), 10);
+      const after = await orders.listDue(later, 10);
+      await orders.reschedule(PO1, now);
+      const back = await orders.listDue(now, 10);
+
+      // Assess
+      expect(before).toEqual([PO3]);
+      expect(first).toEqual([PO3]);
+      expect(justBefore).toEqual([PO3, PO2]);
+      expect(after).toEqual([PO3, PO2, PO1]);
+      expect(back).toEqual([PO3, PO1]);
+      const order = await orders.get(PO1);
+      expect(order?.dueAt).toBe('2026-11-28T06:00:00.000Z');
+    });
+
+    it('leaves a settled order off the due list when it is rescheduled, and refuses an unknown one', async () => {
+      // Prepare
+      await orders.create(orderFixture(PO1, [lineFor('364')], { sealed: true }));
+      await orders.create(orderFixture(PO2, [lineFor('365')], { sealed: true }));
+      await orders.markSettled(PO1);
+      const now = new Date('2026-12-01T09:00:00.000Z');
+
+      // Act
+      await orders.reschedule(PO1, now);
+      await orders.reschedule(PO1, new Date('2026-11-01T00:00:00.000Z'));
+
+      // Assess
+      await expect(orders.listDue(now, 10)).resolves.toEqual([PO2]);
+      await expect(orders.listChecksDue(now, 10)).resolves.toEqual([PO1]);
+      await expect(orders.reschedule(PO3, now)).rejects.toBeInstanceOf(UnknownOrderError);
+      await expect(orders.reschedule(PO2, new Date('nope'))).rejects.toBeInstanceOf(
+        BridgeStoreInputError,
+      );
+      await expect(orders.listDue(now, 10)).resolves.toEqual([PO2]);
+    });
+
     it('refuses to settle an unknown order and a limit DynamoDB cannot take', async () => {
       await expect(orders.markSettled(PO1)).rejects.toBeInstanceOf(UnknownOrderError);
       await expect(orders.listDue(new Date(), 0)).rejects.toBeInstanceOf(BridgeStoreInputError);
@@ -822,6 +880,34 @@ describe('DynamoDbOrderStore on its table', () => {
       new GetCommand({ TableName: tableName, Key: { pk: `ORDER#${PO1}`, sk: 'ORDER' } }),
     );
     expect(order?.gsi1pk).toBeUndefined();
+  });
+
+  it("reschedules by the order's gsi1sk alone, and puts no settled order back on the due list", async () => {
+    // Prepare
+    const { tableName, orders } = await subject();
+    await orders.create(orderFixture(PO1, [lineFor('347')], { sealed: true }));
+    const item = async () =>
+      (
+        await tables.documentClient.send(
+          new GetCommand({ TableName: tableName, Key: { pk: `ORDER#${PO1}`, sk: 'ORDER' } }),
+        )
+      ).Item;
+
+    // Act
+    await orders.reschedule(PO1, new Date('2026-11-29T00:00:00.000Z'));
+    const rescheduled = await item();
+    await orders.markSettled(PO1);
+    await orders.reschedule(PO1, new Date('2026-11-30T00:00:00.000Z'));
+    const settled = await item();
+
+    // Assess
+    expect(rescheduled).toMatchObject({
+      gsi1pk: 'DUE',
+      gsi1sk: `2026-11-29T00:00:00.000Z#${PO1}`,
+      dueAt: '2026-11-28T06:00:00.000Z',
+    });
+    expect(settled?.gsi1pk).toBeUndefined();
+    expect(settled?.gsi1sk).toBeUndefined();
   });
 
   it('runs on the table as defined, with GSI1 as the due list, and an ensured table left alone', async () => {

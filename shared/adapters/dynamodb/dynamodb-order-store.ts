@@ -82,6 +82,7 @@ import {
   dueUntil,
   lineIdReused,
   orderNumberInUse,
+  rescheduledSortKey,
 } from './order-rules';
 import { STATE_SK } from './state-writes';
 import { WRITE_CONCURRENCY, mapLimit, updateIfHolds } from './table-io';
@@ -346,6 +347,35 @@ export class DynamoDbOrderStore implements OrderStore {
       const key = String(entry['gsi1sk']);
       return key.slice(key.indexOf('#') + 1);
     });
+  }
+
+  async reschedule(orderNumber: string, dueAt: Date): Promise<void> {
+    assertKeyOrderNumber(orderNumber);
+    const moved = await updateIfHolds(
+      this.client,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: orderKey(orderNumber),
+        UpdateExpression: 'SET #gsi1sk = :key',
+        // Only while on the due list: a settled order stays off it.
+        ConditionExpression:
+          '#committed = :true AND attribute_not_exists(#aborted) AND #gsi1pk = :due',
+        ExpressionAttributeNames: {
+          '#committed': 'committed',
+          '#aborted': 'aborted',
+          '#gsi1pk': 'gsi1pk',
+          '#gsi1sk': 'gsi1sk',
+        },
+        ExpressionAttributeValues: {
+          ':true': true,
+          ':due': DUE_GSI1_PK,
+          ':key': rescheduledSortKey(orderNumber, dueAt),
+        },
+      }),
+    );
+    if (moved) return;
+    const item = await this.readOrder(orderNumber);
+    if (!item || !isLive(item)) throw new UnknownOrderError(orderNumber);
   }
 
   async markSettled(orderNumber: string): Promise<void> {

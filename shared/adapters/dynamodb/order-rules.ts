@@ -164,6 +164,17 @@ export function dueSortKey(order: PurchaseOrder): string {
   return `${dueInstant(order)}#${order.orderNumber}`;
 }
 
+/**
+ * An order's place on the due list once rescheduled to `at` (see `OrderStore.reschedule`), in
+ * the form of {@link dueSortKey}.
+ */
+export function rescheduledSortKey(orderNumber: string, at: Date): string {
+  if (Number.isNaN(at.getTime())) {
+    throw new BridgeStoreInputError(`Order ${orderNumber}: the new due time is not a valid date.`);
+  }
+  return `${at.toISOString()}#${orderNumber}`;
+}
+
 /** An order's place on the follow-up list: the check's time in UTC, then its number. */
 export function checkSortKey(orderNumber: string, at: Date): string {
   if (Number.isNaN(at.getTime())) {
