@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { bridgeConfigSchema, type AppConfig, type BridgeConfig, type SecretRef } from './schema';
 
 /** The configuration is unusable; the message names the bad key and what was expected. */

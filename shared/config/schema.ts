@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../edge/zod-mini-messages';
 import { MAX_LEAD_TIME_DAYS } from '../domain/evaluate-reorder';
 import { MAX_SAFE_QUANTITY } from '../domain/quantity';
 import {
@@ -11,6 +12,13 @@ import {
 /**
  * The deployment's configuration: one JSON file, validated here before anything runs.
  * Nothing about a particular kintone app is hard-coded anywhere else; field codes live here.
+ *
+ * Written with `zod/mini`, zod 4's tree-shakable form (functions and `.check(...)` instead of
+ * methods), like the notification schemas: every function that loads the configuration, the
+ * webhook first, bundles only the checks used here instead of all of classic zod (about 440 KB).
+ * Each function maps one to one onto the classic method (`.min(n)` on a string or array is
+ * `z.minLength(n)`, on a number `z.gte(n)`; `.default` is `z._default`), so the defaults, the
+ * inferred types and the issue messages are the classic ones.
  */
 
 const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
@@ -23,75 +31,97 @@ export const MIN_LITERAL_SECRET_LENGTH = 24;
  */
 export const secretRefSchema = z.union(
   [
-    z.string().min(MIN_LITERAL_SECRET_LENGTH, {
-      message: `a literal secret must be at least ${MIN_LITERAL_SECRET_LENGTH} characters (or use {"env": "NAME"})`,
-    }),
-    z.strictObject({
-      env: z.string().regex(ENV_NAME, {
-        message: 'expected an environment variable name like WEBHOOK_TOKEN_12',
+    z.string().check(
+      z.minLength(MIN_LITERAL_SECRET_LENGTH, {
+        error: `a literal secret must be at least ${MIN_LITERAL_SECRET_LENGTH} characters (or use {"env": "NAME"})`,
       }),
+    ),
+    z.strictObject({
+      env: z.string().check(
+        z.regex(ENV_NAME, {
+          error: 'expected an environment variable name like WEBHOOK_TOKEN_12',
+        }),
+      ),
     }),
   ],
   {
     // Without it a missing or mistyped secret reads only "Invalid input".
-    message: `expected {"env": "NAME"} or a literal secret of at least ${MIN_LITERAL_SECRET_LENGTH} characters`,
+    error: `expected {"env": "NAME"} or a literal secret of at least ${MIN_LITERAL_SECRET_LENGTH} characters`,
   },
 );
 export type SecretRef = z.infer<typeof secretRefSchema>;
 
-const fieldCode = z.string().trim().min(1, { message: 'expected a kintone field code' }).max(128);
-const appId = z
-  .union([z.string(), z.number().int().positive()])
-  .transform(String)
-  .pipe(z.string().regex(/^[1-9]\d*$/, { message: 'expected a kintone app id such as "12"' }));
+/** A string of at least one character (`z.string().min(1)` in classic zod). */
+const nonEmptyString = z.string().check(z.minLength(1));
+/** A trimmed string of at least one character. */
+const trimmedNonEmpty = z.string().check(z.trim(), z.minLength(1));
+/** A whole number (`z.number().int()` in classic zod). */
+const integer = z.number().check(z.int());
+/** A whole number from `min` to `max`. */
+const intBetween = (min: number, max: number) => z.number().check(z.int(), z.gte(min), z.lte(max));
+/** A list of at least one non-empty string, with its default. */
+const labels = (defaults: string[]) =>
+  z._default(z.array(nonEmptyString).check(z.minLength(1)), defaults);
+
+const fieldCode = z
+  .string()
+  .check(z.trim(), z.minLength(1, { error: 'expected a kintone field code' }), z.maxLength(128));
+const optionalFieldCode = z.optional(fieldCode);
+const appId = z.pipe(
+  z.pipe(
+    z.union([z.string(), z.number().check(z.int(), z.positive())]),
+    z.transform((value: string | number) => String(value)),
+  ),
+  z.string().check(z.regex(/^[1-9]\d*$/, { error: 'expected a kintone app id such as "12"' })),
+);
 
 /** Field codes of the item record. Optional ones may be left out when the app lacks them. */
 export const fieldMapSchema = z.strictObject({
   sku: fieldCode,
   name: fieldCode,
-  unit: fieldCode.optional(),
+  unit: optionalFieldCode,
   onHand: fieldCode,
   reorderPoint: fieldCode,
-  maxStock: fieldCode.optional(),
-  reorderQuantity: fieldCode.optional(),
-  packSize: fieldCode.optional(),
-  minimumOrder: fieldCode.optional(),
-  onOrder: fieldCode.optional(),
-  reserved: fieldCode.optional(),
-  leadTimeDays: fieldCode.optional(),
-  snoozeUntil: fieldCode.optional(),
-  supplierCode: fieldCode.optional(),
-  supplierName: fieldCode.optional(),
-  supplierEmail: fieldCode.optional(),
-  supplierFax: fieldCode.optional(),
+  maxStock: optionalFieldCode,
+  reorderQuantity: optionalFieldCode,
+  packSize: optionalFieldCode,
+  minimumOrder: optionalFieldCode,
+  onOrder: optionalFieldCode,
+  reserved: optionalFieldCode,
+  leadTimeDays: optionalFieldCode,
+  snoozeUntil: optionalFieldCode,
+  supplierCode: optionalFieldCode,
+  supplierName: optionalFieldCode,
+  supplierEmail: optionalFieldCode,
+  supplierFax: optionalFieldCode,
   /** How the supplier wants orders (メール / FAX / メールとFAX), read through `channelLabels`. */
-  supplierChannel: fieldCode.optional(),
+  supplierChannel: optionalFieldCode,
   /** Unit price (単価), a NUMBER field: with it, order lines show amounts and the order its tax. */
-  unitPrice: fieldCode.optional(),
+  unitPrice: optionalFieldCode,
   /**
    * Marks an item taxed at the reduced rate (軽減税率, 8 %): any value in `tax.reducedLabels`
    * (a checkbox, a drop-down or text). Without the field every item is at the standard rate.
    */
-  taxRate: fieldCode.optional(),
+  taxRate: optionalFieldCode,
   /** The site the item is kept at (倉庫 / 拠点): mapped to a delivery address by `shipTo.byValue`. */
-  shipTo: fieldCode.optional(),
+  shipTo: optionalFieldCode,
   /**
    * 入荷数, a NUMBER field staff fill in with a closing status (入荷済): the quantity received of
    * the order so far. Below the ordered quantity the line stays open for the rest (一部入荷).
    */
-  receivedQuantity: fieldCode.optional(),
+  receivedQuantity: optionalFieldCode,
 });
 
 /** Fields the bridge writes its outcome to. They should not be edited by staff except status. */
 export const writeBackSchema = z.strictObject({
   status: fieldCode,
   orderNumber: fieldCode,
-  orderedAt: fieldCode.optional(),
+  orderedAt: optionalFieldCode,
   reason: fieldCode,
   /** DATE field for the delivery date the supplier promised on the order page. */
-  deliveryDate: fieldCode.optional(),
+  deliveryDate: optionalFieldCode,
   /** Delivery of the order email as SES reports it (配信済 / 不達 / 苦情 / 拒否). */
-  deliveryStatus: fieldCode.optional(),
+  deliveryStatus: optionalFieldCode,
 });
 
 /**
@@ -100,81 +130,84 @@ export const writeBackSchema = z.strictObject({
  */
 const quantity = z
   .number()
-  .finite()
-  .max(MAX_SAFE_QUANTITY, { message: `expected a quantity of at most ${MAX_SAFE_QUANTITY}` });
-const nonNegative = quantity.nonnegative();
+  .check(
+    z.lte(MAX_SAFE_QUANTITY, { error: `expected a quantity of at most ${MAX_SAFE_QUANTITY}` }),
+  );
+const nonNegative = quantity.check(z.nonnegative());
+const positiveQuantity = quantity.check(z.positive());
 
 export const statusValuesSchema = z.strictObject({
   /** Written when an order request has been sent. */
-  ordered: z.string().min(1).default('発注依頼済'),
+  ordered: z._default(nonEmptyString, '発注依頼済'),
   /** Any of these, set by staff together with the order number, closes the open order. */
-  closed: z.array(z.string().min(1)).min(1).default(['入荷済', 'キャンセル']),
+  closed: labels(['入荷済', 'キャンセル']),
   /** Written when the record cannot be evaluated. */
-  needsAttention: z.string().min(1).default('要確認'),
+  needsAttention: z._default(nonEmptyString, '要確認'),
   /** Written back when a record that needed attention is fine again. */
-  idle: z.string().min(1).default('未発注'),
+  idle: z._default(nonEmptyString, '未発注'),
   /** Written when every channel to the supplier has failed: a person must call them. */
-  failed: z.string().min(1).default('要対応'),
+  failed: z._default(nonEmptyString, '要対応'),
   /**
    * Written while an order exists but could not be sent yet (SES or the fax gateway failing
    * for now): the bridge retries by itself; staff see that the order is on its way.
    */
-  sending: z.string().min(1).default('送信待ち'),
+  sending: z._default(nonEmptyString, '送信待ち'),
   /**
    * Written while the item's line waits for its gathered order to be sent (a window or the next
    * cut-off): the item is on order, and the order number is already known.
    */
-  waiting: z.string().min(1).default('待機中'),
+  waiting: z._default(nonEmptyString, '待機中'),
   /** Written when the supplier answers on the order page. */
-  confirmed: z.string().min(1).default('受注確認済'),
-  partial: z.string().min(1).default('一部受注'),
-  declined: z.string().min(1).default('辞退'),
+  confirmed: z._default(nonEmptyString, '受注確認済'),
+  partial: z._default(nonEmptyString, '一部受注'),
+  declined: z._default(nonEmptyString, '辞退'),
   /** Written when the confirmed or desired delivery date has passed without receipt. */
-  late: z.string().min(1).default('納期遅延'),
+  late: z._default(nonEmptyString, '納期遅延'),
   /** Written when part of a line was received (`fields.receivedQuantity`): the rest is on order. */
-  partiallyReceived: z.string().min(1).default('一部入荷'),
+  partiallyReceived: z._default(nonEmptyString, '一部入荷'),
   /** Written while the line's order waits for approval (`approval`): the item is on order. */
-  awaitingApproval: z.string().min(1).default('承認待ち'),
+  awaitingApproval: z._default(nonEmptyString, '承認待ち'),
 });
 
 /** Values used when the app has no field for them (or the field is empty). */
 export const defaultsSchema = z.strictObject({
-  unit: z.string().min(1).default('個'),
-  packSize: quantity.positive().default(1),
-  minimumOrder: nonNegative.default(0),
-  leadTimeDays: z
-    .number()
-    .int()
-    .nonnegative()
-    .max(MAX_LEAD_TIME_DAYS, {
-      message: `expected at most ${MAX_LEAD_TIME_DAYS} days (longer is refused for every record)`,
-    })
-    .default(0),
-  maxStock: nonNegative.optional(),
-  reorderQuantity: quantity.positive().optional(),
-  supplierName: z.string().min(1).optional(),
-  supplierEmail: z.email().optional(),
+  unit: z._default(nonEmptyString, '個'),
+  packSize: z._default(positiveQuantity, 1),
+  minimumOrder: z._default(nonNegative, 0),
+  leadTimeDays: z._default(
+    integer.check(
+      z.nonnegative(),
+      z.lte(MAX_LEAD_TIME_DAYS, {
+        error: `expected at most ${MAX_LEAD_TIME_DAYS} days (longer is refused for every record)`,
+      }),
+    ),
+    0,
+  ),
+  maxStock: z.optional(nonNegative),
+  reorderQuantity: z.optional(positiveQuantity),
+  supplierName: z.optional(nonEmptyString),
+  supplierEmail: z.optional(z.email()),
   /** `auto`: email when the supplier has an address, otherwise fax. */
-  channel: z.enum(['auto', 'email', 'fax', 'both']).default('auto'),
+  channel: z._default(z.enum(['auto', 'email', 'fax', 'both']), 'auto'),
 });
 
 /** Record values of the channel field, per channel (compared ignoring width and case). */
 export const channelLabelsSchema = z.strictObject({
-  email: z.array(z.string().min(1)).min(1).default(['メール', 'Eメール', 'email']),
-  fax: z.array(z.string().min(1)).min(1).default(['FAX', 'ファックス', 'ファクス']),
-  both: z.array(z.string().min(1)).min(1).default(['メールとFAX', 'メール+FAX', '両方', 'both']),
+  email: labels(['メール', 'Eメール', 'email']),
+  fax: labels(['FAX', 'ファックス', 'ファクス']),
+  both: labels(['メールとFAX', 'メール+FAX', '両方', 'both']),
 });
 
-const httpsOrLocalUrl = z
-  .string()
-  .url()
-  .refine(
+const httpsOrLocalUrl = z.string().check(
+  z.url(),
+  z.refine(
     (value) =>
       /^https:\/\//.test(value) || /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\//.test(value),
     {
-      message: 'expected an https URL (plain http only for 127.0.0.1 or localhost)',
+      error: 'expected an https URL (plain http only for 127.0.0.1 or localhost)',
     },
-  );
+  ),
+);
 
 /**
  * The fax gateway. Phaxio (Sinch) is a documented HTTP fax API; email-to-fax sends the PDF as a
@@ -183,41 +216,40 @@ const httpsOrLocalUrl = z
 export const faxGatewaySchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('phaxio'),
-    baseUrl: httpsOrLocalUrl.default('https://api.phaxio.com/v2'),
+    baseUrl: z._default(httpsOrLocalUrl, 'https://api.phaxio.com/v2'),
     apiKey: secretRefSchema,
     apiSecret: secretRefSchema,
     /** Phaxio's callback token: status callbacks are signed with it. */
     callbackToken: secretRefSchema,
     /** Public URL of this bridge's `/webhooks/fax` (set by the stack when omitted). */
-    callbackUrl: httpsOrLocalUrl.optional(),
+    callbackUrl: z.optional(httpsOrLocalUrl),
   }),
   z.strictObject({
     type: z.literal('email-to-fax'),
     /** The service's domain: faxes go to `0312345678@domain`. */
-    domain: z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, {
-      message: 'expected a mail domain such as fax.example.jp',
-    }),
-    numberFormat: z.enum(['national', 'e164']).default('national'),
-    textCharset: z.enum(['iso-2022-jp', 'utf-8']).default('iso-2022-jp'),
+    domain: z.string().check(
+      z.regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, {
+        error: 'expected a mail domain such as fax.example.jp',
+      }),
+    ),
+    numberFormat: z._default(z.enum(['national', 'e164']), 'national'),
+    textCharset: z._default(z.enum(['iso-2022-jp', 'utf-8']), 'iso-2022-jp'),
   }),
 ]);
 
 export const supplierPageSchema = z.strictObject({
   /** Public base URL of the bridge's HTTP API; links are `${baseUrl}/o/<token>` (set by the stack when omitted). */
-  baseUrl: httpsOrLocalUrl.optional(),
+  baseUrl: z.optional(httpsOrLocalUrl),
   /** HMAC-SHA256 key that signs order links (32+ random bytes). */
   signingKey: secretRefSchema,
   /** How long a link opens its order. */
-  linkTtlDays: z.number().int().min(1).max(365).default(30),
+  linkTtlDays: z._default(intBetween(1, 365), 30),
 });
 export type SupplierPageConfig = z.infer<typeof supplierPageSchema>;
 
 export const faxConfigSchema = z.strictObject({
   /** Region in which numbers without a country code are read. */
-  region: z
-    .string()
-    .regex(/^[A-Z]{2}$/)
-    .default('JP'),
+  region: z._default(z.string().check(z.regex(/^[A-Z]{2}$/)), 'JP'),
   gateway: faxGatewaySchema,
 });
 export type FaxConfig = z.infer<typeof faxConfigSchema>;
@@ -237,14 +269,14 @@ export const supplierMasterSchema = z.strictObject({
     /** The supplier code; should prohibit duplicate values in the app. */
     code: fieldCode,
     name: fieldCode,
-    email: fieldCode.optional(),
-    fax: fieldCode.optional(),
+    email: optionalFieldCode,
+    fax: optionalFieldCode,
     /** How the supplier wants orders, read through `channelLabels`. */
-    channel: fieldCode.optional(),
+    channel: optionalFieldCode,
   }),
   /** How long a supplier read (or a code found missing) is reused, per Lambda container. */
-  cacheTtlSeconds: z.number().int().min(0).max(MAX_SUPPLIER_CACHE_TTL_SECONDS).default(300),
-  channelLabels: channelLabelsSchema.prefault({}),
+  cacheTtlSeconds: z._default(intBetween(0, MAX_SUPPLIER_CACHE_TTL_SECONDS), 300),
+  channelLabels: z.prefault(channelLabelsSchema, {}),
 });
 export type SupplierMasterConfig = z.infer<typeof supplierMasterSchema>;
 
@@ -260,7 +292,7 @@ export type SubtableConfig = z.infer<typeof subtableSchema>;
 
 const clockTime = z
   .string()
-  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'expected a time of day such as "10:00"' });
+  .check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'expected a time of day such as "10:00"' }));
 
 /**
  * When the items that fall due for one supplier and ship-to are sent as one order:
@@ -271,42 +303,44 @@ const clockTime = z
  */
 export const gatheringSchema = z.discriminatedUnion('rule', [
   z.strictObject({ rule: z.literal('immediate') }),
-  z.strictObject({ rule: z.literal('window'), minutes: z.number().int().min(1).max(1_440) }),
+  z.strictObject({ rule: z.literal('window'), minutes: intBetween(1, 1_440) }),
   z.strictObject({
     rule: z.literal('cutoff'),
-    times: z
-      .array(clockTime)
-      .min(1)
-      .max(24)
-      .refine((times) => new Set(times).size === times.length, {
-        message: 'each cut-off time once',
+    times: z.array(clockTime).check(
+      z.minLength(1),
+      z.maxLength(24),
+      z.refine((times) => new Set(times).size === times.length, {
+        error: 'each cut-off time once',
       }),
+    ),
   }),
 ]);
 export type GatheringRule = z.infer<typeof gatheringSchema>;
 
-const calendarDate = z.iso.date({ message: 'expected a date such as "2026-12-29"' });
+const calendarDate = z.iso.date({ error: 'expected a date such as "2026-12-29"' });
 
 /** Closed days (休業日) of the company or a supplier: weekly weekdays and named date ranges. */
 const closedDaysShape = {
   /** Weekdays closed every week, 0 = Sunday … 6 = Saturday. */
-  weeklyClosedDays: z
-    .array(z.number().int().min(0).max(6))
-    .max(6, { message: 'at least one weekday must stay open' })
-    .refine((days) => new Set(days).size === days.length, { message: 'each weekday once' })
-    .optional(),
+  weeklyClosedDays: z.optional(
+    z.array(intBetween(0, 6)).check(
+      z.maxLength(6, { error: 'at least one weekday must stay open' }),
+      z.refine((days) => new Set(days).size === days.length, { error: 'each weekday once' }),
+    ),
+  ),
   /** Closed date ranges, both ends inclusive, such as 年末年始 or お盆. */
-  closedDates: z
-    .array(
-      z
-        .strictObject({ from: calendarDate, to: calendarDate, name: z.string().trim().min(1) })
-        .refine((range) => range.from <= range.to, { message: '`to` is before `from`' })
+  closedDates: z._default(
+    z.array(
+      z.strictObject({ from: calendarDate, to: calendarDate, name: trimmedNonEmpty }).check(
+        z.refine((range) => range.from <= range.to, { error: '`to` is before `from`' }),
         // Longer is a typing slip (a wrong year), and no business day would be left to count.
-        .refine((range) => Date.parse(range.to) - Date.parse(range.from) < 366 * 86_400_000, {
-          message: 'a closed date range lasts at most a year',
+        z.refine((range) => Date.parse(range.to) - Date.parse(range.from) < 366 * 86_400_000, {
+          error: 'a closed date range lasts at most a year',
         }),
-    )
-    .default([]),
+      ),
+    ),
+    [],
+  ),
 };
 
 /**
@@ -316,11 +350,15 @@ const closedDaysShape = {
  */
 export const calendarSchema = z.strictObject({
   ...closedDaysShape,
-  weeklyClosedDays: closedDaysShape.weeklyClosedDays.default([0, 6]),
-  businessHours: z
-    .strictObject({ start: clockTime, end: clockTime })
-    .refine((hours) => hours.start < hours.end, { message: '`end` must be after `start`' })
-    .default({ start: '09:00', end: '18:00' }),
+  weeklyClosedDays: z._default(closedDaysShape.weeklyClosedDays, [0, 6]),
+  businessHours: z._default(
+    z
+      .strictObject({ start: clockTime, end: clockTime })
+      .check(
+        z.refine((hours) => hours.start < hours.end, { error: '`end` must be after `start`' }),
+      ),
+    { start: '09:00', end: '18:00' },
+  ),
 });
 export type CalendarConfig = z.infer<typeof calendarSchema>;
 
@@ -333,15 +371,16 @@ export type SupplierCalendarConfig = z.infer<typeof supplierCalendarSchema>;
 
 /** A delivery address (納品先) printed on the order: where the supplier delivers. */
 export const deliveryAddressSchema = z.strictObject({
-  name: z.string().trim().min(1),
-  postalCode: z
-    .string()
-    .regex(/^\d{3}-?\d{4}$/, { message: 'expected a postal code such as "530-0001"' })
-    .optional(),
-  address: z.string().trim().min(1),
-  phone: z.string().trim().min(1).optional(),
+  name: trimmedNonEmpty,
+  postalCode: z.optional(
+    z
+      .string()
+      .check(z.regex(/^\d{3}-?\d{4}$/, { error: 'expected a postal code such as "530-0001"' })),
+  ),
+  address: trimmedNonEmpty,
+  phone: z.optional(trimmedNonEmpty),
   /** The person who receives the goods (担当者). */
-  contact: z.string().trim().min(1).optional(),
+  contact: z.optional(trimmedNonEmpty),
 });
 export type DeliveryAddressConfig = z.infer<typeof deliveryAddressSchema>;
 
@@ -351,11 +390,11 @@ export type DeliveryAddressConfig = z.infer<typeof deliveryAddressSchema>;
  * Items of different ship-tos never share an order.
  */
 export const shipToSchema = z.strictObject({
-  default: z.string().min(1).optional(),
-  byValue: z.record(z.string().min(1), z.string().min(1)).default({}),
+  default: z.optional(nonEmptyString),
+  byValue: z._default(z.record(nonEmptyString, nonEmptyString), {}),
 });
 
-const businessHours = z.number().positive().max(10_000);
+const businessHours = z.number().check(z.positive(), z.lte(10_000));
 
 /**
  * Following up sent orders (issue 12), on the scheduled send's runs: a reminder to a supplier
@@ -365,27 +404,29 @@ const businessHours = z.number().positive().max(10_000);
 export const followUpSchema = z
   .strictObject({
     /** Business hours after the send without an answer before the one reminder. */
-    remindAfterBusinessHours: businessHours.default(8),
+    remindAfterBusinessHours: z._default(businessHours, 8),
     /** After an email reminder, also fax the order (the supplier's fax number as fallback). */
-    faxAfterReminder: z.boolean().default(true),
+    faxAfterReminder: z._default(z.boolean(), true),
     /** When the fax goes (business hours after the send); halfway to the flag by default. */
-    faxAfterBusinessHours: businessHours.optional(),
+    faxAfterBusinessHours: z.optional(businessHours),
     /** Business hours after the send without an answer before staff are flagged (要対応). */
-    flagAfterBusinessHours: businessHours.default(16),
+    flagAfterBusinessHours: z._default(businessHours, 16),
   })
-  .refine((rule) => rule.flagAfterBusinessHours >= rule.remindAfterBusinessHours, {
-    message: 'flagAfterBusinessHours must not come before remindAfterBusinessHours',
-  });
+  .check(
+    z.refine((rule) => rule.flagAfterBusinessHours >= rule.remindAfterBusinessHours, {
+      error: 'flagAfterBusinessHours must not come before remindAfterBusinessHours',
+    }),
+  );
 export type FollowUpConfig = z.infer<typeof followUpSchema>;
 
 /** 消費税: the rates, how a rate's tax is rounded (once per rate and order) and the reduced mark. */
 export const taxSchema = z.strictObject({
-  standardRatePercent: z.number().int().min(0).max(100).default(10),
-  reducedRatePercent: z.number().int().min(0).max(100).default(8),
+  standardRatePercent: z._default(intBetween(0, 100), 10),
+  reducedRatePercent: z._default(intBetween(0, 100), 8),
   /** 切り捨て (floor) by default, as most Japanese invoices round. */
-  rounding: z.enum(['floor', 'round', 'ceil']).default('floor'),
+  rounding: z._default(z.enum(['floor', 'round', 'ceil']), 'floor'),
   /** Values of `fields.taxRate` that mean the reduced rate (compared ignoring width and case). */
-  reducedLabels: z.array(z.string().min(1)).min(1).default(['軽減', '軽減税率', '8%', '8', '※']),
+  reducedLabels: labels(['軽減', '軽減税率', '8%', '8', '※']),
 });
 export type TaxConfig = z.infer<typeof taxSchema>;
 
@@ -397,21 +438,23 @@ export type TaxConfig = z.infer<typeof taxSchema>;
  * daily limit, leaving the rest to the notifications' write-backs.
  */
 export const sweepSchema = z.strictObject({
-  enabled: z.boolean().default(true),
+  enabled: z._default(z.boolean(), true),
   /** Minutes between sweeps: 60 hourly, 1440 nightly. 5 at the least. */
-  intervalMinutes: z.number().int().min(5).max(1440).default(60),
-  stopAtBudgetPercent: z.number().int().min(1).max(100).default(80),
+  intervalMinutes: z._default(intBetween(5, 1440), 60),
+  stopAtBudgetPercent: z._default(intBetween(1, 100), 80),
 });
 export type SweepConfig = z.infer<typeof sweepSchema>;
 
 export const appConfigSchema = z.strictObject({
   appId,
-  name: z.string().optional(),
+  name: z.optional(z.string()),
   /** One token, or two while rotating: both are accepted. */
   webhookTokens: z
     .array(secretRefSchema)
-    .min(1)
-    .max(2, { message: 'at most two webhook tokens (current and next) are allowed' }),
+    .check(
+      z.minLength(1),
+      z.maxLength(2, { error: 'at most two webhook tokens (current and next) are allowed' }),
+    ),
   /** kintone API token with view and edit permission on the app, and comment permission. */
   apiToken: secretRefSchema,
   /**
@@ -419,20 +462,20 @@ export const appConfigSchema = z.strictObject({
    * the row lacks is read from the record (one supplier or site field can serve every row);
    * write-back fields must be in the row.
    */
-  subtable: subtableSchema.optional(),
+  subtable: z.optional(subtableSchema),
   fields: fieldMapSchema,
   writeBack: writeBackSchema,
-  statuses: statusValuesSchema.prefault({}),
-  defaults: defaultsSchema.prefault({}),
+  statuses: z.prefault(statusValuesSchema, {}),
+  defaults: z.prefault(defaultsSchema, {}),
   /** True when staff type the bridge's orders into the on-order field themselves. */
-  onOrderIncludesBridgeOrders: z.boolean().default(false),
+  onOrderIncludesBridgeOrders: z._default(z.boolean(), false),
   /** Add a record comment summarising each order. */
-  commentOnOrder: z.boolean().default(true),
-  channelLabels: channelLabelsSchema.prefault({}),
+  commentOnOrder: z._default(z.boolean(), true),
+  channelLabels: z.prefault(channelLabelsSchema, {}),
   /** How due items are gathered into one order per supplier and ship-to; `immediate` by default. */
-  gathering: gatheringSchema.default({ rule: 'immediate' }),
+  gathering: z._default(gatheringSchema, { rule: 'immediate' }),
   /** Where the app's items are delivered (names in `deliveryAddresses`). */
-  shipTo: shipToSchema.optional(),
+  shipTo: z.optional(shipToSchema),
 });
 
 function isTimeZone(value: string): boolean {
@@ -445,13 +488,13 @@ function isTimeZone(value: string): boolean {
 }
 
 export const companySchema = z.strictObject({
-  name: z.string().trim().min(1),
-  postalCode: z.string().optional(),
-  address: z.string().trim().min(1),
-  phone: z.string().trim().min(1),
-  fax: z.string().optional(),
-  email: z.email({ message: 'expected the sender email address (verified in SES)' }),
-  contactName: z.string().optional(),
+  name: trimmedNonEmpty,
+  postalCode: z.optional(z.string()),
+  address: trimmedNonEmpty,
+  phone: trimmedNonEmpty,
+  fax: z.optional(z.string()),
+  email: z.email({ error: 'expected the sender email address (verified in SES)' }),
+  contactName: z.optional(z.string()),
 });
 
 /**
@@ -463,53 +506,58 @@ export const orderAppSchema = z.strictObject({
   /** kintone API token with view, add and edit permission on the order app, and comments. */
   apiToken: secretRefSchema,
   /** The order app's webhook tokens (its UPDATE_STATUS webhook carries approvals). */
-  webhookTokens: z
-    .array(secretRefSchema)
-    .max(2, { message: 'at most two webhook tokens (current and next) are allowed' })
-    .default([]),
+  webhookTokens: z._default(
+    z
+      .array(secretRefSchema)
+      .check(
+        z.maxLength(2, { error: 'at most two webhook tokens (current and next) are allowed' }),
+      ),
+    [],
+  ),
   fields: z.strictObject({
     /** The order number (発注番号); should prohibit duplicate values. */
     orderNumber: fieldCode,
     supplier: fieldCode,
-    shipTo: fieldCode.optional(),
+    shipTo: optionalFieldCode,
     /** The SUBTABLE of lines, and the codes of its columns. */
     lines: fieldCode,
     lineSku: fieldCode,
     lineName: fieldCode,
     lineQuantity: fieldCode,
-    lineUnit: fieldCode.optional(),
-    lineUnitPrice: fieldCode.optional(),
-    lineAmount: fieldCode.optional(),
-    subtotal: fieldCode.optional(),
-    tax: fieldCode.optional(),
-    total: fieldCode.optional(),
+    lineUnit: optionalFieldCode,
+    lineUnitPrice: optionalFieldCode,
+    lineAmount: optionalFieldCode,
+    subtotal: optionalFieldCode,
+    tax: optionalFieldCode,
+    total: optionalFieldCode,
     /** The bridge's status of the order (a text or drop-down field, not process management). */
     status: fieldCode,
-    channels: fieldCode.optional(),
+    channels: optionalFieldCode,
     /** The supplier's answer, as text. */
-    answer: fieldCode.optional(),
-    orderDate: fieldCode.optional(),
-    sentAt: fieldCode.optional(),
-    answeredAt: fieldCode.optional(),
+    answer: optionalFieldCode,
+    orderDate: optionalFieldCode,
+    sentAt: optionalFieldCode,
+    answeredAt: optionalFieldCode,
     /** Why the order waits, was flagged or was rejected. */
-    note: fieldCode.optional(),
+    note: optionalFieldCode,
   }),
   /**
    * Approval through process management on the order record: the UPDATE_STATUS webhook carries
    * the status the action led to (kintone sends the new status, not the action's name).
    */
-  approval: z
-    .strictObject({
+  approval: z.prefault(
+    z.strictObject({
       /** Field code of the STATUS field. */
-      statusField: fieldCode.default('ステータス'),
+      statusField: z._default(fieldCode, 'ステータス'),
       /** Statuses reached by the approving action (承認). */
-      approved: z.array(z.string().min(1)).min(1).default(['承認済']),
+      approved: labels(['承認済']),
       /** Statuses reached by the rejecting actions (差し戻し, 却下). */
-      rejected: z.array(z.string().min(1)).min(1).default(['差し戻し', '却下']),
+      rejected: labels(['差し戻し', '却下']),
       /** A text field where the approver gives the reason of a rejection (optional). */
-      reasonField: fieldCode.optional(),
-    })
-    .prefault({}),
+      reasonField: optionalFieldCode,
+    }),
+    {},
+  ),
 });
 export type OrderAppConfig = z.infer<typeof orderAppSchema>;
 
@@ -520,180 +568,181 @@ export type OrderAppConfig = z.infer<typeof orderAppSchema>;
  * emailed to `approverEmail`.
  */
 export const approvalSchema = z.strictObject({
-  apps: z.array(appId).optional(),
-  suppliers: z.array(z.string().min(1)).optional(),
-  aboveAmount: z.number().int().nonnegative().optional(),
-  approverEmail: z.email().optional(),
+  apps: z.optional(z.array(appId)),
+  suppliers: z.optional(z.array(nonEmptyString)),
+  aboveAmount: z.optional(integer.check(z.nonnegative())),
+  approverEmail: z.optional(z.email()),
   /** The approver is reminded once after this many hours without a decision. */
-  remindAfterHours: z
-    .number()
-    .positive()
-    .max(24 * 30)
-    .default(24),
+  remindAfterHours: z._default(z.number().check(z.positive(), z.lte(24 * 30)), 24),
   /** Staff are flagged (要対応) after this many hours without a decision. */
-  flagAfterHours: z
-    .number()
-    .positive()
-    .max(24 * 60)
-    .default(48),
+  flagAfterHours: z._default(z.number().check(z.positive(), z.lte(24 * 60)), 48),
   /** How long an approval link opens its order. */
-  linkTtlDays: z.number().int().min(1).max(60).default(7),
+  linkTtlDays: z._default(intBetween(1, 60), 7),
 });
 export type ApprovalConfig = z.infer<typeof approvalSchema>;
 
 export const bridgeConfigSchema = z
   .strictObject({
     company: companySchema,
-    orderNumberPrefix: z
-      .string()
-      .regex(/^[A-Z][A-Z0-9]{0,7}$/, {
-        message: 'expected 1-8 capital letters or digits, such as "PO"',
-      })
-      .default('PO'),
-    timeZone: z
-      .string()
-      .refine(isTimeZone, { message: 'expected an IANA time zone such as "Asia/Tokyo"' })
-      .default('Asia/Tokyo'),
-    apps: z.array(appConfigSchema).min(1, { message: 'configure at least one kintone app' }),
+    orderNumberPrefix: z._default(
+      z.string().check(
+        z.regex(/^[A-Z][A-Z0-9]{0,7}$/, {
+          error: 'expected 1-8 capital letters or digits, such as "PO"',
+        }),
+      ),
+      'PO',
+    ),
+    timeZone: z._default(
+      z
+        .string()
+        .check(z.refine(isTimeZone, { error: 'expected an IANA time zone such as "Asia/Tokyo"' })),
+      'Asia/Tokyo',
+    ),
+    apps: z
+      .array(appConfigSchema)
+      .check(z.minLength(1, { error: 'configure at least one kintone app' })),
     /** Without it, suppliers that need a fax are marked as needing attention. */
-    fax: faxConfigSchema.optional(),
+    fax: z.optional(faxConfigSchema),
     /** The signed order page where suppliers answer without an account (optional). */
-    supplierPage: supplierPageSchema.optional(),
+    supplierPage: z.optional(supplierPageSchema),
     /** A kintone supplier app read by supplier code when an order is due (optional). */
-    supplierMaster: supplierMasterSchema.optional(),
+    supplierMaster: z.optional(supplierMasterSchema),
     /** Delivery addresses (納品先) by name, referenced by each app's `shipTo`. */
-    deliveryAddresses: z.record(z.string().min(1), deliveryAddressSchema).default({}),
-    tax: taxSchema.prefault({}),
+    deliveryAddresses: z._default(z.record(nonEmptyString, deliveryAddressSchema), {}),
+    tax: z.prefault(taxSchema, {}),
     /** Business days and hours (営業日); the default closes Saturdays, Sundays and holidays. */
-    calendar: calendarSchema.prefault({}),
+    calendar: z.prefault(calendarSchema, {}),
     /** Settings per supplier code: its own closed days (`closedDates`, `weeklyClosedDays`). */
-    suppliers: z.record(z.string().min(1), supplierCalendarSchema).default({}),
+    suppliers: z._default(z.record(nonEmptyString, supplierCalendarSchema), {}),
     /** Reminders, the fax after them, staff flags and 納期遅延 (optional; off without it). */
-    followUp: followUpSchema.optional(),
+    followUp: z.optional(followUpSchema),
     /** The order app (発注管理) the bridge writes each order to (optional). */
-    orderApp: orderAppSchema.optional(),
+    orderApp: z.optional(orderAppSchema),
     /** Which orders need approval before they are sent (optional). */
-    approval: approvalSchema.optional(),
+    approval: z.optional(approvalSchema),
     /** The sweep that reads every inventory app for shortages no webhook told of. */
-    sweep: sweepSchema.prefault({}),
+    sweep: z.prefault(sweepSchema, {}),
   })
-  .superRefine((config, ctx) => {
-    if (config.approval && !config.orderApp && config.approval.approverEmail === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['approval', 'approverEmail'],
-        message:
-          'without an orderApp, approval needs approverEmail (the signed link is emailed there)',
-      });
-    }
-    if (config.approval && !config.orderApp && config.supplierPage === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['approval'],
-        message: 'without an orderApp, approval links need supplierPage (its signing key and URL)',
-      });
-    }
-    if (config.orderApp && config.apps.some((app) => app.appId === config.orderApp?.appId)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['orderApp', 'appId'],
-        message: 'the order app must not be one of the item apps',
-      });
-    }
-    const refuse = (prefix: readonly (string | number)[], conflict: FieldRoleConflict) =>
-      ctx.addIssue({
-        code: 'custom',
-        path: [...prefix, ...conflict.key],
-        message: `${conflict.problem}. ${conflict.fix}`,
-      });
-    if (config.supplierMaster !== undefined) {
-      for (const conflict of findMasterFieldRoleConflicts(config.supplierMaster.fields)) {
-        refuse(['supplierMaster'], conflict);
-      }
-    }
-    const seen = new Set<string>();
-    config.apps.forEach((app, index) => {
-      // A field with two roles overwrites staff data or reads one value as two; refused here
-      // because the doctor is optional and the damage is done at the first write-back.
-      for (const conflict of [
-        ...findAppFieldRoleConflicts(app.fields, app.writeBack, app.subtable?.field),
-        ...findClosingStatuses(app.statuses),
-      ]) {
-        refuse(['apps', index], conflict);
-      }
-      if (seen.has(app.appId)) {
+  .check(
+    z.superRefine((config, ctx) => {
+      if (config.approval && !config.orderApp && config.approval.approverEmail === undefined) {
         ctx.addIssue({
           code: 'custom',
-          path: ['apps', index, 'appId'],
-          message: `app ${app.appId} is configured twice`,
+          path: ['approval', 'approverEmail'],
+          message:
+            'without an orderApp, approval needs approverEmail (the signed link is emailed there)',
         });
       }
-      seen.add(app.appId);
-      const addressNames = [
-        ...(app.shipTo?.default !== undefined ? [['default', app.shipTo.default] as const] : []),
-        ...Object.entries(app.shipTo?.byValue ?? {}).map(
-          ([value, name]) => [`byValue.${value}`, name] as const,
-        ),
-      ];
-      for (const [where, name] of addressNames) {
-        if (config.deliveryAddresses[name] === undefined) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['apps', index, 'shipTo', ...where.split('.')],
-            message: `delivery address "${name}" is not in deliveryAddresses`,
-          });
+      if (config.approval && !config.orderApp && config.supplierPage === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['approval'],
+          message:
+            'without an orderApp, approval links need supplierPage (its signing key and URL)',
+        });
+      }
+      if (config.orderApp && config.apps.some((app) => app.appId === config.orderApp?.appId)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['orderApp', 'appId'],
+          message: 'the order app must not be one of the item apps',
+        });
+      }
+      const refuse = (prefix: readonly (string | number)[], conflict: FieldRoleConflict) =>
+        ctx.addIssue({
+          code: 'custom',
+          path: [...prefix, ...conflict.key],
+          message: `${conflict.problem}. ${conflict.fix}`,
+        });
+      if (config.supplierMaster !== undefined) {
+        for (const conflict of findMasterFieldRoleConflicts(config.supplierMaster.fields)) {
+          refuse(['supplierMaster'], conflict);
         }
       }
-      if (Object.keys(app.shipTo?.byValue ?? {}).length > 0 && app.fields.shipTo === undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['apps', index, 'fields', 'shipTo'],
-          message: 'map fields.shipTo (the site field) for shipTo.byValue to be read',
-        });
-      }
-      if (
-        app.fields.maxStock === undefined &&
-        app.fields.reorderQuantity === undefined &&
-        app.defaults.maxStock === undefined &&
-        app.defaults.reorderQuantity === undefined
-      ) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['apps', index, 'fields'],
-          message:
-            'map maxStock or reorderQuantity (or give defaults.maxStock / defaults.reorderQuantity): the bridge cannot compute a quantity otherwise',
-        });
-      }
-      // With a supplier master, the code alone finds the supplier's name and contacts.
-      const masterKnowsSupplier =
-        config.supplierMaster !== undefined && app.fields.supplierCode !== undefined;
-      if (
-        app.fields.supplierEmail === undefined &&
-        app.defaults.supplierEmail === undefined &&
-        app.fields.supplierFax === undefined &&
-        !masterKnowsSupplier
-      ) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['apps', index, 'fields', 'supplierEmail'],
-          message:
-            'map supplierEmail or supplierFax (or give defaults.supplierEmail, or map supplierCode with a supplierMaster): order requests need somewhere to go',
-        });
-      }
-      if (
-        app.fields.supplierName === undefined &&
-        app.defaults.supplierName === undefined &&
-        !masterKnowsSupplier
-      ) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['apps', index, 'fields', 'supplierName'],
-          message:
-            'map supplierName or give defaults.supplierName (or map supplierCode with a supplierMaster)',
-        });
-      }
-    });
-  });
+      const seen = new Set<string>();
+      config.apps.forEach((app, index) => {
+        // A field with two roles overwrites staff data or reads one value as two; refused here
+        // because the doctor is optional and the damage is done at the first write-back.
+        for (const conflict of [
+          ...findAppFieldRoleConflicts(app.fields, app.writeBack, app.subtable?.field),
+          ...findClosingStatuses(app.statuses),
+        ]) {
+          refuse(['apps', index], conflict);
+        }
+        if (seen.has(app.appId)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['apps', index, 'appId'],
+            message: `app ${app.appId} is configured twice`,
+          });
+        }
+        seen.add(app.appId);
+        const addressNames = [
+          ...(app.shipTo?.default !== undefined ? [['default', app.shipTo.default] as const] : []),
+          ...Object.entries(app.shipTo?.byValue ?? {}).map(
+            ([value, name]) => [`byValue.${value}`, name] as const,
+          ),
+        ];
+        for (const [where, name] of addressNames) {
+          if (config.deliveryAddresses[name] === undefined) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['apps', index, 'shipTo', ...where.split('.')],
+              message: `delivery address "${name}" is not in deliveryAddresses`,
+            });
+          }
+        }
+        if (Object.keys(app.shipTo?.byValue ?? {}).length > 0 && app.fields.shipTo === undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['apps', index, 'fields', 'shipTo'],
+            message: 'map fields.shipTo (the site field) for shipTo.byValue to be read',
+          });
+        }
+        if (
+          app.fields.maxStock === undefined &&
+          app.fields.reorderQuantity === undefined &&
+          app.defaults.maxStock === undefined &&
+          app.defaults.reorderQuantity === undefined
+        ) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['apps', index, 'fields'],
+            message:
+              'map maxStock or reorderQuantity (or give defaults.maxStock / defaults.reorderQuantity): the bridge cannot compute a quantity otherwise',
+          });
+        }
+        // With a supplier master, the code alone finds the supplier's name and contacts.
+        const masterKnowsSupplier =
+          config.supplierMaster !== undefined && app.fields.supplierCode !== undefined;
+        if (
+          app.fields.supplierEmail === undefined &&
+          app.defaults.supplierEmail === undefined &&
+          app.fields.supplierFax === undefined &&
+          !masterKnowsSupplier
+        ) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['apps', index, 'fields', 'supplierEmail'],
+            message:
+              'map supplierEmail or supplierFax (or give defaults.supplierEmail, or map supplierCode with a supplierMaster): order requests need somewhere to go',
+          });
+        }
+        if (
+          app.fields.supplierName === undefined &&
+          app.defaults.supplierName === undefined &&
+          !masterKnowsSupplier
+        ) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['apps', index, 'fields', 'supplierName'],
+            message:
+              'map supplierName or give defaults.supplierName (or map supplierCode with a supplierMaster)',
+          });
+        }
+      });
+    }),
+  );
 
 export type BridgeConfig = z.infer<typeof bridgeConfigSchema>;
 export type AppConfig = z.infer<typeof appConfigSchema>;
