@@ -13,12 +13,13 @@ import { formatTable, ms, summarize } from './lib/stats';
  * many kintone calls it costs, for tables of 3, 20 and 100 rows. Rows alternate between two
  * suppliers, so every measured save makes two orders.
  *
- *   npx tsx scripts/bench-table.ts   (npm run bench:table)
+ *   npx tsx scripts/bench-table.ts [--rows 3,20,100]   (npm run bench:table)
  */
 
 const APP = '15';
 const TABLE = '在庫明細';
-const SIZES = [3, 20, 100];
+/** `--rows 100` (or `--rows 20,100`) measures only those sizes. */
+const SIZES = rowsArgument(process.argv.slice(2)) ?? [3, 20, 100];
 const WARMUP_RUNS = 1;
 const MEASURED_RUNS = 8;
 const SUPPLIERS = ['S-002', 'S-003'];
@@ -117,6 +118,18 @@ async function main(): Promise<void> {
     const table = formSaveTable(rows as TableRowJson[], edit);
     await client.record.updateRecord({ app: APP, id: '1', record: { [TABLE]: { value: table } } });
   }
+}
+
+function rowsArgument(args: readonly string[]): number[] | undefined {
+  const index = args.indexOf('--rows');
+  if (index < 0) return undefined;
+  const sizes = (args[index + 1] ?? '').split(',').map(Number);
+  if (sizes.length === 0 || sizes.some((size) => !Number.isInteger(size) || size < 3)) {
+    throw new Error(
+      '--rows takes sizes of 3 rows or more (two suppliers, every other row due), e.g. --rows 20,100',
+    );
+  }
+  return sizes;
 }
 
 /** The bridge's calls since `from`: everything but the benchmark's own GET and PUT. */

@@ -1136,9 +1136,17 @@ class Dispatch {
       at: this.at,
       ...(this.app.subtable
         ? {
-            items: items.map((item) => {
-              const outcome = this.itemOutcome(item);
-              return { key: item.key, decision: outcome.decision };
+            // Only the rows whose decision changed: a row's stored decision that already reads
+            // the same needs no write, and its revision is the record's (raised above). In a
+            // 100-row table most rows say the same save after save; each is one DynamoDB write.
+            items: items.flatMap((item) => {
+              const { decision } = this.itemOutcome(item);
+              const last = item.state.lastDecision;
+              const unchanged =
+                item.state.lastRevision !== undefined &&
+                last?.kind === decision.kind &&
+                last.reason === decision.reason;
+              return unchanged ? [] : [{ key: item.key, decision }];
             }),
           }
         : {}),

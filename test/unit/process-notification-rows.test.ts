@@ -7,6 +7,7 @@ import {
 } from '../../shared/kintone/notification';
 import { processNotification } from '../../shared/use-cases/process-notification';
 import { sendDueOrders } from '../../shared/use-cases/send-due-orders';
+import type { CompletedNotification as CompletedDone } from '../../shared/ports/processed-notifications';
 import { InMemoryBridgeState } from '../fakes/in-memory-order-store';
 import { loadWebhookFixture } from '../fixtures/kintone-webhooks';
 import { dispatchHarness } from '../support/dispatch-harness';
@@ -264,6 +265,39 @@ describe('processNotification: items in a table (subtable rows)', () => {
     expect(mailer.sent).toHaveLength(1);
     expect(kintone.rowUpdates).toHaveLength(1);
     expect(kintone.comments).toHaveLength(1);
+  });
+
+  it('settles only the rows whose decision changed: the others keep their state, the record takes the revision', async () => {
+    // Prepare: the echo of the bridge's write turns the two ordered rows order-open; B-202
+    // says what it said at revision 14.
+    const { deps, mailer, state } = harness();
+    await processNotification(siteNotification(), deps);
+    const request = mailer.sent[0];
+    const echo = siteNotification({
+      id: 'echo-1',
+      revision: 15,
+      rows: {
+        '368': orderWrite(FIRST, request?.lines[0]?.reason ?? ''),
+        '369': orderWrite(FIRST, request?.lines[1]?.reason ?? ''),
+      },
+    });
+
+    // Act
+    await processNotification(echo, deps);
+
+    // Assess
+    const [, second] = state.callsOf('complete').map((call) => call.args[0] as CompletedDone);
+    expect(second?.items?.map((item) => item.key.recordId)).toEqual(['3:368', '3:369']);
+    const rows = await state.load([
+      { appId: '15', recordId: '3' },
+      { appId: '15', recordId: '3:368' },
+      { appId: '15', recordId: '3:370' },
+    ]);
+    expect(rows.map((row) => row.lastRevision)).toEqual([15, 15, 14]);
+    expect(rows.slice(1).map((row) => row.lastDecision?.kind)).toEqual(['order-open', 'no-order']);
+    // The record's revision decides for every row: the same revision again is a replay.
+    const again = await processNotification({ ...echo, id: 'echo-1-redelivered-as-new' }, deps);
+    expect(again.items.map((row) => row.decision.kind)).toEqual(['replay', 'replay', 'replay']);
   });
 
   it("closes one row's line when staff mark it received, and orders that row alone when it falls again", async () => {
