@@ -1,18 +1,12 @@
-import { SESClient } from '@aws-sdk/client-ses';
 import { DynamoDbClaimCheckStore } from '../../shared/adapters/dynamodb/dynamodb-claim-check-store';
 import { DynamoDbNotificationFailureLog } from '../../shared/adapters/dynamodb/dynamodb-notification-failure-log';
 import { buildSupplierDirectory } from '../../shared/adapters/kintone/kintone-supplier-directory';
 import { calendarFromConfig } from '../../shared/adapters/calendar/calendar-from-config';
-import { SesOrderMailer } from '../../shared/adapters/ses/ses-order-mailer';
-import {
-  orderLinkSigner,
-  supplierPageSettings,
-} from '../../shared/adapters/supplier/order-link-signer';
 import type { Env } from '../../shared/config/env';
 import { ConfigError } from '../../shared/config/load-config';
-import { awsClientConfig, clockOf, wireCommon, type WiringOverrides } from '../common-wiring';
+import { clockOf, wireCommon, type WiringOverrides } from '../common-wiring';
 import { approvalDepsFromEnv } from '../approval-wiring';
-import { faxSendingFromEnv } from '../fax-wiring';
+import { orderSendingFromEnv } from '../order-sending-wiring';
 import { wireStores } from '../store-wiring';
 import { createDispatchHandler, type DispatchHandler } from './handler';
 
@@ -38,19 +32,7 @@ export function wireDispatchFromEnv(env: Env, overrides: WiringOverrides = {}): 
     metrics,
     powertoolsMetrics,
   } = wireCommon(env, { now });
-  const configurationSetName = env.SES_CONFIGURATION_SET?.trim();
-  const sesClient = new SESClient(awsClientConfig(env, 'SES'));
-  const mailer = new SesOrderMailer({
-    client: sesClient,
-    ...(configurationSetName ? { configurationSetName } : {}),
-  });
-  const fax = faxSendingFromEnv(env, { config, secrets }, sesClient);
-  // Links go to the order page function behind the same HTTP API; its URL comes from the stack.
-  const orderLinks = config.supplierPage
-    ? orderLinkSigner(
-        supplierPageSettings(config.supplierPage, secrets, env.SUPPLIER_PAGE_BASE_URL),
-      )
-    : undefined;
+  const { sesClient, mailer, fax, orderLinks } = orderSendingFromEnv(env, { config, secrets });
   // Built once per container, so its cache serves every invocation while the container is warm.
   const suppliers = buildSupplierDirectory(config, secrets, kintoneBaseUrl, { logger, budget });
   // Failures go to the bridge table: SQS keeps no error with a dead-lettered message.

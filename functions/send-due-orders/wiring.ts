@@ -1,16 +1,10 @@
-import { SESClient } from '@aws-sdk/client-ses';
 import { calendarFromConfig } from '../../shared/adapters/calendar/calendar-from-config';
-import { SesOrderMailer } from '../../shared/adapters/ses/ses-order-mailer';
-import {
-  orderLinkSigner,
-  supplierPageSettings,
-} from '../../shared/adapters/supplier/order-link-signer';
 import type { Env } from '../../shared/config/env';
 import { ConfigError } from '../../shared/config/load-config';
 import { MAX_LIST_DUE_LIMIT } from '../../shared/adapters/dynamodb/order-rules';
-import { awsClientConfig, clockOf, wireCommon, type WiringOverrides } from '../common-wiring';
+import { clockOf, wireCommon, type WiringOverrides } from '../common-wiring';
 import { approvalDepsFromEnv } from '../approval-wiring';
-import { faxSendingFromEnv } from '../fax-wiring';
+import { orderSendingFromEnv } from '../order-sending-wiring';
 import { wireStores } from '../store-wiring';
 import { createSendDueOrdersHandler, type SendDueOrdersHandler } from './handler';
 
@@ -39,18 +33,7 @@ export function wireSendDueOrdersFromEnv(
     kintoneBaseUrl,
     budget,
   } = wireCommon(env, { now });
-  const configurationSetName = env.SES_CONFIGURATION_SET?.trim();
-  const sesClient = new SESClient(awsClientConfig(env, 'SES'));
-  const mailer = new SesOrderMailer({
-    client: sesClient,
-    ...(configurationSetName ? { configurationSetName } : {}),
-  });
-  const fax = faxSendingFromEnv(env, { config, secrets }, sesClient);
-  const orderLinks = config.supplierPage
-    ? orderLinkSigner(
-        supplierPageSettings(config.supplierPage, secrets, env.SUPPLIER_PAGE_BASE_URL),
-      )
-    : undefined;
+  const { sesClient, mailer, fax, orderLinks } = orderSendingFromEnv(env, { config, secrets });
   const { orders } = wireStores(table, now);
   return createSendDueOrdersHandler({
     config,
