@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,6 +32,12 @@ import {
 import { notificationSchema, isRecordNotification } from '../../shared/kintone/notification';
 import { mapRecord } from '../../shared/kintone/record-mapper';
 import { DEMO_CONFIG_PATH, loadWebhookFixture } from '../fixtures/kintone-webhooks';
+import {
+  extractPdfText,
+  squash,
+  type ExtractedPdfText,
+  type PdfTextItem,
+} from '../support/pdf-text';
 
 /** A one-page order form must stay small enough to fax quickly and to store per order. */
 const ONE_PAGE_BUDGET_BYTES = 50 * 1024;
@@ -70,69 +75,12 @@ function manyLines(count: number): OrderLine[] {
   }));
 }
 
-interface TextItem {
-  str: string;
-  x: number;
-  y: number;
-  width: number;
-}
-
 /** An image as painted on a page, in PDF points (y grows upwards; `y` is the bottom edge). */
 interface PaintedImage {
   x: number;
   y: number;
   width: number;
   height: number;
-}
-
-interface ExtractedPdf {
-  totalPages: number;
-  /** unpdf's extractText, one string per page. */
-  text: string[];
-  /** pdf.js text items per page, for geometry checks. */
-  items: TextItem[][];
-}
-
-/**
- * unpdf loads pdf.js with a dynamic `import()` of an ES module, which jest's CommonJS VM
- * refuses without --experimental-vm-modules; a plain Node child process runs it as published.
- */
-const EXTRACT_SCRIPT = `
-import { extractText, getDocumentProxy } from 'unpdf';
-const chunks = [];
-for await (const chunk of process.stdin) chunks.push(chunk);
-const pdf = await getDocumentProxy(new Uint8Array(Buffer.concat(chunks)));
-const { totalPages, text } = await extractText(pdf, { mergePages: false });
-const items = [];
-for (let n = 1; n <= pdf.numPages; n += 1) {
-  const content = await (await pdf.getPage(n)).getTextContent();
-  items.push(content.items.filter((item) => 'str' in item && item.str.trim() !== '').map((item) => ({
-    str: item.str, x: item.transform[4], y: item.transform[5], width: item.width,
-  })));
-}
-process.stdout.write(JSON.stringify({ totalPages, text, items }));
-`;
-
-function extractPdf(pdf: Buffer): Promise<ExtractedPdf> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', EXTRACT_SCRIPT], {
-      cwd: process.cwd(),
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) {
-        reject(new Error(`text extraction failed (${code}): ${Buffer.concat(err).toString()}`));
-        return;
-      }
-      resolve(JSON.parse(Buffer.concat(out).toString('utf8')) as ExtractedPdf);
-    });
-    child.stdin.end(pdf);
-  });
 }
 
 type Matrix = [number, number, number, number, number, number];
@@ -195,9 +143,6 @@ function paintedImages(pdf: Buffer): PaintedImage[][] {
 }
 
 /** Whitespace-insensitive: pdf.js breaks lines where the layout wrapped them. */
-function squash(text: string): string {
-  return text.replace(/\s+/g, '');
-}
 
 describe('renderOrderPdf', () => {
   const fonts = defaultFontPaths();
@@ -205,14 +150,14 @@ describe('renderOrderPdf', () => {
   describe('the fixture order (A-100, 84 本)', () => {
     let request: OrderRequest;
     let pdf: Buffer;
-    let extracted: ExtractedPdf;
+    let extracted: ExtractedPdfText;
 
     beforeAll(async () => {
       // Prepare
       request = fixtureOrder();
       // Act
       pdf = await renderOrderPdf(request, fonts);
-      extracted = await extractPdf(pdf);
+      extracted = await extractPdfText(pdf);
     });
 
     it('is the order request built from the fixture', () => {
@@ -302,11 +247,11 @@ describe('renderOrderPdf', () => {
   });
 
   describe('an order of 80 lines', () => {
-    let extracted: ExtractedPdf;
+    let extracted: ExtractedPdfText;
 
     beforeAll(async () => {
       const pdf = await renderOrderPdf({ ...fixtureOrder(), lines: manyLines(80) }, fonts);
-      extracted = await extractPdf(pdf);
+      extracted = await extractPdfText(pdf);
     });
 
     it('continues over several pages, each numbered n / total', () => {
@@ -353,7 +298,7 @@ describe('renderOrderPdf', () => {
         ],
       };
       const pdf = await renderOrderPdf(request, fonts);
-      const { text } = await extractPdf(pdf);
+      const { text } = await extractPdfText(pdf);
       const all = text.join('\n');
       expect(all).toContain('<script>alert("x")</script>');
       expect(all).toContain('替芯');
@@ -370,7 +315,7 @@ describe('renderOrderPdf', () => {
         ...fixtureOrder(),
         lines: [{ sku: longSku, name: longName, quantity: 1234567, unit: 'ケース（12本入り）' }],
       };
-      const { items } = await extractPdf(await renderOrderPdf(request, fonts));
+      const { items } = await extractPdfText(await renderOrderPdf(request, fonts));
       const page = items[0] ?? [];
       const headerY = page.find((item) => item.str === '品番')?.y;
       expect(headerY).toBeDefined();
@@ -395,14 +340,14 @@ describe('renderOrderPdf', () => {
         supplier: { name: '髙橋𠮷商店' },
         lines: [{ sku: 'K-1', name: 'ﾎﾞｰﾙﾍﾟﾝ', quantity: 3, unit: 'ﾀﾞｰｽ' }],
       };
-      const { text } = await extractPdf(await renderOrderPdf(request, fonts));
+      const { text } = await extractPdfText(await renderOrderPdf(request, fonts));
       expect(text.join('')).toContain('髙橋𠮷商店 御中');
       expect(text.join('')).toContain('ﾎﾞｰﾙﾍﾟﾝ');
     });
 
     it('does not add 御中 to a name that already has an honorific', async () => {
       const request = { ...fixtureOrder(), supplier: { name: '株式会社サンプル文具 御中' } };
-      const { text } = await extractPdf(await renderOrderPdf(request, fonts));
+      const { text } = await extractPdfText(await renderOrderPdf(request, fonts));
       expect(text.join('').match(/御中/g)).toHaveLength(1);
     });
   });
@@ -416,16 +361,16 @@ describe('renderOrderPdf', () => {
     /** Modules across the printed code, quiet-zone margin of one module included. */
     const modulesOf = (encoded: string) =>
       QRCode.create(encoded, { errorCorrectionLevel: 'M' }).modules.size + 2;
-    const find = (page: TextItem[] | undefined, text: string) =>
+    const find = (page: PdfTextItem[] | undefined, text: string) =>
       (page ?? []).find((item) => item.str.includes(text));
 
     let pdf: Buffer;
-    let extracted: ExtractedPdf;
+    let extracted: ExtractedPdfText;
 
     beforeAll(async () => {
       // Act
       pdf = await renderOrderPdf({ ...fixtureOrder(), supplierPageUrl: url }, fonts);
-      extracted = await extractPdf(pdf);
+      extracted = await extractPdfText(pdf);
     });
 
     it('embeds the QR code as a black-on-white image XObject, without a soft mask', () => {
@@ -493,7 +438,7 @@ describe('renderOrderPdf', () => {
 
       // Act
       const longPdf = await renderOrderPdf({ ...fixtureOrder(), supplierPageUrl: long }, fonts);
-      const { totalPages, text } = await extractPdf(longPdf);
+      const { totalPages, text } = await extractPdfText(longPdf);
       const images = paintedImages(longPdf);
 
       // Assess
@@ -515,7 +460,7 @@ describe('renderOrderPdf', () => {
         { ...fixtureOrder(), lines: manyLines(80), supplierPageUrl: url },
         fonts,
       );
-      const { items, text, totalPages } = await extractPdf(longForm);
+      const { items, text, totalPages } = await extractPdfText(longForm);
       const images = paintedImages(longForm);
 
       // Assess: on page 1 only, below its last line and above the page's foot.
