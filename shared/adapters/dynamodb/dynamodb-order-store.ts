@@ -331,22 +331,7 @@ export class DynamoDbOrderStore implements OrderStore {
   }
 
   async listDue(now: Date, limit: number): Promise<string[]> {
-    assertListDueLimit(limit);
-    const { Items = [] } = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: BRIDGE_GSI1_NAME,
-        KeyConditionExpression: 'gsi1pk = :due AND gsi1sk <= :until',
-        ExpressionAttributeValues: { ':due': DUE_GSI1_PK, ':until': dueUntil(now) },
-        ProjectionExpression: 'gsi1sk',
-        ScanIndexForward: true,
-        Limit: limit,
-      }),
-    );
-    return Items.map((entry) => {
-      const key = String(entry['gsi1sk']);
-      return key.slice(key.indexOf('#') + 1);
-    });
+    return this.listOrderNumbersUntil(DUE_GSI1_PK, now, limit);
   }
 
   async reschedule(orderNumber: string, dueAt: Date): Promise<void> {
@@ -425,13 +410,21 @@ export class DynamoDbOrderStore implements OrderStore {
   }
 
   async listChecksDue(now: Date, limit: number): Promise<string[]> {
+    return this.listOrderNumbersUntil(CHECK_GSI1_PK, now, limit);
+  }
+
+  /**
+   * The order numbers on one GSI1 list (`DUE` or `CHECK`) whose time is up to `now`, earliest
+   * first: each key is `<ISO time>#<orderNumber>`.
+   */
+  private async listOrderNumbersUntil(gsi1pk: string, now: Date, limit: number): Promise<string[]> {
     assertListDueLimit(limit);
     const { Items = [] } = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
         IndexName: BRIDGE_GSI1_NAME,
-        KeyConditionExpression: 'gsi1pk = :check AND gsi1sk <= :until',
-        ExpressionAttributeValues: { ':check': CHECK_GSI1_PK, ':until': dueUntil(now) },
+        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk <= :until',
+        ExpressionAttributeValues: { ':pk': gsi1pk, ':until': dueUntil(now) },
         ProjectionExpression: 'gsi1sk',
         ScanIndexForward: true,
         Limit: limit,
