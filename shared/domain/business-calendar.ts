@@ -1,5 +1,4 @@
-import { addDays, isCalendarDate, localDate } from './dates';
-import { zonedInstant } from './gathering';
+import { addDays, isCalendarDate, localDate, zonedInstant } from './dates';
 
 /**
  * Business days and business hours (営業日・営業時間): which calendar days a company (or a

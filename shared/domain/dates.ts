@@ -101,3 +101,56 @@ export function addDays(date: string, days: number): string {
   }
   return `${pad(shifted.getUTCFullYear(), 4)}-${pad(shifted.getUTCMonth() + 1, 2)}-${pad(shifted.getUTCDate(), 2)}`;
 }
+
+/** Wall-clock formatters by zone, cached like {@link formatterFor}: every offset needs one. */
+const wallClockFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The zone's offset from UTC at `at`, in ms (Asia/Tokyo: 9 h), from its wall clock then. */
+function zoneOffsetMs(at: number, timeZone: string): number {
+  let formatter = wallClockFormatters.get(timeZone);
+  if (formatter === undefined) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    wallClockFormatters.set(timeZone, formatter);
+  }
+  const parts = formatter.formatToParts(new Date(at));
+  const part = (type: Intl.DateTimeFormatPartTypes): number =>
+    Number(parts.find((p) => p.type === type)?.value);
+  const asUtc = Date.UTC(
+    part('year'),
+    part('month') - 1,
+    part('day'),
+    part('hour'),
+    part('minute'),
+    part('second'),
+  );
+  return asUtc - Math.floor(at / 1000) * 1000;
+}
+
+/**
+ * The instant at which the wall clock in `timeZone` reads `date` `time` (HH:MM).
+ *
+ * @example
+ * zonedInstant('2026-12-02', '15:00', 'Asia/Tokyo'); // 2026-12-02T06:00:00.000Z
+ */
+export function zonedInstant(date: string, time: string, timeZone: string): Date {
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  const [hour, minute] = time.split(':').map(Number) as [number, number];
+  const wall = Date.UTC(year, month - 1, day, hour, minute);
+  // The zone's offset at the guess, then once more at the corrected instant (DST edges).
+  const guess = wall - zoneOffsetMs(wall, timeZone);
+  return new Date(wall - zoneOffsetMs(guess, timeZone));
+}
+
+/** The instant a calendar date (YYYY-MM-DD) begins in the zone. */
+export function startOfDay(date: string, timeZone: string): Date {
+  return zonedInstant(date, '00:00', timeZone);
+}

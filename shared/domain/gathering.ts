@@ -1,5 +1,5 @@
 import type { BusinessCalendar } from './business-calendar';
-import { addDays, localDate } from './dates';
+import { addDays, localDate, zonedInstant } from './dates';
 
 /**
  * When a gathered order is due. The rule comes from the app's configuration (`gathering`); the
@@ -50,38 +50,4 @@ export function orderDueAt(
       throw new RangeError(`no cut-off time after ${firstLineAt.toISOString()}`);
     }
   }
-}
-
-/** The instant at which the wall clock in `timeZone` reads `date` `time` (HH:MM). */
-export function zonedInstant(date: string, time: string, timeZone: string): Date {
-  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
-  const [hour, minute] = time.split(':').map(Number) as [number, number];
-  const wall = Date.UTC(year, month - 1, day, hour, minute);
-  // The zone's offset at the guess, then once more at the corrected instant (DST edges).
-  let instant = wall - offsetMs(new Date(wall), timeZone);
-  instant = wall - offsetMs(new Date(instant), timeZone);
-  return new Date(instant);
-}
-
-function offsetMs(at: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(at);
-  const value = (type: string) => Number(parts.find((part) => part.type === type)?.value);
-  const asUtc = Date.UTC(
-    value('year'),
-    value('month') - 1,
-    value('day'),
-    value('hour'),
-    value('minute'),
-    value('second'),
-  );
-  return asUtc - Math.floor(at.getTime() / 1000) * 1000;
 }

@@ -15,7 +15,8 @@ import {
   type BusinessCalendar,
 } from '../../../shared/domain/business-calendar';
 import { addDays, localDate } from '../../../shared/domain/dates';
-import { orderDueAt, zonedInstant } from '../../../shared/domain/gathering';
+import { zonedInstant } from '../../../shared/domain/dates';
+import { orderDueAt } from '../../../shared/domain/gathering';
 import { evaluateReorder } from '../../../shared/domain/evaluate-reorder';
 
 const TOKYO = 'Asia/Tokyo';

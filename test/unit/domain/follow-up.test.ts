@@ -1,10 +1,10 @@
 import {
   followUpOf,
   receivedQuantity,
-  startOfDay,
   weekdayBusinessClock,
   type FollowUpRule,
 } from '../../../shared/domain/follow-up';
+import { startOfDay } from '../../../shared/domain/dates';
 import type { OrderEvent, PurchaseOrder } from '../../../shared/domain/purchase-order';
 import { lineFor, orderFixture } from '../../support/purchase-order-fixtures';
 

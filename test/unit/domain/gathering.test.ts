@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { orderDueAt, zonedInstant } from '../../../shared/domain/gathering';
+import { zonedInstant } from '../../../shared/domain/dates';
+import { orderDueAt } from '../../../shared/domain/gathering';
 
 const TOKYO = 'Asia/Tokyo';
 
