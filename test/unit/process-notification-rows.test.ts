@@ -96,6 +96,20 @@ function orderWrite(orderNumber: string, reason: string): RowEdit {
   return orderedRow(orderNumber, reason);
 }
 
+/** The bridge's own table write of FIRST (rows 368 and 369) coming back as revision 15. */
+function echoOfFirstOrder(
+  request: { lines: ReadonlyArray<{ reason?: string }> } | undefined,
+): KintoneNotification {
+  return siteNotification({
+    id: 'echo-1',
+    revision: 15,
+    rows: {
+      '368': orderWrite(FIRST, request?.lines[0]?.reason ?? ''),
+      '369': orderWrite(FIRST, request?.lines[1]?.reason ?? ''),
+    },
+  });
+}
+
 function kinds(events: readonly OrderEvent[] | undefined): string[] {
   return events?.map((event) => event.kind) ?? [];
 }
@@ -243,15 +257,7 @@ describe('processNotification: items in a table (subtable rows)', () => {
     // Prepare: the bridge's own write-back comes back as the next revision.
     const { deps, mailer, kintone } = harness();
     await processNotification(siteNotification(), deps);
-    const request = mailer.sent[0];
-    const echo = siteNotification({
-      id: 'echo-1',
-      revision: 15,
-      rows: {
-        '368': orderWrite(FIRST, request?.lines[0]?.reason ?? ''),
-        '369': orderWrite(FIRST, request?.lines[1]?.reason ?? ''),
-      },
-    });
+    const echo = echoOfFirstOrder(mailer.sent[0]);
 
     // Act
     const outcome = await processNotification(echo, deps);
@@ -272,15 +278,7 @@ describe('processNotification: items in a table (subtable rows)', () => {
     // says what it said at revision 14.
     const { deps, mailer, state } = harness();
     await processNotification(siteNotification(), deps);
-    const request = mailer.sent[0];
-    const echo = siteNotification({
-      id: 'echo-1',
-      revision: 15,
-      rows: {
-        '368': orderWrite(FIRST, request?.lines[0]?.reason ?? ''),
-        '369': orderWrite(FIRST, request?.lines[1]?.reason ?? ''),
-      },
-    });
+    const echo = echoOfFirstOrder(mailer.sent[0]);
 
     // Act
     await processNotification(echo, deps);
