@@ -2,20 +2,18 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbCounters } from '../../shared/adapters/dynamodb/dynamodb-counters';
 import { BridgeStoreInputError } from '../../shared/adapters/dynamodb/table-rules';
 import type { Counters } from '../../shared/ports/counters';
-import { InMemoryBridgeState } from '../fakes/in-memory-order-store';
+import { bridgeImplementations } from '../support/bridge-contract';
 import { useBridgeTables } from '../support/dynalite';
 
 const NOW_SECONDS = Date.parse('2026-11-29T07:00:00.000Z') / 1000;
 const tables = useBridgeTables('counters-test');
 
-const implementations: { name: string; create: () => Promise<Counters> }[] = [
-  {
-    name: 'DynamoDbCounters on dynalite',
-    create: async () =>
-      new DynamoDbCounters({ client: tables.documentClient, tableName: await tables.newTable() }),
-  },
-  { name: 'InMemoryBridgeState', create: () => Promise.resolve(new InMemoryBridgeState()) },
-];
+const implementations = bridgeImplementations<Counters>(
+  tables,
+  'DynamoDbCounters',
+  (table) => new DynamoDbCounters(table),
+  (state) => state,
+);
 
 describe.each(implementations)('Counters contract: $name', ({ create }) => {
   let counters: Counters;

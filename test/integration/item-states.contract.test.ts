@@ -5,7 +5,7 @@ import { DELETED_RECORD_REASON } from '../../shared/adapters/dynamodb/table-rule
 import type { ItemKey, ItemStateStore } from '../../shared/ports/item-states';
 import type { OrderStore } from '../../shared/ports/order-store';
 import type { ProcessedNotifications } from '../../shared/ports/processed-notifications';
-import { InMemoryBridgeState } from '../fakes/in-memory-order-store';
+import { bridgeImplementations } from '../support/bridge-contract';
 import { useBridgeTables } from '../support/dynalite';
 import { lineFor, orderFixture } from '../support/purchase-order-fixtures';
 
@@ -18,26 +18,16 @@ interface Subject {
   notifications: ProcessedNotifications;
 }
 
-const implementations: { name: string; create: () => Promise<Subject> }[] = [
-  {
-    name: 'DynamoDbItemStates on dynalite',
-    create: async () => {
-      const table = { client: tables.documentClient, tableName: await tables.newTable() };
-      return {
-        items: new DynamoDbItemStates(table),
-        orders: new DynamoDbOrderStore(table),
-        notifications: new DynamoDbProcessedNotifications(table),
-      };
-    },
-  },
-  {
-    name: 'InMemoryBridgeState',
-    create: () => {
-      const state = new InMemoryBridgeState();
-      return Promise.resolve({ items: state, orders: state, notifications: state });
-    },
-  },
-];
+const implementations = bridgeImplementations<Subject>(
+  tables,
+  'DynamoDbItemStates',
+  (table) => ({
+    items: new DynamoDbItemStates(table),
+    orders: new DynamoDbOrderStore(table),
+    notifications: new DynamoDbProcessedNotifications(table),
+  }),
+  (state) => ({ items: state, orders: state, notifications: state }),
+);
 
 describe.each(implementations)('ItemStateStore contract: $name', ({ create }) => {
   let items: ItemStateStore;

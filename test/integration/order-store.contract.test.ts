@@ -27,7 +27,7 @@ import {
   UnknownOrderError,
   type OrderStore,
 } from '../../shared/ports/order-store';
-import { InMemoryBridgeState } from '../fakes/in-memory-order-store';
+import { bridgeImplementations } from '../support/bridge-contract';
 import { useBridgeTables } from '../support/dynalite';
 import { lineFor, orderFixture, sealEvent } from '../support/purchase-order-fixtures';
 
@@ -41,22 +41,12 @@ interface Subject {
   items: ItemStateStore;
 }
 
-const implementations: { name: string; create: () => Promise<Subject> }[] = [
-  {
-    name: 'DynamoDbOrderStore on dynalite',
-    create: async () => {
-      const table = { client: tables.documentClient, tableName: await tables.newTable() };
-      return { orders: new DynamoDbOrderStore(table), items: new DynamoDbItemStates(table) };
-    },
-  },
-  {
-    name: 'InMemoryBridgeState',
-    create: () => {
-      const state = new InMemoryBridgeState();
-      return Promise.resolve({ orders: state, items: state });
-    },
-  },
-];
+const implementations = bridgeImplementations<Subject>(
+  tables,
+  'DynamoDbOrderStore',
+  (table) => ({ orders: new DynamoDbOrderStore(table), items: new DynamoDbItemStates(table) }),
+  (state) => ({ orders: state, items: state }),
+);
 
 function lineIds(order: PurchaseOrder | undefined): string[] {
   return order ? activeLines(order).map((line) => line.lineId) : [];

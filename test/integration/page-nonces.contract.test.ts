@@ -2,7 +2,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbPageNonces } from '../../shared/adapters/dynamodb/dynamodb-page-nonces';
 import { BridgeStoreInputError } from '../../shared/adapters/dynamodb/table-rules';
 import type { PageNonces } from '../../shared/ports/page-nonces';
-import { InMemoryBridgeState } from '../fakes/in-memory-order-store';
+import { bridgeImplementations } from '../support/bridge-contract';
 import { useBridgeTables } from '../support/dynalite';
 
 const NONCE = 'bm9uY2Utb25lLWZvci10ZXN0';
@@ -11,14 +11,12 @@ const NOW = new Date('2026-11-29T07:00:00.000Z');
 const NOW_SECONDS = NOW.getTime() / 1000;
 const tables = useBridgeTables('page-nonces-test');
 
-const implementations: { name: string; create: () => Promise<PageNonces> }[] = [
-  {
-    name: 'DynamoDbPageNonces on dynalite',
-    create: async () =>
-      new DynamoDbPageNonces({ client: tables.documentClient, tableName: await tables.newTable() }),
-  },
-  { name: 'InMemoryBridgeState', create: () => Promise.resolve(new InMemoryBridgeState()) },
-];
+const implementations = bridgeImplementations<PageNonces>(
+  tables,
+  'DynamoDbPageNonces',
+  (table) => new DynamoDbPageNonces(table),
+  (state) => state,
+);
 
 describe.each(implementations)('PageNonces contract: $name', ({ create }) => {
   let nonces: PageNonces;

@@ -4,7 +4,7 @@ import { DynamoDbProcessedNotifications } from '../../shared/adapters/dynamodb/d
 import { BridgeStoreInputError } from '../../shared/adapters/dynamodb/table-rules';
 import type { ItemKey, ItemStateStore } from '../../shared/ports/item-states';
 import type { ProcessedNotifications } from '../../shared/ports/processed-notifications';
-import { InMemoryBridgeState } from '../fakes/in-memory-order-store';
+import { bridgeImplementations } from '../support/bridge-contract';
 import { useBridgeTables } from '../support/dynalite';
 
 const KEY: ItemKey = { appId: '12', recordId: '345' };
@@ -17,25 +17,15 @@ interface Subject {
   items: ItemStateStore;
 }
 
-const implementations: { name: string; create: () => Promise<Subject> }[] = [
-  {
-    name: 'DynamoDbProcessedNotifications on dynalite',
-    create: async () => {
-      const table = { client: tables.documentClient, tableName: await tables.newTable() };
-      return {
-        notifications: new DynamoDbProcessedNotifications(table),
-        items: new DynamoDbItemStates(table),
-      };
-    },
-  },
-  {
-    name: 'InMemoryBridgeState',
-    create: () => {
-      const state = new InMemoryBridgeState();
-      return Promise.resolve({ notifications: state, items: state });
-    },
-  },
-];
+const implementations = bridgeImplementations<Subject>(
+  tables,
+  'DynamoDbProcessedNotifications',
+  (table) => ({
+    notifications: new DynamoDbProcessedNotifications(table),
+    items: new DynamoDbItemStates(table),
+  }),
+  (state) => ({ notifications: state, items: state }),
+);
 
 describe.each(implementations)('ProcessedNotifications contract: $name', ({ create }) => {
   let notifications: ProcessedNotifications;
