@@ -22,19 +22,24 @@ function written(result: PreviewResult): Extract<PreviewResult, { exitCode: 0 }>
   return result;
 }
 
-describe('npm run preview: everything the supplier gets', () => {
-  let dir: string;
-
+/** A fresh temporary folder for the describe block, removed after it; returns a path maker. */
+function tempDir(prefix: string): (name: string) => string {
+  let dir = '';
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'preview-all-'));
+    dir = await mkdtemp(path.join(tmpdir(), prefix));
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
   });
+  return (name) => path.join(dir, name);
+}
+
+describe('npm run preview: everything the supplier gets', () => {
+  const inDir = tempDir('preview-all-');
 
   it('writes email (MIME, text, HTML), fax PDF and supplier page with an index marked プレビュー', async () => {
     // Act
-    const out = path.join(dir, 'record');
+    const out = inDir('record');
     const result = written(
       await runPreview([
         '--record',
@@ -87,7 +92,7 @@ describe('npm run preview: everything the supplier gets', () => {
         '--as',
         'pdf',
         '--out',
-        path.join(dir, 'linked.pdf'),
+        inDir('linked.pdf'),
         '--now',
         NOW,
       ]),
@@ -99,7 +104,7 @@ describe('npm run preview: everything the supplier gets', () => {
     expect(renderOrderEmail(result.request).text).toContain(
       `${url}\n※このリンクは2026年12月31日まで有効です。`,
     );
-    const pdf = await readFile(path.join(dir, 'linked.pdf'));
+    const pdf = await readFile(inDir('linked.pdf'));
     expect(pdf.toString('latin1')).toContain('/Subtype /Image');
     expect(result.message).toContain(`link (preview sample, not signed): ${url}`);
   });
@@ -114,7 +119,7 @@ describe('npm run preview: everything the supplier gets', () => {
         '--as',
         'email',
         '--out',
-        path.join(dir, 'shipped.eml'),
+        inDir('shipped.eml'),
         '--now',
         NOW,
       ]),
@@ -126,7 +131,7 @@ describe('npm run preview: everything the supplier gets', () => {
   });
 
   it('writes the supplier page alone, with the answer button and the banner, in English too', async () => {
-    const out = path.join(dir, 'page.html');
+    const out = inDir('page.html');
     const result = written(
       await runPreview([
         '--record',
@@ -152,18 +157,11 @@ describe('npm run preview: everything the supplier gets', () => {
 });
 
 describe('npm run preview -- --gathered', () => {
-  let dir: string;
-
-  beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'preview-gathered-'));
-  });
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const inDir = tempDir('preview-gathered-');
 
   it('previews a sample order of 5 lines with a ship-to, prices and 軽減税率 lines', async () => {
     // Act
-    const out = path.join(dir, 'five');
+    const out = inDir('five');
     const result = written(
       await runPreview(['--lines', '5', '--config', DEMO_CONFIG_PATH, '--out', out, '--now', NOW]),
     );
@@ -199,32 +197,15 @@ describe('npm run preview -- --gathered', () => {
 
   it('takes --gathered alone as 5 lines, and --lines 35 as a form of several pages', async () => {
     const five = written(
-      await runPreview([
-        '--gathered',
-        '--as',
-        'pdf',
-        '--out',
-        path.join(dir, 'g.pdf'),
-        '--now',
-        NOW,
-      ]),
+      await runPreview(['--gathered', '--as', 'pdf', '--out', inDir('g.pdf'), '--now', NOW]),
     );
     expect(five.request.lines).toHaveLength(5);
     const many = written(
-      await runPreview([
-        '--lines',
-        '35',
-        '--as',
-        'pdf',
-        '--out',
-        path.join(dir, 'm.pdf'),
-        '--now',
-        NOW,
-      ]),
+      await runPreview(['--lines', '35', '--as', 'pdf', '--out', inDir('m.pdf'), '--now', NOW]),
     );
     expect(many.request.lines).toHaveLength(35);
     expect(new Set(many.request.lines.map((line) => line.sku)).size).toBe(35);
-    expect(countPdfPages(await readFile(path.join(dir, 'm.pdf')))).toBeGreaterThanOrEqual(2);
+    expect(countPdfPages(await readFile(inDir('m.pdf')))).toBeGreaterThanOrEqual(2);
   });
 
   it.each([
