@@ -52,6 +52,7 @@ import {
   dueUntil,
   lineIdReused,
   orderNumberInUse,
+  orderNumberOfSortKey,
   rescheduledSortKey,
 } from '../../shared/adapters/dynamodb/order-rules';
 import {
@@ -226,7 +227,7 @@ export class InMemoryBridgeState
         .filter((key) => key <= until)
         .sort()
         .slice(0, limit)
-        .map((key) => key.slice(key.indexOf('#') + 1));
+        .map(orderNumberOfSortKey);
     });
   }
 
@@ -268,7 +269,7 @@ export class InMemoryBridgeState
         .filter((key) => key <= until)
         .sort()
         .slice(0, limit)
-        .map((key) => key.slice(key.indexOf('#') + 1));
+        .map(orderNumberOfSortKey);
     });
   }
 

@@ -82,6 +82,7 @@ import {
   dueUntil,
   lineIdReused,
   orderNumberInUse,
+  orderNumberOfSortKey,
   rescheduledSortKey,
 } from './order-rules';
 import { STATE_SK } from './state-writes';
@@ -430,10 +431,7 @@ export class DynamoDbOrderStore implements OrderStore {
         Limit: limit,
       }),
     );
-    return Items.map((entry) => {
-      const key = String(entry['gsi1sk']);
-      return key.slice(key.indexOf('#') + 1);
-    });
+    return Items.map((entry) => orderNumberOfSortKey(String(entry['gsi1sk'])));
   }
 
   private get table(): BridgeTableOptions {

@@ -169,16 +169,22 @@ export function dueSortKey(order: PurchaseOrder): string {
  * the form of {@link dueSortKey}.
  */
 export function rescheduledSortKey(orderNumber: string, at: Date): string {
-  if (Number.isNaN(at.getTime())) {
-    throw new BridgeStoreInputError(`Order ${orderNumber}: the new due time is not a valid date.`);
-  }
-  return `${at.toISOString()}#${orderNumber}`;
+  return timedSortKey(orderNumber, at, 'the new due time');
 }
 
 /** An order's place on the follow-up list: the check's time in UTC, then its number. */
 export function checkSortKey(orderNumber: string, at: Date): string {
+  return timedSortKey(orderNumber, at, 'the check time');
+}
+
+/** The order number in a due-list or follow-up-list key (`<ISO time>#<orderNumber>`). */
+export function orderNumberOfSortKey(key: string): string {
+  return key.slice(key.indexOf('#') + 1);
+}
+
+function timedSortKey(orderNumber: string, at: Date, what: string): string {
   if (Number.isNaN(at.getTime())) {
-    throw new BridgeStoreInputError(`Order ${orderNumber}: the check time is not a valid date.`);
+    throw new BridgeStoreInputError(`Order ${orderNumber}: ${what} is not a valid date.`);
   }
   return `${at.toISOString()}#${orderNumber}`;
 }
