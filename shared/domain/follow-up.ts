@@ -1,13 +1,13 @@
 import { addDays, localDate } from './dates';
 import {
-  activeLines,
   channelsOf,
   channelState,
   currentAnswer,
+  eventsOf,
   lineAnswerKind,
+  openLinesOf,
   orderStatus,
   sealOf,
-  type OrderEvent,
   type PurchaseOrder,
   type PurchaseOrderLine,
 } from './purchase-order';
@@ -237,12 +237,6 @@ export function receivedQuantity(order: PurchaseOrder, lineId: string): number {
   return received[received.length - 1]?.quantity ?? 0;
 }
 
-/** Lines neither dropped nor closed by staff. */
-function openLinesOf(order: PurchaseOrder): PurchaseOrderLine[] {
-  const closed = new Set(eventsOf(order, 'line-closed').map((event) => event.lineId));
-  return activeLines(order).filter((line) => !closed.has(line.lineId));
-}
-
 /** When the order first went to the supplier on any channel. */
 export function firstSentAt(order: PurchaseOrder): Date | undefined {
   const sends = order.log
@@ -255,15 +249,6 @@ export function firstSentAt(order: PurchaseOrder): Date | undefined {
 /** The fax channel of the order, if it has one (sent or not). */
 export function orderFaxChannel(order: PurchaseOrder) {
   return channelsOf(order).find((channel) => channel.kind === 'fax');
-}
-
-function eventsOf<K extends OrderEvent['kind']>(
-  order: PurchaseOrder,
-  kind: K,
-): Extract<OrderEvent, { kind: K }>[] {
-  return order.log.filter(
-    (event): event is Extract<OrderEvent, { kind: K }> => event.kind === kind,
-  );
 }
 
 // --- time in a zone ---

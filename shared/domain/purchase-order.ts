@@ -151,7 +151,8 @@ export function groupKeyOf(appId: string, supplier: SupplierContact, shipTo?: Sh
   return [appId, who, shipTo?.id ?? ''].map((part) => encodeURIComponent(part)).join('|');
 }
 
-function eventsOf<K extends OrderEvent['kind']>(
+/** The order's log events of one kind, in log order. */
+export function eventsOf<K extends OrderEvent['kind']>(
   order: PurchaseOrder,
   kind: K,
 ): Extract<OrderEvent, { kind: K }>[] {
@@ -181,6 +182,16 @@ export function isSealed(order: PurchaseOrder): boolean {
 export function activeLines(order: PurchaseOrder): PurchaseOrderLine[] {
   const dropped = new Set(eventsOf(order, 'line-dropped').map((event) => event.lineId));
   return order.lines.filter((line) => !dropped.has(line.lineId));
+}
+
+/**
+ * The lines of the order still open: not dropped before the send, not closed by staff (入荷済,
+ * キャンセル). A closed line's record may already be on its next order, so what reaches this
+ * order later (an answer, a bounce) is not written there.
+ */
+export function openLinesOf(order: PurchaseOrder): PurchaseOrderLine[] {
+  const closed = new Set(eventsOf(order, 'line-closed').map((event) => event.lineId));
+  return activeLines(order).filter((line) => !closed.has(line.lineId));
 }
 
 export function findLine(order: PurchaseOrder, lineId: string): PurchaseOrderLine | undefined {

@@ -8,7 +8,9 @@ import {
   channelsOf,
   channelState,
   currentAnswer,
+  eventsOf,
   lineAnswerKind,
+  openLinesOf,
   orderStatus,
   sealOf,
   type OrderEvent,
@@ -198,20 +200,6 @@ function partlyReceived(order: PurchaseOrder): { line: PurchaseOrderLine; receiv
     const received = receivedQuantity(order, line.lineId);
     return received > 0 ? [{ line, received }] : [];
   });
-}
-
-function openLinesOf(order: PurchaseOrder): PurchaseOrderLine[] {
-  const closed = new Set(eventsOf(order, 'line-closed').map((event) => event.lineId));
-  return activeLines(order).filter((line) => !closed.has(line.lineId));
-}
-
-function eventsOf<K extends OrderEvent['kind']>(
-  order: PurchaseOrder,
-  kind: K,
-): Extract<OrderEvent, { kind: K }>[] {
-  return order.log.filter(
-    (event): event is Extract<OrderEvent, { kind: K }> => event.kind === kind,
-  );
 }
 
 /**

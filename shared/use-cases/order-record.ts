@@ -1,9 +1,4 @@
-import {
-  activeLines,
-  lineStatus,
-  type PurchaseOrder,
-  type PurchaseOrderLine,
-} from '../domain/purchase-order';
+import { openLinesOf, type PurchaseOrder, type PurchaseOrderLine } from '../domain/purchase-order';
 import type {
   FieldValues,
   KintoneRecordWriter,
@@ -62,7 +57,8 @@ export function isRecordGone(error: unknown): boolean {
  * reaches this order later (an answer, a bounce) is not written there.
  */
 export function openLines(order: PurchaseOrder): PurchaseOrderLine[] {
-  return activeLines(order).filter((line) => lineStatus(order, line.lineId) !== 'closed');
+  // The log's line-closed events, read once: lineStatus per line re-derives the whole order.
+  return openLinesOf(order);
 }
 
 /** The order's lines with these ids, in the order's order. */
