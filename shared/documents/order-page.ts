@@ -135,6 +135,7 @@ legend{font-size:1.25rem;font-weight:bold;padding:0;margin:0 0 .75rem}
 .field--error input,.field--error textarea{border:3px solid #b00020}
 button{display:block;width:100%;min-height:52px;margin:1.5rem 0 0;padding:.75rem 1.5rem;font:inherit;font-size:1.125rem;font-weight:bold;color:#fff;background:#00703c;border:0;border-radius:6px;cursor:pointer}
 @media (min-width:40rem){button{display:inline-block;width:auto}}
+@media (max-width:30rem){.table-wrap table{font-size:.875rem;line-height:1.5}.table-wrap th,.table-wrap td{padding:.35rem .3rem}.table-wrap thead th{white-space:nowrap}}
 .message--error h1{color:#b00020}
 .preview{border:4px dashed #8a4b00;background:#fff4e5;color:#111;padding:.75rem 1rem;margin:1rem 0}
 .preview strong{font-size:1.25rem;color:#8a4b00}
