@@ -166,6 +166,21 @@ interface ItemWork {
   writeBackMissing?: string[];
 }
 
+/** A due item on its way to an order line, with the item's fields as read and its decision. */
+interface DueEntry {
+  item: ItemWork;
+  snapshot: ItemSnapshot;
+  decision: OrderDecision;
+}
+
+/** Due items of one app, supplier and ship-to: they go on one order. */
+interface DueGroup {
+  supplier: SupplierContact;
+  channels: OrderChannel[];
+  shipTo?: ShipTo;
+  due: DueEntry[];
+}
+
 type Base = Pick<
   DispatchOutcome,
   'notificationId' | 'emailed' | 'faxed' | 'wroteFields' | 'commented' | 'orderNumbers' | 'items'
@@ -594,15 +609,7 @@ class Dispatch {
    * lacks a write-back field, gets 要確認 instead.
    */
   private async placeDueItems(items: ItemWork[]): Promise<void> {
-    const groups = new Map<
-      string,
-      {
-        supplier: SupplierContact;
-        channels: OrderChannel[];
-        shipTo?: ShipTo;
-        due: Array<{ item: ItemWork; snapshot: ItemSnapshot; decision: OrderDecision }>;
-      }
-    >();
+    const groups = new Map<string, DueGroup>();
     for (const item of items) {
       const { decision, mapped } = item;
       if (decision.kind !== 'order' || item.open || !mapped.ok) continue;
@@ -645,15 +652,7 @@ class Dispatch {
     }
   }
 
-  private async placeGroup(
-    groupKey: string,
-    group: {
-      supplier: SupplierContact;
-      channels: OrderChannel[];
-      shipTo?: ShipTo;
-      due: Array<{ item: ItemWork; snapshot: ItemSnapshot; decision: OrderDecision }>;
-    },
-  ): Promise<void> {
+  private async placeGroup(groupKey: string, group: DueGroup): Promise<void> {
     const rule = this.app.gathering;
     const { timeZone } = this.deps.config;
     let pending = [...group.due];
@@ -757,10 +756,7 @@ class Dispatch {
   }
 
   /** Remembers where the lines went. */
-  private placed(
-    order: PurchaseOrder,
-    entries: Array<{ item: ItemWork; snapshot: ItemSnapshot; decision: OrderDecision }>,
-  ): void {
+  private placed(order: PurchaseOrder, entries: DueEntry[]): void {
     this.orders.set(order.orderNumber, order);
     for (const { item } of entries) {
       const line = [...order.lines]
@@ -777,13 +773,8 @@ class Dispatch {
   private async newOrder(
     orderNumber: string,
     groupKey: string,
-    group: {
-      supplier: SupplierContact;
-      channels: OrderChannel[];
-      shipTo?: ShipTo;
-      due: Array<{ item: ItemWork; snapshot: ItemSnapshot; decision: OrderDecision }>;
-    },
-    pending: Array<{ item: ItemWork; snapshot: ItemSnapshot; decision: OrderDecision }>,
+    group: DueGroup,
+    pending: DueEntry[],
   ): Promise<PurchaseOrder> {
     const rule = this.app.gathering;
     const { config } = this.deps;
@@ -849,10 +840,7 @@ class Dispatch {
   }
 
   /** The order line of a due item; its id is the item's, made unique should it have left the order. */
-  private lineFor(
-    entry: { item: ItemWork; snapshot: ItemSnapshot; decision: OrderDecision },
-    order: PurchaseOrder | undefined,
-  ): PurchaseOrderLine {
+  private lineFor(entry: DueEntry, order: PurchaseOrder | undefined): PurchaseOrderLine {
     const { item, snapshot, decision } = entry;
     const itemId = item.key.recordId;
     const taken = new Set(order?.lines.map((line) => line.lineId) ?? []);
