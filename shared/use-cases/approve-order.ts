@@ -1,5 +1,5 @@
 import { findApp } from '../config/load-config';
-import type { BridgeConfig } from '../config/schema';
+import type { AppConfig, BridgeConfig } from '../config/schema';
 import { approvalNeeded, orderTotal } from '../domain/approval';
 import {
   activeLines,
@@ -7,6 +7,7 @@ import {
   type ApprovalStepOptions,
   type OrderStepToDo,
   type PurchaseOrder,
+  type PurchaseOrderLine,
 } from '../domain/purchase-order';
 import { changedFields } from '../kintone/write-back';
 import type { RecordNotification } from '../kintone/notification';
@@ -58,26 +59,12 @@ export async function performApprovalStep(
   deps: CompleteOrderDeps,
 ): Promise<PurchaseOrder> {
   const app = findApp(deps.config, order.appId);
-  const context = { subtable: app?.subtable?.field, logger: deps.logger };
   const now = deps.now();
   const { orderNumber } = order;
   if (step.step === 'request-approval') {
     const via = deps.config.orderApp ? 'order-app' : 'link';
     const reason = `発注書 ${orderNumber} は承認待ちです (${step.reason})。承認されると仕入先へ送信します。二重発注になるため、別途発注しないでください。`;
-    if (app) {
-      const changes = changedFields(app, {
-        status: app.statuses.awaitingApproval,
-        orderNumber,
-        reason,
-      });
-      await writeLineFields(
-        deps.kintone,
-        order,
-        openLines(order).map((l) => l.lineId),
-        () => changes,
-        context,
-      );
-    }
+    if (app) await writeOpenLines(app, order, app.statuses.awaitingApproval, reason, deps);
     await mailApprover(order, 'request', step.reason, deps, now);
     // The order app's record, where the approver acts, shows 承認待ち once this is logged: it is
     // written right after, at the end of the same completeOrder run (GET + POST).
@@ -109,16 +96,7 @@ export async function performApprovalStep(
     return deps.orders.append(orderNumber, { kind: 'approval-reminded', at: now.toISOString() });
   }
   const reason = `発注書 ${orderNumber} の承認が期限を過ぎても得られていません。承認者に確認してください (仕入先へはまだ送信していません)。`;
-  if (app) {
-    const changes = changedFields(app, { status: app.statuses.failed, orderNumber, reason });
-    await writeLineFields(
-      deps.kintone,
-      order,
-      openLines(order).map((l) => l.lineId),
-      () => changes,
-      context,
-    );
-  }
+  if (app) await writeOpenLines(app, order, app.statuses.failed, reason, deps);
   (deps.metrics ?? NO_METRICS).count('ApprovalsOverdue');
   deps.logger.warn('approval overdue: staff flagged', { orderNumber });
   return deps.orders.append(orderNumber, {
@@ -240,6 +218,25 @@ export async function approveOrder(
   return { result, order, sent: false };
 }
 
+/** Writes the status and why (with the order number) to the records of the order's open lines. */
+async function writeOpenLines(
+  app: AppConfig,
+  order: PurchaseOrder,
+  status: string,
+  reason: string,
+  deps: CompleteOrderDeps,
+  lines: readonly PurchaseOrderLine[] = openLines(order),
+): Promise<void> {
+  const changes = changedFields(app, { status, orderNumber: order.orderNumber, reason });
+  await writeLineFields(
+    deps.kintone,
+    order,
+    lines.map((line) => line.lineId),
+    () => changes,
+    { subtable: app.subtable?.field, logger: deps.logger },
+  );
+}
+
 /** Closes the rejected order's open lines and tells their records why. */
 async function rearm(
   order: PurchaseOrder,
@@ -254,18 +251,7 @@ async function rearm(
       `発注書 ${order.orderNumber} は ${rejection.by} により「${rejection.action}」されました` +
       `${rejection.reason ? ` (理由: ${rejection.reason})` : ''}。仕入先へは送信していません。` +
       '在庫が発注点以下のままなら、改めて発注されます。';
-    const changes = changedFields(app, {
-      status: app.statuses.idle,
-      orderNumber: order.orderNumber,
-      reason,
-    });
-    await writeLineFields(
-      deps.kintone,
-      order,
-      open.map((line) => line.lineId),
-      () => changes,
-      { subtable: app.subtable?.field, logger: deps.logger },
-    );
+    await writeOpenLines(app, order, app.statuses.idle, reason, deps, open);
   }
   let current = order;
   for (const line of open) {
