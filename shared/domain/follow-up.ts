@@ -1,4 +1,5 @@
-import { addDays, localDate } from './dates';
+import { createBusinessCalendar } from './business-calendar';
+import { addDays, localDate, startOfDay } from './dates';
 import {
   channelsOf,
   channelState,
@@ -251,50 +252,6 @@ export function orderFaxChannel(order: PurchaseOrder) {
   return channelsOf(order).find((channel) => channel.kind === 'fax');
 }
 
-// --- time in a zone ---
-
-const HOUR_MS = 3_600_000;
-
-const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
-
-/** The zone's offset from UTC at `instant`, in ms (Asia/Tokyo: 9 h). */
-function offsetMs(instant: number, timeZone: string): number {
-  let formatter = offsetFormatters.get(timeZone);
-  if (formatter === undefined) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    offsetFormatters.set(timeZone, formatter);
-  }
-  const parts = formatter.formatToParts(new Date(instant));
-  const part = (type: Intl.DateTimeFormatPartTypes) =>
-    Number(parts.find((p) => p.type === type)?.value);
-  const asUtc = Date.UTC(
-    part('year'),
-    part('month') - 1,
-    part('day'),
-    part('hour'),
-    part('minute'),
-    part('second'),
-  );
-  return asUtc - Math.floor(instant / 1000) * 1000;
-}
-
-/** The instant a calendar date (YYYY-MM-DD) begins in the zone. */
-export function startOfDay(date: string, timeZone: string): Date {
-  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
-  const utcMidnight = Date.UTC(year, month - 1, day);
-  const guess = utcMidnight - offsetMs(utcMidnight, timeZone);
-  return new Date(utcMidnight - offsetMs(guess, timeZone));
-}
-
 /** Options of {@link weekdayBusinessClock}. */
 export interface WeekdayHours {
   /** Hour of day business starts (inclusive), 9 by default. */
@@ -312,42 +269,12 @@ export interface WeekdayHours {
  * clock.hoursBetween(new Date('2026-12-04T09:00:00Z'), new Date('2026-12-07T02:00:00Z')); // 3
  */
 export function weekdayBusinessClock(timeZone: string, hours: WeekdayHours = {}): BusinessClock {
-  const startHour = hours.startHour ?? 9;
-  const endHour = hours.endHour ?? 18;
-  /** The business interval of the local day containing `instant`, or undefined on a weekend. */
-  const dayWindow = (date: string): [number, number] | undefined => {
-    const start = startOfDay(date, timeZone).getTime();
-    const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
-    if (weekday === 0 || weekday === 6) return undefined;
-    return [start + startHour * HOUR_MS, start + endHour * HOUR_MS];
-  };
-  return {
-    hoursBetween(from, to) {
-      let total = 0;
-      let date = localDate(from, timeZone);
-      const last = localDate(to, timeZone);
-      for (; date <= last; date = addDays(date, 1)) {
-        const window = dayWindow(date);
-        if (!window) continue;
-        const begin = Math.max(window[0], from.getTime());
-        const end = Math.min(window[1], to.getTime());
-        if (end > begin) total += end - begin;
-      }
-      return total / HOUR_MS;
-    },
-    addHours(from, hoursToAdd) {
-      let left = hoursToAdd * HOUR_MS;
-      let date = localDate(from, timeZone);
-      // At most ~10 years of days: a bound, not a limit met in practice.
-      for (let guard = 0; guard < 3_700; guard += 1, date = addDays(date, 1)) {
-        const window = dayWindow(date);
-        if (!window) continue;
-        const begin = Math.max(window[0], from.getTime());
-        if (begin >= window[1]) continue;
-        if (left <= window[1] - begin) return new Date(begin + left);
-        left -= window[1] - begin;
-      }
-      throw new RangeError(`addHours: ${hoursToAdd} business hours is beyond the calendar`);
-    },
-  };
+  const hour = (value: number) => `${String(value).padStart(2, '0')}:00`;
+  // The business calendar with no holidays and no closed dates: one implementation of hours.
+  const calendar = createBusinessCalendar({
+    weeklyClosedDays: [0, 6],
+    closedDates: [],
+    businessHours: { start: hour(hours.startHour ?? 9), end: hour(hours.endHour ?? 18) },
+  });
+  return businessClockOf(calendar, timeZone);
 }
