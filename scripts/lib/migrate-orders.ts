@@ -82,7 +82,7 @@ export const oldOrderSchema = z.object({
     sendDelayedReason: z.string().optional(),
     attentionAt: z.string().optional(),
     attentionReason: z.string().optional(),
-    supplierAnswer: supplierAnswerSchema.optional(),
+    supplierAnswer: z.optional(supplierAnswerSchema),
     supplierAnswerAt: z.string().optional(),
     supplierAnswerHistory: z
       .array(z.object({ at: z.string(), answer: supplierAnswerSchema }))

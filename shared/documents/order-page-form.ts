@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../edge/zod-mini-messages';
 import { addDays, isCalendarDate } from '../domain/dates';
 import type { OrderLine } from '../domain/order';
 import { pageText, type PageLang } from './page-text';
@@ -248,76 +249,79 @@ type AnswerSchemas = ReturnType<typeof answerSchemas>;
 function answerSchemas(context: AnswerFormContext) {
   const t = pageText(context.lang).errors;
   const latest = addDays(context.today, MAX_DELIVERY_DAYS_AHEAD);
-  const oneLine = z
-    .string()
-    .optional()
-    .transform((value) => cleanLine(value ?? ''));
-  const multiLine = z
-    .string()
-    .optional()
-    .transform((value) => cleanText(value ?? ''));
+  const oneLine = z.pipe(
+    z.optional(z.string()),
+    z.transform((value: string | undefined) => cleanLine(value ?? '')),
+  );
+  const multiLine = z.pipe(
+    z.optional(z.string()),
+    z.transform((value: string | undefined) => cleanText(value ?? '')),
+  );
 
-  const deliveryDate = oneLine.transform((raw, ctx) => {
-    const issue = (message: string) => {
-      ctx.addIssue({ code: 'custom', message });
-      return z.NEVER;
-    };
-    if (raw === '') return issue(t.deliveryDateRequired);
-    const date = normaliseDate(raw);
-    if (date === undefined) return issue(t.deliveryDateInvalid);
-    // YYYY-MM-DD strings with four-digit years sort like the dates they name.
-    if (date < context.today) return issue(t.deliveryDatePast);
-    if (date > latest) return issue(t.deliveryDateTooFar(MAX_DELIVERY_DAYS_AHEAD));
-    return date;
-  });
+  const deliveryDate = z.pipe(
+    oneLine,
+    z.transform((raw: string, ctx) => {
+      const issue = (message: string) => refuse(ctx, message);
+      if (raw === '') return issue(t.deliveryDateRequired);
+      const date = normaliseDate(raw);
+      if (date === undefined) return issue(t.deliveryDateInvalid);
+      // YYYY-MM-DD strings with four-digit years sort like the dates they name.
+      if (date < context.today) return issue(t.deliveryDatePast);
+      if (date > latest) return issue(t.deliveryDateTooFar(MAX_DELIVERY_DAYS_AHEAD));
+      return date;
+    }),
+  );
 
-  const quantity = oneLine.transform((raw, ctx) => {
-    const issue = (message: string) => {
-      ctx.addIssue({ code: 'custom', message });
-      return z.NEVER;
-    };
-    if (raw === '') return issue(t.quantityRequired);
-    const value = parseQuantity(raw);
-    if (value === undefined) return issue(t.quantityInvalid(MAX_QUANTITY_DECIMALS));
-    if (!(value > 0)) return issue(t.quantityNotPositive);
-    if (value >= context.orderedQuantity) {
-      return issue(t.quantityNotLess(QUANTITY_FORMAT.format(context.orderedQuantity)));
-    }
-    return value;
-  });
+  const quantity = z.pipe(
+    oneLine,
+    z.transform((raw: string, ctx) => {
+      const issue = (message: string) => refuse(ctx, message);
+      if (raw === '') return issue(t.quantityRequired);
+      const value = parseQuantity(raw);
+      if (value === undefined) return issue(t.quantityInvalid(MAX_QUANTITY_DECIMALS));
+      if (!(value > 0)) return issue(t.quantityNotPositive);
+      if (value >= context.orderedQuantity) {
+        return issue(t.quantityNotLess(QUANTITY_FORMAT.format(context.orderedQuantity)));
+      }
+      return value;
+    }),
+  );
 
   /** One line's quantity in a multi-line order: 0 (none of it) up to what was ordered. */
   const lineQuantity = (line: OrderLine) => {
     const name = lineLabel(line);
-    return oneLine.transform((raw, ctx) => {
-      const issue = (message: string) => {
-        ctx.addIssue({ code: 'custom', message });
-        return z.NEVER;
-      };
-      if (raw === '') return issue(t.lineQuantityRequired(name));
-      const value = parseQuantity(raw);
-      if (value === undefined) return issue(t.lineQuantityInvalid(name, MAX_QUANTITY_DECIMALS));
-      if (value < 0) return issue(t.lineQuantityNegative(name));
-      if (value > line.quantity) {
-        return issue(
-          t.lineQuantityTooMany(name, `${QUANTITY_FORMAT.format(line.quantity)}${line.unit}`),
-        );
-      }
-      // `-0` is a number too; it is stored and compared as 0.
-      return value === 0 ? 0 : value;
-    });
+    return z.pipe(
+      oneLine,
+      z.transform((raw: string, ctx) => {
+        const issue = (message: string) => refuse(ctx, message);
+        if (raw === '') return issue(t.lineQuantityRequired(name));
+        const value = parseQuantity(raw);
+        if (value === undefined) return issue(t.lineQuantityInvalid(name, MAX_QUANTITY_DECIMALS));
+        if (value < 0) return issue(t.lineQuantityNegative(name));
+        if (value > line.quantity) {
+          return issue(
+            t.lineQuantityTooMany(name, `${QUANTITY_FORMAT.format(line.quantity)}${line.unit}`),
+          );
+        }
+        // `-0` is a number too; it is stored and compared as 0.
+        return value === 0 ? 0 : value;
+      }),
+    );
   };
 
-  const note = multiLine.pipe(
+  const note = z.pipe(
+    multiLine,
     z
       .string()
-      .min(1, { error: t.noteRequired })
-      .max(MAX_NOTE_LENGTH, { error: t.noteTooLong(MAX_NOTE_LENGTH) }),
+      .check(
+        z.minLength(1, { error: t.noteRequired }),
+        z.maxLength(MAX_NOTE_LENGTH, { error: t.noteTooLong(MAX_NOTE_LENGTH) }),
+      ),
   );
 
   return {
     action: z.object({
-      action: oneLine.pipe(z.enum(ANSWER_ACTIONS, { error: t.actionRequired })),
+      action: z.pipe(oneLine, z.enum(ANSWER_ACTIONS, { error: t.actionRequired })),
     }),
     confirm: z.object({ deliveryDate }),
     partial: z.object({ partialDeliveryDate: deliveryDate, quantity, note }),
@@ -327,18 +331,30 @@ function answerSchemas(context: AnswerFormContext) {
     /** The fields of a multi-line partial answer besides the quantities. */
     partialLines: z.object({ partialDeliveryDate: deliveryDate, note }),
     decline: z.object({
-      reason: multiLine.pipe(
+      reason: z.pipe(
+        multiLine,
         z
           .string()
-          .min(1, { error: t.reasonRequired })
-          .max(MAX_NOTE_LENGTH, { error: t.reasonTooLong(MAX_NOTE_LENGTH) }),
+          .check(
+            z.minLength(1, { error: t.reasonRequired }),
+            z.maxLength(MAX_NOTE_LENGTH, { error: t.reasonTooLong(MAX_NOTE_LENGTH) }),
+          ),
       ),
     }),
   };
 }
 
+/**
+ * Adds a custom issue with `message` and answers `z.NEVER`, as classic zod's `ctx.addIssue`
+ * in a transform does: `zod/mini`'s transforms get the parse payload, which has no `addIssue`.
+ */
+function refuse(ctx: z.core.ParsePayload, message: string): never {
+  ctx.issues.push({ code: 'custom', message, input: ctx.value });
+  return z.NEVER;
+}
+
 /** One message per field (the first), in the order the form shows the fields. */
-function fieldErrors(error: z.ZodError): AnswerFieldError[] {
+function fieldErrors(error: z.core.$ZodError): AnswerFieldError[] {
   const errors: AnswerFieldError[] = [];
   for (const issue of error.issues) {
     const field = String(issue.path[0] ?? ANSWER_FIELDS.action);

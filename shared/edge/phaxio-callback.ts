@@ -13,7 +13,8 @@
  * account's callback token, hex, in the `X-Phaxio-Signature` header.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import './zod-mini-messages';
 import type { FaxStatusUpdate } from '../ports/fax-gateway';
 
 /** Header carrying the callback signature (Node lower-cases incoming header names). */
@@ -117,12 +118,12 @@ export function verifyPhaxioSignature(callback: PhaxioSignedCallback): boolean {
  * PHP serialises an empty map as `[]`, so a fax without tags may carry `"tags": []`.
  * Tag values are strings, but numeric-looking ones may arrive as numbers.
  */
-const tagsSchema = z.preprocess(
-  (value) => (Array.isArray(value) && value.length === 0 ? {} : value),
-  z.record(z.string(), z.union([z.string(), z.number()]).transform(String)),
+const tagsSchema = z.pipe(
+  z.transform((value: unknown) => (Array.isArray(value) && value.length === 0 ? {} : value)),
+  z.record(z.string(), z.pipe(z.union([z.string(), z.number()]), z.transform(String))),
 );
 
-const nullableText = z.string().nullish();
+const nullableText = z.nullish(z.string());
 
 const recipientSchema = z.object({
   phone_number: nullableText,
@@ -133,11 +134,14 @@ const recipientSchema = z.object({
 });
 
 const faxObjectSchema = z.object({
-  id: z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/)]).transform(String),
+  id: z.pipe(
+    z.union([z.number().check(z.int(), z.nonnegative()), z.string().check(z.regex(/^\d+$/))]),
+    z.transform(String),
+  ),
   direction: nullableText,
   status: z.string(),
-  tags: tagsSchema.nullish(),
-  recipients: z.array(recipientSchema).nullish(),
+  tags: z.nullish(tagsSchema),
+  recipients: z.nullish(z.array(recipientSchema)),
   error_type: nullableText,
   error_message: nullableText,
   created_at: nullableText,
@@ -146,10 +150,10 @@ const faxObjectSchema = z.object({
 
 const callbackFieldsSchema = z.object({
   fax: z.string(),
-  direction: z.string().optional(),
-  success: z.string().optional(),
+  direction: z.optional(z.string()),
+  success: z.optional(z.string()),
   /** API v1 put the failure reason here; kept as a last resort for the detail. */
-  message: z.string().optional(),
+  message: z.optional(z.string()),
 });
 
 /** Statuses after which Phaxio sends the send callback (https://www.phaxio.com/docs/statuses). */

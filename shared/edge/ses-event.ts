@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import './zod-mini-messages';
 import { describeIssues } from '../config/load-config';
 import type { DeliveryStatus } from '../domain/purchase-order';
 
@@ -15,46 +16,48 @@ export const ORDER_NUMBER_TAG = 'orderNumber';
 /** Longest delivery detail kept: SMTP diagnostics can be long, kintone comments should not be. */
 export const MAX_DELIVERY_DETAIL_LENGTH = 500;
 
+const text = z.optional(z.string());
+
 const recipientSchema = z.object({
   emailAddress: z.string(),
-  diagnosticCode: z.string().optional(),
-  status: z.string().optional(),
+  diagnosticCode: text,
+  status: text,
 });
 
 const sesEventSchema = z.object({
   // Event publishing says eventType; identity feedback notifications say notificationType.
-  eventType: z.string().optional(),
-  notificationType: z.string().optional(),
+  eventType: text,
+  notificationType: text,
   mail: z.object({
-    messageId: z.string().optional(),
-    timestamp: z.string().optional(),
-    destination: z.array(z.string()).optional(),
-    tags: z.record(z.string(), z.array(z.string())).optional(),
+    messageId: text,
+    timestamp: text,
+    destination: z.optional(z.array(z.string())),
+    tags: z.optional(z.record(z.string(), z.array(z.string()))),
   }),
-  bounce: z
-    .object({
-      bounceType: z.string().optional(),
-      bounceSubType: z.string().optional(),
-      bouncedRecipients: z.array(recipientSchema).optional(),
-      timestamp: z.string().optional(),
-    })
-    .optional(),
-  complaint: z
-    .object({
-      complainedRecipients: z.array(recipientSchema).optional(),
-      complaintFeedbackType: z.string().optional(),
-      complaintSubType: z.string().nullish(),
-      timestamp: z.string().optional(),
-    })
-    .optional(),
-  delivery: z
-    .object({
-      recipients: z.array(z.string()).optional(),
-      smtpResponse: z.string().optional(),
-      timestamp: z.string().optional(),
-    })
-    .optional(),
-  reject: z.object({ reason: z.string().optional() }).optional(),
+  bounce: z.optional(
+    z.object({
+      bounceType: text,
+      bounceSubType: text,
+      bouncedRecipients: z.optional(z.array(recipientSchema)),
+      timestamp: text,
+    }),
+  ),
+  complaint: z.optional(
+    z.object({
+      complainedRecipients: z.optional(z.array(recipientSchema)),
+      complaintFeedbackType: text,
+      complaintSubType: z.nullish(z.string()),
+      timestamp: text,
+    }),
+  ),
+  delivery: z.optional(
+    z.object({
+      recipients: z.optional(z.array(z.string())),
+      smtpResponse: text,
+      timestamp: text,
+    }),
+  ),
+  reject: z.optional(z.object({ reason: text })),
 });
 
 type SesEvent = z.infer<typeof sesEventSchema>;

@@ -26,7 +26,8 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../../edge/zod-mini-messages';
 import type {
   FailedAttempt,
   FailureDisposition,
@@ -58,16 +59,16 @@ const DISPOSITIONS = [
 const failureItemSchema = z.object({
   notificationId: z.string(),
   messageId: z.string(),
-  appId: z.string().optional(),
-  recordId: z.string().optional(),
-  type: z.string().optional(),
+  appId: z.optional(z.string()),
+  recordId: z.optional(z.string()),
+  type: z.optional(z.string()),
   lastError: z.string(),
   disposition: z.enum(DISPOSITIONS),
-  attempts: z.number().int().positive(),
+  attempts: z.number().check(z.int(), z.positive()),
   firstFailedAt: z.string(),
   lastFailedAt: z.string(),
-  body: z.string().optional(),
-}) satisfies z.ZodType<NotificationFailure>;
+  body: z.optional(z.string()),
+}) satisfies z.ZodMiniType<NotificationFailure>;
 
 /**
  * The error as it is stored: one line, at most {@link MAX_FAILURE_ERROR_LENGTH} characters.

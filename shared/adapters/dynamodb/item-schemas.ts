@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../../edge/zod-mini-messages';
 import type { DecisionKind } from '../../domain/decision';
 import type { PartialAnswer } from '../../domain/supplier-answer';
 
@@ -21,52 +22,58 @@ export const decisionKinds = [
 ] as const satisfies readonly (DecisionKind | 'deleted')[];
 
 export const supplierSchema = z.object({
-  code: z.string().optional(),
+  code: z.optional(z.string()),
   name: z.string(),
-  email: z.string().optional(),
-  fax: z.string().optional(),
-  channel: z.enum(['email', 'fax', 'both']).optional(),
+  email: z.optional(z.string()),
+  fax: z.optional(z.string()),
+  channel: z.optional(z.enum(['email', 'fax', 'both'])),
 });
 
 export const companySchema = z.object({
   name: z.string(),
-  postalCode: z.string().optional(),
+  postalCode: z.optional(z.string()),
   address: z.string(),
   phone: z.string(),
-  fax: z.string().optional(),
+  fax: z.optional(z.string()),
   email: z.string(),
-  contactName: z.string().optional(),
+  contactName: z.optional(z.string()),
 });
 
 export const confirmedAnswerSchema = z.object({
   kind: z.literal('confirmed'),
   deliveryDate: z.string(),
-  note: z.string().optional(),
+  note: z.optional(z.string()),
 });
 export const partialAnswerLineSchema = z.object({
-  lineId: z.string().optional(),
+  lineId: z.optional(z.string()),
   sku: z.string(),
-  rowId: z.string().optional(),
+  rowId: z.optional(z.string()),
   quantity: z.number(),
 });
 /**
  * One `quantity` (a single-line order, and every partial answer stored before orders had
  * several lines) or a quantity per line (`lines`); exactly one of the two.
  */
-export const partialAnswerSchema = z
-  .object({
+export const partialAnswerSchema = z.pipe(
+  z.object({
     kind: z.literal('partial'),
     deliveryDate: z.string(),
-    quantity: z.number().optional(),
-    lines: z.array(partialAnswerLineSchema).min(1).optional(),
+    quantity: z.optional(z.number()),
+    lines: z.optional(z.array(partialAnswerLineSchema).check(z.minLength(1))),
     note: z.string(),
-  })
-  .transform(({ quantity, lines, ...answer }, ctx): PartialAnswer => {
+  }),
+  z.transform(({ quantity, lines, ...answer }, ctx): PartialAnswer => {
     if (quantity !== undefined && lines === undefined) return { ...answer, quantity };
     if (lines !== undefined && quantity === undefined) return { ...answer, lines };
-    ctx.addIssue({ code: 'custom', message: 'a partial answer has either quantity or lines' });
+    // zod/mini's transform has no ctx.addIssue: the issue classic zod's would add, pushed as is.
+    ctx.issues.push({
+      code: 'custom',
+      message: 'a partial answer has either quantity or lines',
+      input: ctx.value,
+    });
     return z.NEVER;
-  });
+  }),
+);
 export const declinedAnswerSchema = z.object({ kind: z.literal('declined'), reason: z.string() });
 export const supplierAnswerSchema = z.discriminatedUnion('kind', [
   confirmedAnswerSchema,
@@ -91,13 +98,13 @@ export const lastDecisionSchema = z.object({
 });
 
 /** The attributes an order-number counter update returns. */
-export const counterSchema = z.object({ seq: z.number().int().positive() });
+export const counterSchema = z.object({ seq: z.number().check(z.int(), z.positive()) });
 
 /** The attributes a page request counter update returns. */
-export const pageRequestCountSchema = z.object({ count: z.number().int().positive() });
+export const pageRequestCountSchema = z.object({ count: z.number().check(z.int(), z.positive()) });
 
 /** The attributes a kintone call counter update returns. */
-export const kintoneCallCountSchema = z.object({ count: z.number().int().positive() });
+export const kintoneCallCountSchema = z.object({ count: z.number().check(z.int(), z.positive()) });
 
 /** Attributes every item has; used to find out which kind of item a query returned. */
 export const keySchema = z.object({ pk: z.string(), sk: z.string() });
@@ -126,7 +133,7 @@ export class CorruptBridgeItemError extends Error {
  * const order = parseBridgeItem(storedOrderSchema, item, 'bridge-table');
  */
 export function parseBridgeItem<T>(
-  schema: z.ZodType<T>,
+  schema: z.ZodMiniType<T>,
   item: Record<string, unknown>,
   tableName: string,
 ): T {

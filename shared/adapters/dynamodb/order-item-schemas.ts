@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../../edge/zod-mini-messages';
 import type {
   LineItemRef,
   OrderEvent,
@@ -26,18 +27,18 @@ export { CorruptBridgeItemError, parseBridgeItem } from './item-schemas';
 const shipToSchema = z.object({
   id: z.string(),
   name: z.string(),
-  postalCode: z.string().optional(),
+  postalCode: z.optional(z.string()),
   address: z.string(),
-  phone: z.string().optional(),
-  contact: z.string().optional(),
+  phone: z.optional(z.string()),
+  contact: z.optional(z.string()),
 });
 
 const lineItemRefSchema = z.object({
   appId: z.string(),
   recordId: z.string(),
-  rowId: z.string().optional(),
+  rowId: z.optional(z.string()),
   itemId: z.string(),
-  cycle: z.number().int().positive(),
+  cycle: z.number().check(z.int(), z.positive()),
 });
 
 const lineSchema = z.object({
@@ -49,9 +50,9 @@ const lineSchema = z.object({
   unit: z.string(),
   reason: z.string(),
   leadTimeDays: z.number(),
-  desiredDeliveryDate: z.string().optional(),
-  unitPrice: z.number().optional(),
-  taxClass: z.enum(['standard', 'reduced']).optional(),
+  desiredDeliveryDate: z.optional(z.string()),
+  unitPrice: z.optional(z.number()),
+  taxClass: z.optional(z.enum(['standard', 'reduced'])),
   addedAt: z.string(),
   addedBy: z.string(),
 });
@@ -68,8 +69,8 @@ const eventSchema = z.discriminatedUnion('kind', [
     kind: z.literal('sealed'),
     at: z.string(),
     orderDate: z.string(),
-    supplierPageUrl: z.string().optional(),
-    linkExpiresAt: z.string().optional(),
+    supplierPageUrl: z.optional(z.string()),
+    linkExpiresAt: z.optional(z.string()),
   }),
   z.object({ kind: z.literal('email-sent'), at: z.string(), messageId: z.string() }),
   z.object({ kind: z.literal('email-failed'), at: z.string(), detail: z.string() }),
@@ -89,7 +90,7 @@ const eventSchema = z.discriminatedUnion('kind', [
     kind: z.literal('fax-status'),
     at: z.string(),
     status: z.enum(['delivered', 'failed']),
-    detail: z.string().optional(),
+    detail: z.optional(z.string()),
   }),
   z.object({ kind: z.literal('channel-added'), at: z.string(), channel: orderChannelSchema }),
   z.object({ kind: z.literal('send-delayed'), at: z.string(), reason: z.string() }),
@@ -123,7 +124,7 @@ const eventSchema = z.discriminatedUnion('kind', [
     kind: z.literal('reminder-sent'),
     at: z.string(),
     channel: z.enum(['email', 'fax']),
-    messageId: z.string().optional(),
+    messageId: z.optional(z.string()),
   }),
   z.object({ kind: z.literal('follow-up-overdue'), at: z.string(), reason: z.string() }),
   z.object({ kind: z.literal('late'), at: z.string(), dueDate: z.string() }),
@@ -142,7 +143,7 @@ export const storedLineSchema = z.object({
   /** The create or addLines call that wrote it (its claims carry the same id). */
   attempt: z.string(),
   /** Position within that call. */
-  index: z.number().int().nonnegative(),
+  index: z.number().check(z.int(), z.nonnegative()),
   /** `pending` until the call confirmed it; only `in` lines are the order's. */
   state: z.enum(['pending', 'in']),
 });
@@ -154,7 +155,7 @@ export const orderItemSchema = z.object({
   appId: z.string(),
   groupKey: z.string(),
   supplier: supplierSchema,
-  shipTo: shipToSchema.optional(),
+  shipTo: z.optional(shipToSchema),
   channels: z.array(orderChannelSchema),
   company: companySchema,
   createdAt: z.string(),
@@ -164,16 +165,16 @@ export const orderItemSchema = z.object({
   /** Calls that confirmed lines, in the order they did: the lines' order. */
   batches: z.array(z.string()),
   log: z.array(eventSchema),
-  sealedAt: z.string().optional(),
-  committed: z.boolean().optional(),
-  aborted: z.boolean().optional(),
+  sealedAt: z.optional(z.string()),
+  committed: z.optional(z.boolean()),
+  aborted: z.optional(z.boolean()),
   /** The create call that wrote the order. */
-  creator: z.string().optional(),
+  creator: z.optional(z.string()),
 });
 export type OrderItem = z.infer<typeof orderItemSchema>;
 
 /** What the claim check reads of an order (`load` projects just these). */
-export const claimCheckItemSchema = orderItemSchema.pick({
+export const claimCheckItemSchema = z.pick(orderItemSchema, {
   lines: true,
   batches: true,
   log: true,
@@ -187,18 +188,18 @@ export const gatherItemSchema = z.object({ orderNumber: z.string() });
 /** A line's claim on its item's cycle, on the item's STATE. */
 export const claimSchema = z.object({
   orderNumber: z.string(),
-  cycle: z.number().int().positive(),
+  cycle: z.number().check(z.int(), z.positive()),
   attempt: z.string(),
 });
 export type Claim = z.infer<typeof claimSchema>;
 
 /** An item's STATE; appId and recordId come from the key, cycle defaults to 1. */
 export const stateItemSchema = z.object({
-  cycle: z.number().int().positive().optional(),
-  lastRevision: z.number().optional(),
-  lastDecision: lastDecisionSchema.optional(),
-  deletedAt: z.string().optional(),
-  onOrder: claimSchema.optional(),
+  cycle: z.optional(z.number().check(z.int(), z.positive())),
+  lastRevision: z.optional(z.number()),
+  lastDecision: z.optional(lastDecisionSchema),
+  deletedAt: z.optional(z.string()),
+  onOrder: z.optional(claimSchema),
 });
 
 /** The order as the port returns it: confirmed lines in the order added. */

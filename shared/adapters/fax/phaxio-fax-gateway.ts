@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../../edge/zod-mini-messages';
 import { PHAXIO_ORDER_NUMBER_TAG } from '../../edge/phaxio-callback';
 import type { FaxGateway, OutgoingFax, SentFax } from '../../ports/fax-gateway';
 import { FaxGatewayError } from './fax-gateway-errors';
@@ -37,10 +38,12 @@ export interface PhaxioFaxGatewayOptions {
 /** Phaxio's JSON envelope (https://www.phaxio.com/docs/api/v2/faxes/create_and_send_fax). */
 const envelopeSchema = z.object({
   success: z.boolean(),
-  message: z.string().optional(),
-  data: z
-    .object({ id: z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/)]) })
-    .optional(),
+  message: z.optional(z.string()),
+  data: z.optional(
+    z.object({
+      id: z.union([z.number().check(z.int(), z.nonnegative()), z.string().check(z.regex(/^\d+$/))]),
+    }),
+  ),
 });
 
 /**
