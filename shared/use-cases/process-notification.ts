@@ -1129,16 +1129,30 @@ class Dispatch {
             // 100-row table most rows say the same save after save; each is one DynamoDB write.
             items: items.flatMap((item) => {
               const { decision } = this.itemOutcome(item);
-              const last = item.state.lastDecision;
-              const unchanged =
-                item.state.lastRevision !== undefined &&
-                last?.kind === decision.kind &&
-                last.reason === decision.reason;
-              return unchanged ? [] : [{ key: item.key, decision }];
+              return this.stillRecorded(item, decision) ? [] : [{ key: item.key, decision }];
             }),
           }
         : {}),
     });
+  }
+
+  /**
+   * True when the item's stored decision already says `decision`: the same kind and reason, or
+   * the order that put the item on the line it is on now. The webhook of the bridge's own
+   * write-back (the echo) finds every ordered row 発注依頼済 with its order number and decides
+   * `order-open`; that is the same line the stored `order` decision placed (same reason, added
+   * by the notification that stored it), so nothing about the row changed and its state needs
+   * no write. In a 100-row save with 50 orders that is 50 DynamoDB writes fewer for the echo.
+   * The line's status (sent, received) stays the order's to say; a drop or close of the line
+   * changes the decision and is written.
+   */
+  private stillRecorded(item: ItemWork, decision: { kind: DecisionKind; reason: string }): boolean {
+    const last = item.state.lastDecision;
+    if (item.state.lastRevision === undefined || last === undefined) return false;
+    if (last.kind === decision.kind && last.reason === decision.reason) return true;
+    if (last.kind !== 'order' || decision.kind !== 'order-open') return false;
+    const current = this.lineOf(item);
+    return current?.line.reason === last.reason && current.line.addedAt === last.at;
   }
 }
 

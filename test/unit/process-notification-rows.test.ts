@@ -273,29 +273,67 @@ describe('processNotification: items in a table (subtable rows)', () => {
     expect(kintone.comments).toHaveLength(1);
   });
 
-  it('settles only the rows whose decision changed: the others keep their state, the record takes the revision', async () => {
-    // Prepare: the echo of the bridge's write turns the two ordered rows order-open; B-202
-    // says what it said at revision 14.
+  it('settles only the rows whose decision changed: the echo of its own write settles no row, the record takes the revision', async () => {
+    // Prepare: the echo of the bridge's write shows the two ordered rows 発注依頼済 (order-open
+    // on the lines their stored order decision placed); B-202 says what it said at revision 14.
     const { deps, mailer, state } = harness();
     await processNotification(siteNotification(), deps);
     const echo = echoOfFirstOrder(mailer.sent[0]);
 
     // Act
-    await processNotification(echo, deps);
+    const outcome = await processNotification(echo, deps);
 
     // Assess
-    const [, second] = state.callsOf('complete').map((call) => call.args[0] as CompletedDone);
-    expect(second?.items?.map((item) => item.key.recordId)).toEqual(['3:368', '3:369']);
+    expect(outcome.items.map((row) => row.decision.kind)).toEqual([
+      'order-open',
+      'order-open',
+      'no-order',
+    ]);
+    const [first, second] = state.callsOf('complete').map((call) => call.args[0] as CompletedDone);
+    expect(first?.items?.map((item) => item.key.recordId)).toEqual(['3:368', '3:369', '3:370']);
+    expect(second?.items).toEqual([]);
     const rows = await state.load([
       { appId: '15', recordId: '3' },
       { appId: '15', recordId: '3:368' },
       { appId: '15', recordId: '3:370' },
     ]);
-    expect(rows.map((row) => row.lastRevision)).toEqual([15, 15, 14]);
-    expect(rows.slice(1).map((row) => row.lastDecision?.kind)).toEqual(['order-open', 'no-order']);
+    expect(rows.map((row) => row.lastRevision)).toEqual([15, 14, 14]);
+    expect(rows.slice(1).map((row) => row.lastDecision?.kind)).toEqual(['order', 'no-order']);
+    expect(rows[1]?.orderNumber).toBe(FIRST);
     // The record's revision decides for every row: the same revision again is a replay.
     const again = await processNotification({ ...echo, id: 'echo-1-redelivered-as-new' }, deps);
     expect(again.items.map((row) => row.decision.kind)).toEqual(['replay', 'replay', 'replay']);
+  });
+
+  it('settles a row again once its line is closed: the stored order decision stands only while the row is on that line', async () => {
+    // Prepare: ordered, the echo settled no row, then staff mark B-200 received.
+    const { deps, mailer, state } = harness();
+    await processNotification(siteNotification(), deps);
+    const reasons = mailer.sent[0]?.lines.map((line) => line.reason ?? '') ?? [];
+    await processNotification(echoOfFirstOrder(mailer.sent[0]), deps);
+    const received = siteNotification({
+      id: 'received',
+      revision: 16,
+      rows: {
+        '368': {
+          ...orderWrite(FIRST, reasons[0] ?? ''),
+          明細_発注状況: '入荷済',
+          明細_在庫数: '50',
+        },
+        '369': orderWrite(FIRST, reasons[1] ?? ''),
+      },
+    });
+
+    // Act
+    await processNotification(received, deps);
+
+    // Assess: B-200's close is settled; B-201, still on its line, is not written again.
+    const third = state.callsOf('complete').map((call) => call.args[0] as CompletedDone)[2];
+    expect(third?.items?.map((item) => item.key.recordId)).toEqual(['3:368']);
+    const [row] = await state.load([{ appId: '15', recordId: '3:368' }]);
+    expect(row?.lastDecision?.kind).toBe('no-order');
+    expect(row?.lastRevision).toBe(16);
+    expect(row?.cycle).toBe(2);
   });
 
   it("closes one row's line when staff mark it received, and orders that row alone when it falls again", async () => {
