@@ -5,12 +5,11 @@ import type { Env } from '../shared/config/env';
 import type { CommonWiring } from './common-wiring';
 import type { FaxSending } from '../shared/ports/fax-gateway';
 
-// Kept out of common-wiring on purpose: the fax form pulls in pdfkit and fontkit (about 1 MB
-// of bundle), which only the functions that send faxes (dispatch, ses-events) should load.
+// Kept out of common-wiring on purpose: the fax form pulls in pdfkit and fontkit (about 600 KB
+// of bundle) and the fonts, which only the fax function (functions/send-fax) loads.
 
 /**
- * Fax sending as the functions that send faxes build it (dispatch, and ses-events for the
- * fallback after a bounce): fonts from the bundle (`FAX_FONT_PATH`, `FAX_BOLD_FONT_PATH`), the
+ * Fax sending as the fax function builds it: fonts from the bundle (`FAX_FONT_PATH`, `FAX_BOLD_FONT_PATH`), the
  * SES client for email-to-fax (`SES_CONFIGURATION_SET`), the Phaxio callback URL from the stack
  * (`FAX_CALLBACK_URL`) and, locally, the Phaxio emulator's API (`PHAXIO_BASE_URL`, in place of
  * the configuration's `fax.gateway.baseUrl`). Undefined when the configuration has no fax

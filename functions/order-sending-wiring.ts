@@ -6,18 +6,21 @@ import {
 } from '../shared/adapters/supplier/order-link-signer';
 import type { Env } from '../shared/config/env';
 import type { BridgeConfig } from '../shared/config/schema';
-import type { FaxSending } from '../shared/ports/fax-gateway';
+import type { FaxHandoff } from '../shared/ports/fax-gateway';
 import type { OrderLinkSigner } from '../shared/ports/order-links';
 import type { SecretSource } from '../shared/ports/secret-source';
-import { awsClientConfig } from './common-wiring';
-import { faxSendingFromEnv } from './fax-wiring';
+import { awsClientConfig, type WiringOverrides } from './common-wiring';
+import { faxHandoffFromEnv } from './fax-handoff-wiring';
 
-/** What every function that sends an order request needs: SES, the fax gateway, the link signer. */
+/**
+ * What every function that sends an order request needs: SES, the handoff of faxes to the fax
+ * function, the link signer.
+ */
 export interface OrderSending {
-  /** One SES client for the mailer, the email-to-fax gateway and approval mails. */
+  /** One SES client for the mailer and approval mails. */
   sesClient: SESClient;
   mailer: SesOrderMailer;
-  fax?: FaxSending;
+  faxHandoff?: FaxHandoff;
   orderLinks?: OrderLinkSigner;
 }
 
@@ -25,11 +28,13 @@ export interface OrderSending {
  * Builds the order-sending adapters from the environment, the same way for the dispatcher (an
  * immediate order) and the scheduled send (a gathered one), so the two can never send
  * differently. Environment: `SES_CONFIGURATION_SET`, `SUPPLIER_PAGE_BASE_URL`,
- * `AWS_ENDPOINT_URL_SES` and the fax settings of `faxSendingFromEnv`.
+ * `AWS_ENDPOINT_URL_SES` and `FAX_QUEUE_URL` (see `faxHandoffFromEnv`). Faxes are rendered and
+ * sent by the fax function alone, so these functions never load the PDF renderer.
  */
 export function orderSendingFromEnv(
   env: Env,
   deps: { config: BridgeConfig; secrets: SecretSource },
+  overrides: Pick<WiringOverrides, 'faxQueue'> = {},
 ): OrderSending {
   const { config, secrets } = deps;
   const configurationSetName = env.SES_CONFIGURATION_SET?.trim();
@@ -38,7 +43,7 @@ export function orderSendingFromEnv(
     client: sesClient,
     ...(configurationSetName ? { configurationSetName } : {}),
   });
-  const fax = faxSendingFromEnv(env, { config, secrets }, sesClient);
+  const faxHandoff = faxHandoffFromEnv(env, config, overrides);
   // Links go to the order page function behind the same HTTP API; its URL comes from the stack.
   const orderLinks = config.supplierPage
     ? orderLinkSigner(
@@ -48,7 +53,7 @@ export function orderSendingFromEnv(
   return {
     sesClient,
     mailer,
-    ...(fax ? { fax } : {}),
+    ...(faxHandoff ? { faxHandoff } : {}),
     ...(orderLinks ? { orderLinks } : {}),
   };
 }

@@ -27,6 +27,8 @@ import type { NotificationQueue } from '../shared/ports/notification-queue';
  *
  * - `queue`: the local stack's FIFO queue lives in its own process (there is no SQS endpoint
  *   to set `QUEUE_URL` to); only the webhook sends to it.
+ * - `faxQueue`: likewise the local fax queue (`FAX_QUEUE_URL`), which the functions that hand
+ *   faxes to the fax function send to.
  * - `now`: the clock; tests move it to make gathered orders due without waiting.
  *
  * Lambda passes none (`wire<Name>FromEnv(process.env)`).
@@ -34,6 +36,8 @@ import type { NotificationQueue } from '../shared/ports/notification-queue';
 export interface WiringOverrides {
   /** The queue the webhook sends to, instead of the SQS queue at `QUEUE_URL`. */
   queue?: NotificationQueue;
+  /** The queue faxes are handed to the fax function on, instead of the one at `FAX_QUEUE_URL`. */
+  faxQueue?: NotificationQueue;
   /** The clock; `() => new Date()` without it. */
   now?: () => Date;
 }

@@ -45,7 +45,21 @@ export const FUNCTION_ENTRIES = {
   supplierPage: 'functions/supplier-page/index.ts',
   sendDueOrders: 'functions/send-due-orders/index.ts',
   sweep: 'functions/sweep/index.ts',
+  sendFax: 'functions/send-fax/index.ts',
 } as const;
+
+/**
+ * The fax function renders a PDF (fonts embedded) and uploads it per job; a gateway that
+ * answers slowly is retried by the SDK within this.
+ */
+export const SEND_FAX_TIMEOUT = Duration.seconds(60);
+/**
+ * Memory of the fax function, from `npm run bench:fax-memory` (peak RSS over 100 fax orders in
+ * one process, see docs/measurements.md), with at least 30 % headroom.
+ */
+export const SEND_FAX_MEMORY_MB = 512;
+/** Fax jobs per invocation: a render takes tens of ms, so a few per batch keep up. */
+export const SEND_FAX_BATCH_SIZE = 5;
 
 /**
  * The dispatch function reads kintone, sends one email and writes kintone back per message,
@@ -164,6 +178,10 @@ export class StockAlertBridgeStack extends Stack {
   readonly queue: sqs.Queue;
   /** Where notifications go after {@link MAX_RECEIVE_COUNT} failed attempts. */
   readonly deadLetterQueue: sqs.Queue;
+  /** The fax function's queue (FIFO), with a fax gateway in the configuration only. */
+  readonly faxQueue: sqs.Queue | undefined;
+  /** Where fax jobs go after {@link MAX_RECEIVE_COUNT} failed attempts. */
+  readonly faxDeadLetterQueue: sqs.Queue | undefined;
   /** Where ses-events puts SES events it could not record after its retries. */
   readonly failedSesEventsQueue: sqs.Queue;
   /** Where runs of the scheduled sender go that failed, expired or could not be delivered. */
@@ -188,11 +206,13 @@ export class StockAlertBridgeStack extends Stack {
     readonly supplierPage?: BridgeFunction;
     readonly sendDueOrders: BridgeFunction;
     readonly sweep?: BridgeFunction;
+    /** Renders and sends faxes; with a fax gateway in the configuration only. */
+    readonly sendFax?: BridgeFunction;
   };
   /** The HTTP API kintone (and Phaxio) call. */
   readonly api: WebhookApi;
   /**
-   * Where Phaxio posts fax statuses: submitted with each fax by dispatch and ses-events, and
+   * Where Phaxio posts fax statuses: submitted with each fax by send-fax, and
    * the URL fax-status verifies signatures against, so all three get this one value.
    */
   readonly faxCallbackUrl: string | undefined;
@@ -356,6 +376,31 @@ export class StockAlertBridgeStack extends Stack {
     const faxCallbackEnvironment: Record<string, string> = this.faxCallbackUrl
       ? { FAX_CALLBACK_URL: this.faxCallbackUrl }
       : {};
+    // The fax function's queue: FIFO with one message group per order, so an order's jobs run
+    // one at a time; the job names the deduplication id, so a job handed over twice within
+    // five minutes is queued once.
+    this.faxDeadLetterQueue = fax
+      ? new sqs.Queue(this, 'FaxDeadLetterQueue', {
+          fifo: true,
+          contentBasedDeduplication: false,
+          retentionPeriod: Duration.days(14),
+          encryption: sqs.QueueEncryption.SQS_MANAGED,
+          enforceSSL: true,
+        })
+      : undefined;
+    this.faxQueue = this.faxDeadLetterQueue
+      ? new sqs.Queue(this, 'FaxQueue', {
+          fifo: true,
+          contentBasedDeduplication: false,
+          visibilityTimeout: Duration.seconds(SEND_FAX_TIMEOUT.toSeconds() * 6),
+          encryption: sqs.QueueEncryption.SQS_MANAGED,
+          enforceSSL: true,
+          deadLetterQueue: { queue: this.faxDeadLetterQueue, maxReceiveCount: MAX_RECEIVE_COUNT },
+        })
+      : undefined;
+    const faxQueueEnvironment: Record<string, string> = this.faxQueue
+      ? { FAX_QUEUE_URL: this.faxQueue.queueUrl }
+      : {};
 
     // --- Supplier page (only when configured) ----------------------------------------------
     // Same reasoning as the fax callback URL: the base URL names the API only, so dispatch can
@@ -372,32 +417,27 @@ export class StockAlertBridgeStack extends Stack {
       ...common,
       entry: path.join(settings.projectRoot, FUNCTION_ENTRIES.dispatch),
       timeout: DISPATCH_TIMEOUT,
-      description: `${namePrefix} dispatch: decides, emails or faxes the supplier and writes back to kintone`,
-      rendersOrderForms: fax !== undefined,
+      description: `${namePrefix} dispatch: decides, emails the supplier (or hands the fax over) and writes back to kintone`,
       environment: {
         TABLE_NAME: this.table.tableName,
         KINTONE_BASE_URL: settings.kintoneBaseUrl,
         SES_CONFIGURATION_SET: configurationSet.configurationSetName,
         // The last attempt before the dead letters marks the record (要対応).
         MAX_RECEIVE_COUNT: String(MAX_RECEIVE_COUNT),
-        ...faxCallbackEnvironment,
+        ...faxQueueEnvironment,
         ...supplierPageEnvironment,
       },
     });
     const sesEvents = new BridgeFunction(this, 'SesEvents', {
       ...common,
       entry: path.join(settings.projectRoot, FUNCTION_ENTRIES.sesEvents),
-      // One kintone write-back per event, or a fax fallback (render and upload) after a bounce.
+      // One kintone write-back per event; a fax fallback after a bounce goes to the fax queue.
       timeout: Duration.seconds(30),
       description: `${namePrefix} ses-events: records delivery, bounce and complaint on the order`,
-      // A hard bounce falls back to fax when the supplier has a number: this function sends it.
-      rendersOrderForms: fax !== undefined,
       environment: {
         TABLE_NAME: this.table.tableName,
         KINTONE_BASE_URL: settings.kintoneBaseUrl,
-        ...faxCallbackEnvironment,
-        // The fax email goes out through the same configuration set as the order emails.
-        ...(emailToFax ? { SES_CONFIGURATION_SET: configurationSet.configurationSetName } : {}),
+        ...faxQueueEnvironment,
       },
     });
     // Only Phaxio calls back; an email-to-fax message is tracked by SES events like any email.
@@ -434,7 +474,6 @@ export class StockAlertBridgeStack extends Stack {
       entry: path.join(settings.projectRoot, FUNCTION_ENTRIES.sendDueOrders),
       timeout: SEND_DUE_ORDERS_TIMEOUT,
       description: `${namePrefix} send-due-orders: every minute, seals and sends the gathered orders that are due`,
-      rendersOrderForms: fax !== undefined,
       // One run at a time: two runs would race for the same due orders (the store's conditional
       // writes keep an order from being sent twice, but each race costs kintone calls).
       reservedConcurrentExecutions: 1,
@@ -442,10 +481,32 @@ export class StockAlertBridgeStack extends Stack {
         TABLE_NAME: this.table.tableName,
         KINTONE_BASE_URL: settings.kintoneBaseUrl,
         SES_CONFIGURATION_SET: configurationSet.configurationSetName,
-        ...faxCallbackEnvironment,
+        ...faxQueueEnvironment,
         ...supplierPageEnvironment,
       },
     });
+    // Renders and sends every fax (order forms, reminders) from the fax queue: the only function
+    // with the PDF renderer and the fonts in its bundle, and the memory they need.
+    const sendFax =
+      fax && this.faxQueue
+        ? new BridgeFunction(this, 'SendFax', {
+            ...common,
+            entry: path.join(settings.projectRoot, FUNCTION_ENTRIES.sendFax),
+            timeout: SEND_FAX_TIMEOUT,
+            memorySize: SEND_FAX_MEMORY_MB,
+            description: `${namePrefix} send-fax: renders and faxes the order forms the other functions hand over`,
+            rendersOrderForms: true,
+            environment: {
+              TABLE_NAME: this.table.tableName,
+              KINTONE_BASE_URL: settings.kintoneBaseUrl,
+              ...faxCallbackEnvironment,
+              // The email-to-fax message goes out through the same configuration set.
+              ...(emailToFax
+                ? { SES_CONFIGURATION_SET: configurationSet.configurationSetName }
+                : {}),
+            },
+          })
+        : undefined;
     // Reads every inventory app with kintone's cursor API and queues the records no
     // notification brought (CSV imports, bulk updates, lost webhooks): kintone read, the items'
     // states read, the queue written. Nothing else.
@@ -471,6 +532,7 @@ export class StockAlertBridgeStack extends Stack {
       sesEvents,
       sendDueOrders,
       ...(sweep ? { sweep } : {}),
+      ...(sendFax ? { sendFax } : {}),
       ...(faxStatus ? { faxStatus } : {}),
       ...(supplierPage ? { supplierPage } : {}),
     };
@@ -489,6 +551,14 @@ export class StockAlertBridgeStack extends Stack {
         maxConcurrency: DISPATCH_MAX_CONCURRENCY,
       }),
     );
+    if (sendFax && this.faxQueue) {
+      sendFax.fn.addEventSource(
+        new SqsEventSource(this.faxQueue, {
+          batchSize: SEND_FAX_BATCH_SIZE,
+          reportBatchItemFailures: true,
+        }),
+      );
+    }
     sesEventsTopic.addSubscription(new subscriptions.LambdaSubscription(sesEvents.fn));
     // SNS invokes ses-events asynchronously: Lambda retries a failed event twice, then hands it
     // to this queue instead of dropping it, so a delivery status is never lost silently.
@@ -580,6 +650,7 @@ export class StockAlertBridgeStack extends Stack {
       sendDueOrders,
       ...optionalFunctions,
       ...(sweep ? [sweep] : []),
+      ...(sendFax ? [sendFax] : []),
     ];
     const tableUsers = [dispatch, sesEvents, ...optionalFunctions];
     this.queue.grantSendMessages(webhook.fn);
@@ -598,6 +669,20 @@ export class StockAlertBridgeStack extends Stack {
       }
     }
     for (const fn of tableUsers) this.table.grantReadWriteData(fn.fn);
+    // The fax function reads the order, appends to its log, settles it and counts kintone calls:
+    // the scheduled sender's item actions, on the table only (it queries no index).
+    sendFax?.fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: [...SEND_DUE_ORDERS_TABLE_ACTIONS],
+        resources: [this.table.tableArn],
+      }),
+    );
+    // Only the functions that hand faxes over may queue fax jobs.
+    if (this.faxQueue) {
+      for (const sender of [dispatch, sendDueOrders, sesEvents]) {
+        this.faxQueue.grantSendMessages(sender.fn);
+      }
+    }
     // The webhook writes claim checks and nothing else in the table: PutItem only, and only on
     // items whose partition key is a claim check's (dispatch reads them with its own grant).
     webhook.fn.addToRolePolicy(
@@ -635,10 +720,10 @@ export class StockAlertBridgeStack extends Stack {
         resourceArns: sesSendResources,
       });
     }
-    if (emailToFax) {
-      // The fax fallback after a bounce is a raw MIME email to NUMBER@gateway-domain.
+    if (emailToFax && sendFax) {
+      // An email-to-fax fax is a raw MIME email to NUMBER@gateway-domain.
       iam.Grant.addToPrincipal({
-        grantee: sesEvents.fn,
+        grantee: sendFax.fn,
         actions: ['ses:SendRawEmail'],
         resourceArns: sesSendResources,
       });
@@ -681,6 +766,7 @@ export class StockAlertBridgeStack extends Stack {
         SesEvents: sesEvents.fn,
         SendDueOrders: sendDueOrders.fn,
         ...(sweep ? { Sweep: sweep.fn } : {}),
+        ...(sendFax ? { SendFax: sendFax.fn } : {}),
         ...(faxStatus ? { FaxStatus: faxStatus.fn } : {}),
         ...(supplierPage ? { SupplierPage: supplierPage.fn } : {}),
       },
@@ -689,6 +775,9 @@ export class StockAlertBridgeStack extends Stack {
       failedEventQueues: {
         SesEvents: this.failedSesEventsQueue,
         SendDueOrders: this.failedSendDueOrdersQueue,
+        // A fax job that failed every attempt; the order stays due, so the scheduled send hands
+        // it over again, and the dead letter says why.
+        ...(this.faxDeadLetterQueue ? { SendFax: this.faxDeadLetterQueue } : {}),
         ...(this.failedSweepQueue ? { Sweep: this.failedSweepQueue } : {}),
       },
     });

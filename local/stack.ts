@@ -14,6 +14,7 @@ import type { DispatchHandler } from '../functions/dispatch/handler';
 import { wireDispatchFromEnv } from '../functions/dispatch/wiring';
 import type { FaxStatusHandler } from '../functions/fax-status/handler';
 import { wireSendDueOrdersFromEnv } from '../functions/send-due-orders/wiring';
+import { wireSendFaxFromEnv } from '../functions/send-fax/wiring';
 import type { SweepRunResult } from '../functions/sweep/handler';
 import { wireSweepFromEnv } from '../functions/sweep/wiring';
 import type { SendDueOrdersResult } from '../shared/use-cases/send-due-orders';
@@ -246,6 +247,8 @@ export interface LocalStack {
   /** The local kintone, unless a real one was given with KINTONE_BASE_URL. */
   kintone?: LocalKintone;
   queue: LocalFifoQueue;
+  /** The fax function's queue (FAX_QUEUE_URL in AWS), when the config has a fax gateway. */
+  faxQueue?: LocalFifoQueue;
   ses: SesLocal;
   sesFaults: SesFaultProxy;
   dynamo: LocalDynamo;
@@ -455,6 +458,20 @@ async function startOnLockedDataDir(
       },
     });
     cleanups.push(() => queue.stop());
+    // The fax function's own queue, as in AWS: the other functions hand faxes to it.
+    const faxQueue = config.fax
+      ? new LocalFifoQueue({
+          dataDir: join(dataDir, 'fax-queue'),
+          visibilityTimeoutMs: options.queue?.visibilityTimeoutMs ?? 5_000,
+          maxReceiveCount: options.queue?.maxReceiveCount ?? 5,
+          pollIntervalMs: options.queue?.pollIntervalMs ?? 50,
+          log: (entry) => {
+            const { level, message, ...detail } = entry;
+            logger[level](`fax queue: ${message}`, detail);
+          },
+        })
+      : undefined;
+    if (faxQueue) cleanups.push(() => faxQueue.stop());
 
     // Locally the secrets are the environment (with generated values).
     const secrets = new EnvSecretSource(env);
@@ -569,7 +586,7 @@ async function startOnLockedDataDir(
       ...(phaxio ? { phaxioBaseUrl: phaxio.baseUrl, faxCallbackUrl } : {}),
     });
     // Only what has no network protocol to point an environment at (see WiringOverrides).
-    const overrides: WiringOverrides = { now };
+    const overrides: WiringOverrides = { now, ...(faxQueue ? { faxQueue } : {}) };
     handlers.webhook = wireWebhookFromEnv(functionEnv, { ...overrides, queue });
     const dispatch: DispatchHandler = wireDispatchFromEnv(functionEnv, overrides);
     handlers.sesEvents = wireSesEventsFromEnv(functionEnv, overrides);
@@ -611,6 +628,12 @@ async function startOnLockedDataDir(
     queue.start((event: SQSEvent) =>
       dispatch(event, localLambdaContext('stock-alert-bridge-dispatch')),
     );
+    if (faxQueue) {
+      const sendFax = wireSendFaxFromEnv(functionEnv, overrides);
+      faxQueue.start((event: SQSEvent) =>
+        sendFax(event, localLambdaContext('stock-alert-bridge-send-fax')),
+      );
+    }
 
     const webhookToken = resolveSecret(localApp.webhookTokens[0] ?? '', env, 'webhook token');
     // A real kintone cannot reach 127.0.0.1: PUBLIC_URL is the tunnel or host it can reach.
@@ -703,12 +726,15 @@ async function startOnLockedDataDir(
         await sweep.idle();
         await kintone?.idle();
         await queue.idle();
+        // A handed-off fax writes 発注依頼済 to the records too.
+        await faxQueue?.idle();
         // A fax's status callback comments on the record, which fires a webhook too.
         await phaxio?.idle();
         await kintone?.idle();
         if (
           (kintone?.webhookDeliveries().length ?? 0) === before &&
-          queue.stats().visible + queue.stats().inFlight === 0
+          queue.stats().visible + queue.stats().inFlight === 0 &&
+          (faxQueue === undefined || faxQueue.stats().visible + faxQueue.stats().inFlight === 0)
         )
           return;
       }
@@ -719,6 +745,7 @@ async function startOnLockedDataDir(
       config,
       ...(kintone ? { kintone } : {}),
       queue,
+      ...(faxQueue ? { faxQueue } : {}),
       ses,
       sesFaults,
       dynamo,

@@ -17,7 +17,7 @@ import { createDispatchHandler, type DispatchHandler } from './handler';
  * `awsClientConfig`); `overrides.now` is the clock of tests.
  *
  * Environment: as {@link wireCommon}, plus `SES_CONFIGURATION_SET`, `SUPPLIER_PAGE_BASE_URL`,
- * `MAX_RECEIVE_COUNT`, the fax settings of `faxSendingFromEnv` and `AWS_ENDPOINT_URL_SES`.
+ * `MAX_RECEIVE_COUNT`, `FAX_QUEUE_URL` and `AWS_ENDPOINT_URL_SES`.
  */
 export function wireDispatchFromEnv(env: Env, overrides: WiringOverrides = {}): DispatchHandler {
   const now = clockOf(overrides);
@@ -32,7 +32,11 @@ export function wireDispatchFromEnv(env: Env, overrides: WiringOverrides = {}): 
     metrics,
     powertoolsMetrics,
   } = wireCommon(env, { now });
-  const { sesClient, mailer, fax, orderLinks } = orderSendingFromEnv(env, { config, secrets });
+  const { sesClient, mailer, faxHandoff, orderLinks } = orderSendingFromEnv(
+    env,
+    { config, secrets },
+    overrides,
+  );
   // Built once per container, so its cache serves every invocation while the container is warm.
   const suppliers = buildSupplierDirectory(config, secrets, kintoneBaseUrl, { logger, budget });
   // Failures go to the bridge table: SQS keeps no error with a dead-lettered message.
@@ -51,7 +55,7 @@ export function wireDispatchFromEnv(env: Env, overrides: WiringOverrides = {}): 
     failures,
     claimChecks,
     ...maxReceiveCountFromEnv(env),
-    ...(fax ? { fax } : {}),
+    ...(faxHandoff ? { faxHandoff } : {}),
     ...(orderLinks ? { orderLinks } : {}),
     ...(suppliers ? { suppliers } : {}),
     calendars: calendarFromConfig(config),

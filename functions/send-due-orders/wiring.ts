@@ -9,13 +9,13 @@ import { wireStores } from '../store-wiring';
 import { createSendDueOrdersHandler, type SendDueOrdersHandler } from './handler';
 
 /**
- * The Lambda wiring of the scheduled send: the bridge table's order store, SES, the fax gateway,
+ * The Lambda wiring of the scheduled send: the bridge table's order store, SES, the fax queue,
  * the order link signer and kintone (API tokens from the Secrets Manager secret `SECRETS_ARN`,
  * or the environment without it). The local stack calls it too, with an environment pointing at
  * its emulators; `overrides.now` is the clock of tests (a gathered order falls due when it says).
  *
- * Environment: as `wireCommon`, plus `SES_CONFIGURATION_SET`, `SUPPLIER_PAGE_BASE_URL`, the fax
- * settings of `faxSendingFromEnv`, `AWS_ENDPOINT_URL_SES` and `DUE_BATCH_SIZE` (orders per run).
+ * Environment: as `wireCommon`, plus `SES_CONFIGURATION_SET`, `SUPPLIER_PAGE_BASE_URL`,
+ * `FAX_QUEUE_URL`, `AWS_ENDPOINT_URL_SES` and `DUE_BATCH_SIZE` (orders per run).
  */
 export function wireSendDueOrdersFromEnv(
   env: Env,
@@ -33,7 +33,11 @@ export function wireSendDueOrdersFromEnv(
     kintoneBaseUrl,
     budget,
   } = wireCommon(env, { now });
-  const { sesClient, mailer, fax, orderLinks } = orderSendingFromEnv(env, { config, secrets });
+  const { sesClient, mailer, faxHandoff, orderLinks } = orderSendingFromEnv(
+    env,
+    { config, secrets },
+    overrides,
+  );
   const { orders } = wireStores(table, now);
   return createSendDueOrdersHandler({
     config,
@@ -47,7 +51,7 @@ export function wireSendDueOrdersFromEnv(
     metrics,
     ...(powertoolsMetrics ? { powertoolsMetrics } : {}),
     ...batchSizeFromEnv(env),
-    ...(fax ? { fax } : {}),
+    ...(faxHandoff ? { faxHandoff } : {}),
     ...(orderLinks ? { orderLinks } : {}),
     ...approvalDepsFromEnv(env, { config, secrets, kintoneBaseUrl, budget, sesClient }),
   });

@@ -1,9 +1,8 @@
-import { SESClient } from '@aws-sdk/client-ses';
 import { DynamoDbOrderStore } from '../../shared/adapters/dynamodb/dynamodb-order-store';
 import { buildOrderLedger } from '../../shared/adapters/kintone/kintone-order-ledger';
 import type { Env } from '../../shared/config/env';
-import { awsClientConfig, clockOf, wireCommon, type WiringOverrides } from '../common-wiring';
-import { faxSendingFromEnv } from '../fax-wiring';
+import { clockOf, wireCommon, type WiringOverrides } from '../common-wiring';
+import { faxHandoffFromEnv } from '../fax-handoff-wiring';
 import { createSesEventsHandler, type SesEventsHandler } from './handler';
 
 /**
@@ -24,12 +23,8 @@ export function wireSesEventsFromEnv(env: Env, overrides: WiringOverrides = {}):
     kintoneBaseUrl,
     budget,
   } = wireCommon(env, { now });
-  // A hard bounce falls back to fax: this function sends it.
-  const fax = faxSendingFromEnv(
-    env,
-    { config, secrets },
-    new SESClient(awsClientConfig(env, 'SES')),
-  );
+  // A hard bounce falls back to fax: the fax function sends it (`FAX_QUEUE_URL`).
+  const faxHandoff = faxHandoffFromEnv(env, config, overrides);
   // The order app's record shows a lost email and the fax sent instead (with `orderApp` only).
   const ledger = buildOrderLedger(config, secrets, kintoneBaseUrl, { budget });
   return createSesEventsHandler({
@@ -40,7 +35,7 @@ export function wireSesEventsFromEnv(env: Env, overrides: WiringOverrides = {}):
     now,
     metrics,
     powertoolsMetrics,
-    ...(fax ? { fax } : {}),
+    ...(faxHandoff ? { faxHandoff } : {}),
     ...(ledger ? { ledger } : {}),
   });
 }

@@ -113,7 +113,7 @@ export const ORDER_FORM_FONT_ENVIRONMENT: Readonly<Record<string, string>> = {
 export interface BundleOptions {
   /**
    * Copy the order form's fonts and their licence into `fonts/` of the bundle: only for
-   * functions that render fax PDFs, as the two files add about 6 MB to the zip.
+   * the function that renders fax PDFs (send-fax), as the two files add about 6 MB to the zip.
    */
   readonly orderFormFonts?: boolean;
 }
@@ -220,6 +220,8 @@ export interface BridgeFunctionProps {
    * scheduled sender uses 1: one run at a time, so two runs never send the same due order.
    */
   readonly reservedConcurrentExecutions?: number;
+  /** Memory in MB; 256 (the shared default) without it. The fax function needs more. */
+  readonly memorySize?: number;
 }
 
 /**
@@ -260,6 +262,7 @@ export class BridgeFunction extends Construct {
       ...(props.reservedConcurrentExecutions === undefined
         ? {}
         : { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
+      ...(props.memorySize === undefined ? {} : { memorySize: props.memorySize }),
       environment: {
         BRIDGE_CONFIG_FILE: `${LAMBDA_TASK_ROOT}/${BUNDLED_CONFIG_NAME}`,
         SECRETS_ARN: props.secretsArn,

@@ -186,6 +186,7 @@ export class BridgeMonitoring extends Construct {
         title: 'Failures, bounces, orders needing attention, kintone call budget',
         left: [
           metric('DispatchFailures'),
+          metric('FaxJobFailures'),
           metric('NotificationsParked'),
           metric('OrderSendsDelayed'),
           metric('EmailBounces'),

@@ -14,8 +14,10 @@ export const METRIC_NAMES = [
   'DispatchFailures',
   /** ses-events: SES reported a bounce. */
   'EmailBounces',
-  /** dispatch, ses-events: the fax gateway accepted an order form. */
+  /** send-fax: the fax gateway accepted an order form. */
   'FaxesSent',
+  /** send-fax: a fax job failed (it is retried, then goes to the fax queue's dead letters). */
+  'FaxJobFailures',
   /** any: every channel to the supplier failed; staff were told (要対応). Alarmed. */
   'OrdersNeedingAttention',
   /**

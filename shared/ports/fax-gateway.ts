@@ -45,3 +45,27 @@ export interface FaxSending {
   /** Region in which fax numbers without a country code are read (e.g. JP). */
   region: string;
 }
+
+/**
+ * A fax that a function without the fax path asks the fax function to send: an order's form (its
+ * fax channel is pending), or a reminder of it. The fax function reads the order's log before it
+ * sends, so a job repeated (at-least-once delivery, a scheduler's retry) sends nothing twice.
+ */
+export type FaxJob =
+  | { kind: 'order'; orderNumber: string }
+  /**
+   * A reminder by fax. `remindersBefore` counts the order's `reminder-sent` events when it was
+   * asked for: once the log has more, that reminder went out and the job is done.
+   */
+  | { kind: 'reminder'; orderNumber: string; remindersBefore: number };
+
+/**
+ * Hands faxes to the function that renders and sends them. Only that function loads the PDF
+ * renderer and the fonts (about 1 MB of code and 10 MB of fonts); email orders never do.
+ */
+export interface FaxHandoff {
+  /** Region in which fax numbers without a country code are read (e.g. JP). */
+  region: string;
+  /** Queues the job; resolved once it is durably queued. */
+  requestFax(job: FaxJob): Promise<void>;
+}

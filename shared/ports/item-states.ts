@@ -14,6 +14,11 @@ export interface ItemState {
   cycle: number;
   /** Highest `$revision` fully processed (for a row: its record's revision). */
   lastRevision?: number;
+  /**
+   * The item's last decision off order. While the item is on an order line (`orderNumber`), the
+   * line is its decision (reason, quantity, when and by which notification it was added) and
+   * this is not rewritten for it; leaving the line (closed, dropped) writes it again.
+   */
   lastDecision?: { kind: DecisionKind | 'deleted'; reason: string; at: string };
   deletedAt?: string;
   /**

@@ -19,7 +19,7 @@ import {
 } from '../domain/purchase-order';
 import { changedFields, orderComment, toKintoneDateTime } from '../kintone/write-back';
 import type { BridgeMetrics } from '../ports/bridge-metrics';
-import type { FaxSending } from '../ports/fax-gateway';
+import type { FaxHandoff, FaxSending } from '../ports/fax-gateway';
 import type { KintoneRecordWriter } from '../ports/kintone-record-writer';
 import type { BridgeLogger } from '../ports/logger';
 import type { OrderLinkSigner } from '../ports/order-links';
@@ -55,8 +55,13 @@ export interface CompleteOrderDeps {
   metrics?: BridgeMetrics;
   /** Without it, email channels wait (the order stays due). */
   mailer?: OrderMailer;
-  /** Without it, fax channels wait and a failed email has no fallback. */
+  /** Renders and sends faxes in this call (the fax function); see `faxHandoff` for the others. */
   fax?: FaxSending;
+  /**
+   * Hands a pending fax to the fax function, which then does the order's remaining steps.
+   * Without it or `fax`, fax channels wait and a failed email has no fallback.
+   */
+  faxHandoff?: FaxHandoff;
   /** Signs the supplier page link when the order is sealed; without it, no link. */
   orderLinks?: OrderLinkSigner;
   /** The order app (発注管理); without it no order record is written. */
@@ -82,6 +87,8 @@ export interface CompletedOrder {
   order: PurchaseOrder;
   emailed: boolean;
   faxed: boolean;
+  /** The order's fax was handed to the fax function, which goes on from there. */
+  faxRequested: boolean;
   /** Field codes written to the lines' records. */
   wroteFields: string[];
   commented: boolean;
@@ -145,6 +152,7 @@ export async function completeOrder(
     order,
     emailed: false,
     faxed: false,
+    faxRequested: false,
     wroteFields: [],
     commented: false,
     settled: false,
@@ -159,6 +167,8 @@ export async function completeOrder(
     const step: OrderStepToDo | undefined =
       next ?? (isDueUnsealed(done.order, deps.now()) ? { step: 'seal' } : undefined);
     if (!step) break;
+    // The fax function sends it and goes on from there: nothing more to do here.
+    if (step.step === 'send' && step.channel.kind === 'fax' && done.faxRequested) break;
     // With `through: 'send'` the caller writes a sent order's outcome; 要対応 is still done here.
     const callersPart =
       step.step === 'comment' ||
@@ -191,6 +201,7 @@ export async function completeOrder(
       const before = done.order.log.length;
       const sent = await sendOrReportSending(done.order, sending);
       done.order = sent.order;
+      done.faxRequested ||= sent.faxRequested;
       // A channel this function cannot send on (no mailer, no fax gateway) waits for another.
       if (done.order.log.length === before) break;
       done.emailed ||= sent.emailed;
@@ -247,8 +258,9 @@ export async function completeOrder(
       });
     }
   }
-  // The order app's record follows the order (one PUT when anything it shows changed).
-  done.order = await writeOrderLedger(done.order, deps);
+  // The order app's record follows the order (one PUT when anything it shows changed), written
+  // by the fax function instead once the fax is handed to it: it has the newer state.
+  if (!done.faxRequested) done.order = await writeOrderLedger(done.order, deps);
   if (isSettled(done.order, stepOptions())) {
     await deps.orders.markSettled(orderNumber);
     done.settled = true;

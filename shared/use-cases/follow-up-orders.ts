@@ -12,12 +12,12 @@ import {
 } from '../domain/follow-up';
 import type { OrderRequest } from '../domain/order';
 import { orderRequestOf } from '../domain/order-request';
-import { channelsOf, type PurchaseOrder } from '../domain/purchase-order';
+import { channelsOf, eventsOf, type PurchaseOrder } from '../domain/purchase-order';
 import { faxNumberReader } from '../edge/fax-number';
 import { changedFields } from '../kintone/write-back';
 import { NO_METRICS, type BridgeMetrics } from '../ports/bridge-metrics';
 import { ChannelSendError } from '../ports/channel-send-error';
-import type { FaxSending } from '../ports/fax-gateway';
+import type { FaxHandoff, FaxSending } from '../ports/fax-gateway';
 import type { KintoneRecordWriter } from '../ports/kintone-record-writer';
 import type { BridgeLogger } from '../ports/logger';
 import type { OrderLedger } from '../ports/order-ledger';
@@ -57,7 +57,10 @@ export interface FollowUpOrdersDeps {
   now: () => Date;
   metrics?: BridgeMetrics;
   mailer?: OrderMailer;
+  /** Sends reminder faxes here (the fax function). */
   fax?: FaxSending;
+  /** Hands reminder faxes to the fax function (the scheduled send); see `fax`. */
+  faxHandoff?: FaxHandoff;
   /**
    * The business calendars (`calendarFromConfig`): reminders and the flag count the company's
    * business hours (holidays and closed days skipped). Without them, `businessClock`.
@@ -192,12 +195,12 @@ async function perform(
       // By fax: the order went by fax only, or its reminder email was refused for good.
       const faxed = await remindByFax(order, deps);
       if (faxed) result.reminded.push(orderNumber);
-      return faxed ?? order;
+      return faxed === 'requested' ? order : (faxed ?? order);
     }
     case 'fax': {
       const faxed = await remindByFax(order, deps);
       if (faxed) result.faxed.push(orderNumber);
-      return faxed ?? order;
+      return faxed === 'requested' ? order : (faxed ?? order);
     }
     case 'flag': {
       await showOnRecords(
@@ -292,23 +295,43 @@ async function remindByEmail(
 
 /**
  * The reminder as a fax: on the order's fax channel, else the supplier's fax number. Undefined
- * when there is no fax gateway or no usable number, or the gateway refused the fax for good.
+ * when there is no fax gateway or no usable number, or the gateway refused the fax for good;
+ * `requested` when it was handed to the fax function (which appends `reminder-sent` once sent).
  */
 async function remindByFax(
   order: PurchaseOrder,
   deps: FollowUpOrdersDeps,
-): Promise<PurchaseOrder | undefined> {
-  const fax = deps.fax;
-  const channel = fax && faxChannelOf(order, fax);
+): Promise<PurchaseOrder | 'requested' | undefined> {
+  const fax = deps.fax ?? deps.faxHandoff;
+  const channel = fax && faxChannelOf(order, fax.region);
   if (!fax || !channel) {
     deps.logger.info('no fax for the follow-up: no gateway or no usable fax number', {
       orderNumber: order.orderNumber,
     });
     return undefined;
   }
+  if (!deps.fax && deps.faxHandoff) {
+    await deps.faxHandoff.requestFax({
+      kind: 'reminder',
+      orderNumber: order.orderNumber,
+      remindersBefore: eventsOf(order, 'reminder-sent').length,
+    });
+    deps.logger.info('reminder fax handed to the fax function', {
+      orderNumber: order.orderNumber,
+    });
+    return 'requested';
+  }
+  return sendFaxReminder(order, channel, { ...deps, fax: deps.fax as FaxSending });
+}
+
+async function sendFaxReminder(
+  order: PurchaseOrder,
+  channel: Extract<OrderChannel, { kind: 'fax' }>,
+  deps: FollowUpOrdersDeps & { fax: FaxSending },
+): Promise<PurchaseOrder | undefined> {
   try {
-    const pdf = await fax.renderPdf(reminderOf(order, deps.config));
-    const sent = await fax.gateway.sendFax({
+    const pdf = await deps.fax.renderPdf(reminderOf(order, deps.config));
+    const sent = await deps.fax.gateway.sendFax({
       to: channel.number,
       pdf,
       fileName: `${order.orderNumber}-reminder.pdf`,
@@ -332,15 +355,38 @@ async function remindByFax(
   }
 }
 
+/**
+ * The fax function's part of a reminder the scheduled send handed to it: sends it unless the
+ * log shows it went out meanwhile (more `reminder-sent` events than `remindersBefore`), then
+ * brings the order app's record up to date. A temporary failure throws (the queue retries).
+ *
+ * @returns the order as stored afterwards, or undefined when nothing was sent.
+ */
+export async function sendHandedOffReminder(
+  order: PurchaseOrder,
+  remindersBefore: number,
+  deps: FollowUpOrdersDeps & { fax: FaxSending },
+): Promise<PurchaseOrder | undefined> {
+  if (eventsOf(order, 'reminder-sent').length > remindersBefore) return undefined;
+  const channel = faxChannelOf(order, deps.fax.region);
+  if (!channel) {
+    deps.logger.warn('reminder fax has no usable fax number', { orderNumber: order.orderNumber });
+    return undefined;
+  }
+  const sent = await sendFaxReminder(order, channel, deps);
+  if (sent) await writeOrderLedger(sent, deps);
+  return sent;
+}
+
 function faxChannelOf(
   order: PurchaseOrder,
-  fax: FaxSending,
+  region: string,
 ): Extract<OrderChannel, { kind: 'fax' }> | undefined {
   const channel =
     orderFaxChannel(order) ??
     faxFallback(order.supplier, channelsOf(order), {
       faxAvailable: true,
-      readFaxNumber: faxNumberReader(fax.region),
+      readFaxNumber: faxNumberReader(region),
     });
   return channel?.kind === 'fax' ? channel : undefined;
 }

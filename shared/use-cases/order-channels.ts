@@ -6,7 +6,7 @@ import { channelsOf, channelState, type PurchaseOrder } from '../domain/purchase
 import { faxNumberReader } from '../edge/fax-number';
 import { NO_METRICS, type BridgeMetrics } from '../ports/bridge-metrics';
 import { ChannelSendError } from '../ports/channel-send-error';
-import type { FaxSending } from '../ports/fax-gateway';
+import type { FaxHandoff, FaxSending } from '../ports/fax-gateway';
 import type { BridgeLogger } from '../ports/logger';
 import type { OrderMailer } from '../ports/order-mailer';
 import type { OrderStore } from '../ports/order-store';
@@ -24,8 +24,11 @@ import type { OrderStore } from '../ports/order-store';
  * - `orders`: where each outcome is appended (`email-sent`, `email-failed`, `channel-added`,
  *   `fax-sent`, `fax-status`), as it happens, so a retry sends only what is still pending.
  * - `mailer`: absent where no email can be sent (the fax callback); email channels then wait.
- * - `fax`: absent when the deployment has no fax gateway; fax channels then wait, and a failed
- *   email has no fallback.
+ * - `fax`: renders and sends faxes here (the fax function). Absent elsewhere: a pending fax
+ *   then goes to `faxHandoff`, and without either (no fax gateway) fax channels wait and a
+ *   failed email has no fallback.
+ * - `faxHandoff`: hands a pending fax to the fax function (every other sending function), so
+ *   the PDF renderer and its fonts load only where faxes are sent.
  * - `documents`: how the order's documents are rendered (the configuration's `tax` and
  *   `timeZone`), see {@link orderRequestOf}.
  */
@@ -33,6 +36,7 @@ export interface ChannelDeps {
   orders: Pick<OrderStore, 'append'>;
   mailer?: OrderMailer;
   fax?: FaxSending;
+  faxHandoff?: FaxHandoff;
   logger: BridgeLogger;
   metrics?: BridgeMetrics;
   now: () => Date;
@@ -44,6 +48,13 @@ export interface ChannelSendReport {
   order: PurchaseOrder;
   emailed: boolean;
   faxed: boolean;
+  /** A pending fax was handed to the fax function (see {@link ChannelDeps}'s `faxHandoff`). */
+  faxRequested: boolean;
+}
+
+/** Where fax numbers are read, when the deployment can fax at all (here or by handoff). */
+export function faxRegionOf(deps: Pick<ChannelDeps, 'fax' | 'faxHandoff'>): string | undefined {
+  return (deps.fax ?? deps.faxHandoff)?.region;
 }
 
 /** A failure the channel says will not go away by retrying (rejected address, bad number). */
@@ -83,10 +94,11 @@ export async function addFaxFallback(
   order: PurchaseOrder,
   deps: ChannelDeps,
 ): Promise<PurchaseOrder> {
-  if (!deps.fax) return order;
+  const region = faxRegionOf(deps);
+  if (region === undefined) return order;
   const channel = faxFallback(order.supplier, channelsOf(order), {
     faxAvailable: true,
-    readFaxNumber: faxNumberReader(deps.fax.region),
+    readFaxNumber: faxNumberReader(region),
   });
   if (!channel) return order;
   deps.logger.info('email failed: falling back to fax', { orderNumber: order.orderNumber });
@@ -102,7 +114,8 @@ export async function addFaxFallback(
  * outcome as it happens. A temporary failure throws (the caller shows 送信待ち once and the
  * queue retries; the retry sends only what is still pending, under the same order number); a
  * permanent one is appended, and a failed email adds the fax fallback, which is sent in the
- * same call.
+ * same call. Without `fax`, a fax still pending at the end is handed to the fax function
+ * (`faxHandoff`), which sends it and does the order's remaining steps.
  *
  * @throws OrderNotSendableError when the order is not sealed or has no active line.
  * @example
@@ -113,7 +126,7 @@ export async function sendOrderOnChannels(
   deps: ChannelDeps,
 ): Promise<ChannelSendReport> {
   const metrics = deps.metrics ?? NO_METRICS;
-  const report: ChannelSendReport = { order, emailed: false, faxed: false };
+  const report: ChannelSendReport = { order, emailed: false, faxed: false, faxRequested: false };
   const at = () => deps.now().toISOString();
   const { orderNumber } = order;
   let request: OrderRequest | undefined;
@@ -185,6 +198,16 @@ export async function sendOrderOnChannels(
         progressed = true;
       }
     }
+  }
+  // Handed off last, once: the fax function reads the order as this call left it.
+  const faxPending = channelsOf(report.order).some(
+    (channel) =>
+      channel.kind === 'fax' && channelState(report.order, channel.kind).state === 'pending',
+  );
+  if (faxPending && !deps.fax && deps.faxHandoff) {
+    await deps.faxHandoff.requestFax({ kind: 'order', orderNumber });
+    report.faxRequested = true;
+    deps.logger.info('order fax handed to the fax function', { orderNumber });
   }
   return report;
 }

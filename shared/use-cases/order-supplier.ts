@@ -4,13 +4,15 @@ import { resolveChannels, type OrderChannel } from '../domain/channels';
 import type { SupplierContact } from '../domain/item';
 import type { BridgeLogger } from '../ports/logger';
 import type { SupplierDirectory } from '../ports/supplier-directory';
-import type { FaxSending } from '../ports/fax-gateway';
+import type { FaxHandoff, FaxSending } from '../ports/fax-gateway';
 
 /** What finding the supplier needs: the master (optional), fax availability, the logger. */
 export interface SupplierReachDeps {
   config: BridgeConfig;
   logger: BridgeLogger;
   fax?: FaxSending;
+  /** Where other functions hand faxes to the fax function: fax is available as with `fax`. */
+  faxHandoff?: FaxHandoff;
   suppliers?: SupplierDirectory;
 }
 
@@ -32,9 +34,10 @@ export async function supplierReach(
   if (!contact.name) {
     return { ok: false, reason: `仕入先名がありません${missingFromMaster}` };
   }
+  const faxRegion = (deps.fax ?? deps.faxHandoff)?.region;
   const channels = resolveChannels(contact, contact.channel ?? app.defaults.channel, {
-    faxAvailable: deps.fax !== undefined,
-    readFaxNumber: faxNumberReader(deps.fax?.region ?? deps.config.fax?.region ?? 'JP'),
+    faxAvailable: faxRegion !== undefined,
+    readFaxNumber: faxNumberReader(faxRegion ?? deps.config.fax?.region ?? 'JP'),
   });
   return channels.ok
     ? { ok: true, contact, channels: channels.channels }

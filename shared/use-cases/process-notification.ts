@@ -50,7 +50,7 @@ import {
   type WriteBackOutcome,
 } from '../kintone/write-back';
 import { NO_METRICS, type BridgeMetrics } from '../ports/bridge-metrics';
-import type { FaxSending } from '../ports/fax-gateway';
+import type { FaxHandoff, FaxSending } from '../ports/fax-gateway';
 import type { ItemKey, ItemState, ItemStateStore } from '../ports/item-states';
 import type { FieldValues, KintoneRecordWriter, RowValues } from '../ports/kintone-record-writer';
 import type { BridgeLogger } from '../ports/logger';
@@ -86,8 +86,12 @@ export interface DispatchDeps {
   now: () => Date;
   /** Counts OrdersCreated and EmailsSent; counts nothing when left out. */
   metrics?: BridgeMetrics;
-  /** The fax gateway and order form; without it, suppliers that need a fax get 要確認. */
+  /** Renders and sends faxes here (tests); the deployed dispatcher has `faxHandoff` instead. */
   fax?: FaxSending;
+  /**
+   * Hands faxes to the fax function. Without it or `fax`, suppliers that need a fax get 要確認.
+   */
+  faxHandoff?: FaxHandoff;
   /** Signs the link to each order's page when it is sealed; without it, no page link. */
   orderLinks?: OrderLinkSigner;
   /**
@@ -310,11 +314,14 @@ class Dispatch {
     const outcome: DispatchOutcome = { ...base, decision: this.summary(items) };
     // Orders due now (immediate ones) are sent here; their outcome goes into the record's one
     // write and one comment below, with its other items'.
+    // An order whose fax went to the fax function is finished there (records, comments, ledger).
+    const handedOff = new Set<string>();
     const completed = async (through?: 'send') => {
       for (const orderNumber of this.toComplete) {
         const order = this.orders.get(orderNumber);
-        if (!order) continue;
+        if (!order || handedOff.has(orderNumber)) continue;
         const done = await completeOrder(order, this.deps, through ? { through } : {});
+        if (done.faxRequested) handedOff.add(orderNumber);
         this.orders.set(orderNumber, done.order);
         outcome.emailed ||= done.emailed;
         outcome.faxed ||= done.faxed;
@@ -1137,22 +1144,26 @@ class Dispatch {
   }
 
   /**
-   * True when the item's stored decision already says `decision`: the same kind and reason, or
-   * the order that put the item on the line it is on now. The webhook of the bridge's own
-   * write-back (the echo) finds every ordered row 発注依頼済 with its order number and decides
-   * `order-open`; that is the same line the stored `order` decision placed (same reason, added
-   * by the notification that stored it), so nothing about the row changed and its state needs
-   * no write. In a 100-row save with 50 orders that is 50 DynamoDB writes fewer for the echo.
-   * The line's status (sent, received) stays the order's to say; a drop or close of the line
-   * changes the decision and is written.
+   * True when the item's state needs no write for `decision`. An item on an order line (placed
+   * now, `order`, or earlier, `order-open`) is remembered by that line: its claim on the item's
+   * STATE names the order, and the line holds the reason, quantity and when and by which
+   * notification it was added. Its `lastDecision` is left as it was until the item leaves the
+   * line (closed, dropped, or a decision of another kind), which is then written. That saves one
+   * DynamoDB write per ordered row in the save, and again in the webhook of the bridge's own
+   * write-back (the echo), which finds every ordered row 発注依頼済 and decides `order-open`:
+   * 100 of a 100-row save's writes with 50 rows due. Otherwise a stored decision that reads the
+   * same needs no write either.
    */
   private stillRecorded(item: ItemWork, decision: { kind: DecisionKind; reason: string }): boolean {
+    if ((decision.kind === 'order' || decision.kind === 'order-open') && this.lineOf(item)) {
+      return true;
+    }
     const last = item.state.lastDecision;
-    if (item.state.lastRevision === undefined || last === undefined) return false;
-    if (last.kind === decision.kind && last.reason === decision.reason) return true;
-    if (last.kind !== 'order' || decision.kind !== 'order-open') return false;
-    const current = this.lineOf(item);
-    return current?.line.reason === last.reason && current.line.addedAt === last.at;
+    return (
+      item.state.lastRevision !== undefined &&
+      last?.kind === decision.kind &&
+      last.reason === decision.reason
+    );
   }
 }
 

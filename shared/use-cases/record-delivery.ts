@@ -8,7 +8,7 @@ import {
 import { deliveryDetail, type DeliveryReport } from '../edge/ses-event';
 import { DELIVERY_STATUS_LABELS } from '../kintone/write-back';
 import { NO_METRICS } from '../ports/bridge-metrics';
-import type { FaxSending } from '../ports/fax-gateway';
+import type { FaxHandoff, FaxSending } from '../ports/fax-gateway';
 import type { OrderLedger } from '../ports/order-ledger';
 import type { OrderStore } from '../ports/order-store';
 import { reportIfAllChannelsFailed, type AttentionDeps } from './needs-attention';
@@ -26,8 +26,13 @@ import { writeOrderLedger } from './write-order-ledger';
 /** Collaborators of {@link recordDelivery}, built once in the function's wiring. */
 export interface DeliveryDeps extends AttentionDeps {
   orders: Pick<OrderStore, 'get' | 'append'>;
-  /** Sends the fax fallback after a hard bounce; without it staff are told to call. */
+  /** Sends the fax fallback after a hard bounce here; see `faxHandoff`. */
   fax?: FaxSending;
+  /**
+   * Hands the fax fallback to the fax function (the SES events function). Without it or `fax`
+   * staff are told to call.
+   */
+  faxHandoff?: FaxHandoff;
   /**
    * The order app (発注管理, `orderApp`): its record shows the lost email (不達), the fax sent
    * instead or 要対応, in one PUT when it changed. Without it nothing is written there.
@@ -111,10 +116,11 @@ export async function recordDelivery(
     // An earlier attempt may have recorded the bounce and then failed to fax or to tell staff
     // (gateway 5xx, kintone 503): the retry finishes that; what was done is not done again.
     const after = emailLost(report.status)
-      ? (await fallBackToFax(order, report, deps, { firstReport: false })).order
-      : order;
-    // Also catches up a record an earlier attempt failed to write (no call when it is current).
-    await writeOrderLedger(after, deps);
+      ? await fallBackToFax(order, report, deps, { firstReport: false })
+      : { order, faxRequested: false };
+    // Also catches up a record an earlier attempt failed to write (no call when it is current);
+    // the fax function writes it instead once it has the fax.
+    if (!after.faxRequested) await writeOrderLedger(after.order, deps);
     return done('duplicate');
   }
   if (isSuperseded(previous, report)) {
@@ -167,14 +173,17 @@ export async function recordDelivery(
     status: report.status,
     detail,
   });
+  let faxRequested = false;
   if (emailLost(report.status)) {
     const fallback = await fallBackToFax(updated, report, deps, { firstReport: true });
     outcome.commented = fallback.commented || outcome.commented;
     updated = fallback.order;
+    faxRequested = fallback.faxRequested;
   }
   // The order app's record: 不達 / 拒否 / 苦情 on the email, the fax sent instead, or 要対応; one
   // PUT, none when it shows nothing new (a delivered email); a failure never fails the event.
-  await writeOrderLedger(updated, deps);
+  // A fax handed to the fax function is written there, with the fax, in that one PUT.
+  if (!faxRequested) await writeOrderLedger(updated, deps);
   logger[report.status === 'delivered' ? 'info' : 'warn']('delivery status recorded', {
     orderNumber: report.orderNumber,
     status: report.status,
@@ -208,7 +217,7 @@ async function fallBackToFax(
   report: DeliveryReport,
   deps: DeliveryDeps,
   { firstReport }: { firstReport: boolean },
-): Promise<{ commented: boolean; order: PurchaseOrder }> {
+): Promise<{ commented: boolean; order: PurchaseOrder; faxRequested: boolean }> {
   const channelDeps: ChannelDeps = {
     orders: deps.orders,
     logger: deps.logger,
@@ -216,6 +225,7 @@ async function fallBackToFax(
     documents: documentOptionsOf(deps.config),
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
     ...(deps.fax ? { fax: deps.fax } : {}),
+    ...(deps.faxHandoff ? { faxHandoff: deps.faxHandoff } : {}),
   };
   const sent = await sendOrderOnChannels(await addFaxFallback(order, channelDeps), channelDeps);
   const app = findApp(deps.config, order.appId);
@@ -225,8 +235,9 @@ async function fallBackToFax(
   let commented = false;
   // A retry comments only if it did the faxing; the first report comments when a channel is
   // still working. With none left, the 要対応 report below is the one comment.
-  if (!nobodyHasIt && (sent.faxed || firstReport) && app && lineIds.length > 0) {
-    const text = lostEmailComment(sent.order, report, sent.faxed);
+  const faxing = sent.faxed ? 'sent' : sent.faxRequested ? 'requested' : undefined;
+  if (!nobodyHasIt && (faxing || firstReport) && app && lineIds.length > 0) {
+    const text = lostEmailComment(sent.order, report, faxing);
     const result = await commentOnLines(deps.kintone, sent.order, lineIds, text, context);
     commented = result.lineIds.length > 0;
   }
@@ -237,7 +248,11 @@ async function fallBackToFax(
     const result = await commentOnLines(deps.kintone, sent.order, lineIds, text, context);
     commented = result.lineIds.length > 0;
   }
-  return { commented: commented || attention.reported, order: attention.order };
+  return {
+    commented: commented || attention.reported,
+    order: attention.order,
+    faxRequested: sent.faxRequested,
+  };
 }
 
 /**
@@ -245,22 +260,24 @@ async function fallBackToFax(
  * the order reached the supplier instead.
  *
  * @example
- * lostEmailComment(order, report, true);
+ * lostEmailComment(order, report, 'sent');
  * // 発注依頼 PO-20261128-0001 のメールが届きませんでした: 不達 (...), order@example.jp
  * // 代わりに FAX 0312345678 で送信しました。仕入先への別途の連絡は不要です。…
  */
 export function lostEmailComment(
   order: PurchaseOrder,
   report: DeliveryReport,
-  faxedNow: boolean,
+  faxing: 'sent' | 'requested' | undefined,
 ): string {
   const faxes = describeChannels(channelsOf(order).filter((channel) => channel.kind === 'fax'));
   const lost = deliveryComment(order, report).split('\n')[0] ?? '';
   return [
     lost,
-    faxedNow
+    faxing === 'sent'
       ? `代わりに ${faxes} で送信しました。仕入先への別途の連絡は不要です (二重発注になります)。`
-      : `${faxes} でも送っているため、仕入先への別途の連絡は不要です。`,
+      : faxing === 'requested'
+        ? `代わりに ${faxes} で送信します。仕入先への別途の連絡は不要です (二重発注になります)。`
+        : `${faxes} でも送っているため、仕入先への別途の連絡は不要です。`,
     '仕入先のメールアドレスは確認し、必要なら直してください。',
   ].join('\n');
 }

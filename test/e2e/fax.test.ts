@@ -115,10 +115,9 @@ describe('fax through the local stack', () => {
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatchObject({ to: '+81698765432', tags: { order_number: orderNumber } });
     // One story on the record: the bounce and the fax in one comment, no "phone them" before it.
+    // The SES events function hands the fax to the fax function, hence "送信します".
     const story = (await comments(c300)).join('\n');
-    expect(story).toContain(
-      '代わりに FAX 0698765432 で送信しました。仕入先への別途の連絡は不要です',
-    );
+    expect(story).toContain('代わりに FAX 0698765432 で送信します。仕入先への別途の連絡は不要です');
     expect(story).not.toContain('電話や FAX で発注を伝えてください');
     expect((await fields(c300))['発注状況']).toBe('発注依頼済');
   });

@@ -16,7 +16,8 @@ const FUNCTIONS = [
   'send-due-orders',
   'sweep',
 ] as const;
-const SENDS_FAXES = new Set(['dispatch', 'ses-events', 'send-due-orders']);
+// Only the fax function renders order forms; the others hand faxes to it (issue 13).
+const SENDS_FAXES = new Set(['send-fax']);
 
 async function packagesOf(fn: string): Promise<Set<string>> {
   const result = await build({

@@ -11,6 +11,7 @@ import {
   DISPATCH_TIMEOUT,
   FAX_STATUS_TIMEOUT,
   SEND_DUE_ORDERS_TIMEOUT,
+  SEND_FAX_MEMORY_MB,
   SUPPLIER_PAGE_TIMEOUT,
   SWEEP_TABLE_GRANTS,
   SWEEP_TIMEOUT,
@@ -1203,7 +1204,7 @@ describe('fax channel', () => {
 
   it('gives dispatch, ses-events, send-due-orders and fax-status the one callback URL Phaxio signs', () => {
     // Arrange
-    const { dispatch, sesEvents, sendDueOrders, faxStatus } = phaxio.stack.functions;
+    const { dispatch, sesEvents, sendDueOrders, faxStatus, sendFax } = phaxio.stack.functions;
     const url = phaxio.stack.resolve(phaxio.stack.faxCallbackUrl) as unknown;
     const outputs = phaxio.template.toJSON() as { Outputs: Record<string, { Value: unknown }> };
 
@@ -1220,8 +1221,12 @@ describe('fax channel', () => {
         ],
       ],
     });
-    for (const fn of [dispatch, sesEvents, sendDueOrders, faxStatus]) {
+    // The fax function submits it with each fax; fax-status checks the signature over it.
+    for (const fn of [created(sendFax), faxStatus]) {
       expect(envOf(phaxio, fn).FAX_CALLBACK_URL).toEqual(url);
+    }
+    for (const fn of [dispatch, sesEvents, sendDueOrders]) {
+      expect(envOf(phaxio, fn).FAX_CALLBACK_URL).toBeUndefined();
     }
     expect(outputs.Outputs.FaxCallbackUrl?.Value).toEqual(url);
     // A function carrying the URL must not be something the API waits for.
@@ -1262,19 +1267,71 @@ describe('fax channel', () => {
     );
   });
 
-  it('points dispatch, ses-events and send-due-orders, and no other function, at the fonts in their bundle', () => {
+  it('points the fax function, and no other, at the fonts in its bundle', () => {
     for (const bridge of [phaxio, emailFax]) {
       // Arrange
-      const { webhook, dispatch, sesEvents, sendDueOrders, faxStatus } = bridge.stack.functions;
+      const { webhook, dispatch, sesEvents, sendDueOrders, faxStatus, sendFax } =
+        bridge.stack.functions;
 
       // Assess
-      expect(envOf(bridge, dispatch)).toMatchObject(FONT_ENV);
-      expect(envOf(bridge, sesEvents)).toMatchObject(FONT_ENV);
-      expect(envOf(bridge, sendDueOrders)).toMatchObject(FONT_ENV);
-      for (const fn of faxStatus ? [webhook, faxStatus] : [webhook]) {
+      expect(envOf(bridge, created(sendFax))).toMatchObject(FONT_ENV);
+      for (const fn of [
+        webhook,
+        dispatch,
+        sesEvents,
+        sendDueOrders,
+        ...(faxStatus ? [faxStatus] : []),
+      ]) {
         expect(envOf(bridge, fn).FAX_FONT_PATH).toBeUndefined();
       }
     }
+  });
+
+  it('hands faxes over on a FIFO queue with dead letters that only the senders may write to', () => {
+    for (const bridge of [phaxio, emailFax]) {
+      // Arrange
+      const { dispatch, sesEvents, sendDueOrders, sendFax, webhook } = bridge.stack.functions;
+      const faxQueueId = logicalIdOf(bridge.stack, bridge.stack.faxQueue as never);
+      const faxDlqId = logicalIdOf(bridge.stack, bridge.stack.faxDeadLetterQueue as never);
+      const queueRef = { Ref: faxQueueId };
+
+      // Assess: FIFO, its own dead letters after 5 attempts, the fax function its consumer.
+      bridge.template.hasResourceProperties('AWS::SQS::Queue', {
+        FifoQueue: true,
+        ContentBasedDeduplication: false,
+        RedrivePolicy: {
+          deadLetterTargetArn: { 'Fn::GetAtt': [faxDlqId, 'Arn'] },
+          maxReceiveCount: 5,
+        },
+      });
+      bridge.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        EventSourceArn: { 'Fn::GetAtt': [faxQueueId, 'Arn'] },
+        FunctionName: { Ref: logicalIdOf(bridge.stack, created(sendFax).fn) },
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      });
+      for (const fn of [dispatch, sesEvents, sendDueOrders]) {
+        expect(envOf(bridge, fn).FAX_QUEUE_URL).toEqual(queueRef);
+        const sends = roleStatements(bridge.template, logicalIdOf(bridge.stack, fn.role)).filter(
+          (statement) => actionsOf(statement).includes('sqs:SendMessage'),
+        );
+        expect(JSON.stringify(sends)).toContain(faxQueueId);
+      }
+      for (const fn of [webhook, created(sendFax)]) {
+        const sends = roleStatements(bridge.template, logicalIdOf(bridge.stack, fn.role)).filter(
+          (statement) => actionsOf(statement).includes('sqs:SendMessage'),
+        );
+        expect(JSON.stringify(sends)).not.toContain(faxQueueId);
+      }
+      // Its own memory: the PDF renderer and the fonts load only here.
+      bridge.template.hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName: Match.absent(),
+        MemorySize: SEND_FAX_MEMORY_MB,
+        Environment: { Variables: Match.objectLike(FONT_ENV) },
+      });
+    }
+    // Without a fax gateway there is neither the queue nor the function.
+    expect(dev.stack.faxQueue).toBeUndefined();
+    expect(dev.stack.functions.sendFax).toBeUndefined();
   });
 
   it('adds the Phaxio credentials to the secret’s keys', () => {
@@ -1301,8 +1358,9 @@ describe('fax channel', () => {
     );
     const faxStatusId = logicalIdOf(phaxio.stack, created(phaxio.stack.functions.faxStatus).fn);
 
-    // Assess: the 19 of the email-only stack plus fax-status's two.
-    expect(alarms).toHaveLength(21);
+    // Assess: the 19 of the email-only stack plus fax-status's two, and send-fax's errors,
+    // throttles and dead letters.
+    expect(alarms).toHaveLength(24);
     for (const metricName of ['Errors', 'Throttles']) {
       expect(alarms).toContainEqual(
         expect.objectContaining({
@@ -1329,20 +1387,25 @@ describe('fax channel', () => {
     }
   });
 
-  it('lets ses-events send the email-to-fax fallback as the sender identity, without a fax-status function', () => {
+  it('lets the fax function send email-to-fax as the sender identity, without a fax-status function', () => {
     // Arrange
-    const { sesEvents, faxStatus } = emailFax.stack.functions;
+    const { sesEvents, faxStatus, sendFax } = emailFax.stack.functions;
     const sesStatements = roleStatements(
       emailFax.template,
-      logicalIdOf(emailFax.stack, sesEvents.role),
+      logicalIdOf(emailFax.stack, created(sendFax).role),
     ).filter((s) => actionsOf(s).some((action) => action.startsWith('ses:')));
 
-    // Assess: no Phaxio, so no callbacks to receive.
+    // Assess: no Phaxio, so no callbacks to receive; ses-events sends no email at all now.
     expect(faxStatus).toBeUndefined();
     emailFax.template.resourceCountIs('AWS::ApiGatewayV2::Route', 1);
-    emailFax.template.resourceCountIs('AWS::Lambda::Function', 5);
-    expect(envOf(emailFax, sesEvents).FAX_CALLBACK_URL).toBeUndefined();
-    expect(envOf(emailFax, sesEvents).SES_CONFIGURATION_SET).toEqual(
+    emailFax.template.resourceCountIs('AWS::Lambda::Function', 6);
+    expect(envOf(emailFax, created(sendFax)).FAX_CALLBACK_URL).toBeUndefined();
+    expect(
+      roleStatements(emailFax.template, logicalIdOf(emailFax.stack, sesEvents.role)).filter((s) =>
+        actionsOf(s).some((action) => action.startsWith('ses:')),
+      ),
+    ).toEqual([]);
+    expect(envOf(emailFax, created(sendFax)).SES_CONFIGURATION_SET).toEqual(
       envOf(emailFax, emailFax.stack.functions.dispatch).SES_CONFIGURATION_SET,
     );
     expect(sesStatements).toHaveLength(1);
@@ -1369,6 +1432,7 @@ describe('fax channel', () => {
         'StockAlertBridge-dev/Dispatch/Function AwsSolutions-L1',
         'StockAlertBridge-dev/SesEvents/Function AwsSolutions-L1',
         'StockAlertBridge-dev/FaxStatus/Function AwsSolutions-L1',
+        'StockAlertBridge-dev/SendFax/Function AwsSolutions-L1',
         'StockAlertBridge-dev/SendDueOrders/Function AwsSolutions-L1',
         'StockAlertBridge-dev/Sweep/Function AwsSolutions-L1',
         `StockAlertBridge-dev/Dispatch/Role AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
@@ -1382,7 +1446,8 @@ describe('fax channel', () => {
     const faxRoute = acknowledgements.find(({ path: at }) => at.endsWith('POST--webhooks--fax'));
     expect(faxRoute?.reason).toMatch(/Phaxio[\s\S]*signature[\s\S]*verifies/);
     // email-to-fax adds no finding of its own.
-    expect(acknowledgementsIn(emailFax.app)).toHaveLength(acknowledgementsIn(dev.app).length);
+    // The fax function's runtime finding is the only one more (its table grant has no wildcard).
+    expect(acknowledgementsIn(emailFax.app)).toHaveLength(acknowledgementsIn(dev.app).length + 1);
   });
 });
 
@@ -1587,8 +1652,9 @@ describe('supplier page', () => {
         }),
       );
     }
+    // The Phaxio stack's 24 (with the fax function's three) plus the page's two.
     expect(Object.values(resourcesOf(pagePhaxio.template, 'AWS::CloudWatch::Alarm'))).toHaveLength(
-      23,
+      26,
     );
     // Every widget is the email-only stack's; only the alarm status widget, which lists every
     // alarm, also shows the page's two.

@@ -200,12 +200,14 @@ describe('processNotification: items in a table (subtable rows)', () => {
       'commented',
     ]);
     const states = await state.load([
+      { appId: '15', recordId: '3' },
       { appId: '15', recordId: '3:368' },
       { appId: '15', recordId: '3:369' },
       { appId: '15', recordId: '3:370' },
     ]);
-    expect(states.map((item) => item.orderNumber)).toEqual([FIRST, FIRST, undefined]);
-    expect(states.map((item) => item.lastRevision)).toEqual([14, 14, 14]);
+    expect(states.map((item) => item.orderNumber)).toEqual([undefined, FIRST, FIRST, undefined]);
+    // The record's revision decides for its rows; a row on its line is remembered by the claim.
+    expect(states.map((item) => item.lastRevision)).toEqual([14, undefined, undefined, 14]);
   });
 
   it('makes one order per supplier, one table write and one comment for both', async () => {
@@ -273,9 +275,9 @@ describe('processNotification: items in a table (subtable rows)', () => {
     expect(kintone.comments).toHaveLength(1);
   });
 
-  it('settles only the rows whose decision changed: the echo of its own write settles no row, the record takes the revision', async () => {
+  it('settles only the rows whose decision changed: rows on their order line are not, the record takes the revision', async () => {
     // Prepare: the echo of the bridge's write shows the two ordered rows 発注依頼済 (order-open
-    // on the lines their stored order decision placed); B-202 says what it said at revision 14.
+    // on the lines the save placed); B-202 says what it said at revision 14.
     const { deps, mailer, state } = harness();
     await processNotification(siteNotification(), deps);
     const echo = echoOfFirstOrder(mailer.sent[0]);
@@ -283,29 +285,29 @@ describe('processNotification: items in a table (subtable rows)', () => {
     // Act
     const outcome = await processNotification(echo, deps);
 
-    // Assess
+    // Assess: the ordered rows' lines (and the claims naming them) are their decision.
     expect(outcome.items.map((row) => row.decision.kind)).toEqual([
       'order-open',
       'order-open',
       'no-order',
     ]);
     const [first, second] = state.callsOf('complete').map((call) => call.args[0] as CompletedDone);
-    expect(first?.items?.map((item) => item.key.recordId)).toEqual(['3:368', '3:369', '3:370']);
+    expect(first?.items?.map((item) => item.key.recordId)).toEqual(['3:370']);
     expect(second?.items).toEqual([]);
     const rows = await state.load([
       { appId: '15', recordId: '3' },
       { appId: '15', recordId: '3:368' },
       { appId: '15', recordId: '3:370' },
     ]);
-    expect(rows.map((row) => row.lastRevision)).toEqual([15, 14, 14]);
-    expect(rows.slice(1).map((row) => row.lastDecision?.kind)).toEqual(['order', 'no-order']);
-    expect(rows[1]?.orderNumber).toBe(FIRST);
+    expect(rows.map((row) => row.lastRevision)).toEqual([15, undefined, 14]);
+    expect(rows.map((row) => row.orderNumber)).toEqual([undefined, FIRST, undefined]);
+    expect(rows[2]?.lastDecision?.kind).toBe('no-order');
     // The record's revision decides for every row: the same revision again is a replay.
     const again = await processNotification({ ...echo, id: 'echo-1-redelivered-as-new' }, deps);
     expect(again.items.map((row) => row.decision.kind)).toEqual(['replay', 'replay', 'replay']);
   });
 
-  it('settles a row again once its line is closed: the stored order decision stands only while the row is on that line', async () => {
+  it('settles a row again once it leaves its line: received, its state says so', async () => {
     // Prepare: ordered, the echo settled no row, then staff mark B-200 received.
     const { deps, mailer, state } = harness();
     await processNotification(siteNotification(), deps);
@@ -327,7 +329,7 @@ describe('processNotification: items in a table (subtable rows)', () => {
     // Act
     await processNotification(received, deps);
 
-    // Assess: B-200's close is settled; B-201, still on its line, is not written again.
+    // Assess: B-200's close is settled; B-201, still on its line, is not written.
     const third = state.callsOf('complete').map((call) => call.args[0] as CompletedDone)[2];
     expect(third?.items?.map((item) => item.key.recordId)).toEqual(['3:368']);
     const [row] = await state.load([{ appId: '15', recordId: '3:368' }]);
