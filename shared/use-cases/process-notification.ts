@@ -573,11 +573,19 @@ class Dispatch {
    * again by changing the status. Costs a read only for a short record showing a closing status.
    */
   private async keepStaffDrops(items: ItemWork[]): Promise<void> {
-    for (const item of items) {
+    const shown = items.filter((item) => {
       const { status, orderNumber } = item.recorded;
-      if (item.decision.kind !== 'order' || item.open || item.dropped || !orderNumber) continue;
-      if (!this.app.statuses.closed.includes(status)) continue;
-      const order = this.orders.get(orderNumber) ?? (await this.refresh(orderNumber));
+      if (item.decision.kind !== 'order' || item.open || item.dropped || !orderNumber) return false;
+      return this.app.statuses.closed.includes(status);
+    });
+    // The orders the rows name, each read once and all at once (a received table names its
+    // suppliers' last orders on every row due again).
+    const unread = new Set(shown.map((item) => item.recorded.orderNumber));
+    for (const known of this.orders.keys()) unread.delete(known);
+    await Promise.all([...unread].map((orderNumber) => this.refresh(orderNumber)));
+    for (const item of shown) {
+      const { status, orderNumber } = item.recorded;
+      const order = this.orders.get(orderNumber);
       const line = order?.lines.find(
         (candidate) =>
           candidate.item.itemId === item.key.recordId && candidate.item.cycle === item.cycle,
@@ -923,14 +931,14 @@ class Dispatch {
 
   /** Appends that the record was written (or commented) for these orders' lines. */
   private async logSteps(steps: OrderSteps, kind: 'written-back' | 'commented'): Promise<void> {
-    for (const [orderNumber, lineIds] of steps) {
-      const order = await this.deps.orders.append(orderNumber, {
-        kind,
-        at: this.deps.now().toISOString(),
-        lineIds,
-      });
-      this.orders.set(orderNumber, order);
-    }
+    // Each order's own log entry, so the orders' entries go at once.
+    const at = this.deps.now().toISOString();
+    const logged = await Promise.all(
+      [...steps].map(([orderNumber, lineIds]) =>
+        this.deps.orders.append(orderNumber, { kind, at, lineIds }),
+      ),
+    );
+    for (const order of logged) this.orders.set(order.orderNumber, order);
   }
 
   /**

@@ -4,10 +4,13 @@ import { itemPk, type BridgeTableOptions } from './bridge-table';
 import { CLAIM_CHECK_ATTRIBUTES, claimHolds } from './dynamodb-order-store';
 import { claimCheckItemSchema, parseBridgeItem, stateItemSchema } from './order-item-schemas';
 import { STATE_SK, updateState } from './state-writes';
+import { mapLimit } from './table-io';
 import { DELETED_RECORD_REASON } from './table-rules';
 
 /** BatchGetItem takes at most 100 keys. */
 const BATCH_GET_KEYS = 100;
+/** Batches of one load in flight at once (a sweep loads thousands of keys). */
+const BATCH_GET_CONCURRENCY = 4;
 /** Rounds of retrying the keys DynamoDB left unprocessed (throttling) before giving up. */
 const UNPROCESSED_ROUNDS = 5;
 const UNPROCESSED_BACKOFF_MS = 50;
@@ -84,9 +87,9 @@ export class DynamoDbItemStates implements ItemStateStore {
   }
 
   /**
-   * Reads items by key, consistently, in batches of 100; the result is keyed by pk. Keys
-   * DynamoDB leaves unprocessed (throttling, or the 16 MB a batch returns) are asked again;
-   * it gives up only after rounds in a row that return nothing.
+   * Reads items by key, consistently, in batches of 100, a few batches at once; the result is
+   * keyed by pk. Keys DynamoDB leaves unprocessed (throttling, or the 16 MB a batch returns) are
+   * asked again; it gives up only after rounds in a row that return nothing.
    */
   private async batchGet(
     keys: readonly { pk: string; sk: string }[],
@@ -100,8 +103,13 @@ export class DynamoDbItemStates implements ItemStateStore {
       ),
     };
     const found = new Map<string, Record<string, unknown>>();
+    const chunks: Record<string, unknown>[][] = [];
     for (let start = 0; start < unique.length; start += BATCH_GET_KEYS) {
-      let pending: Record<string, unknown>[] = unique.slice(start, start + BATCH_GET_KEYS);
+      chunks.push(unique.slice(start, start + BATCH_GET_KEYS));
+    }
+    // A 100-row table is 101 keys: its second batch need not wait for the first.
+    await mapLimit(chunks, BATCH_GET_CONCURRENCY, async (chunk) => {
+      let pending = chunk;
       let idle = 0;
       while (pending.length > 0) {
         if (idle >= UNPROCESSED_ROUNDS) {
@@ -123,7 +131,7 @@ export class DynamoDbItemStates implements ItemStateStore {
         idle = items.length > 0 ? 0 : idle + 1;
         pending = UnprocessedKeys[this.tableName]?.Keys ?? [];
       }
-    }
+    });
     return found;
   }
 }

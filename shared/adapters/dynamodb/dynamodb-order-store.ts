@@ -72,10 +72,12 @@ import {
   type StoredLine,
 } from './order-item-schemas';
 import {
+  appendsToAnyLiveOrder,
   assertAppendable,
   assertListDueLimit,
   assertNewLines,
   assertNewOrder,
+  assertStorable,
   checkSortKey,
   claimProblem,
   dueSortKey,
@@ -320,6 +322,14 @@ export class DynamoDbOrderStore implements OrderStore {
   }
 
   async append(orderNumber: string, event: OrderEvent): Promise<PurchaseOrder> {
+    if (appendsToAnyLiveOrder(event)) {
+      // The write's condition, committed (an aborted order never was), is the whole check:
+      // one request instead of a read and a write for each of a sent order's log entries.
+      assertStorable(event, `event ${event.kind}`);
+      const appended = await this.appendEvent(orderNumber, event);
+      if (!appended) throw new UnknownOrderError(orderNumber);
+      return appended;
+    }
     const item = await this.readOrder(orderNumber);
     if (!item || !isLive(item)) throw new UnknownOrderError(orderNumber);
     let order = orderFromItem(item);

@@ -113,6 +113,17 @@ export function claimProblem(
 }
 
 /**
+ * True when any live order takes the event as it is (a sent, written-back or commented entry,
+ * a delivery, an answer, ...): nothing about the order decides whether it is recorded, and no
+ * write outside the order follows from it. Such an event is appended with one conditional
+ * write, without reading the order first. The others (`sealed`, `line-dropped`,
+ * `line-closed`) are checked against the order by {@link assertAppendable}.
+ */
+export function appendsToAnyLiveOrder(event: OrderEvent): boolean {
+  return event.kind !== 'sealed' && event.kind !== 'line-dropped' && event.kind !== 'line-closed';
+}
+
+/**
  * What appending `event` does to `order`: `'append'` records it, `'unchanged'` means it is
  * already in effect (a second seal or close) or may no longer happen (a drop after the seal).
  * Throws for an event about a line the order does not have.
