@@ -3,7 +3,6 @@ import { SESClient } from '@aws-sdk/client-ses';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -11,13 +10,19 @@ import { createDocumentClient, ensureBridgeTable } from '../shared/adapters/dyna
 import { SesOrderMailer } from '../shared/adapters/ses/ses-order-mailer';
 import { parseConfig } from '../shared/config/load-config';
 import { notificationSchema } from '../shared/kintone/notification';
-import type { KintoneRecordWriter } from '../shared/ports/kintone-record-writer';
-import type { BridgeLogger } from '../shared/ports/logger';
 import { processNotification, type DispatchDeps } from '../shared/use-cases/process-notification';
 import { wireStores } from '../functions/store-wiring';
 import { startDynalite } from '../local/dynamodb/dynalite';
 import { startSesLocal } from '../local/ses/ses-local';
 import { fetchSesStore } from '../local/ses/ses-store';
+import {
+  heapAfterGc,
+  mb,
+  nullKintone,
+  numberArgument,
+  runBundled,
+  silentLogger,
+} from './lib/memory-bench';
 
 /**
  * Issue 13's "dispatch peak RSS <= 150 MB over 1,000 notifications": one process runs
@@ -43,7 +48,6 @@ import { fetchSesStore } from '../local/ses/ses-store';
 const COUNT = numberArgument(process.argv.slice(2), '--count', 4) ?? 1_000;
 /** `--heap-mb N`: V8's old-space limit for the measured process (`--max-old-space-size`). */
 const HEAP_MB = numberArgument(process.argv.slice(2), '--heap-mb', 16);
-const MB = 1024 * 1024;
 
 const TABLE_NAME = 'bench-dispatch-memory';
 const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -53,32 +57,10 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args.includes('--emulators')) return serveEmulators();
   if (args.includes('--measure')) return measure();
-  const outfile = join('dist', 'bench-dispatch-memory', 'index.mjs');
-  // Imported here only: the bundle must not load the CDK (they stay external).
-  const { build } = await import('esbuild');
-  const { bridgeEsbuildOptions } = await import('../infra/constructs/bridge-function');
-  await build({
-    ...bridgeEsbuildOptions('.'),
-    entryPoints: [fileURLToPath(import.meta.url)],
-    outfile,
-    // The emulators' packages load files of their own; they run from node_modules.
-    external: ['dynalite', 'aws-ses-v2-local', 'esbuild', 'aws-cdk-lib', 'constructs'],
-    logLevel: 'error',
+  process.exitCode = await runBundled(import.meta.url, 'bench-dispatch-memory', {
+    ...(HEAP_MB !== undefined ? { heapMb: HEAP_MB } : {}),
+    args: ['--count', String(COUNT)],
   });
-  const child = spawn(
-    process.execPath,
-    [
-      '--expose-gc',
-      ...(HEAP_MB !== undefined ? [`--max-old-space-size=${HEAP_MB}`] : []),
-      outfile,
-      '--measure',
-      '--count',
-      String(COUNT),
-    ],
-    { stdio: 'inherit' },
-  );
-  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-  process.exitCode = code ?? 1;
 }
 
 /** Runs dynalite and the SES emulator; prints their endpoints and stops when stdin closes. */
@@ -194,42 +176,6 @@ async function measure(): Promise<void> {
       `heap after a full GC: ${mb(heapStart)} MB at the start, ${mb(heapEnd)} MB after ${COUNT}\n`,
     );
   }
-}
-
-function heapAfterGc(): number | undefined {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (!gc) return undefined;
-  gc();
-  return process.memoryUsage().heapUsed;
-}
-
-function mb(bytes: number): string {
-  return (bytes / MB).toFixed(1);
-}
-
-function nullKintone(): KintoneRecordWriter {
-  return {
-    updateFields: () => Promise.resolve(),
-    updateRecords: () => Promise.resolve({ missingRecords: [] }),
-    updateRows: (_appId, _recordId, _subtable, rows) =>
-      Promise.resolve({ updatedRows: Object.keys(rows), missingRows: [] }),
-    addComment: () => Promise.resolve(),
-  };
-}
-
-function silentLogger(): BridgeLogger {
-  const nothing = (): void => undefined;
-  return { debug: nothing, info: nothing, warn: nothing, error: nothing };
-}
-
-function numberArgument(args: readonly string[], name: string, least: number): number | undefined {
-  const index = args.indexOf(name);
-  if (index < 0) return undefined;
-  const value = Number(args[index + 1]);
-  if (!Number.isInteger(value) || value < least) {
-    throw new Error(`${name} takes an integer >= ${least}`);
-  }
-  return value;
 }
 
 main().catch((error: unknown) => {
