@@ -1,0 +1,227 @@
+import {
+  BatchWriteCommand,
+  PutCommand,
+  QueryCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod/mini';
+import '../../edge/zod-mini-messages';
+import type {
+  ItemStockObservation,
+  StockHistory,
+  WrittenSuggestion,
+} from '../../ports/stock-history';
+import {
+  BRIDGE_TTL_ATTRIBUTE,
+  isConditionalCheckFailed,
+  type BridgeTableOptions,
+} from './bridge-table';
+import { epochSeconds } from './table-rules';
+
+/**
+ * {@link StockHistory} on the bridge table:
+ *
+ * | What                 | pk                  | sk                          | Other attributes            |
+ * | -------------------- | ------------------- | --------------------------- | --------------------------- |
+ * | Stock of one notification | `STOCK#<appId>` | `<at>#<notificationId>`     | rows (the items' observations), expiresAt (TTL) |
+ * | Suggestion written   | `LEARNED#<appId>`   | `<itemId>`                  | reorderPoint, orderUpTo, leadTimeDays, writtenAt, expiresAt (TTL) |
+ * | Daily learning run   | `LEARNRUN#<appId>`  | `LEARNRUN`                  | day                         |
+ *
+ * One item per notification, whatever the number of rows, so a notification costs one write
+ * (a 100-row table's entry is about 10 KB, far below DynamoDB's 400 KB). The app's history is
+ * one partition read in sk order by one paginated Query, once a day. TTL keeps it bounded: an
+ * entry expires `retentionDays` after it was written (the learning window plus a margin).
+ *
+ * @example
+ * const history = new DynamoDbStockHistory({ client, tableName, retentionDays: 120 });
+ * await history.record('12', 'n-1', [{ appId: '12', itemId: '1', sku: 'A-100', at, quantity: 18 }]);
+ */
+export class DynamoDbStockHistory implements StockHistory {
+  private readonly client: DynamoDBDocumentClient;
+  private readonly tableName: string;
+  private readonly retentionDays: number;
+
+  constructor(options: BridgeTableOptions & { retentionDays?: number }) {
+    this.client = options.client;
+    this.tableName = options.tableName;
+    this.retentionDays = options.retentionDays ?? DEFAULT_STOCK_RETENTION_DAYS;
+    if (!Number.isInteger(this.retentionDays) || this.retentionDays < 1) {
+      throw new RangeError(`retentionDays ${this.retentionDays} is not a positive whole number`);
+    }
+  }
+
+  async record(
+    appId: string,
+    notificationId: string,
+    observations: readonly ItemStockObservation[],
+  ): Promise<void> {
+    const [first] = observations;
+    if (!first) return;
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          pk: stockPk(appId),
+          sk: `${first.at}#${notificationId}`,
+          rows: observations.map(({ appId: _app, at: _at, ...row }) => row),
+          at: first.at,
+          [BRIDGE_TTL_ATTRIBUTE]: this.expiresAt(first.at),
+        },
+      }),
+    );
+  }
+
+  async list(appId: string, from: string, to: string): Promise<ItemStockObservation[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      // sk is `<at>#<id>`: `<from>#…` sorts after `<from>`, `<to>#…` after `<to>` (excluded).
+      ExpressionAttributeValues: { ':pk': stockPk(appId), ':from': from, ':to': to },
+    });
+    return items.flatMap((item) => {
+      const entry = stockEntrySchema.parse(item);
+      if (entry.at < from || entry.at >= to) return [];
+      return entry.rows.map((row) => ({ ...row, appId, at: entry.at }) as ItemStockObservation);
+    });
+  }
+
+  async lastWritten(appId: string): Promise<WrittenSuggestion[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': learnedPk(appId) },
+    });
+    return items.map((item) => {
+      const { sk, ...written } = writtenSchema.parse(item);
+      return { itemId: sk, ...written };
+    });
+  }
+
+  async rememberWritten(appId: string, written: readonly WrittenSuggestion[]): Promise<void> {
+    for (let start = 0; start < written.length; start += BATCH_WRITE_LIMIT) {
+      let requests = written.slice(start, start + BATCH_WRITE_LIMIT).map((entry) => ({
+        PutRequest: {
+          Item: {
+            pk: learnedPk(appId),
+            sk: entry.itemId,
+            reorderPoint: entry.reorderPoint,
+            orderUpTo: entry.orderUpTo,
+            leadTimeDays: entry.leadTimeDays,
+            writtenAt: entry.writtenAt,
+            // A suggestion older than the history it came from says nothing any more.
+            [BRIDGE_TTL_ATTRIBUTE]: this.expiresAt(entry.writtenAt),
+          },
+        },
+      }));
+      for (let attempt = 0; requests.length > 0; attempt++) {
+        if (attempt >= MAX_BATCH_ATTEMPTS) {
+          throw new Error(
+            `DynamoDB left ${requests.length} suggestion write(s) unprocessed after ${attempt} attempts; the next learning run writes them again`,
+          );
+        }
+        const { UnprocessedItems } = await this.client.send(
+          new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }),
+        );
+        requests = (UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
+      }
+    }
+  }
+
+  async claimRun(appId: string, day: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: `LEARNRUN#${appId}`, sk: 'LEARNRUN', day },
+          ConditionExpression: 'attribute_not_exists(pk) OR #day < :day',
+          ExpressionAttributeNames: { '#day': 'day' },
+          ExpressionAttributeValues: { ':day': day },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  private expiresAt(at: string): number {
+    return epochSeconds(new Date(Date.parse(at) + this.retentionDays * DAY_MS));
+  }
+
+  private async queryAll(
+    input: Pick<
+      ConstructorParameters<typeof QueryCommand>[0],
+      'KeyConditionExpression' | 'ExpressionAttributeValues'
+    >,
+  ): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          ...input,
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+}
+
+/**
+ * Days an observation is kept unless configured: a 60-business-day window is about 90 calendar
+ * days, plus a month's margin.
+ */
+export const DEFAULT_STOCK_RETENTION_DAYS = 120;
+
+/** Calendar days of history to keep for a window of `windowDays` business days. */
+export function retentionDaysFor(windowDays: number): number {
+  return Math.ceil((windowDays * 7) / 5) + 30;
+}
+
+const DAY_MS = 86_400_000;
+/** DynamoDB's BatchWriteItem takes at most 25 requests. */
+const BATCH_WRITE_LIMIT = 25;
+const MAX_BATCH_ATTEMPTS = 5;
+
+function stockPk(appId: string): string {
+  return `STOCK#${appId}`;
+}
+
+function learnedPk(appId: string): string {
+  return `LEARNED#${appId}`;
+}
+
+const causeSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('receipt'), received: z.number() }),
+  z.object({ kind: z.literal('correction') }),
+]);
+
+const rowSchema = z.object({
+  itemId: z.string(),
+  sku: z.string(),
+  name: z.optional(z.string()),
+  supplierCode: z.optional(z.string()),
+  quantity: z.number(),
+  reorderPoint: z.optional(z.number()),
+  maxStock: z.optional(z.number()),
+  onOrder: z.optional(z.number()),
+  cause: z.optional(causeSchema),
+  ordered: z.optional(z.object({ orderNumber: z.string(), quantity: z.number() })),
+  wouldOrder: z.optional(z.object({ quantity: z.number() })),
+  recordedOrder: z.optional(
+    z.object({ orderNumber: z.string(), orderedAt: z.optional(z.string()) }),
+  ),
+});
+
+const stockEntrySchema = z.object({ at: z.string(), rows: z.array(rowSchema) });
+
+const writtenSchema = z.object({
+  sk: z.string(),
+  reorderPoint: z.number(),
+  orderUpTo: z.number(),
+  leadTimeDays: z.number(),
+  writtenAt: z.string(),
+});
