@@ -15,7 +15,7 @@ import {
   UnauthorizedError,
 } from '../../shared/edge/http-errors';
 import { httpErrorHandler, jsonResponse } from '../../shared/edge/http-error-handler';
-import { requestBody } from '../../shared/edge/request';
+import { requestText } from '../../shared/edge/request';
 import {
   isRecordNotification,
   notificationGroupId,
@@ -153,11 +153,9 @@ export function makeWebhookHandler(deps: WebhookDeps) {
     const apps = verifier.appsFor(event.queryStringParameters?.token);
     if (apps.size === 0) throw new UnauthorizedError();
 
-    const body = requestBody(event);
-    if (body.byteLength > MAX_NOTIFICATION_BYTES)
-      throw new PayloadTooLargeError(MAX_NOTIFICATION_BYTES);
+    const text = requestText(event, MAX_NOTIFICATION_BYTES);
+    if (text === undefined) throw new PayloadTooLargeError(MAX_NOTIFICATION_BYTES);
 
-    const text = body.toString('utf8');
     let raw: unknown;
     try {
       raw = JSON.parse(text);
