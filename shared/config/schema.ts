@@ -8,6 +8,7 @@ import {
   findMasterFieldRoleConflicts,
   type FieldRoleConflict,
 } from './field-roles';
+import { learningIssues, learningSchema } from './learning';
 
 /**
  * The deployment's configuration: one JSON file, validated here before anything runs.
@@ -476,6 +477,8 @@ export const appConfigSchema = z.strictObject({
   gathering: z._default(gatheringSchema, { rule: 'immediate' }),
   /** Where the app's items are delivered (names in `deliveryAddresses`). */
   shipTo: z.optional(shipToSchema),
+  /** Learning from the stream (issue 14) for this app; wins over the top-level `learning`. */
+  learning: z.optional(learningSchema),
 });
 
 function isTimeZone(value: string): boolean {
@@ -622,9 +625,12 @@ export const bridgeConfigSchema = z
     approval: z.optional(approvalSchema),
     /** The sweep that reads every inventory app for shortages no webhook told of. */
     sweep: z.prefault(sweepSchema, {}),
+    /** Learning from the stream (issue 14) for every app without its own block (optional). */
+    learning: z.optional(learningSchema),
   })
   .check(
     z.superRefine((config, ctx) => {
+      for (const issue of learningIssues(config)) ctx.addIssue({ code: 'custom', ...issue });
       if (config.approval && !config.orderApp && config.approval.approverEmail === undefined) {
         ctx.addIssue({
           code: 'custom',
