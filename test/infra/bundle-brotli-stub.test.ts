@@ -7,6 +7,7 @@ import decompress, { BROTLI_STUB_MESSAGE } from '../../infra/bundling/brotli-dec
 import {
   BROTLI_DECOMPRESS_STUB,
   bridgeEsbuildOptions,
+  CREDENTIALS_FROM_ENVIRONMENT,
   bridgeFunctionProps,
 } from '../../infra/constructs/bridge-function';
 import { findApp, loadConfigFile } from '../../shared/config/load-config';
@@ -82,11 +83,16 @@ describe('the brotli stub in the function bundles', () => {
     const props = bridgeFunctionProps('config/demo.json');
 
     // Assess
+    // (The credentials alias beside it is tested in bundle-credentials.test.ts.)
     expect(props.bundling?.esbuildArgs).toEqual({
-      '--alias': [`brotli/decompress.js=./${BROTLI_DECOMPRESS_STUB}`],
+      '--alias': [
+        `brotli/decompress.js=./${BROTLI_DECOMPRESS_STUB}`,
+        `@aws-sdk/credential-provider-node=./${CREDENTIALS_FROM_ENVIRONMENT}`,
+      ],
     });
     expect(bridgeEsbuildOptions(ROOT).alias).toEqual({
       'brotli/decompress.js': `./${BROTLI_DECOMPRESS_STUB}`,
+      '@aws-sdk/credential-provider-node': `./${CREDENTIALS_FROM_ENVIRONMENT}`,
     });
   });
 
