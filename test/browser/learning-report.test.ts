@@ -1,0 +1,138 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import {
+  learningReportHeaders,
+  renderLearningReportPage,
+} from '../../shared/documents/learning-report-page';
+import type { LearningReport } from '../../shared/documents/learning-report-view';
+import { sampleLearningReport } from '../fixtures/learning-report';
+import { launchChromium, saveScreenshot } from './support/chromium';
+
+/**
+ * The learning report page (issue 14) in a real Chromium, at a desktop width and on a phone:
+ * the charts and the scorecard are visible, the phone needs no sideways scrolling, the policy
+ * blocks nothing the page uses, and markup typed into kintone stays text. The page is served as
+ * the local stack serves it (same headers), from the sample report. Screenshots:
+ * learning-report.png, learning-report-phone.png.
+ */
+
+jest.setTimeout(60_000);
+
+const HOSTILE = '<img src=x onerror="document.title=\'pwned\'">';
+
+function reportWithHostileItem(): LearningReport {
+  const report = sampleLearningReport();
+  const [, second] = report.items;
+  if (!second) throw new Error('the sample report has items');
+  report.items.push({ ...second, itemId: '9', sku: 'Z-999', name: HOSTILE, orders: [] });
+  return report;
+}
+
+let server: Server;
+let url: string;
+let browser: Browser;
+
+beforeAll(async () => {
+  const body = renderLearningReportPage(reportWithHostileItem(), { timeZone: 'Asia/Tokyo' });
+  server = createServer((_request, response) => {
+    response.writeHead(200, learningReportHeaders());
+    response.end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/report`;
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((resolve) => server?.close(resolve));
+});
+
+/** Opens the page at a width and collects what the console says about the policy. */
+async function open(
+  width: number,
+): Promise<{ context: BrowserContext; page: Page; csp: string[] }> {
+  const context = await browser.newContext({
+    locale: 'ja-JP',
+    timezoneId: 'Asia/Tokyo',
+    viewport: { width, height: 900 },
+  });
+  const page = await context.newPage();
+  const csp: string[] = [];
+  page.on('console', (message) => {
+    if (/Content Security Policy|Refused to/i.test(message.text())) csp.push(message.text());
+  });
+  const response = await page.goto(url);
+  expect(response?.status()).toBe(200);
+  return { context, page, csp };
+}
+
+async function scrollWidth(page: Page): Promise<number> {
+  return page.evaluate<number>('document.documentElement.scrollWidth');
+}
+
+test.each([
+  { width: 1280, name: 'learning-report' },
+  { width: 390, name: 'learning-report-phone' },
+])(
+  'at $width px: charts, legend and scorecard visible, nothing overflows, CSP holds',
+  async ({ width, name }) => {
+    // Act
+    const { context, page, csp } = await open(width);
+
+    // Assess: the A-100 chart is drawn at a readable size, with its stock line and levels.
+    const chart = page.locator('section[data-sku="A-100"] svg.chart');
+    await expect(chart.isVisible()).resolves.toBe(true);
+    const box = await chart.boundingBox();
+    expect(box?.width).toBeGreaterThan(width < 500 ? 300 : 500);
+    expect(box?.height).toBeGreaterThan(150);
+    await expect(chart.getAttribute('aria-labelledby')).resolves.toBe(
+      'item-1-chart-title item-1-chart-desc',
+    );
+    const stockLine = await chart.locator('path.stock').boundingBox();
+    expect(stockLine?.width).toBeGreaterThan((box?.width ?? 0) * 0.7);
+    // A horizontal line has no height, which Playwright calls invisible: its width shows it.
+    for (const level of ['line.rop-set', 'line.rop-suggested']) {
+      const lineBox = await chart.locator(level).boundingBox();
+      expect(lineBox?.width).toBeGreaterThan((box?.width ?? 0) * 0.7);
+    }
+    await expect(page.locator('section[data-sku="A-100"] .legend').innerText()).resolves.toMatch(
+      /在庫数[\s\S]*発注点（設定）[\s\S]*推奨発注点[\s\S]*発注/,
+    );
+
+    // Assess: the scorecard shows S-001's numbers.
+    const row = page.locator('tr[data-supplier="S-001"]');
+    await expect(row.isVisible()).resolves.toBe(true);
+    await expect(row.innerText()).resolves.toContain('90.9%（10/11）');
+    await expect(page.locator('table.shadow').isVisible()).resolves.toBe(true);
+
+    // Assess: no sideways scrolling; the policy blocked nothing; markup stayed text.
+    expect(await scrollWidth(page)).toBeLessThanOrEqual(width);
+    expect(csp).toEqual([]);
+    await expect(page.title()).resolves.toBe('学習レポート - stock-alert-bridge');
+    await expect(page.locator('section[data-sku="Z-999"] h3').innerText()).resolves.toContain(
+      HOSTILE,
+    );
+    await expect(page.locator('section[data-sku="Z-999"] img').count()).resolves.toBe(0);
+    await saveScreenshot(page, name);
+    await context.close();
+  },
+);
+
+test('a style the page did not bring is refused', async () => {
+  // Prepare
+  const { context, page } = await open(1280);
+
+  // Act: an injected <style> (what an escaping bug would let through).
+  const applied = await page.evaluate<string>(`(() => {
+    const style = document.createElement('style');
+    style.textContent = 'body { background: rgb(255, 0, 0) }';
+    document.head.appendChild(style);
+    return getComputedStyle(document.body).backgroundColor;
+  })()`);
+
+  // Assess
+  expect(applied).not.toBe('rgb(255, 0, 0)');
+  await context.close();
+});
