@@ -69,6 +69,8 @@ import {
   partialReceiptReason,
   recordPartialReceipt,
 } from './receipt';
+import type { StockHistory } from '../ports/stock-history';
+import { inShadowMode, receiptQuantity, recordStock, shadowDueItems } from './stock-observation';
 
 /** Collaborators of the dispatcher, built once in the function's wiring. */
 export interface DispatchDeps {
@@ -106,6 +108,8 @@ export interface DispatchDeps {
    * cut-offs the company's; without it, calendar days.
    */
   calendars?: Calendars;
+  /** The learning's stock history (issue 14): one write per notification of an app that learns. */
+  stockHistory?: StockHistory;
 }
 
 /** What happened to one item (a record, or a row of a table). */
@@ -167,6 +171,10 @@ interface ItemWork {
   closedOrderNumber?: string;
   /** Staff received part of the line with this edit (入荷数 below the quantity): the total. */
   partialReceipt?: number;
+  /** Units a goods receipt of the item's line brought with this edit (for the learning). */
+  receipt?: number;
+  /** Shadow mode: the quantity the bridge would have ordered (and did not). */
+  shadowOrder?: number;
   writeBackMissing?: string[];
 }
 
@@ -277,6 +285,8 @@ class Dispatch {
   private readonly orders = new Map<string, PurchaseOrder>();
   /** Orders to complete (send, write back, comment) in this run. */
   private readonly toComplete = new Set<string>();
+  /** The last order number asked for (see nextOrderNumber). */
+  private numbering: Promise<unknown> = Promise.resolve();
   private readonly metrics: BridgeMetrics;
 
   constructor(
@@ -308,8 +318,25 @@ class Dispatch {
     const items = await this.loadItems(read.items);
     await this.closeAndDrop(items);
     await this.keepStaffDrops(items);
+    if (inShadowMode(this.deps.config, this.app)) shadowDueItems(items);
     await this.placeDueItems(items);
     await this.resumeOwnOrders(items);
+    await recordStock(
+      this.deps,
+      this.app,
+      this.notification.id,
+      this.at,
+      items.map((item) => {
+        const current = this.lineOf(item);
+        const own = current?.line.addedBy === this.notification.id;
+        return current && own
+          ? {
+              ...item,
+              ordered: { orderNumber: current.order.orderNumber, quantity: current.line.quantity },
+            }
+          : item;
+      }),
+    );
 
     const outcome: DispatchOutcome = { ...base, decision: this.summary(items) };
     // Orders due now (immediate ones) are sent here; their outcome goes into the record's one
@@ -525,6 +552,7 @@ class Dispatch {
           // The order app's record shows 一部入荷 (one PUT; never fails the notification).
           this.orders.set(order.orderNumber, await writeOrderLedger(order, this.deps));
           item.partialReceipt = received;
+          item.receipt = receiptQuantity(current.order, current.line, received);
           item.decision = {
             kind: 'order-open',
             orderNumber: order.orderNumber,
@@ -547,6 +575,9 @@ class Dispatch {
           status: item.recorded.status,
         });
         item.closedOrderNumber = updated.orderNumber;
+        if (item.recorded.status === this.app.statuses.closed[0]) {
+          item.receipt = receiptQuantity(current.order, current.line);
+        }
         item.cycle = current.line.item.cycle + 1;
         delete item.open;
         continue;
@@ -662,14 +693,40 @@ class Dispatch {
       group.due.push({ item, snapshot: { ...mapped.item, supplier: reach.contact }, decision });
       groups.set(groupKey, group);
     }
-    for (const [groupKey, group] of groups) {
-      await this.placeGroup(groupKey, group);
-    }
+    // Immediate groups each get new orders of their own, so they are placed at once (their
+    // rows' claims go out together), numbered one after another in the groups' order (see
+    // nextOrderNumber). Gathering groups look up and join their orders one group at a time.
+    const entries = [...groups];
+    const placing =
+      this.app.gathering.rule === 'immediate'
+        ? await Promise.allSettled(entries.map(([key, group]) => this.placeGroup(key, group)))
+        : await sequentially(entries, ([key, group]) => this.placeGroup(key, group));
+    // Every group has finished before a failure is passed on: none is left writing.
+    for (const result of placing) if (result.status === 'rejected') throw result.reason;
+    // Sent in the groups' order, whichever finished placing first.
+    const sealed = placing.flatMap((result) => (result.status === 'fulfilled' ? result.value : []));
+    for (const orderNumber of sealed) this.toComplete.add(orderNumber);
   }
 
-  private async placeGroup(groupKey: string, group: DueGroup): Promise<void> {
+  /**
+   * The next order number. Taken one after another in the order asked for, also when groups
+   * are placed at once: the first group's order gets the lower number, as when placed in turn.
+   */
+  private nextOrderNumber(): Promise<string> {
+    const next = this.numbering.then(() =>
+      this.deps.orders.allocateOrderNumber(
+        this.deps.config.orderNumberPrefix,
+        localDate(this.now, this.deps.config.timeZone),
+      ),
+    );
+    this.numbering = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Puts the group's due items on orders; returns the sealed orders it created, to send now. */
+  private async placeGroup(groupKey: string, group: DueGroup): Promise<string[]> {
+    const sealed: string[] = [];
     const rule = this.app.gathering;
-    const { timeZone } = this.deps.config;
     let pending = [...group.due];
     let orderNumber: string | undefined;
     /** An order to add the lines to (the group's gathering order), when known. */
@@ -738,10 +795,7 @@ class Dispatch {
         // Sealed meanwhile: the group's next lines open a new order.
         target = undefined;
       }
-      orderNumber ??= await this.deps.orders.allocateOrderNumber(
-        this.deps.config.orderNumberPrefix,
-        localDate(this.now, timeZone),
-      );
+      orderNumber ??= await this.nextOrderNumber();
       const order = await this.newOrder(orderNumber, groupKey, group, batch);
       const created = await this.deps.orders.create(order);
       if (created.created) {
@@ -754,7 +808,7 @@ class Dispatch {
           dueAt: created.order.dueAt,
           lines: created.order.lines.map((line) => line.lineId),
         });
-        if (isSealed(created.order)) this.toComplete.add(orderNumber);
+        if (isSealed(created.order)) sealed.push(orderNumber);
         // A sealed order takes no more lines: the rest of an immediate group is another order.
         else target = orderNumber;
         orderNumber = undefined;
@@ -768,6 +822,7 @@ class Dispatch {
       // Another notification opened the group's gathering order meanwhile: join it.
       target = created.orderNumber;
     }
+    return sealed;
   }
 
   /** Remembers where the lines went. */
@@ -1173,6 +1228,23 @@ class Dispatch {
       last.reason === decision.reason
     );
   }
+}
+
+/** Runs `work` on each item in turn, up to the first failure; the results as allSettled's. */
+async function sequentially<T, R>(
+  items: readonly T[],
+  work: (item: T) => Promise<R>,
+): Promise<PromiseSettledResult<R>[]> {
+  const results: PromiseSettledResult<R>[] = [];
+  for (const item of items) {
+    try {
+      results.push({ status: 'fulfilled', value: await work(item) });
+    } catch (reason) {
+      results.push({ status: 'rejected', reason });
+      break;
+    }
+  }
+  return results;
 }
 
 /** The item id of a line id (`3:368`, or `3:368#2` for an item that left the order and came back). */
