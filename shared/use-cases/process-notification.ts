@@ -69,6 +69,8 @@ import {
   partialReceiptReason,
   recordPartialReceipt,
 } from './receipt';
+import type { StockHistory } from '../ports/stock-history';
+import { inShadowMode, receiptQuantity, recordStock, shadowDueItems } from './stock-observation';
 
 /** Collaborators of the dispatcher, built once in the function's wiring. */
 export interface DispatchDeps {
@@ -106,6 +108,8 @@ export interface DispatchDeps {
    * cut-offs the company's; without it, calendar days.
    */
   calendars?: Calendars;
+  /** The learning's stock history (issue 14): one write per notification of an app that learns. */
+  stockHistory?: StockHistory;
 }
 
 /** What happened to one item (a record, or a row of a table). */
@@ -167,6 +171,10 @@ interface ItemWork {
   closedOrderNumber?: string;
   /** Staff received part of the line with this edit (入荷数 below the quantity): the total. */
   partialReceipt?: number;
+  /** Units a goods receipt of the item's line brought with this edit (for the learning). */
+  receipt?: number;
+  /** Shadow mode: the quantity the bridge would have ordered (and did not). */
+  shadowOrder?: number;
   writeBackMissing?: string[];
 }
 
@@ -310,8 +318,25 @@ class Dispatch {
     const items = await this.loadItems(read.items);
     await this.closeAndDrop(items);
     await this.keepStaffDrops(items);
+    if (inShadowMode(this.deps.config, this.app)) shadowDueItems(items);
     await this.placeDueItems(items);
     await this.resumeOwnOrders(items);
+    await recordStock(
+      this.deps,
+      this.app,
+      this.notification.id,
+      this.at,
+      items.map((item) => {
+        const current = this.lineOf(item);
+        const own = current?.line.addedBy === this.notification.id;
+        return current && own
+          ? {
+              ...item,
+              ordered: { orderNumber: current.order.orderNumber, quantity: current.line.quantity },
+            }
+          : item;
+      }),
+    );
 
     const outcome: DispatchOutcome = { ...base, decision: this.summary(items) };
     // Orders due now (immediate ones) are sent here; their outcome goes into the record's one
@@ -527,6 +552,7 @@ class Dispatch {
           // The order app's record shows 一部入荷 (one PUT; never fails the notification).
           this.orders.set(order.orderNumber, await writeOrderLedger(order, this.deps));
           item.partialReceipt = received;
+          item.receipt = receiptQuantity(current.order, current.line, received);
           item.decision = {
             kind: 'order-open',
             orderNumber: order.orderNumber,
@@ -549,6 +575,9 @@ class Dispatch {
           status: item.recorded.status,
         });
         item.closedOrderNumber = updated.orderNumber;
+        if (item.recorded.status === this.app.statuses.closed[0]) {
+          item.receipt = receiptQuantity(current.order, current.line);
+        }
         item.cycle = current.line.item.cycle + 1;
         delete item.open;
         continue;
