@@ -31,7 +31,10 @@ import { BridgeFunction } from './constructs/bridge-function';
 import { BridgeMonitoring } from './constructs/bridge-monitoring';
 import { FAX_WEBHOOK_PATH, WebhookApi } from './constructs/webhook-api';
 import { DEV_STAGE, type DeploymentSettings } from './deployment-settings';
+import { SEND_FAX_MEMORY_MB } from './function-settings';
 import { acknowledgeNagFindings } from './nag-acknowledgements';
+
+export { SEND_FAX_MEMORY_MB } from './function-settings';
 
 /** Lambda's maximum for asynchronous invocations; then the event goes to the failure queue. */
 export const SES_EVENTS_RETRY_ATTEMPTS = 2;
@@ -53,11 +56,6 @@ export const FUNCTION_ENTRIES = {
  * answers slowly is retried by the SDK within this.
  */
 export const SEND_FAX_TIMEOUT = Duration.seconds(60);
-/**
- * Memory of the fax function, from `npm run bench:fax-memory` (peak RSS over 100 fax orders in
- * one process, see docs/measurements.md), with at least 30 % headroom.
- */
-export const SEND_FAX_MEMORY_MB = 512;
 /** Fax jobs per invocation: a render takes tens of ms, so a few per batch keep up. */
 export const SEND_FAX_BATCH_SIZE = 5;
 

@@ -1,50 +1,15 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { KintoneRecordWriter } from '../../shared/ports/kintone-record-writer';
 import type { BridgeLogger } from '../../shared/ports/logger';
 
 /**
- * What the memory benchmarks (`bench:memory`, `bench:fax-memory`) share: each bundles itself
- * with the deployed esbuild settings and measures the bundle in a fresh `node --expose-gc`
- * (under tsx the compiler alone holds about 60 MB more), with the emulators in a child process
- * of their own so their memory is not counted.
+ * What the measured sides of the memory benchmarks (`bench:memory`, `bench:fax-memory`) share.
+ * Each runs as a bundle built with the deployed esbuild settings (scripts/lib/run-bundled.ts),
+ * with the emulators in a child process of their own so their memory is not counted.
  */
 
 const MB = 1024 * 1024;
-
-/** Bundles `scriptUrl` into dist/<name>/ and runs it with `--measure` plus `args`; its exit code. */
-export async function runBundled(
-  scriptUrl: string,
-  name: string,
-  options: { heapMb?: number; args: readonly string[] },
-): Promise<number> {
-  const outfile = join('dist', name, 'index.mjs');
-  // Imported here only: the bundle must not load the CDK (they stay external).
-  const { build } = await import('esbuild');
-  const { bridgeEsbuildOptions } = await import('../../infra/constructs/bridge-function');
-  await build({
-    ...bridgeEsbuildOptions('.'),
-    entryPoints: [fileURLToPath(scriptUrl)],
-    outfile,
-    // The emulators' packages load files of their own; they run from node_modules.
-    external: ['dynalite', 'aws-ses-v2-local', 'esbuild', 'aws-cdk-lib', 'constructs'],
-    logLevel: 'error',
-  });
-  const child = spawn(
-    process.execPath,
-    [
-      '--expose-gc',
-      ...(options.heapMb !== undefined ? [`--max-old-space-size=${options.heapMb}`] : []),
-      outfile,
-      '--measure',
-      ...options.args,
-    ],
-    { stdio: 'inherit' },
-  );
-  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-  return code ?? 1;
-}
 
 /** The heap after a full GC (needs `--expose-gc`), else undefined. */
 export function heapAfterGc(): number | undefined {
@@ -100,5 +65,33 @@ export function rssSampler(): { peak(): number; stop(): void } {
   return {
     peak: () => (peak = Math.max(peak, process.memoryUsage.rss())),
     stop: () => clearInterval(timer),
+  };
+}
+
+/** Endpoints of the emulators {@link startBenchEmulators} started. */
+export interface BenchEmulators {
+  endpoints: { dynamo: string; ses?: string; store?: string; phaxio?: string };
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts scripts/lib/bench-emulators.ts (from its sources, with tsx) in a child process, so
+ * their code and data stay out of the measured process. `args` are its flags.
+ */
+export async function startBenchEmulators(args: readonly string[]): Promise<BenchEmulators> {
+  // Run from the project root, as every npm script is.
+  const script = join(process.cwd(), 'scripts', 'lib', 'bench-emulators.ts');
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const { createInterface } = await import('node:readline');
+  const first = await createInterface({ input: child.stdout })[Symbol.asyncIterator]().next();
+  if (first.done) throw new Error('the benchmark emulators did not start');
+  return {
+    endpoints: JSON.parse(first.value as string) as BenchEmulators['endpoints'],
+    stop: async () => {
+      child.stdin.end();
+      await new Promise((resolve) => child.on('exit', resolve));
+    },
   };
 }
