@@ -23,6 +23,8 @@ export interface ItemStockObservation {
   reorderPoint?: number;
   /** 最大在庫 as staff set it. */
   maxStock?: number;
+  /** The lead time (business days) the record gives: the suggestion's fallback. */
+  leadTimeDays?: number;
   /** 発注残 as the record showed it, when the app maps it. */
   onOrder?: number;
   /** A goods receipt (入荷済 or 一部入荷 of an order line with this edit) or a correction. */

@@ -81,6 +81,7 @@ export function observationsOf(
         quantity: snapshot.onHand,
         reorderPoint: snapshot.reorderPoint,
         ...(snapshot.maxStock !== undefined ? { maxStock: snapshot.maxStock } : {}),
+        leadTimeDays: snapshot.leadTimeDays,
         ...(snapshot.onOrder !== undefined ? { onOrder: snapshot.onOrder } : {}),
         ...(item.receipt !== undefined && item.receipt > 0
           ? { cause: { kind: 'receipt' as const, received: item.receipt } }

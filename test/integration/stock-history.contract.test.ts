@@ -47,6 +47,7 @@ describe.each(implementations)('StockHistory contract: $name', ({ create }) => {
       quantity: 18,
       reorderPoint: 20,
       maxStock: 100,
+      leadTimeDays: 3,
       onOrder: 0,
       cause: { kind: 'receipt', received: 24 },
       ordered: { orderNumber: 'PO-20261202-0001', quantity: 84 },

@@ -207,6 +207,7 @@ const rowSchema = z.object({
   quantity: z.number(),
   reorderPoint: z.optional(z.number()),
   maxStock: z.optional(z.number()),
+  leadTimeDays: z.optional(z.number()),
   onOrder: z.optional(z.number()),
   cause: z.optional(causeSchema),
   ordered: z.optional(z.object({ orderNumber: z.string(), quantity: z.number() })),
