@@ -47,6 +47,15 @@ export const BROTLI_DECOMPRESS_STUB = 'infra/bundling/brotli-decompress-stub.ts'
 export const CREDENTIALS_FROM_ENVIRONMENT = 'infra/bundling/credentials-from-environment.ts';
 
 /**
+ * What `mime-db` (the MIME type database, 133 KB) resolves to in every bundle: an empty
+ * database. Only form-data needs it, which @kintone/rest-api-client loads for its file client
+ * (`client.file.uploadFile`) to name an upload's content type from its file name; the bridge
+ * uploads no files. Were one uploaded, mime-types would know no types and form-data would send
+ * `application/octet-stream`, its own fallback, instead of failing.
+ */
+export const EMPTY_MIME_DB = 'infra/bundling/mime-db-empty.json';
+
+/**
  * The esbuild settings every function is bundled with. {@link bridgeFunctionProps} hands them to
  * CDK, and {@link bridgeEsbuildOptions} to esbuild itself (scripts/bench-cold.ts,
  * test/infra/bundle-brotli-stub.test.ts), so what is measured is what is deployed.
@@ -57,7 +66,9 @@ export const CREDENTIALS_FROM_ENVIRONMENT = 'infra/bundling/credentials-from-env
  * - `externalModules: []` bundles the AWS SDK versions pinned in package.json instead of the
  *   runtime's, which AWS updates without notice.
  * - `alias`: brotli's decoder is replaced by {@link BROTLI_DECOMPRESS_STUB}, and the SDK's
- *   default credential chain by its environment provider ({@link CREDENTIALS_FROM_ENVIRONMENT}).
+ *   default credential chain by its environment provider ({@link CREDENTIALS_FROM_ENVIRONMENT}),
+ *   and the MIME database, which only kintone's unused file client reads, by an empty one
+ *   ({@link EMPTY_MIME_DB}).
  */
 export const BRIDGE_ESBUILD_SETTINGS = {
   target: 'node22',
@@ -69,6 +80,7 @@ export const BRIDGE_ESBUILD_SETTINGS = {
   alias: {
     'brotli/decompress.js': `./${BROTLI_DECOMPRESS_STUB}`,
     '@aws-sdk/credential-provider-node': `./${CREDENTIALS_FROM_ENVIRONMENT}`,
+    'mime-db': `./${EMPTY_MIME_DB}`,
   },
 } as const;
 

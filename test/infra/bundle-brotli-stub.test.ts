@@ -8,6 +8,7 @@ import {
   BROTLI_DECOMPRESS_STUB,
   bridgeEsbuildOptions,
   CREDENTIALS_FROM_ENVIRONMENT,
+  EMPTY_MIME_DB,
   bridgeFunctionProps,
 } from '../../infra/constructs/bridge-function';
 import { findApp, loadConfigFile } from '../../shared/config/load-config';
@@ -83,16 +84,18 @@ describe('the brotli stub in the function bundles', () => {
     const props = bridgeFunctionProps('config/demo.json');
 
     // Assess
-    // (The credentials alias beside it is tested in bundle-credentials.test.ts.)
+    // (The aliases beside it are tested in bundle-aliases.test.ts.)
     expect(props.bundling?.esbuildArgs).toEqual({
       '--alias': [
         `brotli/decompress.js=./${BROTLI_DECOMPRESS_STUB}`,
         `@aws-sdk/credential-provider-node=./${CREDENTIALS_FROM_ENVIRONMENT}`,
+        `mime-db=./${EMPTY_MIME_DB}`,
       ],
     });
     expect(bridgeEsbuildOptions(ROOT).alias).toEqual({
       'brotli/decompress.js': `./${BROTLI_DECOMPRESS_STUB}`,
       '@aws-sdk/credential-provider-node': `./${CREDENTIALS_FROM_ENVIRONMENT}`,
+      'mime-db': `./${EMPTY_MIME_DB}`,
     });
   });
 
