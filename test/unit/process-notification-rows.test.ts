@@ -236,6 +236,31 @@ describe('processNotification: items in a table (subtable rows)', () => {
     expect(kintone.comments[0]?.text).toContain(SECOND);
   });
 
+  it('places two suppliers at once: when one group fails, the retry sends each order once', async () => {
+    // Prepare: B-202 of S-003 falls too; the second order's create fails once.
+    const { deps, mailer } = harness();
+    const both = siteNotification({ rows: { '370': { 明細_在庫数: '5' } } });
+    const create = deps.orders.create.bind(deps.orders);
+    let creates = 0;
+    deps.orders.create = (order) => {
+      creates += 1;
+      return creates === 2 ? Promise.reject(new Error('DynamoDB unavailable')) : create(order);
+    };
+
+    // Act
+    await expect(processNotification(both, deps)).rejects.toThrow('DynamoDB unavailable');
+    deps.orders.create = create;
+    const retry = await processNotification(both, deps);
+
+    // Assess: S-002's order was placed by the failed run and is sent by the retry (after the
+    // new one, as a resumed order is), each once.
+    expect(retry.orderNumbers).toEqual([FIRST, 'PO-20261129-0003']);
+    expect(mailer.sent.map((sent) => sent.lines.map((line) => line.sku))).toEqual([
+      ['B-202'],
+      ['B-200', 'B-201'],
+    ]);
+  });
+
   it('costs no kintone call when no row needs an order', async () => {
     // Prepare
     const { deps, kintone, mailer, suppliers } = harness();
