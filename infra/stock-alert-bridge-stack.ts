@@ -124,6 +124,17 @@ export const SEND_DUE_ORDERS_TABLE_ACTIONS = [
   'dynamodb:DeleteItem',
 ] as const;
 /**
+ * The daily learning run of the scheduled sender (issue 14), limited to the learning's
+ * partition keys: read an app's stock history and the suggestions last written (Query on
+ * `STOCK#…`, `LEARNED#…`), remember what it wrote (BatchWriteItem on `LEARNED#…`) and claim the
+ * day's run (PutItem on `LEARNRUN#…`). It reads orders with the GetItem it already has.
+ */
+export const SEND_DUE_ORDERS_LEARNING_GRANTS = [
+  { actions: ['dynamodb:Query'], leadingKeys: ['STOCK#*', 'LEARNED#*'] },
+  { actions: ['dynamodb:BatchWriteItem'], leadingKeys: ['LEARNED#*'] },
+  { actions: ['dynamodb:PutItem'], leadingKeys: ['LEARNRUN#*'] },
+] as const;
+/**
  * A sweep reads each app 500 records a call (10,000 records: 21 calls, a few seconds each at
  * worst) and queues what the bridge has not processed; 5 minutes leaves room for kintone's
  * retries and for several large apps.
@@ -708,6 +719,17 @@ export class StockAlertBridgeStack extends Stack {
         ),
       }),
     );
+    for (const grant of SEND_DUE_ORDERS_LEARNING_GRANTS) {
+      sendDueOrders.fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: [...grant.actions],
+          resources: [this.table.tableArn],
+          conditions: {
+            'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...grant.leadingKeys] },
+          },
+        }),
+      );
+    }
     for (const fn of allFunctions) this.secret.grantRead(fn.fn);
     // SES authorises a send against the sending identity and the configuration set.
     const sesSendResources = [senderIdentity.emailIdentityArn, configurationSetArn];

@@ -45,7 +45,7 @@ export function wireDispatchFromEnv(env: Env, overrides: WiringOverrides = {}): 
   const claimChecks = new DynamoDbClaimCheckStore(table);
   return createDispatchHandler({
     config,
-    ...wireStores(table, now),
+    ...wireStores(table, now, config),
     mailer,
     kintone,
     logger,

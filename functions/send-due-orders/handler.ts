@@ -15,6 +15,11 @@ import {
   type FollowUpOrdersDeps,
   type FollowUpOrdersResult,
 } from '../../shared/use-cases/follow-up-orders';
+import {
+  learnReorderPoints,
+  type LearnDeps,
+  type LearningOutcome,
+} from '../../shared/use-cases/learn-reorder-points';
 
 export interface SendDueOrdersHandlerDeps
   extends
@@ -26,6 +31,8 @@ export interface SendDueOrdersHandlerDeps
    * `logMetrics` middleware. Left out where metrics are not published as EMF (tests, local).
    */
   powertoolsMetrics?: Metrics;
+  /** The daily learning run (issue 14): done by the first run of each local day. */
+  learning?: LearnDeps;
 }
 
 /** The event is EventBridge's scheduled event; only its arrival matters (and its time, logged). */
@@ -35,7 +42,10 @@ export type SendDueOrdersHandler = (
 ) => Promise<SendDueOrdersRunResult>;
 
 /** One scheduled run: the due orders sent, then the sent orders followed up. */
-export type SendDueOrdersRunResult = SendDueOrdersResult & { followUp?: FollowUpOrdersResult };
+export type SendDueOrdersRunResult = SendDueOrdersResult & {
+  followUp?: FollowUpOrdersResult;
+  learning?: LearningOutcome;
+};
 
 /**
  * Runs on a schedule (an EventBridge rule, or the local stack's timer): sends every order that
@@ -62,8 +72,20 @@ export function makeSendDueOrdersHandler(deps: SendDueOrdersHandlerDeps) {
           sent: result.sent.length,
         });
       }
+      // Then, once a day, the learning (issue 14); its failure waits for tomorrow's run.
+      const learning = deps.learning
+        ? await learnReorderPoints(deps.learning, now).catch((error: unknown) => {
+            deps.logger.error('learning run failed; the next day tries again', {
+              error: describeFailure(error),
+            });
+            return undefined;
+          })
+        : undefined;
+      const learned = learning && learning.apps.some((app) => app.ran) ? { learning } : {};
       // Without `followUp` in the configuration the run only empties the follow-up list.
-      return followUp && deps.config.followUp ? { ...result, followUp } : result;
+      return followUp && deps.config.followUp
+        ? { ...result, followUp, ...learned }
+        : { ...result, ...learned };
     } finally {
       deps.logger.removeKeys(['correlation_id']);
     }

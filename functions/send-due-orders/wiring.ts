@@ -38,11 +38,12 @@ export function wireSendDueOrdersFromEnv(
     { config, secrets },
     overrides,
   );
-  const { orders } = wireStores(table, now);
+  const { orders, stockHistory } = wireStores(table, now, config);
+  const calendars = calendarFromConfig(config);
   return createSendDueOrdersHandler({
     config,
     // Business hours of the follow-up (reminders, staff flags): holidays and closed days skipped.
-    calendars: calendarFromConfig(config),
+    calendars,
     orders,
     mailer,
     kintone,
@@ -54,6 +55,10 @@ export function wireSendDueOrdersFromEnv(
     ...(faxHandoff ? { faxHandoff } : {}),
     ...(orderLinks ? { orderLinks } : {}),
     ...approvalDepsFromEnv(env, { config, secrets, kintoneBaseUrl, budget, sesClient }),
+    // The daily learning (issue 14), when an app learns.
+    ...(stockHistory
+      ? { learning: { config, stockHistory, orders, kintone, calendars, logger } }
+      : {}),
   });
 }
 

@@ -991,6 +991,17 @@ describe('send-due-orders (the scheduler for gathered orders)', () => {
         Action: 'dynamodb:Query',
         Resource: indexArns.length === 1 ? indexArns[0] : indexArns,
       },
+      // The daily learning (issue 14), on its own partition keys only.
+      ...[
+        { Action: 'dynamodb:Query', keys: ['STOCK#*', 'LEARNED#*'] },
+        { Action: 'dynamodb:BatchWriteItem', keys: ['LEARNED#*'] },
+        { Action: 'dynamodb:PutItem', keys: ['LEARNRUN#*'] },
+      ].map(({ Action, keys }) => ({
+        Effect: 'Allow',
+        Action,
+        Resource: tableArn,
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': keys } },
+      })),
     ]);
     // No wildcard anywhere in its table access (unlike grantReadWriteData's index/*).
     expect(stringsIn(dynamo.map((s) => s.Resource)).some((value) => value.includes('*'))).toBe(
