@@ -30,6 +30,8 @@ import { ORDER_PAGE_PATH } from '../shared/edge/order-link';
 import { startPhaxioEmulator, type PhaxioEmulator } from './fax/phaxio-emulator';
 import { startDynalite, type LocalDynamo } from './dynamodb/dynalite';
 import { deadLettersRoutes } from './dead-letters-page';
+import { learningReportRoutes } from './learning-report-route';
+import { learningReportOfTable } from '../scripts/lib/learning-report-file';
 import { startHttpBridge } from './http-bridge';
 import { demoInventoryApp } from './kintone/demo-app';
 import { startLocalKintone, type LocalKintone } from './kintone/local-kintone';
@@ -232,6 +234,8 @@ export interface LocalUrls {
   dynamodbEndpoint: string;
   tableName: string;
   deadLettersUrl: string;
+  /** The learning report (issue 14): stock, reorder points, orders, supplier scorecard. */
+  learningReportUrl: string;
   /** The Phaxio emulator's page of received faxes (when the fax gateway is Phaxio). */
   faxOutboxUrl?: string;
   faxFaultsUrl?: string;
@@ -543,6 +547,12 @@ async function startOnLockedDataDir(
               ? `${kintoneBaseUrl.replace(/\/+$/, '')}/k/${appId}/show#record=${recordId}`
               : `${kintoneBaseUrl}/k/${appId}/show?record=${recordId}`,
         }),
+        // What the learning found (issue 14): the page `npm run report` writes for AWS.
+        ...learningReportRoutes({
+          build: (now) =>
+            learningReportOfTable({ config, client: dynamo.client, tableName: TABLE_NAME }, now),
+          timeZone: config.timeZone,
+        }),
       ],
       pages: {
         '/': () => ({ service: 'stock-alert-bridge (local)', urls: publicUrls() }),
@@ -676,6 +686,7 @@ async function startOnLockedDataDir(
       dynamodbEndpoint: dynamo.endpoint,
       tableName: TABLE_NAME,
       deadLettersUrl: `${bridgeUrl}/dead-letters`,
+      learningReportUrl: `${bridgeUrl}/report`,
       ...(phaxio ? { faxOutboxUrl: phaxio.outboxUrl, faxFaultsUrl: phaxio.faultsUrl } : {}),
       sesEventsUrl: `${bridgeUrl}${SES_EVENTS_PATH}`,
       ...(supplierPage ? { supplierPageBaseUrl: supplierPage.baseUrl } : {}),

@@ -69,6 +69,7 @@ async function main(): Promise<void> {
       ? `  Supplier order pages:           ${urls.supplierPageBaseUrl}/o/<signed token>  (the link in each order email and fax)`
       : null,
     `  Dead letters:                   ${urls.deadLettersUrl}`,
+    `  Learning report:                ${urls.learningReportUrl}  (npm run report writes it for AWS)`,
     `  Due orders (send-due-orders):   run every ${DEFAULT_SCHEDULER_INTERVAL_MS / 1000} s (in AWS: every minute)${
       gathering ? `; gathering: ${describeGathering(gathering)}` : ''
     }`,
