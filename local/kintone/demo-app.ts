@@ -117,6 +117,12 @@ export const demoInventoryApp: LocalAppDefinition<Record<string, string>> = {
     // What staff received of the open order (follow-up's fields.receivedQuantity, optional).
     入荷数: number('入荷数'),
     引当数: number('引当数'),
+    // What the learning suggests (issue 14, config learning.fields): staff read them, and
+    // decide whether to take them over into 発注点 and 最大在庫.
+    推奨発注点: number('推奨発注点'),
+    推奨最大在庫: number('推奨最大在庫'),
+    推定リードタイム: number('推定リードタイム'),
+    推奨理由: text('推奨理由'),
     // Process management as in the fixtures; the local kintone has no status actions, so
     // every record stays in the first state.
     ステータス: { type: 'STATUS', label: 'ステータス', options: ['在庫あり', '入荷済'] },
