@@ -39,6 +39,8 @@ const Y_TICKS = 5;
 const X_TICKS = 5;
 /** Above this span the time axis shows dates, below it times of day. */
 const DATE_TICKS_FROM_MS = 36 * 3_600_000;
+/** Above this span it shows hours and minutes, below it seconds too. */
+const MINUTE_TICKS_FROM_MS = 2 * 3_600_000;
 /** Headroom above the highest value so the top line does not touch the frame. */
 const HEADROOM = 1.1;
 const MARKER_AREA = 90;
@@ -308,13 +310,18 @@ function at(value: number): string {
   return Number.isFinite(value) ? value.toFixed(1) : '0';
 }
 
-/** Tick labels of the time axis: dates over a long span, times of day over a short one. */
+/**
+ * Tick labels of the time axis: dates over days, times of day over hours, with seconds over
+ * minutes (a fresh local stack), so that no two ticks read the same.
+ */
 function timeTickFormat(spanMs: number, timeZone: string): (date: Date) => string {
   const format = new Intl.DateTimeFormat(
     'ja-JP',
     spanMs >= DATE_TICKS_FROM_MS
       ? { timeZone, month: 'numeric', day: 'numeric' }
-      : { timeZone, hour: '2-digit', minute: '2-digit' },
+      : spanMs >= MINUTE_TICKS_FROM_MS
+        ? { timeZone, hour: '2-digit', minute: '2-digit' }
+        : { timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit' },
   );
   return (date) => format.format(date);
 }
@@ -376,11 +383,15 @@ function stockChart(
   // then keeps the labels apart on a phone.
   const allTimeTicks = x.ticks(X_TICKS);
   const every = Math.ceil(allTimeTicks.length / X_TICKS);
+  // Within one second (a test's stack) the labels repeat: each label is shown once.
+  const shown = new Set<string>();
   const xTicks = allTimeTicks
     .filter((_tick, index) => index % every === 0)
+    .map((tick) => ({ tick, label: tickLabel(tick) }))
+    .filter(({ label }) => !shown.has(label) && Boolean(shown.add(label)))
     .map(
-      (tick) =>
-        `<g transform="translate(${at(x(tick))},${plotBottom})"><line y2="6"></line><text y="22" text-anchor="middle">${e(tickLabel(tick))}</text></g>`,
+      ({ tick, label }) =>
+        `<g transform="translate(${at(x(tick))},${plotBottom})"><line y2="6"></line><text y="22" text-anchor="middle">${e(label)}</text></g>`,
     )
     .join('');
   const yTicks = y

@@ -1,5 +1,8 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
   learningReportHeaders,
@@ -7,14 +10,16 @@ import {
 } from '../../shared/documents/learning-report-page';
 import type { LearningReport } from '../../shared/documents/learning-report-view';
 import { sampleLearningReport } from '../fixtures/learning-report';
+import { startTestStack } from '../support/local-stack';
 import { launchChromium, saveScreenshot } from './support/chromium';
 
 /**
  * The learning report page (issue 14) in a real Chromium, at a desktop width and on a phone:
  * the charts and the scorecard are visible, the phone needs no sideways scrolling, the policy
  * blocks nothing the page uses, and markup typed into kintone stays text. The page is served as
- * the local stack serves it (same headers), from the sample report. Screenshots:
- * learning-report.png, learning-report-phone.png.
+ * the local stack serves it (same headers), from the sample report; then the local stack's own
+ * /report after staff drop an item, it is ordered and received. Screenshots:
+ * learning-report.png, learning-report-phone.png, learning-report-local.png.
  */
 
 jest.setTimeout(60_000);
@@ -135,4 +140,45 @@ test('a style the page did not bring is refused', async () => {
   // Assess
   expect(applied).not.toBe('rgb(255, 0, 0)');
   await context.close();
+});
+
+test('the local stack serves the report of what it saw: the item ordered and received', async () => {
+  // Prepare: the demo configuration, learning; A-100 drops, is ordered, and is received.
+  const demo = JSON.parse(readFileSync('config/demo.json', 'utf8')) as Record<string, unknown>;
+  const configDir = mkdtempSync(join(tmpdir(), 'sab-report-browser-'));
+  const configPath = join(configDir, 'learning.json');
+  writeFileSync(configPath, JSON.stringify({ ...demo, learning: {} }));
+  const local = await startTestStack('sab-report-browser-', { configPath });
+  try {
+    const id = (await local.recordOf('A-100')).id;
+    for (const values of [
+      { 在庫数: '40' },
+      { 在庫数: '26' },
+      { 在庫数: '18' },
+      { 在庫数: '100', 発注状況: '入荷済' },
+      { 在庫数: '92' },
+    ]) {
+      await local.edit(id, values);
+      await local.stack.idle();
+    }
+    url = local.stack.urls.learningReportUrl;
+
+    // Act
+    const { context, page, csp } = await open(1280);
+
+    // Assess
+    const chart = page.locator('section[data-sku="A-100"] svg.chart');
+    await expect(chart.isVisible()).resolves.toBe(true);
+    await expect(chart.locator('path.order-placed').count()).resolves.toBe(1);
+    await expect(page.locator('section[data-sku="A-100"] dl.facts').innerText()).resolves.toMatch(
+      /在庫数（最新）\s*92[\s\S]*発注点（設定）\s*20/,
+    );
+    await expect(page.locator('tr[data-supplier="S-001"]').isVisible()).resolves.toBe(true);
+    expect(csp).toEqual([]);
+    await saveScreenshot(page, 'learning-report-local');
+    await context.close();
+  } finally {
+    await local.close();
+    rmSync(configDir, { recursive: true, force: true });
+  }
 });
