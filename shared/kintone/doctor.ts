@@ -1,3 +1,4 @@
+import { learningFor } from '../config/learning';
 import type {
   AppConfig,
   BridgeConfig,
@@ -760,6 +761,24 @@ export function checkAppFields(
   }
 
   checkWriteBackSettings(config, app, form, findings);
+
+  // The learning's suggestion fields (issue 14): the daily run writes them.
+  for (const [key, code] of Object.entries(learningFor(config, app)?.fields ?? {})) {
+    if (code === undefined) continue;
+    const reason = key === 'reason';
+    checkField(
+      form,
+      {
+        key: `learning.fields.${key}`,
+        code,
+        writes: true,
+        accept: reason ? ['SINGLE_LINE_TEXT', 'MULTI_LINE_TEXT'] : ['NUMBER'],
+        expected: reason ? 'Text (文字列 1行)' : 'Number (数値)',
+      },
+      findings,
+      where,
+    );
+  }
 
   // The same refusals as at start-up (the schema's), for a configuration handed in directly.
   for (const conflict of [
