@@ -86,6 +86,7 @@ caption{text-align:left;font-weight:bold;padding:0 0 .25rem}
 th,td{border:1px solid #d0d7de;padding:.35rem .5rem;text-align:left;vertical-align:top}
 th{background:#f6f8fa}
 td.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
+table.orders th{white-space:nowrap}
 .axis text{fill:#3d444d}
 .axis line,.axis path{stroke:#8c959f}
 .grid line{stroke:#eaeef2}
@@ -101,6 +102,8 @@ td.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
 @media (max-width:44rem){
 main{padding:.25rem .75rem 1.5rem}
 .item{padding:.75rem}
+table.orders{font-size:.8rem}
+table.orders th,table.orders td{padding:.3rem .35rem}
 .item-body{grid-template-columns:minmax(0,1fr)}
 svg.chart{font-size:15px}
 .axis-title{font-size:14px}
@@ -296,7 +299,7 @@ function ordersTable(orders: readonly LearningReportOrder[], formats: Formats): 
     .join('\n');
   return `<details>
 <summary>発注の一覧（${orders.length} 件）</summary>
-<table>
+<table class="orders">
 <thead><tr><th>日時</th><th>数量</th><th>発注番号</th><th>種類</th></tr></thead>
 <tbody>
 ${rows}

@@ -112,7 +112,13 @@ test.each([
     await expect(row.innerText()).resolves.toContain('90.9%（10/11）');
     await expect(page.locator('table.shadow').isVisible()).resolves.toBe(true);
 
-    // Assess: no sideways scrolling; the policy blocked nothing; markup stayed text.
+    // Assess: no sideways scrolling, with an order list open too; the policy blocked nothing;
+    // markup stayed text.
+    expect(await scrollWidth(page)).toBeLessThanOrEqual(width);
+    await page.locator('section[data-sku="A-100"] details summary').click();
+    await expect(page.locator('section[data-sku="A-100"] table.orders').isVisible()).resolves.toBe(
+      true,
+    );
     expect(await scrollWidth(page)).toBeLessThanOrEqual(width);
     expect(csp).toEqual([]);
     await expect(page.title()).resolves.toBe('学習レポート - stock-alert-bridge');
