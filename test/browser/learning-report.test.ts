@@ -157,13 +157,14 @@ test('the local stack serves the report of what it saw: the item ordered and rec
   const local = await startTestStack('sab-report-browser-', { configPath });
   try {
     const id = (await local.recordOf('A-100')).id;
-    for (const values of [
+    const edits: Record<string, string>[] = [
       { 在庫数: '40' },
       { 在庫数: '26' },
       { 在庫数: '18' },
       { 在庫数: '100', 発注状況: '入荷済' },
       { 在庫数: '92' },
-    ]) {
+    ];
+    for (const values of edits) {
       await local.edit(id, values);
       await local.stack.idle();
     }
