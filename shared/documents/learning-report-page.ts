@@ -221,7 +221,7 @@ function itemsSection(
   formats: Formats,
 ): string {
   if (items.length === 0) {
-    return `<h2 id="items">品目</h2>\n<p class="empty">まだ品目の記録がありません。在庫が変わると、ここに推移が出ます。</p>`;
+    return `<h2 id="items">品目</h2>\n<p class="empty">まだ品目の記録がありません。設定に learning があるアプリで在庫が変わると、ここに推移が出ます。</p>`;
   }
   const toc = items
     .map(
