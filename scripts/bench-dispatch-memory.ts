@@ -1,5 +1,5 @@
 import { numberArgument } from './lib/memory-bench';
-import { runBundled } from './lib/run-bundled';
+import { exitWithBundledRun } from './lib/run-bundled';
 
 /**
  * Issue 13's "dispatch peak RSS <= 150 MB over 1,000 notifications": one process runs
@@ -27,17 +27,7 @@ const COUNT = numberArgument(args, '--count', 4) ?? 1_000;
 /** `--heap-mb N`: V8's old-space limit for the measured process (`--max-old-space-size`). */
 const HEAP_MB = numberArgument(args, '--heap-mb', 16);
 
-runBundled('scripts/lib/measure-dispatch-memory.ts', 'bench-dispatch-memory', {
+exitWithBundledRun('scripts/lib/measure-dispatch-memory.ts', 'bench-dispatch-memory', {
   ...(HEAP_MB !== undefined ? { heapMb: HEAP_MB } : {}),
   args: ['--count', String(COUNT)],
-}).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(
-      `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-    process.exitCode = 1;
-  },
-);
+});

@@ -1,6 +1,6 @@
 import { SEND_FAX_MEMORY_MB } from '../infra/function-settings';
 import { numberArgument } from './lib/memory-bench';
-import { runBundled } from './lib/run-bundled';
+import { exitWithBundledRun } from './lib/run-bundled';
 
 /**
  * Issue 13's "the fax function's peak reported for 100 fax orders, with a memorySize that leaves
@@ -22,16 +22,6 @@ const args = process.argv.slice(2);
 const COUNT = numberArgument(args, '--count', 1) ?? 100;
 const MEMORY_MB = numberArgument(args, '--memory-mb', 128) ?? SEND_FAX_MEMORY_MB;
 
-runBundled('scripts/lib/measure-fax-memory.ts', 'bench-fax-memory', {
+exitWithBundledRun('scripts/lib/measure-fax-memory.ts', 'bench-fax-memory', {
   args: ['--count', String(COUNT), '--memory-mb', String(MEMORY_MB)],
-}).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(
-      `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-    process.exitCode = 1;
-  },
-);
+});

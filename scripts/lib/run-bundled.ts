@@ -38,3 +38,18 @@ export async function runBundled(
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   return code ?? 1;
 }
+
+/** {@link runBundled}, its exit code (or 1 and the error on stderr) as this process's. */
+export function exitWithBundledRun(...parameters: Parameters<typeof runBundled>): void {
+  runBundled(...parameters).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(
+        `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
+      process.exitCode = 1;
+    },
+  );
+}
