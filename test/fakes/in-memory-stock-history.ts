@@ -17,7 +17,11 @@ import type {
  */
 export class InMemoryStockHistory implements StockHistory {
   readonly calls: Array<{ method: keyof StockHistory; appId: string }> = [];
-  private readonly entries: Array<{ appId: string; sk: string; rows: ItemStockObservation[] }> = [];
+  /** Entries by app and sk: recording the same key again replaces the entry, as a Put does. */
+  private readonly entries = new Map<
+    string,
+    { appId: string; sk: string; rows: ItemStockObservation[] }
+  >();
   private readonly written = new Map<string, WrittenSuggestion>();
   private readonly runs = new Map<string, string>();
 
@@ -31,9 +35,7 @@ export class InMemoryStockHistory implements StockHistory {
     if (first) {
       const sk = `${first.at}#${notificationId}`;
       const rows = observations.map((row) => structuredClone({ ...row, appId, at: first.at }));
-      const same = this.entries.findIndex((entry) => entry.appId === appId && entry.sk === sk);
-      if (same >= 0) this.entries.splice(same, 1);
-      this.entries.push({ appId, sk, rows });
+      this.entries.set(`${appId}\u0000${sk}`, { appId, sk, rows });
     }
     return Promise.resolve();
   }
@@ -41,7 +43,7 @@ export class InMemoryStockHistory implements StockHistory {
   list(appId: string, from: string, to: string): Promise<ItemStockObservation[]> {
     this.calls.push({ method: 'list', appId });
     return Promise.resolve(
-      this.entries
+      [...this.entries.values()]
         .filter((entry) => entry.appId === appId)
         .sort((a, b) => (a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : 0))
         .flatMap((entry) => entry.rows)
