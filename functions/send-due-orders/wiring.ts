@@ -1,3 +1,8 @@
+import { KintoneSupplierScorecards } from '../../shared/adapters/kintone/kintone-supplier-scorecards';
+import { supplierMasterClient } from '../../shared/adapters/kintone/kintone-supplier-directory';
+import type { KintoneCallBudget } from '../../shared/adapters/kintone/kintone-call-budget';
+import type { BridgeConfig } from '../../shared/config/schema';
+import type { SecretSource } from '../../shared/ports/secret-source';
 import { calendarFromConfig } from '../../shared/adapters/calendar/calendar-from-config';
 import type { Env } from '../../shared/config/env';
 import { ConfigError } from '../../shared/config/load-config';
@@ -55,11 +60,35 @@ export function wireSendDueOrdersFromEnv(
     ...(faxHandoff ? { faxHandoff } : {}),
     ...(orderLinks ? { orderLinks } : {}),
     ...approvalDepsFromEnv(env, { config, secrets, kintoneBaseUrl, budget, sesClient }),
-    // The daily learning (issue 14), when an app learns.
+    // The daily learning (issue 14), when an app learns; scorecards to the supplier master.
     ...(stockHistory
-      ? { learning: { config, stockHistory, orders, kintone, calendars, logger } }
+      ? {
+          learning: {
+            config,
+            stockHistory,
+            orders,
+            kintone,
+            calendars,
+            logger,
+            ...scorecardWriterOf(config, secrets, kintoneBaseUrl, budget),
+          },
+        }
       : {}),
   });
+}
+
+/** The supplier master's scorecard writer, with `learning.supplierFields` and a master. */
+function scorecardWriterOf(
+  config: BridgeConfig,
+  secrets: SecretSource,
+  baseUrl: string,
+  budget: KintoneCallBudget,
+): { scorecards?: KintoneSupplierScorecards } {
+  const fields = config.learning?.supplierFields;
+  const master = config.supplierMaster;
+  if (!fields || !master) return {};
+  const client = supplierMasterClient(master, secrets, baseUrl);
+  return { scorecards: new KintoneSupplierScorecards(master, fields, client, budget) };
 }
 
 /** `DUE_BATCH_SIZE`: orders one run completes at most; absent: the use case's default. */
