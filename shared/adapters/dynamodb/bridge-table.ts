@@ -13,6 +13,9 @@
  * | Order page nonce       | `NONCE#<nonce>`               | `NONCE`   | orderNumber, expiresAt (TTL) |
  * | Order page rate count  | `RATE#<orderNumber>#<window>` | `RATE`    | count, expiresAt (TTL) |
  * | kintone calls per day  | `KCALLS#<appId>#<day>`        | `KCALLS`  | count, expiresAt (TTL) |
+ * | Stock history (learning) | `STOCK#<appId>`             | `<at>#<notificationId>` | rows (each item's stock, levels, receipt, order), at, expiresAt (TTL) |
+ * | Suggestion written     | `LEARNED#<appId>`             | `<itemId>` | reorderPoint, orderUpTo, leadTimeDays, writtenAt, expiresAt (TTL) |
+ * | Daily learning run     | `LEARNRUN#<appId>`            | `LEARNRUN` | day |
  *
  * Items of the old BridgeStore (orders at `ITEM#…`/`ORDER#<cycle>`, GSI1 `ORDER#<number>`) may
  * still be in a table; see docs/migration-orders.md.
