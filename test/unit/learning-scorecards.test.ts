@@ -6,13 +6,12 @@ import type { SupplierScorecard } from '../../shared/domain/learning';
 import { learnReorderPoints } from '../../shared/use-cases/learn-reorder-points';
 import { FIELDS, feedSimulation, learningDeps } from '../support/learning-simulation';
 
-const MASTER = {
-  appId: '13',
-  apiToken: 'a-token-long-enough-for-the-schema-0000',
-  fields: { code: '仕入先コード', name: '仕入先名' },
-  cacheTtlSeconds: 300,
-  channelLabels: { email: 'メール', fax: 'FAX', both: 'メールとFAX' },
-};
+/** The demo configuration's supplier master (app 13, codes in 仕入先コード). */
+const MASTER = (() => {
+  const master = learningDeps().deps.config.supplierMaster;
+  if (!master) throw new Error('config/demo.json has no supplierMaster');
+  return master;
+})();
 const SUPPLIER_FIELDS = { otifRate: '納期遵守率', leadTimeDays: '実績リードタイム' };
 
 /** A supplier master with the given codes that records the bulk updates it takes. */
