@@ -1,9 +1,8 @@
 /**
  * What the learning report page shows (issue 14): the view model the use case
- * `buildLearningReport` (shared/use-cases/learning-report.ts) returns, declared here because
- * documents may not import use cases (shared/README.md). The use case's types must stay
- * assignable to these both ways; test/unit/learning-report-page.test.ts checks it at compile
- * time. Plain data only: the page renders it without knowing the store, kintone or the domain.
+ * `buildLearningReport` (shared/use-cases/learning-report.ts) returns, declared here with the page
+ * because documents may not import use cases (shared/README.md); the use case re-exports them.
+ * Plain data only: the page renders it without knowing the store, kintone or the domain.
  */
 
 /** One point of an item's stock over time. */
