@@ -5,7 +5,8 @@
  * impose: staff's own 発注点 / 最大在庫 are written only when the app opts in.
  *
  * kintone calls: one bulk `updateRecords` per 100 items whose suggestion changed materially
- * (and at most once a day per item); nothing for an item whose suggestion stands. DynamoDB:
+ * (and at most once a day per item), or for a table app one read and one write per record whose
+ * rows have such a suggestion; nothing for an item whose suggestion stands. DynamoDB:
  * one claim per app and day, one paginated Query of the app's history, one read per order the
  * history names, and one batch write per 25 suggestions written.
  *
@@ -51,7 +52,7 @@ export interface LearnDeps {
   stockHistory: StockHistory;
   /** The orders the history names: lead times and scorecards come from their logs. */
   orders: Pick<OrderStore, 'get'>;
-  kintone: Pick<KintoneRecordWriter, 'updateRecords'>;
+  kintone: Pick<KintoneRecordWriter, 'updateRecords' | 'updateRows'>;
   /** Business days (`calendarFromConfig`). */
   calendars: Calendars;
   logger: BridgeLogger;
@@ -354,9 +355,9 @@ function suggestionValues(
 }
 
 /**
- * Writes the app's changed suggestions in bulk (100 records a call) and remembers them. A
- * table app's items are rows: their suggestions are reported, not written (a row write is one
- * call per record).
+ * Writes the app's changed suggestions and remembers them: in bulk (100 records a call) for an
+ * app of records; for a table app, whose items are rows, one row write per record (the writer
+ * reads the record for its rows and revision, then writes it once, only when a value changed).
  */
 async function writeSuggestions(
   deps: LearnDeps,
@@ -380,7 +381,7 @@ async function writeSuggestions(
   const writesSomething =
     Object.values(learning.fields).some((code) => code !== undefined) ||
     learning.overwriteStaffFields;
-  if (!writesSomething || app.subtable || suggestions.length === 0) return outcome;
+  if (!writesSomething || suggestions.length === 0) return outcome;
   const previous = new Map(
     (await deps.stockHistory.lastWritten(app.appId)).map((entry) => [entry.itemId, entry]),
   );
@@ -391,6 +392,32 @@ async function writeSuggestions(
     return changedMaterially(last, item.result);
   });
   const at = now.toISOString();
+  const remembered = (item: LearnedItem & { result: ReorderSuggestion }): WrittenSuggestion => ({
+    itemId: item.itemId,
+    reorderPoint: item.result.reorderPoint,
+    orderUpTo: item.result.orderUpTo,
+    leadTimeDays: item.result.leadTimeDays,
+    writtenAt: at,
+  });
+  if (app.subtable) {
+    const subtable = app.subtable.field;
+    for (const [recordId, rows] of rowsByRecord(due)) {
+      const values = Object.fromEntries(
+        rows.map(({ rowId, item }) => [rowId, suggestionValues(app, learning, item.result)]),
+      );
+      const result = await deps.kintone.updateRows(app.appId, recordId, subtable, values);
+      // The read of the record, and its write (none when nothing changed).
+      outcome.kintoneCalls += result.updatedRows.length > 0 ? 2 : 1;
+      const missing = new Set(result.missingRows);
+      const written = rows.filter(({ rowId }) => !missing.has(rowId));
+      await deps.stockHistory.rememberWritten(
+        app.appId,
+        written.map(({ item }) => remembered(item)),
+      );
+      outcome.written += written.length;
+    }
+    return outcome;
+  }
   for (let start = 0; start < due.length; start += MAX_RECORDS_PER_UPDATE) {
     const batch = due.slice(start, start + MAX_RECORDS_PER_UPDATE);
     const updates: RecordUpdate[] = batch.map((item) => ({
@@ -402,15 +429,24 @@ async function writeSuggestions(
     const missing = new Set(result.missingRecords);
     const written: WrittenSuggestion[] = batch
       .filter((item) => !missing.has(item.itemId))
-      .map((item) => ({
-        itemId: item.itemId,
-        reorderPoint: item.result.reorderPoint,
-        orderUpTo: item.result.orderUpTo,
-        leadTimeDays: item.result.leadTimeDays,
-        writtenAt: at,
-      }));
+      .map(remembered);
     await deps.stockHistory.rememberWritten(app.appId, written);
     outcome.written += written.length;
   }
   return outcome;
+}
+
+/** A table app's items (`record:row`) by record, each with its row id. */
+function rowsByRecord<T extends { itemId: string }>(
+  items: readonly T[],
+): Map<string, Array<{ rowId: string; item: T }>> {
+  const byRecord = new Map<string, Array<{ rowId: string; item: T }>>();
+  for (const item of items) {
+    const [recordId = '', rowId] = item.itemId.split(':');
+    if (!rowId) continue;
+    const rows = byRecord.get(recordId) ?? [];
+    rows.push({ rowId, item });
+    byRecord.set(recordId, rows);
+  }
+  return byRecord;
 }

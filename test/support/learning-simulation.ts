@@ -28,10 +28,10 @@ export const FIELDS = {
   reason: '推奨理由',
 };
 
-export function learningDeps(learning: Record<string, unknown> = { fields: FIELDS }) {
+export function learningDeps(learning: Record<string, unknown> = { fields: FIELDS }, appId = '12') {
   const raw = demoConfigJson();
-  // App 12 learns; app 15 (a table app without 最大在庫) does not.
-  const app = raw.apps.find((candidate) => candidate.appId === '12');
+  // App 12 learns (or `appId`: 15 is the table app, its items rows); the others do not.
+  const app = raw.apps.find((candidate) => candidate.appId === appId);
   if (app) app.learning = learning;
   const config = parseConfig(raw);
   const history = new InMemoryStockHistory();
@@ -57,6 +57,7 @@ export async function feedSimulation(
   { history, state }: ReturnType<typeof learningDeps>,
   seed: number,
   itemId = '1',
+  appId = '12',
 ): Promise<Date> {
   const simulated = simulateItem({
     seed,
@@ -68,7 +69,7 @@ export async function feedSimulation(
     initialStock: 200,
   });
   const base = {
-    appId: '12',
+    appId,
     itemId,
     sku: `A-${itemId}`,
     name: 'ボールペン',
@@ -80,7 +81,7 @@ export async function feedSimulation(
   let n = 0;
   for (const seen of simulated.observations) {
     const observation: ItemStockObservation = { ...base, ...seen };
-    await history.record('12', `${itemId}-n-${(n += 1)}`, [observation]);
+    await history.record(appId, `${itemId}-n-${(n += 1)}`, [observation]);
   }
   for (const [index, receipt] of simulated.receipts.entries()) {
     const orderNumber = `PO-${itemId}-${String(index + 1).padStart(4, '0')}`;
@@ -106,7 +107,7 @@ export async function feedSimulation(
     });
     // What the dispatcher records with the notification that placed the line.
     const before = simulated.observations.filter((o) => o.at <= receipt.sentAt).at(-1);
-    await history.record('12', `${itemId}-order-${index}`, [
+    await history.record(appId, `${itemId}-order-${index}`, [
       {
         ...base,
         at: receipt.sentAt,

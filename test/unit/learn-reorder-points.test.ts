@@ -38,6 +38,47 @@ describe('learnReorderPoints (issue 14)', () => {
     },
   );
 
+  it('writes a table app’s suggestions into the rows, one row write per record', async () => {
+    // Prepare: two rows of record 3 of app 15 (在庫明細), one row of record 4.
+    const subject = learningDeps({ fields: FIELDS }, '15');
+    const now = await feedSimulation(subject, 21, '3:101', '15');
+    await feedSimulation(subject, 22, '3:102', '15');
+    await feedSimulation(subject, 23, '4:201', '15');
+
+    // Act
+    const outcome = await learnReorderPoints(subject.deps, now);
+    const again = await learnReorderPoints(subject.deps, new Date(now.getTime() + 86_400_000));
+
+    // Assess: two records, each read and written once; the rows' own values; none the next day.
+    expect(outcome.apps.find((app) => app.appId === '15')).toMatchObject({
+      ran: true,
+      items: 3,
+      written: 3,
+      kintoneCalls: 4,
+    });
+    expect(subject.kintone.bulkUpdates).toEqual([]);
+    expect(
+      subject.kintone.rowUpdates.map(({ recordId, subtable, rows }) => ({
+        recordId,
+        subtable,
+        rows: Object.keys(rows),
+      })),
+    ).toEqual([
+      { recordId: '3', subtable: '在庫明細', rows: ['101', '102'] },
+      { recordId: '4', subtable: '在庫明細', rows: ['201'] },
+    ]);
+    const row = subject.kintone.rowUpdates[0]?.rows['101'];
+    expect(row).toEqual({
+      推奨発注点: expect.any(String),
+      推奨最大在庫: expect.any(String),
+      推定リードタイム: '5',
+      推奨理由: expect.stringContaining('リードタイム'),
+    });
+    expect(Math.abs(Number(row?.['推奨発注点']) - TRUE_ROP) / TRUE_ROP).toBeLessThan(TOLERANCE);
+    expect(again.apps.find((app) => app.appId === '15')).toMatchObject({ written: 0 });
+    expect(subject.kintone.rowUpdates).toHaveLength(2);
+  });
+
   it('runs once a day, and writes again only when the suggestion changed materially', async () => {
     // Prepare
     const subject = learningDeps();
