@@ -34,6 +34,11 @@ export const supplierMasterApp: LocalAppDefinition<Record<string, string>> = {
     FAX番号: { type: 'SINGLE_LINE_TEXT', label: 'FAX番号' },
     // Empty: the inventory app's default (email when there is an address, otherwise fax).
     発注方法: { type: 'DROP_DOWN', label: '発注方法', options: ORDER_CHANNEL_OPTIONS },
+    // The supplier scorecard (issue 14, `learning.supplierFields`): written by the daily run.
+    納期遵守率: { type: 'NUMBER', label: '納期遵守率 (%)' },
+    回答時間: { type: 'NUMBER', label: '回答時間 (中央値, 時間)' },
+    実績リードタイム: { type: 'NUMBER', label: '実績リードタイム (営業日)' },
+    リードタイムのばらつき: { type: 'NUMBER', label: 'リードタイムのばらつき (営業日)' },
   },
   seed: Object.values<DemoSupplier>(DEMO_SUPPLIERS).map((supplier) =>
     present({

@@ -1,3 +1,4 @@
+import { KintoneRestAPIClient } from '@kintone/rest-api-client';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,9 +28,20 @@ const FIELDS = {
 let staff: TestStack;
 let configDir: string;
 let clock = new Date('2026-10-01T00:00:00Z');
+/** The supplier master's scorecard fields (app 13 of the local kintone). */
+const SCORECARD = {
+  otifRate: '納期遵守率',
+  medianAnswerHours: '回答時間',
+  leadTimeDays: '実績リードタイム',
+  leadTimeDeviation: 'リードタイムのばらつき',
+};
 const raw = JSON.parse(readFileSync('config/demo.json', 'utf8')) as {
   apps: Array<Record<string, unknown> & { appId: string }>;
+  learning?: unknown;
 };
+// The top-level block (apps 12 and 15 learn) with the supplier scorecard; app 12's own block
+// (its suggestion fields) replaces it for app 12.
+raw.learning = { supplierFields: SCORECARD };
 const demoApp = raw.apps.find((app) => app.appId === '12');
 if (demoApp) demoApp.learning = { fields: FIELDS };
 const calendar = calendarFromConfig(parseConfig(raw)).company;
@@ -45,6 +57,22 @@ afterAll(async () => {
   await staff.close();
   rmSync(configDir, { recursive: true, force: true });
 });
+
+/** The supplier master's record of `code`, every value a string (official client, app 13). */
+async function supplierMasterRecord(code: string): Promise<Record<string, string>> {
+  const client = new KintoneRestAPIClient({
+    baseUrl: staff.stack.urls.kintoneBaseUrl,
+    auth: { apiToken: staff.stack.urls.supplierMasterApiToken ?? '' },
+  });
+  const { records } = await client.record.getRecords({
+    app: staff.stack.urls.supplierMasterAppId ?? '',
+    query: `仕入先コード = "${code}"`,
+  });
+  const record = records[0] ?? {};
+  return Object.fromEntries(
+    Object.entries(record).map(([field, value]) => [field, String(value.value)]),
+  );
+}
 
 function at(date: string, time: string): Date {
   return zonedInstant(date, time, ZONE);
@@ -98,11 +126,23 @@ describe('learning through the local stack', () => {
       最大在庫: '100',
     });
     expect(fields['推奨理由']).toContain('リードタイム');
-    expect(first).toMatchObject({ learning: { kintoneCalls: 1 } });
+    // The suggestions' bulk write, and the scorecards' read and bulk write.
+    expect(first).toMatchObject({ learning: { kintoneCalls: 3, scorecards: 1 } });
     expect(second).not.toHaveProperty('learning');
     const writes = (staff.stack.kintone?.requestLog() ?? [])
       .slice(before)
       .filter((entry) => entry.method !== 'GET');
-    expect(writes.map((entry) => entry.path)).toEqual(['/k/v1/records.json']);
+    // One bulk write of the suggestions (app 12), one of the scorecards (app 13).
+    expect(writes.map((entry) => `${entry.method} ${entry.path}`)).toEqual([
+      'PUT /k/v1/records.json',
+      'PUT /k/v1/records.json',
+    ]);
+    // A-100's supplier S-001: every order received on time in full, 3 business days each.
+    const master = await supplierMasterRecord('S-001');
+    expect(master).toMatchObject({
+      納期遵守率: '100.0',
+      実績リードタイム: '3.0',
+      リードタイムのばらつき: '0.0',
+    });
   }, 180_000);
 });

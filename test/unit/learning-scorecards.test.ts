@@ -23,7 +23,10 @@ function masterClient(codes: readonly string[]) {
         Promise.resolve({
           records: codes
             .filter((code) => query.includes(`"${code}"`))
-            .map((code) => ({ 仕入先コード: { value: code } })),
+            .map((code, index) => ({
+              $id: { value: String(index + 1) },
+              仕入先コード: { value: code },
+            })),
           totalCount: null,
         }),
       updateRecords: (params: unknown) => {
@@ -49,7 +52,7 @@ function card(supplierCode: string, otifRate: number | undefined): SupplierScore
 }
 
 describe('supplier scorecards on the supplier master (issue 14)', () => {
-  it('writes each known supplier by its code in one bulk update, skipping codes the master lacks', async () => {
+  it('writes each known supplier, found by its code, in one bulk update by record id, skipping codes the master lacks', async () => {
     // Prepare
     const { client, updates } = masterClient(['S-1']);
     const writer = new KintoneSupplierScorecards(MASTER, SUPPLIER_FIELDS, () =>
@@ -66,7 +69,7 @@ describe('supplier scorecards on the supplier master (issue 14)', () => {
         app: '13',
         records: [
           {
-            updateKey: { field: '仕入先コード', value: 'S-1' },
+            id: '1',
             record: { 納期遵守率: { value: '75.0' }, 実績リードタイム: { value: '5.0' } },
           },
         ],

@@ -66,16 +66,24 @@ export class KintoneSupplierScorecards implements SupplierScorecardWriter {
       const batch = cards.slice(start, start + RECORDS_PER_CALL);
       const list = batch.map((card) => `"${escapeQueryValue(card.supplierCode)}"`).join(', ');
       const { records } = await call(() =>
-        client.record.getRecords({ app, query: `${codeField} in (${list})`, fields: [codeField] }),
+        client.record.getRecords({
+          app,
+          query: `${codeField} in (${list})`,
+          fields: ['$id', codeField],
+        }),
       );
       kintoneCalls += 1;
-      const known = new Set(records.map((record) => String(record[codeField]?.value ?? '')));
-      const updates = batch
-        .filter((card) => known.has(card.supplierCode))
-        .map((card) => ({
-          updateKey: { field: codeField, value: card.supplierCode },
-          record: scorecardValues(this.fields, card),
-        }));
+      // Written by record id (the read found them), so the code field need not be unique.
+      const idOf = new Map(
+        records.map((record) => [
+          String(record[codeField]?.value ?? ''),
+          String(record.$id?.value),
+        ]),
+      );
+      const updates = batch.flatMap((card) => {
+        const id = idOf.get(card.supplierCode);
+        return id === undefined ? [] : [{ id, record: scorecardValues(this.fields, card) }];
+      });
       if (updates.length === 0) continue;
       await call(() => client.record.updateRecords({ app, records: updates }));
       kintoneCalls += 1;
