@@ -40,6 +40,7 @@ const FIELD_ROLES: Readonly<Record<keyof FieldMap, string>> = {
   taxRate: 'the tax rate mark',
   shipTo: 'the site (ship-to)',
   receivedQuantity: 'the quantity received',
+  stockChangeReason: 'the reason the stock changed',
 };
 
 const WRITE_BACK_ROLES: Readonly<Record<keyof WriteBackFields, string>> = {

@@ -58,6 +58,15 @@ export const learningSchema = z.strictObject({
   /** Business days an order is meant to last beyond the reorder point (order-up-to level). */
   orderCycleDays: z._default(intBetween(1, 120), 10),
   fields: z._default(learningFieldsSchema, {}),
+  /**
+   * Values of `fields.stockChangeReason` that mark an edit as a staff correction (棚卸): the
+   * change is then not demand. Only an edit that sets the value counts (the field keeps it
+   * afterwards, and the next edit with it unchanged is ordinary again).
+   */
+  correctionLabels: z._default(
+    z.array(z.string().check(z.trim(), z.minLength(1))).check(z.minLength(1)),
+    ['棚卸'],
+  ),
   /** Write the suggestion to the app's own 発注点 / 最大在庫 as well (staff opt in). */
   overwriteStaffFields: z._default(z.boolean(), false),
   /** Shadow mode: record the orders the bridge would place, and send nothing. */

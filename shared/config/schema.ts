@@ -111,6 +111,12 @@ export const fieldMapSchema = z.strictObject({
    * the order so far. Below the ordered quantity the line stays open for the rest (一部入荷).
    */
   receivedQuantity: optionalFieldCode,
+  /**
+   * Why 在庫数 changed (入出庫区分: a drop-down, radio button or text). An edit that sets it to one
+   * of `learning.correctionLabels` (棚卸) is a staff correction, which the learning never counts
+   * as demand. Read only by the learning.
+   */
+  stockChangeReason: optionalFieldCode,
 });
 
 /** Fields the bridge writes its outcome to. They should not be edited by staff except status. */

@@ -37,6 +37,8 @@ export interface ItemSnapshot {
   taxClass?: TaxClass;
   /** Where the item is delivered (納品先), resolved from the site field or the app's default. */
   shipTo?: ShipTo;
+  /** Why the stock changed, as staff chose it (入出庫区分), when the app maps such a field. */
+  stockChangeReason?: string;
   /** What kintone currently shows in the bridge's write-back fields. */
   recorded: RecordedOutcome;
 }

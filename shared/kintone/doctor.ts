@@ -129,6 +129,7 @@ const TEXT_KEYS = [
   'supplierFax',
   'supplierChannel',
   'shipTo',
+  'stockChangeReason',
 ] as const satisfies readonly (keyof FieldMap)[];
 
 /** Types the 軽減税率 field may have: a check box or a choice, or text holding the label. */

@@ -247,6 +247,7 @@ export function mapRecord(
   const leadTimeDays =
     optional(fields.leadTimeDays, defaults.leadTimeDays) ?? defaults.leadTimeDays;
   const snoozeUntil = readText(record, fields.snoozeUntil) || undefined;
+  const stockChangeReason = readText(record, fields.stockChangeReason) || undefined;
   if (snoozeUntil !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(snoozeUntil)) {
     problems.push(`「${fields.snoozeUntil}」が日付ではありません ("${snoozeUntil}")`);
   }
@@ -333,6 +334,7 @@ export function mapRecord(
     ...(onOrder !== undefined ? { onOrder } : {}),
     ...(reserved !== undefined ? { reserved } : {}),
     ...(snoozeUntil !== undefined ? { snoozeUntil } : {}),
+    ...(stockChangeReason !== undefined ? { stockChangeReason } : {}),
     ...(unitPrice !== undefined ? { unitPrice } : {}),
     ...(taxClass !== undefined ? { taxClass } : {}),
     ...(shipTo.kind === 'ship-to' ? { shipTo: shipTo.shipTo } : {}),

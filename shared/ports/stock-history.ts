@@ -29,6 +29,8 @@ export interface ItemStockObservation {
   onOrder?: number;
   /** A goods receipt (入荷済 or 一部入荷 of an order line with this edit) or a correction. */
   cause?: StockCause;
+  /** 入出庫区分 as the record showed it (`fields.stockChangeReason`), when the app maps it. */
+  changeReason?: string;
   /** The bridge put the item on this order with this notification. */
   ordered?: { orderNumber: string; quantity: number };
   /** Shadow mode: the order the bridge would have placed (and did not). */

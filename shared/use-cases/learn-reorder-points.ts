@@ -203,7 +203,7 @@ export async function learnApp(
   const items = [...byItem].map(([itemId, seen]): LearnedItem => {
     const last = seen[seen.length - 1] as ItemStockObservation;
     const supplierCode = last.supplierCode ?? '';
-    const history = demandHistory(seen.map(stockObservationOf), {
+    const history = demandHistory(stockObservationsOf(seen, learning.correctionLabels), {
       isBusinessDay: deps.calendars.company.isBusinessDay,
       timeZone,
       through,
@@ -232,12 +232,27 @@ export async function learnApp(
   return { app, learning, items, orders };
 }
 
-function stockObservationOf(observation: ItemStockObservation): StockObservation {
-  return {
-    at: observation.at,
-    quantity: observation.quantity,
-    ...(observation.cause ? { cause: observation.cause } : {}),
-  };
+/**
+ * The item's observations as the domain reads them. A receipt is what the dispatcher recorded;
+ * a staff correction is an edit that set 入出庫区分 to a correction label (棚卸): kintone keeps
+ * the value, so the edits after it with the same value are ordinary stock changes again.
+ */
+function stockObservationsOf(
+  seen: readonly ItemStockObservation[],
+  correctionLabels: readonly string[],
+): StockObservation[] {
+  const labels = new Set(correctionLabels);
+  return seen.map((observation, index): StockObservation => {
+    const reason = observation.changeReason;
+    const setNow = reason !== undefined && reason !== seen[index - 1]?.changeReason;
+    const cause: StockObservation['cause'] =
+      observation.cause ?? (setNow && labels.has(reason) ? { kind: 'correction' } : undefined);
+    return {
+      at: observation.at,
+      quantity: observation.quantity,
+      ...(cause ? { cause } : {}),
+    };
+  });
 }
 
 async function readOrders(

@@ -83,6 +83,9 @@ export function observationsOf(
         ...(snapshot.maxStock !== undefined ? { maxStock: snapshot.maxStock } : {}),
         leadTimeDays: snapshot.leadTimeDays,
         ...(snapshot.onOrder !== undefined ? { onOrder: snapshot.onOrder } : {}),
+        ...(snapshot.stockChangeReason !== undefined
+          ? { changeReason: snapshot.stockChangeReason }
+          : {}),
         ...(item.receipt !== undefined && item.receipt > 0
           ? { cause: { kind: 'receipt' as const, received: item.receipt } }
           : {}),

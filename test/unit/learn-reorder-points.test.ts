@@ -1,5 +1,6 @@
 import { learnReorderPoints } from '../../shared/use-cases/learn-reorder-points';
-import { FIELDS, feedSimulation, learningDeps } from '../support/learning-simulation';
+import { addDays, zonedInstant } from '../../shared/domain/dates';
+import { calendars, FIELDS, feedSimulation, learningDeps } from '../support/learning-simulation';
 import { trueReorderPoint } from './learning/generate';
 
 // d = 8/day (σ_d ≈ 2.52 after rounding), L = 5 business days exactly (σ_L = 0), 95 %.
@@ -77,6 +78,49 @@ describe('learnReorderPoints (issue 14)', () => {
     expect(Math.abs(Number(row?.['推奨発注点']) - TRUE_ROP) / TRUE_ROP).toBeLessThan(TOLERANCE);
     expect(again.apps.find((app) => app.appId === '15')).toMatchObject({ written: 0 });
     expect(subject.kintone.rowUpdates).toHaveLength(2);
+  });
+
+  it.each([
+    ['a staff correction (棚卸), set with that edit, is not demand', ['棚卸'], '15', '65'],
+    // d = (38 × 5 + 45) / 39 ≈ 6.03, σ_d ≈ 6.4: 6.03 × 3 + 1.645 × √(3 × 6.4²) ≈ 36.3 → 37.
+    ['without 棚卸 among the labels the same drop is demand', ['在庫調整'], '37', '97'],
+  ])('%s', async (_name, correctionLabels, reorderPoint, orderUpTo) => {
+    // Prepare: 40 business days of 5 taken a day; on day 20, after the day's edit, a stocktake
+    // finds 40 fewer, and 入出庫区分 stays 棚卸 on the edits after it (kintone keeps the value).
+    const subject = learningDeps({ fields: FIELDS, correctionLabels });
+    let day = '2026-09-01';
+    let stock = 1_000;
+    let n = 0;
+    const edit = (time: string, quantity: number, changeReason: string) =>
+      subject.history.record('12', `n-${(n += 1)}`, [
+        {
+          appId: '12',
+          itemId: '1',
+          sku: 'A-1',
+          supplierCode: 'S-1',
+          at: zonedInstant(day, time, 'Asia/Tokyo').toISOString(),
+          quantity,
+          reorderPoint: 20,
+          leadTimeDays: 3,
+          changeReason,
+        },
+      ]);
+    for (let business = 0; business < 40; day = addDays(day, 1)) {
+      if (!calendars.company.isBusinessDay(day)) continue;
+      business += 1;
+      await edit('10:00', (stock -= 5), business > 20 ? '棚卸' : '出庫');
+      if (business === 20) await edit('16:00', (stock -= 40), '棚卸');
+    }
+
+    // Act
+    await learnReorderPoints(subject.deps, zonedInstant(day, '03:00', 'Asia/Tokyo'));
+
+    // Assess: demand 5 a day exactly (no receipts: lead time 3 from the record, no spread),
+    // so 推奨発注点 5 × 3 = 15 and 推奨最大在庫 15 + 5 × 10 = 65; the drop as demand raises both.
+    expect(subject.kintone.bulkUpdates[0]?.records[0]?.values).toMatchObject({
+      推奨発注点: reorderPoint,
+      推奨最大在庫: orderUpTo,
+    });
   });
 
   it('runs once a day, and writes again only when the suggestion changed materially', async () => {

@@ -25,7 +25,7 @@ function messageOf(raw: unknown): string {
 }
 
 describe('learning configuration', () => {
-  it('is off without a block, and defaults 95 %, 60 days, no overwriting, no shadow', () => {
+  it('is off without a block, and defaults 95 %, 60 days, 棚卸 as the correction, no overwriting, no shadow', () => {
     // Act
     const off = parseConfig(demoWithLearning(undefined), 'test.json');
     const on = parseConfig(demoWithLearning({ fields: { reorderPoint: '推奨発注点' } }), 'x');
@@ -37,6 +37,7 @@ describe('learning configuration', () => {
       windowDays: 60,
       orderCycleDays: 10,
       fields: { reorderPoint: '推奨発注点' },
+      correctionLabels: ['棚卸'],
       overwriteStaffFields: false,
       shadow: false,
     });

@@ -12,6 +12,7 @@ function learningHarness(
     ...options,
     configure: (raw) => {
       if (learning) raw.learning = learning;
+      options.configure?.(raw);
     },
   });
   const history = new InMemoryStockHistory();
@@ -41,6 +42,27 @@ describe('the dispatcher feeds the learning (issue 14)', () => {
         at: '2026-11-28T02:15:00.000Z',
         ordered: { orderNumber: outcome.orderNumber, quantity: 84 },
       }),
+    ]);
+  });
+
+  it('records 入出庫区分 as the record shows it, when the app maps it', async () => {
+    // Prepare: app 12 maps its 入出庫区分 field (kintone sends it with the record).
+    const { deps, history } = learningHarness(
+      {},
+      {
+        configure: (raw) => {
+          const app = raw.apps.find((candidate) => candidate.appId === '12');
+          if (app) (app.fields as Record<string, string>).stockChangeReason = '入出庫区分';
+        },
+      },
+    );
+
+    // Act
+    await processNotification(lowNotification({ values: { 入出庫区分: '棚卸' } }), deps);
+
+    // Assess
+    await expect(history.list('12', ...EVER)).resolves.toEqual([
+      expect.objectContaining({ itemId: '7', quantity: 18, changeReason: '棚卸' }),
     ]);
   });
 

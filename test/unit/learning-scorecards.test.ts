@@ -85,6 +85,7 @@ describe('supplier scorecards on the supplier master (issue 14)', () => {
       windowDays: 60,
       orderCycleDays: 10,
       fields: {},
+      correctionLabels: ['棚卸'],
       overwriteStaffFields: false,
       shadow: false,
       supplierFields: SUPPLIER_FIELDS,

@@ -210,6 +210,7 @@ const rowSchema = z.object({
   leadTimeDays: z.optional(z.number()),
   onOrder: z.optional(z.number()),
   cause: z.optional(causeSchema),
+  changeReason: z.optional(z.string()),
   ordered: z.optional(z.object({ orderNumber: z.string(), quantity: z.number() })),
   wouldOrder: z.optional(z.object({ quantity: z.number() })),
   recordedOrder: z.optional(
