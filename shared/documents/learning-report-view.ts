@@ -1,8 +1,17 @@
+import type {
+  NoSuggestion,
+  ReorderSuggestion,
+  ShadowComparison,
+  SupplierScorecard,
+} from '../domain/learning';
+
 /**
  * What the learning report page shows (issue 14): the view model the use case
  * `buildLearningReport` (shared/use-cases/learning-report.ts) returns, declared here with the page
  * because documents may not import use cases (shared/README.md); the use case re-exports them.
- * Plain data only: the page renders it without knowing the store, kintone or the domain.
+ * Plain data only: the page renders it without knowing the store or kintone. Where the report
+ * shows a domain result as it is (a suggestion, a scorecard, a shadow comparison), its type is
+ * the domain's, so the two cannot drift apart.
  */
 
 /** One point of an item's stock over time. */
@@ -26,26 +35,22 @@ export interface LearningReportOrder {
   orderNumber?: string;
 }
 
-/** What the learning suggests for an item, or why it suggests nothing yet. */
+/**
+ * What the learning suggests for an item, or why it suggests nothing yet: the domain's result
+ * without its working (z, the unrounded values).
+ */
 export type LearningReportSuggestion =
-  | {
-      kind: 'suggestion';
-      /** 推奨発注点. */
-      reorderPoint: number;
-      /** 推奨最大在庫. */
-      orderUpTo: number;
-      /** 推定リードタイム, business days. */
-      leadTimeDays: number;
-      safetyStock: number;
-      serviceLevel: number;
-      /** One Japanese line for staff. */
-      reason: string;
-    }
-  | {
-      kind: 'no-suggestion';
-      code: 'short-history' | 'few-demand-days' | 'no-demand';
-      reason: string;
-    };
+  | Pick<
+      ReorderSuggestion,
+      | 'kind'
+      | 'reorderPoint'
+      | 'orderUpTo'
+      | 'leadTimeDays'
+      | 'safetyStock'
+      | 'serviceLevel'
+      | 'reason'
+    >
+  | NoSuggestion;
 
 /** One item of the report. */
 export interface LearningReportItem {
@@ -66,36 +71,12 @@ export interface LearningReportItem {
   orders: LearningReportOrder[];
 }
 
-/** A supplier's scorecard. */
-export interface LearningReportSupplier {
-  supplierCode: string;
-  orders: number;
-  /** Orders judged for on-time-in-full (complete, or past their desired date). */
-  judged: number;
-  onTimeInFull: number;
-  /** 0–1; undefined when nothing is judged yet. */
-  otifRate: number | undefined;
-  answered: number;
-  medianAnswerHours: number | undefined;
-  /** Lead time in business days, learned from receipts; undefined without receipts. */
-  leadTime:
-    | { receipts: number; mean: number; ewma: number; lastThree: number; standardDeviation: number }
-    | undefined;
-}
+/** A supplier's scorecard, as the domain scores it. */
+export type LearningReportSupplier = SupplierScorecard;
 
 /** Shadow mode: what the bridge would have ordered against what was actually ordered, per item. */
-export interface LearningReportShadowItem {
+export interface LearningReportShadowItem extends ShadowComparison {
   appId: string;
-  sku: string;
-  shadow: { count: number; quantity: number };
-  actual: { count: number; quantity: number };
-  matched: number;
-  onlyShadow: number;
-  onlyActual: number;
-  /** Median hours (actual − would-be): positive when staff ordered later than the bridge would. */
-  medianTimingHours: number | undefined;
-  /** Median quantity (actual − would-be) over matched pairs. */
-  medianQuantityDifference: number | undefined;
 }
 
 /** The whole report. */

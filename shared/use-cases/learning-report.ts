@@ -1,7 +1,7 @@
 /**
  * The learning report (issue 14): a plain view model of what the bridge learned, for the HTML
  * report page and the command that writes it for a deployed bridge. Plain data only (strings,
- * numbers, arrays): a page renders it without knowing the store, kintone or the domain.
+ * numbers, arrays): a page renders it without knowing the store or kintone.
  *
  * The view model's types are the page's (shared/documents/learning-report-view.ts).
  */
@@ -13,7 +13,6 @@ import type {
   LearningReportItem,
   LearningReportOrder,
   LearningReportShadowItem,
-  LearningReportSupplier,
 } from '../documents/learning-report-view';
 import { learnApp, scorecardsOf, type LearnDeps, type LearnedItem } from './learn-reorder-points';
 
@@ -75,26 +74,7 @@ export async function buildLearningReport(
       );
     }
   }
-  const suppliers = scorecardsOf(deps, [...orders.values()], now).map(
-    (card): LearningReportSupplier => ({
-      supplierCode: card.supplierCode,
-      orders: card.orders,
-      judged: card.judged,
-      onTimeInFull: card.onTimeInFull,
-      otifRate: card.otifRate,
-      answered: card.answered,
-      medianAnswerHours: card.medianAnswerHours,
-      leadTime: card.leadTime
-        ? {
-            receipts: card.leadTime.receipts,
-            mean: card.leadTime.mean,
-            ewma: card.leadTime.ewma,
-            lastThree: card.leadTime.lastThree,
-            standardDeviation: card.leadTime.standardDeviation,
-          }
-        : undefined,
-    }),
-  );
+  const suppliers = scorecardsOf(deps, [...orders.values()], now);
   return { generatedAt: now.toISOString(), items, suppliers, shadow };
 }
 
@@ -124,7 +104,7 @@ function itemView(item: LearnedItem): LearningReportItem {
             serviceLevel: item.result.serviceLevel,
             reason: item.result.reason,
           }
-        : { kind: 'no-suggestion', code: item.result.code, reason: item.result.reason },
+        : item.result,
     orders: ordersOf(item.observations),
   };
 }
