@@ -18,6 +18,7 @@ import type { Calendars } from '../domain/business-calendar';
 import { addDays, localDate } from '../domain/dates';
 import { firstSentAt } from '../domain/follow-up';
 import {
+  calendarDaysSpanning,
   changedMaterially,
   demandHistory,
   estimateDemand,
@@ -26,6 +27,7 @@ import {
   planningLeadTime,
   suggestReorder,
   supplierScorecards,
+  type IsBusinessDay,
   type LeadTimeReceipt,
   type NoSuggestion,
   type ReorderSuggestion,
@@ -103,9 +105,12 @@ export interface LearningOutcome {
 const ORDER_READ_CONCURRENCY = 8;
 const DAY_MS = 86_400_000;
 
-/** Calendar days of history read for a window of business days (weekends, holidays, margin). */
+/**
+ * Calendar days of history read for a window of business days (weekends, and two weeks for
+ * holidays): less than the store keeps (`retentionDaysFor`), so the window is always whole.
+ */
 export function historyDaysFor(windowDays: number): number {
-  return Math.ceil((windowDays * 7) / 5) + 14;
+  return calendarDaysSpanning(windowDays) + 14;
 }
 
 /**
@@ -195,15 +200,17 @@ export async function learnApp(
     ...new Set(observations.flatMap((o) => (o.ordered ? [o.ordered.orderNumber] : []))),
   ];
   const orders = await readOrders(deps.orders, numbers);
-  const isBusinessDayFor = (code: string) =>
-    deps.calendars.deliveryFor(code || undefined).isBusinessDay;
-  const learned = learnLeadTimes(leadTimeReceiptsOf(app, orders), { isBusinessDayFor, timeZone });
+  const learned = learnLeadTimes(leadTimeReceiptsOf(app, orders), {
+    isBusinessDayFor: deliveryDaysOf(deps.calendars),
+    timeZone,
+  });
+  const corrections = new Set(learning.correctionLabels);
   // Today is not over: its half day would read as a slow day.
   const through = addDays(localDate(now, timeZone), -1);
   const items = [...byItem].map(([itemId, seen]): LearnedItem => {
     const last = seen[seen.length - 1] as ItemStockObservation;
     const supplierCode = last.supplierCode ?? '';
-    const history = demandHistory(stockObservationsOf(seen, learning.correctionLabels), {
+    const history = demandHistory(stockObservationsOf(seen, corrections), {
       isBusinessDay: deps.calendars.company.isBusinessDay,
       timeZone,
       through,
@@ -239,14 +246,14 @@ export async function learnApp(
  */
 function stockObservationsOf(
   seen: readonly ItemStockObservation[],
-  correctionLabels: readonly string[],
+  correctionLabels: ReadonlySet<string>,
 ): StockObservation[] {
-  const labels = new Set(correctionLabels);
   return seen.map((observation, index): StockObservation => {
     const reason = observation.changeReason;
     const setNow = reason !== undefined && reason !== seen[index - 1]?.changeReason;
     const cause: StockObservation['cause'] =
-      observation.cause ?? (setNow && labels.has(reason) ? { kind: 'correction' } : undefined);
+      observation.cause ??
+      (setNow && correctionLabels.has(reason) ? { kind: 'correction' } : undefined);
     return {
       at: observation.at,
       quantity: observation.quantity,
@@ -346,8 +353,13 @@ export function scorecardsOf(
   return supplierScorecards(scored, {
     asOf: localDate(now, timeZone),
     timeZone,
-    isBusinessDayFor: (code) => deps.calendars.deliveryFor(code || undefined).isBusinessDay,
+    isBusinessDayFor: deliveryDaysOf(deps.calendars),
   });
+}
+
+/** A supplier's delivery days by its code (the default calendar for an order without one). */
+function deliveryDaysOf(calendars: Calendars): (supplierCode: string) => IsBusinessDay {
+  return (code) => calendars.deliveryFor(code || undefined).isBusinessDay;
 }
 
 /** The fields a suggestion writes on the item's record. */

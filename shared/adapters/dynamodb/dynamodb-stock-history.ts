@@ -5,6 +5,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
+import { calendarDaysSpanning } from '../../domain/learning/business-days';
 import '../../edge/zod-mini-messages';
 import type {
   ItemStockObservation,
@@ -176,9 +177,12 @@ export class DynamoDbStockHistory implements StockHistory {
  */
 export const DEFAULT_STOCK_RETENTION_DAYS = 120;
 
-/** Calendar days of history to keep for a window of `windowDays` business days. */
+/**
+ * Calendar days of history to keep for a window of `windowDays` business days: a month beyond
+ * the weekends, more than the learning reads (`historyDaysFor`, two weeks beyond them).
+ */
 export function retentionDaysFor(windowDays: number): number {
-  return Math.ceil((windowDays * 7) / 5) + 30;
+  return calendarDaysSpanning(windowDays) + 30;
 }
 
 const DAY_MS = 86_400_000;

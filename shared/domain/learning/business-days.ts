@@ -82,3 +82,14 @@ export function businessDaysThrough(
   }
   return days.reverse();
 }
+
+/**
+ * Calendar days that hold `businessDays` business days of a five-day week: what a window of
+ * business days spans before holidays, which the callers cover with a margin of their own.
+ *
+ * @example
+ * calendarDaysSpanning(60); // 84
+ */
+export function calendarDaysSpanning(businessDays: number): number {
+  return Math.ceil((businessDays * 7) / 5);
+}

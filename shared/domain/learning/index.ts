@@ -125,4 +125,4 @@ export { DEFAULT_MATCH_WITHIN_HOURS, compareShadow } from './shadow';
 export type { ShadowComparison, ShadowOrderRecord } from './shadow';
 
 export { MAX_SERVICE_LEVEL, MIN_SERVICE_LEVEL, zOfServiceLevel } from './statistics';
-export { businessDaysBetween, type IsBusinessDay } from './business-days';
+export { businessDaysBetween, calendarDaysSpanning, type IsBusinessDay } from './business-days';
