@@ -8,7 +8,18 @@ import {
   type StockObservation,
 } from '../../../shared/domain/learning/demand';
 import { meanOf, standardDeviationOf } from '../../../shared/domain/learning/statistics';
-import { at, normal, pick, poisson, seeded, simulateItem, TIME_ZONE, weekdays } from './generate';
+import {
+  at,
+  normal,
+  pick,
+  poisson,
+  RECORD_NOISE,
+  REFERENCE_ITEM,
+  seeded,
+  simulateItem,
+  TIME_ZONE,
+  weekdays,
+} from './generate';
 
 /** fast-check runs with a fixed seed: the same cases on every run. */
 const FC = { seed: 14, numRuns: 100 } as const;
@@ -243,17 +254,7 @@ describe('estimateDemand: learned d and σ_d against the true parameters', () =>
   it('Poisson demand (λ = 8) over 180 business days: d within 8 %, σ_d within 20 % of √8', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 1_000_000 }), (seed) => {
-        const item = simulateItem({
-          seed,
-          days: 180,
-          demand: (random) => poisson(random, 8),
-          leadTime: (random) => pick(random, [3, 4, 5, 6, 7]),
-          orderAt: 120,
-          orderQuantity: 40,
-          initialStock: 160,
-          correctionChance: 0.05,
-          unexplainedChance: 0.03,
-        });
+        const item = simulateItem({ ...REFERENCE_ITEM, ...RECORD_NOISE, seed });
         const days = demandHistory(item.observations, options(item.through, 180)).days;
         const estimate = estimateDemand(days.map((day) => day.quantity));
         expect(estimate.method).toBe('mean');

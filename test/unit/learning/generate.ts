@@ -204,3 +204,20 @@ export function trueReorderPoint(
 ): number {
   return d * L + z * Math.sqrt(L * sigmaD ** 2 + d ** 2 * sigmaL ** 2);
 }
+
+/**
+ * The item the accuracy tests measure against (their tolerances come from 200 seeds of it):
+ * Poisson demand (d = 8, σ_d = √8) and lead times drawn uniformly from 3–7 business days
+ * (L = 5, σ_L = √2), over 180 business days, ordered early enough never to run out.
+ */
+export const REFERENCE_ITEM: Omit<Simulation, 'seed'> = {
+  days: 180,
+  demand: (random) => poisson(random, 8),
+  leadTime: (random) => pick(random, [3, 4, 5, 6, 7]),
+  orderAt: 120,
+  orderQuantity: 40,
+  initialStock: 160,
+};
+
+/** Staff corrections (棚卸) and rises nobody explains, which the learning must see through. */
+export const RECORD_NOISE = { correctionChance: 0.05, unexplainedChance: 0.03 } as const;

@@ -9,7 +9,7 @@ import {
   planningLeadTime,
   type LeadTimeReceipt,
 } from '../../../shared/domain/learning/lead-time';
-import { at, pick, poisson, simulateItem, TIME_ZONE, weekdays } from './generate';
+import { at, REFERENCE_ITEM, simulateItem, TIME_ZONE, weekdays } from './generate';
 
 const FC = { seed: 14, numRuns: 100 } as const;
 
@@ -112,15 +112,7 @@ describe('learnLeadTimes against the true lead times', () => {
   it('lead times drawn uniformly from 3–7 business days: L within 12 % of 5, σ_L within 25 % of √2', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 1_000_000 }), (seed) => {
-        const item = simulateItem({
-          seed,
-          days: 180,
-          demand: (random) => poisson(random, 8),
-          leadTime: (random) => pick(random, [3, 4, 5, 6, 7]),
-          orderAt: 120,
-          orderQuantity: 40,
-          initialStock: 160,
-        });
+        const item = simulateItem({ ...REFERENCE_ITEM, seed });
         const learned = learnLeadTimes(item.receipts, {
           isBusinessDayFor: () => weekdays,
           timeZone: TIME_ZONE,

@@ -11,7 +11,14 @@ import {
   type ReorderSuggestion,
 } from '../../../shared/domain/learning/reorder-suggestion';
 import { zOfServiceLevel } from '../../../shared/domain/learning/statistics';
-import { pick, poisson, simulateItem, TIME_ZONE, trueReorderPoint, weekdays } from './generate';
+import {
+  RECORD_NOISE,
+  REFERENCE_ITEM,
+  simulateItem,
+  TIME_ZONE,
+  trueReorderPoint,
+  weekdays,
+} from './generate';
 
 const FC = { seed: 14, numRuns: 100 } as const;
 
@@ -42,17 +49,7 @@ describe('suggestReorder against the true reorder point', () => {
     const errors: number[] = [];
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 1_000_000 }), (seed) => {
-        const item = simulateItem({
-          seed,
-          days: 180,
-          demand: (random) => poisson(random, 8),
-          leadTime: (random) => pick(random, [3, 4, 5, 6, 7]),
-          orderAt: 120,
-          orderQuantity: 40,
-          initialStock: 160,
-          correctionChance: 0.05,
-          unexplainedChance: 0.03,
-        });
+        const item = simulateItem({ ...REFERENCE_ITEM, ...RECORD_NOISE, seed });
         const history = demandHistory(item.observations, {
           isBusinessDay: weekdays,
           timeZone: TIME_ZONE,
