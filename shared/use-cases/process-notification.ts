@@ -70,7 +70,13 @@ import {
   recordPartialReceipt,
 } from './receipt';
 import type { StockHistory } from '../ports/stock-history';
-import { inShadowMode, receiptQuantity, recordStock, shadowDueItems } from './stock-observation';
+import {
+  inShadowMode,
+  receiptQuantity,
+  recordsStock,
+  recordStock,
+  shadowDueItems,
+} from './stock-observation';
 
 /** Collaborators of the dispatcher, built once in the function's wiring. */
 export interface DispatchDeps {
@@ -321,22 +327,28 @@ class Dispatch {
     if (inShadowMode(this.deps.config, this.app)) shadowDueItems(items);
     await this.placeDueItems(items);
     await this.resumeOwnOrders(items);
-    await recordStock(
-      this.deps,
-      this.app,
-      this.notification.id,
-      this.at,
-      items.map((item) => {
-        const current = this.lineOf(item);
-        const own = current?.line.addedBy === this.notification.id;
-        return current && own
-          ? {
-              ...item,
-              ordered: { orderNumber: current.order.orderNumber, quantity: current.line.quantity },
-            }
-          : item;
-      }),
-    );
+    // Only an app that learns pays for finding the lines this notification placed.
+    if (recordsStock(this.deps, this.app)) {
+      await recordStock(
+        this.deps,
+        this.app,
+        this.notification.id,
+        this.at,
+        items.map((item) => {
+          const current = this.lineOf(item);
+          const own = current?.line.addedBy === this.notification.id;
+          return current && own
+            ? {
+                ...item,
+                ordered: {
+                  orderNumber: current.order.orderNumber,
+                  quantity: current.line.quantity,
+                },
+              }
+            : item;
+        }),
+      );
+    }
 
     const outcome: DispatchOutcome = { ...base, decision: this.summary(items) };
     // Orders due now (immediate ones) are sent here; their outcome goes into the record's one

@@ -104,6 +104,14 @@ export function observationsOf(
   });
 }
 
+/** True when the notification's stock is recorded: the app learns and there is a history. */
+export function recordsStock(
+  deps: { config: BridgeConfig; stockHistory?: StockHistory },
+  app: AppConfig,
+): boolean {
+  return deps.stockHistory !== undefined && learningFor(deps.config, app) !== undefined;
+}
+
 /**
  * Records the notification's observations when the app learns (one write); a failure is
  * logged, not thrown.
@@ -115,7 +123,7 @@ export async function recordStock(
   at: string,
   items: readonly ObservedItem[],
 ): Promise<void> {
-  if (!deps.stockHistory || !learningFor(deps.config, app)) return;
+  if (!deps.stockHistory || !recordsStock(deps, app)) return;
   const observations = observationsOf(app.appId, at, items);
   if (observations.length === 0) return;
   try {
