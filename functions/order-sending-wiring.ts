@@ -9,7 +9,9 @@ import type { BridgeConfig } from '../shared/config/schema';
 import type { FaxHandoff } from '../shared/ports/fax-gateway';
 import type { OrderLinkSigner } from '../shared/ports/order-links';
 import type { SecretSource } from '../shared/ports/secret-source';
-import { awsClientConfig, type WiringOverrides } from './common-wiring';
+import type { CompleteOrderDeps } from '../shared/use-cases/complete-order';
+import { approvalDepsFromEnv } from './approval-wiring';
+import { awsClientConfig, type CommonWiring, type WiringOverrides } from './common-wiring';
 import { faxHandoffFromEnv } from './fax-handoff-wiring';
 
 /**
@@ -56,4 +58,23 @@ export function orderSendingFromEnv(
     ...(faxHandoff ? { faxHandoff } : {}),
     ...(orderLinks ? { orderLinks } : {}),
   };
+}
+
+/** The collaborators {@link orderCompletionFromEnv} builds. */
+export type OrderCompletion = Omit<OrderSending, 'sesClient'> &
+  Pick<CompleteOrderDeps, 'ledger' | 'approvalMailer' | 'approvalLinks'>;
+
+/**
+ * What the functions that complete orders (dispatch, send-due-orders) send and record them
+ * with: {@link orderSendingFromEnv}'s mailer, fax handoff and link signer, and
+ * `approvalDepsFromEnv`'s order ledger and approval collaborators, on one SES client. Only the
+ * parts the configuration has are set, so the result spreads into the handler's deps.
+ */
+export function orderCompletionFromEnv(
+  env: Env,
+  common: Pick<CommonWiring, 'config' | 'secrets' | 'kintoneBaseUrl' | 'budget'>,
+  overrides: Pick<WiringOverrides, 'faxQueue'> = {},
+): OrderCompletion {
+  const { sesClient, ...sending } = orderSendingFromEnv(env, common, overrides);
+  return { ...sending, ...approvalDepsFromEnv(env, { ...common, sesClient }) };
 }

@@ -5,8 +5,7 @@ import { calendarFromConfig } from '../../shared/adapters/calendar/calendar-from
 import type { Env } from '../../shared/config/env';
 import { ConfigError } from '../../shared/config/load-config';
 import { clockOf, wireCommon, type WiringOverrides } from '../common-wiring';
-import { approvalDepsFromEnv } from '../approval-wiring';
-import { orderSendingFromEnv } from '../order-sending-wiring';
+import { orderCompletionFromEnv } from '../order-sending-wiring';
 import { wireStores } from '../store-wiring';
 import { createDispatchHandler, type DispatchHandler } from './handler';
 
@@ -32,11 +31,6 @@ export function wireDispatchFromEnv(env: Env, overrides: WiringOverrides = {}): 
     metrics,
     powertoolsMetrics,
   } = wireCommon(env, { now });
-  const { sesClient, mailer, faxHandoff, orderLinks } = orderSendingFromEnv(
-    env,
-    { config, secrets },
-    overrides,
-  );
   // Built once per container, so its cache serves every invocation while the container is warm.
   const suppliers = buildSupplierDirectory(config, secrets, kintoneBaseUrl, { logger, budget });
   // Failures go to the bridge table: SQS keeps no error with a dead-lettered message.
@@ -46,7 +40,7 @@ export function wireDispatchFromEnv(env: Env, overrides: WiringOverrides = {}): 
   return createDispatchHandler({
     config,
     ...wireStores(table, now, config),
-    mailer,
+    ...orderCompletionFromEnv(env, { config, secrets, kintoneBaseUrl, budget }, overrides),
     kintone,
     logger,
     now,
@@ -55,11 +49,8 @@ export function wireDispatchFromEnv(env: Env, overrides: WiringOverrides = {}): 
     failures,
     claimChecks,
     ...maxReceiveCountFromEnv(env),
-    ...(faxHandoff ? { faxHandoff } : {}),
-    ...(orderLinks ? { orderLinks } : {}),
     ...(suppliers ? { suppliers } : {}),
     calendars: calendarFromConfig(config),
-    ...approvalDepsFromEnv(env, { config, secrets, kintoneBaseUrl, budget, sesClient }),
   });
 }
 

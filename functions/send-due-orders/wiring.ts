@@ -8,8 +8,7 @@ import type { Env } from '../../shared/config/env';
 import { ConfigError } from '../../shared/config/load-config';
 import { MAX_LIST_DUE_LIMIT } from '../../shared/adapters/dynamodb/order-rules';
 import { clockOf, wireCommon, type WiringOverrides } from '../common-wiring';
-import { approvalDepsFromEnv } from '../approval-wiring';
-import { orderSendingFromEnv } from '../order-sending-wiring';
+import { orderCompletionFromEnv } from '../order-sending-wiring';
 import { wireStores } from '../store-wiring';
 import { createSendDueOrdersHandler, type SendDueOrdersHandler } from './handler';
 
@@ -38,11 +37,6 @@ export function wireSendDueOrdersFromEnv(
     kintoneBaseUrl,
     budget,
   } = wireCommon(env, { now });
-  const { sesClient, mailer, faxHandoff, orderLinks } = orderSendingFromEnv(
-    env,
-    { config, secrets },
-    overrides,
-  );
   const { orders, stockHistory } = wireStores(table, now, config);
   const calendars = calendarFromConfig(config);
   return createSendDueOrdersHandler({
@@ -50,16 +44,13 @@ export function wireSendDueOrdersFromEnv(
     // Business hours of the follow-up (reminders, staff flags): holidays and closed days skipped.
     calendars,
     orders,
-    mailer,
+    ...orderCompletionFromEnv(env, { config, secrets, kintoneBaseUrl, budget }, overrides),
     kintone,
     logger,
     now,
     metrics,
     ...(powertoolsMetrics ? { powertoolsMetrics } : {}),
     ...batchSizeFromEnv(env),
-    ...(faxHandoff ? { faxHandoff } : {}),
-    ...(orderLinks ? { orderLinks } : {}),
-    ...approvalDepsFromEnv(env, { config, secrets, kintoneBaseUrl, budget, sesClient }),
     // The daily learning (issue 14), when an app learns; scorecards to the supplier master.
     ...(stockHistory
       ? {
