@@ -15,14 +15,12 @@ import { orderRequestOf } from '../domain/order-request';
 import { channelsOf, eventsOf, type PurchaseOrder } from '../domain/purchase-order';
 import { faxNumberReader } from '../edge/fax-number';
 import { changedFields } from '../kintone/write-back';
-import { NO_METRICS, type BridgeMetrics } from '../ports/bridge-metrics';
+import { NO_METRICS } from '../ports/bridge-metrics';
 import { ChannelSendError } from '../ports/channel-send-error';
 import type { FaxHandoff, FaxSending } from '../ports/fax-gateway';
-import type { KintoneRecordWriter } from '../ports/kintone-record-writer';
-import type { BridgeLogger } from '../ports/logger';
 import type { OrderLedger } from '../ports/order-ledger';
 import type { OrderMailer } from '../ports/order-mailer';
-import type { OrderStore } from '../ports/order-store';
+import type { CompleteOrderDeps } from './complete-order';
 import { describeFailure } from './failure-kind';
 import { documentOptionsOf } from './order-channels';
 import { commentOnLines, openLines, writeLineFields } from './order-record';
@@ -49,13 +47,11 @@ import { writeOrderLedger } from './write-order-ledger';
  */
 
 /** Collaborators of {@link followUpOrders}: those of the scheduled send. */
-export interface FollowUpOrdersDeps {
-  config: BridgeConfig;
-  orders: OrderStore;
-  kintone: KintoneRecordWriter;
-  logger: BridgeLogger;
-  now: () => Date;
-  metrics?: BridgeMetrics;
+export interface FollowUpOrdersDeps extends Pick<
+  CompleteOrderDeps,
+  'config' | 'orders' | 'kintone' | 'logger' | 'now' | 'metrics'
+> {
+  /** Sends email reminders; without it a reminder goes by fax. */
   mailer?: OrderMailer;
   /** Sends reminder faxes here (the fax function). */
   fax?: FaxSending;
@@ -269,23 +265,41 @@ async function remindByEmail(
   order: PurchaseOrder,
   deps: FollowUpOrdersDeps,
 ): Promise<PurchaseOrder | undefined> {
-  if (!deps.mailer) return undefined;
-  try {
-    const sent = await deps.mailer.sendOrderRequest(reminderOf(order, deps.config));
-    (deps.metrics ?? NO_METRICS).count('RemindersSent');
+  const { mailer } = deps;
+  if (!mailer) return undefined;
+  return sendReminder(order, 'email', deps, async () => {
+    const sent = await mailer.sendOrderRequest(reminderOf(order, deps.config));
     deps.logger.info('reminder emailed', {
       orderNumber: order.orderNumber,
       messageId: sent.messageId,
     });
+    return sent.messageId;
+  });
+}
+
+/**
+ * A reminder sent on one channel (`send` gives its message or fax id) and recorded in the log
+ * (`reminder-sent`, the `RemindersSent` metric). Undefined when the channel refused it for good,
+ * so the caller can try another; any other failure throws (the next run, or the queue, retries).
+ */
+async function sendReminder(
+  order: PurchaseOrder,
+  channel: 'email' | 'fax',
+  deps: FollowUpOrdersDeps,
+  send: () => Promise<string>,
+): Promise<PurchaseOrder | undefined> {
+  try {
+    const messageId = await send();
+    (deps.metrics ?? NO_METRICS).count('RemindersSent');
     return await deps.orders.append(order.orderNumber, {
       kind: 'reminder-sent',
       at: deps.now().toISOString(),
-      channel: 'email',
-      messageId: sent.messageId,
+      channel,
+      messageId,
     });
   } catch (error) {
     if (!(error instanceof ChannelSendError) || error.retryable) throw error;
-    deps.logger.warn('reminder email refused for good', {
+    deps.logger.warn(`reminder ${channel} refused for good`, {
       orderNumber: order.orderNumber,
       error: error.message,
     });
@@ -324,12 +338,12 @@ async function remindByFax(
   return sendFaxReminder(order, channel, { ...deps, fax: deps.fax as FaxSending });
 }
 
-async function sendFaxReminder(
+function sendFaxReminder(
   order: PurchaseOrder,
   channel: Extract<OrderChannel, { kind: 'fax' }>,
   deps: FollowUpOrdersDeps & { fax: FaxSending },
 ): Promise<PurchaseOrder | undefined> {
-  try {
+  return sendReminder(order, 'fax', deps, async () => {
     const pdf = await deps.fax.renderPdf(reminderOf(order, deps.config));
     const sent = await deps.fax.gateway.sendFax({
       to: channel.number,
@@ -337,22 +351,9 @@ async function sendFaxReminder(
       fileName: `${order.orderNumber}-reminder.pdf`,
       orderNumber: order.orderNumber,
     });
-    (deps.metrics ?? NO_METRICS).count('RemindersSent');
     deps.logger.info('reminder faxed', { orderNumber: order.orderNumber, faxId: sent.faxId });
-    return await deps.orders.append(order.orderNumber, {
-      kind: 'reminder-sent',
-      at: deps.now().toISOString(),
-      channel: 'fax',
-      messageId: sent.faxId,
-    });
-  } catch (error) {
-    if (!(error instanceof ChannelSendError) || error.retryable) throw error;
-    deps.logger.warn('reminder fax refused for good', {
-      orderNumber: order.orderNumber,
-      error: error.message,
-    });
-    return undefined;
-  }
+    return sent.faxId;
+  });
 }
 
 /**
