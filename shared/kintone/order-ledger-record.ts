@@ -1,6 +1,6 @@
 import type { AppConfig, OrderAppConfig } from '../config/schema';
 import type { OrderChannel } from '../domain/channels';
-import { dueDateOf, receivedQuantity } from '../domain/follow-up';
+import { dueDateOf, firstSentAt, receivedQuantity } from '../domain/follow-up';
 import { lineAmount, orderTotals, type TaxRules } from '../domain/pricing';
 import {
   activeLines,
@@ -78,8 +78,8 @@ export function ledgerRecordOf(
   set(f.answer, answer ? answerText(order, answer.answer) : '');
   set(f.answeredAt, answer ? toKintoneDateTime(answer.at) : '');
   set(f.orderDate, sealOf(order)?.orderDate ?? '');
-  const sent = order.log.find((event) => event.kind === 'email-sent' || event.kind === 'fax-sent');
-  set(f.sentAt, sent ? toKintoneDateTime(sent.at) : '');
+  const sentAt = firstSentAt(order);
+  set(f.sentAt, sentAt ? toKintoneDateTime(sentAt.toISOString()) : '');
   set(f.note, ledgerNote(order));
   return values;
 }
