@@ -1,11 +1,12 @@
 import { build, type Metafile } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { bridgeEsbuildOptions } from '../infra/constructs/bridge-function';
+import { exitWhenDone } from './lib/cli';
+import { childEnv, functionNames, importArgs, packageOf } from './lib/function-bundles';
 import { formatTable, median } from './lib/stats';
 
 /**
@@ -63,16 +64,6 @@ function runsFromArgs(argv: readonly string[]): number {
   return runs;
 }
 
-/** Every `functions/<name>/index.ts`, so a new function is measured without editing this. */
-function functionNames(): string[] {
-  return readdirSync(FUNCTIONS_DIR, { withFileTypes: true })
-    .filter(
-      (entry) => entry.isDirectory() && existsSync(join(FUNCTIONS_DIR, entry.name, 'index.ts')),
-    )
-    .map((entry) => entry.name)
-    .sort();
-}
-
 async function bundle(name: string, entry: string): Promise<Bundle> {
   const dir = join(OUT_DIR, name.replace(/[^a-z0-9-]+/gi, '-'));
   rmSync(dir, { recursive: true, force: true });
@@ -94,14 +85,6 @@ async function bundle(name: string, entry: string): Promise<Bundle> {
   };
 }
 
-/** `node_modules/@scope/name/...` -> `@scope/name`; the project's own files -> `(project)`. */
-function packageOf(input: string): string {
-  const at = input.lastIndexOf('node_modules/');
-  if (at < 0) return '(project)';
-  const parts = input.slice(at + 'node_modules/'.length).split('/');
-  return parts[0]?.startsWith('@') ? `${parts[0]}/${parts[1]}` : (parts[0] ?? input);
-}
-
 /** Bytes each package contributes to the bundle after tree shaking, largest first. */
 function packageBytes(result: Bundle): Array<[string, number]> {
   const output = Object.values(result.metafile.outputs).find((out) => out.entryPoint);
@@ -112,11 +95,6 @@ function packageBytes(result: Bundle): Array<[string, number]> {
   return [...totals].sort((a, b) => b[1] - a[1]);
 }
 
-// Children must not inherit a loader (tsx) through NODE_OPTIONS: it would be timed too.
-const childEnv = Object.fromEntries(
-  Object.entries(process.env).filter(([name]) => name !== 'NODE_OPTIONS'),
-);
-
 /** Wall time of one whole Node process, in ms; throws with its stderr if it fails. */
 function timeProcess(args: readonly string[]): number {
   const started = process.hrtime.bigint();
@@ -124,17 +102,6 @@ function timeProcess(args: readonly string[]): number {
   const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
   if (run.status !== 0) throw new Error(`node ${args.join(' ')} failed:\n${run.stderr.trim()}`);
   return elapsed;
-}
-
-/** Imports a bundle as Lambda does, failing unless it exports a `handler` function. */
-function importArgs(outfile: string, sourceMaps: boolean): string[] {
-  const url = JSON.stringify(pathToFileURL(outfile).href);
-  return [
-    ...(sourceMaps ? ['--enable-source-maps'] : []),
-    '--input-type=module',
-    '-e',
-    `import(${url}).then((m) => { if (typeof m.handler !== 'function') process.exit(2); })`,
-  ];
 }
 
 const BARE = ['-e', ''];
@@ -170,7 +137,7 @@ function timeBundles(
     for (const b of rotated(bundles, round)) {
       for (const sourceMaps of [false, true]) {
         const bare = timeProcess(BARE);
-        const imported = timeProcess(importArgs(b.outfile, sourceMaps));
+        const imported = timeProcess(importArgs(b.outfile, { sourceMaps }));
         if (round === 0) continue; // the warm-up round
         const s = samples.get(b.name);
         if (!s) continue;
@@ -207,7 +174,10 @@ async function main(): Promise<number> {
   const runs = runsFromArgs(process.argv.slice(2));
   const entries: Array<[string, string]> = [
     [REFERENCE, join(ROOT, 'scripts', 'lib', 'cold-reference-handler.ts')],
-    ...functionNames().map((fn): [string, string] => [fn, join(FUNCTIONS_DIR, fn, 'index.ts')]),
+    ...functionNames(FUNCTIONS_DIR).map((fn): [string, string] => [
+      fn,
+      join(FUNCTIONS_DIR, fn, 'index.ts'),
+    ]),
   ];
   const bundles: Bundle[] = [];
   for (const [name, entry] of entries) bundles.push(await bundle(name, entry));
@@ -257,12 +227,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(
-      `bench:cold failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-    process.exit(1);
-  },
-);
+exitWhenDone(main, 'bench:cold');

@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DEMO_SUPPLIERS } from '../local/kintone/demo-suppliers';
 import type { RestCallLogEntry } from '../local/kintone/local-kintone';
 import { startLocalStack, type LocalStack } from '../local/stack';
+import { errorText } from './lib/cli';
 import { formatTable, ms, summarize } from './lib/stats';
 
 /**
@@ -359,8 +360,6 @@ function describeCalls(calls: Calls): string {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(
-    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
+  process.stderr.write(`${errorText(error)}\n`);
   process.exit(1);
 });

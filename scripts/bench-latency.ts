@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { RestCallLogEntry } from '../local/kintone/local-kintone';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../local/stack';
+import { exitWhenDone } from './lib/cli';
 import { HttpCallRecorder, type HttpCall } from './lib/http-call-recorder';
 import { formatTable, ms, summarize } from './lib/stats';
 
@@ -351,12 +352,4 @@ async function main(): Promise<void> {
   else report();
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(
-      `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-    process.exit(1);
-  },
-);
+exitWhenDone(main, 'bench');

@@ -8,6 +8,7 @@ import { demoInventoryApp } from '../local/kintone/demo-app';
 import type { RestCallLogEntry } from '../local/kintone/local-kintone';
 import { startLocalStack, TABLE_NAME, type LocalStack } from '../local/stack';
 import type { SweepRunResult } from '../functions/sweep/handler';
+import { errorText } from './lib/cli';
 import { formatTable } from './lib/stats';
 
 /**
@@ -201,8 +202,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(
-    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
+  process.stderr.write(`${errorText(error)}\n`);
   process.exitCode = 1;
 });

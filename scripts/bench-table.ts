@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { formSaveTable, type TableRowJson } from '../local/kintone/form-save';
 import { startLocalStack, type LocalStack } from '../local/stack';
+import { errorText } from './lib/cli';
 import { formatTable, ms, summarize } from './lib/stats';
 
 /**
@@ -150,8 +151,6 @@ function bridgeCalls(stack: LocalStack, from: number): string {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(
-    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
+  process.stderr.write(`${errorText(error)}\n`);
   process.exit(1);
 });

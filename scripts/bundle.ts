@@ -1,10 +1,11 @@
 import { build, type BuildOptions, type Metafile } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { bridgeEsbuildOptions } from '../infra/constructs/bridge-function';
+import { exitWhenDone } from './lib/cli';
+import { childEnv, functionNames, importArgs, packageOf } from './lib/function-bundles';
 import { formatTable, median, ms } from './lib/stats';
 
 /**
@@ -62,16 +63,6 @@ interface BundleResult {
   warnings: number;
 }
 
-/** Function names: every `functions/<name>/index.ts`, so a new function is measured too. */
-function functionNames(): string[] {
-  return readdirSync(FUNCTIONS_DIR, { withFileTypes: true })
-    .filter(
-      (entry) => entry.isDirectory() && existsSync(join(FUNCTIONS_DIR, entry.name, 'index.ts')),
-    )
-    .map((entry) => entry.name)
-    .sort();
-}
-
 async function bundle(fn: string, variant: Variant): Promise<BundleResult> {
   const outfile = join(variant.outDir, fn, 'index.mjs');
   // Only this bundle's folder: dist/ may hold other tools' output.
@@ -104,26 +95,12 @@ function inputsByOutputBytes(result: BundleResult): InputShare[] {
     .sort((a, b) => b.bytes - a.bytes);
 }
 
-/** `node_modules/@scope/name/...` -> `@scope/name`; project files count as `(project)`. */
-function packageOf(path: string): string {
-  const marker = 'node_modules/';
-  const at = path.lastIndexOf(marker);
-  if (at < 0) return '(project)';
-  const parts = path.slice(at + marker.length).split('/');
-  return parts[0]?.startsWith('@') ? `${parts[0]}/${parts[1]}` : (parts[0] ?? path);
-}
-
 function packagesByOutputBytes(inputs: InputShare[]): InputShare[] {
   const totals = new Map<string, number>();
   for (const input of inputs)
     totals.set(packageOf(input.path), (totals.get(packageOf(input.path)) ?? 0) + input.bytes);
   return [...totals].map(([path, bytes]) => ({ path, bytes })).sort((a, b) => b.bytes - a.bytes);
 }
-
-// Children must not inherit a loader (tsx, ts-node) through NODE_OPTIONS: that would be timed too.
-const childEnv = Object.fromEntries(
-  Object.entries(process.env).filter(([name]) => name !== 'NODE_OPTIONS'),
-);
 
 interface Timed {
   ms: number;
@@ -150,20 +127,10 @@ function medianRun(args: string[]): { ms: number; error?: string } {
   return { ms: median(samples) };
 }
 
-/** Imports the bundle the way Lambda does, and fails unless it exports a `handler` function. */
-function importArgs(outfile: string): string[] {
-  const url = JSON.stringify(pathToFileURL(outfile).href);
-  return [
-    '--input-type=module',
-    '-e',
-    `import(${url}).then((m) => { if (typeof m.handler !== 'function') process.exit(2); })`,
-  ];
-}
-
 const kb = (bytes: number) => (bytes / 1024).toFixed(1);
 
 async function main(): Promise<number> {
-  const fns = functionNames();
+  const fns = functionNames(FUNCTIONS_DIR);
   if (fns.length === 0)
     throw new Error(`no functions/<name>/index.ts found under ${FUNCTIONS_DIR}`);
 
@@ -245,12 +212,4 @@ async function main(): Promise<number> {
   return failed ? 1 : 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(
-      `bundle failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-    process.exit(1);
-  },
-);
+exitWhenDone(main, 'bundle');

@@ -1,14 +1,14 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { createKintoneClient } from '../shared/adapters/kintone/kintone-record-writer';
 import { withKintoneRetry } from '../shared/adapters/kintone/kintone-retry';
 import type { Env } from '../shared/config/env';
-import { ConfigError, loadConfigFile, resolveSecret } from '../shared/config/load-config';
-import type { BridgeConfig } from '../shared/config/schema';
+import { loadConfigFile, resolveSecret } from '../shared/config/load-config';
 import { formatFindings, hasErrors, runDoctor, type DoctorTarget } from '../shared/kintone/doctor';
 import { supplierMasterApp } from '../local/kintone/supplier-master-app';
+import { errorText, fail } from './lib/cli';
+import { configOrFail, readLocalJson } from './lib/command-input';
 
 /** The app id under which npm start's local kintone serves the supplier master. */
 const LOCAL_SUPPLIER_MASTER_APP_ID = supplierMasterApp.appId;
@@ -40,29 +40,6 @@ const localUrlsSchema = z.object({
 });
 const localSecretsSchema = z.record(z.string(), z.string());
 
-function fail(message: string, code = 2): never {
-  process.stderr.write(`${message}\n`);
-  process.exit(code);
-}
-
-function readJson<T>(path: string, schema: z.ZodType<T>, hint: string): T {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    return fail(`cannot read ${path}: ${hint}`);
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    return fail(`${path} is not valid JSON (${(error as Error).message}): ${hint}`);
-  }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) fail(`${path} is not what npm start writes: ${parsed.error.message}`);
-  return parsed.data;
-}
-
 interface Target {
   baseUrl: string;
   env: Env;
@@ -72,8 +49,8 @@ interface Target {
 
 function localTarget(dataDir: string): Target {
   const hint = 'start the local stack first (npm start)';
-  const urls = readJson(join(dataDir, 'local.json'), localUrlsSchema, hint);
-  const stored = readJson(join(dataDir, 'local-secrets.json'), localSecretsSchema, hint);
+  const urls = readLocalJson(join(dataDir, 'local.json'), localUrlsSchema, hint);
+  const stored = readLocalJson(join(dataDir, 'local-secrets.json'), localSecretsSchema, hint);
   return {
     baseUrl: urls.kintoneBaseUrl,
     // As npm start resolves them: a variable set in the environment wins over a stored one.
@@ -88,15 +65,6 @@ function localTarget(dataDir: string): Target {
         : {}),
     },
   };
-}
-
-function loadConfigOrFail(path: string): BridgeConfig {
-  try {
-    return loadConfigFile(path);
-  } catch (error) {
-    if (error instanceof ConfigError) fail(error.message, 1);
-    throw error;
-  }
 }
 
 async function main(): Promise<void> {
@@ -114,9 +82,10 @@ async function main(): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  if (!values.config) fail(`--config is required\n\n${USAGE}`);
+  const configPath = values.config;
+  if (!configPath) fail(`--config is required\n\n${USAGE}`);
 
-  const config = loadConfigOrFail(values.config);
+  const config = configOrFail(() => loadConfigFile(configPath));
 
   const target: Target = values.local
     ? localTarget(values['data-dir'])
@@ -129,7 +98,7 @@ async function main(): Promise<void> {
       baseUrl,
       target.tokens[app.appId] ?? resolveSecret(app.apiToken, target.env, app.tokenPath),
     );
-  process.stdout.write(`checking ${values.config} against ${baseUrl}\n\n`);
+  process.stdout.write(`checking ${configPath} against ${baseUrl}\n\n`);
   const master = config.supplierMaster;
   if (values.local && master && master.appId !== LOCAL_SUPPLIER_MASTER_APP_ID) {
     process.stdout.write(
@@ -145,6 +114,4 @@ async function main(): Promise<void> {
   process.exitCode = hasErrors(findings) ? 1 : 0;
 }
 
-main().catch((error: unknown) => {
-  fail(error instanceof Error ? (error.stack ?? error.message) : String(error), 1);
-});
+main().catch((error: unknown) => fail(errorText(error), 1));

@@ -19,6 +19,7 @@ import {
   type OpenedFailureLog,
 } from './lib/replay-failure-log';
 import { regionOfQueueUrl, SqsClientReplayQueue } from './lib/replay-sqs';
+import { errorText, fail } from './lib/cli';
 
 const USAGE = `Moves dead-lettered notifications back to the queue, once the cause is fixed, or
 skips one; lists and re-queues parked notifications. Each line says what happened to the
@@ -40,11 +41,6 @@ AWS (credentials from the usual AWS CLI settings; the region is read from the UR
 --table is the bridge table (TABLE_NAME of the dispatch function; also read from TABLE_NAME),
 --dynamodb-endpoint (or DYNAMODB_ENDPOINT) another DynamoDB endpoint.
 A replayed notification that the bridge already completed is skipped by the bridge.`;
-
-function fail(message: string, code = 1): never {
-  process.stderr.write(`${message}\n`);
-  process.exit(code);
-}
 
 function summarise(
   report: ReplayReport,
@@ -230,9 +226,5 @@ async function parked(
 }
 
 main().catch((error: unknown) => {
-  fail(
-    error instanceof ReplayError
-      ? error.message
-      : `replay failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-  );
+  fail(error instanceof ReplayError ? error.message : `replay failed: ${errorText(error)}`, 1);
 });

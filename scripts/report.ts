@@ -1,11 +1,11 @@
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { loadConfigFromEnv } from '../shared/config/env';
-import { ConfigError, loadConfigFile } from '../shared/config/load-config';
-import type { BridgeConfig } from '../shared/config/schema';
+import { loadConfigFile } from '../shared/config/load-config';
+import { errorText, fail } from './lib/cli';
+import { configOrFail, readLocalJson } from './lib/command-input';
 import { writeLearningReportFile, type LearningReportSource } from './lib/learning-report-file';
 
 const USAGE = `Writes the learning report (issue 14) as one HTML file: per item stock over time with the
@@ -33,33 +33,12 @@ const localSettingsSchema = z.object({
   configPath: z.string().min(1),
 });
 
-function fail(message: string, code = 2): never {
-  process.stderr.write(`${message}\n`);
-  process.exit(code);
-}
-
-function configOrFail(load: () => BridgeConfig): BridgeConfig {
-  try {
-    return load();
-  } catch (error) {
-    if (error instanceof ConfigError) fail(error.message, 1);
-    throw error;
-  }
-}
-
 async function localSource(dataDir: string): Promise<LearningReportSource> {
-  const path = join(dataDir, 'local.json');
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    return fail(
-      `cannot read ${path} (${(error as Error).message}): start the local stack first (npm start)`,
-    );
-  }
-  const parsed = localSettingsSchema.safeParse(raw);
-  if (!parsed.success) return fail(`${path} is not what npm start writes: ${parsed.error.message}`);
-  const settings = parsed.data;
+  const settings = readLocalJson(
+    join(dataDir, 'local.json'),
+    localSettingsSchema,
+    'start the local stack first (npm start)',
+  );
   const client = new DynamoDBClient({
     region: 'ap-northeast-1',
     endpoint: settings.dynamodbEndpoint,
@@ -143,6 +122,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  fail(error instanceof Error ? (error.stack ?? error.message) : String(error), 1);
-});
+main().catch((error: unknown) => fail(errorText(error), 1));

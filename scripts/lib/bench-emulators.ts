@@ -6,6 +6,7 @@ import { ensureBridgeTable } from '../../shared/adapters/dynamodb/bridge-table';
 import { startDynalite } from '../../local/dynamodb/dynalite';
 import { startPhaxioEmulator } from '../../local/fax/phaxio-emulator';
 import { startSesLocal } from '../../local/ses/ses-local';
+import { errorText } from './cli';
 
 /**
  * The emulators of the memory benchmarks, in a process of their own (they keep every item,
@@ -51,8 +52,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(
-    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
+  process.stderr.write(`${errorText(error)}\n`);
   process.exit(1);
 });

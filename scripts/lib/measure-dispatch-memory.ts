@@ -13,6 +13,7 @@ import {
 } from '../../shared/use-cases/process-notification';
 import { wireStores } from '../../functions/store-wiring';
 import { fetchSesStore } from '../../local/ses/ses-store';
+import { errorText } from './cli';
 import {
   heapAfterGc,
   mb,
@@ -128,8 +129,6 @@ async function measure(): Promise<void> {
 }
 
 measure().catch((error: unknown) => {
-  process.stderr.write(
-    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
+  process.stderr.write(`${errorText(error)}\n`);
   process.exit(1);
 });

@@ -10,6 +10,7 @@ import { parseConfig } from '../../shared/config/load-config';
 import { groupKeyOf, type PurchaseOrder } from '../../shared/domain/purchase-order';
 import { defaultFontPaths } from '../../shared/documents/order-form-fonts';
 import { sendFaxJob } from '../../shared/use-cases/send-fax-job';
+import { errorText } from './cli';
 import {
   heapAfterGc,
   mb,
@@ -153,8 +154,6 @@ async function measure(): Promise<void> {
 }
 
 measure().catch((error: unknown) => {
-  process.stderr.write(
-    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
+  process.stderr.write(`${errorText(error)}\n`);
   process.exit(1);
 });

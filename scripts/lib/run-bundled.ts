@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { errorText } from './cli';
 
 /**
  * Bundles `entry` (a measured side, e.g. scripts/lib/measure-dispatch-memory.ts) into
@@ -46,9 +47,7 @@ export function exitWithBundledRun(...parameters: Parameters<typeof runBundled>)
       process.exitCode = code;
     },
     (error: unknown) => {
-      process.stderr.write(
-        `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-      );
+      process.stderr.write(`${errorText(error)}\n`);
       process.exitCode = 1;
     },
   );
