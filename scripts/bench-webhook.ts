@@ -5,7 +5,6 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { notificationSchema } from '../shared/kintone/notification';
 import type { NotificationQueue, QueuedNotification } from '../shared/ports/notification-queue';
 import { makeWebhookHandler } from '../functions/webhook/handler';
@@ -13,7 +12,9 @@ import { buildWebhookDeps, wireWebhookFromEnv } from '../functions/webhook/wirin
 import { loggerFromEnv } from '../functions/wiring-env';
 import { EnvSecretSource } from '../shared/adapters/secrets/env-secret-source';
 import { loadConfigFromEnv } from '../shared/config/env';
-import { formatTable, median, percentile } from './lib/stats';
+import { exitWhenDone } from './lib/cli';
+import { httpApiEvent, webhookLambdaContext } from './lib/http-api-event';
+import { formatTable, summarize } from './lib/stats';
 
 /**
  * `npm run bench:webhook [-- --samples N]`: the webhook handler's latency per request as Lambda
@@ -29,7 +30,8 @@ import { formatTable, median, percentile } from './lib/stats';
  *   the tokens come from the environment instead of Secrets Manager's (cached) secret.
  * - The body is the ~3 KB `UPDATE_RECORD` notification of a table (app 15,
  *   test/fixtures/kintone-webhooks/update-record-subtable.json), as an API Gateway HTTP API
- *   event with the token in the query string.
+ *   event with the token in the query string: the one the handler tests use
+ *   (scripts/lib/http-api-event.ts), one per call.
  * - The benchmark runs in a child process whose stdout (the log lines and EMF metrics, as in
  *   Lambda) is a pipe the parent drains. Floor, handler and the handler without its middlewares
  *   (`makeWebhookHandler`, for where the time goes) take turns, one call each, in a rotating
@@ -82,61 +84,6 @@ function lambdaEnv(): Record<string, string> {
   };
 }
 
-function httpApiEvent(body: string): APIGatewayProxyEventV2 {
-  return {
-    version: '2.0',
-    routeKey: 'POST /webhooks/kintone',
-    rawPath: '/webhooks/kintone',
-    rawQueryString: `token=${TOKEN}`,
-    headers: {
-      'content-length': String(Buffer.byteLength(body)),
-      'content-type': 'application/json; charset=utf-8',
-      host: 'abc123def4.execute-api.ap-northeast-1.amazonaws.com',
-      'user-agent': 'kintone-webhook',
-      'x-forwarded-for': '203.0.113.10',
-    },
-    queryStringParameters: { token: TOKEN },
-    requestContext: {
-      accountId: '123456789012',
-      apiId: 'abc123def4',
-      domainName: 'abc123def4.execute-api.ap-northeast-1.amazonaws.com',
-      domainPrefix: 'abc123def4',
-      http: {
-        method: 'POST',
-        path: '/webhooks/kintone',
-        protocol: 'HTTP/1.1',
-        sourceIp: '203.0.113.10',
-        userAgent: 'kintone-webhook',
-      },
-      requestId: 'Cj3kTgXYtjMEJ2g=',
-      routeKey: 'POST /webhooks/kintone',
-      stage: '$default',
-      time: '28/Nov/2026:02:15:01 +0000',
-      timeEpoch: 1795832101000,
-    },
-    body,
-    isBase64Encoded: false,
-  };
-}
-
-function lambdaContext(invocation: number): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName: 'stock-alert-bridge-webhook',
-    functionVersion: '$LATEST',
-    invokedFunctionArn:
-      'arn:aws:lambda:ap-northeast-1:123456789012:function:stock-alert-bridge-webhook',
-    memoryLimitInMB: '256',
-    awsRequestId: `c6af9ac6-7b61-11e6-9a41-${String(invocation).padStart(12, '0')}`,
-    logGroupName: '/aws/lambda/stock-alert-bridge-webhook',
-    logStreamName: '2026/12/02/[$LATEST]abcdef0123456789abcdef0123456789',
-    getRemainingTimeInMillis: () => 29_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
-
 /** Child mode: measures and sends both series to the parent over IPC. */
 async function measure(samples: number): Promise<void> {
   const body = readFileSync(FIXTURE, 'utf8');
@@ -163,10 +110,11 @@ async function measure(samples: number): Promise<void> {
   };
   const calls: Record<keyof Omit<Series, 'logBytes'>, () => Promise<void> | void> = {
     floor,
-    core: async () => check(await core(httpApiEvent(body))),
+    core: async () => check(await core(httpApiEvent({ body, token: TOKEN }))),
     handler: async () => {
       invocation += 1;
-      check(await handler(httpApiEvent(body), lambdaContext(invocation)));
+      const requestId = `c6af9ac6-7b61-11e6-9a41-${String(invocation).padStart(12, '0')}`;
+      check(await handler(httpApiEvent({ body, token: TOKEN }), webhookLambdaContext(requestId)));
     },
   };
   const names = Object.keys(calls) as (keyof typeof calls)[];
@@ -219,26 +167,19 @@ function measureInChild(samples: number): Promise<Series> {
 const us = (ms: number): string => (ms * 1000).toFixed(1);
 
 function report(series: Series, samples: number): void {
-  const figures = (values: number[]) => ({
-    median: median(values),
-    p90: percentile(values, 90),
-    p99: percentile(values, 99),
-    max: Math.max(...values),
-  });
-  const floor = figures(series.floor);
-  const core = figures(series.core);
-  const handler = figures(series.handler);
+  const floor = summarize(series.floor);
+  const core = summarize(series.core);
+  const handler = summarize(series.handler);
   const load = loadavg()
     .map((value) => value.toFixed(2))
     .join(' ');
-  const rows = [
-    ['floor: JSON.parse + notificationSchema.safeParse', floor],
-    ['handler without middlewares (makeWebhookHandler)', core],
-    ['handler as deployed (wireWebhookFromEnv: middy, logger, metrics)', handler],
-  ].map(([label, f]) => {
-    const { median: m, p90, p99, max } = f as ReturnType<typeof figures>;
-    return [label as string, us(m), us(p90), us(p99), us(max)];
-  });
+  const rows = (
+    [
+      ['floor: JSON.parse + notificationSchema.safeParse', floor],
+      ['handler without middlewares (makeWebhookHandler)', core],
+      ['handler as deployed (wireWebhookFromEnv: middy, logger, metrics)', handler],
+    ] as const
+  ).map(([label, f]) => [label, us(f.median), us(f.p90), us(f.p99), us(f.max)]);
   const ratio = handler.p99 / floor.p99;
   process.stdout.write(
     `${samples} calls each after ${WARMUP} warm-up calls, alternating, on Node ` +
@@ -263,12 +204,4 @@ async function main(): Promise<void> {
   else report(await measureInChild(samples), samples);
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(
-      `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-    process.exit(1);
-  },
-);
+exitWhenDone(main, 'bench');

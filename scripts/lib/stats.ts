@@ -34,10 +34,11 @@ export function percentile(values: readonly number[], p: number): number {
   return s[rank - 1] as number;
 }
 
-/** Median, p90, min and max of a series, the figures both scripts report. */
+/** Median, p90, p99, min and max of a series, the figures the benchmarks report. */
 export interface Summary {
   median: number;
   p90: number;
+  p99: number;
   min: number;
   max: number;
 }
@@ -47,6 +48,7 @@ export function summarize(values: readonly number[]): Summary {
   return {
     median: median(s),
     p90: percentile(s, 90),
+    p99: percentile(s, 99),
     min: s[0] as number,
     max: s[s.length - 1] as number,
   };
