@@ -11,14 +11,8 @@ import {
   EMPTY_MIME_DB,
   bridgeFunctionProps,
 } from '../../infra/constructs/bridge-function';
-import { findApp, loadConfigFile } from '../../shared/config/load-config';
-import type { OrderRequest } from '../../shared/domain/order';
-import { evaluateReorder } from '../../shared/domain/evaluate-reorder';
 import { defaultFontPaths, renderOrderPdf } from '../../shared/documents/order-form-pdf';
-import { isRecordNotification, notificationSchema } from '../../shared/kintone/notification';
-import { mapRecord } from '../../shared/kintone/record-mapper';
-import { DEMO_CONFIG_PATH, loadWebhookFixture } from '../fixtures/kintone-webhooks';
-import { buildOrderRequest } from '../support/single-item-order-request';
+import { demoOrderRequest } from '../support/single-item-order-request';
 
 /**
  * The deployed esbuild settings replace brotli (fontkit's WOFF2 decoder) with a stub. The fax
@@ -27,34 +21,6 @@ import { buildOrderRequest } from '../support/single-item-order-request';
  */
 
 const ROOT = process.cwd();
-
-/** The demo order (A-100, 84 本) with a supplier page link, so the form carries the QR code. */
-function demoOrder(): OrderRequest {
-  const config = loadConfigFile(DEMO_CONFIG_PATH);
-  const notification = notificationSchema.parse(loadWebhookFixture('update-record-low.json'));
-  if (!isRecordNotification(notification)) throw new Error('fixture is not a record notification');
-  const app = findApp(config, notification.app.id);
-  if (app === undefined) throw new Error('demo config lacks the fixture app');
-  const mapped = mapRecord(notification.record, app);
-  if (!mapped.ok) throw new Error(`fixture does not map: ${mapped.problems.join(', ')}`);
-  const now = new Date('2026-11-28T02:15:00Z');
-  const decision = evaluateReorder({
-    mapped,
-    state: {},
-    notification: { id: notification.id, revision: mapped.item.revision },
-    policy: { closedStatuses: app.statuses.closed, timeZone: config.timeZone },
-    now,
-  });
-  if (decision.kind !== 'order') throw new Error(`fixture decision is ${decision.kind}`);
-  return buildOrderRequest(
-    mapped.item,
-    decision,
-    'PO-20261128-0001',
-    config,
-    now,
-    'https://orders.example.com/o/PO-20261128-0001?sig=abc',
-  );
-}
 
 const RENDER_ENTRY = `
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -101,7 +67,8 @@ describe('the brotli stub in the function bundles', () => {
 
   it('leaves brotli out of a bundle that renders the order form, which renders as from the sources', async () => {
     // Arrange
-    const request = demoOrder();
+    // The demo order (A-100, 84 本) with a supplier page link, so the form carries the QR code.
+    const request = demoOrderRequest('https://orders.example.com/o/PO-20261128-0001?sig=abc');
     const requestFile = path.join(dir, 'request.json');
     const pdfFile = path.join(dir, 'order.pdf');
     const bundleFile = path.join(dir, 'render.mjs');

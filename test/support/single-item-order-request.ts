@@ -1,8 +1,13 @@
+import { findApp, loadConfigFile } from '../../shared/config/load-config';
 import type { BridgeConfig } from '../../shared/config/schema';
 import type { OrderDecision } from '../../shared/domain/decision';
 import { localDate } from '../../shared/domain/dates';
+import { evaluateReorder } from '../../shared/domain/evaluate-reorder';
 import type { ItemSnapshot, SupplierContact } from '../../shared/domain/item';
 import type { OrderRequest } from '../../shared/domain/order';
+import { isRecordNotification, notificationSchema } from '../../shared/kintone/notification';
+import { mapRecord } from '../../shared/kintone/record-mapper';
+import { DEMO_CONFIG_PATH, loadWebhookFixture } from '../fixtures/kintone-webhooks';
 
 /**
  * The 発注依頼 for an order decision: what the supplier receives by email or fax. Built once
@@ -92,4 +97,33 @@ export function buildRowsOrderRequest(
         ? first.decision.reason
         : rows.map(({ item, decision }) => `${item.sku}: ${decision.reason}`).join('\n'),
   };
+}
+
+/**
+ * The order the bridge builds from update-record-low.json with config/demo.json, through the
+ * same steps as the dispatch function (A-100 at 18 of 20 -> 84 本, delivery in 3 days), as
+ * PO-20261128-0001 on 2026-11-28.
+ *
+ * @param supplierPageUrl the supplier page link, for a form that carries the QR code.
+ * @example
+ * const request = demoOrderRequest('https://orders.example.com/o/PO-20261128-0001?sig=abc');
+ */
+export function demoOrderRequest(supplierPageUrl?: string): OrderRequest {
+  const config = loadConfigFile(DEMO_CONFIG_PATH);
+  const notification = notificationSchema.parse(loadWebhookFixture('update-record-low.json'));
+  if (!isRecordNotification(notification)) throw new Error('fixture is not a record notification');
+  const app = findApp(config, notification.app.id);
+  if (app === undefined) throw new Error('demo config lacks the fixture app');
+  const mapped = mapRecord(notification.record, app);
+  if (!mapped.ok) throw new Error(`fixture does not map: ${mapped.problems.join(', ')}`);
+  const now = new Date('2026-11-28T02:15:00Z');
+  const decision = evaluateReorder({
+    mapped,
+    state: {},
+    notification: { id: notification.id, revision: mapped.item.revision },
+    policy: { closedStatuses: app.statuses.closed, timeZone: config.timeZone },
+    now,
+  });
+  if (decision.kind !== 'order') throw new Error(`fixture decision is ${decision.kind}`);
+  return buildOrderRequest(mapped.item, decision, 'PO-20261128-0001', config, now, supplierPageUrl);
 }

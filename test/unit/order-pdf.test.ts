@@ -4,9 +4,7 @@ import { tmpdir } from 'node:os';
 import { inflateSync } from 'node:zlib';
 import path from 'node:path';
 import QRCode from 'qrcode';
-import { loadConfigFile, findApp } from '../../shared/config/load-config';
-import { buildOrderRequest } from '../support/single-item-order-request';
-import { evaluateReorder } from '../../shared/domain/evaluate-reorder';
+import { demoOrderRequest } from '../support/single-item-order-request';
 import type { OrderLine, OrderRequest } from '../../shared/domain/order';
 import { renderOrderEmail } from '../../shared/documents/order-email';
 import {
@@ -29,9 +27,6 @@ import {
   QR_MIN_SIZE_MM,
   renderOrderPdf,
 } from '../../shared/documents/order-form-pdf';
-import { notificationSchema, isRecordNotification } from '../../shared/kintone/notification';
-import { mapRecord } from '../../shared/kintone/record-mapper';
-import { DEMO_CONFIG_PATH, loadWebhookFixture } from '../fixtures/kintone-webhooks';
 import {
   extractPdfText,
   squash,
@@ -41,30 +36,6 @@ import {
 
 /** A one-page order form must stay small enough to fax quickly and to store per order. */
 const ONE_PAGE_BUDGET_BYTES = 50 * 1024;
-
-/**
- * The order the bridge builds from update-record-low.json with config/demo.json, through the
- * same steps as the dispatch function (A-100 at 18 of 20 → 84 本, delivery in 3 days).
- */
-function fixtureOrder(): OrderRequest {
-  const config = loadConfigFile(DEMO_CONFIG_PATH);
-  const notification = notificationSchema.parse(loadWebhookFixture('update-record-low.json'));
-  if (!isRecordNotification(notification)) throw new Error('fixture is not a record notification');
-  const app = findApp(config, notification.app.id);
-  if (app === undefined) throw new Error('demo config lacks the fixture app');
-  const mapped = mapRecord(notification.record, app);
-  if (!mapped.ok) throw new Error(`fixture does not map: ${mapped.problems.join(', ')}`);
-  const now = new Date('2026-11-28T02:15:00Z');
-  const decision = evaluateReorder({
-    mapped,
-    state: {},
-    notification: { id: notification.id, revision: mapped.item.revision },
-    policy: { closedStatuses: app.statuses.closed, timeZone: config.timeZone },
-    now,
-  });
-  if (decision.kind !== 'order') throw new Error(`fixture decision is ${decision.kind}`);
-  return buildOrderRequest(mapped.item, decision, 'PO-20261128-0001', config, now);
-}
 
 function manyLines(count: number): OrderLine[] {
   return Array.from({ length: count }, (_, index) => ({
@@ -154,7 +125,7 @@ describe('renderOrderPdf', () => {
 
     beforeAll(async () => {
       // Prepare
-      request = fixtureOrder();
+      request = demoOrderRequest();
       // Act
       pdf = await renderOrderPdf(request, fonts);
       extracted = await extractPdfText(pdf);
@@ -225,7 +196,7 @@ describe('renderOrderPdf', () => {
     });
 
     it('renders the same bytes for the same request', async () => {
-      const again = await renderOrderPdf(fixtureOrder(), fonts);
+      const again = await renderOrderPdf(demoOrderRequest(), fonts);
       expect(again.equals(pdf)).toBe(true);
     });
 
@@ -250,7 +221,7 @@ describe('renderOrderPdf', () => {
     let extracted: ExtractedPdfText;
 
     beforeAll(async () => {
-      const pdf = await renderOrderPdf({ ...fixtureOrder(), lines: manyLines(80) }, fonts);
+      const pdf = await renderOrderPdf({ ...demoOrderRequest(), lines: manyLines(80) }, fonts);
       extracted = await extractPdfText(pdf);
     });
 
@@ -287,7 +258,7 @@ describe('renderOrderPdf', () => {
   describe('values from kintone', () => {
     it('prints markup as text and drops control characters', async () => {
       const request = {
-        ...fixtureOrder(),
+        ...demoOrderRequest(),
         lines: [
           {
             sku: 'B-1\u0000\u001b[31m',
@@ -312,7 +283,7 @@ describe('renderOrderPdf', () => {
         'ステンレス製替芯（業務用）'.repeat(8) + 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'.repeat(3);
       const longSku = 'X'.repeat(60);
       const request = {
-        ...fixtureOrder(),
+        ...demoOrderRequest(),
         lines: [{ sku: longSku, name: longName, quantity: 1234567, unit: 'ケース（12本入り）' }],
       };
       const { items } = await extractPdfText(await renderOrderPdf(request, fonts));
@@ -336,7 +307,7 @@ describe('renderOrderPdf', () => {
 
     it('prints rare kanji and half-width kana from the embedded font', async () => {
       const request = {
-        ...fixtureOrder(),
+        ...demoOrderRequest(),
         supplier: { name: '髙橋𠮷商店' },
         lines: [{ sku: 'K-1', name: 'ﾎﾞｰﾙﾍﾟﾝ', quantity: 3, unit: 'ﾀﾞｰｽ' }],
       };
@@ -346,7 +317,7 @@ describe('renderOrderPdf', () => {
     });
 
     it('does not add 御中 to a name that already has an honorific', async () => {
-      const request = { ...fixtureOrder(), supplier: { name: '株式会社サンプル文具 御中' } };
+      const request = { ...demoOrderRequest(), supplier: { name: '株式会社サンプル文具 御中' } };
       const { text } = await extractPdfText(await renderOrderPdf(request, fonts));
       expect(text.join('').match(/御中/g)).toHaveLength(1);
     });
@@ -369,7 +340,7 @@ describe('renderOrderPdf', () => {
 
     beforeAll(async () => {
       // Act
-      pdf = await renderOrderPdf({ ...fixtureOrder(), supplierPageUrl: url }, fonts);
+      pdf = await renderOrderPdf({ ...demoOrderRequest(), supplierPageUrl: url }, fonts);
       extracted = await extractPdfText(pdf);
     });
 
@@ -428,7 +399,7 @@ describe('renderOrderPdf', () => {
     });
 
     it('renders the same bytes for the same request', async () => {
-      const again = await renderOrderPdf({ ...fixtureOrder(), supplierPageUrl: url }, fonts);
+      const again = await renderOrderPdf({ ...demoOrderRequest(), supplierPageUrl: url }, fonts);
       expect(again.equals(pdf)).toBe(true);
     });
 
@@ -437,7 +408,7 @@ describe('renderOrderPdf', () => {
       const long = `${url}${'Z'.repeat(300)}`;
 
       // Act
-      const longPdf = await renderOrderPdf({ ...fixtureOrder(), supplierPageUrl: long }, fonts);
+      const longPdf = await renderOrderPdf({ ...demoOrderRequest(), supplierPageUrl: long }, fonts);
       const { totalPages, text } = await extractPdfText(longPdf);
       const images = paintedImages(longPdf);
 
@@ -457,7 +428,7 @@ describe('renderOrderPdf', () => {
     it('keeps the code on page 1 when the lines run over several pages', async () => {
       // Act
       const longForm = await renderOrderPdf(
-        { ...fixtureOrder(), lines: manyLines(80), supplierPageUrl: url },
+        { ...demoOrderRequest(), lines: manyLines(80), supplierPageUrl: url },
         fonts,
       );
       const { items, text, totalPages } = await extractPdfText(longForm);
@@ -487,20 +458,23 @@ describe('renderOrderPdf', () => {
       'http://api.example/o/PO-20261128-0001.x.sig',
       'https://api.example/o/"><script>',
     ])('prints neither code nor URL for a link that is not safe (%s)', async (unsafe) => {
-      const unsafePdf = await renderOrderPdf({ ...fixtureOrder(), supplierPageUrl: unsafe }, fonts);
+      const unsafePdf = await renderOrderPdf(
+        { ...demoOrderRequest(), supplierPageUrl: unsafe },
+        fonts,
+      );
       expect(unsafePdf.toString('latin1')).not.toContain('/Subtype /Image');
-      expect(unsafePdf.equals(await renderOrderPdf(fixtureOrder(), fonts))).toBe(true);
+      expect(unsafePdf.equals(await renderOrderPdf(demoOrderRequest(), fonts))).toBe(true);
     });
   });
 
   it('has no image without a supplier page link', async () => {
-    const pdf = await renderOrderPdf(fixtureOrder(), fonts);
+    const pdf = await renderOrderPdf(demoOrderRequest(), fonts);
     expect(pdf.toString('latin1')).not.toContain('/Subtype /Image');
   });
 
   it('rejects an order whose timestamp is not a date', async () => {
     await expect(
-      renderOrderPdf({ ...fixtureOrder(), orderedAt: 'yesterday' }, fonts),
+      renderOrderPdf({ ...demoOrderRequest(), orderedAt: 'yesterday' }, fonts),
     ).rejects.toThrow(RangeError);
   });
 
@@ -521,17 +495,17 @@ describe('renderOrderPdf', () => {
 
     it('names a missing font file, and tries again on the next render', async () => {
       const missing = path.join(dir, 'missing.ttf');
-      await expect(renderOrderPdf(fixtureOrder(), { fontPath: missing })).rejects.toThrow(
+      await expect(renderOrderPdf(demoOrderRequest(), { fontPath: missing })).rejects.toThrow(
         OrderPdfFontError,
       );
       await writeFile(missing, 'not a font');
-      await expect(renderOrderPdf(fixtureOrder(), { fontPath: missing })).rejects.toThrow(
+      await expect(renderOrderPdf(demoOrderRequest(), { fontPath: missing })).rejects.toThrow(
         /Cannot embed the order form font .*missing\.ttf/,
       );
     });
 
     it('works with the regular weight alone', async () => {
-      const pdf = await renderOrderPdf(fixtureOrder(), { fontPath: fonts.fontPath });
+      const pdf = await renderOrderPdf(demoOrderRequest(), { fontPath: fonts.fontPath });
       expect(pdf.toString('latin1')).not.toContain('NotoSansJP-Bold');
       expect(pdf.length).toBeLessThan(ONE_PAGE_BUDGET_BYTES);
     });
@@ -552,7 +526,7 @@ describe('order form content', () => {
   });
 
   it('leaves the reason out and keeps the supplier page link only when it is safe', () => {
-    const request = fixtureOrder();
+    const request = demoOrderRequest();
     const content = orderFormContent(request);
     expect(JSON.stringify(content)).not.toContain(request.reason);
     expect(content.supplierPageUrl).toBeUndefined();
