@@ -1,7 +1,8 @@
 /**
  * The local stack's page for operators: every dead letter and every parked notification, with
  * the record, the error, attempts and first/last failure, and one-click 再実行 (replay) and 破棄
- * (skip). Served as routes of the local HTTP API; `/dead-letters.json` keeps the JSON for
+ * (skip); then the fax function's dead letters (a fax job that failed every attempt), with the
+ * order number, the error and the same two actions. Served as routes of the local HTTP API; `/dead-letters.json` keeps the JSON for
  * scripts.
  *
  * No JavaScript: the actions are plain forms. A POST must carry this process's random token
@@ -16,6 +17,7 @@ import escapeHtml from 'escape-html';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { localPage } from './html-page';
 import { handleParked, type ParkedSender } from '../scripts/lib/replay';
+import { parseFaxJob } from '../shared/edge/fax-job-message';
 import { describeQueuedMessage } from '../shared/edge/queued-notification';
 import type {
   NotificationFailure,
@@ -37,9 +39,14 @@ export interface DeadLetterQueue {
   enqueue(message: { notificationId: string; groupId: string; body: string }): Promise<void>;
 }
 
+/** The fax queue's operations the page needs: its dead letters are replayed or dropped as they are. */
+export type FaxDeadLetterQueue = Pick<DeadLetterQueue, 'deadLetters' | 'redrive' | 'discard'>;
+
 /** Options of {@link deadLettersRoutes}. */
 export interface DeadLettersPageOptions {
   queue: DeadLetterQueue;
+  /** The fax function's queue, when faxes are configured. */
+  faxQueue?: FaxDeadLetterQueue;
   failures: NotificationFailureLog;
   /** The record's page in kintone (local staff view or the real kintone). */
   recordUrl: (appId: string, recordId: string) => string;
@@ -50,12 +57,15 @@ export interface DeadLettersPageOptions {
   now?: () => number;
 }
 
-/** One row of the page: a dead letter or a parked notification. */
+/** One row of the page: a dead letter, a parked notification or a fax job's dead letter. */
 export interface FailureRow {
-  kind: 'dead-letter' | 'parked';
+  kind: 'dead-letter' | 'parked' | 'fax-dead-letter';
   /** What the actions name: the message id of a dead letter, the notification id when parked. */
   id: string;
+  /** For a fax job, its deduplication id (`fax:<order>` or `reminder:<order>:<n>`). */
   notificationId: string;
+  /** The order a fax job is for. */
+  orderNumber?: string;
   appId?: string;
   recordId?: string;
   type: string;
@@ -72,6 +82,10 @@ const RESULTS = {
   requeued: '再実行しました: 保留中の通知をキューに入れ直しました（まもなく処理されます）。',
   'skipped-dead-letter': '破棄しました: デッドレターを削除し、失敗の記録を消しました。',
   'skipped-parked': '破棄しました: 保留中の通知と失敗の記録を削除しました。',
+  'replayed-fax':
+    '再実行しました: FAX の送信をキューに戻しました（まもなく送信されます。送信済みの FAX は二重に送られません）。',
+  'skipped-fax':
+    '破棄しました: FAX のデッドレターを削除しました。発注がまだ送信待ちなら、定期送信がもう一度 FAX に回します（前回から 5 分たってから）。',
   'not-found': '見つかりませんでした: すでに再実行または破棄されています。',
   'no-body': '再実行できません: この通知の本文は保存されていません。',
 } as const;
@@ -138,11 +152,7 @@ export function deadLettersRoutes(options: DeadLettersPageOptions): LocalRoute[]
         const action = form.get('action');
         const kind = form.get('kind');
         const id = form.get('id') ?? '';
-        if (
-          (action !== 'replay' && action !== 'skip') ||
-          (kind !== 'dead-letter' && kind !== 'parked') ||
-          !id
-        ) {
+        if ((action !== 'replay' && action !== 'skip') || !isRowKind(kind) || !id) {
           return htmlResponse(
             400,
             errorPage('操作が読み取れませんでした。ページから操作してください。'),
@@ -162,12 +172,24 @@ export function deadLettersRoutes(options: DeadLettersPageOptions): LocalRoute[]
   ];
 }
 
+function isRowKind(kind: string | null): kind is FailureRow['kind'] {
+  return kind === 'dead-letter' || kind === 'parked' || kind === 'fax-dead-letter';
+}
+
 async function act(
   options: DeadLettersPageOptions,
   action: 'replay' | 'skip',
-  kind: 'dead-letter' | 'parked',
+  kind: FailureRow['kind'],
   id: string,
 ): Promise<ResultCode> {
+  if (kind === 'fax-dead-letter') {
+    const faxQueue = options.faxQueue;
+    if (!faxQueue) return 'not-found';
+    // Nothing to clear besides the letter: send-fax keeps its story in the order's own log.
+    if (action === 'replay')
+      return faxQueue.redrive([id]).length > 0 ? 'replayed-fax' : 'not-found';
+    return faxQueue.discard([id]).length > 0 ? 'skipped-fax' : 'not-found';
+  }
   if (kind === 'dead-letter') {
     if (action === 'replay')
       return options.queue.redrive([id]).length > 0 ? 'replayed' : 'not-found';
@@ -199,10 +221,12 @@ async function act(
 
 /**
  * The rows: dead letters (oldest first) with what the failure log knows, falling back to the
- * queue's own view, then parked notifications (oldest first).
+ * queue's own view, then parked notifications (oldest first), then the fax queue's dead letters
+ * (oldest first).
  */
 export async function failureRows(options: {
   queue: Pick<DeadLetterQueue, 'deadLetters'>;
+  faxQueue?: Pick<DeadLetterQueue, 'deadLetters'>;
   failures: NotificationFailureLog;
 }): Promise<FailureRow[]> {
   const rows: FailureRow[] = [];
@@ -227,7 +251,36 @@ export async function failureRows(options: {
     });
   }
   for (const failure of await options.failures.listParked()) rows.push(parkedRow(failure));
+  for (const letter of options.faxQueue?.deadLetters() ?? []) rows.push(faxDeadLetterRow(letter));
   return rows;
+}
+
+/** What a fax job was, in the staff's words; a body that is no fax job says so. */
+const FAX_JOB_KINDS = { order: '発注依頼の FAX', reminder: '督促の FAX' } as const;
+
+function faxDeadLetterRow(letter: DeadLetter): FailureRow {
+  let type = '読めない FAX ジョブ';
+  let orderNumber: string | undefined;
+  try {
+    const job = parseFaxJob(letter.body);
+    type = FAX_JOB_KINDS[job.kind];
+    orderNumber = job.orderNumber;
+  } catch {
+    // Shown as it is: the operator decides, and 破棄 removes it.
+  }
+  return {
+    kind: 'fax-dead-letter',
+    id: letter.messageId,
+    notificationId: letter.deduplicationId,
+    ...(orderNumber === undefined ? {} : { orderNumber }),
+    type,
+    // send-fax reports a failed job to the queue without its text (as to SQS); the error is in
+    // its log, one "fax job failed" line per attempt.
+    error: letter.lastError ?? 'エラーの内容は send-fax のログにあります（"fax job failed"）',
+    attempts: letter.receiveCount,
+    firstFailedAt: letter.firstFailureAt,
+    lastFailedAt: letter.lastFailureAt,
+  };
 }
 
 function parkedRow(failure: NotificationFailure): FailureRow {
@@ -254,7 +307,7 @@ async function deadLettersJson(options: DeadLettersPageOptions) {
   }
   // Bodies of parked notifications stay out: the page and the replay are how they are used.
   const parked = (await options.failures.listParked()).map(({ body: _body, ...rest }) => rest);
-  return { deadLetters, parked };
+  return { deadLetters, parked, faxDeadLetters: options.faxQueue?.deadLetters() ?? [] };
 }
 
 function notificationIdOf(letter: DeadLetter): string {
@@ -370,6 +423,7 @@ ${body}
 ${result}
 ${section('dead-letter', 'デッドレター', 'デッドレターはありません。')}
 ${section('parked', '保留中の通知（処理できない通知）', '保留中の通知はありません。')}
+${section('fax-dead-letter', 'FAX のデッドレター（送信できなかった FAX）', 'FAX のデッドレターはありません。')}
 <p><a href="${DEAD_LETTERS_JSON_PATH}">JSON</a></p>`,
   );
 }
@@ -382,7 +436,9 @@ function renderRow(
   const record =
     row.appId !== undefined && row.recordId !== undefined
       ? `<a href="${escapeHtml(model.recordUrl(row.appId, row.recordId))}">レコード ${escapeHtml(row.recordId)}</a>`
-      : '-';
+      : row.orderNumber !== undefined
+        ? `発注番号 ${escapeHtml(row.orderNumber)}`
+        : '-';
   const action = (name: 'replay' | 'skip', label: string) =>
     `<form method="post" action="${DEAD_LETTERS_PATH}">` +
     `<input type="hidden" name="token" value="${escapeHtml(model.token)}">` +

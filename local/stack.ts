@@ -451,7 +451,12 @@ async function startOnLockedDataDir(
       kintoneBaseUrl = kintone.baseUrl;
     }
 
+    // The queues keep the stack's time, as the local kintone does: a test that moves the clock
+    // past SQS's five-minute deduplication window sees a message sent again go through.
+    const stackNow = options.now;
+    const queueClock = stackNow ? { clock: () => stackNow().getTime() } : {};
     const queue = new LocalFifoQueue({
+      ...queueClock,
       dataDir: join(dataDir, 'queue'),
       visibilityTimeoutMs: options.queue?.visibilityTimeoutMs ?? 5_000,
       maxReceiveCount: options.queue?.maxReceiveCount ?? 5,
@@ -465,6 +470,7 @@ async function startOnLockedDataDir(
     // The fax function's own queue, as in AWS: the other functions hand faxes to it.
     const faxQueue = config.fax
       ? new LocalFifoQueue({
+          ...queueClock,
           dataDir: join(dataDir, 'fax-queue'),
           visibilityTimeoutMs: options.queue?.visibilityTimeoutMs ?? 5_000,
           maxReceiveCount: options.queue?.maxReceiveCount ?? 5,
@@ -537,9 +543,11 @@ async function startOnLockedDataDir(
             functionName: 'stock-alert-bridge-supplier-page',
           })),
         ),
-        // Operators' page: dead letters and parked notifications, with replay and skip.
+        // Operators' page: dead letters (the fax queue's too) and parked notifications, with replay
+        // and skip.
         ...deadLettersRoutes({
           queue,
+          ...(faxQueue ? { faxQueue } : {}),
           failures,
           timeZone: config.timeZone,
           recordUrl: (appId, recordId) =>

@@ -18,9 +18,16 @@ const MAX_RECEIVES = 5;
 
 let local: TestStack;
 let browser: Browser;
+/** How far the stack's clock is ahead of the machine's: the fax test lets the order go quiet. */
+let offsetMs = 0;
 
 beforeAll(async () => {
-  [local, browser] = await Promise.all([startTestStack('sab-dead-letters-'), launchChromium()]);
+  [local, browser] = await Promise.all([
+    startTestStack('sab-dead-letters-', {
+      now: () => new Date(Date.now() + offsetMs),
+    }),
+    launchChromium(),
+  ]);
 });
 
 afterAll(async () => {
@@ -154,5 +161,84 @@ test('refuses an action posted from another site or without the page token', asy
   expect(crossSite.status).toBe(403);
   expect(noToken.status).toBe(403);
   expect(json.status).toBe(200);
-  expect(await json.json()).toEqual({ deadLetters: expect.any(Array), parked: [] });
+  expect(await json.json()).toEqual({
+    deadLetters: expect.any(Array),
+    parked: [],
+    faxDeadLetters: [],
+  });
+});
+
+test('a fax that failed every attempt shows under FAX のデッドレター; 再実行 sends it once, 破棄 leaves it to the scheduled send', async () => {
+  // Prepare: the fax gateway answers 500 to every attempt while 段ボール箱 (fax only) runs low.
+  const { stack } = local;
+  const phaxio = stack.phaxio;
+  const faxQueue = stack.faxQueue;
+  if (!phaxio || !faxQueue) throw new Error('the test stack has no fax gateway');
+  const item = (await local.recordOf('E-500')).id;
+  const faxesTo = () => phaxio.faxes().filter((fax) => fax.to === '+81451234567');
+  phaxio.failNext(1_000, 'http-500');
+  await local.edit(item, { 在庫数: '25' });
+  const orderNumber = (await local.fields(item))['発注番号'] ?? '';
+  const context = await browser.newContext({ locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
+  const page = await context.newPage();
+
+  // Act: look at the page.
+  await page.goto(stack.urls.deadLettersUrl);
+
+  // Assess: one fax dead letter, named by its order, with the error and the attempts.
+  expect(orderNumber).not.toBe('');
+  expect(faxQueue.deadLetters()).toHaveLength(1);
+  await expect(
+    page
+      .getByRole('heading', { name: 'FAX のデッドレター（送信できなかった FAX）（1 件）' })
+      .count(),
+  ).resolves.toBe(1);
+  const row = page.locator('tr', { hasText: `発注番号 ${orderNumber}` });
+  const cells = await row.locator('td').allInnerTexts();
+  expect(cells[2]).toBe('発注依頼の FAX');
+  expect(cells[3]).toContain('send-fax のログ');
+  await expect(local.fields(item)).resolves.toMatchObject({ 発注状況: '送信待ち' });
+  expect(cells[4]).toBe(String(MAX_RECEIVES));
+  expect(faxesTo().filter((fax) => fax.status === 'success')).toHaveLength(0);
+
+  // Act: the gateway works again; replay.
+  phaxio.failNext(0);
+  await row.getByRole('button', { name: /^再実行/ }).click();
+  await page.waitForURL(/result=replayed-fax/);
+  await stack.idle();
+
+  // Assess: sent once, recorded, and gone from the page.
+  await expect(page.locator('.result').innerText()).resolves.toContain(
+    'FAX の送信をキューに戻しました',
+  );
+  expect(faxesTo().filter((fax) => fax.tags.order_number === orderNumber)).toHaveLength(1);
+  await expect(local.fields(item)).resolves.toMatchObject({ 発注状況: '発注依頼済' });
+  expect(faxQueue.deadLetters()).toEqual([]);
+
+  // Prepare: a second order whose fax fails every attempt again.
+  await local.edit(item, { 在庫数: '200', 発注状況: '入荷済' });
+  phaxio.failNext(1_000, 'http-500');
+  await local.edit(item, { 在庫数: '10' });
+  const secondOrder = (await local.fields(item))['発注番号'] ?? '';
+  expect(secondOrder).not.toBe(orderNumber);
+  await page.goto(stack.urls.deadLettersUrl);
+
+  // Act: drop its dead letter, then the gateway recovers and, five minutes on (SQS drops a job
+  // sent again within its deduplication window), the scheduled send runs.
+  await page
+    .locator('tr', { hasText: `発注番号 ${secondOrder}` })
+    .getByRole('button', { name: /^破棄/ })
+    .click();
+  await page.waitForURL(/result=skipped-fax/);
+  expect(faxQueue.deadLetters()).toEqual([]);
+  phaxio.failNext(0);
+  offsetMs += 5 * 60_000;
+  await local.runScheduler();
+
+  // Assess: the order was still due, so the scheduled send faxed it, once.
+  await expect(page.locator('.result').innerText()).resolves.toContain(
+    '定期送信がもう一度 FAX に回します',
+  );
+  expect(faxesTo().filter((fax) => fax.tags.order_number === secondOrder)).toHaveLength(1);
+  await context.close();
 });
