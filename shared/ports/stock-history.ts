@@ -72,8 +72,27 @@ export interface StockHistory {
   rememberWritten(appId: string, written: readonly WrittenSuggestion[]): Promise<void>;
 
   /**
-   * Claims the app's daily learning run for `day` (`YYYY-MM-DD`): true once per day and app,
-   * false when a run for that day (or a later one) has been claimed already.
+   * Claims the app's daily learning run for `day` (`YYYY-MM-DD`) at `now`, held until
+   * `holdUntil`: the first claim of the day, or a claim of a run of that day that failed (see
+   * {@link failRun}) or was never finished once its time has come. Undefined when the day's run
+   * is done, held by a run still going, waiting for its retry, or a later day has been claimed.
    */
-  claimRun(appId: string, day: string): Promise<boolean>;
+  claimRun(
+    appId: string,
+    day: string,
+    now: Date,
+    holdUntil: Date,
+  ): Promise<LearningRunClaim | undefined>;
+
+  /** The claimed run of `day` is done: no other claim of that day succeeds. */
+  finishRun(appId: string, day: string): Promise<void>;
+
+  /** The claimed run of `day` failed: it may be claimed again from `retryAt`. */
+  failRun(appId: string, day: string, retryAt: Date): Promise<void>;
+}
+
+/** A claimed daily learning run. */
+export interface LearningRunClaim {
+  /** 1 for the day's first claim, then 2, 3, … for its retries. */
+  attempt: number;
 }

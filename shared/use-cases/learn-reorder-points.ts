@@ -114,6 +114,41 @@ export function historyDaysFor(windowDays: number): number {
 }
 
 /**
+ * How long a claimed daily run holds its day: longer than the scheduled sender's timeout (2
+ * minutes), so a run that died with its function is tried again once this has passed.
+ */
+export const LEARNING_RUN_HOLD_MS = 15 * 60_000;
+
+/** The wait before a failed run's first retry; it doubles after each failure, to at most 4 h. */
+const FIRST_RETRY_MS = 30 * 60_000;
+const MAX_RETRY_MS = 4 * 60 * 60_000;
+
+/**
+ * How long after its `attempt`-th failure an app's daily run is tried again: 30 minutes, 1 h,
+ * 2 h, then every 4 h (a day that keeps failing costs at most a handful of runs).
+ */
+export function learningRetryDelayMs(attempt: number): number {
+  return Math.min(FIRST_RETRY_MS * 2 ** Math.max(0, attempt - 1), MAX_RETRY_MS);
+}
+
+/** Marks the run failed; a failure to do so leaves it held, so it is retried after the hold. */
+async function failRunQuietly(
+  deps: LearnDeps,
+  appId: string,
+  day: string,
+  retryAt: Date,
+): Promise<void> {
+  try {
+    await deps.stockHistory.failRun(appId, day, retryAt);
+  } catch (error) {
+    deps.logger.warn('could not mark the learning run failed; it is retried after its hold', {
+      appId,
+      error: describeFailure(error),
+    });
+  }
+}
+
+/**
  * Learns every app that learns, once per local day each: runs from a schedule every minute or
  * hour, and does its work on the first run of the day.
  *
@@ -131,7 +166,15 @@ export async function learnReorderPoints(
   let kintoneCalls = 0;
   for (const app of deps.config.apps) {
     if (!learningFor(deps.config, app)) continue;
-    if (!options.force && !(await deps.stockHistory.claimRun(app.appId, today))) {
+    const claim = options.force
+      ? { attempt: 1 }
+      : await deps.stockHistory.claimRun(
+          app.appId,
+          today,
+          now,
+          new Date(now.getTime() + LEARNING_RUN_HOLD_MS),
+        );
+    if (!claim) {
       outcomes.push({
         appId: app.appId,
         ran: false,
@@ -144,17 +187,24 @@ export async function learnReorderPoints(
     }
     try {
       const learned = await learnApp(deps, app, now);
-      if (!learned) continue;
-      for (const order of learned.orders) orders.set(order.orderNumber, order);
-      const outcome = await writeSuggestions(deps, learned, now);
-      kintoneCalls += outcome.kintoneCalls;
-      outcomes.push(outcome);
+      if (learned) {
+        for (const order of learned.orders) orders.set(order.orderNumber, order);
+        const outcome = await writeSuggestions(deps, learned, now);
+        kintoneCalls += outcome.kintoneCalls;
+        outcomes.push(outcome);
+      }
+      if (!options.force) await deps.stockHistory.finishRun(app.appId, today);
     } catch (error) {
-      // One app's failure leaves the others to learn; it tries again tomorrow.
-      deps.logger.error('learning run failed for the app', {
+      // One app's failure leaves the others to learn; the app's run is tried again later today
+      // (kintone or DynamoDB may be back by then), less often after each failure.
+      const retryAt = new Date(now.getTime() + learningRetryDelayMs(claim.attempt));
+      deps.logger.error('learning run failed for the app; it is tried again later', {
         appId: app.appId,
+        attempt: claim.attempt,
+        retryAt: retryAt.toISOString(),
         error: describeFailure(error),
       });
+      if (!options.force) await failRunQuietly(deps, app.appId, today, retryAt);
     }
   }
   let scorecards = 0;

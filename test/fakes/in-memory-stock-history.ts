@@ -1,5 +1,6 @@
 import type {
   ItemStockObservation,
+  LearningRunClaim,
   StockHistory,
   WrittenSuggestion,
 } from '../../shared/ports/stock-history';
@@ -23,7 +24,10 @@ export class InMemoryStockHistory implements StockHistory {
     { appId: string; sk: string; rows: ItemStockObservation[] }
   >();
   private readonly written = new Map<string, WrittenSuggestion>();
-  private readonly runs = new Map<string, string>();
+  private readonly runs = new Map<
+    string,
+    { day: string; state: 'running' | 'done' | 'failed'; until: number; attempt: number }
+  >();
 
   record(
     appId: string,
@@ -68,12 +72,39 @@ export class InMemoryStockHistory implements StockHistory {
     return Promise.resolve();
   }
 
-  claimRun(appId: string, day: string): Promise<boolean> {
+  claimRun(
+    appId: string,
+    day: string,
+    now: Date,
+    holdUntil: Date,
+  ): Promise<LearningRunClaim | undefined> {
     this.calls.push({ method: 'claimRun', appId });
     const last = this.runs.get(appId);
-    if (last !== undefined && last >= day) return Promise.resolve(false);
-    this.runs.set(appId, day);
-    return Promise.resolve(true);
+    let attempt = 1;
+    if (last !== undefined && last.day > day) return Promise.resolve(undefined);
+    if (last?.day === day) {
+      if (last.state === 'done' || last.until > now.getTime()) return Promise.resolve(undefined);
+      attempt = last.attempt + 1;
+    }
+    this.runs.set(appId, { day, state: 'running', until: holdUntil.getTime(), attempt });
+    return Promise.resolve({ attempt });
+  }
+
+  finishRun(appId: string, day: string): Promise<void> {
+    this.calls.push({ method: 'finishRun', appId });
+    const run = this.runs.get(appId);
+    if (run?.day === day) run.state = 'done';
+    return Promise.resolve();
+  }
+
+  failRun(appId: string, day: string, retryAt: Date): Promise<void> {
+    this.calls.push({ method: 'failRun', appId });
+    const run = this.runs.get(appId);
+    if (run?.day === day && run.state !== 'done') {
+      run.state = 'failed';
+      run.until = retryAt.getTime();
+    }
+    return Promise.resolve();
   }
 
   /** The calls of one method. */

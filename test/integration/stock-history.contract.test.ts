@@ -1,3 +1,4 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbStockHistory } from '../../shared/adapters/dynamodb/dynamodb-stock-history';
 import type { ItemStockObservation, StockHistory } from '../../shared/ports/stock-history';
 import { InMemoryStockHistory } from '../fakes/in-memory-stock-history';
@@ -112,11 +113,73 @@ describe.each(implementations)('StockHistory contract: $name', ({ create }) => {
     await expect(history.lastWritten('13')).resolves.toEqual([]);
   });
 
-  it('claims the daily run once per day and app', async () => {
-    await expect(history.claimRun('12', '2026-12-01')).resolves.toBe(true);
-    await expect(history.claimRun('12', '2026-12-01')).resolves.toBe(false);
-    await expect(history.claimRun('13', '2026-12-01')).resolves.toBe(true);
-    await expect(history.claimRun('12', '2026-11-30')).resolves.toBe(false);
-    await expect(history.claimRun('12', '2026-12-02')).resolves.toBe(true);
+  describe('the daily run', () => {
+    const day = '2026-12-01';
+    const at = (time: string) => new Date(`${day}T${time}:00.000Z`);
+    /** A claim at `time` held for 15 minutes, as the learning run asks. */
+    const claimAt = (appId: string, time: string, runDay = day) =>
+      history.claimRun(appId, runDay, at(time), new Date(at(time).getTime() + 15 * 60_000));
+
+    it('is claimed once per day and app while it runs, and not for an earlier day', async () => {
+      await expect(claimAt('12', '00:00')).resolves.toEqual({ attempt: 1 });
+      await expect(claimAt('12', '00:01')).resolves.toBeUndefined();
+      await expect(claimAt('13', '00:01')).resolves.toEqual({ attempt: 1 });
+      await expect(claimAt('12', '00:02', '2026-11-30')).resolves.toBeUndefined();
+      await expect(claimAt('12', '00:03', '2026-12-02')).resolves.toEqual({ attempt: 1 });
+    });
+
+    it('once finished, is not claimed again that day, and is the next day', async () => {
+      await claimAt('12', '00:00');
+      await history.finishRun('12', day);
+      await expect(claimAt('12', '00:20')).resolves.toBeUndefined();
+      await expect(claimAt('12', '23:59')).resolves.toBeUndefined();
+      await expect(claimAt('12', '00:00', '2026-12-02')).resolves.toEqual({ attempt: 1 });
+    });
+
+    it('after a failure, is claimed again from its retry time, counting the attempts', async () => {
+      await claimAt('12', '00:00');
+      await history.failRun('12', day, at('00:30'));
+      await expect(claimAt('12', '00:29')).resolves.toBeUndefined();
+      await expect(claimAt('12', '00:30')).resolves.toEqual({ attempt: 2 });
+      await history.failRun('12', day, at('01:30'));
+      await expect(claimAt('12', '01:31')).resolves.toEqual({ attempt: 3 });
+      await history.finishRun('12', day);
+      await history.failRun('12', day, at('02:00'));
+      await expect(claimAt('12', '03:00')).resolves.toBeUndefined();
+    });
+
+    it('is claimed again once the hold of a run that never finished has passed', async () => {
+      await claimAt('12', '00:00');
+      await expect(claimAt('12', '00:14')).resolves.toBeUndefined();
+      await expect(claimAt('12', '00:15')).resolves.toEqual({ attempt: 2 });
+    });
+  });
+});
+
+describe('DynamoDbStockHistory: a daily run stored before runs had a state', () => {
+  it('counts as done for its day', async () => {
+    // Prepare: the item as the earlier version wrote it.
+    const tableName = await tables.newTable();
+    await tables.documentClient.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: { pk: 'LEARNRUN#12', sk: 'LEARNRUN', day: '2026-12-01' },
+      }),
+    );
+    const history = new DynamoDbStockHistory({
+      client: tables.documentClient,
+      tableName,
+      retentionDays: 120,
+    });
+    const at = new Date('2026-12-01T05:00:00.000Z');
+    const hold = new Date(at.getTime() + 60_000);
+
+    // Act
+    const sameDay = await history.claimRun('12', '2026-12-01', at, hold);
+    const nextDay = await history.claimRun('12', '2026-12-02', at, hold);
+
+    // Assess
+    expect(sameDay).toBeUndefined();
+    expect(nextDay).toEqual({ attempt: 1 });
   });
 });

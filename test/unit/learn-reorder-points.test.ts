@@ -1,4 +1,7 @@
-import { learnReorderPoints } from '../../shared/use-cases/learn-reorder-points';
+import {
+  learnReorderPoints,
+  learningRetryDelayMs,
+} from '../../shared/use-cases/learn-reorder-points';
 import { addDays, zonedInstant } from '../../shared/domain/dates';
 import { calendars, FIELDS, feedSimulation, learningDeps } from '../support/learning-simulation';
 import { trueReorderPoint } from './learning/generate';
@@ -121,6 +124,34 @@ describe('learnReorderPoints (issue 14)', () => {
       推奨発注点: reorderPoint,
       推奨最大在庫: orderUpTo,
     });
+  });
+
+  it('tries a failed run again later that day, less often after each failure, then runs once', async () => {
+    // Prepare: kintone refuses the first two bulk writes (an outage in the morning).
+    const subject = learningDeps();
+    const now = await feedSimulation(subject, 12);
+    const minutes = (n: number) => new Date(now.getTime() + n * 60_000);
+    subject.kintone.updateFailures.push(new Error('kintone is down'), new Error('kintone is down'));
+
+    // Act
+    const first = await learnReorderPoints(subject.deps, now);
+    const tooSoon = await learnReorderPoints(subject.deps, minutes(29));
+    const second = await learnReorderPoints(subject.deps, minutes(30));
+    const beforeItsRetry = await learnReorderPoints(subject.deps, minutes(89));
+    const third = await learnReorderPoints(subject.deps, minutes(90));
+    const afterwards = await learnReorderPoints(subject.deps, minutes(600));
+
+    // Assess: failed at 0 and +30 min (retry 1 h after that), written at +90, then done.
+    expect(first.apps).toEqual([]);
+    expect(tooSoon.apps[0]).toMatchObject({ ran: false });
+    expect(second.apps).toEqual([]);
+    expect(beforeItsRetry.apps[0]).toMatchObject({ ran: false });
+    expect(third.apps[0]).toMatchObject({ appId: '12', ran: true, written: 1 });
+    expect(afterwards.apps[0]).toMatchObject({ ran: false });
+    expect(subject.kintone.bulkUpdates).toHaveLength(1);
+    expect(learningRetryDelayMs(1)).toBe(30 * 60_000);
+    expect(learningRetryDelayMs(2)).toBe(60 * 60_000);
+    expect(learningRetryDelayMs(9)).toBe(4 * 60 * 60_000);
   });
 
   it('runs once a day, and writes again only when the suggestion changed materially', async () => {

@@ -1,7 +1,9 @@
 import {
   BatchWriteCommand,
+  GetCommand,
   PutCommand,
   QueryCommand,
+  UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
@@ -9,6 +11,7 @@ import { calendarDaysSpanning } from '../../domain/learning/business-days';
 import '../../edge/zod-mini-messages';
 import type {
   ItemStockObservation,
+  LearningRunClaim,
   StockHistory,
   WrittenSuggestion,
 } from '../../ports/stock-history';
@@ -26,7 +29,7 @@ import { epochSeconds } from './table-rules';
  * | -------------------- | ------------------- | --------------------------- | --------------------------- |
  * | Stock of one notification | `STOCK#<appId>` | `<at>#<notificationId>`     | rows (the items' observations), expiresAt (TTL) |
  * | Suggestion written   | `LEARNED#<appId>`   | `<itemId>`                  | reorderPoint, orderUpTo, leadTimeDays, writtenAt, expiresAt (TTL) |
- * | Daily learning run   | `LEARNRUN#<appId>`  | `LEARNRUN`                  | day                         |
+ * | Daily learning run   | `LEARNRUN#<appId>`  | `LEARNRUN`                  | day, state (running, done, failed), until (ISO: the hold or the retry time), attempt |
  *
  * One item per notification, whatever the number of rows, so a notification costs one write
  * (a 100-row table's entry is about 10 KB, far below DynamoDB's 400 KB). The app's history is
@@ -126,21 +129,105 @@ export class DynamoDbStockHistory implements StockHistory {
     }
   }
 
-  async claimRun(appId: string, day: string): Promise<boolean> {
+  async claimRun(
+    appId: string,
+    day: string,
+    now: Date,
+    holdUntil: Date,
+  ): Promise<LearningRunClaim | undefined> {
+    // One read decides which claim to try: the scheduled sender asks every minute, and a done
+    // day must not cost a failed conditional write each time.
+    const { Item: item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: runKey(appId), ConsistentRead: true }),
+    );
+    const run = storedRunSchema.safeParse(item ?? {});
+    const last = run.success ? run.data : undefined;
+    const hold = holdUntil.toISOString();
     try {
+      if (last === undefined || last.day < day) {
+        await this.client.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { ...runKey(appId), day, state: 'running', until: hold, attempt: 1 },
+            ConditionExpression: 'attribute_not_exists(pk) OR #day < :day',
+            ExpressionAttributeNames: { '#day': 'day' },
+            ExpressionAttributeValues: { ':day': day },
+          }),
+        );
+        return { attempt: 1 };
+      }
+      // A run stored before runs had a state was finished as it was claimed.
+      const { state, until } = last;
+      if (last.day > day || state === undefined || state === 'done' || until === undefined) {
+        return undefined;
+      }
+      if (until > now.toISOString()) return undefined;
+      const attempt = (last.attempt ?? 1) + 1;
       await this.client.send(
-        new PutCommand({
+        new UpdateCommand({
           TableName: this.tableName,
-          Item: { pk: `LEARNRUN#${appId}`, sk: 'LEARNRUN', day },
-          ConditionExpression: 'attribute_not_exists(pk) OR #day < :day',
-          ExpressionAttributeNames: { '#day': 'day' },
-          ExpressionAttributeValues: { ':day': day },
+          Key: runKey(appId),
+          UpdateExpression: 'SET #state = :running, #until = :hold, #attempt = :attempt',
+          // Exactly the state read: a run that claimed it meanwhile wins.
+          ConditionExpression: '#day = :day AND #state = :state AND #until = :until',
+          ExpressionAttributeNames: {
+            '#day': 'day',
+            '#state': 'state',
+            '#until': 'until',
+            '#attempt': 'attempt',
+          },
+          ExpressionAttributeValues: {
+            ':day': day,
+            ':state': state,
+            ':until': until,
+            ':running': 'running',
+            ':hold': hold,
+            ':attempt': attempt,
+          },
         }),
       );
-      return true;
+      return { attempt };
     } catch (error) {
-      if (isConditionalCheckFailed(error)) return false;
+      if (isConditionalCheckFailed(error)) return undefined;
       throw error;
+    }
+  }
+
+  async finishRun(appId: string, day: string): Promise<void> {
+    await this.settleRun(appId, day, 'SET #state = :done', { ':done': 'done' });
+  }
+
+  async failRun(appId: string, day: string, retryAt: Date): Promise<void> {
+    await this.settleRun(appId, day, 'SET #state = :failed, #until = :retryAt', {
+      ':failed': 'failed',
+      ':retryAt': retryAt.toISOString(),
+    });
+  }
+
+  /** Updates the run of `day` unless it is done (or another day's); a no-op otherwise. */
+  private async settleRun(
+    appId: string,
+    day: string,
+    update: string,
+    values: Record<string, string>,
+  ): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: runKey(appId),
+          UpdateExpression: update,
+          ConditionExpression: '#day = :day AND #state <> :settled',
+          ExpressionAttributeNames: {
+            '#day': 'day',
+            '#state': 'state',
+            ...(update.includes('#until') ? { '#until': 'until' } : {}),
+          },
+          ExpressionAttributeValues: { ':day': day, ':settled': 'done', ...values },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
     }
   }
 
@@ -230,4 +317,16 @@ const writtenSchema = z.object({
   orderUpTo: z.number(),
   leadTimeDays: z.number(),
   writtenAt: z.string(),
+});
+
+function runKey(appId: string): { pk: string; sk: string } {
+  return { pk: `LEARNRUN#${appId}`, sk: 'LEARNRUN' };
+}
+
+/** The daily run's item; `state`, `until` and `attempt` are missing on items of before. */
+const storedRunSchema = z.object({
+  day: z.string(),
+  state: z.optional(z.enum(['running', 'done', 'failed'])),
+  until: z.optional(z.string()),
+  attempt: z.optional(z.number()),
 });
