@@ -127,7 +127,8 @@ export const SEND_DUE_ORDERS_TABLE_ACTIONS = [
  * The daily learning run of the scheduled sender (issue 14), limited to the learning's
  * partition keys: read an app's stock history and the suggestions last written (Query on
  * `STOCK#…`, `LEARNED#…`), remember what it wrote (BatchWriteItem on `LEARNED#…`) and claim the
- * day's run (PutItem on `LEARNRUN#…`). It reads orders with the GetItem it already has.
+ * day's run (PutItem on `LEARNRUN#…`). It reads orders, and reads, retries and settles the day's
+ * run, with the GetItem and UpdateItem it already has.
  */
 export const SEND_DUE_ORDERS_LEARNING_GRANTS = [
   { actions: ['dynamodb:Query'], leadingKeys: ['STOCK#*', 'LEARNED#*'] },
