@@ -14,6 +14,7 @@ mode's comparison. The same page as the local stack's /report, from a deployed b
 
   npm run report -- --out report.html --table NAME [--region REGION] [--config FILE]
   npm run report -- --out report.html --local [--data-dir .data]
+  ... [--item TEXT] [--supplier CODE]
 
 --table is the bridge table (TABLE_NAME of the functions; also read from TABLE_NAME), --region
 its region (else AWS_REGION and the usual AWS CLI settings, which also give the credentials),
@@ -21,7 +22,9 @@ its region (else AWS_REGION and the usual AWS CLI settings, which also give the 
 configuration (else BRIDGE_CONFIG_FILE or BRIDGE_CONFIG, as the functions read it): which apps
 learn, their time zone and calendars. The report reads the table only; it calls no kintone.
 --local reads the running local stack (npm start), whose table, endpoint and configuration
-are in <data-dir>/local.json.`;
+are in <data-dir>/local.json. --item keeps the items whose 品番 or 品名 holds TEXT (any case or
+width), --supplier those of one supplier (its code): with a thousand items, one file of every
+chart is long.`;
 
 /** A stopped local stack must not make the command hang. */
 const PROBE_TIMEOUT_MS = 2_000;
@@ -102,6 +105,8 @@ async function main(): Promise<void> {
       'dynamodb-endpoint': { type: 'string' },
       local: { type: 'boolean', default: false },
       'data-dir': { type: 'string', default: '.data' },
+      item: { type: 'string' },
+      supplier: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -112,9 +117,16 @@ async function main(): Promise<void> {
   if (!values.out) fail(`--out is required\n\n${USAGE}`);
   const source = values.local ? await localSource(values['data-dir']) : deployedSource(values);
   try {
-    const written = await writeLearningReportFile(source, values.out, new Date());
+    const written = await writeLearningReportFile(source, values.out, new Date(), {
+      ...(values.item === undefined ? {} : { query: values.item }),
+      ...(values.supplier === undefined ? {} : { supplier: values.supplier }),
+    });
+    const items =
+      written.items === written.total
+        ? `${written.items} items`
+        : `${written.items} of ${written.total} items`;
     process.stdout.write(
-      `wrote ${written.path}: ${written.items} items, ${written.suppliers} suppliers` +
+      `wrote ${written.path}: ${items}, ${written.suppliers} suppliers` +
         `${written.shadowItems > 0 ? `, shadow mode for ${written.shadowItems} items` : ''}\n`,
     );
   } finally {

@@ -6,6 +6,10 @@ import { createDocumentClient } from '../../shared/adapters/dynamodb/bridge-tabl
 import { DynamoDbOrderStore } from '../../shared/adapters/dynamodb/dynamodb-order-store';
 import { DynamoDbStockHistory } from '../../shared/adapters/dynamodb/dynamodb-stock-history';
 import type { BridgeConfig } from '../../shared/config/schema';
+import {
+  selectReportItems,
+  type LearningReportFilter,
+} from '../../shared/documents/learning-report-selection';
 import { renderLearningReportPage } from '../../shared/documents/learning-report-page';
 import type { LearningReport } from '../../shared/documents/learning-report-view';
 import { buildLearningReport } from '../../shared/use-cases/learning-report';
@@ -22,7 +26,10 @@ export interface LearningReportSource {
 /** What {@link writeLearningReportFile} wrote. */
 export interface WrittenLearningReport {
   path: string;
+  /** Items written: those the filter matches. */
   items: number;
+  /** Items in the report before the filter. */
+  total: number;
   suppliers: number;
   shadowItems: number;
 }
@@ -61,17 +68,23 @@ export async function writeLearningReportFile(
   source: LearningReportSource,
   out: string,
   now: Date,
+  filter: LearningReportFilter = {},
 ): Promise<WrittenLearningReport> {
   const report = await learningReportOfTable(source, now);
   const path = resolve(out);
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(
     path,
-    renderLearningReportPage(report, { timeZone: source.config.timeZone, source: source.label }),
+    renderLearningReportPage(report, {
+      timeZone: source.config.timeZone,
+      source: source.label,
+      filter,
+    }),
   );
   return {
     path,
-    items: report.items.length,
+    items: selectReportItems(report, { ...filter, pageSize: Number.POSITIVE_INFINITY }).matching,
+    total: report.items.length,
     suppliers: report.suppliers.length,
     shadowItems: report.shadow.length,
   };

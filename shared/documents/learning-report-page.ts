@@ -2,6 +2,12 @@ import { createHash } from 'node:crypto';
 import { scaleLinear, scaleUtc } from 'd3-scale';
 import { curveStepAfter, line, symbol, symbolDiamond, symbolTriangle } from 'd3-shape';
 import escapeHtml from 'escape-html';
+import {
+  MAX_REPORT_QUERY_LENGTH,
+  selectReportItems,
+  type LearningReportFilter,
+  type LearningReportSelection,
+} from './learning-report-selection';
 import type {
   LearningReport,
   LearningReportItem,
@@ -29,6 +35,14 @@ export interface LearningReportPageOptions {
   timeZone?: string;
   /** Where the data came from, shown under the heading (e.g. "ローカル環境", a table name). */
   source?: string;
+  /** Which items to show; all when left out. */
+  filter?: LearningReportFilter;
+  /**
+   * The path the page is served at: it then has a filter form and page links (plain GET
+   * requests to this path, no script) and shows one page of items. A written file has neither
+   * and shows every item the filter matches.
+   */
+  browsePath?: string;
 }
 
 const DEFAULT_TIME_ZONE = 'Asia/Tokyo';
@@ -65,6 +79,12 @@ a{color:#0645ad}
 .meta{color:#57606a;font-size:.9rem}
 .empty{color:#57606a}
 .toc{margin:0 0 1rem;padding-left:1.25rem}
+.filter{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:end;margin:0 0 .75rem}
+.filter label{display:flex;flex-direction:column;font-size:.9rem;color:#57606a}
+.filter input,.filter select,.filter button{font:inherit;min-height:2.5rem;padding:.35rem .5rem;border:1px solid #8c959f;border-radius:6px;background:#fff;color:#1f2328}
+.filter button{background:#0969da;border-color:#0969da;color:#fff;cursor:pointer}
+.pager{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;margin:0 0 1rem}
+.pager a{padding:.35rem .75rem;border:1px solid #d0d7de;border-radius:6px;text-decoration:none}
 .item{border:1px solid #d0d7de;border-radius:8px;padding:1rem;margin:0 0 1.25rem}
 .item-head{display:flex;flex-wrap:wrap;gap:.25rem 1rem;align-items:baseline}
 .item-head .meta{margin:0}
@@ -119,13 +139,18 @@ table.cards td[data-label]::before{content:attr(data-label);font-size:.8rem;colo
 
 const STYLE_HASH = createHash('sha256').update(STYLE, 'utf8').digest('base64');
 
-/** The policy the document carries itself (a `<meta>` cannot say `frame-ancestors`). */
-const DOCUMENT_POLICY = [
-  "default-src 'none'",
-  `style-src 'sha256-${STYLE_HASH}'`,
-  "form-action 'none'",
-  "base-uri 'none'",
-].join('; ');
+/**
+ * The policy the document carries itself (a `<meta>` cannot say `frame-ancestors`). The served
+ * page's filter form may only submit to the page itself; a written file has no form.
+ */
+function documentPolicy(forms: boolean): string {
+  return [
+    "default-src 'none'",
+    `style-src 'sha256-${STYLE_HASH}'`,
+    `form-action ${forms ? "'self'" : "'none'"}`,
+    "base-uri 'none'",
+  ].join('; ');
+}
 
 /**
  * Response headers for serving the page: only its own stylesheet, no script, no framing, no
@@ -134,10 +159,10 @@ const DOCUMENT_POLICY = [
  * @example
  * return { statusCode: 200, headers: learningReportHeaders(), body: renderLearningReportPage(report) };
  */
-export function learningReportHeaders(): Record<string, string> {
+export function learningReportHeaders(options: { forms?: boolean } = {}): Record<string, string> {
   return {
     'content-type': 'text/html; charset=utf-8',
-    'content-security-policy': `${DOCUMENT_POLICY}; frame-ancestors 'none'`,
+    'content-security-policy': `${documentPolicy(options.forms ?? false)}; frame-ancestors 'none'`,
     'x-content-type-options': 'nosniff',
     'x-frame-options': 'DENY',
     'referrer-policy': 'no-referrer',
@@ -190,19 +215,28 @@ export function renderLearningReportPage(
 ): string {
   const formats = formatsFor(options.timeZone ?? DEFAULT_TIME_ZONE);
   const source = options.source ? `（${e(options.source)}）` : '';
+  const browsing = options.browsePath !== undefined;
+  const selection = selectReportItems(
+    report,
+    browsing
+      ? (options.filter ?? {})
+      : { ...options.filter, page: 1, pageSize: Number.POSITIVE_INFINITY },
+  );
+  const shown = new Set(selection.items.map((item) => `${item.appId}\u0000${item.sku}`));
+  const shadow = report.shadow.filter((entry) => shown.has(`${entry.appId}\u0000${entry.sku}`));
   const body = `<main>
 <h1>学習レポート: 在庫・発注点・仕入先</h1>
 <p class="meta">作成 ${formats.dateTime(report.generatedAt)}${source}。時刻は ${e(formats.timeZone)}。</p>
 <p>ブリッジが在庫の変化と発注・回答・入荷から学んだ値です。推奨は提案であり、発注点を変えるかどうかは担当者が決めます。</p>
-${itemsSection(report.items, report.generatedAt, formats)}
+${itemsSection(selection, report.generatedAt, formats, options.browsePath)}
 ${suppliersSection(report.suppliers, formats)}
-${shadowSection(report.shadow, formats)}
+${shadowSection(shadow, formats)}
 </main>`;
   return `<!DOCTYPE html>
 <html lang="ja">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${e(DOCUMENT_POLICY)}">
+<meta http-equiv="Content-Security-Policy" content="${e(documentPolicy(browsing))}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>学習レポート - stock-alert-bridge</title>
@@ -216,12 +250,28 @@ ${body}
 }
 
 function itemsSection(
-  items: readonly LearningReportItem[],
+  selection: LearningReportSelection,
   generatedAt: string,
   formats: Formats,
+  browsePath: string | undefined,
 ): string {
-  if (items.length === 0) {
+  const { items } = selection;
+  if (selection.total === 0) {
     return `<h2 id="items">品目</h2>\n<p class="empty">まだ品目の記録がありません。設定に learning があるアプリで在庫が変わると、ここに推移が出ます。</p>`;
+  }
+  const filtered = selection.filter.query !== undefined || selection.filter.supplier !== undefined;
+  const controls = browsePath === undefined ? '' : filterForm(selection, browsePath);
+  const count = filtered
+    ? `<p class="meta" role="status">全 ${selection.total} 品目のうち ${selection.matching} 品目が条件に合います${selection.matching > 0 ? `（${rangeOf(selection)} 件目を表示）` : ''}。</p>`
+    : selection.pages > 1
+      ? `<p class="meta" role="status">全 ${selection.total} 品目（${rangeOf(selection)} 件目を表示）。</p>`
+      : '';
+  const pager = browsePath === undefined ? '' : pagerOf(selection, browsePath);
+  if (items.length === 0) {
+    return `<h2 id="items">品目</h2>
+${controls}
+${count}
+<p class="empty">条件に合う品目はありません。</p>`;
   }
   const toc = items
     .map(
@@ -232,11 +282,60 @@ function itemsSection(
   const sections = items
     .map((item, index) => itemSection(item, `item-${index + 1}`, generatedAt, formats))
     .join('\n');
-  return `<h2 id="items">品目（${items.length} 件）</h2>
+  return `<h2 id="items">品目（${filtered ? selection.matching : selection.total} 件）</h2>
+${controls}
+${count}
+${pager}
 <ul class="toc">
 ${toc}
 </ul>
-${sections}`;
+${sections}
+${pager}`;
+}
+
+/** "51–100" for the second page of 50. */
+function rangeOf(selection: LearningReportSelection): string {
+  const first = (selection.page - 1) * selection.pageSize + 1;
+  return `${first}–${first + selection.items.length - 1}`;
+}
+
+/** The page's link for a filter and page: the path with only the parameters that are set. */
+function pageHref(
+  browsePath: string,
+  filter: LearningReportSelection['filter'],
+  page: number,
+): string {
+  const parameters = new URLSearchParams();
+  if (filter.query !== undefined) parameters.set('q', filter.query);
+  if (filter.supplier !== undefined) parameters.set('supplier', filter.supplier);
+  if (page > 1) parameters.set('page', String(page));
+  const query = parameters.toString();
+  return query === '' ? browsePath : `${browsePath}?${query}`;
+}
+
+function filterForm(selection: LearningReportSelection, browsePath: string): string {
+  const options = selection.suppliers
+    .map(
+      (code) =>
+        `<option value="${e(code)}"${code === selection.filter.supplier ? ' selected' : ''}>${e(code)}</option>`,
+    )
+    .join('');
+  return `<form class="filter" method="get" action="${e(browsePath)}" role="search">
+<label>品番・品名<input type="search" name="q" value="${e(selection.filter.query ?? '')}" maxlength="${MAX_REPORT_QUERY_LENGTH}"></label>
+<label>仕入先<select name="supplier"><option value="">すべて</option>${options}</select></label>
+<button type="submit">絞り込む</button>
+</form>`;
+}
+
+function pagerOf(selection: LearningReportSelection, browsePath: string): string {
+  if (selection.pages <= 1) return '';
+  const link = (page: number, label: string, rel: string) =>
+    `<a href="${e(pageHref(browsePath, selection.filter, page))}" rel="${rel}">${label}</a>`;
+  return `<nav class="pager" aria-label="品目のページ">
+${selection.page > 1 ? link(selection.page - 1, '前のページ', 'prev') : ''}
+<span>${selection.page} / ${selection.pages} ページ</span>
+${selection.page < selection.pages ? link(selection.page + 1, '次のページ', 'next') : ''}
+</nav>`;
 }
 
 function itemSection(

@@ -9,7 +9,9 @@ import {
   renderLearningReportPage,
 } from '../../shared/documents/learning-report-page';
 import type { LearningReport } from '../../shared/documents/learning-report-view';
-import { sampleLearningReport } from '../fixtures/learning-report';
+import { startHttpBridge } from '../../local/http-bridge';
+import { LEARNING_REPORT_PATH, learningReportRoutes } from '../../local/learning-report-route';
+import { manyItemsReport, sampleLearningReport } from '../fixtures/learning-report';
 import { startTestStack } from '../support/local-stack';
 import { launchChromium, saveScreenshot } from './support/chromium';
 
@@ -18,8 +20,9 @@ import { launchChromium, saveScreenshot } from './support/chromium';
  * the charts and the scorecard are visible, the phone needs no sideways scrolling, the policy
  * blocks nothing the page uses, and markup typed into kintone stays text. The page is served as
  * the local stack serves it (same headers), from the sample report; then the local stack's own
- * /report after staff drop an item, it is ordered and received. Screenshots:
- * learning-report.png, learning-report-phone.png, learning-report-local.png.
+ * /report after staff drop an item, it is ordered and received; then the local route over 120
+ * items, paged and filtered. Screenshots: learning-report.png, learning-report-phone.png,
+ * learning-report-local.png, learning-report-filtered-phone.png.
  */
 
 jest.setTimeout(60_000);
@@ -187,5 +190,59 @@ test('the local stack serves the report of what it saw: the item ordered and rec
   } finally {
     await local.close();
     rmSync(configDir, { recursive: true, force: true });
+  }
+});
+
+test('with 120 items the served report shows 50 a page, filters by text and supplier, and pages on', async () => {
+  // Prepare: the local route over a report of 120 items.
+  const bridge = await startHttpBridge({
+    port: 0,
+    routes: learningReportRoutes({
+      build: () => Promise.resolve(manyItemsReport(120)),
+      timeZone: 'Asia/Tokyo',
+    }),
+  });
+  url = `http://127.0.0.1:${bridge.port}${LEARNING_REPORT_PATH}`;
+  try {
+    for (const width of [1280, 390]) {
+      const { context, page, csp } = await open(width);
+      const items = page.locator('section.item');
+
+      // Assess: the first page.
+      await expect(items.count()).resolves.toBe(50);
+      await expect(page.locator('.pager').first().innerText()).resolves.toContain('1 / 3 ページ');
+
+      // Act: the next page, by its link.
+      await page.locator('.pager a[rel="next"]').first().click();
+
+      // Assess
+      await expect(items.first().getAttribute('data-sku')).resolves.toBe('P-0051');
+      await expect(page.locator('.pager').first().innerText()).resolves.toContain('2 / 3 ページ');
+
+      // Act: filter by a full-width name and one supplier, with the form.
+      await page.getByLabel('品番・品名').fill('box');
+      await page.getByLabel('仕入先').selectOption('S-001');
+      await page.getByRole('button', { name: '絞り込む' }).click();
+
+      // Assess: the matching items only (ＢＯＸ 1, 31, 61 and 91 are S-003's), the filter kept.
+      await page.waitForURL(/q=box/);
+      await expect(items.count()).resolves.toBe(8);
+      await expect(page.locator('[role="status"]').innerText()).resolves.toContain(
+        '全 120 品目のうち 8 品目が条件に合います',
+      );
+      await expect(page.getByLabel('品番・品名').inputValue()).resolves.toBe('box');
+      await expect(page.locator('.pager').count()).resolves.toBe(0);
+      expect(await scrollWidth(page)).toBeLessThanOrEqual(width);
+      expect(csp).toEqual([]);
+      if (width === 390) await saveScreenshot(page, 'learning-report-filtered-phone');
+      await context.close();
+    }
+
+    // Assess: a page number that is not one is refused, with the reason.
+    const refused = await fetch(`${url}?page=two`);
+    expect(refused.status).toBe(400);
+    await expect(refused.text()).resolves.toContain('ページ番号が読み取れません');
+  } finally {
+    await bridge.close();
   }
 });

@@ -71,6 +71,22 @@ test('writes the page from the local stack: stock chart, reorder point, the orde
   const html = await served.text();
   expect(html).toContain('<dt>在庫数（最新）</dt><dd>18</dd>');
   expect(html).toMatch(/<tr data-supplier="S-001">/);
+
+  // Act: only another supplier's items.
+  const filtered = await run(TSX, [
+    'scripts/report.ts',
+    '--local',
+    '--data-dir',
+    local.dataDir,
+    '--out',
+    out,
+    '--supplier',
+    'S-999',
+  ]);
+
+  // Assess: none of the item(s) is S-999's, and the page says so.
+  expect(filtered.stdout).toMatch(/: 0 of [1-9]\d* items, /);
+  expect(readFileSync(out, 'utf8')).toContain('条件に合う品目はありません。');
 });
 
 test('says what is missing instead of failing obscurely', async () => {
