@@ -27,6 +27,7 @@ import {
   bridgeTableDefinition,
 } from '../shared/adapters/dynamodb/bridge-table';
 import { CLAIM_CHECK_PK_PREFIX } from '../shared/adapters/dynamodb/dynamodb-claim-check-store';
+import { SQS_MAX_MESSAGE_BYTES } from '../shared/edge/queued-notification';
 import { BridgeFunction } from './constructs/bridge-function';
 import { BridgeMonitoring } from './constructs/bridge-monitoring';
 import { FAX_WEBHOOK_PATH, WebhookApi } from './constructs/webhook-api';
@@ -279,6 +280,8 @@ export class StockAlertBridgeStack extends Stack {
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
       fifo: true,
       contentBasedDeduplication: false,
+      // A dead letter keeps its message whole, so it takes what the queue takes.
+      maxMessageSizeBytes: SQS_MAX_MESSAGE_BYTES,
       // The longest SQS allows: operators replay after fixing the cause, which may take days.
       retentionPeriod: Duration.days(14),
       encryption: sqs.QueueEncryption.SQS_MANAGED,
@@ -289,6 +292,9 @@ export class StockAlertBridgeStack extends Stack {
       // The sender sets MessageDeduplicationId to kintone's notification id: a webhook
       // delivered twice is dropped even if its body differs (e.g. a re-serialised retry).
       contentBasedDeduplication: false,
+      // 1 MiB, SQS's maximum since 2025: every kintone notification (at most 1 MB) fits one
+      // message. Set explicitly, or a queue created before then keeps 256 KiB.
+      maxMessageSizeBytes: SQS_MAX_MESSAGE_BYTES,
       visibilityTimeout: QUEUE_VISIBILITY_TIMEOUT,
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
@@ -366,8 +372,8 @@ export class StockAlertBridgeStack extends Stack {
       // Verifies the token and enqueues: fast, and API Gateway gives up after 30 s anyway.
       timeout: Duration.seconds(10),
       description: `${namePrefix} webhook: verifies kintone notifications and queues them`,
-      // TABLE_NAME: notifications over SQS's 256 KB limit go to the table as claim checks.
-      environment: { QUEUE_URL: this.queue.queueUrl, TABLE_NAME: this.table.tableName },
+      // No TABLE_NAME: every notification fits one queue message, so the webhook has no table.
+      environment: { QUEUE_URL: this.queue.queueUrl },
     });
     this.api = new WebhookApi(this, 'WebhookApi', {
       handler: webhook.fn,
@@ -693,17 +699,6 @@ export class StockAlertBridgeStack extends Stack {
         this.faxQueue.grantSendMessages(sender.fn);
       }
     }
-    // The webhook writes claim checks and nothing else in the table: PutItem only, and only on
-    // items whose partition key is a claim check's (dispatch reads them with its own grant).
-    webhook.fn.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['dynamodb:PutItem'],
-        resources: [this.table.tableArn],
-        conditions: {
-          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${CLAIM_CHECK_PK_PREFIX}*`] },
-        },
-      }),
-    );
     // The scheduled sender gets the item actions it performs, on the table and its named
     // indexes only (no index/* wildcard, unlike grantReadWriteData).
     sendDueOrders.fn.addToRolePolicy(

@@ -84,7 +84,6 @@ function lambdaEnv(): Record<string, string> {
     POWERTOOLS_METRICS_NAMESPACE: 'StockAlertBridge',
     POWERTOOLS_LOG_LEVEL: 'INFO',
     STAGE: 'bench',
-    TABLE_NAME: 'stock-alert-bridge-bench',
     AWS_REGION: 'ap-northeast-1',
     AWS_ACCESS_KEY_ID: 'bench',
     AWS_SECRET_ACCESS_KEY: 'bench',

@@ -35,7 +35,8 @@ export function wireDispatchFromEnv(env: Env, overrides: WiringOverrides = {}): 
   const suppliers = buildSupplierDirectory(config, secrets, kintoneBaseUrl, { logger, budget });
   // Failures go to the bridge table: SQS keeps no error with a dead-lettered message.
   const failures = new DynamoDbNotificationFailureLog(table);
-  // Notifications the webhook found too big for SQS arrive as a reference to a claim check.
+  // Records the sweep found too big for SQS (and what an older webhook queued that way) arrive
+  // as a reference to a claim check.
   const claimChecks = new DynamoDbClaimCheckStore(table);
   return createDispatchHandler({
     config,

@@ -24,13 +24,13 @@ import {
   type KintoneNotification,
 } from '../../shared/kintone/notification';
 import { NO_METRICS, type BridgeMetrics } from '../../shared/ports/bridge-metrics';
-import type { ClaimCheckStore } from '../../shared/ports/claim-checks';
 import type { NotificationQueue } from '../../shared/ports/notification-queue';
 import {
   CLAIM_CHECK_KEY,
   encodeForQueue,
+  fitsInQueue,
   isClaimCheckReference,
-  queueBodyFor,
+  MAX_QUEUED_BODY_BYTES,
 } from '../../shared/edge/queued-notification';
 import type { WebhookTokenVerifier } from '../../shared/edge/token-verifier';
 
@@ -54,13 +54,6 @@ export interface WebhookDeps {
    * `logMetrics` middleware. Left out where metrics are not published as EMF (tests, local).
    */
   powertoolsMetrics?: Metrics;
-  /**
-   * Where a notification too big for the queue goes; the queue message then refers to it.
-   * Without it such a notification is answered 500 (and logged), never silently dropped.
-   */
-  claimChecks?: ClaimCheckStore;
-  /** The clock for claim-check timestamps; the system clock when left out. */
-  now?: () => Date;
 }
 
 export type WebhookHandler = (
@@ -80,22 +73,22 @@ export type WebhookHandler = (
  */
 function trimNotification(
   notification: KintoneNotification,
-  codes: readonly string[] | undefined,
+  kept: { codes: readonly string[]; wanted: ReadonlySet<string> } | undefined,
 ): KintoneNotification {
   if (!isRecordNotification(notification)) {
     if (!('record' in notification)) return notification;
     const { record: _dropped, ...rest } = notification as KintoneNotification & { record: unknown };
     return rest as KintoneNotification;
   }
-  if (codes === undefined) return notification;
+  if (kept === undefined) return notification;
   const record = notification.record as Record<string, unknown>;
-  const wanted = new Set(codes);
-  const kept = Object.fromEntries(
-    codes
-      .filter((code) => Object.hasOwn(record, code))
-      .map((code) => [code, trimTable(record[code], wanted)]),
-  );
-  return { ...notification, record: kept } as KintoneNotification;
+  // Plain assignment: only the notification's own keys are copied, and it has no "__proto__"
+  // key (the handler refuses one before trimming).
+  const fields: Record<string, unknown> = {};
+  for (const code of kept.codes) {
+    if (Object.hasOwn(record, code)) fields[code] = trimTable(record[code], kept.wanted);
+  }
+  return { ...notification, record: fields } as KintoneNotification;
 }
 
 /** A table keeps its rows (and their ids), each with only the fields the configuration reads. */
@@ -103,19 +96,22 @@ function trimTable(field: unknown, wanted: ReadonlySet<string>): unknown {
   if (typeof field !== 'object' || field === null) return field;
   const { type, value } = field as { type?: unknown; value?: unknown };
   if (type !== 'SUBTABLE' || !Array.isArray(value)) return field;
-  return {
-    ...field,
-    value: value.map((row: unknown) => {
-      if (typeof row !== 'object' || row === null) return row;
-      const cells = (row as { value?: unknown }).value;
-      // Only an object of cells is trimmed; anything else is left for validation to judge.
-      if (typeof cells !== 'object' || cells === null || Array.isArray(cells)) return row;
-      return {
-        ...row,
-        value: Object.fromEntries(Object.entries(cells).filter(([code]) => wanted.has(code))),
-      };
-    }),
-  };
+  const rows: unknown[] = [];
+  for (const row of value) rows.push(trimRow(row, wanted));
+  return { ...field, value: rows };
+}
+
+/** A table row with only the cells the configuration reads. */
+function trimRow(row: unknown, wanted: ReadonlySet<string>): unknown {
+  if (typeof row !== 'object' || row === null) return row;
+  const cells = (row as { value?: unknown }).value;
+  // Only an object of cells is trimmed; anything else is left for validation to judge.
+  if (typeof cells !== 'object' || cells === null || Array.isArray(cells)) return row;
+  const kept: Record<string, unknown> = {};
+  for (const code of Object.keys(cells)) {
+    if (wanted.has(code)) kept[code] = (cells as Record<string, unknown>)[code];
+  }
+  return { ...row, value: kept };
 }
 
 /**
@@ -147,6 +143,10 @@ function hasProtoKey(value: unknown): boolean {
  * notification, then answers at once. It calls neither kintone nor SES.
  */
 export function makeWebhookHandler(deps: WebhookDeps) {
+  // Each app's field codes, as a list (the order they are kept in) and as a set (for the rows).
+  const keptFields = new Map(
+    [...deps.fieldCodesByApp].map(([appId, codes]) => [appId, { codes, wanted: new Set(codes) }]),
+  );
   return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
     // The token is checked before the body is even read: a wrong token touches nothing else.
     const verifier = await deps.tokens();
@@ -191,13 +191,15 @@ export function makeWebhookHandler(deps: WebhookDeps) {
       });
     }
 
+    // The key stays reserved: dispatch still reads claim-check references (the sweep's, and
+    // those an older webhook queued), so a notification carrying it would be mistaken for one.
     if (isClaimCheckReference(notification)) {
       throw new BadRequestError(
         `The notification has a top-level "${CLAIM_CHECK_KEY}" key, which kintone never sends and the bridge reserves for its own queue messages.`,
       );
     }
 
-    const trimmed = trimNotification(notification, deps.fieldCodesByApp.get(notification.app.id));
+    const trimmed = trimNotification(notification, keptFields.get(notification.app.id));
     let encoded: string;
     try {
       // Escapes what SQS would refuse (U+FFFE, U+FFFF) so the notification is queued intact.
@@ -209,32 +211,28 @@ export function makeWebhookHandler(deps: WebhookDeps) {
         'The notification is nested too deeply to be a kintone webhook notification.',
       );
     }
-    const summary = {
-      notificationId: notification.id,
-      type: notification.type,
-      app: { id: notification.app.id },
-      recordId: notificationRecordId(notification),
-    };
-    // A failure from here on (claim-check store or queue unreachable) is not the sender's: it
-    // propagates and becomes a 500, so kintone's log shows the notification was not accepted.
-    const queued = await queueBodyFor(
-      encoded,
-      summary,
-      deps.claimChecks,
-      (deps.now ?? (() => new Date()))(),
-    );
+    // SQS takes 1 MiB and kintone sends at most 1 MB, so a trimmed notification fits. Only a
+    // body within a few KiB of 1 MiB that trimming does not shrink (the order app's is queued
+    // whole), or that the U+FFFE/U+FFFF escapes make longer, can be over: not one of kintone's.
+    if (!fitsInQueue(encoded)) {
+      throw new PayloadTooLargeError(
+        MAX_QUEUED_BODY_BYTES,
+        `The notification is too large to queue: over ${MAX_QUEUED_BODY_BYTES} bytes even after dropping the fields the bridge does not read. kintone never sends a notification this large.`,
+      );
+    }
+    // A failure from here on (queue unreachable) is not the sender's: it propagates and
+    // becomes a 500, so kintone's log shows the notification was not accepted.
     await deps.queue.enqueue({
       notificationId: notification.id,
       groupId: notificationGroupId(notification),
-      body: queued.body,
+      body: encoded,
     });
     (deps.metrics ?? NO_METRICS).count('NotificationsReceived');
     deps.logger.info('notification queued', {
       notificationId: notification.id,
       type: notification.type,
       appId: notification.app.id,
-      recordId: summary.recordId,
-      ...(queued.claimCheckId === undefined ? {} : { claimCheckId: queued.claimCheckId }),
+      recordId: notificationRecordId(notification),
     });
     return jsonResponse(200, { status: 'queued', notificationId: notification.id });
   };

@@ -1,8 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { createDocumentClient } from '../../shared/adapters/dynamodb/bridge-table';
-import { DynamoDbClaimCheckStore } from '../../shared/adapters/dynamodb/dynamodb-claim-check-store';
 import { secretSourceFromEnv } from '../../shared/adapters/secrets/secret-source-from-env';
 import { SqsNotificationQueue } from '../../shared/adapters/sqs/sqs-notification-queue';
 import { loadConfigFromEnv, requireEnv, type Env } from '../../shared/config/env';
@@ -11,7 +8,6 @@ import { MIN_LITERAL_SECRET_LENGTH, type BridgeConfig } from '../../shared/confi
 import { memoizeBySecrets } from '../../shared/config/secret-memo';
 import { referencedFieldCodes } from '../../shared/kintone/record-mapper';
 import { NO_METRICS, type BridgeMetrics } from '../../shared/ports/bridge-metrics';
-import type { ClaimCheckStore } from '../../shared/ports/claim-checks';
 import type { NotificationQueue } from '../../shared/ports/notification-queue';
 import type { SecretSource } from '../../shared/ports/secret-source';
 import {
@@ -87,7 +83,6 @@ export function buildWebhookDeps(
   queue: NotificationQueue,
   logger: Logger,
   metrics: BridgeMetrics = NO_METRICS,
-  claimChecks?: ClaimCheckStore,
 ): WebhookDeps {
   const fieldCodesByApp = new Map(config.apps.map((app) => [app.appId, referencedFieldCodes(app)]));
   // The order app's notifications are queued whole: the approval reads its status and modifier.
@@ -97,15 +92,15 @@ export function buildWebhookDeps(
     logger,
     fieldCodesByApp,
     metrics,
-    ...(claimChecks === undefined ? {} : { claimChecks }),
   };
 }
 
 /**
- * The Lambda wiring: configuration, queue URL (`QUEUE_URL`), bridge table for claim checks
- * (`TABLE_NAME`) and Powertools settings from the environment; webhook tokens from the Secrets
- * Manager secret `SECRETS_ARN` (or the environment without it). AWS clients take their region,
- * endpoint and credentials from the same environment (`awsClientConfig`).
+ * The Lambda wiring: configuration, queue URL (`QUEUE_URL`) and Powertools settings from the
+ * environment; webhook tokens from the Secrets Manager secret `SECRETS_ARN` (or the environment
+ * without it). AWS clients take their region, endpoint and credentials from the same environment
+ * (`awsClientConfig`). No table: every notification fits one SQS message (1 MiB; kintone sends
+ * at most 1 MB), so the webhook writes no claim checks.
  *
  * The local stack calls it too, with `overrides.queue` (its in-process FIFO queue: there is no
  * SQS endpoint for `QUEUE_URL`); `QUEUE_URL` is then not read.
@@ -119,11 +114,6 @@ export function wireWebhookFromEnv(env: Env, overrides: WiringOverrides = {}): W
       new SQSClient(awsClientConfig(env, 'SQS')),
       requireEnv(env, 'QUEUE_URL'),
     );
-  // Notifications over SQS's 256 KB limit go to the bridge table (kintone sends up to 1 MB).
-  const claimChecks = new DynamoDbClaimCheckStore({
-    client: createDocumentClient(new DynamoDBClient(awsClientConfig(env, 'DynamoDB'))),
-    tableName: requireEnv(env, 'TABLE_NAME'),
-  });
   const { metrics, powertoolsMetrics } = metricsFromEnv(env, logger);
   const deps = buildWebhookDeps(
     config,
@@ -131,7 +121,6 @@ export function wireWebhookFromEnv(env: Env, overrides: WiringOverrides = {}): W
     queue,
     logger,
     metrics,
-    claimChecks,
   );
   return createWebhookHandler({ ...deps, ...(powertoolsMetrics ? { powertoolsMetrics } : {}) });
 }

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { SQS_MAX_MESSAGE_BYTES } from '../../shared/edge/queued-notification';
 import type { NotificationQueue, QueuedNotification } from '../../shared/ports/notification-queue';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock';
 import {
@@ -36,8 +37,8 @@ export const LOCAL_ACCOUNT_ID = '000000000000';
 export const LOCAL_SENDER_ID = 'AIDALOCALFIFOQUEUE';
 /** SQS limits on MessageGroupId and MessageDeduplicationId. */
 export const SQS_MAX_ID_LENGTH = 128;
-/** SQS maximum message size (256 KiB). */
-export const SQS_MAX_BODY_BYTES = 262_144;
+/** SQS maximum message size (1 MiB), which the stack sets on the notification queue. */
+export const SQS_MAX_BODY_BYTES = SQS_MAX_MESSAGE_BYTES;
 
 // SQS allows alphanumerics and ASCII punctuation in group and deduplication ids.
 const SQS_ID_PATTERN = /^[A-Za-z0-9!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]+$/;

@@ -33,11 +33,11 @@ export class BadRequestError extends HttpError {
 
 export class PayloadTooLargeError extends HttpError {
   override readonly name = 'PayloadTooLargeError';
-  constructor(limitBytes: number) {
-    super(
-      413,
-      'payload_too_large',
-      `The notification is larger than ${limitBytes} bytes, kintone's own limit.`,
-    );
+  /** `message` replaces the default, which says the body is over kintone's own limit. */
+  constructor(
+    readonly limitBytes: number,
+    message = `The notification is larger than ${limitBytes} bytes, kintone's own limit.`,
+  ) {
+    super(413, 'payload_too_large', message);
   }
 }

@@ -1,7 +1,9 @@
 /**
- * The queue message the webhook function sends and the dispatch function reads: a notification
- * as JSON text that SQS accepts, or, when that text is over SQS's size limit, a small reference
- * to a copy in the claim-check store.
+ * The queue message the webhook and sweep functions send and the dispatch function reads: a
+ * notification as JSON text that SQS accepts, or, when that text is over SQS's size limit, a
+ * small reference to a copy in the claim-check store. Only the sweep still writes claim checks
+ * (a kintone record can be larger than a webhook payload); the webhook queues every notification
+ * as is, and dispatch resolves references from the sweep and from an older webhook.
  *
  * @module
  */
@@ -9,12 +11,17 @@ import * as z from 'zod/mini';
 import './zod-mini-messages';
 import type { ClaimCheckStore } from '../ports/claim-checks';
 
-/** SQS's maximum message size (256 KiB), counting the body and the message attributes. */
-export const SQS_MAX_MESSAGE_BYTES = 262_144;
+/**
+ * SQS's maximum message size (1 MiB), counting the body and the message attributes: SQS's limit
+ * since 2025 (256 KiB before), and the size the stack sets on the notification queue and its
+ * dead-letter queue (a queue created before then keeps 256 KiB unless it is set). kintone sends
+ * at most 1 MB per webhook, so a trimmed notification fits one message.
+ */
+export const SQS_MAX_MESSAGE_BYTES = 1_048_576;
 
 /**
- * The largest body the webhook queues as is. SQS counts message attributes (names, types,
- * values) in the same 256 KiB; the margin leaves room for a few without re-checking here.
+ * The largest body queued as is. SQS counts message attributes (names, types, values) in the
+ * same 1 MiB; the margin leaves room for a few without re-checking here.
  */
 export const MAX_QUEUED_BODY_BYTES = SQS_MAX_MESSAGE_BYTES - 4_096;
 
@@ -91,14 +98,33 @@ export interface QueueBody {
 }
 
 /**
+ * True when `encoded` (from {@link encodeForQueue}) fits one queue message as is
+ * ({@link MAX_QUEUED_BODY_BYTES}), as {@link queueBodyFor} decides. The webhook, which writes
+ * no claim checks, refuses a notification for which it is false.
+ *
+ * @example
+ * if (!fitsInQueue(encoded)) throw new PayloadTooLargeError(MAX_QUEUED_BODY_BYTES, message);
+ */
+export function fitsInQueue(encoded: string): boolean {
+  // At most 3 UTF-8 bytes per UTF-16 code unit: only a long text needs its bytes counted.
+  return (
+    encoded.length * 3 <= MAX_QUEUED_BODY_BYTES ||
+    Buffer.byteLength(encoded, 'utf8') <= MAX_QUEUED_BODY_BYTES
+  );
+}
+
+/**
  * The body to queue for a notification whose JSON text (from {@link encodeForQueue}) is
  * `encoded`: the text itself when it fits {@link MAX_QUEUED_BODY_BYTES}, else a reference to
  * a copy put in `claimChecks`.
  *
+ * The sweep calls it for every record it queues (a kintone record can be larger than a webhook
+ * payload); the webhook does not (its notifications fit, see {@link fitsInQueue}).
+ *
  * @throws Error when the notification needs a claim check and there is no store: a wiring
- * mistake, not the sender's (the webhook answers 500 and logs it).
+ * mistake (the sweep logs it and skips the record).
  * @example
- * const { body } = await queueBodyFor(encodeForQueue(trimmed), summary, claimChecks, now);
+ * const { body } = await queueBodyFor(encodeForQueue(notification), summary, claimChecks, now);
  */
 export async function queueBodyFor(
   encoded: string,
@@ -106,9 +132,7 @@ export async function queueBodyFor(
   claimChecks: ClaimCheckStore | undefined,
   at: Date,
 ): Promise<QueueBody> {
-  // At most 3 UTF-8 bytes per UTF-16 code unit: only a long text needs its bytes counted.
-  if (encoded.length * 3 <= MAX_QUEUED_BODY_BYTES) return { body: encoded };
-  if (Buffer.byteLength(encoded, 'utf8') <= MAX_QUEUED_BODY_BYTES) return { body: encoded };
+  if (fitsInQueue(encoded)) return { body: encoded };
   if (claimChecks === undefined) {
     throw new Error(
       `notification ${summary.notificationId} is over the queue limit of ${MAX_QUEUED_BODY_BYTES} bytes and there is no claim-check store; wire one (the Lambda wiring reads TABLE_NAME)`,

@@ -1,7 +1,8 @@
 /**
  * Claim check for queued notifications: a notification whose queue message would exceed the
- * queue's size limit (SQS: 256 KB; kintone sends up to 1 MB) is stored here, and the queue
- * message carries only a reference to it.
+ * queue's size limit (SQS: 1 MiB) is stored here, and the queue message carries only a
+ * reference to it. The sweep writes them, for a kintone record larger than one message (a
+ * webhook notification, at most 1 MB, always fits); dispatch reads them.
  */
 export interface ClaimCheckStore {
   /**

@@ -1,7 +1,10 @@
 import type { NotificationQueue, QueuedNotification } from '../../shared/ports/notification-queue';
 
-/** SQS's maximum message size in bytes (body and attributes; these messages carry none). */
-const SQS_MAX_MESSAGE_BYTES = 262_144;
+/**
+ * SQS's maximum message size in bytes (body and attributes; these messages carry none): 1 MiB
+ * since 2025. Written out rather than imported, like the character rules below.
+ */
+const SQS_MAX_MESSAGE_BYTES = 1_048_576;
 
 /** A message SQS would answer with InvalidMessageContents or a size error. */
 export class SqsRejectedMessageError extends Error {
@@ -26,7 +29,7 @@ function sqsAccepts(codePoint: number): boolean {
 
 /**
  * {@link NotificationQueue} that refuses what SQS refuses (a character outside SQS's set,
- * more than 256 KiB, group or deduplication ids SQS would not take) and records what it
+ * more than 1 MiB, group or deduplication ids SQS would not take) and records what it
  * accepts, so a test sees both a violation and exactly what was queued.
  */
 export class SqsRulesQueue implements NotificationQueue {

@@ -33,9 +33,14 @@ async function packagesOf(fn: string): Promise<Set<string>> {
     logLevel: 'silent',
   });
   const packages = new Set<string>();
-  for (const input of Object.keys(result.metafile.inputs)) {
+  for (const [input, { imports }] of Object.entries(result.metafile.inputs)) {
     const match = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
     if (match?.[1]) packages.add(match[1]);
+    // The SDK's packages are left external: an import of one still names it.
+    for (const { path, external } of imports) {
+      const name = external ? /^(?:@[^/]+\/)?[^/]+/.exec(path)?.[0] : undefined;
+      if (name) packages.add(name);
+    }
   }
   return packages;
 }
@@ -69,5 +74,16 @@ describe('function bundles', () => {
     // Assess: the webhook only validates and queues; it never calls kintone.
     expect(packages.has('@kintone/rest-api-client')).toBe(false);
     expect(packages.has('axios')).toBe(false);
+  }, 60_000);
+
+  it('keeps DynamoDB out of the webhook function (it queues every notification, no claim checks)', async () => {
+    // Act
+    const packages = await packagesOf('webhook');
+
+    // Assess: SQS and Secrets Manager only; the sweep still writes claim checks.
+    expect(packages.has('@aws-sdk/client-sqs')).toBe(true);
+    expect(packages.has('@aws-sdk/client-dynamodb')).toBe(false);
+    expect(packages.has('@aws-sdk/lib-dynamodb')).toBe(false);
+    expect((await packagesOf('sweep')).has('@aws-sdk/client-dynamodb')).toBe(true);
   }, 60_000);
 });

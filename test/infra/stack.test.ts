@@ -235,10 +235,10 @@ describe('functions', () => {
 
     // Assess: exact equality leaves no room for an extra variable carrying a token.
     expect(Object.keys(common).sort()).toEqual([...COMMON_ENV_NAMES].sort());
+    // No TABLE_NAME: the webhook queues every notification as is and touches no table.
     expect(envOf(ids.webhook)).toEqual({
       ...common,
       QUEUE_URL: { Ref: logicalIdOf(dev.stack, dev.stack.queue) },
-      TABLE_NAME: tableRef,
     });
     expect(envOf(ids.dispatch)).toEqual({
       ...common,
@@ -328,7 +328,7 @@ describe('HTTP API', () => {
 });
 
 describe('queues', () => {
-  it('uses a FIFO queue deduplicated by the sender, with a 14-day FIFO dead-letter queue after 5 receives', () => {
+  it('uses a 1 MiB FIFO queue deduplicated by the sender, with a 14-day 1 MiB FIFO dead-letter queue after 5 receives', () => {
     // Arrange
     const queueId = logicalIdOf(dev.stack, dev.stack.queue);
     const dlqId = logicalIdOf(dev.stack, dev.stack.deadLetterQueue);
@@ -345,6 +345,8 @@ describe('queues', () => {
       FifoQueue: true,
       ContentBasedDeduplication: false,
       SqsManagedSseEnabled: true,
+      // Set, not left to the default: a queue created before SQS raised it keeps 256 KiB.
+      MaximumMessageSize: 1_048_576,
       VisibilityTimeout: 6 * DISPATCH_TIMEOUT.toSeconds(),
       RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] }, maxReceiveCount: 5 },
     });
@@ -353,6 +355,7 @@ describe('queues', () => {
       FifoQueue: true,
       ContentBasedDeduplication: false,
       SqsManagedSseEnabled: true,
+      MaximumMessageSize: 1_048_576,
       MessageRetentionPeriod: 14 * 24 * 3600,
     });
   });
@@ -588,26 +591,14 @@ describe('IAM', () => {
       roleStatements(dev.template, roleId).some((s) => actionsOf(s).includes(action));
 
     // Assess
-    expect([...services(roles.webhook)].sort()).toEqual([
-      'dynamodb',
-      'logs',
-      'secretsmanager',
-      'sqs',
-    ]);
-    expect(has(roles.webhook, 'sqs:SendMessage')).toBe(true);
-    // The webhook's only table access: putting claim checks (notifications over 256 KB).
+    // No table access at all: every notification fits one queue message (no claim checks).
+    expect([...services(roles.webhook)].sort()).toEqual(['logs', 'secretsmanager', 'sqs']);
     expect(
       roleStatements(dev.template, roles.webhook).filter((s) =>
         actionsOf(s).some((action) => action.startsWith('dynamodb:')),
       ),
-    ).toEqual([
-      {
-        Effect: 'Allow',
-        Action: 'dynamodb:PutItem',
-        Resource: tableArn,
-        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CLAIM#*'] } },
-      },
-    ]);
+    ).toEqual([]);
+    expect(has(roles.webhook, 'sqs:SendMessage')).toBe(true);
     expect(has(roles.webhook, 'sqs:ReceiveMessage')).toBe(false);
     expect([...services(roles.dispatch)].sort()).toEqual([
       'dynamodb',

@@ -34,10 +34,11 @@ describe('LocalFifoQueue: SQS body rules', () => {
     expect(queue.stats().visible).toBe(1);
   });
 
-  it('accepts 256 KiB and refuses one byte more', async () => {
+  it('accepts 1 MiB and refuses one byte more', async () => {
+    expect(SQS_MAX_MESSAGE_BYTES).toBe(1_048_576);
     await expect(send('x'.repeat(SQS_MAX_MESSAGE_BYTES), 'n-1')).resolves.toBeUndefined();
     await expect(send('x'.repeat(SQS_MAX_MESSAGE_BYTES + 1), 'n-2')).rejects.toThrow(
-      /exceeds the SQS limit of 262144 bytes/,
+      /exceeds the SQS limit of 1048576 bytes/,
     );
   });
 });

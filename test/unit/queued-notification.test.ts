@@ -1,9 +1,11 @@
 import { ClaimCheckNotFoundError } from '../../shared/ports/claim-checks';
 import {
   encodeForQueue,
+  fitsInQueue,
   hasOnlySqsCharacters,
   MAX_QUEUED_BODY_BYTES,
   queueBodyFor,
+  SQS_MAX_MESSAGE_BYTES,
   resolveQueuedNotification,
   UnreadableQueueMessageError,
   describeQueuedMessage,
@@ -65,13 +67,36 @@ describe('queueBodyFor and resolveQueuedNotification', () => {
     );
   });
 
-  it('puts a body over the limit in the store and queues a reference that resolves to it', async () => {
+  it("takes SQS's 1 MiB, less 4 KiB for message attributes", () => {
+    expect(SQS_MAX_MESSAGE_BYTES).toBe(1_048_576);
+    expect(MAX_QUEUED_BODY_BYTES).toBe(1_048_576 - 4_096);
+  });
+
+  it('queues a body over 256 KiB (the old limit) and under 1 MiB as is, without the store', async () => {
     // Prepare
+    const store = new InMemoryClaimCheckStore();
+    const encoded = encodeForQueue({
+      id: 'n-1',
+      type: 'UPDATE_RECORD',
+      note: 'あ'.repeat(300_000),
+    });
+    expect(Buffer.byteLength(encoded)).toBeGreaterThan(900_000);
+
+    // Act
+    const queued = await queueBodyFor(encoded, SUMMARY, store, NOW);
+
+    // Assess
+    expect(queued).toEqual({ body: encoded });
+    expect(store.payloads.size).toBe(0);
+  });
+
+  it('puts a body over the limit (about 1 MiB) in the store and queues a reference that resolves to it', async () => {
+    // Prepare: just over the limit in UTF-8 bytes, a third of it in code units
     const store = new InMemoryClaimCheckStore();
     const notification = {
       id: 'n-1',
       type: 'UPDATE_RECORD',
-      note: 'あ'.repeat(MAX_QUEUED_BODY_BYTES),
+      note: 'あ'.repeat(MAX_QUEUED_BODY_BYTES / 3),
     };
     const encoded = encodeForQueue(notification);
 
@@ -97,6 +122,26 @@ describe('queueBodyFor and resolveQueuedNotification', () => {
     });
     expect(Buffer.byteLength(encoded)).toBe(MAX_QUEUED_BODY_BYTES);
     await expect(queueBodyFor(encoded, SUMMARY, store, NOW)).resolves.toEqual({ body: encoded });
+  });
+
+  it('fitsInQueue agrees with queueBodyFor on both sides of the limit, counting UTF-8 bytes', () => {
+    const base = encodeForQueue({ id: 'n-1', v: '' });
+    const atLimit = encodeForQueue({
+      id: 'n-1',
+      v: 'x'.repeat(MAX_QUEUED_BODY_BYTES - base.length),
+    });
+    const overByOne = encodeForQueue({
+      id: 'n-1',
+      v: 'x'.repeat(MAX_QUEUED_BODY_BYTES - base.length + 1),
+    });
+    // Fewer code units than the limit, but three UTF-8 bytes each.
+    const wide = encodeForQueue({ id: 'n-1', v: 'あ'.repeat(MAX_QUEUED_BODY_BYTES / 3) });
+
+    expect(fitsInQueue(atLimit)).toBe(true);
+    expect(fitsInQueue(overByOne)).toBe(false);
+    expect(wide.length).toBeLessThan(MAX_QUEUED_BODY_BYTES);
+    expect(fitsInQueue(wide)).toBe(false);
+    expect(fitsInQueue(base)).toBe(true);
   });
 
   it('says which claim check is gone', async () => {

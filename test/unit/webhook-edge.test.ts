@@ -7,7 +7,6 @@ import {
   MAX_QUEUED_BODY_BYTES,
   resolveQueuedNotification,
 } from '../../shared/edge/queued-notification';
-import { InMemoryClaimCheckStore } from '../fakes/in-memory-claim-check-store';
 import { SqsRulesQueue } from '../fakes/sqs-rules-queue';
 import { DEMO_CONFIG_PATH, loadWebhookFixture } from '../fixtures/kintone-webhooks';
 import { httpApiEvent, lambdaContext } from '../support/api-gateway';
@@ -15,19 +14,16 @@ import { httpApiEvent, lambdaContext } from '../support/api-gateway';
 const TOKEN = 'k7Qm2vX9pLs4Tn8Rz1Wy6Bc3Hd5Fg0Jq';
 const ENV = { WEBHOOK_TOKEN_APP_12: TOKEN, KINTONE_API_TOKEN_APP_12: 'x' };
 
-/** The webhook over a queue with SQS's rules and an in-memory claim-check store. */
-function setup(options: { claimChecks?: boolean } = {}) {
+/** The webhook over a queue with SQS's rules (1 MiB a message). */
+function setup() {
   const config = loadConfigFile(DEMO_CONFIG_PATH);
   const queue = new SqsRulesQueue();
-  const claimChecks = new InMemoryClaimCheckStore();
   const handler = createWebhookHandler(
     buildWebhookDeps(
       { ...config, apps: config.apps.filter((app) => app.appId === '12') },
       new EnvSecretSource(ENV),
       queue,
       new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
-      undefined,
-      options.claimChecks === false ? undefined : claimChecks,
     ),
   );
   const post = async (body: string) => {
@@ -37,7 +33,7 @@ function setup(options: { claimChecks?: boolean } = {}) {
       body: JSON.parse(response.body ?? '') as { status?: string; error?: { message: string } },
     };
   };
-  return { queue, claimChecks, post };
+  return { queue, post };
 }
 
 function lowWith(fields: Record<string, unknown>): Record<string, unknown> {
@@ -120,29 +116,45 @@ describe('webhook edge: bad input and failures', () => {
     expect(queue.messages).toHaveLength(0);
   });
 
-  it('puts a notification over the queue limit in the claim check and queues a reference', async () => {
-    // Prepare
-    const { queue, claimChecks, post } = setup();
-    const name = `ボールペン\uFFFF${'黒'.repeat(MAX_QUEUED_BODY_BYTES / 3)}`;
+  it('queues a notification over 256 KiB (the old SQS limit) as it is, with no claim check', async () => {
+    // Prepare: about 600 KB of a field the configuration reads, so trimming keeps it
+    const { queue, post } = setup();
+    const name = `ボールペン\uFFFF${'黒'.repeat(200_000)}`;
     const raw = lowWith({ 品名: { type: 'SINGLE_LINE_TEXT', value: name } });
 
     // Act
     const response = await post(JSON.stringify(raw));
 
     // Assess
-    expect(response.status).toBe(200);
+    expect(response).toEqual({ status: 200, body: { status: 'queued', notificationId: raw.id } });
+    expect(queue.messages).toHaveLength(1);
     const body = queue.messages[0]?.body ?? '';
-    expect(JSON.parse(body)).toEqual({
-      claimCheck: { id: [...claimChecks.payloads.keys()][0] },
-      notificationId: raw.id,
-      type: 'UPDATE_RECORD',
-      app: { id: '12' },
-      recordId: '7',
-    });
-    const resolved = (await resolveQueuedNotification(body, claimChecks)) as {
+    expect(Buffer.byteLength(body)).toBeGreaterThan(256 * 1024);
+    const queued = JSON.parse(body) as Record<string, unknown>;
+    expect(queued).not.toHaveProperty('claimCheck');
+    expect(queued.id).toBe(raw.id);
+    const resolved = (await resolveQueuedNotification(body, undefined)) as {
       record: Record<string, { value: unknown }>;
     };
     expect(resolved.record['品名']?.value).toBe(name);
+  });
+
+  it('answers 413 and queues nothing when the escapes make the queued body too large', async () => {
+    // Prepare: 600 KB as sent (U+FFFF is 3 bytes in UTF-8), 1.2 MB queued (6 bytes escaped)
+    const { queue, post } = setup();
+    const raw = lowWith({ 品名: { type: 'SINGLE_LINE_TEXT', value: '\uFFFF'.repeat(200_000) } });
+    const text = JSON.stringify(raw);
+    expect(Buffer.byteLength(text)).toBeLessThan(MAX_QUEUED_BODY_BYTES);
+
+    // Act
+    const response = await post(text);
+
+    // Assess
+    expect(response.status).toBe(413);
+    expect(response.body.error?.message).toBe(
+      `The notification is too large to queue: over ${MAX_QUEUED_BODY_BYTES} bytes even after dropping the fields the bridge does not read. kintone never sends a notification this large.`,
+    );
+    expect(queue.messages).toHaveLength(0);
   });
 
   it('answers 500, not 2xx, when the queue is down', async () => {
@@ -156,24 +168,6 @@ describe('webhook edge: bad input and failures', () => {
     // Assess
     expect(response.status).toBe(500);
     expect(response.body.error?.message).toMatch(/was not queued/);
-  });
-
-  it('answers 500 and queues nothing when the claim-check store is down or missing', async () => {
-    // Prepare
-    const big = JSON.stringify(
-      lowWith({ 品名: { type: 'SINGLE_LINE_TEXT', value: 'x'.repeat(MAX_QUEUED_BODY_BYTES) } }),
-    );
-    const down = setup();
-    down.claimChecks.failNext = new Error('DynamoDB unreachable');
-    const missing = setup({ claimChecks: false });
-
-    // Act
-    const responses = [await down.post(big), await missing.post(big)];
-
-    // Assess
-    expect(responses.map((r) => r.status)).toEqual([500, 500]);
-    expect(down.queue.messages).toHaveLength(0);
-    expect(missing.queue.messages).toHaveLength(0);
   });
 
   it.each([

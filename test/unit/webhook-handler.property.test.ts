@@ -6,8 +6,7 @@ import { buildWebhookDeps } from '../../functions/webhook/wiring';
 import { EnvSecretSource } from '../../shared/adapters/secrets/env-secret-source';
 import { loadConfigFile } from '../../shared/config/load-config';
 import { referencedFieldCodes } from '../../shared/kintone/record-mapper';
-import { CLAIM_CHECK_KEY, resolveQueuedNotification } from '../../shared/edge/queued-notification';
-import { InMemoryClaimCheckStore } from '../fakes/in-memory-claim-check-store';
+import { resolveQueuedNotification } from '../../shared/edge/queued-notification';
 import { SqsRulesQueue } from '../fakes/sqs-rules-queue';
 import {
   DEMO_CONFIG_PATH,
@@ -20,8 +19,8 @@ import { httpApiEvent, lambdaContext } from '../support/api-gateway';
 /**
  * Fuzzes the webhook handler with what a sender could post: arbitrary JSON and bytes, kintone
  * fixtures with fields broken, removed or added, odd unicode, and strings large enough that the
- * notification is trimmed under SQS's limit, goes through the claim check, or exceeds kintone's
- * 1 MB. The queue refuses what SQS refuses.
+ * notification is trimmed to a few KB, is queued as is over SQS's old 256 KiB limit, or exceeds
+ * kintone's 1 MB. The queue refuses what SQS refuses (1 MiB a message).
  *
  * Runs `WEBHOOK_FUZZ_RUNS` payloads (default 2,000) and prints the count per answer status:
  * `WEBHOOK_FUZZ_RUNS=10000 npx jest test/unit/webhook-handler.property.test.ts`.
@@ -42,15 +41,12 @@ const ENV = {
 const config = loadConfigFile(DEMO_CONFIG_PATH);
 const codesByApp = new Map(config.apps.map((app) => [app.appId, referencedFieldCodes(app)]));
 const queue = new SqsRulesQueue();
-const claimChecks = new InMemoryClaimCheckStore();
 const handler = createWebhookHandler(
   buildWebhookDeps(
     config,
     new EnvSecretSource(ENV),
     queue,
     new Logger({ serviceName: 'fuzz', logLevel: 'SILENT' }),
-    undefined,
-    claimChecks,
   ),
 );
 
@@ -200,7 +196,7 @@ function textFieldCodes(record: JsonObject): string[] {
     .map(([code]) => code);
 }
 
-type Size = 'small' | 'trimmed-under' | 'claim-check' | 'over-1mb';
+type Size = 'small' | 'trimmed-under' | 'over-256kib' | 'over-1mb';
 
 /**
  * What kintone could send: a fixture whose text fields hold odd unicode or long text, a
@@ -210,7 +206,7 @@ const legitimateCase: fc.Arbitrary<Case> = fc
   .tuple(
     fixtureName,
     fc.array(oddString, { minLength: 1, maxLength: 4 }),
-    fc.constantFrom<Size>('small', 'small', 'small', 'trimmed-under', 'claim-check', 'over-1mb'),
+    fc.constantFrom<Size>('small', 'small', 'small', 'trimmed-under', 'over-256kib', 'over-1mb'),
     fc.nat(),
   )
   .map(([name, strings, size, pick]) => {
@@ -229,9 +225,11 @@ const legitimateCase: fc.Arbitrary<Case> = fc
       if (size === 'trimmed-under') {
         // An unmapped field the webhook drops: 700 KB in, a few KB queued.
         record['備考'] = { type: 'MULTI_LINE_TEXT', value: bigString(700_000, seed) };
-      } else if (size === 'claim-check' && mapped !== undefined) {
+      } else if (size === 'over-256kib' && mapped !== undefined) {
+        // A mapped field the webhook keeps: over 256 KiB, under the queue limit, queued as is.
+        // At most 650 KB: even a seed of U+FFFF only (6 bytes each once escaped) stays under.
         const field = record[mapped];
-        if (isObject(field)) field.value = bigString(300_000 + (pick % 600_000), seed);
+        if (isObject(field)) field.value = bigString(300_000 + (pick % 350_000), seed);
       } else if (size === 'over-1mb') {
         record['備考'] = { type: 'MULTI_LINE_TEXT', value: bigString(1_100_000, seed) };
       }
@@ -313,7 +311,7 @@ function expectedQueued(raw: JsonObject): Json {
 
 const statusCounts = new Map<number, number>();
 let payloads = 0;
-let claimChecked = 0;
+let over256KiB = 0;
 let legitimateCount = 0;
 let ignored = 0;
 
@@ -323,7 +321,7 @@ afterAll(() => {
     .map(([status, count]) => `${status}: ${count}`)
     .join(', ');
   process.stdout.write(
-    `\nwebhook fuzz: ${payloads} payloads (${legitimateCount} legitimate); answers ${statuses}; ${queue.messages.length} queued (${claimChecked} through the claim check), ${ignored} comments answered 200 and ignored\n`,
+    `\nwebhook fuzz: ${payloads} payloads (${legitimateCount} legitimate); answers ${statuses}; ${queue.messages.length} queued (${over256KiB} over 256 KiB), ${ignored} comments answered 200 and ignored\n`,
   );
 });
 
@@ -376,8 +374,9 @@ describe('webhook handler under arbitrary input (property)', () => {
           expect(queued).toHaveLength(1);
           const [message] = queued;
           if (message === undefined) return;
-          if (message.body.includes(`"${CLAIM_CHECK_KEY}"`)) claimChecked += 1;
-          const resolved = await resolveQueuedNotification(message.body, claimChecks);
+          if (Buffer.byteLength(message.body) > 256 * 1024) over256KiB += 1;
+          // No claim-check store: a claim-check reference would throw, the notification is queued.
+          const resolved = await resolveQueuedNotification(message.body, undefined);
           const sent = JSON.parse(
             Buffer.from(testCase.body, testCase.isBase64Encoded ? 'base64' : 'utf8').toString(
               'utf8',
