@@ -7,6 +7,7 @@ import {
   Tags,
   type StackProps,
 } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
@@ -28,7 +29,8 @@ import {
 } from '../shared/adapters/dynamodb/bridge-table';
 import { CLAIM_CHECK_PK_PREFIX } from '../shared/adapters/dynamodb/dynamodb-claim-check-store';
 import { SQS_MAX_MESSAGE_BYTES } from '../shared/edge/queued-notification';
-import { BridgeFunction } from './constructs/bridge-function';
+import { NOTIFICATION_QUEUED_LOG_MESSAGE } from '../shared/ports/bridge-metrics';
+import { BridgeFunction, METRICS_NAMESPACE } from './constructs/bridge-function';
 import { BridgeMonitoring } from './constructs/bridge-monitoring';
 import { FAX_WEBHOOK_PATH, WebhookApi } from './constructs/webhook-api';
 import { DEV_STAGE, type DeploymentSettings } from './deployment-settings';
@@ -374,6 +376,22 @@ export class StockAlertBridgeStack extends Stack {
       description: `${namePrefix} webhook: verifies kintone notifications and queues them`,
       // No TABLE_NAME: every notification fits one queue message, so the webhook has no table.
       environment: { QUEUE_URL: this.queue.queueUrl },
+    });
+    // NotificationsReceived, counted from the webhook's "notification queued" log line rather
+    // than emitted as EMF: the function called on every kintone edit writes one line per request.
+    // Same namespace, name and `service` dimension as the other functions' EMF metrics.
+    new logs.MetricFilter(this, 'NotificationsReceivedFilter', {
+      logGroup: webhook.logGroup,
+      filterPattern: logs.FilterPattern.stringValue(
+        '$.message',
+        '=',
+        NOTIFICATION_QUEUED_LOG_MESSAGE,
+      ),
+      metricNamespace: METRICS_NAMESPACE,
+      metricName: 'NotificationsReceived',
+      metricValue: '1',
+      dimensions: { service: '$.service' },
+      unit: cloudwatch.Unit.COUNT,
     });
     this.api = new WebhookApi(this, 'WebhookApi', {
       handler: webhook.fn,

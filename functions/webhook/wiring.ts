@@ -7,15 +7,9 @@ import { ConfigError, resolveSecret } from '../../shared/config/load-config';
 import { MIN_LITERAL_SECRET_LENGTH, type BridgeConfig } from '../../shared/config/schema';
 import { memoizeBySecrets } from '../../shared/config/secret-memo';
 import { referencedFieldCodes } from '../../shared/kintone/record-mapper';
-import { NO_METRICS, type BridgeMetrics } from '../../shared/ports/bridge-metrics';
 import type { NotificationQueue } from '../../shared/ports/notification-queue';
 import type { SecretSource } from '../../shared/ports/secret-source';
-import {
-  awsClientConfig,
-  loggerFromEnv,
-  metricsFromEnv,
-  type WiringOverrides,
-} from '../wiring-env';
+import { awsClientConfig, loggerFromEnv, type WiringOverrides } from '../wiring-env';
 import { WebhookTokenVerifier, type AppTokens } from '../../shared/edge/token-verifier';
 import { createWebhookHandler, type WebhookDeps, type WebhookHandler } from './handler';
 
@@ -82,7 +76,6 @@ export function buildWebhookDeps(
   secrets: SecretSource,
   queue: NotificationQueue,
   logger: Logger,
-  metrics: BridgeMetrics = NO_METRICS,
 ): WebhookDeps {
   const fieldCodesByApp = new Map(config.apps.map((app) => [app.appId, referencedFieldCodes(app)]));
   // The order app's notifications are queued whole: the approval reads its status and modifier.
@@ -91,13 +84,12 @@ export function buildWebhookDeps(
     queue,
     logger,
     fieldCodesByApp,
-    metrics,
   };
 }
 
 /**
- * The Lambda wiring: configuration, queue URL (`QUEUE_URL`) and Powertools settings from the
- * environment; webhook tokens from the Secrets Manager secret `SECRETS_ARN` (or the environment
+ * The Lambda wiring: configuration, queue URL (`QUEUE_URL`) and Powertools Logger settings
+ * from the environment (no Metrics: NotificationsReceived is counted from the log); webhook tokens from the Secrets Manager secret `SECRETS_ARN` (or the environment
  * without it). AWS clients take their region, endpoint and credentials from the same environment
  * (`awsClientConfig`). No table: every notification fits one SQS message (1 MiB; kintone sends
  * at most 1 MB), so the webhook writes no claim checks.
@@ -114,13 +106,12 @@ export function wireWebhookFromEnv(env: Env, overrides: WiringOverrides = {}): W
       new SQSClient(awsClientConfig(env, 'SQS')),
       requireEnv(env, 'QUEUE_URL'),
     );
-  const { metrics, powertoolsMetrics } = metricsFromEnv(env, logger);
-  const deps = buildWebhookDeps(
-    config,
-    secretSourceFromEnv(env, logger, awsClientConfig(env, 'Secrets Manager')),
-    queue,
-    logger,
-    metrics,
+  return createWebhookHandler(
+    buildWebhookDeps(
+      config,
+      secretSourceFromEnv(env, logger, awsClientConfig(env, 'Secrets Manager')),
+      queue,
+      logger,
+    ),
   );
-  return createWebhookHandler({ ...deps, ...(powertoolsMetrics ? { powertoolsMetrics } : {}) });
 }

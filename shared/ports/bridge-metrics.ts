@@ -4,7 +4,12 @@
  * the Powertools settings of each function.
  */
 export const METRIC_NAMES = [
-  /** webhook: a notification was queued. */
+  /**
+   * webhook: a notification was queued. Counted from the webhook's log line
+   * {@link NOTIFICATION_QUEUED_LOG_MESSAGE} by a CloudWatch Logs metric filter (infra/), not
+   * emitted: that line is written for every queued notification anyway, and the webhook, the
+   * one function called on every edit, then writes one line per request instead of two.
+   */
   'NotificationsReceived',
   /** dispatch: an order was created (once per order, not per retry). */
   'OrdersCreated',
@@ -53,6 +58,9 @@ export const METRIC_NAMES = [
 ] as const;
 
 export type MetricName = (typeof METRIC_NAMES)[number];
+
+/** The webhook's log message for a queued notification: NotificationsReceived counts it. */
+export const NOTIFICATION_QUEUED_LOG_MESSAGE = 'notification queued';
 
 /**
  * Counts events. The Powertools adapter emits them as CloudWatch embedded metrics; tests pass a

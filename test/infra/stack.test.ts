@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { bridgeTableDefinition } from '../../shared/adapters/dynamodb/bridge-table';
 import { BRIDGE_METRIC_NAMES } from '../../infra/constructs/bridge-monitoring';
+import { NOTIFICATION_QUEUED_LOG_MESSAGE } from '../../shared/ports/bridge-metrics';
 import {
   DISPATCH_TIMEOUT,
   FAX_STATUS_TIMEOUT,
@@ -667,6 +668,30 @@ describe('IAM', () => {
 });
 
 describe('alarms and dashboard', () => {
+  it("counts NotificationsReceived from the webhook's log line, as the EMF metrics are named", () => {
+    // Arrange
+    const filters = Object.values(resourcesOf(dev.template, 'AWS::Logs::MetricFilter')).map(
+      propsOf,
+    );
+
+    // Assess: on the webhook's own log group, matching the line its handler writes.
+    expect(filters).toEqual([
+      {
+        LogGroupName: { Ref: logicalIdOf(dev.stack, dev.stack.functions.webhook.logGroup) },
+        FilterPattern: `{ $.message = "${NOTIFICATION_QUEUED_LOG_MESSAGE}" }`,
+        MetricTransformations: [
+          {
+            MetricNamespace: 'StockAlertBridge',
+            MetricName: 'NotificationsReceived',
+            MetricValue: '1',
+            Dimensions: [{ Key: 'service', Value: '$.service' }],
+            Unit: 'Count',
+          },
+        ],
+      },
+    ]);
+  });
+
   it('alarms on dead letters, errors and throttles of each function, orders needing attention and the SES bounce rate', () => {
     // Arrange
     const alarms = Object.values(resourcesOf(dev.template, 'AWS::CloudWatch::Alarm')).map(propsOf);

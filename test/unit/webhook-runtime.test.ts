@@ -2,15 +2,11 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { createWebhookHandler } from '../../functions/webhook/handler';
 import { buildWebhookDeps } from '../../functions/webhook/wiring';
-import {
-  createPowertoolsMetrics,
-  PowertoolsBridgeMetrics,
-} from '../../shared/adapters/metrics/powertools-bridge-metrics';
 import { parseConfig } from '../../shared/config/load-config';
+import { NOTIFICATION_QUEUED_LOG_MESSAGE } from '../../shared/ports/bridge-metrics';
 import type { BridgeConfig } from '../../shared/config/schema';
 import { CapturingLogger } from '../fakes/capturing-logger';
 import { MutableSecretSource } from '../fakes/mutable-secret-source';
-import { RecordingMetrics } from '../fakes/recording-metrics';
 import { RecordingNotificationQueue } from '../fakes/recording-queue';
 import { loadDemoConfigJson, readWebhookFixture } from '../fixtures/kintone-webhooks';
 import { httpApiEvent, lambdaContext } from '../support/api-gateway';
@@ -43,10 +39,7 @@ function setup(logger: Logger = new Logger({ serviceName: 'test', logLevel: 'SIL
     ...SITE_APP_SECRETS,
   });
   const queue = new RecordingNotificationQueue();
-  const metrics = new RecordingMetrics();
-  const handler = createWebhookHandler(
-    buildWebhookDeps(twoSlotConfig(), secrets, queue, logger, metrics),
-  );
+  const handler = createWebhookHandler(buildWebhookDeps(twoSlotConfig(), secrets, queue, logger));
   let sequence = 0;
   /** Posts update-record-low.json under a fresh notification id. */
   const post = async (token: string | undefined): Promise<APIGatewayProxyStructuredResultV2> => {
@@ -57,7 +50,7 @@ function setup(logger: Logger = new Logger({ serviceName: 'test', logLevel: 'SIL
     );
     return handler(httpApiEvent({ body, token }), lambdaContext);
   };
-  return { secrets, queue, metrics, post, handler };
+  return { secrets, queue, post, handler };
 }
 
 describe('webhook tokens from the secret source', () => {
@@ -123,9 +116,10 @@ describe('webhook tokens from the secret source', () => {
 });
 
 describe('webhook metrics', () => {
-  it('counts NotificationsReceived once per queued notification only', async () => {
+  it('logs "notification queued" once per queued notification only: NotificationsReceived', async () => {
     // Prepare
-    const { metrics, post, handler } = setup();
+    const logger = new CapturingLogger({ serviceName: 'test', logLevel: 'INFO' });
+    const { post, handler } = setup(logger);
 
     // Act
     await post(OLD_TOKEN);
@@ -138,98 +132,38 @@ describe('webhook metrics', () => {
     await handler(httpApiEvent({ body: '{ broken', token: OLD_TOKEN }), lambdaContext);
 
     // Assess
-    expect(metrics.totals()).toEqual({ NotificationsReceived: 2 });
+    expect(logger.withMessage(NOTIFICATION_QUEUED_LOG_MESSAGE)).toHaveLength(2);
   });
 
-  it('logs the empty-metrics notice of a rejected request at debug level, not as a warning', async () => {
-    // Prepare
-    const logger = new CapturingLogger({ serviceName: 'test', logLevel: 'DEBUG' });
-    const powertoolsMetrics = createPowertoolsMetrics({}, logger);
-    const handler = createWebhookHandler({
-      ...buildWebhookDeps(
-        twoSlotConfig(),
-        new MutableSecretSource({
-          WEBHOOK_TOKEN_APP_12: OLD_TOKEN,
-          WEBHOOK_TOKEN_APP_12_NEXT: OLD_TOKEN,
-          ...SITE_APP_SECRETS,
-        }),
-        new RecordingNotificationQueue(),
-        logger,
-        new PowertoolsBridgeMetrics(powertoolsMetrics),
-      ),
-      powertoolsMetrics,
-    });
-
-    // Act
-    const response = await handler(
-      httpApiEvent({ body: readWebhookFixture('update-record-low.json'), token: 'x'.repeat(32) }),
-      lambdaContext,
-    );
-
-    // Assess
-    expect(response.statusCode).toBe(401);
-    const notices = logger.items.filter((item) =>
-      String(item.message).startsWith('No application metrics to publish'),
-    );
-    expect(notices.map((item) => item.level)).toEqual(['DEBUG']);
-  });
-
-  it('publishes the count as CloudWatch EMF in the StockAlertBridge namespace', async () => {
-    // Prepare
+  it('writes the line the metric filter counts, with its service, and no EMF', async () => {
+    // Prepare: the Logger as the Lambda wiring makes it, writing to stdout.
     const written: string[] = [];
     const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
       written.push(String(chunk));
       return true;
     });
-    const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
-    const powertoolsMetrics = createPowertoolsMetrics(
-      { POWERTOOLS_METRICS_NAMESPACE: 'StockAlertBridge', POWERTOOLS_SERVICE_NAME: 'bridge-test' },
-      logger,
-    );
-    const secrets = new MutableSecretSource({
-      WEBHOOK_TOKEN_APP_12: OLD_TOKEN,
-      WEBHOOK_TOKEN_APP_12_NEXT: OLD_TOKEN,
-      ...SITE_APP_SECRETS,
-    });
-    const handler = createWebhookHandler({
-      ...buildWebhookDeps(
-        twoSlotConfig(),
-        secrets,
-        new RecordingNotificationQueue(),
-        logger,
-        new PowertoolsBridgeMetrics(powertoolsMetrics),
-      ),
-      powertoolsMetrics,
-    });
+    const { handler } = setup(new Logger({ serviceName: 'bridge-test', logLevel: 'INFO' }));
 
-    // Act
+    // Act: one accepted request, one refused.
     try {
-      await handler(
-        httpApiEvent({ body: readWebhookFixture('update-record-low.json'), token: OLD_TOKEN }),
-        lambdaContext,
-      );
+      for (const token of [OLD_TOKEN, 'x'.repeat(32)]) {
+        await handler(
+          httpApiEvent({ body: readWebhookFixture('update-record-low.json'), token }),
+          lambdaContext,
+        );
+      }
     } finally {
       write.mockRestore();
     }
 
-    // Assess
-    const emf = written
+    // Assess: what `{ $.message = "notification queued" }` matches, once, with `$.service`.
+    const lines = written
       .flatMap((chunk) => chunk.split('\n'))
-      .filter((line) => line.includes('"_aws"'))
+      .filter((line) => line.startsWith('{'))
       .map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(emf).toHaveLength(1);
-    expect(emf[0]).toMatchObject({
-      _aws: {
-        CloudWatchMetrics: [
-          {
-            Namespace: 'StockAlertBridge',
-            Dimensions: [['service']],
-            Metrics: [{ Name: 'NotificationsReceived', Unit: 'Count' }],
-          },
-        ],
-      },
-      service: 'bridge-test',
-      NotificationsReceived: 1,
-    });
+    expect(lines.filter((line) => line.message === NOTIFICATION_QUEUED_LOG_MESSAGE)).toEqual([
+      expect.objectContaining({ service: 'bridge-test', level: 'INFO' }),
+    ]);
+    expect(lines.filter((line) => '_aws' in line)).toEqual([]);
   });
 });
