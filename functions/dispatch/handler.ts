@@ -22,9 +22,14 @@ import type {
   NotificationFailureLog,
 } from '../../shared/ports/notification-failures';
 import { describeFailure, failureKind } from '../../shared/use-cases/failure-kind';
-import { identifyMessage, reportUnprocessed } from '../../shared/use-cases/report-unprocessed';
+import {
+  identifyMessage,
+  reportUnprocessed,
+  type MessageIdentity,
+} from '../../shared/use-cases/report-unprocessed';
 import { ClaimCheckNotFoundError, type ClaimCheckStore } from '../../shared/ports/claim-checks';
 import {
+  queueBodyFor,
   resolveQueuedNotification,
   UnreadableQueueMessageError,
 } from '../../shared/edge/queued-notification';
@@ -69,6 +74,34 @@ export class MalformedMessageError extends Error {
  * The notification a queue message stands for, validated. A claim-check reference (a
  * notification over SQS's size limit) is resolved to the stored copy first.
  */
+/**
+ * A parked body is kept in its failure's item (a DynamoDB item holds at most 400 KB) up to this
+ * size; a larger one is put in the claim-check store and the item keeps a reference, which a
+ * replay queues and dispatch resolves like any other.
+ */
+export const MAX_PARKED_BODY_BYTES = 256 * 1024;
+
+/** The body to park: the message's, or a claim-check reference to a copy of a large one. */
+async function parkedBody(
+  body: string,
+  identity: MessageIdentity,
+  deps: Pick<DispatchHandlerDeps, 'claimChecks'>,
+  at: string,
+): Promise<string> {
+  const { notificationId, type, appId, recordId } = identity;
+  // Without what a reference names (an unreadable message), or a store, the body is kept as it
+  // is: recording it may then fail, and the message goes on to the dead letters instead.
+  if (!notificationId || !type || !appId || !recordId || !deps.claimChecks) return body;
+  const parked = await queueBodyFor(
+    body,
+    { notificationId, type, app: { id: appId }, recordId },
+    deps.claimChecks,
+    new Date(at),
+    MAX_PARKED_BODY_BYTES,
+  );
+  return parked.body;
+}
+
 async function parseMessage(record: SQSRecord, claimChecks: ClaimCheckStore | undefined) {
   let raw: unknown;
   try {
@@ -148,6 +181,8 @@ export function makeDispatchHandler(deps: DispatchHandlerDeps) {
     let logged = true;
     if (deps.failures) {
       try {
+        const body =
+          kind === 'permanent' ? await parkedBody(record.body, identity, deps, at) : undefined;
         await deps.failures.recordFailure({
           notificationId: identity.notificationId ?? record.messageId,
           messageId: record.messageId,
@@ -158,7 +193,7 @@ export function makeDispatchHandler(deps: DispatchHandlerDeps) {
           disposition,
           attempt,
           at,
-          ...(kind === 'permanent' ? { body: record.body } : {}),
+          ...(body === undefined ? {} : { body }),
         });
       } catch (logError) {
         logged = false;

@@ -106,11 +106,13 @@ export interface QueueBody {
  * if (!fitsInQueue(encoded)) throw new PayloadTooLargeError(MAX_QUEUED_BODY_BYTES, message);
  */
 export function fitsInQueue(encoded: string): boolean {
+  return fitsIn(encoded, MAX_QUEUED_BODY_BYTES);
+}
+
+/** True when the text's UTF-8 form is at most `maxBytes`. */
+function fitsIn(text: string, maxBytes: number): boolean {
   // At most 3 UTF-8 bytes per UTF-16 code unit: only a long text needs its bytes counted.
-  return (
-    encoded.length * 3 <= MAX_QUEUED_BODY_BYTES ||
-    Buffer.byteLength(encoded, 'utf8') <= MAX_QUEUED_BODY_BYTES
-  );
+  return text.length * 3 <= maxBytes || Buffer.byteLength(text, 'utf8') <= maxBytes;
 }
 
 /**
@@ -119,7 +121,9 @@ export function fitsInQueue(encoded: string): boolean {
  * a copy put in `claimChecks`.
  *
  * The sweep calls it for every record it queues (a kintone record can be larger than a webhook
- * payload); the webhook does not (its notifications fit, see {@link fitsInQueue}).
+ * payload); the webhook does not (its notifications fit, see {@link fitsInQueue}). Dispatch
+ * calls it with a smaller `maxBytes` for the body of a notification it parks, which is kept in
+ * a DynamoDB item (at most 400 KB).
  *
  * @throws Error when the notification needs a claim check and there is no store: a wiring
  * mistake (the sweep logs it and skips the record).
@@ -131,11 +135,12 @@ export async function queueBodyFor(
   summary: ClaimCheckSummary,
   claimChecks: ClaimCheckStore | undefined,
   at: Date,
+  maxBytes: number = MAX_QUEUED_BODY_BYTES,
 ): Promise<QueueBody> {
-  if (fitsInQueue(encoded)) return { body: encoded };
+  if (fitsIn(encoded, maxBytes)) return { body: encoded };
   if (claimChecks === undefined) {
     throw new Error(
-      `notification ${summary.notificationId} is over the queue limit of ${MAX_QUEUED_BODY_BYTES} bytes and there is no claim-check store; wire one (the Lambda wiring reads TABLE_NAME)`,
+      `notification ${summary.notificationId} is over the limit of ${maxBytes} bytes and there is no claim-check store; wire one (the Lambda wiring reads TABLE_NAME)`,
     );
   }
   const id = await claimChecks.put(encoded, at);

@@ -10,7 +10,9 @@ import {
   type KintoneNotification,
 } from '../../shared/kintone/notification';
 import { InMemoryBridgeState } from '../fakes/in-memory-order-store';
+import { InMemoryClaimCheckStore } from '../fakes/in-memory-claim-check-store';
 import { InMemoryNotificationFailureLog } from '../fakes/in-memory-notification-failure-log';
+import { resolveQueuedNotification } from '../../shared/edge/queued-notification';
 import { RecordingMetrics } from '../fakes/recording-metrics';
 import { RecordingKintoneRecordWriter } from '../fakes/recording-kintone-writer';
 import { RecordingOrderMailer } from '../fakes/recording-order-mailer';
@@ -316,6 +318,35 @@ describe('dispatch handler', () => {
           ),
         },
       });
+    });
+
+    it('parks a large notification by a claim-check reference, which resolves to it for a replay', async () => {
+      // Prepare: the poison with 300 KB of a field the configuration does not read (the sweep
+      // queues records up to 1 MiB; a DynamoDB item holds 400 KB).
+      const h = withFailureLog();
+      const claimChecks = new InMemoryClaimCheckStore();
+      const handler = createDispatchHandler({ ...h.deps, claimChecks });
+      const poison = JSON.parse(poisonBody()) as { record: Record<string, unknown> };
+      poison.record.備考 = { type: 'MULTI_LINE_TEXT', value: 'あ'.repeat(100_000) };
+      const body = JSON.stringify(poison);
+
+      // Act
+      const response = await handler(event(sqsRecord(body, { groupId: '12:7' })), context);
+
+      // Assess: parked, with a reference in the failure's item and the body in the store.
+      expect(response).toEqual({ batchItemFailures: [] });
+      const parked = await h.failures.findFailure('n-7-poison');
+      expect(parked).toMatchObject({ disposition: 'parked', recordId: '7' });
+      expect(Buffer.byteLength(parked?.body ?? '')).toBeLessThan(1_000);
+      expect(JSON.parse(parked?.body ?? '{}')).toMatchObject({
+        claimCheck: { id: expect.any(String) },
+        notificationId: 'n-7-poison',
+        app: { id: '12' },
+        recordId: '7',
+      });
+      await expect(resolveQueuedNotification(parked?.body ?? '', claimChecks)).resolves.toEqual(
+        poison,
+      );
     });
 
     it('retries a transient failure and marks the record only on the last attempt', async () => {

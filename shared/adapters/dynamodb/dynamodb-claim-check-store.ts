@@ -9,10 +9,11 @@
  * Why this shape:
  * - One partition per claim check, so one Query reads every part back in order (the index is
  *   zero-padded so lexical order is numeric order) and nothing else is in the way.
- * - Every part says how many there are, so a half-written claim check (the webhook failed
+ * - Every part says how many there are, so a half-written claim check (its writer failed
  *   between two puts) is recognised as incomplete instead of decompressing garbage.
- * - The `CLAIM#` prefix lets IAM restrict the webhook function to writing these items only
- *   (`dynamodb:LeadingKeys`).
+ * - The `CLAIM#` prefix lets IAM restrict the sweep function to writing these items only
+ *   (`dynamodb:LeadingKeys`). The sweep writes them for records over one queue message, and
+ *   dispatch for the body of a large notification it parks.
  *
  * @module
  */
@@ -46,7 +47,7 @@ export const CLAIM_CHECK_PART_BYTES = DYNAMODB_MAX_ITEM_BYTES - 16 * 1024;
 const PART_INDEX_DIGITS = 3;
 const SECONDS_PER_DAY = 86_400;
 
-// zod/mini: the webhook stores claim checks, and its bundle is to carry no classic zod (issue 13).
+// zod/mini: no function's bundle is to carry classic zod (issue 13).
 const partSchema = z.object({
   sk: z.string(),
   parts: z.int().check(z.positive()),
@@ -159,7 +160,7 @@ export class DynamoDbClaimCheckStore implements ClaimCheckStore {
       parts.every((part, index) => part.parts === expected && part.sk === partSk(index));
     if (!complete) {
       throw new ClaimCheckCorruptError(
-        `claim check ${id} is incomplete: ${parts.length} of ${expected} parts stored (the webhook failed while storing it, and the notification was not queued)`,
+        `claim check ${id} is incomplete: ${parts.length} of ${expected} parts stored (its writer failed while storing it, so the message that refers to it was never sent)`,
       );
     }
     try {

@@ -42,7 +42,8 @@ import { BRIDGE_GSI1_NAME, BRIDGE_TTL_ATTRIBUTE } from './bridge-table';
 export const FAILURE_TTL_DAYS = 30;
 /**
  * Longest error text kept. Errors are one line for a person to read; a longer one (a stack, a
- * whole response body) is cut so the item stays far below DynamoDB's 400 KB with a 256 KB body.
+ * whole response body) is cut so the item stays far below DynamoDB's 400 KB with the largest body
+ * dispatch parks in it (`MAX_PARKED_BODY_BYTES`, 256 KB; a larger one is parked by reference).
  */
 export const MAX_FAILURE_ERROR_LENGTH = 2_000;
 /** GSI1 partition holding the parked notifications. */
