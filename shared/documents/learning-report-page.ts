@@ -114,6 +114,7 @@ table.orders th{white-space:nowrap}
 .stock{fill:none;stroke:#0969da;stroke-width:2.5}
 .rop-set{stroke:#bc4c00;stroke-width:2;stroke-dasharray:8 5}
 .rop-suggested{stroke:#1a7f37;stroke-width:2;stroke-dasharray:2 4;stroke-linecap:round}
+.max-suggested{stroke:#1a7f37;stroke-width:1.5;stroke-dasharray:12 4 2 4}
 .receipt{fill:#0969da;stroke:#fff;stroke-width:1}
 .correction{fill:#fff;stroke:#0969da;stroke-width:1.5}
 .order-placed{fill:#8250df}
@@ -446,6 +447,8 @@ function stockChart(
   }
   const suggested =
     item.suggestion.kind === 'suggestion' ? item.suggestion.reorderPoint : undefined;
+  const suggestedMax =
+    item.suggestion.kind === 'suggestion' ? item.suggestion.orderUpTo : undefined;
   const end = Math.max(
     Date.parse(generatedAt) || 0,
     ...points.map(({ time }) => time),
@@ -456,6 +459,7 @@ function stockChart(
     ...points.map(({ point }) => point.quantity),
     item.reorderPoint,
     suggested,
+    suggestedMax,
   ].filter((value): value is number => value !== undefined && Number.isFinite(value));
   const top = Math.max(1, ...levels) * HEADROOM;
 
@@ -541,6 +545,7 @@ function stockChart(
     `${formats.dateTime(new Date(start).toISOString())} から ${formats.dateTime(new Date(end).toISOString())} までの在庫数。` +
     `最新の在庫 ${formats.number(latest)}、最小 ${formats.number(Math.min(...points.map(({ point }) => point.quantity)))}、` +
     `発注点（設定）${formats.number(item.reorderPoint)}、推奨発注点 ${formats.number(suggested)}、` +
+    `推奨最大在庫 ${formats.number(suggestedMax)}、` +
     `発注 ${placed} 件${shadow > 0 ? `、シャドー発注 ${shadow} 件` : ''}。`;
 
   const legend = [
@@ -553,6 +558,12 @@ function stockChart(
       : legendEntry(
           '<line class="rop-suggested" x1="2" x2="26" y1="7" y2="7"></line>',
           '推奨発注点',
+        ),
+    suggestedMax === undefined
+      ? ''
+      : legendEntry(
+          '<line class="max-suggested" x1="2" x2="26" y1="7" y2="7"></line>',
+          '推奨最大在庫',
         ),
     placed > 0
       ? legendEntry(
@@ -592,6 +603,7 @@ function stockChart(
 ${orderMarks}
 ${horizontal(item.reorderPoint, 'rop-set', '発注点（設定）')}
 ${horizontal(suggested, 'rop-suggested', '推奨発注点')}
+${horizontal(suggestedMax, 'max-suggested', '推奨最大在庫')}
 <path class="stock" d="${stockPath}"></path>
 ${stockMarks}
 </svg>

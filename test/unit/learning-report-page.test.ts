@@ -48,6 +48,7 @@ describe('renderLearningReportPage', () => {
     expect(a100).toMatch(/<desc id="item-1-chart-desc">[^<]*発注点（設定）20、推奨発注点 27/);
     expect(a100).toContain('class="rop-set"');
     expect(a100).toContain('class="rop-suggested"');
+    expect(a100).toMatch(/<line class="max-suggested"[^>]*><title>推奨最大在庫 67<\/title>/);
     expect(a100).toMatch(/<path class="stock" d="M[\d.,VHLM-]+"/);
     expect(a100.match(/class="order-placed"/g)?.length).toBeGreaterThanOrEqual(3);
     expect(a100).toContain('<dt>推奨発注点</dt><dd>27</dd>');
@@ -68,6 +69,7 @@ describe('renderLearningReportPage', () => {
     expect(b200).toContain('<dt>シャドー発注（未送信）</dt><dd>1 件</dd>');
     expect(b200).toContain('class="order-shadow"');
     expect(b200).not.toContain('class="rop-suggested"');
+    expect(b200).not.toContain('class="max-suggested"');
   });
 
   it('shows an item without stock records as text, not an empty chart', () => {
