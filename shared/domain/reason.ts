@@ -35,6 +35,14 @@ export function withDeliveryNote(reason: string, note: string | undefined): stri
 
 /**
  * @example
+ * ownWriteEchoReason(16); // 'ブリッジ自身の書き込み (リビジョン 16) の通知: 変更なし'
+ */
+export function ownWriteEchoReason(revision: number): string {
+  return `ブリッジ自身の書き込み (リビジョン ${revision}) の通知: 変更なし`;
+}
+
+/**
+ * @example
  * staleReason(4, 5); // '古い更新のため無視 (リビジョン 4 < 処理済み 5)'
  */
 export function staleReason(revision: number, lastRevision: number): string {

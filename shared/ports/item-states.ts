@@ -15,6 +15,13 @@ export interface ItemState {
   /** Highest `$revision` fully processed (for a row: its record's revision). */
   lastRevision?: number;
   /**
+   * A table record's own: the revision of the bridge's last table write that was made on top of
+   * exactly the revision it had processed (no staff edit in between). kintone gives every save
+   * a new revision, so the notification carrying this revision is the webhook of that write
+   * (the echo): the revision it was processed at plus the bridge's own fields, nothing else.
+   */
+  ownWriteRevision?: number;
+  /**
    * The item's last decision off order. While the item is on an order line (`orderNumber`), the
    * line is its decision (reason, quantity, when and by which notification it was added) and
    * this is not rewritten for it; leaving the line (closed, dropped) writes it again.

@@ -10,6 +10,13 @@ export interface RowUpdateResult {
   updatedRows: string[];
   /** Rows named in the write that the table no longer has (staff deleted them). */
   missingRows: string[];
+  /**
+   * Set when this call wrote the table: the record's revision it read and wrote against (the
+   * write's revision check), and the revision kintone answered for the write, which is the
+   * revision of the webhook the write fires. Absent when nothing was written (already as
+   * desired, e.g. a retry after a write that went through).
+   */
+  written?: { fromRevision: number; revision: number };
 }
 
 /** One record's field values in a bulk write ({@link KintoneRecordWriter.updateRecords}). */

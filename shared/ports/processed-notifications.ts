@@ -9,6 +9,11 @@ export interface CompletedNotification {
   revision?: number;
   decision: { kind: DecisionKind | 'deleted'; reason: string };
   at: string;
+  /**
+   * The revision of the table write this notification made on top of exactly `revision` (see
+   * `ItemState.ownWriteRevision`): stored with the record's state, so its echo is recognised.
+   */
+  ownWriteRevision?: number;
   /** Items whose decision this notification also settled (a table's rows). */
   items?: { key: ItemKey; decision: { kind: DecisionKind; reason: string } }[];
 }

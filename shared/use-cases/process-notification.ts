@@ -25,7 +25,7 @@ import {
   type PurchaseOrderLine,
   type ShipTo,
 } from '../domain/purchase-order';
-import { orderOpenReason, withDeliveryNote } from '../domain/reason';
+import { orderOpenReason, ownWriteEchoReason, withDeliveryNote } from '../domain/reason';
 import {
   closedByStaffWhy,
   droppedComment,
@@ -294,6 +294,10 @@ class Dispatch {
   /** The last order number asked for (see nextOrderNumber). */
   private numbering: Promise<unknown> = Promise.resolve();
   private readonly metrics: BridgeMetrics;
+  /** A table record's own state (its revisions), read before its rows'. */
+  private recordState: ItemState | undefined;
+  /** The revision of this run's table write, when made on top of exactly `revision`. */
+  private ownWriteRevision: number | undefined;
 
   constructor(
     private readonly notification: RecordNotification,
@@ -309,6 +313,15 @@ class Dispatch {
   }
 
   async run(base: Base): Promise<DispatchOutcome> {
+    if (this.app.subtable) {
+      // The record's state first (one key): the echo of the bridge's own table write needs no
+      // more, where the rows' states are a batch read of up to 100 keys (and their orders).
+      const [recordState] = await this.deps.items.load([this.recordKey]);
+      this.recordState = recordState;
+      if (recordState && isOwnWriteEcho(recordState, this.revision)) {
+        return this.settleOwnWriteEcho(base);
+      }
+    }
     const read = this.readItems();
     if (!read.ok) {
       // The configuration does not fit the app (the doctor reports it): nothing to write into.
@@ -355,20 +368,31 @@ class Dispatch {
     // write and one comment below, with its other items'.
     // An order whose fax went to the fax function is finished there (records, comments, ledger).
     const handedOff = new Set<string>();
-    const completed = async (through?: 'send') => {
-      for (const orderNumber of this.toComplete) {
-        const order = this.orders.get(orderNumber);
-        if (!order || handedOff.has(orderNumber)) continue;
-        const done = await completeOrder(order, this.deps, through ? { through } : {});
-        if (done.faxRequested) handedOff.add(orderNumber);
-        this.orders.set(orderNumber, done.order);
-        outcome.emailed ||= done.emailed;
-        outcome.faxed ||= done.faxed;
-        outcome.commented ||= done.commented;
-        outcome.wroteFields = [...new Set([...outcome.wroteFields, ...done.wroteFields])];
-      }
+    const completeOne = async (orderNumber: string, through?: 'send') => {
+      const order = this.orders.get(orderNumber);
+      if (!order || handedOff.has(orderNumber)) return;
+      const done = await completeOrder(order, this.deps, through ? { through } : {});
+      if (done.faxRequested) handedOff.add(orderNumber);
+      this.orders.set(orderNumber, done.order);
+      outcome.emailed ||= done.emailed;
+      outcome.faxed ||= done.faxed;
+      outcome.commented ||= done.commented;
+      outcome.wroteFields = [...new Set([...outcome.wroteFields, ...done.wroteFields])];
     };
-    await completed('send');
+    // Sent one order after another, in the groups' order.
+    const sendAll = async () => {
+      for (const orderNumber of this.toComplete) await completeOne(orderNumber, 'send');
+    };
+    // What is left once sent, written back and commented (settling, the order app's record)
+    // is each order's own: the orders go at once. Every one has finished before a failure is
+    // passed on.
+    const settleAll = async () => {
+      const settling = await Promise.allSettled(
+        [...this.toComplete].map((orderNumber) => completeOne(orderNumber)),
+      );
+      for (const result of settling) if (result.status === 'rejected') throw result.reason;
+    };
+    await sendAll();
     const writing = this.ordersToWrite();
     const wrote = await this.writeBack(items, writing);
     outcome.wroteFields = [...new Set([...outcome.wroteFields, ...wrote])];
@@ -377,7 +401,7 @@ class Dispatch {
     outcome.commented = (await this.comment(items, commenting)) || outcome.commented;
     await this.logSteps(commenting, 'commented');
     // Settles them (and does whatever is left, should anything be).
-    await completed();
+    await settleAll();
 
     outcome.items = items.map((item) => this.itemOutcome(item));
     outcome.orderNumbers = [
@@ -388,6 +412,33 @@ class Dispatch {
     if (closed !== undefined) outcome.closedOrderNumber = closed;
 
     await this.complete(outcome.decision as { kind: DecisionKind; reason: string }, items);
+    this.deps.logger.info('notification processed', { outcome });
+    return outcome;
+  }
+
+  /**
+   * The webhook of the bridge's own table write (see `ItemState.ownWriteRevision`): the record
+   * at the revision this bridge processed, plus the outcome it wrote on top of it. Nothing staff
+   * did is in it, so no row can decide differently: the revision is settled as it is, the rows'
+   * states are not read and none is written. Any other revision (a staff save, always a new
+   * one) takes the full path.
+   */
+  private async settleOwnWriteEcho(base: Base): Promise<DispatchOutcome> {
+    const decision = { kind: 'no-order' as const, reason: ownWriteEchoReason(this.revision) };
+    this.deps.logger.info("echo of the bridge's own table write: nothing changed by staff", {
+      appId: this.app.appId,
+      recordId: this.recordId,
+      revision: this.revision,
+    });
+    await this.deps.processed.complete({
+      notificationId: this.notification.id,
+      key: this.recordKey,
+      revision: this.revision,
+      decision,
+      at: this.at,
+      items: [],
+    });
+    const outcome: DispatchOutcome = { ...base, decision };
     this.deps.logger.info('notification processed', { outcome });
     return outcome;
   }
@@ -443,11 +494,11 @@ class Dispatch {
   private async loadItems(
     read: Array<{ key: ItemKey; rowId?: string; cells?: ReadonlySet<string>; mapped: MappedItem }>,
   ): Promise<ItemWork[]> {
-    const table = this.app.subtable !== undefined;
-    const keys = [...(table ? [this.recordKey] : []), ...read.map((item) => item.key)];
-    const states = await this.deps.items.load(keys);
-    const stateOf = (key: ItemKey): ItemState =>
-      states.find((state) => state.key.recordId === key.recordId) ?? { key, cycle: 1 };
+    // A table record's own state was read first (see run): only the rows' are left.
+    const loaded = await this.deps.items.load(read.map((item) => item.key));
+    const states = new Map(loaded.map((state) => [state.key.recordId, state]));
+    if (this.recordState) states.set(this.recordKey.recordId, this.recordState);
+    const stateOf = (key: ItemKey): ItemState => states.get(key.recordId) ?? { key, cycle: 1 };
     const recordState = stateOf(this.recordKey);
     const numbers = [
       ...new Set(
@@ -1042,6 +1093,11 @@ class Dispatch {
       this.app.subtable.field,
       rows,
     );
+    // Written on top of exactly the revision judged here: its webhook is only the bridge's own
+    // outcome, and can be recognised by its revision (see settleOwnWriteEcho).
+    if (result.written && result.written.fromRevision === this.revision) {
+      this.ownWriteRevision = result.written.revision;
+    }
     if (result.missingRows.length > 0) {
       this.deps.logger.warn(
         'rows deleted from the table meanwhile: their outcome was not written',
@@ -1204,6 +1260,7 @@ class Dispatch {
       revision: this.revision,
       decision,
       at: this.at,
+      ...(this.ownWriteRevision !== undefined ? { ownWriteRevision: this.ownWriteRevision } : {}),
       ...(this.app.subtable
         ? {
             // Only the rows whose decision changed: a row's stored decision that already reads
@@ -1240,6 +1297,19 @@ class Dispatch {
       last.reason === decision.reason
     );
   }
+}
+
+/**
+ * True when `revision` is that of the bridge's own table write of the record (kintone gives each
+ * save its own revision) and that revision is not processed yet.
+ */
+function isOwnWriteEcho(recordState: ItemState, revision: number): boolean {
+  const { ownWriteRevision, lastRevision } = recordState;
+  return (
+    ownWriteRevision !== undefined &&
+    ownWriteRevision === revision &&
+    (lastRevision === undefined || lastRevision < revision)
+  );
 }
 
 /** Runs `work` on each item in turn, up to the first failure; the results as allSettled's. */

@@ -1,4 +1,6 @@
 import { KintoneRestAPIClient } from '@kintone/rest-api-client';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/bridge-table';
 import { formSaveTable, type TableRowJson } from '../../local/kintone/form-save';
 import type { LocalStack } from '../../local/stack';
 import type { StoredEmail } from '../../local/ses/ses-store';
@@ -144,6 +146,39 @@ describe('items in a table (app 15) through the local stack', () => {
       'POST /k/v1/record/comment.json 200',
     ]);
     expect(masterCalls).toEqual(['GET /k/v1/records.json 200']);
+  });
+
+  test("the webhook of the bridge's own table write is recognised by the revision kintone gave it", async () => {
+    // Prepare: the last two webhooks of the ordering save: the staff's save and the bridge's own
+    // table write (its comment fires no record webhook).
+    const deliveries = (stack.kintone?.webhookDeliveries() ?? []).filter(
+      (delivery) => delivery.appId === SITE && delivery.notification.type === 'UPDATE_RECORD',
+    );
+    const [staff, echo] = deliveries.slice(-2).map((delivery) => delivery.notification);
+    const marker = async (id: string | undefined) => {
+      const { Item } = await createDocumentClient(stack.dynamo.client).send(
+        new GetCommand({
+          TableName: stack.urls.tableName,
+          Key: { pk: `NOTIF#${id ?? ''}`, sk: 'NOTIF' },
+        }),
+      );
+      return Item?.['decision'] as { kind: string; reason: string } | undefined;
+    };
+    const revisionOf = (notification: typeof staff) =>
+      notification && 'record' in notification
+        ? Number(notification.record['$revision']?.value)
+        : undefined;
+
+    // Act
+    const [staffDecision, echoDecision] = [await marker(staff?.id), await marker(echo?.id)];
+
+    // Assess
+    expect(revisionOf(echo)).toBe((revisionOf(staff) ?? 0) + 1);
+    expect(staffDecision?.kind).toBe('order');
+    expect(echoDecision).toEqual({
+      kind: 'no-order',
+      reason: `ブリッジ自身の書き込み (リビジョン ${revisionOf(echo)}) の通知: 変更なし`,
+    });
   });
 
   test('an edit of another row while the order is open orders nothing more', async () => {

@@ -87,6 +87,7 @@ export interface ProcessedMarker {
 interface StoredState {
   cycle: number;
   lastRevision?: number;
+  ownWriteRevision?: number;
   lastDecision?: ItemState['lastDecision'];
   deletedAt?: string;
   /** The current claim: which order holds which cycle. */
@@ -318,6 +319,9 @@ export class InMemoryBridgeState
           (state.lastRevision === undefined || state.lastRevision < done.revision)
         ) {
           state.lastRevision = done.revision;
+          if (done.ownWriteRevision !== undefined && sameKey(key, done.key)) {
+            state.ownWriteRevision = done.ownWriteRevision;
+          }
         }
         state.lastDecision = { kind: decision.kind, reason: decision.reason, at: done.at };
       }
@@ -479,4 +483,8 @@ function stateKey(appId: string, itemId: string): string {
 
 function copy<T>(value: T): T {
   return structuredClone(value);
+}
+
+function sameKey(a: ItemKey, b: ItemKey): boolean {
+  return a.appId === b.appId && a.recordId === b.recordId;
 }

@@ -72,6 +72,11 @@ export class RecordingKintoneRecordWriter implements KintoneRecordWriter {
   readonly updateFailures: Error[] = [];
   /** Errors for the next `addComment` calls only (checked after `failures`). */
   readonly commentFailures: Error[] = [];
+  /**
+   * What the next table writes answer as `written` (the revision read and the one kintone
+   * gave the write), one per `updateRows` call that writes; without one, none is reported.
+   */
+  readonly rowWriteRevisions: NonNullable<RowUpdateResult['written']>[] = [];
 
   async updateFields(appId: string, recordId: string, values: FieldValues): Promise<void> {
     const failure = this.failures.shift() ?? this.updateFailures.shift();
@@ -126,9 +131,11 @@ export class RecordingKintoneRecordWriter implements KintoneRecordWriter {
       subtable,
       rows: structuredClone(Object.fromEntries(kept)),
     });
+    const written = this.rowWriteRevisions.shift();
     return {
       updatedRows: kept.map(([rowId]) => rowId),
       missingRows: Object.keys(rows).filter((rowId) => this.deletedRows.has(rowId)),
+      ...(written ? { written } : {}),
     };
   }
 

@@ -32,6 +32,11 @@ describe('RestKintoneRecordWriter.updateRows against the local kintone', () => {
     return (record[TABLE] as unknown as { value: Row[] }).value;
   }
 
+  async function revision(): Promise<number> {
+    const { record } = await staff.record.getRecord({ app: APP, id: '1' });
+    return Number(record.$revision?.value);
+  }
+
   /** A person saves the record in kintone: one row's 在庫数 changes. */
   async function staffSetsOnHand(rowIndex: number, onHand: string): Promise<void> {
     const { record } = await staff.record.getRecord({ app: APP, id: '1' });
@@ -83,6 +88,7 @@ describe('RestKintoneRecordWriter.updateRows against the local kintone', () => {
     // Prepare
     const before = await rows();
     const [first, second, third] = before.map((row) => row.id);
+    const read = await revision();
     const logBefore = calls().length;
 
     // Act
@@ -91,8 +97,13 @@ describe('RestKintoneRecordWriter.updateRows against the local kintone', () => {
       [second as string]: { 明細_発注状況: '発注依頼済', 明細_発注番号: 'PO-20261129-0001' },
     });
 
-    // Assess
-    expect(result).toEqual({ updatedRows: [first, second], missingRows: [] });
+    // Assess: the write is the save from the revision read, kintone's next one.
+    expect(result).toEqual({
+      updatedRows: [first, second],
+      missingRows: [],
+      written: { fromRevision: read, revision: read + 1 },
+    });
+    expect(await revision()).toBe(read + 1);
     const after = await rows();
     expect(after.map((row) => row.id)).toEqual([first, second, third]);
     expect(after[0]?.value['明細_発注番号']?.value).toBe('PO-20261129-0001');
@@ -108,6 +119,7 @@ describe('RestKintoneRecordWriter.updateRows against the local kintone', () => {
   it('reads again after a revision conflict (GAIA_CO02) and keeps the staff edit made in between', async () => {
     // Prepare
     const [first] = (await rows()).map((row) => row.id);
+    const read = await revision();
     staffEditsAfterBridgeReads(1);
     const logBefore = calls().length;
 
@@ -117,8 +129,9 @@ describe('RestKintoneRecordWriter.updateRows against the local kintone', () => {
     });
     const log = calls().slice(logBefore);
 
-    // Assess
+    // Assess: written on top of the staff's save, not of the revision first read.
     expect(result.updatedRows).toEqual([first]);
+    expect(result.written).toEqual({ fromRevision: read + 1, revision: read + 2 });
     expect(conflicts).toEqual([1]);
     const after = await rows();
     expect(after[0]?.value['明細_発注状況']?.value).toBe('発注依頼済');
@@ -185,7 +198,11 @@ describe('RestKintoneRecordWriter.updateRows against the local kintone', () => {
     });
 
     // Assess
-    expect(result).toEqual({ updatedRows: [first], missingRows: ['999999'] });
+    expect(result).toEqual({
+      updatedRows: [first],
+      missingRows: ['999999'],
+      written: { fromRevision: expect.any(Number), revision: expect.any(Number) },
+    });
     expect((await rows()).length).toBe(3);
   });
 

@@ -118,6 +118,49 @@ describe.each(implementations)('ProcessedNotifications contract: $name', ({ crea
     expect(row2?.lastDecision?.kind).toBe('no-order');
   });
 
+  it("keeps the revision of the bridge's own table write on the record's state only, with a raise", async () => {
+    // Prepare
+    const record = { appId: '15', recordId: '7' };
+    await notifications.complete({
+      notificationId: 'n-10',
+      key: record,
+      revision: 10,
+      ownWriteRevision: 11,
+      decision: { kind: 'order', reason: '1行を発注 (PO-20261129-0001)' },
+      at: '2026-11-28T01:00:00.000Z',
+      items: [{ key: ROW_1, decision: { kind: 'order', reason: '発注点を下回りました。' } }],
+    });
+    const [afterWrite, row] = await items.load([record, ROW_1]);
+
+    // Act: an older notification that (impossibly) names another write raises nothing.
+    await notifications.complete({
+      notificationId: 'n-9',
+      key: record,
+      revision: 9,
+      ownWriteRevision: 99,
+      decision: { kind: 'stale', reason: '古い更新です。' },
+      at: '2026-11-28T01:01:00.000Z',
+    });
+    const [afterStale] = await items.load([record]);
+    // The echo itself (revision 11) raises the revision and keeps the write's.
+    await notifications.complete({
+      notificationId: 'n-11',
+      key: record,
+      revision: 11,
+      decision: { kind: 'no-order', reason: '変更なし' },
+      at: '2026-11-28T01:02:00.000Z',
+    });
+    const [afterEcho] = await items.load([record]);
+
+    // Assess
+    expect(afterWrite?.lastRevision).toBe(10);
+    expect(afterWrite?.ownWriteRevision).toBe(11);
+    expect(row?.ownWriteRevision).toBeUndefined();
+    expect(afterStale?.ownWriteRevision).toBe(11);
+    expect(afterEcho?.lastRevision).toBe(11);
+    expect(afterEcho?.ownWriteRevision).toBe(11);
+  });
+
   it('completes a notification without a revision, keeping what was there', async () => {
     // Prepare
     await notifications.complete({

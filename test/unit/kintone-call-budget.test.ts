@@ -206,6 +206,39 @@ describe('KintoneCallBudget with the in-memory store', () => {
     expect(metrics.counts).toEqual([]);
   });
 
+  it('makes the request without waiting for its count, and ends once the count is stored', async () => {
+    // Prepare: a count that takes until the test lets it finish.
+    let release: () => void = () => {};
+    const stored = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let counted = false;
+    const slow: Pick<Counters, 'countKintoneCall'> = {
+      countKintoneCall: async () => {
+        await stored;
+        counted = true;
+        return 1;
+      },
+    };
+    budget = new KintoneCallBudget({ store: slow, logger, metrics, now: () => NOW });
+    let ended = false;
+
+    // Act
+    const call = budget.call(APP, request).then((answer) => {
+      ended = true;
+      return answer;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    const before = { requests, ended };
+    release();
+    const answer = await call;
+
+    // Assess
+    expect(before).toEqual({ requests: 1, ended: false });
+    expect(answer).toBe('answer');
+    expect(counted).toBe(true);
+  });
+
   it('lets the request’s own failure through unchanged', async () => {
     // Prepare
     const refused = new Error('kintone refused');

@@ -639,3 +639,152 @@ describe('processNotification: items in a table (subtable rows)', () => {
     expect(h.kintone.comments.map((comment) => comment.recordId)).toEqual(['3', '4']);
   });
 });
+
+describe("processNotification: the echo of the bridge's own table write, by its revision", () => {
+  const RECORD = { appId: '15', recordId: '3' };
+
+  /** The keys of each state load since call `from` of the fake. */
+  function loadsSince(state: InMemoryBridgeState, from: number): string[][] {
+    return state.calls
+      .slice(from)
+      .filter((call) => call.method === 'load')
+      .map((call) =>
+        (call.args[0] as ReadonlyArray<{ recordId: string }>).map((key) => key.recordId),
+      );
+  }
+
+  it('settles the echo with one read of the record state: no row state read, nothing written', async () => {
+    // Prepare: kintone gives the bridge's write of revision 14 revision 15.
+    const { deps, mailer, kintone, state } = harness();
+    kintone.rowWriteRevisions.push({ fromRevision: 14, revision: 15 });
+    await processNotification(siteNotification(), deps);
+    const echo = echoOfFirstOrder(mailer.sent[0]);
+    const from = state.calls.length;
+
+    // Act
+    const outcome = await processNotification(echo, deps);
+
+    // Assess
+    expect(loadsSince(state, from)).toEqual([['3']]);
+    expect(outcome.decision).toEqual({
+      kind: 'no-order',
+      reason: 'ブリッジ自身の書き込み (リビジョン 15) の通知: 変更なし',
+    });
+    expect(outcome.items).toEqual([]);
+    expect(mailer.sent).toHaveLength(1);
+    expect(kintone.rowUpdates).toHaveLength(1);
+    expect(kintone.comments).toHaveLength(1);
+    const done = state.callsOf('complete').map((call) => call.args[0] as CompletedDone);
+    expect(done[1]).toMatchObject({ notificationId: 'echo-1', revision: 15, items: [] });
+    const [record, row] = await state.load([RECORD, { appId: '15', recordId: '3:368' }]);
+    expect(record?.lastRevision).toBe(15);
+    expect(row?.orderNumber).toBe(FIRST);
+    // Revision 15 is processed now: the same revision again is a replay, by the full path.
+    const again = await processNotification({ ...echo, id: 'echo-1-redelivered-as-new' }, deps);
+    expect(again.items.map((item) => item.decision.kind)).toEqual(['replay', 'replay', 'replay']);
+  });
+
+  it('processes a staff save after its own write in full: every save has a new revision', async () => {
+    // Prepare
+    const { deps, mailer, kintone, state } = harness();
+    kintone.rowWriteRevisions.push({ fromRevision: 14, revision: 15 });
+    await processNotification(siteNotification(), deps);
+    const reasons = mailer.sent[0]?.lines.map((line) => line.reason ?? '') ?? [];
+    await processNotification(echoOfFirstOrder(mailer.sent[0]), deps);
+    const received = siteNotification({
+      id: 'received',
+      revision: 16,
+      rows: {
+        '368': {
+          ...orderedRow(FIRST, reasons[0] ?? ''),
+          明細_発注状況: '入荷済',
+          明細_在庫数: '50',
+        },
+        '369': orderedRow(FIRST, reasons[1] ?? ''),
+      },
+    });
+    const from = state.calls.length;
+
+    // Act
+    const outcome = await processNotification(received, deps);
+
+    // Assess
+    expect(loadsSince(state, from)).toEqual([['3'], ['3:368', '3:369', '3:370']]);
+    expect(outcome.closedOrderNumber).toBe(FIRST);
+    expect(outcome.items.map((item) => item.decision.kind)).toEqual([
+      'no-order',
+      'order-open',
+      'no-order',
+    ]);
+    const order = await state.get(FIRST);
+    expect(order && lineStatus(order, '3:368')).toBe('closed');
+  });
+
+  it('takes the full path when its write was not on top of the revision it judged', async () => {
+    // Prepare: staff saved revision 15 between the bridge's judging of 14 and its write (16).
+    const { deps, mailer, kintone, state } = harness();
+    kintone.rowWriteRevisions.push({ fromRevision: 15, revision: 16 });
+    await processNotification(siteNotification(), deps);
+    const echo = siteNotification({
+      id: 'echo-16',
+      revision: 16,
+      rows: {
+        '368': orderWrite(FIRST, mailer.sent[0]?.lines[0]?.reason ?? ''),
+        '369': orderWrite(FIRST, mailer.sent[0]?.lines[1]?.reason ?? ''),
+      },
+    });
+    const from = state.calls.length;
+
+    // Act
+    const outcome = await processNotification(echo, deps);
+
+    // Assess
+    expect(loadsSince(state, from)).toEqual([['3'], ['3:368', '3:369', '3:370']]);
+    const [record] = await state.load([RECORD]);
+    expect(record?.ownWriteRevision).toBeUndefined();
+    expect(outcome.items.map((item) => item.decision.kind)).toEqual([
+      'order-open',
+      'order-open',
+      'no-order',
+    ]);
+  });
+
+  it('takes the full path when the record state names no own write, or another revision', async () => {
+    // Prepare: one bridge's write reports no revision (a retry found its values in place);
+    // the other's is 15, and the notification that comes is 17 (its echo was lost).
+    const none = harness();
+    await processNotification(siteNotification(), none.deps);
+    const other = harness();
+    other.kintone.rowWriteRevisions.push({ fromRevision: 14, revision: 15 });
+    await processNotification(siteNotification(), other.deps);
+    const [stored] = await other.state.load([RECORD]);
+    const later = (revision: number, sent: typeof none.mailer.sent) =>
+      siteNotification({
+        id: `later-${revision}`,
+        revision,
+        rows: {
+          '368': orderWrite(FIRST, sent[0]?.lines[0]?.reason ?? ''),
+          '369': orderWrite(FIRST, sent[0]?.lines[1]?.reason ?? ''),
+        },
+      });
+    const fromNone = none.state.calls.length;
+    const fromOther = other.state.calls.length;
+
+    // Act
+    const unknown = await processNotification(later(15, none.mailer.sent), none.deps);
+    const newer = await processNotification(later(17, other.mailer.sent), other.deps);
+
+    // Assess
+    expect(stored?.ownWriteRevision).toBe(15);
+    const full = [['3'], ['3:368', '3:369', '3:370']];
+    expect(loadsSince(none.state, fromNone)).toEqual(full);
+    expect(loadsSince(other.state, fromOther)).toEqual(full);
+    for (const outcome of [unknown, newer]) {
+      expect(outcome.items.map((item) => item.decision.kind)).toEqual([
+        'order-open',
+        'order-open',
+        'no-order',
+      ]);
+    }
+  });
+});

@@ -4,7 +4,7 @@
  *
  * | What                   | pk                            | sk        | Other attributes |
  * | ---------------------- | ----------------------------- | --------- | ---------------- |
- * | Item state             | `ITEM#<appId>#<itemId>`       | `STATE`   | appId, recordId, cycle, lastRevision, lastDecision, deletedAt, onOrder {orderNumber, cycle, attempt} |
+ * | Item state             | `ITEM#<appId>#<itemId>`       | `STATE`   | appId, recordId, cycle, lastRevision, ownWriteRevision (a table record's), lastDecision, deletedAt, onOrder {orderNumber, cycle, attempt} |
  * | Purchase order         | `ORDER#<orderNumber>`         | `ORDER`   | the order (lines as a map, log as a list), sealedAt, committed, aborted; gsi1pk `DUE`, gsi1sk `<dueAt>#<orderNumber>` while unsettled |
 | Follow-up check       | `CHECK#<orderNumber>`         | `CHECK`   | orderNumber, at; gsi1pk `CHECK`, gsi1sk `<at>#<orderNumber>` while the order is followed up |
  * | Gathering order        | `GATHER#<groupKey>`           | `GATHER`  | orderNumber |

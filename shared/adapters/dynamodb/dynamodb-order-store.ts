@@ -88,7 +88,7 @@ import {
   rescheduledSortKey,
 } from './order-rules';
 import { STATE_SK } from './state-writes';
-import { WRITE_CONCURRENCY, mapLimit, updateIfHolds } from './table-io';
+import { CLAIM_CONCURRENCY, WRITE_CONCURRENCY, mapLimit, updateIfHolds } from './table-io';
 import { assertKeyOrderNumber, epochSeconds } from './table-rules';
 
 const ORDER_SK = 'ORDER';
@@ -582,7 +582,7 @@ export class DynamoDbOrderStore implements OrderStore {
     attempt: string,
     lines: readonly PurchaseOrderLine[],
   ): Promise<ClaimOutcome> {
-    const outcomes = await mapLimit(lines, WRITE_CONCURRENCY, (line) =>
+    const outcomes = await mapLimit(lines, CLAIM_CONCURRENCY, (line) =>
       this.claim(orderNumber, attempt, line).then(
         (outcome) => ({ outcome }),
         (error: unknown) => ({ error }),

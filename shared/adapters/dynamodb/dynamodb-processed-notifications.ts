@@ -89,13 +89,22 @@ export class DynamoDbProcessedNotifications implements ProcessedNotifications {
     lastDecision: { kind: string; reason: string; at: string },
   ): Promise<void> {
     const table = { client: this.client, tableName: this.tableName };
+    // The record's own write goes with its revision: only a notification that raises it wrote.
+    const own =
+      done.ownWriteRevision !== undefined && sameKey(key, done.key)
+        ? { ownWriteRevision: done.ownWriteRevision }
+        : {};
     const raised =
       done.revision !== undefined &&
       (await updateState(table, key, {
-        set: { lastRevision: done.revision, lastDecision },
+        set: { lastRevision: done.revision, ...own, lastDecision },
         condition: 'attribute_not_exists(lastRevision) OR lastRevision < :rev',
         conditionValues: { ':rev': done.revision },
       }));
     if (!raised) await updateState(table, key, { set: { lastDecision } });
   }
+}
+
+function sameKey(a: ItemKey, b: ItemKey): boolean {
+  return a.appId === b.appId && a.recordId === b.recordId;
 }

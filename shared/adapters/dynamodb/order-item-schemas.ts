@@ -197,6 +197,7 @@ export type Claim = z.infer<typeof claimSchema>;
 export const stateItemSchema = z.object({
   cycle: z.optional(z.number().check(z.int(), z.positive())),
   lastRevision: z.optional(z.number()),
+  ownWriteRevision: z.optional(z.number()),
   lastDecision: z.optional(lastDecisionSchema),
   deletedAt: z.optional(z.string()),
   onOrder: z.optional(claimSchema),

@@ -10,6 +10,13 @@ import { isConditionalCheckFailed } from './bridge-table';
 /** How many single-item writes an adapter sends at once (the rest wait their turn). */
 export const WRITE_CONCURRENCY = 8;
 
+/**
+ * How many line claims one order write sends at once: a claim is a conditional write of its
+ * own (no transactions in dynalite), so a 50-line order is 50 of them, each on its own item.
+ * Two orders placed at once stay within the SDK's 50 sockets.
+ */
+export const CLAIM_CONCURRENCY = 25;
+
 /** Runs `work` over `items`, at most `limit` at a time; results in the items' order. */
 export async function mapLimit<T, R>(
   items: readonly T[],

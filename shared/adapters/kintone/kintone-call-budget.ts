@@ -119,13 +119,19 @@ export class KintoneCallBudget {
   }
 
   /**
-   * Counts one request to the app, then makes it. Wrap each attempt separately (inside the
-   * retry loop): kintone counts every request it receives, refused ones as well, as far as is
-   * known, so the budget errs on the side of counting them.
+   * Counts one request to the app and makes it. Wrap each attempt separately (inside the retry
+   * loop): kintone counts every request it receives, refused ones as well, as far as is known,
+   * so the budget errs on the side of counting them. The count never decides whether the
+   * request is made, so both go at once (the count's write does not delay the request); the
+   * call ends when both have, so no count is left running when a function finishes.
    */
   async call<T>(appId: string, request: () => Promise<T>): Promise<T> {
-    await this.count(appId);
-    return request();
+    const counting = this.count(appId);
+    try {
+      return await request();
+    } finally {
+      await counting;
+    }
   }
 
   /**

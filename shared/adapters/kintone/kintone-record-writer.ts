@@ -163,7 +163,7 @@ export class RestKintoneRecordWriter implements KintoneRecordWriter {
       // Already as desired (a retry after a write that went through): no write, no webhook.
       if (plan.updatedRows.length === 0) return result;
       try {
-        await withKintoneRetry(
+        const { revision } = await withKintoneRetry(
           () =>
             this.counted(appId, () =>
               client.record.updateRecord({
@@ -175,7 +175,12 @@ export class RestKintoneRecordWriter implements KintoneRecordWriter {
             ),
           this.retry,
         );
-        return result;
+        // The write went through with the revision check: it is the save from `plan.revision`.
+        // (A retry whose first attempt went through fails that check and reads again instead.)
+        const written = { fromRevision: Number(plan.revision), revision: Number(revision) };
+        return Number.isInteger(written.fromRevision) && Number.isInteger(written.revision)
+          ? { ...result, written }
+          : result;
       } catch (error) {
         // Someone saved the record after our read: nothing was written. Read it again and
         // reapply, so their edit stays. (A retried write that did go through also lands here;
