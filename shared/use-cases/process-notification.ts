@@ -1,20 +1,9 @@
 import { findApp, UnknownAppError } from '../config/load-config';
-import type { AppConfig, BridgeConfig } from '../config/schema';
-import type { Decision, DecisionKind, OrderDecision } from '../domain/decision';
-import { localDate } from '../domain/dates';
+import type { AppConfig } from '../config/schema';
+import type { DecisionKind } from '../domain/decision';
 import { evaluateReorder } from '../domain/evaluate-reorder';
-import { orderDueAt } from '../domain/gathering';
-import { lineDeliveryOf, type Calendars } from '../domain/business-calendar';
-import type {
-  ItemSnapshot,
-  MappedItem,
-  RecordedOutcome,
-  ReorderPolicy,
-  SupplierContact,
-} from '../domain/item';
-import type { OrderChannel } from '../domain/channels';
+import type { MappedItem, ReorderPolicy } from '../domain/item';
 import {
-  groupKeyOf,
   isSealed,
   isSettled,
   lineStatus,
@@ -23,9 +12,8 @@ import {
   type LineStatus,
   type PurchaseOrder,
   type PurchaseOrderLine,
-  type ShipTo,
 } from '../domain/purchase-order';
-import { orderOpenReason, ownWriteEchoReason, withDeliveryNote } from '../domain/reason';
+import { ownWriteEchoReason } from '../domain/reason';
 import {
   closedByStaffWhy,
   droppedComment,
@@ -44,24 +32,14 @@ import { recordRows, rowItemId } from '../kintone/subtable-rows';
 import {
   changedFields,
   decisionOutcome,
-  missingWriteBackFields,
-  missingWriteBackReason,
   writableFields,
   type WriteBackOutcome,
 } from '../kintone/write-back';
-import { NO_METRICS, type BridgeMetrics } from '../ports/bridge-metrics';
-import type { FaxHandoff, FaxSending } from '../ports/fax-gateway';
-import type { ItemKey, ItemState, ItemStateStore } from '../ports/item-states';
-import type { FieldValues, KintoneRecordWriter, RowValues } from '../ports/kintone-record-writer';
-import type { BridgeLogger } from '../ports/logger';
-import type { OrderLinkSigner } from '../ports/order-links';
-import type { OrderMailer } from '../ports/order-mailer';
-import { MAX_LINES_PER_CALL, type OrderStore } from '../ports/order-store';
-import type { ProcessedNotifications } from '../ports/processed-notifications';
-import type { SupplierDirectory } from '../ports/supplier-directory';
-import { completeOrder, orderedLineOutcome, recordCommentOf, sealingEvent } from './complete-order';
-import { supplierReach } from './order-supplier';
-import type { OrderLedger } from '../ports/order-ledger';
+import type { ItemKey, ItemState } from '../ports/item-states';
+import type { FieldValues, RowValues } from '../ports/kintone-record-writer';
+import { completeOrder, orderedLineOutcome, recordCommentOf } from './complete-order';
+import { DispatchRun, type DispatchDeps, type ItemWork } from './dispatch-run';
+import { DuePlacement } from './place-due-items';
 import { writeOrderLedger } from './write-order-ledger';
 import {
   partialReceiptOf,
@@ -69,7 +47,6 @@ import {
   partialReceiptReason,
   recordPartialReceipt,
 } from './receipt';
-import type { StockHistory } from '../ports/stock-history';
 import {
   inShadowMode,
   receiptQuantity,
@@ -78,45 +55,7 @@ import {
   shadowDueItems,
 } from './stock-observation';
 
-/** Collaborators of the dispatcher, built once in the function's wiring. */
-export interface DispatchDeps {
-  config: BridgeConfig;
-  /** The purchase orders (lines claim their items' cycles). */
-  orders: OrderStore;
-  /** What the bridge remembers per item (cycle, last revision, its open order). */
-  items: ItemStateStore;
-  /** Completed notifications, so a replay does nothing. */
-  processed: ProcessedNotifications;
-  mailer: OrderMailer;
-  kintone: KintoneRecordWriter;
-  logger: BridgeLogger;
-  /** Injected so tests and replays control time. */
-  now: () => Date;
-  /** Counts OrdersCreated and EmailsSent; counts nothing when left out. */
-  metrics?: BridgeMetrics;
-  /** Renders and sends faxes here (tests); the deployed dispatcher has `faxHandoff` instead. */
-  fax?: FaxSending;
-  /**
-   * Hands faxes to the fax function. Without it or `fax`, suppliers that need a fax get 要確認.
-   */
-  faxHandoff?: FaxHandoff;
-  /** Signs the link to each order's page when it is sealed; without it, no page link. */
-  orderLinks?: OrderLinkSigner;
-  /**
-   * The supplier master (config `supplierMaster`), asked only when an order is due; without
-   * it the record's own supplier fields are used.
-   */
-  suppliers?: SupplierDirectory;
-  /** The order app (発注管理): orders are written there as they move; nothing without it. */
-  ledger?: OrderLedger;
-  /**
-   * Business days (`calendarFromConfig`): lead times count the supplier's delivery calendar and
-   * cut-offs the company's; without it, calendar days.
-   */
-  calendars?: Calendars;
-  /** The learning's stock history (issue 14): one write per notification of an app that learns. */
-  stockHistory?: StockHistory;
-}
+export type { DispatchDeps } from './dispatch-run';
 
 /** What happened to one item (a record, or a row of a table). */
 export interface ItemOutcome {
@@ -154,50 +93,6 @@ export interface DispatchOutcome {
 
 /** Orders of this run with the lines a step (write-back, comment) is still to do, by number. */
 type OrderSteps = Map<string, string[]>;
-
-/** How often lines are offered again after a conflict (an order sealed or a claim taken meanwhile). */
-const MAX_PLACEMENT_ATTEMPTS = 5;
-
-/** One item of the notification's record, as read and decided. */
-interface ItemWork {
-  key: ItemKey;
-  rowId?: string;
-  /** Field codes the row itself has (rows only): only these can be written. */
-  cells?: ReadonlySet<string>;
-  mapped: MappedItem;
-  recorded: RecordedOutcome;
-  state: ItemState;
-  /** The item's cycle for a new line (advanced when this notification closed its line). */
-  cycle: number;
-  /** The order and line the item is on (active: neither dropped nor closed). */
-  open?: { orderNumber: string; lineId: string };
-  decision: Decision;
-  /** Taken off a gathering order by this notification, and why. */
-  dropped?: { orderNumber: string; why: string; byStaff: boolean };
-  closedOrderNumber?: string;
-  /** Staff received part of the line with this edit (入荷数 below the quantity): the total. */
-  partialReceipt?: number;
-  /** Units a goods receipt of the item's line brought with this edit (for the learning). */
-  receipt?: number;
-  /** Shadow mode: the quantity the bridge would have ordered (and did not). */
-  shadowOrder?: number;
-  writeBackMissing?: string[];
-}
-
-/** A due item on its way to an order line, with the item's fields as read and its decision. */
-interface DueEntry {
-  item: ItemWork;
-  snapshot: ItemSnapshot;
-  decision: OrderDecision;
-}
-
-/** Due items of one app, supplier and ship-to: they go on one order. */
-interface DueGroup {
-  supplier: SupplierContact;
-  channels: OrderChannel[];
-  shipTo?: ShipTo;
-  due: DueEntry[];
-}
 
 type Base = Pick<
   DispatchOutcome,
@@ -247,7 +142,7 @@ export async function processNotification(
     await deps.processed.complete({ notificationId: notification.id, key, decision, at });
     return { ...base, decision };
   }
-  return new Dispatch(notification, app, deps, now).run(base);
+  return new Dispatch(notification, app, deps, now).process(base);
 }
 
 /**
@@ -287,13 +182,8 @@ class Dispatch {
   private readonly recordId: string;
   private readonly recordKey: ItemKey;
   private readonly revision: number;
-  /** The orders this run knows, by number, as last stored. */
-  private readonly orders = new Map<string, PurchaseOrder>();
-  /** Orders to complete (send, write back, comment) in this run. */
-  private readonly toComplete = new Set<string>();
-  /** The last order number asked for (see nextOrderNumber). */
-  private numbering: Promise<unknown> = Promise.resolve();
-  private readonly metrics: BridgeMetrics;
+  /** What the steps share: the orders read and written, the orders to complete. */
+  private readonly run: DispatchRun;
   /** A table record's own state (its revisions), read before its rows'. */
   private recordState: ItemState | undefined;
   /** The revision of this run's table write, when made on top of exactly `revision`. */
@@ -309,10 +199,10 @@ class Dispatch {
     this.recordId = String(notification.record.$id?.value);
     this.recordKey = { appId: app.appId, recordId: this.recordId };
     this.revision = recordRevision(notification.record);
-    this.metrics = deps.metrics ?? NO_METRICS;
+    this.run = new DispatchRun(notification.id, this.recordId, app, deps, now);
   }
 
-  async run(base: Base): Promise<DispatchOutcome> {
+  async process(base: Base): Promise<DispatchOutcome> {
     if (this.app.subtable) {
       // The record's state first (one key): the echo of the bridge's own table write needs no
       // more, where the rows' states are a batch read of up to 100 keys (and their orders).
@@ -338,7 +228,7 @@ class Dispatch {
     await this.closeAndDrop(items);
     await this.keepStaffDrops(items);
     if (inShadowMode(this.deps.config, this.app)) shadowDueItems(items);
-    await this.placeDueItems(items);
+    await new DuePlacement(this.run).place(items);
     await this.resumeOwnOrders(items);
     // Only an app that learns pays for finding the lines this notification placed.
     if (recordsStock(this.deps, this.app)) {
@@ -348,7 +238,7 @@ class Dispatch {
         this.notification.id,
         this.at,
         items.map((item) => {
-          const current = this.lineOf(item);
+          const current = this.run.lineOf(item);
           const own = current?.line.addedBy === this.notification.id;
           return current && own
             ? {
@@ -369,11 +259,11 @@ class Dispatch {
     // An order whose fax went to the fax function is finished there (records, comments, ledger).
     const handedOff = new Set<string>();
     const completeOne = async (orderNumber: string, through?: 'send') => {
-      const order = this.orders.get(orderNumber);
+      const order = this.run.orders.get(orderNumber);
       if (!order || handedOff.has(orderNumber)) return;
       const done = await completeOrder(order, this.deps, through ? { through } : {});
       if (done.faxRequested) handedOff.add(orderNumber);
-      this.orders.set(orderNumber, done.order);
+      this.run.orders.set(orderNumber, done.order);
       outcome.emailed ||= done.emailed;
       outcome.faxed ||= done.faxed;
       outcome.commented ||= done.commented;
@@ -381,14 +271,14 @@ class Dispatch {
     };
     // Sent one order after another, in the groups' order.
     const sendAll = async () => {
-      for (const orderNumber of this.toComplete) await completeOne(orderNumber, 'send');
+      for (const orderNumber of this.run.toComplete) await completeOne(orderNumber, 'send');
     };
     // What is left once sent, written back and commented (settling, the order app's record)
     // is each order's own: the orders go at once. Every one has finished before a failure is
     // passed on.
     const settleAll = async () => {
       const settling = await Promise.allSettled(
-        [...this.toComplete].map((orderNumber) => completeOne(orderNumber)),
+        [...this.run.toComplete].map((orderNumber) => completeOne(orderNumber)),
       );
       for (const result of settling) if (result.status === 'rejected') throw result.reason;
     };
@@ -494,7 +384,7 @@ class Dispatch {
   private async loadItems(
     read: Array<{ key: ItemKey; rowId?: string; cells?: ReadonlySet<string>; mapped: MappedItem }>,
   ): Promise<ItemWork[]> {
-    // A table record's own state was read first (see run): only the rows' are left.
+    // A table record's own state was read first (see process): only the rows' are left.
     const loaded = await this.deps.items.load(read.map((item) => item.key));
     const states = new Map(loaded.map((state) => [state.key.recordId, state]));
     if (this.recordState) states.set(this.recordKey.recordId, this.recordState);
@@ -508,12 +398,12 @@ class Dispatch {
         }),
       ),
     ];
-    await Promise.all(numbers.map((number) => this.refresh(number)));
+    await Promise.all(numbers.map((number) => this.run.refresh(number)));
 
     return read.map((item) => {
       const state = stateOf(item.key);
       const open = this.openLineOf(item.key.recordId, state);
-      const order = open && this.orders.get(open.orderNumber);
+      const order = open && this.run.orders.get(open.orderNumber);
       const line = open && order?.lines.find((candidate) => candidate.lineId === open.lineId);
       const lastRevision = recordState.lastRevision ?? state.lastRevision;
       const decision = evaluateReorder({
@@ -559,7 +449,8 @@ class Dispatch {
     itemId: string,
     state: ItemState,
   ): { orderNumber: string; lineId: string } | undefined {
-    const order = state.orderNumber !== undefined ? this.orders.get(state.orderNumber) : undefined;
+    const order =
+      state.orderNumber !== undefined ? this.run.orders.get(state.orderNumber) : undefined;
     if (!order) return undefined;
     const line = [...order.lines]
       .reverse()
@@ -572,19 +463,6 @@ class Dispatch {
     return { orderNumber: order.orderNumber, lineId: line.lineId };
   }
 
-  private async refresh(orderNumber: string): Promise<PurchaseOrder | undefined> {
-    const order = await this.deps.orders.get(orderNumber);
-    if (order) this.orders.set(orderNumber, order);
-    return order;
-  }
-
-  private lineOf(item: ItemWork): { order: PurchaseOrder; line: PurchaseOrderLine } | undefined {
-    if (!item.open) return undefined;
-    const order = this.orders.get(item.open.orderNumber);
-    const line = order?.lines.find((candidate) => candidate.lineId === item.open?.lineId);
-    return order && line ? { order, line } : undefined;
-  }
-
   /**
    * Staff closing a sent line (closed status with its order number) closes the item's cycle: its
    * next shortage is a new line. A line still waiting for its order is dropped instead, when staff
@@ -592,7 +470,7 @@ class Dispatch {
    */
   private async closeAndDrop(items: ItemWork[]): Promise<void> {
     for (const item of items) {
-      const current = this.lineOf(item);
+      const current = this.run.lineOf(item);
       if (!current) continue;
       const waiting = lineStatus(current.order, current.line.lineId) === 'waiting';
       if (item.decision.closedOrderNumber !== undefined) {
@@ -613,7 +491,7 @@ class Dispatch {
             this.at,
           );
           // The order app's record shows 一部入荷 (one PUT; never fails the notification).
-          this.orders.set(order.orderNumber, await writeOrderLedger(order, this.deps));
+          this.run.orders.set(order.orderNumber, await writeOrderLedger(order, this.deps));
           item.partialReceipt = received;
           item.receipt = receiptQuantity(current.order, current.line, received);
           item.decision = {
@@ -629,9 +507,9 @@ class Dispatch {
           lineId: current.line.lineId,
           status: item.recorded.status,
         });
-        this.orders.set(updated.orderNumber, updated);
+        this.run.orders.set(updated.orderNumber, updated);
         // The order app's record shows the close (one PUT; never fails the notification).
-        this.orders.set(updated.orderNumber, await writeOrderLedger(updated, this.deps));
+        this.run.orders.set(updated.orderNumber, await writeOrderLedger(updated, this.deps));
         this.deps.logger.info('order closed by kintone', {
           orderNumber: updated.orderNumber,
           itemId: item.key.recordId,
@@ -675,11 +553,11 @@ class Dispatch {
     // The orders the rows name, each read once and all at once (a received table names its
     // suppliers' last orders on every row due again).
     const unread = new Set(shown.map((item) => item.recorded.orderNumber));
-    for (const known of this.orders.keys()) unread.delete(known);
-    await Promise.all([...unread].map((orderNumber) => this.refresh(orderNumber)));
+    for (const known of this.run.orders.keys()) unread.delete(known);
+    await Promise.all([...unread].map((orderNumber) => this.run.refresh(orderNumber)));
     for (const item of shown) {
       const { status, orderNumber } = item.recorded;
-      const order = this.orders.get(orderNumber);
+      const order = this.run.orders.get(orderNumber);
       const line = order?.lines.find(
         (candidate) =>
           candidate.item.itemId === item.key.recordId && candidate.item.cycle === item.cycle,
@@ -701,7 +579,7 @@ class Dispatch {
       lineId: current.line.lineId,
       reason: droppedReason(why),
     });
-    this.orders.set(updated.orderNumber, updated);
+    this.run.orders.set(updated.orderNumber, updated);
     this.deps.logger.info('line dropped from its gathering order', {
       orderNumber: updated.orderNumber,
       itemId: item.key.recordId,
@@ -709,232 +587,6 @@ class Dispatch {
     });
     item.dropped = { orderNumber: updated.orderNumber, why, byStaff };
     delete item.open;
-  }
-
-  /**
-   * Finds each due item's supplier (the master is read only now) and ship-to, groups them by
-   * app, supplier and ship-to, and puts each group on an order: a new sealed one (`immediate`)
-   * or the group's gathering order. A due item whose supplier cannot be reached, or whose row
-   * lacks a write-back field, gets 要確認 instead.
-   */
-  private async placeDueItems(items: ItemWork[]): Promise<void> {
-    const groups = new Map<string, DueGroup>();
-    for (const item of items) {
-      const { decision, mapped } = item;
-      if (decision.kind !== 'order' || item.open || !mapped.ok) continue;
-      if (item.cells) {
-        const cells = item.cells;
-        const missing = missingWriteBackFields(this.app, (code) => cells.has(code));
-        if (missing.length > 0) {
-          item.decision = {
-            kind: 'cannot-evaluate',
-            reason: missingWriteBackReason(decision.reason, missing),
-          };
-          item.writeBackMissing = missing;
-          continue;
-        }
-      }
-      const reach = await supplierReach(mapped.item.supplier, this.app, this.deps);
-      if (!reach.ok) {
-        item.decision = {
-          kind: 'cannot-evaluate',
-          reason: `${decision.reason} → 送信できません: ${reach.reason}`,
-          ...(decision.closedOrderNumber !== undefined
-            ? { closedOrderNumber: decision.closedOrderNumber }
-            : {}),
-        };
-        continue;
-      }
-      const shipTo = mapped.item.shipTo;
-      const groupKey = groupKeyOf(this.app.appId, reach.contact, shipTo);
-      const group = groups.get(groupKey) ?? {
-        supplier: reach.contact,
-        channels: reach.channels,
-        ...(shipTo ? { shipTo } : {}),
-        due: [],
-      };
-      group.due.push({ item, snapshot: { ...mapped.item, supplier: reach.contact }, decision });
-      groups.set(groupKey, group);
-    }
-    // Immediate groups each get new orders of their own, so they are placed at once (their
-    // rows' claims go out together), numbered one after another in the groups' order (see
-    // nextOrderNumber). Gathering groups look up and join their orders one group at a time.
-    const entries = [...groups];
-    const placing =
-      this.app.gathering.rule === 'immediate'
-        ? await Promise.allSettled(entries.map(([key, group]) => this.placeGroup(key, group)))
-        : await sequentially(entries, ([key, group]) => this.placeGroup(key, group));
-    // Every group has finished before a failure is passed on: none is left writing.
-    for (const result of placing) if (result.status === 'rejected') throw result.reason;
-    // Sent in the groups' order, whichever finished placing first.
-    const sealed = placing.flatMap((result) => (result.status === 'fulfilled' ? result.value : []));
-    for (const orderNumber of sealed) this.toComplete.add(orderNumber);
-  }
-
-  /**
-   * The next order number. Taken one after another in the order asked for, also when groups
-   * are placed at once: the first group's order gets the lower number, as when placed in turn.
-   */
-  private nextOrderNumber(): Promise<string> {
-    const next = this.numbering.then(() =>
-      this.deps.orders.allocateOrderNumber(
-        this.deps.config.orderNumberPrefix,
-        localDate(this.now, this.deps.config.timeZone),
-      ),
-    );
-    this.numbering = next.catch(() => undefined);
-    return next;
-  }
-
-  /** Puts the group's due items on orders; returns the sealed orders it created, to send now. */
-  private async placeGroup(groupKey: string, group: DueGroup): Promise<string[]> {
-    const sealed: string[] = [];
-    const rule = this.app.gathering;
-    let pending = [...group.due];
-    let orderNumber: string | undefined;
-    /** An order to add the lines to (the group's gathering order), when known. */
-    let target: string | undefined;
-    let lookedUp = false;
-
-    const onOrderAlready = async (lineId: string, holder: string) => {
-      const claimed = pending.find((entry) => entry.item.key.recordId === lineIdBase(lineId));
-      pending = pending.filter((entry) => entry !== claimed);
-      if (!claimed) throw new Error(`order store reported an unknown line ${lineId} as claimed`);
-      const order = await this.refresh(holder);
-      const line = [...(order?.lines ?? [])]
-        .reverse()
-        .find(
-          (candidate) =>
-            candidate.item.itemId === claimed.item.key.recordId &&
-            candidate.item.cycle === claimed.item.cycle,
-        );
-      this.deps.logger.info('item already on order', {
-        itemId: claimed.item.key.recordId,
-        orderNumber: holder,
-      });
-      if (order && line) claimed.item.open = { orderNumber: holder, lineId: line.lineId };
-      claimed.item.decision = {
-        kind: 'order-open',
-        orderNumber: holder,
-        reason: orderOpenReason(holder, line?.quantity ?? 0, claimed.snapshot.unit),
-      };
-    };
-
-    let conflicts = 0;
-    while (pending.length > 0) {
-      if (conflicts > MAX_PLACEMENT_ATTEMPTS) {
-        throw new Error(
-          `could not place ${pending.length} line(s) for group ${groupKey} after ${conflicts} conflicts`,
-        );
-      }
-      // One write takes at most MAX_LINES_PER_CALL lines; the rest follow in the next.
-      const batch = pending.slice(0, MAX_LINES_PER_CALL);
-      if (rule.rule !== 'immediate' && target === undefined && !lookedUp) {
-        lookedUp = true;
-        const gathering = await this.deps.orders.findGathering(groupKey);
-        if (gathering && !isSealed(gathering)) {
-          this.orders.set(gathering.orderNumber, gathering);
-          target = gathering.orderNumber;
-        }
-      }
-      if (target !== undefined) {
-        const into = this.orders.get(target) ?? (await this.refresh(target));
-        const lines = batch.map((entry) => this.lineFor(entry, into));
-        const added = await this.deps.orders.addLines(target, lines);
-        if (added.added) {
-          this.placed(added.order, batch);
-          pending = pending.slice(batch.length);
-          this.deps.logger.info('lines added to the gathering order', {
-            orderNumber: target,
-            lines: lines.map((line) => line.lineId),
-          });
-          continue;
-        }
-        conflicts += 1;
-        if (added.conflict === 'claimed') {
-          await onOrderAlready(added.lineId, added.orderNumber);
-          continue;
-        }
-        // Sealed meanwhile: the group's next lines open a new order.
-        target = undefined;
-      }
-      orderNumber ??= await this.nextOrderNumber();
-      const order = await this.newOrder(orderNumber, groupKey, group, batch);
-      const created = await this.deps.orders.create(order);
-      if (created.created) {
-        this.metrics.count('OrdersCreated');
-        this.placed(created.order, batch);
-        pending = pending.slice(batch.length);
-        this.deps.logger.info('order created', {
-          orderNumber,
-          gathering: !isSealed(created.order),
-          dueAt: created.order.dueAt,
-          lines: created.order.lines.map((line) => line.lineId),
-        });
-        if (isSealed(created.order)) sealed.push(orderNumber);
-        // A sealed order takes no more lines: the rest of an immediate group is another order.
-        else target = orderNumber;
-        orderNumber = undefined;
-        continue;
-      }
-      conflicts += 1;
-      if (created.conflict === 'claimed') {
-        await onOrderAlready(created.lineId, created.orderNumber);
-        continue;
-      }
-      // Another notification opened the group's gathering order meanwhile: join it.
-      target = created.orderNumber;
-    }
-    return sealed;
-  }
-
-  /** Remembers where the lines went. */
-  private placed(order: PurchaseOrder, entries: DueEntry[]): void {
-    this.orders.set(order.orderNumber, order);
-    for (const { item } of entries) {
-      const line = [...order.lines]
-        .reverse()
-        .find(
-          (candidate) =>
-            candidate.item.itemId === item.key.recordId && candidate.item.cycle === item.cycle,
-        );
-      if (line) item.open = { orderNumber: order.orderNumber, lineId: line.lineId };
-    }
-  }
-
-  /** A new order for the group: sealed at once (`immediate`), else gathering until its due time. */
-  private async newOrder(
-    orderNumber: string,
-    groupKey: string,
-    group: DueGroup,
-    pending: DueEntry[],
-  ): Promise<PurchaseOrder> {
-    const rule = this.app.gathering;
-    const { config } = this.deps;
-    const immediate = rule.rule === 'immediate';
-    const dueAt = orderDueAt(
-      rule,
-      this.now,
-      config.timeZone,
-      this.deps.calendars?.company,
-    ).toISOString();
-    const order: PurchaseOrder = {
-      orderNumber,
-      appId: this.app.appId,
-      groupKey,
-      supplier: group.supplier,
-      ...(group.shipTo ? { shipTo: group.shipTo } : {}),
-      channels: group.channels,
-      company: config.company,
-      createdAt: this.at,
-      dueAt,
-      reflectedInKintone: this.app.onOrderIncludesBridgeOrders,
-      lines: [],
-      log: [{ kind: 'created', at: this.at, by: this.notification.id }],
-    };
-    order.lines = pending.map((entry) => this.lineFor(entry, order));
-    if (immediate) order.log.push(await sealingEvent(order, this.deps, this.now));
-    return order;
   }
 
   /** How an item is evaluated: the app's closing statuses, and its supplier's business days. */
@@ -950,73 +602,17 @@ class Dispatch {
   }
 
   /**
-   * A line's desired delivery date in business days, from the day its order is planned to go out
-   * (its due time), and the reason's note naming the closed days passed over.
-   */
-  private deliveryOf(
-    snapshot: ItemSnapshot,
-    order: PurchaseOrder | undefined,
-  ): { desiredDeliveryDate?: string; note?: string } {
-    const calendars = this.deps.calendars;
-    if (!calendars) return {};
-    const planned = order ? new Date(order.dueAt) : this.now;
-    const orderDate = localDate(
-      planned.getTime() > this.now.getTime() ? planned : this.now,
-      this.deps.config.timeZone,
-    );
-    const calendar = calendars.deliveryFor(order?.supplier.code ?? snapshot.supplier.code);
-    const delivery = lineDeliveryOf(calendar, orderDate, snapshot.leadTimeDays);
-    return {
-      desiredDeliveryDate: delivery.date,
-      ...(delivery.note !== undefined ? { note: delivery.note } : {}),
-    };
-  }
-
-  /** The order line of a due item; its id is the item's, made unique should it have left the order. */
-  private lineFor(entry: DueEntry, order: PurchaseOrder | undefined): PurchaseOrderLine {
-    const { item, snapshot, decision } = entry;
-    const itemId = item.key.recordId;
-    const taken = new Set(order?.lines.map((line) => line.lineId) ?? []);
-    let lineId = itemId;
-    for (let n = 2; taken.has(lineId); n++) lineId = `${itemId}#${n}`;
-    const delivery = this.deliveryOf(snapshot, order);
-    return {
-      lineId,
-      item: {
-        appId: this.app.appId,
-        recordId: this.recordId,
-        ...(item.rowId !== undefined ? { rowId: item.rowId } : {}),
-        itemId,
-        cycle: item.cycle,
-      },
-      sku: snapshot.sku,
-      name: snapshot.name,
-      quantity: decision.quantity,
-      unit: snapshot.unit,
-      reason: withDeliveryNote(decision.reason, delivery.note),
-      leadTimeDays: snapshot.leadTimeDays,
-      ...(delivery.desiredDeliveryDate !== undefined
-        ? { desiredDeliveryDate: delivery.desiredDeliveryDate }
-        : {}),
-      ...(snapshot.unitPrice !== undefined ? { unitPrice: snapshot.unitPrice } : {}),
-      ...(snapshot.taxClass !== undefined ? { taxClass: snapshot.taxClass } : {}),
-      addedAt: this.at,
-      addedBy: this.notification.id,
-    };
-  }
-
-  /**
    * An earlier attempt of this notification may have put the items on a sealed order and
    * stopped before finishing it: that order is completed now, under the same number.
    */
   private async resumeOwnOrders(items: ItemWork[]): Promise<void> {
     const commentOnOrder = this.app.commentOnOrder;
     for (const item of items) {
-      const current = this.lineOf(item);
-      if (!current || this.toComplete.has(current.order.orderNumber)) continue;
+      const current = this.run.lineOf(item);
+      if (!current || this.run.toComplete.has(current.order.orderNumber)) continue;
       if (current.line.addedBy !== this.notification.id || !isSealed(current.order)) continue;
       if (isSettled(current.order, { now: this.now, commentOnOrder })) continue;
-      this.toComplete.add(current.order.orderNumber);
+      this.run.toComplete.add(current.order.orderNumber);
     }
   }
 
@@ -1035,8 +631,8 @@ class Dispatch {
 
   private stepsOf(kind: 'write-back' | 'comment'): OrderSteps {
     const steps: OrderSteps = new Map();
-    for (const orderNumber of this.toComplete) {
-      const order = this.orders.get(orderNumber);
+    for (const orderNumber of this.run.toComplete) {
+      const order = this.run.orders.get(orderNumber);
       if (!order || orderStatus(order) === 'needs-attention') continue;
       const step = remainingSteps(order, {
         now: this.deps.now(),
@@ -1056,7 +652,7 @@ class Dispatch {
         this.deps.orders.append(orderNumber, { kind, at, lineIds }),
       ),
     );
-    for (const order of logged) this.orders.set(order.orderNumber, order);
+    for (const order of logged) this.run.orders.set(order.orderNumber, order);
   }
 
   /**
@@ -1113,8 +709,8 @@ class Dispatch {
   /** What the item's record should show; undefined when its order writes it, or nothing may. */
   private desiredOutcome(item: ItemWork, writing: OrderSteps): WriteBackOutcome | undefined {
     const { timeZone } = this.deps.config;
-    const current = this.lineOf(item);
-    if (current && this.toComplete.has(current.order.orderNumber)) {
+    const current = this.run.lineOf(item);
+    if (current && this.run.toComplete.has(current.order.orderNumber)) {
       // The order sent now: 発注依頼済 with the line's own quantity and reason. Even for a stale
       // revision (a replay after the record was marked 要対応): the order's outcome is not read
       // from the record, and the record must stop saying the order failed.
@@ -1154,7 +750,7 @@ class Dispatch {
   private async comment(items: ItemWork[], commenting: OrderSteps): Promise<boolean> {
     const sections: string[] = [];
     for (const [orderNumber, lineIds] of commenting) {
-      const order = this.orders.get(orderNumber);
+      const order = this.run.orders.get(orderNumber);
       const lines =
         order?.lines.filter(
           (line) => lineIds.includes(line.lineId) && lineStatus(order, line.lineId) !== 'closed',
@@ -1199,7 +795,7 @@ class Dispatch {
   }
 
   private itemOutcome(item: ItemWork): ItemOutcome {
-    const current = this.lineOf(item);
+    const current = this.run.lineOf(item);
     const base = {
       itemId: item.key.recordId,
       ...(item.rowId !== undefined ? { rowId: item.rowId } : {}),
@@ -1287,7 +883,7 @@ class Dispatch {
    * same needs no write either.
    */
   private stillRecorded(item: ItemWork, decision: { kind: DecisionKind; reason: string }): boolean {
-    if ((decision.kind === 'order' || decision.kind === 'order-open') && this.lineOf(item)) {
+    if ((decision.kind === 'order' || decision.kind === 'order-open') && this.run.lineOf(item)) {
       return true;
     }
     const last = item.state.lastDecision;
@@ -1310,27 +906,4 @@ function isOwnWriteEcho(recordState: ItemState, revision: number): boolean {
     ownWriteRevision === revision &&
     (lastRevision === undefined || lastRevision < revision)
   );
-}
-
-/** Runs `work` on each item in turn, up to the first failure; the results as allSettled's. */
-async function sequentially<T, R>(
-  items: readonly T[],
-  work: (item: T) => Promise<R>,
-): Promise<PromiseSettledResult<R>[]> {
-  const results: PromiseSettledResult<R>[] = [];
-  for (const item of items) {
-    try {
-      results.push({ status: 'fulfilled', value: await work(item) });
-    } catch (reason) {
-      results.push({ status: 'rejected', reason });
-      break;
-    }
-  }
-  return results;
-}
-
-/** The item id of a line id (`3:368`, or `3:368#2` for an item that left the order and came back). */
-function lineIdBase(lineId: string): string {
-  const hash = lineId.indexOf('#');
-  return hash < 0 ? lineId : lineId.slice(0, hash);
 }
