@@ -7,20 +7,12 @@ import {
   isSealed,
   isSettled,
   lineStatus,
-  orderStatus,
-  remainingSteps,
   type LineStatus,
   type PurchaseOrder,
   type PurchaseOrderLine,
 } from '../domain/purchase-order';
 import { ownWriteEchoReason } from '../domain/reason';
-import {
-  closedByStaffWhy,
-  droppedComment,
-  droppedOutcome,
-  droppedReason,
-  waitingOutcome,
-} from '../kintone/line-write-back';
+import { closedByStaffWhy, droppedReason } from '../kintone/line-write-back';
 import {
   isRecordNotification,
   recordRevision,
@@ -29,24 +21,13 @@ import {
 } from '../kintone/notification';
 import { mapRecord } from '../kintone/record-mapper';
 import { recordRows, rowItemId } from '../kintone/subtable-rows';
-import {
-  changedFields,
-  decisionOutcome,
-  writableFields,
-  type WriteBackOutcome,
-} from '../kintone/write-back';
 import type { ItemKey, ItemState } from '../ports/item-states';
-import type { FieldValues, RowValues } from '../ports/kintone-record-writer';
-import { completeOrder, orderedLineOutcome, recordCommentOf } from './complete-order';
+import { completeOrder } from './complete-order';
 import { DispatchRun, type DispatchDeps, type ItemWork } from './dispatch-run';
 import { DuePlacement } from './place-due-items';
+import { RecordWriteBack } from './record-write-back';
 import { writeOrderLedger } from './write-order-ledger';
-import {
-  partialReceiptOf,
-  partialReceiptOutcome,
-  partialReceiptReason,
-  recordPartialReceipt,
-} from './receipt';
+import { partialReceiptOf, partialReceiptReason, recordPartialReceipt } from './receipt';
 import {
   inShadowMode,
   receiptQuantity,
@@ -90,9 +71,6 @@ export interface DispatchOutcome {
   /** What happened to each item of the record: one for a plain record, one per table row. */
   items: ItemOutcome[];
 }
-
-/** Orders of this run with the lines a step (write-back, comment) is still to do, by number. */
-type OrderSteps = Map<string, string[]>;
 
 type Base = Pick<
   DispatchOutcome,
@@ -186,8 +164,8 @@ class Dispatch {
   private readonly run: DispatchRun;
   /** A table record's own state (its revisions), read before its rows'. */
   private recordState: ItemState | undefined;
-  /** The revision of this run's table write, when made on top of exactly `revision`. */
-  private ownWriteRevision: number | undefined;
+  /** The record's outcome, written back and commented. */
+  private readonly recordWriteBack: RecordWriteBack;
 
   constructor(
     private readonly notification: RecordNotification,
@@ -200,6 +178,7 @@ class Dispatch {
     this.recordKey = { appId: app.appId, recordId: this.recordId };
     this.revision = recordRevision(notification.record);
     this.run = new DispatchRun(notification.id, this.recordId, app, deps, now);
+    this.recordWriteBack = new RecordWriteBack(this.run, this.revision);
   }
 
   async process(base: Base): Promise<DispatchOutcome> {
@@ -283,13 +262,14 @@ class Dispatch {
       for (const result of settling) if (result.status === 'rejected') throw result.reason;
     };
     await sendAll();
-    const writing = this.ordersToWrite();
-    const wrote = await this.writeBack(items, writing);
+    const writing = this.recordWriteBack.ordersToWrite();
+    const wrote = await this.recordWriteBack.writeBack(items, writing);
     outcome.wroteFields = [...new Set([...outcome.wroteFields, ...wrote])];
-    await this.logSteps(writing, 'written-back');
-    const commenting = this.ordersToComment();
-    outcome.commented = (await this.comment(items, commenting)) || outcome.commented;
-    await this.logSteps(commenting, 'commented');
+    await this.recordWriteBack.logSteps(writing, 'written-back');
+    const commenting = this.recordWriteBack.ordersToComment();
+    outcome.commented =
+      (await this.recordWriteBack.comment(items, commenting)) || outcome.commented;
+    await this.recordWriteBack.logSteps(commenting, 'commented');
     // Settles them (and does whatever is left, should anything be).
     await settleAll();
 
@@ -616,184 +596,6 @@ class Dispatch {
     }
   }
 
-  /**
-   * The orders sent in this run whose lines' records are still to be written, with those lines
-   * (open ones: a line staff closed keeps what they set).
-   */
-  private ordersToWrite(): OrderSteps {
-    return this.stepsOf('write-back');
-  }
-
-  /** The orders sent in this run whose lines' records are still to be commented. */
-  private ordersToComment(): OrderSteps {
-    return this.stepsOf('comment');
-  }
-
-  private stepsOf(kind: 'write-back' | 'comment'): OrderSteps {
-    const steps: OrderSteps = new Map();
-    for (const orderNumber of this.run.toComplete) {
-      const order = this.run.orders.get(orderNumber);
-      if (!order || orderStatus(order) === 'needs-attention') continue;
-      const step = remainingSteps(order, {
-        now: this.deps.now(),
-        commentOnOrder: this.app.commentOnOrder,
-      }).find((candidate) => candidate.step === kind);
-      if (step && 'lineIds' in step) steps.set(orderNumber, step.lineIds);
-    }
-    return steps;
-  }
-
-  /** Appends that the record was written (or commented) for these orders' lines. */
-  private async logSteps(steps: OrderSteps, kind: 'written-back' | 'commented'): Promise<void> {
-    // Each order's own log entry, so the orders' entries go at once.
-    const at = this.deps.now().toISOString();
-    const logged = await Promise.all(
-      [...steps].map(([orderNumber, lineIds]) =>
-        this.deps.orders.append(orderNumber, { kind, at, lineIds }),
-      ),
-    );
-    for (const order of logged) this.run.orders.set(order.orderNumber, order);
-  }
-
-  /**
-   * Writes every item's outcome in one call (the record, or one table write): 待機中 for a
-   * waiting line, the notice of a dropped one, 要確認 (or its clearing) for the others. Lines of
-   * orders completed in this run were written by the order. Values the record already shows are
-   * left out, so a notification that changes nothing costs no kintone call at all.
-   */
-  private async writeBack(items: ItemWork[], writing: OrderSteps): Promise<string[]> {
-    const changesOf = (item: ItemWork): FieldValues => {
-      const desired = this.desiredOutcome(item, writing);
-      if (!desired) return {};
-      const changes = changedFields(this.app, desired, item.recorded);
-      const cells = item.cells;
-      // A row lacking a write-back field can take the others: naming it would fail the write.
-      return cells ? writableFields(changes, (code) => cells.has(code)) : changes;
-    };
-    if (!this.app.subtable) {
-      const [item] = items;
-      const changes = item ? changesOf(item) : {};
-      if (Object.keys(changes).length === 0) return [];
-      await this.deps.kintone.updateFields(this.app.appId, this.recordId, changes);
-      return Object.keys(changes);
-    }
-    const rows: RowValues = {};
-    for (const item of items) {
-      const changes = changesOf(item);
-      if (item.rowId !== undefined && Object.keys(changes).length > 0) rows[item.rowId] = changes;
-    }
-    if (Object.keys(rows).length === 0) return [];
-    const result = await this.deps.kintone.updateRows(
-      this.app.appId,
-      this.recordId,
-      this.app.subtable.field,
-      rows,
-    );
-    // Written on top of exactly the revision judged here: its webhook is only the bridge's own
-    // outcome, and can be recognised by its revision (see settleOwnWriteEcho).
-    if (result.written && result.written.fromRevision === this.revision) {
-      this.ownWriteRevision = result.written.revision;
-    }
-    if (result.missingRows.length > 0) {
-      this.deps.logger.warn(
-        'rows deleted from the table meanwhile: their outcome was not written',
-        {
-          recordId: this.recordId,
-          rows: result.missingRows,
-        },
-      );
-    }
-    return [...new Set(result.updatedRows.flatMap((rowId) => Object.keys(rows[rowId] ?? {})))];
-  }
-
-  /** What the item's record should show; undefined when its order writes it, or nothing may. */
-  private desiredOutcome(item: ItemWork, writing: OrderSteps): WriteBackOutcome | undefined {
-    const { timeZone } = this.deps.config;
-    const current = this.run.lineOf(item);
-    if (current && this.run.toComplete.has(current.order.orderNumber)) {
-      // The order sent now: 発注依頼済 with the line's own quantity and reason. Even for a stale
-      // revision (a replay after the record was marked 要対応): the order's outcome is not read
-      // from the record, and the record must stop saying the order failed.
-      const lineIds = writing.get(current.order.orderNumber);
-      return lineIds?.includes(current.line.lineId)
-        ? orderedLineOutcome(this.app, current.order, current.line)
-        : undefined;
-    }
-    // An old revision shows old values: comparing with them would write what is already there.
-    if (item.decision.kind === 'stale' || item.decision.kind === 'replay') return undefined;
-    if (item.dropped) {
-      return droppedOutcome(this.app, droppedReason(item.dropped.why), item.dropped.byStaff);
-    }
-    if (current && item.partialReceipt !== undefined) {
-      return partialReceiptOutcome(this.app, current.order, current.line);
-    }
-    if (current) {
-      if (lineStatus(current.order, current.line.lineId) === 'waiting') {
-        return waitingOutcome(this.app, current.order, current.line, timeZone);
-      }
-      const failedOrderNumber =
-        orderStatus(current.order) === 'needs-attention' ? current.order.orderNumber : undefined;
-      return decisionOutcome(
-        this.app,
-        item.decision,
-        item.recorded,
-        failedOrderNumber ? { failedOrderNumber } : {},
-      );
-    }
-    return decisionOutcome(this.app, item.decision, item.recorded);
-  }
-
-  /**
-   * One comment for what staff must read beyond the fields: lines taken off their orders, and
-   * due rows that lack a write-back field (the row may not even show a status).
-   */
-  private async comment(items: ItemWork[], commenting: OrderSteps): Promise<boolean> {
-    const sections: string[] = [];
-    for (const [orderNumber, lineIds] of commenting) {
-      const order = this.run.orders.get(orderNumber);
-      const lines =
-        order?.lines.filter(
-          (line) => lineIds.includes(line.lineId) && lineStatus(order, line.lineId) !== 'closed',
-        ) ?? [];
-      if (order && lines.length > 0) {
-        sections.push(recordCommentOf(order, lines, this.deps.config));
-      }
-    }
-    const drops = items.flatMap((item) =>
-      item.dropped
-        ? [
-            {
-              orderNumber: item.dropped.orderNumber,
-              sku: item.mapped.ok ? item.mapped.item.sku : (item.rowId ?? item.key.recordId),
-              name: item.mapped.ok ? item.mapped.item.name : '',
-              why: item.dropped.why,
-            },
-          ]
-        : [],
-    );
-    if (drops.length > 0) sections.push(droppedComment(drops));
-    const blocked = items.filter((item) => item.writeBackMissing !== undefined);
-    if (blocked.length > 0 && this.app.subtable) {
-      this.deps.logger.error('rows due for an order lack write-back fields: nothing was sent', {
-        appId: this.app.appId,
-        recordId: this.recordId,
-        rows: blocked.map((item) => ({ rowId: item.rowId, missing: item.writeBackMissing })),
-      });
-      sections.push(
-        [
-          `【要確認】テーブル「${this.app.subtable.field}」に発注が必要な行がありますが、発注していません:`,
-          ...blocked.map(
-            (item) =>
-              `・${item.mapped.ok ? item.mapped.item.sku : item.rowId}: ${item.decision.reason}`,
-          ),
-        ].join('\n'),
-      );
-    }
-    if (sections.length === 0) return false;
-    await this.deps.kintone.addComment(this.app.appId, this.recordId, sections.join('\n\n'));
-    return true;
-  }
-
   private itemOutcome(item: ItemWork): ItemOutcome {
     const current = this.run.lineOf(item);
     const base = {
@@ -856,7 +658,9 @@ class Dispatch {
       revision: this.revision,
       decision,
       at: this.at,
-      ...(this.ownWriteRevision !== undefined ? { ownWriteRevision: this.ownWriteRevision } : {}),
+      ...(this.recordWriteBack.ownWriteRevision !== undefined
+        ? { ownWriteRevision: this.recordWriteBack.ownWriteRevision }
+        : {}),
       ...(this.app.subtable
         ? {
             // Only the rows whose decision changed: a row's stored decision that already reads
