@@ -1,5 +1,6 @@
 import escapeHtml from 'escape-html';
 import type { OrderRequest } from '../domain/order';
+import { privatePage } from './page-shell';
 
 /**
  * The approver's one-click page (`/a/<token>`): the order (supplier, ship-to, lines, total) and,
@@ -78,19 +79,12 @@ export function renderApprovalPage(view: ApprovalPageView): string {
 </div>
 </form>`
       : `<p class="status" role="status"><strong>${e(view.decidedText ?? 'この発注書は承認待ちではありません。')}</strong></p>`;
-  return `<!doctype html>
-<html lang="ja">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<meta name="robots" content="noindex, nofollow">
-<title>発注書 ${e(request.orderNumber)} の承認</title>
-<style nonce="${e(view.cspNonce)}">${STYLE}</style>
-</head>
-<body>
-<main>
-<h1>発注書 ${e(request.orderNumber)} の承認</h1>
+  return privatePage({
+    lang: 'ja',
+    title: `発注書 ${request.orderNumber} の承認`,
+    cspNonce: view.cspNonce,
+    style: STYLE,
+    body: `<h1>発注書 ${e(request.orderNumber)} の承認</h1>
 <dl class="facts"><dt>仕入先</dt><dd>${e(request.supplier.name)} 様</dd>${shipTo}</dl>
 <p class="reason">承認が必要な理由: ${e(view.reason)}</p>
 <div class="table-wrap" role="region" aria-labelledby="lines-caption" tabindex="0">
@@ -101,9 +95,6 @@ ${rows}
 </tbody></table>
 </div>
 ${total}
-${form}
-</main>
-</body>
-</html>
-`;
+${form}`,
+  });
 }

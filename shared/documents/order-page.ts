@@ -11,6 +11,7 @@ import {
   type AnswerFieldError,
 } from './order-page-form';
 import { otherLang, pageText, type PageLang, type PageText } from './page-text';
+import { privatePage } from './page-shell';
 import {
   answerLineFor,
   type PartialAnswerLine,
@@ -198,7 +199,8 @@ export function renderOrderPage(view: OrderPageView): string {
     view.closed ? '' : answerForm(t, view),
     view.closed ? '' : validityNote(t, request),
   ];
-  return page({
+  return privatePage({
+    style: STYLE,
     lang: view.lang,
     title: `${t.orderTitle} ${request.orderNumber}`,
     cspNonce: view.cspNonce,
@@ -218,7 +220,8 @@ export function renderOrderPage(view: OrderPageView): string {
  */
 export function renderMessagePage(view: MessagePageView): string {
   const status = view.status ?? 'ok';
-  return page({
+  return privatePage({
+    style: STYLE,
     lang: view.lang,
     title: view.title,
     cspNonce: view.cspNonce,
@@ -266,41 +269,6 @@ export function thankYouPage(lang: PageLang, cspNonce: string): string {
     message: t.thankYouMessage,
     cspNonce,
   });
-}
-
-interface PageShell {
-  lang: PageLang;
-  title: string;
-  cspNonce: string;
-  languageSwitch?: { url: string; lang: PageLang; label: string };
-  body: string;
-}
-
-function page(shell: PageShell): string {
-  const languageSwitch = shell.languageSwitch
-    ? `<p class="lang"><a href="${e(shell.languageSwitch.url)}" lang="${shell.languageSwitch.lang}" hreflang="${shell.languageSwitch.lang}">${e(shell.languageSwitch.label)}</a></p>\n`
-    : '';
-  // The referrer meta repeats the Referrer-Policy header: the token is in the URL and must
-  // not leave with a click on the mail or phone link. noindex because the page is private.
-  return `<!doctype html>
-<html lang="${shell.lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<meta name="robots" content="noindex, nofollow">
-<title>${e(shell.title)}</title>
-<style nonce="${e(shell.cspNonce)}">
-${STYLE}
-</style>
-</head>
-<body>
-${languageSwitch}<main>
-${shell.body}
-</main>
-</body>
-</html>
-`;
 }
 
 function errorSummary(t: PageText, errors: readonly AnswerFieldError[]): string {
