@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfigFile } from '../shared/config/load-config';
+import { gatheringFor } from '../shared/config/gathering';
 import type { BridgeConfig } from '../shared/config/schema';
 import { describeGathering } from './gathering-option';
 import { formSaveTable, type TableRowJson as TableRow } from './kintone/form-save';
@@ -101,9 +102,11 @@ async function gather(
 ): Promise<void> {
   const app = urls.kintoneAppId;
   const config = stackConfig(urls);
-  const rule = config.apps.find((candidate) => candidate.appId === app)?.gathering ?? {
-    rule: 'immediate' as const,
-  };
+  const appConfig = config.apps.find((candidate) => candidate.appId === app);
+  // The supplier's own rule (suppliers.<code>.gathering) wins over the app's.
+  const rule = appConfig
+    ? gatheringFor(config, appConfig, supplierCode)
+    : { rule: 'immediate' as const };
   const { records } = await client.record.getRecords({
     app,
     query: `仕入先コード = "${supplierCode}" order by $id asc`,
@@ -138,7 +141,7 @@ async function gather(
           'To see them gathered into one order, restart with: npm start -- --gathering window:1',
         ]
       : [
-          `App ${app} gathers (${describeGathering(rule)}): each record shows 待機中 with the same order number now,`,
+          `App ${app} gathers ${supplierCode}'s items (${describeGathering(rule)}): each record shows 待機中 with the same order number now,`,
           `then one order request with ${records.length} lines arrives in ${inbox} ${
             rule.rule === 'window'
               ? `about ${rule.minutes} min after the first drop`

@@ -370,11 +370,18 @@ export const calendarSchema = z.strictObject({
 export type CalendarConfig = z.infer<typeof calendarSchema>;
 
 /**
- * A supplier's own closed days, by supplier code: no delivery is counted on them. Without
- * `weeklyClosedDays` the supplier closes on the company's weekly days.
+ * A supplier's own settings, by supplier code:
+ * - its closed days: no delivery is counted on them. Without `weeklyClosedDays` the supplier
+ *   closes on the company's weekly days;
+ * - its `gathering` rule, which wins over the app's for its items: its order deadlines
+ *   (締め時間, `cutoff`), a `window`, or `immediate` for a supplier that wants each item at once
+ *   (see `gatheringFor`).
  */
-export const supplierCalendarSchema = z.strictObject(closedDaysShape);
-export type SupplierCalendarConfig = z.infer<typeof supplierCalendarSchema>;
+export const supplierSettingsSchema = z.strictObject({
+  ...closedDaysShape,
+  gathering: z.optional(gatheringSchema),
+});
+export type SupplierSettingsConfig = z.infer<typeof supplierSettingsSchema>;
 
 /** A delivery address (納品先) printed on the order: where the supplier delivers. */
 export const deliveryAddressSchema = z.strictObject({
@@ -621,8 +628,11 @@ export const bridgeConfigSchema = z
     tax: z.prefault(taxSchema, {}),
     /** Business days and hours (営業日); the default closes Saturdays, Sundays and holidays. */
     calendar: z.prefault(calendarSchema, {}),
-    /** Settings per supplier code: its own closed days (`closedDates`, `weeklyClosedDays`). */
-    suppliers: z._default(z.record(nonEmptyString, supplierCalendarSchema), {}),
+    /**
+     * Settings per supplier code: its own closed days (`closedDates`, `weeklyClosedDays`) and
+     * gathering rule (`gathering`).
+     */
+    suppliers: z._default(z.record(nonEmptyString, supplierSettingsSchema), {}),
     /** Reminders, the fax after them, staff flags and 納期遅延 (optional; off without it). */
     followUp: z.optional(followUpSchema),
     /** The order app (発注管理) the bridge writes each order to (optional). */

@@ -1,4 +1,5 @@
 import { learningFor } from '../config/learning';
+import { appMayGather } from '../config/gathering';
 import type {
   AppConfig,
   BridgeConfig,
@@ -495,8 +496,9 @@ function statusValues(config: BridgeConfig, app: AppConfig): Array<[string, stri
     ['statuses.failed', statuses.failed],
     ['statuses.sending', statuses.sending],
   ];
-  // 待機中 is written only while a line waits for its gathered order to be sent.
-  if (app.gathering.rule !== 'immediate') values.push(['statuses.waiting', statuses.waiting]);
+  // 待機中 is written only while a line waits for its gathered order to be sent (the app's rule
+  // or a supplier's).
+  if (appMayGather(config, app)) values.push(['statuses.waiting', statuses.waiting]);
   // Answer statuses are written only from the supplier page; without it they never occur.
   if (config.supplierPage !== undefined) {
     values.push(

@@ -6,6 +6,8 @@
  *
  * @module
  */
+import { gatheringFor } from '../config/gathering';
+import type { GatheringRule } from '../config/schema';
 import type { OrderChannel } from '../domain/channels';
 import type { OrderDecision } from '../domain/decision';
 import { localDate } from '../domain/dates';
@@ -40,6 +42,8 @@ interface DueEntry {
 /** Due items of one app, supplier and ship-to: they go on one order. */
 interface DueGroup {
   supplier: SupplierContact;
+  /** When the group's order goes: its supplier's rule, else the app's (see `gatheringFor`). */
+  rule: GatheringRule;
   channels: OrderChannel[];
   shipTo?: ShipTo;
   due: DueEntry[];
@@ -57,8 +61,8 @@ export class DuePlacement {
 
   /**
    * Finds each due item's supplier (the master is read only now) and ship-to, groups them by
-   * app, supplier and ship-to, and puts each group on an order: a new sealed one (`immediate`)
-   * or the group's gathering order. A due item whose supplier cannot be reached, or whose row
+   * app, supplier and ship-to, and puts each group on an order by its supplier's gathering rule
+   * (else the app's): a new sealed one (`immediate`) or the group's gathering order. A due item whose supplier cannot be reached, or whose row
    * lacks a write-back field, gets 要確認 instead.
    */
   async place(items: ItemWork[]): Promise<void> {
@@ -93,6 +97,7 @@ export class DuePlacement {
       const groupKey = groupKeyOf(this.run.app.appId, reach.contact, shipTo);
       const group = groups.get(groupKey) ?? {
         supplier: reach.contact,
+        rule: gatheringFor(this.run.deps.config, this.run.app, reach.contact.code),
         channels: reach.channels,
         ...(shipTo ? { shipTo } : {}),
         due: [],
@@ -100,14 +105,14 @@ export class DuePlacement {
       group.due.push({ item, snapshot: { ...mapped.item, supplier: reach.contact }, decision });
       groups.set(groupKey, group);
     }
-    // Immediate groups each get new orders of their own, so they are placed at once (their
-    // rows' claims go out together), numbered one after another in the groups' order (see
-    // nextOrderNumber). Gathering groups look up and join their orders one group at a time.
+    // Immediate groups each get new orders of their own, so when every group is immediate they
+    // are placed at once (their rows' claims go out together), numbered one after another in the
+    // groups' order (see nextOrderNumber). Gathering groups look up and join their orders one
+    // group at a time, and with one among them every group takes its turn.
     const entries = [...groups];
-    const placing =
-      this.run.app.gathering.rule === 'immediate'
-        ? await Promise.allSettled(entries.map(([key, group]) => this.placeGroup(key, group)))
-        : await sequentially(entries, ([key, group]) => this.placeGroup(key, group));
+    const placing = entries.every(([, group]) => group.rule.rule === 'immediate')
+      ? await Promise.allSettled(entries.map(([key, group]) => this.placeGroup(key, group)))
+      : await sequentially(entries, ([key, group]) => this.placeGroup(key, group));
     // Every group has finished before a failure is passed on: none is left writing.
     for (const result of placing) if (result.status === 'rejected') throw result.reason;
     // Sent in the groups' order, whichever finished placing first.
@@ -133,7 +138,7 @@ export class DuePlacement {
   /** Puts the group's due items on orders; returns the sealed orders it created, to send now. */
   private async placeGroup(groupKey: string, group: DueGroup): Promise<string[]> {
     const sealed: string[] = [];
-    const rule = this.run.app.gathering;
+    const rule = group.rule;
     let pending = [...group.due];
     let orderNumber: string | undefined;
     /** An order to add the lines to (the group's gathering order), when known. */
@@ -253,7 +258,7 @@ export class DuePlacement {
     group: DueGroup,
     pending: DueEntry[],
   ): Promise<PurchaseOrder> {
-    const rule = this.run.app.gathering;
+    const rule = group.rule;
     const { config } = this.run.deps;
     const immediate = rule.rule === 'immediate';
     const dueAt = orderDueAt(

@@ -769,3 +769,68 @@ describe('immediate (the demo configuration) through the local stack', () => {
     expect(await staff.emailsTo(SUPPLIER_A.email)).toHaveLength(2);
   });
 });
+
+/** config/demo.json (every app `immediate`) with a 10-minute window of S-001's own. */
+function supplierRuleConfig(dir: string): string {
+  const config = JSON.parse(readFileSync('config/demo.json', 'utf8')) as Record<string, unknown>;
+  config['suppliers'] = {
+    ...(config['suppliers'] as Record<string, unknown> | undefined),
+    [SUPPLIER_A.code]: { gathering: { rule: 'window', minutes: WINDOW_MINUTES } },
+  };
+  const path = join(dir, 'config.supplier-rule.json');
+  writeFileSync(path, `${JSON.stringify(config, null, 2)}\n`);
+  return path;
+}
+
+describe("a supplier's own gathering rule (suppliers.<code>.gathering) through the local stack", () => {
+  let staff: Staff;
+  let close: () => Promise<void>;
+  let configDir: string;
+  let ids: Record<string, string>;
+
+  beforeAll(async () => {
+    configDir = mkdtempSync(join(tmpdir(), 'sab-e2e-supplier-rule-config-'));
+    const started = await startTestStack('sab-e2e-supplier-rule-', {
+      configPath: supplierRuleConfig(configDir),
+      now,
+    });
+    staff = new Staff(started.stack);
+    close = started.close;
+    await staff.stack.ses.clear();
+    ids = await staff.addItems([...FIVE.slice(0, 2), THREE[0] as NewItem]);
+  });
+
+  afterAll(async () => {
+    await close();
+    rmSync(configDir, { recursive: true, force: true });
+  });
+
+  test("gathers S-001's drops for its window while the app sends S-002's at once", async () => {
+    // Act: two items of S-001 and one of S-002 drop, one save each.
+    await staff.edit(ids['W-101'] ?? '', { 在庫数: '18' });
+    await staff.edit(ids['W-102'] ?? '', { 在庫数: '4' });
+    await staff.edit(ids['R-201'] ?? '', { 在庫数: '2' });
+    const waiting = await Promise.all(
+      ['W-101', 'W-102'].map((sku) => staff.fields(ids[sku] ?? '')),
+    );
+    const atOnce = await staff.emailsTo(SUPPLIER_B.email);
+    const early = await staff.runScheduler();
+    advancePastWindow();
+    const late = await staff.runScheduler();
+
+    // Assess: S-002's order went with its save; S-001's two records waited on one order, sent
+    // after the window as one email with both lines.
+    expect(atOnce).toHaveLength(1);
+    expect(emailLines(atOnce[0]).map((line) => line.split(' | ')[0])).toEqual(['R-201']);
+    expect(waiting.map((record) => record['発注状況'])).toEqual(['待機中', '待機中']);
+    const orderNumber = waiting[0]?.['発注番号'] ?? '';
+    expect(waiting[1]?.['発注番号']).toBe(orderNumber);
+    expect(early.sent).toEqual([]);
+    expect(late.sent).toEqual([orderNumber]);
+    const gathered = await staff.emailsTo(SUPPLIER_A.email);
+    expect(gathered).toHaveLength(1);
+    expect(gathered[0]?.subject).toContain(orderNumber);
+    expect(emailLines(gathered[0]).map((line) => line.split(' | ')[0])).toEqual(['W-101', 'W-102']);
+    expect((await staff.fields(ids['W-101'] ?? ''))['発注状況']).toBe('発注依頼済');
+  });
+});

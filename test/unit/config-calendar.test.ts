@@ -1,5 +1,6 @@
 import { calendarFromConfig } from '../../shared/adapters/calendar/calendar-from-config';
 import { parseConfig } from '../../shared/config/load-config';
+import { appMayGather, gatheringFor } from '../../shared/config/gathering';
 import { demoConfigJson } from '../support/dispatch-harness';
 
 /** The configuration's `calendar` and `suppliers` keys, validated and turned into calendars. */
@@ -79,5 +80,43 @@ describe('calendar configuration', () => {
     expect(calendars.company.isBusinessDay('2027-08-10')).toBe(true);
     // The demo's お盆 (company) still closes the supplier's delivery days.
     expect(calendars.deliveryFor('S-002').isBusinessDay('2027-08-12')).toBe(false);
+  });
+});
+
+describe('a supplier gathering rule (suppliers.<code>.gathering)', () => {
+  it('wins over the app rule for that supplier only', () => {
+    // Prepare
+    const config = parsed((raw) => {
+      raw['suppliers'] = { 'S-002': { gathering: { rule: 'cutoff', times: ['10:00', '15:00'] } } };
+    });
+    const [app] = config.apps;
+    if (app === undefined) throw new Error('no app');
+
+    // Act
+    const rules = ['S-002', 'S-001', 'constructor', undefined].map((code) =>
+      gatheringFor(config, app, code),
+    );
+
+    // Assess
+    expect(rules).toEqual([
+      { rule: 'cutoff', times: ['10:00', '15:00'] },
+      app.gathering,
+      app.gathering,
+      app.gathering,
+    ]);
+    expect(appMayGather(config, app)).toBe(true);
+    expect(appMayGather({ suppliers: {} }, app)).toBe(app.gathering.rule !== 'immediate');
+  });
+
+  it.each([
+    ['an unknown rule', { rule: 'weekly' }],
+    ['a cut-off time that is not one', { rule: 'cutoff', times: ['25:00'] }],
+    ['a window of no minutes', { rule: 'window', minutes: 0 }],
+  ])('refuses %s, naming the supplier', (_what, gathering) => {
+    expect(() =>
+      parsed((raw) => {
+        raw['suppliers'] = { 'S-002': { gathering } };
+      }),
+    ).toThrow(/suppliers\.S-002\.gathering/);
   });
 });

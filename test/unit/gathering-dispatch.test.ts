@@ -30,7 +30,7 @@ type GatheringRule =
 
 function harness(
   gathering: GatheringRule = { rule: 'window', minutes: 30 },
-  extra: { shipTo?: boolean } = {},
+  extra: { shipTo?: boolean; suppliers?: Record<string, { gathering: GatheringRule }> } = {},
 ): Harness {
   return dispatchHarness({
     now: T0,
@@ -39,6 +39,7 @@ function harness(
       const app = raw.apps.find((candidate) => candidate.appId === '12');
       if (!app) throw new Error('config/demo.json has no app 12');
       app.gathering = gathering;
+      if (extra.suppliers) raw.suppliers = extra.suppliers;
       if (extra.shipTo) {
         raw.deliveryAddresses = {
           東京倉庫: { name: '東京倉庫', postalCode: '135-0061', address: '東京都江東区豊洲1-1' },
@@ -778,6 +779,72 @@ describe('gathering: rules', () => {
     expect(late.orderNumber).toBe(SECOND);
     // After 15:00 the next cut-off is 10:00 the next morning.
     expect((await h.state.get(SECOND))?.dueAt).toBe('2026-11-29T01:00:00.000Z');
+  });
+});
+
+describe("gathering: a supplier's own rule (suppliers.<code>.gathering)", () => {
+  /** Record `n` of supplier S-009, whose orders go to another address. */
+  const otherSupplier = (n: number) =>
+    drop(n, {
+      仕入先コード: 'S-009',
+      仕入先名: '株式会社ほか',
+      仕入先メール: 'order@hoka.example.jp',
+    });
+
+  it("gathers a supplier's items until its own cut-off while the app sends the others at once", async () => {
+    // Prepare: the app is immediate; S-001 takes orders until 15:00 (it is 11:15 in Tokyo).
+    const h = harness(
+      { rule: 'immediate' },
+      { suppliers: { 'S-001': { gathering: { rule: 'cutoff', times: ['15:00'] } } } },
+    );
+
+    // Act
+    const first = await processNotification(drop(1), h.deps);
+    const other = await processNotification(otherSupplier(2), h.deps);
+    const second = await processNotification(drop(3), h.deps);
+    const before = await sendDueOrders(h.deps, new Date('2026-11-28T05:59:59Z'));
+    const atCutoff = await sendDueOrders(h.deps, new Date('2026-11-28T06:00:00Z'));
+
+    // Assess: S-001's two items wait on one order, sent at 15:00; S-009's went at once.
+    expect([first, other, second].map((outcome) => [outcome.orderNumber, outcome.emailed])).toEqual(
+      [
+        [FIRST, false],
+        [SECOND, true],
+        [FIRST, false],
+      ],
+    );
+    expect(first.items[0]?.line).toBe('waiting');
+    expect(waitingOf(h, '1')[0]?.values['発注理由']).toContain('11/28 15:00 にまとめて送信します');
+    expect((await h.state.get(FIRST))?.dueAt).toBe('2026-11-28T06:00:00.000Z');
+    expect(before.sent).toEqual([]);
+    expect(atCutoff.sent).toEqual([FIRST]);
+    expect(h.mailer.sent.map((request) => [request.supplier.name, request.lines.length])).toEqual([
+      ['株式会社ほか', 1],
+      ['株式会社サンプル文具', 2],
+    ]);
+  });
+
+  it('sends a supplier that wants each item at once at once, while the app gathers the others', async () => {
+    // Prepare: the app gathers for 30 minutes; S-009 is immediate.
+    const h = harness(
+      { rule: 'window', minutes: 30 },
+      { suppliers: { 'S-009': { gathering: { rule: 'immediate' } } } },
+    );
+
+    // Act
+    const gathered = await processNotification(drop(1), h.deps);
+    const one = await processNotification(otherSupplier(2), h.deps);
+    const two = await processNotification(otherSupplier(3), h.deps);
+
+    // Assess
+    expect(gathered.items[0]?.line).toBe('waiting');
+    expect([one, two].map((outcome) => [outcome.orderNumber, outcome.emailed])).toEqual([
+      [SECOND, true],
+      ['PO-20261128-0003', true],
+    ]);
+    expect(h.mailer.sent.map((request) => request.lines.length)).toEqual([1, 1]);
+    // Only the gathering supplier's order was looked up as a gathering order.
+    expect(h.state.callsOf('findGathering')).toHaveLength(1);
   });
 });
 

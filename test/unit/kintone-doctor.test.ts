@@ -967,3 +967,44 @@ describe('config doctor: table fields of an app without subtable', () => {
     );
   });
 });
+
+describe('config doctor: gathering', () => {
+  const waitingMissing = [
+    'error',
+    expect.stringContaining(
+      'option "待機中" (statuses.waiting) is not among the options of "明細_発注状況"',
+    ),
+  ];
+
+  it('asks for 待機中 when a supplier gathers its items, though the app sends at once', () => {
+    // Prepare: the site app is `immediate`; S-002 has its own cut-off.
+    const config = configWith((_app, json) => {
+      Object.assign(json, {
+        suppliers: { 'S-002': { gathering: { rule: 'cutoff', times: ['15:00'] } } },
+      });
+    });
+    const [app] = config.apps;
+    if (app === undefined) throw new Error('no app');
+
+    // Act
+    const findings = checkAppFields(config, app, siteForm());
+
+    // Assess
+    expect(levelAndMessage(findings)).toEqual([waitingMissing]);
+  });
+
+  it('does not ask for it when every supplier rule is immediate too', () => {
+    // Prepare
+    const config = configWith((_app, json) => {
+      Object.assign(json, { suppliers: { 'S-002': { gathering: { rule: 'immediate' } } } });
+    });
+    const [app] = config.apps;
+    if (app === undefined) throw new Error('no app');
+
+    // Act
+    const findings = checkAppFields(config, app, siteForm());
+
+    // Assess
+    expect(levelAndMessage(findings)).toEqual([]);
+  });
+});

@@ -27,13 +27,17 @@ const SUPPLIERS: Record<string, SupplierContact> = {
   },
 };
 
-/** App 15 (拠点在庫, items in the rows of 在庫明細) with `immediate` orders, as today. */
-function harness() {
+/**
+ * App 15 (拠点在庫, items in the rows of 在庫明細) with `immediate` orders, as today;
+ * `supplierSettings` is the configuration's `suppliers` (their own gathering rules).
+ */
+function harness(supplierSettings?: Record<string, unknown>) {
   const h = dispatchHarness({
     now: NOW,
     suppliers: SUPPLIERS,
     configure: (raw) => {
       for (const app of raw.apps) app.gathering = { rule: 'immediate' };
+      if (supplierSettings) raw.suppliers = supplierSettings;
     },
   });
   const suppliers = h.deps.suppliers as unknown as { lookups: string[] };
@@ -234,6 +238,34 @@ describe('processNotification: items in a table (subtable rows)', () => {
     expect(kintone.comments).toHaveLength(1);
     expect(kintone.comments[0]?.text).toContain(FIRST);
     expect(kintone.comments[0]?.text).toContain(SECOND);
+  });
+
+  it("sends one supplier's rows at once and lets the other's wait for its own cut-off, in one save", async () => {
+    // Prepare: B-202 of S-003 falls too; S-003 takes orders until 15:00 (it is 10:00 in Tokyo).
+    const { deps, mailer, kintone } = harness({
+      'S-003': { gathering: { rule: 'cutoff', times: ['15:00'] } },
+    });
+
+    // Act
+    const outcome = await processNotification(
+      siteNotification({ rows: { '370': { 明細_在庫数: '5' } } }),
+      deps,
+    );
+    const atCutoff = await sendDueOrders(deps, new Date('2026-11-29T06:00:00Z'));
+
+    // Assess: S-002's two rows went at once; S-003's row waited on its own order until 15:00.
+    expect(outcome.orderNumbers).toEqual([FIRST, SECOND]);
+    expect(outcome.items.map((item) => [item.rowId, item.line])).toEqual([
+      ['368', 'ordered'],
+      ['369', 'ordered'],
+      ['370', 'waiting'],
+    ]);
+    expect(kintone.rowUpdates[0]?.rows['370']?.明細_発注状況).toBe('待機中');
+    expect(atCutoff.sent).toEqual([SECOND]);
+    expect(mailer.sent.map((request) => [request.supplier.code, request.lines.length])).toEqual([
+      ['S-002', 2],
+      ['S-003', 1],
+    ]);
   });
 
   it('places two suppliers at once: when one group fails, the retry sends each order once', async () => {
