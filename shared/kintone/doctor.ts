@@ -1,5 +1,6 @@
 import { learningFor } from '../config/learning';
 import { appMayGather } from '../config/gathering';
+import { inQuery } from './query';
 import type {
   AppConfig,
   BridgeConfig,
@@ -1094,6 +1095,7 @@ async function checkApp(
 
 /** The supplier master: its form, and one record read. The bridge never writes it. */
 async function checkSupplierMaster(
+  config: BridgeConfig,
   master: SupplierMasterConfig,
   clients: DoctorClients,
   call: Call,
@@ -1106,9 +1108,71 @@ async function checkSupplierMaster(
   findings.items.push(...checkSupplierMasterFields(master, properties));
   // The code field, as the bridge reads it; a missing one was reported above and would only
   // make this read fail for another reason.
-  const codeField = properties[master.fields.code] === undefined ? '$id' : master.fields.code;
-  await checkViewRecords(subject, client, [codeField], call, findings);
+  if (properties[master.fields.code] === undefined) {
+    await checkViewRecords(subject, client, ['$id'], call, findings);
+    return findings.items;
+  }
+  const codes = Object.keys(config.suppliers);
+  if (codes.length === 0) {
+    await checkViewRecords(subject, client, [master.fields.code], call, findings);
+    return findings.items;
+  }
+  // The read that shows the token may view records also looks up the configured supplier codes.
+  try {
+    const found = await masterCodes(client, master, codes, call);
+    findings.ok(`the API token can view records of ${subject.name}`);
+    for (const code of codes.filter((candidate) => !found.has(candidate))) {
+      findings.add(
+        'warning',
+        `suppliers["${code}"]: no supplier with the code "${code}" in ${subject.name}, so its closed days and gathering rule apply only where a record itself names that code`,
+        `Check the code against the field "${master.fields.code}" of the supplier master (a typing slip leaves the supplier on the app's rule and the company's calendar).`,
+        master.fields.code,
+      );
+    }
+  } catch (error) {
+    accessFinding(subject, error, 'view records', VIEW_RECORDS, findings);
+  }
   return findings.items;
+}
+
+/** How many codes one `in (...)` query names: kintone answers at most 500 records a call. */
+const CODES_PER_QUERY = 100;
+
+/** Which of `codes` the supplier master has, a query per 100 codes. */
+async function masterCodes(
+  client: DoctorKintoneClient,
+  master: SupplierMasterConfig,
+  codes: readonly string[],
+  call: Call,
+): Promise<Set<string>> {
+  const found = new Set<string>();
+  const field = master.fields.code;
+  for (let start = 0; start < codes.length; start += CODES_PER_QUERY) {
+    const batch = codes.slice(start, start + CODES_PER_QUERY);
+    const answer = await call(() =>
+      client.record.getRecords({
+        app: master.appId,
+        query: `${inQuery(field, batch)} limit 500`,
+        fields: [field],
+      }),
+    );
+    for (const record of recordsOf(answer)) {
+      const value = record[field]?.value;
+      if (typeof value === 'string') found.add(value);
+    }
+  }
+  return found;
+}
+
+/** The records of a getRecords answer, read structurally (the doctor's client is narrow). */
+function recordsOf(answer: unknown): Array<Record<string, { value?: unknown } | undefined>> {
+  const records = (answer as { records?: unknown } | undefined)?.records;
+  return Array.isArray(records)
+    ? records.filter(
+        (record): record is Record<string, { value?: unknown } | undefined> =>
+          typeof record === 'object' && record !== null,
+      )
+    : [];
 }
 
 /**
@@ -1153,7 +1217,7 @@ export async function runDoctor(
     findings.push(...(await checkApp(config, app, clients, call)));
   }
   if (master !== undefined && selected(master.appId)) {
-    findings.push(...(await checkSupplierMaster(master, clients, call)));
+    findings.push(...(await checkSupplierMaster(config, master, clients, call)));
   }
   const orderApp = config.orderApp;
   if (orderApp !== undefined && selected(orderApp.appId)) {

@@ -442,6 +442,44 @@ describe('config doctor against the local kintone', () => {
     expect(hasErrors(findings)).toBe(false);
   });
 
+  it('warns of a supplier code in `suppliers` that the master does not have, in the same one read', async () => {
+    // Prepare: S-001 is in the demo master; S-0O2 (a letter O) is a typing slip.
+    await start();
+    const config = demoConfig((_app, json) => {
+      json['suppliers'] = {
+        'S-001': { gathering: { rule: 'cutoff', times: ['15:00'] } },
+        'S-0O2': { closedDates: [{ from: '2027-08-10', to: '2027-08-16', name: '夏季休業' }] },
+      };
+    });
+
+    // Act
+    const findings = await doctor(config);
+
+    // Assess: one warning for the slip, none for S-001; the master is still read once.
+    expect(problems(findings)).toEqual([
+      {
+        level: 'warning',
+        app: MASTER,
+        target: 'supplierMaster',
+        field: '仕入先コード',
+        message: expect.stringContaining(
+          'suppliers["S-0O2"]: no supplier with the code "S-0O2" in supplier master app 13',
+        ),
+        fix: expect.stringContaining('"仕入先コード"'),
+      },
+    ]);
+    expect(hasErrors(findings)).toBe(false);
+    expect(ofMaster(findings).map((finding) => finding.message)).toContain(
+      'the API token can view records of supplier master app 13',
+    );
+    expect(
+      kintone
+        .requestLog()
+        .filter((call) => call.app === MASTER)
+        .map((call) => `${call.method} ${call.path} ${call.status}`),
+    ).toEqual(['GET /k/v1/app/form/fields.json 200', 'GET /k/v1/records.json 200']);
+  });
+
   it('names a supplier master field the master app does not have, still reading one record', async () => {
     // Prepare
     await start();

@@ -1,11 +1,11 @@
 import { KintoneRestAPIError } from '@kintone/rest-api-client';
 import {
-  escapeQueryValue,
   KintoneSupplierDirectory,
   type SupplierRecordJson,
   type SupplierRecordsClient,
 } from '../../shared/adapters/kintone/kintone-supplier-directory';
 import { supplierMasterSchema, type SupplierMasterConfig } from '../../shared/config/schema';
+import { escapeQueryValue } from '../../shared/kintone/query';
 import { RecordingLogger } from '../fakes/recording-logger';
 
 const TTL_SECONDS = 300;

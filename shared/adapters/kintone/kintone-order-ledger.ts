@@ -7,7 +7,7 @@ import type { SecretSource } from '../../ports/secret-source';
 import type { KintoneCallBudget } from './kintone-call-budget';
 import { createKintoneClient } from './kintone-record-writer';
 import { withKintoneRetry, type KintoneRetryOptions } from './kintone-retry';
-import { escapeQueryValue } from './kintone-supplier-directory';
+import { escapeQueryValue } from '../../kintone/query';
 
 /** Options of {@link KintoneOrderLedger}. */
 export interface KintoneOrderLedgerOptions {

@@ -11,6 +11,7 @@ import type { SupplierDirectory } from '../../ports/supplier-directory';
 import type { KintoneCallBudget } from './kintone-call-budget';
 import { createKintoneClient } from './kintone-record-writer';
 import { withKintoneRetry, type KintoneRetryOptions } from './kintone-retry';
+import { escapeQueryValue } from '../../kintone/query';
 
 /** Suppliers kept at most; beyond it the oldest entry goes (a master rarely has this many). */
 export const MAX_CACHED_SUPPLIERS = 1_000;
@@ -48,17 +49,6 @@ interface CacheEntry {
   contact: Promise<SupplierContact | undefined>;
   /** Infinity while the read is in flight: every caller shares it. */
   expiresAt: number;
-}
-
-/**
- * Escapes a value for a double-quoted string in a kintone query: a backslash before every
- * `"` and `\`, as kintone's query syntax requires.
- *
- * @example
- * escapeQueryValue('A"1\\'); // 'A\\"1\\\\'
- */
-export function escapeQueryValue(value: string): string {
-  return value.replace(/["\\]/g, '\\$&');
 }
 
 /**

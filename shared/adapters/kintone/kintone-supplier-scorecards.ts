@@ -4,7 +4,7 @@ import type { SupplierMasterConfig } from '../../config/schema';
 import type { SupplierScorecard } from '../../domain/learning';
 import type { SupplierScorecardWriter } from '../../ports/supplier-scorecards';
 import type { KintoneCallBudget } from './kintone-call-budget';
-import { escapeQueryValue } from './kintone-supplier-directory';
+import { inQuery } from '../../kintone/query';
 
 /** kintone's limit of records per bulk update (and the codes read per query here). */
 const RECORDS_PER_CALL = 100;
@@ -64,11 +64,13 @@ export class KintoneSupplierScorecards implements SupplierScorecardWriter {
     let kintoneCalls = 0;
     for (let start = 0; start < cards.length; start += RECORDS_PER_CALL) {
       const batch = cards.slice(start, start + RECORDS_PER_CALL);
-      const list = batch.map((card) => `"${escapeQueryValue(card.supplierCode)}"`).join(', ');
       const { records } = await call(() =>
         client.record.getRecords({
           app,
-          query: `${codeField} in (${list})`,
+          query: inQuery(
+            codeField,
+            batch.map((card) => card.supplierCode),
+          ),
           fields: ['$id', codeField],
         }),
       );
