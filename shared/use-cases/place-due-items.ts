@@ -62,8 +62,8 @@ export class DuePlacement {
   /**
    * Finds each due item's supplier (the master is read only now) and ship-to, groups them by
    * app, supplier and ship-to, and puts each group on an order by its supplier's gathering rule
-   * (else the app's): a new sealed one (`immediate`) or the group's gathering order. A due item whose supplier cannot be reached, or whose row
-   * lacks a write-back field, gets 要確認 instead.
+   * (else the app's): a new sealed one (`immediate`) or the group's gathering order. A due item
+   * whose supplier cannot be reached, or whose row lacks a write-back field, gets 要確認 instead.
    */
   async place(items: ItemWork[]): Promise<void> {
     const groups = new Map<string, DueGroup>();
