@@ -1093,7 +1093,10 @@ async function checkApp(
   return findings.items;
 }
 
-/** The supplier master: its form, and one record read. The bridge never writes it. */
+/**
+ * The supplier master: its form, and one record read (which also looks up the codes of the
+ * configuration's `suppliers`, when there are any). The bridge never writes it.
+ */
 async function checkSupplierMaster(
   config: BridgeConfig,
   master: SupplierMasterConfig,
