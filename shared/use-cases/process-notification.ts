@@ -156,8 +156,6 @@ async function dropWaitingLine(
 
 /** One record notification being dispatched. */
 class Dispatch {
-  private readonly at: string;
-  private readonly recordId: string;
   private readonly recordKey: ItemKey;
   private readonly revision: number;
   /** What the steps share: the orders read and written, the orders to complete. */
@@ -173,11 +171,10 @@ class Dispatch {
     private readonly deps: DispatchDeps,
     private readonly now: Date,
   ) {
-    this.at = now.toISOString();
-    this.recordId = String(notification.record.$id?.value);
-    this.recordKey = { appId: app.appId, recordId: this.recordId };
+    const recordId = String(notification.record.$id?.value);
+    this.recordKey = { appId: app.appId, recordId };
     this.revision = recordRevision(notification.record);
-    this.run = new DispatchRun(notification.id, this.recordId, app, deps, now);
+    this.run = new DispatchRun(notification.id, recordId, app, deps, now);
     this.recordWriteBack = new RecordWriteBack(this.run, this.revision);
   }
 
@@ -196,7 +193,7 @@ class Dispatch {
       // The configuration does not fit the app (the doctor reports it): nothing to write into.
       this.deps.logger.error('the record has no such table: check subtable.field', {
         appId: this.app.appId,
-        recordId: this.recordId,
+        recordId: this.run.recordId,
         problem: read.problem,
       });
       const decision = { kind: 'cannot-evaluate' as const, reason: read.problem };
@@ -215,7 +212,7 @@ class Dispatch {
         this.deps,
         this.app,
         this.notification.id,
-        this.at,
+        this.run.at,
         items.map((item) => {
           const current = this.run.lineOf(item);
           const own = current?.line.addedBy === this.notification.id;
@@ -297,7 +294,7 @@ class Dispatch {
     const decision = { kind: 'no-order' as const, reason: ownWriteEchoReason(this.revision) };
     this.deps.logger.info("echo of the bridge's own table write: nothing changed by staff", {
       appId: this.app.appId,
-      recordId: this.recordId,
+      recordId: this.run.recordId,
       revision: this.revision,
     });
     await this.deps.processed.complete({
@@ -305,7 +302,7 @@ class Dispatch {
       key: this.recordKey,
       revision: this.revision,
       decision,
-      at: this.at,
+      at: this.run.at,
       items: [],
     });
     const outcome: DispatchOutcome = { ...base, decision };
@@ -342,7 +339,7 @@ class Dispatch {
     return {
       ok: true,
       items: table.rows.map((row) => {
-        const itemId = rowItemId(this.recordId, row.rowId);
+        const itemId = rowItemId(this.run.recordId, row.rowId);
         const mapped = mapRecord(row.record, this.app, options);
         return {
           key: { appId: this.app.appId, recordId: itemId },
@@ -468,7 +465,7 @@ class Dispatch {
             current.order,
             current.line,
             received,
-            this.at,
+            this.run.at,
           );
           // The order app's record shows 一部入荷 (one PUT; never fails the notification).
           this.run.orders.set(order.orderNumber, await writeOrderLedger(order, this.deps));
@@ -483,7 +480,7 @@ class Dispatch {
         }
         const updated = await this.deps.orders.append(current.order.orderNumber, {
           kind: 'line-closed',
-          at: this.at,
+          at: this.run.at,
           lineId: current.line.lineId,
           status: item.recorded.status,
         });
@@ -555,7 +552,7 @@ class Dispatch {
   ): Promise<void> {
     const updated = await this.deps.orders.append(current.order.orderNumber, {
       kind: 'line-dropped',
-      at: this.at,
+      at: this.run.at,
       lineId: current.line.lineId,
       reason: droppedReason(why),
     });
@@ -657,7 +654,7 @@ class Dispatch {
       key: this.recordKey,
       revision: this.revision,
       decision,
-      at: this.at,
+      at: this.run.at,
       ...(this.recordWriteBack.ownWriteRevision !== undefined
         ? { ownWriteRevision: this.recordWriteBack.ownWriteRevision }
         : {}),

@@ -120,7 +120,7 @@ export class RecordWriteBack {
       rows,
     );
     // Written on top of exactly the revision judged here: its webhook is only the bridge's own
-    // outcome, and can be recognised by its revision (see settleOwnWriteEcho).
+    // outcome, and can be recognised by its revision (see `ownWriteRevision`).
     if (result.written && result.written.fromRevision === this.revision) {
       this.writtenRevision = result.written.revision;
     }
