@@ -66,7 +66,11 @@ export interface DoctorKintoneClient {
     }): Promise<{ properties: Readonly<Record<string, FormFieldProperty>> }>;
   };
   record: {
-    getRecords(params: { app: string; query: string; fields: string[] }): Promise<unknown>;
+    getRecords(params: {
+      app: string;
+      query: string;
+      fields: string[];
+    }): Promise<{ records: ReadonlyArray<Readonly<Record<string, { value: unknown }>>> }>;
     updateRecord(params: {
       app: string;
       id: string;
@@ -1111,13 +1115,10 @@ async function checkSupplierMaster(
   findings.items.push(...checkSupplierMasterFields(master, properties));
   // The code field, as the bridge reads it; a missing one was reported above and would only
   // make this read fail for another reason.
-  if (properties[master.fields.code] === undefined) {
-    await checkViewRecords(subject, client, ['$id'], call, findings);
-    return findings.items;
-  }
-  const codes = Object.keys(config.suppliers);
+  const hasCode = properties[master.fields.code] !== undefined;
+  const codes = hasCode ? Object.keys(config.suppliers) : [];
   if (codes.length === 0) {
-    await checkViewRecords(subject, client, [master.fields.code], call, findings);
+    await checkViewRecords(subject, client, [hasCode ? master.fields.code : '$id'], call, findings);
     return findings.items;
   }
   // The read that shows the token may view records also looks up the configured supplier codes.
@@ -1159,23 +1160,12 @@ async function masterCodes(
         fields: [field],
       }),
     );
-    for (const record of recordsOf(answer)) {
+    for (const record of answer.records) {
       const value = record[field]?.value;
       if (typeof value === 'string') found.add(value);
     }
   }
   return found;
-}
-
-/** The records of a getRecords answer, read structurally (the doctor's client is narrow). */
-function recordsOf(answer: unknown): Array<Record<string, { value?: unknown } | undefined>> {
-  const records = (answer as { records?: unknown } | undefined)?.records;
-  return Array.isArray(records)
-    ? records.filter(
-        (record): record is Record<string, { value?: unknown } | undefined> =>
-          typeof record === 'object' && record !== null,
-      )
-    : [];
 }
 
 /**
